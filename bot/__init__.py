@@ -1,0 +1,1 @@
+"""Telegram bot for the "Weltoffene Kommune" self-check."""

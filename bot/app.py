@@ -1,0 +1,93 @@
+"""Wiring: builds the PTB Application and registers every handler in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram.constants import ParseMode
+from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler,
+                          CommandHandler, Defaults, MessageHandler, filters)
+from telegram.request import BaseRequest
+
+from bot import handlers
+from bot.commands import command_descriptions
+from bot.config import Settings
+from bot.questionnaire import Questionnaire
+from bot.render import Renderer
+from bot.selfcheck import SelfCheck
+from bot.storage import Storage
+from bot.update_processor import PerUserUpdateProcessor
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings, questionnaire: Questionnaire, renderer: Renderer, *,
+                      request: BaseRequest | None = None) -> Application:
+    """The bot, ready to run; ``request`` replaces the network layer (tests, benchmark)."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=None))
+        .concurrent_updates(PerUserUpdateProcessor())
+        # Replies to a person's own tap are not subject to the 30/s bulk limit, so
+        # there is no overall cap here; group chats keep Telegram's 20/min, and a
+        # 429 RetryAfter is waited out and retried.
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=5))
+        .post_init(_open_storage(settings.database, questionnaire, renderer))
+        .post_shutdown(_close_storage)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    _register_handlers(application)
+    return application
+
+
+def _register_handlers(application: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    # Note: order matters. Known commands first, then unknown commands, then the rest.
+    application.add_handlers([
+        CommandHandler("start", handlers.start, filters=private),
+        CommandHandler("weiter", handlers.weiter, filters=private),
+        CommandHandler("ergebnis", handlers.ergebnis, filters=private),
+        CommandHandler("hilfe", handlers.hilfe, filters=private),
+        CommandHandler("help", handlers.hilfe, filters=private),
+        CommandHandler("abbrechen", handlers.abbrechen, filters=private),
+        CallbackQueryHandler(handlers.button),
+        MessageHandler(private & filters.COMMAND, handlers.unknown_command),
+        MessageHandler(private & ~filters.COMMAND & ~filters.UpdateType.EDITED, handlers.free_text),
+    ])
+    application.add_error_handler(handlers.error_handler)
+
+
+def _open_storage(database: str, questionnaire: Questionnaire, renderer: Renderer):  # noqa: ANN202
+    async def post_init(application: Application) -> None:
+        storage = await Storage.open(database)
+        application.bot_data[handlers.CORE_KEY] = SelfCheck(storage, questionnaire, renderer)
+        commands = [BotCommand(name, description)
+                    for name, description in command_descriptions(renderer).items()]
+        await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
+        await application.bot.set_my_commands(commands)
+    return post_init
+
+
+async def _close_storage(application: Application) -> None:
+    selfcheck: SelfCheck | None = application.bot_data.pop(handlers.CORE_KEY, None)
+    if selfcheck is not None:
+        await selfcheck.storage.close()
+
+
+def check_database(path: str) -> None:
+    """Open and migrate the database once before going online, so a bad path fails early."""
+    async def probe() -> None:
+        storage = await Storage.open(path)
+        await storage.close()
+    asyncio.run(probe())
+
+
+def run_polling(application: Application) -> None:
+    application.run_polling(allowed_updates=Update.ALL_TYPES)

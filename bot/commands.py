@@ -1,0 +1,12 @@
+"""The bot's commands: one table feeds ``set_my_commands`` and ``/hilfe``."""
+
+from __future__ import annotations
+
+from bot.render import Renderer
+
+COMMANDS: tuple[str, ...] = ("start", "weiter", "ergebnis", "hilfe", "abbrechen")
+
+
+def command_descriptions(renderer: Renderer) -> dict[str, str]:
+    """Command name -> German description, from ``reports/texts.toml``."""
+    return {name: renderer.text(f"command.{name}") for name in COMMANDS}

@@ -1,0 +1,139 @@
+"""Telegram handlers: decode an update, ask the core, send what it returns."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes
+
+from bot.commands import command_descriptions
+from bot.replies import Keyboard, Outcome, Reply
+from bot.selfcheck import SelfCheck
+
+log = logging.getLogger(__name__)
+
+CORE_KEY = "selfcheck"
+
+
+def core(context: ContextTypes.DEFAULT_TYPE) -> SelfCheck:
+    return context.bot_data[CORE_KEY]
+
+
+def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in keyboard])
+
+
+async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome) -> None:
+    """Carry out an :class:`Outcome` with as few Bot API calls as it needs."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(outcome.notice, show_alert=outcome.alert)
+        if outcome.edit is not None:
+            await _edit(update, context, outcome.edit)
+        elif outcome.clear_keyboard:
+            await _ignore_unchanged(query.edit_message_reply_markup(reply_markup=None))
+    chat = update.effective_chat
+    assert chat is not None
+    for reply in outcome.send:
+        await context.bot.send_message(chat.id, reply.text, reply_markup=markup(reply.keyboard))
+
+
+async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_text(reply.text, reply_markup=markup(reply.keyboard))
+    except BadRequest as error:
+        if "not modified" in error.message:
+            return  # the message already shows this: a repeated tap or update
+        # Too old, deleted or otherwise not editable: say it in a new message.
+        log.info("edit failed (%s), sending a new message instead", error.message)
+        assert update.effective_chat is not None
+        await context.bot.send_message(update.effective_chat.id, reply.text,
+                                       reply_markup=markup(reply.keyboard))
+
+
+async def _ignore_unchanged(call: object) -> None:
+    try:
+        await call  # type: ignore[misc]
+    except BadRequest as error:
+        if "not modified" not in error.message:
+            raise
+
+
+def _user_id(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await deliver(update, context, await core(context).start(_user_id(update)))
+
+
+async def weiter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await deliver(update, context, await core(context).resume(_user_id(update)))
+
+
+async def ergebnis(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await deliver(update, context, await core(context).results(_user_id(update)))
+
+
+async def abbrechen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await deliver(update, context, await core(context).cancel_request(_user_id(update)))
+
+
+async def hilfe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    selfcheck = core(context)
+    await deliver(update, context, selfcheck.help(command_descriptions(selfcheck.render)))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None
+    command = (update.effective_message.text or "").split()[0]
+    await deliver(update, context, await core(context).hint(_user_id(update), command))
+
+
+async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await deliver(update, context, await core(context).hint(_user_id(update)))
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.callback_query is not None
+    outcome = await core(context).press(_user_id(update), update.callback_query.data)
+    await deliver(update, context, outcome)
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log with the update's context; tell the person something sensible, never a traceback."""
+    if isinstance(context.error, Forbidden):
+        log.info("the person blocked the bot; nothing to send (%s)", context.error)
+        return
+    log.error("error while handling an update: %s", _describe(update), exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    selfcheck: SelfCheck | None = context.bot_data.get(CORE_KEY)
+    if selfcheck is None:
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(selfcheck.render.text("notice.error"), show_alert=True)
+        else:
+            await context.bot.send_message(update.effective_chat.id,
+                                           selfcheck.render.html("error.html.j2"))
+    except Exception:  # the error report itself must never raise again
+        log.exception("could not tell the person about the error")
+
+
+def _describe(update: object) -> str:
+    """Which update failed, without message texts or names (they are personal data)."""
+    if not isinstance(update, Update):
+        return repr(type(update))
+    kind = ("callback_query" if update.callback_query else
+            "message" if update.message else "other")
+    data = update.callback_query.data if update.callback_query else None
+    return f"update_id={update.update_id} kind={kind} callback_data={data!r}"

@@ -1,0 +1,278 @@
+"""The questionnaire: fields, statements and the answer scale, loaded from TOML.
+
+The files in ``questions/`` are read once at start-up and validated completely,
+so a broken file stops the bot with one message that names the file and the
+problem instead of failing in the middle of somebody's self-check.
+
+Statement ids are the stable keys under which answers are stored: texts may be
+edited freely, but an id must never be reused for a different statement.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from bot.resources import QUESTIONS_DIR
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,23}$")
+LEVEL_IDS = ("established", "advanced", "developing", "starting")
+ASSESSMENT_KEYS = (*LEVEL_IDS, "insufficient")
+LIMITS = {
+    "title": 60,
+    "short_title": 20,
+    "intro": 700,
+    "assessment": 800,
+    "text": 300,
+    "info": 600,
+    "suggestion": 400,
+    "unknown_hint": 300,
+}
+PLACEHOLDER_PATTERN = re.compile(r"TODO|FIXME|XXX|Lorem|\.\.\.|\{|\}|<")
+
+
+class QuestionnaireError(Exception):
+    """A questionnaire file is missing, unreadable or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    label: str
+    points: int | None
+    suggest: bool = False
+
+    @property
+    def scored(self) -> bool:
+        return self.points is not None
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    label: str
+    min_score: int
+
+
+@dataclass(frozen=True)
+class Scale:
+    choices: tuple[Choice, ...]
+    levels: tuple[Level, ...]
+    insufficient_label: str
+    max_unknown_share: float
+
+    @property
+    def max_points(self) -> int:
+        return max(c.points for c in self.choices if c.points is not None)
+
+    def choice(self, key: str) -> Choice:
+        for choice in self.choices:
+            if choice.key == key:
+                return choice
+        raise KeyError(key)
+
+    def level_for(self, score: float) -> Level:
+        for level in self.levels:
+            if score >= level.min_score:
+                return level
+        return self.levels[-1]
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    field_id: str
+    text: str
+    suggestion: str
+    info: str | None = None
+    unknown_hint: str | None = None
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    number: int
+    title: str
+    short_title: str
+    intro: str
+    assessments: Mapping[str, str]
+    statements: tuple[Statement, ...]
+    topics: Mapping[str, str]
+
+    def assessment(self, level_id: str) -> str:
+        return self.assessments[level_id]
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    scale: Scale
+    fields: tuple[Field, ...]
+
+    @cached_property
+    def _index(self) -> dict[str, tuple[Field, Statement]]:
+        return {s.id: (f, s) for f in self.fields for s in f.statements}
+
+    @cached_property
+    def statements(self) -> tuple[Statement, ...]:
+        return tuple(s for f in self.fields for s in f.statements)
+
+    def statement(self, statement_id: str) -> Statement | None:
+        entry = self._index.get(statement_id)
+        return entry[1] if entry else None
+
+    def field(self, field_id: str) -> Field | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+    def field_of(self, statement_id: str) -> Field:
+        return self._index[statement_id][0]
+
+    def select(self, field_ids: Iterable[str] | None) -> tuple[Field, ...]:
+        """The fields of a run, in questionnaire order; ``None`` means all."""
+        if field_ids is None:
+            return self.fields
+        wanted = set(field_ids)
+        return tuple(f for f in self.fields if f.id in wanted)
+
+
+def load_questionnaire(directory: Path = QUESTIONS_DIR) -> Questionnaire:
+    """Read ``scale.toml`` and every ``NN_*.toml`` field file from ``directory``."""
+    scale = _parse_scale(_read_toml(directory / "scale.toml"), "scale.toml")
+    paths = sorted(directory.glob("[0-9][0-9]_*.toml"))
+    if not paths:
+        raise QuestionnaireError(f"{directory}: keine Handlungsfeld-Dateien (NN_name.toml) gefunden")
+    fields = tuple(_parse_field(_read_toml(p), p.name) for p in paths)
+    _check_across_fields(fields, paths)
+    return Questionnaire(scale=scale, fields=fields)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise QuestionnaireError(f"{path}: Datei fehlt") from None
+    except tomllib.TOMLDecodeError as error:
+        raise QuestionnaireError(f"{path}: kein gültiges TOML ({error})") from None
+
+
+def _text(data: Mapping[str, Any], key: str, where: str, *, limit: str | None = None,
+          required: bool = True) -> str | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise QuestionnaireError(f"{where}: '{key}' fehlt")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise QuestionnaireError(f"{where}: '{key}' muss ein nicht leerer Text sein")
+    value = " ".join(value.split())
+    maximum = LIMITS[limit or key] if (limit or key) in LIMITS else None
+    if maximum is not None and len(value) > maximum:
+        raise QuestionnaireError(
+            f"{where}: '{key}' ist {len(value)} Zeichen lang, erlaubt sind {maximum}")
+    if PLACEHOLDER_PATTERN.search(value):
+        raise QuestionnaireError(f"{where}: '{key}' enthält einen Platzhalter oder Markup")
+    return value
+
+
+def _parse_scale(data: Mapping[str, Any], name: str) -> Scale:
+    choices = []
+    for i, raw in enumerate(data.get("choices", [])):
+        where = f"{name}: choices[{i}]"
+        points = raw.get("points")
+        if points is not None and (not isinstance(points, int) or points < 0):
+            raise QuestionnaireError(f"{where}: 'points' muss eine ganze Zahl ≥ 0 sein")
+        choices.append(Choice(key=str(raw.get("key", "")), label=_text(raw, "label", where) or "",
+                              points=points, suggest=bool(raw.get("suggest", False))))
+    if [c.key for c in choices] != ["A", "B", "C", "D", "E"]:
+        raise QuestionnaireError(f"{name}: die Antworten müssen genau A, B, C, D, E sein")
+    if not any(c.scored for c in choices) or all(c.scored for c in choices):
+        raise QuestionnaireError(f"{name}: mindestens eine Antwort braucht Punkte, E keine")
+    levels = []
+    for i, raw in enumerate(data.get("levels", [])):
+        where = f"{name}: levels[{i}]"
+        minimum = raw.get("min_score")
+        if not isinstance(minimum, int) or not 0 <= minimum <= 100:
+            raise QuestionnaireError(f"{where}: 'min_score' muss zwischen 0 und 100 liegen")
+        levels.append(Level(id=str(raw.get("id")), label=_text(raw, "label", where) or "",
+                            min_score=minimum))
+    if tuple(level.id for level in levels) != LEVEL_IDS:
+        raise QuestionnaireError(f"{name}: die Stufen müssen {', '.join(LEVEL_IDS)} heißen")
+    minimums = [level.min_score for level in levels]
+    if minimums != sorted(minimums, reverse=True) or minimums[-1] != 0:
+        raise QuestionnaireError(f"{name}: Stufen absteigend ordnen, die letzte mit min_score 0")
+    insufficient = data.get("insufficient", {})
+    share = insufficient.get("max_unknown_share")
+    if not isinstance(share, (int, float)) or not 0 < share <= 1:
+        raise QuestionnaireError(f"{name}: 'insufficient.max_unknown_share' muss in (0, 1] liegen")
+    return Scale(choices=tuple(choices), levels=tuple(levels),
+                 insufficient_label=_text(insufficient, "label", f"{name}: insufficient") or "",
+                 max_unknown_share=float(share))
+
+
+def _parse_field(data: Mapping[str, Any], name: str) -> Field:
+    field_id = data.get("id")
+    if not isinstance(field_id, str) or not ID_PATTERN.match(field_id):
+        raise QuestionnaireError(f"{name}: 'id' fehlt oder ist ungültig (a-z, 0-9, _ und -)")
+    number = data.get("number")
+    if not isinstance(number, int) or not name.startswith(f"{number:02d}_"):
+        raise QuestionnaireError(f"{name}: 'number' muss zur Nummer im Dateinamen passen")
+    assessments_raw = data.get("assessments")
+    if not isinstance(assessments_raw, dict):
+        raise QuestionnaireError(f"{name}: Abschnitt [assessments] fehlt")
+    assessments = {key: _text(assessments_raw, key, f"{name}: [assessments]", limit="assessment") or ""
+                   for key in ASSESSMENT_KEYS}
+    topics_raw = data.get("topics", {})
+    topics = {key: _text(topics_raw, key, f"{name}: [topics]", limit="title") or ""
+              for key in topics_raw}
+    raw_statements = data.get("statements")
+    if not isinstance(raw_statements, list) or not raw_statements:
+        raise QuestionnaireError(f"{name}: keine Aussagen ([[statements]]) gefunden")
+    statements = tuple(_parse_statement(raw, field_id, topics, f"{name}: statements[{i}]")
+                       for i, raw in enumerate(raw_statements))
+    return Field(id=field_id, number=number, title=_text(data, "title", name) or "",
+                 short_title=_text(data, "short_title", name) or "",
+                 intro=_text(data, "intro", name) or "", assessments=assessments,
+                 statements=statements, topics=topics)
+
+
+def _parse_statement(raw: Mapping[str, Any], field_id: str, topics: Mapping[str, str],
+                     where: str) -> Statement:
+    statement_id = raw.get("id")
+    if not isinstance(statement_id, str) or not ID_PATTERN.match(statement_id):
+        raise QuestionnaireError(f"{where}: 'id' fehlt oder ist ungültig (höchstens 24 Zeichen a-z, 0-9, _ und -)")
+    where = f"{where} ({statement_id})"
+    topic = raw.get("topic")
+    if topics and topic not in topics:
+        raise QuestionnaireError(f"{where}: 'topic' muss einer von {', '.join(topics)} sein")
+    if not topics and topic is not None:
+        raise QuestionnaireError(f"{where}: 'topic' ohne Abschnitt [topics] im Handlungsfeld")
+    return Statement(id=statement_id, field_id=field_id,
+                     text=_text(raw, "text", where) or "",
+                     suggestion=_text(raw, "suggestion", where) or "",
+                     info=_text(raw, "info", where, required=False),
+                     unknown_hint=_text(raw, "unknown_hint", where, required=False),
+                     topic=topic)
+
+
+def _check_across_fields(fields: tuple[Field, ...], paths: list[Path]) -> None:
+    numbers = [f.number for f in fields]
+    if numbers != list(range(1, len(fields) + 1)):
+        raise QuestionnaireError(
+            f"{paths[0].parent}: die Handlungsfelder müssen lückenlos ab 01 nummeriert sein")
+    seen_fields: set[str] = set()
+    seen: dict[str, str] = {}
+    for field, path in zip(fields, paths):
+        if field.id in seen_fields:
+            raise QuestionnaireError(f"{path.name}: Handlungsfeld-id '{field.id}' kommt doppelt vor")
+        seen_fields.add(field.id)
+        for statement in field.statements:
+            if statement.id in seen:
+                raise QuestionnaireError(
+                    f"{path.name}: Aussage-id '{statement.id}' gibt es schon in {seen[statement.id]}")
+            seen[statement.id] = path.name

@@ -1,0 +1,297 @@
+"""The self-check conversation: every decision about what the person sees next.
+
+Each public method takes what a handler decoded from an update and returns an
+:class:`~bot.replies.Outcome`. Nothing here knows Telegram; all state comes from
+:mod:`bot.storage`, all wording from the templates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Mapping
+
+from bot import callback_data as cb
+from bot.progress import (Position, current_statement, field_completed_by, ordered_statements,
+                          position_of)
+from bot.questionnaire import Field, Questionnaire, Statement
+from bot.render import Renderer
+from bot.replies import Button, Keyboard, Outcome, Reply
+from bot.scoring import FieldResult, score_field, score_fields
+from bot.storage import Run, Storage
+
+
+class SelfCheck:
+    """The personal self-check, from the welcome to the summary."""
+
+    def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer) -> None:
+        self.storage = storage
+        self.questionnaire = questionnaire
+        self.render = renderer
+        # Taps on one run are handled one after another even when updates are
+        # processed concurrently, so a double tap can never record twice.
+        self._run_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    # --- entering the conversation -------------------------------------------
+
+    async def start(self, user_id: int) -> Outcome:
+        """/start: the welcome for a new person, otherwise where they stand."""
+        run = await self.storage.active_run(user_id)
+        if run is None and not await self.storage.finished_runs(user_id):
+            return Outcome(send=(self._welcome(),))
+        return await self.resume(user_id)
+
+    async def resume(self, user_id: int) -> Outcome:
+        """/weiter: continue at the first unanswered statement."""
+        run = await self.storage.active_run(user_id)
+        if run is not None:
+            answers = await self.storage.answers(run.id)
+            position = self._position(run, answers, run.cursor)
+            note = Reply(self.render.html("resume.html.j2", position=position))
+            return Outcome(send=(note, self._statement_reply(run, position, answers)))
+        finished = await self.storage.finished_runs(user_id)
+        if finished:
+            return Outcome(send=(self._finished_prompt(finished[0]),))
+        return Outcome(send=(Reply(self.render.html("not_started.html.j2"),
+                                   self._single(self.render.text("button.begin"), cb.BEGIN)),))
+
+    async def begin(self, user_id: int) -> Outcome:
+        """Start a run, or show the one already running; earlier runs stay stored."""
+        run = await self.storage.start_run(user_id)
+        answers = await self.storage.answers(run.id)
+        return Outcome(clear_keyboard=True,
+                       send=(self._statement_reply(run, self._position(run, answers, run.cursor), answers),))
+
+    # --- buttons ---------------------------------------------------------------
+
+    async def press(self, user_id: int, data: str | None) -> Outcome:
+        """A button tap: validate its data, then do what it names."""
+        match cb.decode(data):
+            case cb.Callback(action="answer", run_id=int(run), statement_id=str(sid),
+                             choice=str(choice)):
+                return await self.answer(user_id, run, sid, choice)
+            case cb.Callback(action="back", run_id=int(run), statement_id=str(sid)):
+                return await self.back(user_id, run, sid)
+            case cb.Callback(action="info", run_id=int(run), statement_id=str(sid)):
+                return await self.info(user_id, run, sid)
+            case cb.Callback(action="pause", run_id=int(run)):
+                return await self.pause(user_id, run)
+            case cb.Callback(action="results", run_id=int(run)):
+                return await self.results(user_id, run)
+            case cb.Callback(action="cancel", run_id=int(run)):
+                return await self.cancel(user_id, run)
+            case cb.Callback(action="keep"):
+                return await self.keep(user_id)
+            case cb.Callback(action="begin"):
+                return await self.begin(user_id)
+        return self._invalid()
+
+    # --- answering -------------------------------------------------------------
+
+    async def answer(self, user_id: int, run_id: int, statement_id: str, choice: str) -> Outcome:
+        async with self._run_locks[run_id]:
+            run, refusal = await self._active_run_for(user_id, run_id)
+            if refusal:
+                return refusal
+            assert run is not None
+            answers = await self.storage.answers(run.id)
+            stale = self._stale_statement(run, answers, statement_id)
+            if stale:
+                return stale
+            statement = self.questionnaire.statement(statement_id)
+            assert statement is not None
+            fields = self._fields(run)
+            first_time = statement_id not in answers
+            updated = {**answers, statement_id: choice}
+            finishes = current_statement(fields, updated, None) is None
+            await self.storage.save_answer(run.id, statement_id, choice, finishes=finishes)
+        trace = self._trace(fields, statement, choice, updated)
+        notice = self.render.text("notice.saved", choice=self.questionnaire.scale.choice(choice))
+        if finishes:
+            finished = await self.storage.run(run.id)
+            assert finished is not None
+            return Outcome(notice=notice, edit=Reply(self.render.html("run_done.html.j2", trace=trace)),
+                           send=self._summary(finished, updated))
+        completed = field_completed_by(fields, statement_id, updated) if first_time else None
+        next_position = self._position(run, updated, None)
+        if completed is not None:
+            result = score_field(completed, updated, self.questionnaire.scale)
+            note = Reply(self.render.html("field_done.html.j2", trace=trace, result=result,
+                                          scale=self.questionnaire.scale))
+            return Outcome(notice=notice, edit=note,
+                           send=(self._statement_reply(run, next_position, updated),))
+        return Outcome(notice=notice,
+                       edit=self._statement_reply(run, next_position, updated, trace=trace))
+
+    async def back(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
+        async with self._run_locks[run_id]:
+            run, refusal = await self._active_run_for(user_id, run_id)
+            if refusal:
+                return refusal
+            assert run is not None
+            answers = await self.storage.answers(run.id)
+            stale = self._stale_statement(run, answers, statement_id)
+            if stale:
+                return stale
+            previous = position_of(self._fields(run), statement_id, answers).previous
+            if previous is None:
+                return Outcome(notice=self.render.text("notice.first_statement"))
+            await self.storage.set_cursor(run.id, previous.id)
+        position = self._position(run, answers, previous.id)
+        return Outcome(edit=self._statement_reply(run, position, answers))
+
+    async def info(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
+        run, refusal = await self._active_run_for(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        answers = await self.storage.answers(run.id)
+        stale = self._stale_statement(run, answers, statement_id)
+        if stale:
+            return stale
+        position = self._position(run, answers, run.cursor)
+        return Outcome(edit=self._statement_reply(run, position, answers, show_info=True))
+
+    async def pause(self, user_id: int, run_id: int) -> Outcome:
+        run, refusal = await self._active_run_for(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        answers = await self.storage.answers(run.id)
+        position = self._position(run, answers, run.cursor)
+        return Outcome(edit=Reply(self.render.html("paused.html.j2", position=position)))
+
+    # --- results, cancelling, help -------------------------------------------
+
+    async def results(self, user_id: int, run_id: int | None = None) -> Outcome:
+        """A run's results: the given one, else the running one's completed fields or the last."""
+        if run_id is not None:
+            run = await self.storage.run(run_id)
+            if run is None or run.user_id != user_id:
+                return self._invalid()
+        else:
+            run = await self.storage.active_run(user_id)
+            if run is None:
+                finished = await self.storage.finished_runs(user_id)
+                run = finished[0] if finished else None
+        if run is None:
+            return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
+                                       self._single(self.render.text("button.begin"), cb.BEGIN)),))
+        answers = await self.storage.answers(run.id)
+        return Outcome(send=self._summary(run, answers))
+
+    async def cancel_request(self, user_id: int) -> Outcome:
+        """/abbrechen: ask before ending the running check."""
+        run = await self.storage.active_run(user_id)
+        if run is None:
+            return Outcome(send=(Reply(self.render.html("nothing_to_cancel.html.j2")),))
+        keyboard = ((Button(self.render.text("button.cancel_confirm"), cb.cancel(run.id)),),
+                    (Button(self.render.text("button.cancel_keep"), cb.KEEP),))
+        return Outcome(send=(Reply(self.render.html("cancel_confirm.html.j2"), keyboard),))
+
+    async def cancel(self, user_id: int, run_id: int) -> Outcome:
+        run, refusal = await self._active_run_for(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        await self.storage.cancel_run(run.id)
+        return Outcome(edit=Reply(self.render.html("cancelled.html.j2")))
+
+    async def keep(self, user_id: int) -> Outcome:
+        resumed = await self.resume(user_id)
+        return Outcome(clear_keyboard=True, send=resumed.send)
+
+    def help(self, commands: Mapping[str, str]) -> Outcome:
+        return Outcome(send=(Reply(self.render.html("help.html.j2", commands=commands,
+                                                    scale=self.questionnaire.scale)),))
+
+    async def hint(self, user_id: int, unknown_command: str | None = None) -> Outcome:
+        """Free text or an unknown command: say what works, and show the open statement again."""
+        note = Reply(self.render.html("hint.html.j2", command=unknown_command))
+        run = await self.storage.active_run(user_id)
+        if run is None:
+            return Outcome(send=(note,))
+        answers = await self.storage.answers(run.id)
+        return Outcome(send=(note, self._statement_reply(run, self._position(run, answers, run.cursor), answers)))
+
+    # --- helpers ---------------------------------------------------------------
+
+    def _fields(self, run: Run) -> tuple[Field, ...]:
+        return self.questionnaire.select(run.field_ids)
+
+    def _position(self, run: Run, answers: Mapping[str, str], cursor: str | None) -> Position:
+        fields = self._fields(run)
+        statement = current_statement(fields, answers, cursor)
+        assert statement is not None, "an active run always has an open statement"
+        return position_of(fields, statement.id, answers)
+
+    async def _active_run_for(self, user_id: int, run_id: int) -> tuple[Run | None, Outcome | None]:
+        run = await self.storage.run(run_id)
+        if run is None or run.user_id != user_id:
+            return None, self._invalid()
+        if not run.active:
+            return None, Outcome(notice=self.render.text("notice.run_closed"), alert=True,
+                                 clear_keyboard=True)
+        return run, None
+
+    def _stale_statement(self, run: Run, answers: Mapping[str, str],
+                         statement_id: str) -> Outcome | None:
+        """A tap on anything but the open statement shows the open one instead."""
+        position = self._position(run, answers, run.cursor)
+        if position.statement.id == statement_id:
+            return None
+        known = any(s.id == statement_id for s in ordered_statements(self._fields(run)))
+        notice = self.render.text("notice.already_answered" if known else "notice.statement_gone")
+        return Outcome(notice=notice, edit=self._statement_reply(run, position, answers))
+
+    def _invalid(self) -> Outcome:
+        return Outcome(notice=self.render.text("notice.invalid_button"), alert=True)
+
+    def _welcome(self) -> Reply:
+        return Reply(self.render.html("welcome.html.j2", questionnaire=self.questionnaire,
+                                      total=len(self.questionnaire.statements)),
+                     self._single(self.render.text("button.begin"), cb.BEGIN))
+
+    def _finished_prompt(self, run: Run) -> Reply:
+        keyboard = ((Button(self.render.text("button.show_results"), cb.results(run.id)),),
+                    (Button(self.render.text("button.new_run"), cb.BEGIN),))
+        return Reply(self.render.html("finished.html.j2", run=run), keyboard)
+
+    def _statement_reply(self, run: Run, position: Position, answers: Mapping[str, str], *,
+                         trace: str | None = None, show_info: bool = False) -> Reply:
+        statement = position.statement
+        current = answers.get(statement.id)
+        choices = self.questionnaire.scale.choices
+        rows: list[tuple[Button, ...]] = [
+            (Button(self.render.text("button.choice", choice=c, chosen=c.key == current),
+                    cb.answer(run.id, statement.id, c.key)),)
+            for c in choices]
+        extra = []
+        if statement.info and not show_info:
+            extra.append(Button(self.render.text("button.info"), cb.info(run.id, statement.id)))
+        if position.previous is not None:
+            extra.append(Button(self.render.text("button.back"), cb.back(run.id, statement.id)))
+        extra.append(Button(self.render.text("button.pause"), cb.pause(run.id)))
+        rows.append(tuple(extra))
+        text = self.render.html("statement.html.j2", position=position, trace=trace,
+                                show_info=show_info,
+                                current=self.questionnaire.scale.choice(current) if current else None)
+        return Reply(text, tuple(rows))
+
+    def _trace(self, fields: tuple[Field, ...], statement: Statement, choice: str,
+               answers: Mapping[str, str]) -> str:
+        position = position_of(fields, statement.id, answers)
+        return self.render.text("trace", position=position,
+                                choice=self.questionnaire.scale.choice(choice))
+
+    def _summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Reply, ...]:
+        results: tuple[FieldResult, ...] = score_fields(self._fields(run), answers,
+                                                        self.questionnaire.scale)
+        parts = self.render.html_parts("summary.html.j2", run=run, results=results,
+                                       scale=self.questionnaire.scale)
+        return tuple(Reply(part) for part in parts)
+
+    @staticmethod
+    def _single(label: str, data: str) -> Keyboard:
+        return ((Button(label, data),),)
+

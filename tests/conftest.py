@@ -1,0 +1,216 @@
+"""The real PTB Application, driven through its update processing against FakeBotAPI."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import textwrap
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.fake_bot_api import FakeBotAPI, StoredMessage
+from bot.questionnaire import Questionnaire, load_questionnaire
+from bot.render import Renderer
+from bot.resources import QUESTIONS_DIR
+
+_update_ids = itertools.count(1)
+
+
+class Person:
+    """Somebody chatting with the bot in a private chat."""
+
+    def __init__(self, harness: BotHarness, user_id: int, first_name: str) -> None:
+        self.harness = harness
+        self.user = {"id": user_id, "is_bot": False, "first_name": first_name,
+                     "language_code": "de"}
+        self.id = user_id
+
+    @property
+    def chat(self) -> list[StoredMessage]:
+        return self.harness.api.chat(self.id)
+
+    @property
+    def last(self) -> StoredMessage:
+        return self.chat[-1]
+
+    def texts(self) -> list[str]:
+        return [m.text or "" for m in self.chat]
+
+    async def send(self, text: str) -> None:
+        message: dict[str, Any] = {
+            "message_id": 10_000 + next(_update_ids), "date": 1_700_000_000,
+            "chat": {"id": self.id, "type": "private", "first_name": self.user["first_name"]},
+            "from": self.user, "text": text}
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": len(text.split()[0])}]
+        await self.harness.process({"update_id": next(_update_ids), "message": message})
+
+    def callback_update(self, data: str, message: StoredMessage) -> dict[str, Any]:
+        shown = {"message_id": message.message_id, "date": 1_700_000_000,
+                 "chat": {"id": self.id, "type": "private"}, "text": message.text or "",
+                 "from": {"id": 900000001, "is_bot": True, "first_name": "Selbstcheck"}}
+        if message.reply_markup:
+            shown["reply_markup"] = message.reply_markup
+        return {"update_id": next(_update_ids),
+                "callback_query": {"id": str(next(_update_ids)), "from": self.user,
+                                   "chat_instance": str(self.id), "data": data,
+                                   "message": shown}}
+
+    def button(self, label: str, message: StoredMessage | None = None) -> tuple[str, StoredMessage]:
+        """The callback data of the newest button whose label contains ``label``."""
+        for candidate in ([message] if message else reversed(self.chat)):
+            rows = (candidate.reply_markup or {}).get("inline_keyboard", [])
+            for row in rows:
+                for button in row:
+                    if label in button["text"]:
+                        return button["callback_data"], candidate
+        raise AssertionError(f"no button {label!r} in the chat: {self.texts()[-3:]}")
+
+    async def tap(self, label: str, message: StoredMessage | None = None) -> None:
+        data, shown = self.button(label, message)
+        await self.harness.process(self.callback_update(data, shown))
+
+    async def tap_data(self, data: str, message: StoredMessage) -> None:
+        await self.harness.process(self.callback_update(data, message))
+
+    def notices(self) -> list[str | None]:
+        return [c.params.get("text") for c in self.harness.api.calls_to("answerCallbackQuery")]
+
+
+class BotHarness:
+    def __init__(self, database: Path, questionnaire: Questionnaire, renderer: Renderer,
+                 api: FakeBotAPI | None = None) -> None:
+        self.api = api or FakeBotAPI()
+        self.database = database
+        self.app = build_application(Settings(token="123456:TEST-TOKEN", database=str(database)),
+                                     questionnaire, renderer, request=self.api)
+
+    async def __aenter__(self) -> BotHarness:
+        await self.app.initialize()
+        await self.app.post_init(self.app)  # type: ignore[misc]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.app.shutdown()
+        await self.app.post_shutdown(self.app)  # type: ignore[misc]
+
+    async def process(self, data: dict[str, Any]) -> None:
+        await self.app.process_update(Update.de_json(data, self.app.bot))
+
+    def person(self, user_id: int = 4711, first_name: str = "Anna") -> Person:
+        return Person(self, user_id, first_name)
+
+
+SMALL_FIELDS = {
+    "01_eins.toml": """
+        id = "eins"
+        number = 1
+        title = "Steuerung & Strategie"
+        short_title = "Steuerung"
+        intro = "Wie die Kommune ihre Integrationsarbeit lenkt."
+        [assessments]
+        established = "Steuerung ist eine gefestigte Stärke."
+        advanced = "Die Steuerung ist auf gutem Weg."
+        developing = "Erste Bausteine der Steuerung sind gelegt."
+        starting = "Die Steuerung steht am Anfang."
+        insufficient = "Beziehen Sie die Verwaltungsspitze ein."
+        [[statements]]
+        id = "eins-01"
+        text = "Der Rat hat einen Beschluss zur Integrationsarbeit gefasst."
+        suggestion = "Bringen Sie einen Ratsbeschluss auf den Weg."
+        info = "Gemeint ist ein förmlicher Beschluss des Rates."
+        [[statements]]
+        id = "eins-02"
+        text = "Es gibt ein Integrationskonzept mit Zielen."
+        suggestion = "Erarbeiten Sie ein Konzept mit messbaren Zielen."
+        unknown_hint = "Fragen Sie die Stabsstelle Integration."
+        [[statements]]
+        id = "eins-03"
+        text = "Die Zuständigkeiten sind klar geregelt."
+        suggestion = "Klären Sie die Zuständigkeiten im Verwaltungsvorstand."
+    """,
+    "02_zwei.toml": """
+        id = "zwei"
+        number = 2
+        title = "Öffnung & Vielfalt"
+        short_title = "Öffnung"
+        intro = "Wie offen die Verwaltung ist."
+        [assessments]
+        established = "Öffnung ist eine gefestigte Stärke."
+        advanced = "Die Öffnung ist auf gutem Weg."
+        developing = "Erste Bausteine der Öffnung sind gelegt."
+        starting = "Die Öffnung steht am Anfang."
+        insufficient = "Beziehen Sie das Personalamt ein."
+        [[statements]]
+        id = "zwei-01"
+        text = "Stellenanzeigen sprechen Menschen mit Einwanderungsgeschichte an."
+        suggestion = "Überarbeiten Sie die Stellenanzeigen."
+        [[statements]]
+        id = "zwei-02"
+        text = "Beschäftigte werden zu Antidiskriminierung fortgebildet."
+        suggestion = "Bieten Sie Fortbildungen an."
+    """,
+    "03_drei.toml": """
+        id = "drei"
+        number = 3
+        title = "Teilhabe"
+        short_title = "Teilhabe"
+        intro = "Wie fair der Zugang zu Angeboten ist."
+        [assessments]
+        established = "Teilhabe ist eine gefestigte Stärke."
+        advanced = "Die Teilhabe ist auf gutem Weg."
+        developing = "Erste Bausteine der Teilhabe sind gelegt."
+        starting = "Die Teilhabe steht am Anfang."
+        insufficient = "Beziehen Sie die Fachämter ein."
+        [topics]
+        bildung = "Bildung"
+        sport = "Sport"
+        [[statements]]
+        id = "drei-01"
+        topic = "bildung"
+        text = "Kitas informieren Eltern mehrsprachig."
+        suggestion = "Übersetzen Sie die Kita-Informationen."
+        [[statements]]
+        id = "drei-02"
+        topic = "sport"
+        text = "Sportvereine werden bei interkultureller Öffnung unterstützt."
+        suggestion = "Fördern Sie Vereine bei der Öffnung."
+    """,
+}
+
+
+def write_questionnaire(directory: Path, files: dict[str, str] = SMALL_FIELDS) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.copy(QUESTIONS_DIR / "scale.toml", directory / "scale.toml")
+    for name, content in files.items():
+        (directory / name).write_text(textwrap.dedent(content), encoding="utf-8")
+    return directory
+
+
+@pytest.fixture(scope="session")
+def renderer() -> Renderer:
+    return Renderer()
+
+
+@pytest.fixture
+def small_questionnaire(tmp_path: Path) -> Questionnaire:
+    return load_questionnaire(write_questionnaire(tmp_path / "questions"))
+
+
+@pytest.fixture(scope="session")
+def full_questionnaire() -> Questionnaire:
+    return load_questionnaire()
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, small_questionnaire: Questionnaire,
+              renderer: Renderer) -> AsyncIterator[BotHarness]:
+    async with BotHarness(tmp_path / "bot.db", small_questionnaire, renderer) as harness:
+        yield harness

@@ -14,6 +14,7 @@ import json
 import re
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    result: Any = None  # what Telegram returned once answered; None while pending or on error
 
 
 @dataclass
@@ -89,10 +91,20 @@ def _utf16_length(text: str) -> int:
 
 
 class FakeBotAPI(BaseRequest):
-    """PTB's network layer, answered in memory; ``latency`` delays every call."""
+    """PTB's network layer, answered in memory; ``latency`` delays every call.
 
-    def __init__(self, latency: float = 0.0) -> None:
+    ``on_answer`` is called with each call at the moment it is answered (after
+    the latency), which is when the person would see its effect: the benchmark
+    measures tap-to-reply times with it. ``keep_calls=False`` stops recording
+    calls, so a long benchmark run does not measure the recorder's memory.
+    """
+
+    def __init__(self, latency: float = 0.0, *,
+                 on_answer: Callable[[Call], None] | None = None,
+                 keep_calls: bool = True) -> None:
         self.latency = latency
+        self.on_answer = on_answer
+        self.keep_calls = keep_calls
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], StoredMessage] = {}
         self.blocked: set[int] = set()
@@ -133,7 +145,9 @@ class FakeBotAPI(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         uploads = request_data.multipart_data if request_data else {}
         files = {name: _content(part) for name, part in uploads.items()}
-        self.calls.append(Call(api_method, params, files))
+        call = Call(api_method, params, files)
+        if self.keep_calls:
+            self.calls.append(call)
         names = [part[0] for part in uploads.values() if isinstance(part, tuple)]
         if api_method == "getUpdates":
             await asyncio.sleep(min(float(params.get("timeout", 0) or 0), 0.05))
@@ -141,14 +155,20 @@ class FakeBotAPI(BaseRequest):
         if self.latency:
             await asyncio.sleep(self.latency)
         try:
-            result = self._answer(api_method, params, files, names)
+            call.result = self._answer(api_method, params, files, names)
         except ApiError as error:
             body: dict[str, Any] = {"ok": False, "error_code": error.code,
                                     "description": error.description}
             if error.retry_after is not None:
                 body["parameters"] = {"retry_after": error.retry_after}
+            self._answered(call)
             return error.code, json.dumps(body).encode()
-        return 200, _ok(result)
+        self._answered(call)
+        return 200, _ok(call.result)
+
+    def _answered(self, call: Call) -> None:
+        if self.on_answer is not None:
+            self.on_answer(call)
 
     def _answer(self, method: str, params: dict[str, Any], files: dict[str, bytes],
                 file_names: list[str]) -> Any:

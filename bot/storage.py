@@ -13,6 +13,7 @@ by a new one.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -71,6 +72,38 @@ class Run:
         return self.status == "active"
 
 
+async def _configure(connection: aiosqlite.Connection) -> None:
+    await connection.execute("PRAGMA journal_mode = WAL")
+    # NORMAL in WAL mode keeps every commit across a process crash or kill;
+    # only a power cut may lose the last commits.
+    await connection.execute("PRAGMA synchronous = NORMAL")
+    await connection.execute("PRAGMA foreign_keys = ON")
+    await connection.execute("PRAGMA busy_timeout = 5000")
+
+
+async def measure_commit_rate(path: str | Path, seconds: float = 1.0) -> float:
+    """Single-row commits per second into a scratch database at ``path``, set up like ours.
+
+    The ceiling for any write path over one aiosqlite connection on this file
+    system; the benchmark prints it next to the bot's own answer rate. The
+    scratch file is removed afterwards.
+    """
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        await _configure(connection)
+        await connection.execute("CREATE TABLE probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL)")
+        commits = 0
+        start = time.perf_counter()
+        while (elapsed := time.perf_counter() - start) < seconds:
+            await connection.execute("INSERT INTO probe (at) VALUES (?)", (_now(),))
+            commits += 1
+    finally:
+        await connection.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return commits / elapsed
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -118,12 +151,7 @@ class Storage:
         await self._db.close()
 
     async def _configure(self) -> None:
-        await self._db.execute("PRAGMA journal_mode = WAL")
-        # NORMAL in WAL mode keeps every commit across a process crash or kill;
-        # only a power cut may lose the last commits.
-        await self._db.execute("PRAGMA synchronous = NORMAL")
-        await self._db.execute("PRAGMA foreign_keys = ON")
-        await self._db.execute("PRAGMA busy_timeout = 5000")
+        await _configure(self._db)
 
     async def schema_version(self) -> int:
         async with self._db.execute("PRAGMA user_version") as cursor:

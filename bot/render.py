@@ -29,11 +29,15 @@ class Renderer:
     """Renders HTML messages and plain texts; create it once at start-up."""
 
     def __init__(self, directory: Path = REPORTS_DIR) -> None:
+        # Templates are read and compiled once, here; without auto_reload Jinja
+        # does not look at the files' modification times on every message.
         self._html = Environment(loader=FileSystemLoader(directory), autoescape=True,
                                  undefined=StrictUndefined, trim_blocks=True,
-                                 lstrip_blocks=True, keep_trailing_newline=False)
+                                 lstrip_blocks=True, keep_trailing_newline=False,
+                                 auto_reload=False)
         self._plain = Environment(autoescape=False, undefined=StrictUndefined)
         self._texts = self._load_texts(directory / "texts.toml")
+        self._fixed_texts: dict[str, str] = {}  # texts without variables, rendered once
         try:  # compile every template now, so a syntax error stops the start
             for name in self._html.list_templates(extensions=["j2"]):
                 self._html.get_template(name)
@@ -53,7 +57,12 @@ class Renderer:
 
     def text(self, key: str, **context: Any) -> str:
         """A short plain text (no HTML), e.g. a button label."""
-        return self._texts[key].render(**context)
+        if context:
+            return self._texts[key].render(**context)
+        fixed = self._fixed_texts.get(key)
+        if fixed is None:
+            fixed = self._fixed_texts[key] = self._texts[key].render()
+        return fixed
 
     def has_text(self, key: str) -> bool:
         return key in self._texts

@@ -7,11 +7,10 @@ Each public method takes what a handler decoded from an update and returns an
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
 from collections.abc import Mapping
 
 from bot import callback_data as cb
+from bot.keyed_locks import KeyedLocks
 from bot.progress import (Position, current_statement, field_completed_by, ordered_statements,
                           position_of)
 from bot.questionnaire import Field, Questionnaire, Statement
@@ -30,7 +29,13 @@ class SelfCheck:
         self.render = renderer
         # Taps on one run are handled one after another even when updates are
         # processed concurrently, so a double tap can never record twice.
-        self._run_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._run_locks = KeyedLocks()
+        # The scale's button labels and "saved" notices never change: render them once.
+        choices = questionnaire.scale.choices
+        self._choice_labels = {
+            (c.key, chosen): renderer.text("button.choice", choice=c, chosen=chosen)
+            for c in choices for chosen in (False, True)}
+        self._saved_notices = {c.key: renderer.text("notice.saved", choice=c) for c in choices}
 
     # --- entering the conversation -------------------------------------------
 
@@ -89,7 +94,7 @@ class SelfCheck:
     # --- answering -------------------------------------------------------------
 
     async def answer(self, user_id: int, run_id: int, statement_id: str, choice: str) -> Outcome:
-        async with self._run_locks[run_id]:
+        async with self._run_locks.hold(run_id):
             run, refusal = await self._active_run_for(user_id, run_id)
             if refusal:
                 return refusal
@@ -106,7 +111,7 @@ class SelfCheck:
             finishes = current_statement(fields, updated, None) is None
             await self.storage.save_answer(run.id, statement_id, choice, finishes=finishes)
         trace = self._trace(fields, statement, choice, updated)
-        notice = self.render.text("notice.saved", choice=self.questionnaire.scale.choice(choice))
+        notice = self._saved_notices[choice]
         if finishes:
             finished = await self.storage.run(run.id)
             assert finished is not None
@@ -124,7 +129,7 @@ class SelfCheck:
                        edit=self._statement_reply(run, next_position, updated, trace=trace))
 
     async def back(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
-        async with self._run_locks[run_id]:
+        async with self._run_locks.hold(run_id):
             run, refusal = await self._active_run_for(user_id, run_id)
             if refusal:
                 return refusal
@@ -263,7 +268,7 @@ class SelfCheck:
         current = answers.get(statement.id)
         choices = self.questionnaire.scale.choices
         rows: list[tuple[Button, ...]] = [
-            (Button(self.render.text("button.choice", choice=c, chosen=c.key == current),
+            (Button(self._choice_labels[c.key, c.key == current],
                     cb.answer(run.id, statement.id, c.key)),)
             for c in choices]
         extra = []

@@ -124,6 +124,8 @@ class Storage:
         # coroutine's transaction is open would silently join it, so all writes
         # take this lock.
         self._write_lock = asyncio.Lock()
+        self._pending_answers: list[_PendingAnswer] = []
+        self._committer: asyncio.Task[None] | None = None
 
     async def _write(self, sql: str, parameters: tuple[object, ...]) -> None:
         async with self._write_lock:
@@ -148,15 +150,20 @@ class Storage:
         return storage
 
     async def close(self) -> None:
+        if self._committer is not None:
+            await self._committer  # answers already accepted are committed, not dropped
         await self._db.close()
 
     async def _configure(self) -> None:
         await _configure(self._db)
 
+    async def _rows(self, sql: str, parameters: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
+        """A query's rows in one trip to the database thread (execute, fetch and close)."""
+        return list(await self._db.execute_fetchall(sql, parameters))
+
     async def schema_version(self) -> int:
-        async with self._db.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        rows = await self._rows("PRAGMA user_version")
+        return int(rows[0][0]) if rows else 0
 
     async def _migrate(self) -> None:
         version = await self.schema_version()
@@ -176,23 +183,20 @@ class Storage:
             (user_id, _now()))
 
     async def run(self, run_id: int) -> Run | None:
-        async with self._db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)) as cursor:
-            row = await cursor.fetchone()
-        return _run_from_row(row) if row else None
+        rows = await self._rows("SELECT * FROM runs WHERE id = ?", (run_id,))
+        return _run_from_row(rows[0]) if rows else None
 
     async def active_run(self, user_id: int, workshop_id: int | None = None) -> Run | None:
-        async with self._db.execute(
-                "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'active'",
-                (user_id, workshop_id)) as cursor:
-            row = await cursor.fetchone()
-        return _run_from_row(row) if row else None
+        rows = await self._rows(
+            "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'active'",
+            (user_id, workshop_id))
+        return _run_from_row(rows[0]) if rows else None
 
     async def finished_runs(self, user_id: int, workshop_id: int | None = None) -> list[Run]:
         """The person's finished runs, newest first."""
-        async with self._db.execute(
-                "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'finished'"
-                " ORDER BY id DESC", (user_id, workshop_id)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._rows(
+            "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'finished'"
+            " ORDER BY id DESC", (user_id, workshop_id))
         return [_run_from_row(row) for row in rows]
 
     async def start_run(self, user_id: int, field_ids: Iterable[str] | None = None,
@@ -218,38 +222,94 @@ class Storage:
     # --- answers ---------------------------------------------------------------
 
     async def answers(self, run_id: int) -> dict[str, str]:
-        async with self._db.execute(
-                "SELECT statement_id, choice FROM answers WHERE run_id = ?", (run_id,)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._rows("SELECT statement_id, choice FROM answers WHERE run_id = ?",
+                                (run_id,))
         return {row["statement_id"]: row["choice"] for row in rows}
 
     async def save_answer(self, run_id: int, statement_id: str, choice: str, *,
                           finishes: bool = False) -> None:
         """Store an answer, clear the "Zurück" cursor and, with ``finishes``, close the run.
 
-        One transaction, committed before returning: the caller may confirm
-        the answer as soon as this returns.
+        Committed before returning: the caller may confirm the answer as soon
+        as this returns. Answers that arrive while a commit is under way are
+        committed together in the next transaction (group commit), so in a
+        workshop burst nobody waits for everybody else's commits one by one.
         """
-        now = _now()
-        async with self._write_lock:
-            await self._transaction_save_answer(run_id, statement_id, choice, finishes, now)
+        answer = _PendingAnswer(run_id, statement_id, choice, finishes, _now(),
+                                asyncio.get_running_loop().create_future())
+        self._pending_answers.append(answer)
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_pending_answers())
+        await answer.committed
 
-    async def _transaction_save_answer(self, run_id: int, statement_id: str, choice: str,
-                                       finishes: bool, now: str) -> None:
+    async def _commit_pending_answers(self) -> None:
+        async with self._write_lock:
+            while self._pending_answers:
+                batch, self._pending_answers = self._pending_answers, []
+                await self._commit_answers(batch)
+
+    async def _commit_answers(self, batch: list[_PendingAnswer]) -> None:
+        """Commit ``batch`` and tell each caller; one bad answer must not fail the others."""
+        try:
+            try:
+                await self._transaction_save_answers(batch)
+            except Exception as error:
+                if len(batch) == 1:
+                    _settle(batch[0].committed, error)
+                    return
+                for answer in batch:  # find the culprit: each answer in its own transaction
+                    try:
+                        await self._transaction_save_answers([answer])
+                    except Exception as single_error:
+                        _settle(answer.committed, single_error)
+                    else:
+                        _settle(answer.committed, None)
+                return
+        except BaseException:  # cancelled at shutdown: nobody may wait forever
+            for answer in batch:
+                answer.committed.cancel()
+            raise
+        for answer in batch:
+            _settle(answer.committed, None)
+
+    async def _transaction_save_answers(self, batch: list[_PendingAnswer]) -> None:
         await self._db.execute("BEGIN IMMEDIATE")
         try:
-            await self._db.execute(
+            await self._db.executemany(
                 "INSERT INTO answers (run_id, statement_id, choice, answered_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (run_id, statement_id)"
                 " DO UPDATE SET choice = excluded.choice, answered_at = excluded.answered_at",
-                (run_id, statement_id, choice, now))
-            if finishes:
-                await self._db.execute(
+                [(a.run_id, a.statement_id, a.choice, a.at) for a in batch])
+            continuing = [(a.run_id,) for a in batch if not a.finishes]
+            if continuing:
+                await self._db.executemany("UPDATE runs SET cursor = NULL WHERE id = ?",
+                                           continuing)
+            finishing = [(a.at, a.run_id) for a in batch if a.finishes]
+            if finishing:
+                await self._db.executemany(
                     "UPDATE runs SET cursor = NULL, status = 'finished', finished_at = ?"
-                    " WHERE id = ?", (now, run_id))
-            else:
-                await self._db.execute("UPDATE runs SET cursor = NULL WHERE id = ?", (run_id,))
+                    " WHERE id = ?", finishing)
             await self._db.execute("COMMIT")
         except BaseException:
-            await self._db.execute("ROLLBACK")
+            if self._db.in_transaction:
+                await self._db.execute("ROLLBACK")
             raise
+
+
+@dataclass
+class _PendingAnswer:
+    run_id: int
+    statement_id: str
+    choice: str
+    finishes: bool
+    at: str
+    committed: asyncio.Future[None]
+
+
+def _settle(future: asyncio.Future[None], error: Exception | None) -> None:
+    if future.done():  # the caller was cancelled meanwhile
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)

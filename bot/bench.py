@@ -190,7 +190,8 @@ class Person:
         self.pending = tap
         self.crowd.app.update_queue.put_nowait(update)
         try:
-            await asyncio.wait_for(tap.done.wait(), self.crowd.tap_timeout)
+            async with asyncio.timeout(self.crowd.tap_timeout):
+                await tap.done.wait()
         except TimeoutError:
             self.crowd.lost_taps += 1
         self.pending = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
@@ -89,5 +90,20 @@ def check_database(path: str) -> None:
     asyncio.run(probe())
 
 
+def tune_garbage_collector() -> None:
+    """Fewer and shorter collector pauses in a burst of taps; call once everything is loaded.
+
+    The modules, the questionnaire and the templates live as long as the
+    process: frozen, they are no longer walked by every full collection. A tap
+    allocates thousands of short-lived objects that reference counting frees
+    anyway, so the youngest generation is collected every 10,000 allocations
+    instead of every 700. Measured with ``python -m bot.bench`` (README).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+
+
 def run_polling(application: Application) -> None:
+    tune_garbage_collector()
     application.run_polling(allowed_updates=Update.ALL_TYPES)

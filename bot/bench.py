@@ -37,10 +37,10 @@ from telegram.ext import Application
 
 from bot import callback_data as cb
 from bot import handlers
-from bot.app import build_application
+from bot.app import build_application, tune_garbage_collector
 from bot.config import Settings
 from bot.fake_bot_api import Call, FakeBotAPI
-from bot.questionnaire import Questionnaire, load_questionnaire
+from bot.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
 from bot.render import Renderer
 from bot.resources import QUESTIONS_DIR
 from bot.selfcheck import SelfCheck
@@ -75,6 +75,7 @@ class Report:
     burst_seconds: float = 0.0
     burst_cpu_seconds: float = 0.0
     burst_calls: int = 0
+    burst_calls_by_method: Counter[str] = field(default_factory=Counter)
     burst_peak_calls_per_second: int = 0
     lost_taps: int = 0
     answers_counted: int = 0
@@ -84,6 +85,7 @@ class Report:
     peak_rss_mb: float = 0.0
     sessions_active: int = 0
     commit_rate: float = 0.0
+    load_average: float = 0.0
 
     @property
     def burst_answers(self) -> int:
@@ -232,6 +234,7 @@ class Crowd:
         self.people: dict[int, Person] = {}
         self.ids = itertools.count(1)
         self.calls = 0
+        self.calls_by_method: Counter[str] = Counter()
         self.calls_by_second: Counter[int] = Counter()
         self.lost_taps = 0
         self.answers_counted = 0
@@ -243,6 +246,7 @@ class Crowd:
     def on_answer(self, call: Call) -> None:
         now = time.perf_counter()
         self.calls += 1
+        self.calls_by_method[call.method] += 1
         self.calls_by_second[int(now)] += 1
         person = self.people.get(_person_id(call))
         if person is not None:
@@ -298,6 +302,7 @@ async def _burst(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: Rep
     api.latency = config.latency
     gc.collect()
     calls_before, cpu_before, wall_before = crowd.calls, time.process_time(), time.perf_counter()
+    methods_before = crowd.calls_by_method.copy()
     first_second = int(wall_before)
     for _ in range(config.statements):
         for tap in await _everyone(people, "answer_next"):
@@ -306,6 +311,7 @@ async def _burst(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: Rep
     report.burst_seconds = time.perf_counter() - wall_before
     report.burst_cpu_seconds = time.process_time() - cpu_before
     report.burst_calls = crowd.calls - calls_before
+    report.burst_calls_by_method = crowd.calls_by_method - methods_before
     report.burst_peak_calls_per_second = max(
         (n for second, n in crowd.calls_by_second.items() if second >= first_second), default=0)
 
@@ -342,8 +348,9 @@ async def _stored_answers(selfcheck: SelfCheck, people: Iterable[Person]) -> int
     return total
 
 
-async def run_benchmark(config: BenchConfig) -> Report:
-    report = Report(config=config, questionnaire="")
+async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> Report:
+    """Run every phase; ``api`` lets a test arrange Telegram's errors (e.g. flood control)."""
+    report = Report(config=config, questionnaire="", load_average=os.getloadavg()[0])
     report.rss_start_mb = _current_rss_mb()
     with tempfile.TemporaryDirectory(prefix="selbstcheck-bench-", dir=config.directory) as tmp:
         base = Path(tmp)
@@ -358,7 +365,7 @@ async def run_benchmark(config: BenchConfig) -> Report:
                              f"{len(questionnaire.statements)} statements")
         report.questionnaire += (f", {len(questionnaire.fields)} fields, "
                                  f"{len(questionnaire.statements)} statements")
-        api = FakeBotAPI(keep_calls=False)
+        api = api or FakeBotAPI(keep_calls=False)
         app = build_application(Settings(token="123456:BENCH", database=str(base / "bench.db")),
                                 questionnaire, Renderer(), request=api)
         crowd = Crowd(app, questionnaire, config.tap_timeout)
@@ -366,6 +373,8 @@ async def run_benchmark(config: BenchConfig) -> Report:
         await app.initialize()
         await app.post_init(app)  # type: ignore[misc]
         await app.start()
+        collector_settings = gc.get_threshold()
+        tune_garbage_collector()  # as run_polling does before the bot goes online
         try:
             await _single_person(crowd, api, config, report)
             await _burst(crowd, api, config, report)
@@ -377,6 +386,8 @@ async def run_benchmark(config: BenchConfig) -> Report:
             await app.stop()
             await app.shutdown()
             await app.post_shutdown(app)  # type: ignore[misc]
+            gc.unfreeze()  # leave the process as it was (the tests run the benchmark)
+            gc.set_threshold(*collector_settings)
         report.answers_counted = crowd.answers_counted
         report.lost_taps = crowd.lost_taps
         report.peak_rss_mb = _peak_rss_mb()
@@ -388,16 +399,22 @@ async def run_benchmark(config: BenchConfig) -> Report:
 # --- measuring and printing ----------------------------------------------------
 
 def _current_rss_mb() -> float:
+    current = _statm_rss_mb()
+    return current if current is not None else _peak_rss_mb()  # not Linux: the peak it is
+
+
+def _statm_rss_mb() -> float | None:
     try:
         with open("/proc/self/statm", encoding="ascii") as statm:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:  # not Linux: the peak is the best available figure
-        return _peak_rss_mb()
+    except OSError:
+        return None
 
 
 def _peak_rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes vs. KiB
+    peak_mb = peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes vs. KiB
+    return max(peak_mb, _statm_rss_mb() or 0.0)
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -425,7 +442,8 @@ def format_report(report: Report) -> str:
         f"with {_ms(c.latency) if c.latency else 'no'} latency per call",
         f"  {os.cpu_count()} CPUs, Python {platform.python_version()}, python-telegram-bot "
         f"{version('python-telegram-bot')}, aiosqlite {version('aiosqlite')}, "
-        f"SQLite {sqlite3.sqlite_version}; questionnaire: {report.questionnaire}",
+        f"SQLite {sqlite3.sqlite_version}; load average at start {report.load_average:.2f}",
+        f"  questionnaire: {report.questionnaire}",
         "",
         f"single person, {c.statements} taps in a row:",
         f"  tap-to-reply p50 {_ms(single)}, callback answered p50 "
@@ -441,6 +459,8 @@ def format_report(report: Report) -> str:
         "and simulated people)",
         f"  outgoing Bot API calls: {report.burst_calls} = {report.calls_per_second:.0f}/s on "
         f"average, at most {report.burst_peak_calls_per_second} in one clock second",
+        "    " + ", ".join(f"{method} {count}"
+                           for method, count in sorted(report.burst_calls_by_method.items())),
     ]
     if report.rss_sessions_mb is not None:
         lines.append(f"memory: {_fmt_mb(report.rss_sessions_mb)} RSS with "
@@ -506,7 +526,10 @@ def main(argv: list[str] | None = None) -> None:
                          sessions=args.sessions, session_answers=args.session_answers,
                          shipped_questionnaire=args.shipped_questionnaire, directory=args.dir,
                          commit_seconds=args.commit_seconds)
-    report = asyncio.run(run_benchmark(config))
+    try:
+        report = asyncio.run(run_benchmark(config))
+    except QuestionnaireError as error:
+        raise SystemExit(f"bench: {error}") from None
     print(format_report(report))
     expected = config.statements * (config.users + 1) + config.sessions * config.session_answers
     if report.lost_taps or report.answers_stored != expected:

@@ -12,6 +12,7 @@ import pytest
 
 from bot.bench import (BenchConfig, format_report, main, run_benchmark,
                        write_synthetic_questionnaire)
+from bot.fake_bot_api import FakeBotAPI
 from bot.questionnaire import load_questionnaire
 
 
@@ -58,3 +59,19 @@ def test_command_line_prints_the_figures(tmp_path: Path,
     for figure in ("answers/s", "tap-to-reply p50", "CPU", "RSS", "single-row commits",
                    "messages/s", "outgoing Bot API calls"):
         assert figure in out
+
+
+async def test_flood_control_delays_replies_but_drops_none(tmp_path: Path) -> None:
+    # Telegram refuses two edits with 429 "retry after 1"; the rate limiter waits and
+    # sends them again, so every tap still gets its reply.
+    api = FakeBotAPI()
+    for _ in range(2):
+        api.fail_next("editMessageText", 429, "Too Many Requests: retry after 1", retry_after=1)
+    config = BenchConfig(users=4, statements=2, latency=0.0, sessions=0, directory=tmp_path,
+                         commit_seconds=0.05, tap_timeout=20)
+    report = await run_benchmark(config, api)
+    assert report.lost_taps == 0
+    assert report.answers_stored == report.answers_counted == 2 + 4 * 2
+    edits = api.calls_to("editMessageText")
+    assert len([c for c in edits if c.result is None]) == 2
+    assert len([c for c in edits if c.result is not None]) == 2 + 4 * 2

@@ -21,7 +21,9 @@ async def test_benchmark_counts_and_stores_every_answer(tmp_path: Path) -> None:
                          directory=tmp_path, commit_seconds=0.05, tap_timeout=10)
     report = await run_benchmark(config)
     assert report.lost_taps == 0
-    assert len(report.single) == 2 and len(report.burst) == 3 * 2
+    assert len(report.single.in_place) == 2 and len(report.burst.in_place) == 3 * 2
+    assert report.burst.new_message == []  # nobody reached the end of a field
+    assert len(report.burst.callback) == 3 * 2
     assert report.answers_counted == 2 + 3 * 2 + 4 * 1
     assert report.answers_stored == report.answers_counted
     # each tap: one callback answer and one edit; nobody reached the end of a field
@@ -41,6 +43,8 @@ async def test_field_ends_and_the_end_of_the_run_are_waited_for(tmp_path: Path) 
     report = await run_benchmark(config)
     assert report.lost_taps == 0
     assert report.answers_stored == report.answers_counted == 2 * 105
+    # six field ends answered by a new message; the last answer edits in place
+    assert len(report.burst.new_message) == 6 and len(report.burst.in_place) == 105 - 6
     # per tap a callback answer and an edit; a new message at six field ends; the summary
     assert report.burst_calls > 2 * 105 + 6
 

@@ -243,8 +243,10 @@ class Storage:
         await answer.committed
 
     async def _commit_pending_answers(self) -> None:
-        async with self._write_lock:
-            while self._pending_answers:
+        while self._pending_answers:
+            # The lock is taken per batch, so other writes (a new run, "Zurück")
+            # get their turn between batches even in a long stream of answers.
+            async with self._write_lock:
                 batch, self._pending_answers = self._pending_answers, []
                 await self._commit_answers(batch)
 

@@ -81,3 +81,33 @@ async def test_close_commits_the_answers_already_accepted(tmp_path: Path) -> Non
 async def test_commit_rate_probe_measures_and_cleans_up(tmp_path: Path) -> None:
     assert await measure_commit_rate(tmp_path / "probe.db", 0.05) > 0
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_other_writes_get_their_turn_during_a_stream_of_answers(tmp_path: Path) -> None:
+    # Two people answer without pause, each arriving while the other's commit is under
+    # way, so there is always a next batch; starting a run must not wait for the end.
+    storage = await Storage.open(tmp_path / "s.db")
+    try:
+        runs = await started_runs(storage, 2)
+        keep_answering = True
+
+        async def stream(run: int) -> int:
+            count = 0
+            while keep_answering:
+                await storage.save_answer(run, f"s-{count % 50}", "A")
+                count += 1
+            return count
+
+        first = asyncio.create_task(stream(runs[0]))
+        for _ in range(2):  # the first answer is queued and its commit has begun
+            await asyncio.sleep(0)
+        second = asyncio.create_task(stream(runs[1]))
+        await asyncio.sleep(0)
+        try:
+            newcomer = await asyncio.wait_for(storage.start_run(99), timeout=2)
+        finally:
+            keep_answering = False
+            counts = await asyncio.gather(first, second)
+        assert newcomer.active and all(count > 0 for count in counts)
+    finally:
+        await storage.close()

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot.commands import command_descriptions
-from bot.replies import Keyboard, Outcome, Reply
+from bot.invitation import parse_start
+from bot.replies import Keyboard, Outcome, Reply, Upload
 from bot.selfcheck import SelfCheck
+from bot.workshop_desk import WorkshopDesk
 
 log = logging.getLogger(__name__)
 
 CORE_KEY = "selfcheck"
+WORKSHOPS_KEY = "workshops"
 
 
 def core(context: ContextTypes.DEFAULT_TYPE) -> SelfCheck:
     return context.bot_data[CORE_KEY]
+
+
+def workshops(context: ContextTypes.DEFAULT_TYPE) -> WorkshopDesk:
+    return context.bot_data[WORKSHOPS_KEY]
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -39,8 +46,20 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: O
             await _ignore_unchanged(query.edit_message_reply_markup(reply_markup=None))
     chat = update.effective_chat
     assert chat is not None
-    for reply in outcome.send:
-        await context.bot.send_message(chat.id, reply.text, reply_markup=markup(reply.keyboard))
+    for item in outcome.send:
+        await send(context.bot, chat.id, item)
+
+
+async def send(bot: Bot, chat_id: int, item: Reply | Upload) -> None:
+    """One new message: text with buttons, or a photo or document with a caption."""
+    if isinstance(item, Reply):
+        await bot.send_message(chat_id, item.text, reply_markup=markup(item.keyboard))
+    elif item.kind == "photo":
+        await bot.send_photo(chat_id, InputFile(item.content, filename=item.filename),
+                             caption=item.caption)
+    else:
+        await bot.send_document(chat_id, InputFile(item.content, filename=item.filename),
+                                caption=item.caption)
 
 
 async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
@@ -72,7 +91,13 @@ def _user_id(update: Update) -> int:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await deliver(update, context, await core(context).start(_user_id(update)))
+    """/start, or /start <payload> from a t.me link: the payload is validated before anything else."""
+    request = parse_start(context.args)
+    if request.kind == "plain":
+        outcome = await core(context).start(_user_id(update))
+    else:
+        outcome = await workshops(context).open_link(_user_id(update), request)
+    await deliver(update, context, outcome)
 
 
 async def weiter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -99,7 +124,12 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await deliver(update, context, await core(context).hint(_user_id(update)))
+    """A typed message: the name of a workshop being set up, or else a hint."""
+    assert update.effective_message is not None
+    user_id = _user_id(update)
+    outcome = (await workshops(context).text(user_id, update.effective_message.text)
+               or await core(context).hint(user_id))
+    await deliver(update, context, outcome)
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

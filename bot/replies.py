@@ -7,6 +7,7 @@ Bot API calls. That keeps every decision testable without Telegram.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -27,16 +28,47 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file message: a photo (an invitation's QR code) or a document (an export)."""
+
+    kind: Literal["photo", "document"]
+    content: bytes
+    filename: str
+    caption: str | None = None  # HTML, at most 1024 characters
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """The same messages to many people: a bulk notification, paced by the front end."""
+
+    recipients: tuple[int, ...]
+    replies: tuple[Reply, ...]
+    topic: str  # what is being sent (a workshop's municipality), for the report afterwards
+
+
+@dataclass(frozen=True)
+class BroadcastReport:
+    delivered: int
+    unreachable: int  # blocked the bot, deleted their account, or kept failing
+
+    @property
+    def total(self) -> int:
+        return self.delivered + self.unreachable
+
+
+@dataclass(frozen=True)
 class Outcome:
     """The reaction to one update.
 
     ``notice`` answers a button tap (a short toast, or an alert box with
     ``alert``); ``edit`` replaces the tapped message; ``clear_keyboard`` only
-    removes its buttons; ``send`` are new messages, in order.
+    removes its buttons; ``send`` are new messages, in order; ``broadcast``
+    goes to other people afterwards.
     """
 
     notice: str | None = None
     alert: bool = False
     edit: Reply | None = None
     clear_keyboard: bool = False
-    send: tuple[Reply, ...] = field(default_factory=tuple)
+    send: tuple[Reply | Upload, ...] = field(default_factory=tuple)
+    broadcast: Broadcast | None = None

@@ -256,7 +256,7 @@ async def test_finished_check_offers_results_again_and_a_new_run(bot: BotHarness
     await anna.send("/start")
     assert "Ihr Selbstcheck ist abgeschlossen" in anna.last.text
     await anna.tap("Ergebnisse anzeigen")
-    assert "Ihr Ergebnis im Überblick" in anna.texts()[-1] or "Ihr Ergebnis im Überblick" in "".join(anna.texts()[-3:])
+    assert "Ihr Ergebnis im Überblick" in anna.last.text
     await anna.send("/start")
     await anna.tap("Neuen Durchgang beginnen")
     assert "insgesamt 0 von 7 beantwortet" in anna.last.text
@@ -275,3 +275,25 @@ async def test_results_midway_show_only_completed_fields(bot: BotHarness) -> Non
     assert "Zwischenstand" in summary
     assert "Einschätzung: Etablierte Stärke (100 %)" in summary
     assert "Noch nicht abgeschlossen (0 von 2 Aussagen beantwortet)" in summary
+
+
+async def test_full_questionnaire_from_start_to_summary(
+        tmp_path: Path, full_questionnaire: Questionnaire, renderer: Renderer) -> None:
+    async with BotHarness(tmp_path / "full.db", full_questionnaire, renderer) as harness:
+        anna = harness.person()
+        await anna.send("/start")
+        await anna.tap("beginnen")
+        total = len(full_questionnaire.statements)
+        for index in range(total):
+            await anna.tap("CDDCB"[index % 5] + " ·")  # mostly C/D: many suggestions, a long summary
+        notes = [m.text for m in anna.chat if "abgeschlossen:" in (m.text or "")]
+        assert len(notes) == 6  # fields 1–6; the last field ends with the summary
+        summary_start = next(i for i, m in enumerate(anna.chat) if "Ihr Ergebnis im Überblick" in (m.text or ""))
+        summary = anna.chat[summary_start:]
+        assert len(summary) > 1, "a summary this long must be split into several messages"
+        joined = "\n".join(m.text or "" for m in summary)
+        for field in full_questionnaire.fields:
+            assert f"{field.number}. {field.title}" in joined
+        first = full_questionnaire.fields[0]
+        assert first.statements[0].suggestion in joined  # answered C
+    assert len(await stored_answers(tmp_path / "full.db")) == total

@@ -10,6 +10,7 @@ from bot.app import build_application, check_database, run_polling
 from bot.config import ConfigError, settings_from_env
 from bot.questionnaire import QuestionnaireError, load_questionnaire
 from bot.render import Renderer, TemplateSetupError
+from bot.report_pdf import ReportSetupError, check_available
 from bot.storage import StorageError
 
 
@@ -26,7 +27,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if args.command in (None, "run"):
             _run()
-    except (ConfigError, QuestionnaireError, TemplateSetupError, StorageError) as error:
+    except (ConfigError, QuestionnaireError, TemplateSetupError, StorageError,
+            ReportSetupError) as error:
         print(f"selbstcheck-bot: {error}", file=sys.stderr)
         raise SystemExit(2) from None
 
@@ -35,5 +37,6 @@ def _run() -> None:
     settings = settings_from_env()
     questionnaire = load_questionnaire()
     renderer = Renderer()
+    check_available()
     check_database(settings.database)
     run_polling(build_application(settings, questionnaire, renderer))

@@ -11,7 +11,8 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, Callb
                           CommandHandler, Defaults, MessageHandler, filters)
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import callback_data as cb
+from bot import handlers, results_handlers
 from bot.commands import command_descriptions
 from bot.config import Settings
 from bot.questionnaire import Questionnaire
@@ -57,9 +58,14 @@ def _register_handlers(application: Application) -> None:
         CommandHandler("hilfe", handlers.hilfe, filters=private),
         CommandHandler("help", handlers.hilfe, filters=private),
         CommandHandler("abbrechen", handlers.abbrechen, filters=private),
+        CommandHandler("bericht", results_handlers.bericht, filters=private),
+        # Results buttons (review, change, report, name) before the generic button handler.
+        CallbackQueryHandler(results_handlers.button, pattern=cb.RESULTS_PATTERN),
         CallbackQueryHandler(handlers.button),
         MessageHandler(private & filters.COMMAND, handlers.unknown_command),
-        MessageHandler(private & ~filters.COMMAND & ~filters.UpdateType.EDITED, handlers.free_text),
+        # Free text: the municipality's name when asked for, else a hint.
+        MessageHandler(private & ~filters.COMMAND & ~filters.UpdateType.EDITED,
+                       results_handlers.free_text),
     ])
     application.add_error_handler(handlers.error_handler)
 

@@ -12,6 +12,7 @@ from bot.config import ConfigError, settings_from_env
 from bot.content_check import check_questionnaire
 from bot.questionnaire import QuestionnaireError, load_questionnaire
 from bot.render import Renderer, TemplateSetupError
+from bot.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
 from bot.storage import StorageError
 
@@ -29,12 +30,16 @@ def main(argv: list[str] | None = None) -> None:
                         level=logging.INFO)
     # httpx logs every request URL, and the URL contains the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # WeasyPrint narrates every rendering step at INFO.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     try:
         if args.command in (None, "run"):
             _run()
         elif args.command == "check-questions":
             raise SystemExit(_check_questions(args.dir))
-    except (ConfigError, QuestionnaireError, TemplateSetupError, StorageError) as error:
+    except (ConfigError, QuestionnaireError, TemplateSetupError, StorageError,
+            ReportSetupError) as error:
         print(f"selbstcheck-bot: {error}", file=sys.stderr)
         raise SystemExit(2) from None
 
@@ -51,5 +56,6 @@ def _run() -> None:
     settings = settings_from_env()
     questionnaire = load_questionnaire()
     renderer = Renderer()
+    check_available()
     check_database(settings.database)
     run_polling(build_application(settings, questionnaire, renderer))

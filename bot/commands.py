@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.render import Renderer
 
-COMMANDS: tuple[str, ...] = ("start", "weiter", "ergebnis", "hilfe", "abbrechen")
+COMMANDS: tuple[str, ...] = ("start", "weiter", "ergebnis", "bericht", "hilfe", "abbrechen")
 
 
 def command_descriptions(renderer: Renderer) -> dict[str, str]:

@@ -9,7 +9,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot.commands import command_descriptions
-from bot.replies import Keyboard, Outcome, Reply
+from bot.replies import Document, Keyboard, Message, Outcome, Photo, Reply
 from bot.selfcheck import SelfCheck
 
 log = logging.getLogger(__name__)
@@ -39,8 +39,20 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: O
             await _ignore_unchanged(query.edit_message_reply_markup(reply_markup=None))
     chat = update.effective_chat
     assert chat is not None
-    for reply in outcome.send:
-        await context.bot.send_message(chat.id, reply.text, reply_markup=markup(reply.keyboard))
+    for message in outcome.send:
+        await _send(context, chat.id, message)
+
+
+async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message: Message) -> None:
+    match message:
+        case Reply(text=text, keyboard=keyboard):
+            await context.bot.send_message(chat_id, text, reply_markup=markup(keyboard))
+        case Photo(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
+            await context.bot.send_photo(chat_id, data, filename=file_name, caption=caption,
+                                         reply_markup=markup(keyboard))
+        case Document(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
+            await context.bot.send_document(chat_id, data, filename=file_name, caption=caption,
+                                            reply_markup=markup(keyboard))
 
 
 async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:

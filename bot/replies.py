@@ -27,16 +27,39 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """An image (PNG bytes) with an HTML caption, e.g. the results chart."""
+
+    data: bytes
+    file_name: str
+    caption: str
+    keyboard: Keyboard = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to keep or forward, e.g. the printable PDF report."""
+
+    data: bytes
+    file_name: str
+    caption: str
+    keyboard: Keyboard = ()
+
+
+Message = Reply | Photo | Document
+
+
+@dataclass(frozen=True)
 class Outcome:
     """The reaction to one update.
 
     ``notice`` answers a button tap (a short toast, or an alert box with
     ``alert``); ``edit`` replaces the tapped message; ``clear_keyboard`` only
-    removes its buttons; ``send`` are new messages, in order.
+    removes its buttons; ``send`` are new messages (texts, images, files), in order.
     """
 
     notice: str | None = None
     alert: bool = False
     edit: Reply | None = None
     clear_keyboard: bool = False
-    send: tuple[Reply, ...] = field(default_factory=tuple)
+    send: tuple[Message, ...] = field(default_factory=tuple)

@@ -16,8 +16,9 @@ from bot.progress import (Position, current_statement, field_completed_by, order
                           position_of)
 from bot.questionnaire import Field, Questionnaire, Statement
 from bot.render import Renderer
-from bot.replies import Button, Keyboard, Outcome, Reply
-from bot.scoring import FieldResult, score_field, score_fields
+from bot.replies import Button, Keyboard, Message, Outcome, Reply
+from bot.results import ResultsCore
+from bot.scoring import score_field
 from bot.storage import Run, Storage
 
 
@@ -28,6 +29,7 @@ class SelfCheck:
         self.storage = storage
         self.questionnaire = questionnaire
         self.render = renderer
+        self.results_core = ResultsCore(storage, questionnaire, renderer)
         # Taps on one run are handled one after another even when updates are
         # processed concurrently, so a double tap can never record twice.
         self._run_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -111,13 +113,16 @@ class SelfCheck:
             finished = await self.storage.run(run.id)
             assert finished is not None
             return Outcome(notice=notice, edit=Reply(self.render.html("run_done.html.j2", trace=trace)),
-                           send=self._summary(finished, updated))
+                           send=await self._summary(finished, updated))
         completed = field_completed_by(fields, statement_id, updated) if first_time else None
         next_position = self._position(run, updated, None)
         if completed is not None:
             result = score_field(completed, updated, self.questionnaire.scale)
             note = Reply(self.render.html("field_done.html.j2", trace=trace, result=result,
-                                          scale=self.questionnaire.scale))
+                                          scale=self.questionnaire.scale),
+                         self._single(self.render.text("results.button.review_field",
+                                                       field=completed),
+                                      cb.review_field(run.id, completed.id)))
             return Outcome(notice=notice, edit=note,
                            send=(self._statement_reply(run, next_position, updated),))
         return Outcome(notice=notice,
@@ -178,7 +183,7 @@ class SelfCheck:
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
                                        self._single(self.render.text("button.begin"), cb.BEGIN)),))
         answers = await self.storage.answers(run.id)
-        return Outcome(send=self._summary(run, answers))
+        return Outcome(send=await self._summary(run, answers))
 
     async def cancel_request(self, user_id: int) -> Outcome:
         """/abbrechen: ask before ending the running check."""
@@ -284,12 +289,9 @@ class SelfCheck:
         return self.render.text("trace", position=position,
                                 choice=self.questionnaire.scale.choice(choice))
 
-    def _summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Reply, ...]:
-        results: tuple[FieldResult, ...] = score_fields(self._fields(run), answers,
-                                                        self.questionnaire.scale)
-        parts = self.render.html_parts("summary.html.j2", run=run, results=results,
-                                       scale=self.questionnaire.scale)
-        return tuple(Reply(part) for part in parts)
+    async def _summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Message, ...]:
+        """The results with chart, comparison and buttons: see :mod:`bot.results`."""
+        return await self.results_core.summary(run, answers)
 
     @staticmethod
     def _single(label: str, data: str) -> Keyboard:

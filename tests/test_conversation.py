@@ -50,7 +50,7 @@ async def test_commands_are_registered_in_german(bot: BotHarness) -> None:
     calls = bot.api.calls_to("setMyCommands")
     assert calls, "set_my_commands was not called at start-up"
     names = {c["command"]: c["description"] for c in calls[0].params["commands"]}
-    assert set(names) == {"start", "weiter", "ergebnis", "hilfe", "abbrechen"}
+    assert set(names) == {"start", "weiter", "ergebnis", "bericht", "hilfe", "abbrechen"}
     assert names["weiter"].startswith("An der letzten offenen Aussage")
 
 
@@ -75,8 +75,10 @@ async def test_complete_run_edits_in_place_and_ends_with_summary(bot: BotHarness
     assert "Handlungsfeld 2 von 3 · Öffnung & Vielfalt" in anna.last.text
     for label in ("C · Trifft eher nicht", "C · Trifft eher nicht", "E · Keine", "E · Keine"):
         await anna.tap(label)
-    summary = "\n".join(anna.texts()[-2:])
-    assert "Geschafft" in anna.chat[-2].text
+    # the statement message says so, then the chart and the summary follow
+    assert "Geschafft" in anna.chat[-3].text
+    assert anna.chat[-2].kind == "photo"
+    summary = anna.last.text
     assert "Ihr Ergebnis im Überblick" in summary
     assert "kein Ranking" in summary
     assert "1. Steuerung & Strategie" in summary and "Einschätzung: Auf gutem Weg (56 %)" in summary
@@ -218,7 +220,7 @@ async def test_free_text_and_unknown_commands_get_a_hint(bot: BotHarness) -> Non
 async def test_help_lists_every_command(bot: BotHarness) -> None:
     anna = bot.person()
     await anna.send("/hilfe")
-    for command in ("/start", "/weiter", "/ergebnis", "/hilfe", "/abbrechen"):
+    for command in ("/start", "/weiter", "/ergebnis", "/bericht", "/hilfe", "/abbrechen"):
         assert command in anna.last.text
     assert "Zurück" in anna.last.text
 

@@ -11,7 +11,8 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, Callb
                           CommandHandler, Defaults, MessageHandler, filters)
 from telegram.request import BaseRequest
 
-from bot import callback_data, handlers, workshop_handlers
+from bot import callback_data as cb
+from bot import handlers, results_handlers, workshop_handlers
 from bot.broadcast import Broadcaster
 from bot.commands import command_descriptions
 from bot.config import Settings
@@ -59,12 +60,15 @@ def _register_handlers(application: Application) -> None:
         CommandHandler("hilfe", handlers.hilfe, filters=private),
         CommandHandler("help", handlers.hilfe, filters=private),
         CommandHandler("abbrechen", handlers.abbrechen, filters=private),
+        CommandHandler("bericht", results_handlers.bericht, filters=private),
         CommandHandler("workshop", workshop_handlers.workshop_command, filters=private),
-        # Workshop buttons ("w…") before the generic handler, which takes every other tap.
-        CallbackQueryHandler(workshop_handlers.workshop_button,
-                             pattern=callback_data.WORKSHOP_PATTERN),
+        # Results buttons (review, change, report, name) and workshop buttons ("w…")
+        # before the generic button handler, which takes every other tap.
+        CallbackQueryHandler(results_handlers.button, pattern=cb.RESULTS_PATTERN),
+        CallbackQueryHandler(workshop_handlers.workshop_button, pattern=cb.WORKSHOP_PATTERN),
         CallbackQueryHandler(handlers.button),
         MessageHandler(private & filters.COMMAND, handlers.unknown_command),
+        # Free text: a name the bot asked for (report, workshop), else a hint.
         MessageHandler(private & ~filters.COMMAND & ~filters.UpdateType.EDITED, handlers.free_text),
     ])
     application.add_error_handler(handlers.error_handler)

@@ -24,7 +24,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "pause": re.compile(rf"p:(?P<run>{_RUN})"),
     "results": re.compile(rf"r:(?P<run>{_RUN})"),
     "cancel": re.compile(rf"x:(?P<run>{_RUN})"),
-    "continue": re.compile(rf"c:(?P<run>{_RUN})"),
+    "continue": re.compile(rf"s:(?P<run>{_RUN})"),  # switch to another open run
     "keep": re.compile(r"keep"),
     "begin": re.compile(r"begin"),
 }
@@ -36,6 +36,8 @@ class Callback:
     run_id: int | None = None
     statement_id: str | None = None
     choice: str | None = None
+    field_id: str | None = None
+    page: int | None = None
 
 
 def decode(data: str | None) -> Callback | None:
@@ -48,7 +50,9 @@ def decode(data: str | None) -> Callback | None:
             groups = match.groupdict()
             return Callback(action=action,
                             run_id=int(groups["run"]) if "run" in groups else None,
-                            statement_id=groups.get("statement"), choice=groups.get("choice"))
+                            statement_id=groups.get("statement"), choice=groups.get("choice"),
+                            field_id=groups.get("field"),
+                            page=int(groups["page"]) if groups.get("page") else None)
     return None
 
 
@@ -83,11 +87,63 @@ def cancel(run_id: int) -> str:
 
 
 def continue_run(run_id: int) -> str:
-    return f"c:{run_id}"
+    return f"s:{run_id}"
 
 
 KEEP = "keep"
 BEGIN = "begin"
+
+
+# --- results: review and change answers, the printable report, the municipality's name ---
+# Own prefixes: "v" (view a field's answers), "c" (change one answer), "d" (document),
+# "n" (name of the municipality). Opening a review ("vl", "v" without a page) sends a
+# new message; moving inside one ("vb", "v" with a page, "c") edits it in place.
+_PATTERNS.update({
+    "review_fields": re.compile(rf"vl:(?P<run>{_RUN})"),
+    "review_fields_here": re.compile(rf"vb:(?P<run>{_RUN})"),
+    "review_field": re.compile(rf"v:(?P<run>{_RUN}):(?P<field>{_ID})"),
+    "review_page": re.compile(rf"v:(?P<run>{_RUN}):(?P<field>{_ID}):(?P<page>[0-9]{{1,2}})"),
+    "change_open": re.compile(rf"c:(?P<run>{_RUN}):(?P<statement>{_ID})"),
+    "change": re.compile(rf"c:(?P<run>{_RUN}):(?P<statement>{_ID}):(?P<choice>[A-E])"),
+    "report": re.compile(rf"d:(?P<run>{_RUN})"),
+    "name_ask": re.compile(rf"n:a:(?P<run>{_RUN})"),
+    "name_skip": re.compile(r"n:s"),
+    "name_remove": re.compile(r"n:r"),
+})
+RESULTS_PATTERN = r"^(v[lb]?|c|d|n):"  # routes these buttons to the results handler
+
+
+def review_fields(run_id: int) -> str:
+    return f"vl:{run_id}"
+
+
+def review_fields_here(run_id: int) -> str:
+    return f"vb:{run_id}"
+
+
+def review_field(run_id: int, field_id: str, page: int | None = None) -> str:
+    suffix = "" if page is None else f":{page}"
+    return _checked(f"v:{run_id}:{field_id}{suffix}")
+
+
+def change_open(run_id: int, statement_id: str) -> str:
+    return _checked(f"c:{run_id}:{statement_id}")
+
+
+def change(run_id: int, statement_id: str, choice: str) -> str:
+    return _checked(f"c:{run_id}:{statement_id}:{choice}")
+
+
+def report(run_id: int) -> str:
+    return f"d:{run_id}"
+
+
+def name_ask(run_id: int) -> str:
+    return f"n:a:{run_id}"
+
+
+NAME_SKIP = "n:s"
+NAME_REMOVE = "n:r"
 
 
 # --- workshop buttons ("w…"): handled by bot/workshop_desk.py -----------------

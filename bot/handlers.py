@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot.commands import command_descriptions
 from bot.invitation import parse_start
-from bot.replies import Keyboard, Outcome, Reply, Upload
+from bot.replies import Document, Keyboard, Message, Outcome, Photo, Reply
 from bot.selfcheck import SelfCheck
 from bot.workshop_desk import WorkshopDesk
 
@@ -46,20 +46,21 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: O
             await _ignore_unchanged(query.edit_message_reply_markup(reply_markup=None))
     chat = update.effective_chat
     assert chat is not None
-    for item in outcome.send:
-        await send(context.bot, chat.id, item)
+    for message in outcome.send:
+        await send(context.bot, chat.id, message)
 
 
-async def send(bot: Bot, chat_id: int, item: Reply | Upload) -> None:
-    """One new message: text with buttons, or a photo or document with a caption."""
-    if isinstance(item, Reply):
-        await bot.send_message(chat_id, item.text, reply_markup=markup(item.keyboard))
-    elif item.kind == "photo":
-        await bot.send_photo(chat_id, InputFile(item.content, filename=item.filename),
-                             caption=item.caption)
-    else:
-        await bot.send_document(chat_id, InputFile(item.content, filename=item.filename),
-                                caption=item.caption)
+async def send(bot: Bot, chat_id: int, message: Message) -> None:
+    """One new message: text, an image or a file, each with its buttons."""
+    match message:
+        case Reply(text=text, keyboard=keyboard):
+            await bot.send_message(chat_id, text, reply_markup=markup(keyboard))
+        case Photo(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
+            await bot.send_photo(chat_id, data, filename=file_name, caption=caption,
+                                 reply_markup=markup(keyboard))
+        case Document(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
+            await bot.send_document(chat_id, data, filename=file_name, caption=caption,
+                                    reply_markup=markup(keyboard))
 
 
 async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
@@ -124,11 +125,19 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A typed message: the name of a workshop being set up, or else a hint."""
+    """A typed message: the name the bot asked for last, else a hint.
+
+    The bot asks for a typed name in two places: the municipality's name for
+    the printable report, and the name of a workshop being set up. Asking for
+    one stops waiting for the other (see :mod:`bot.storage`), so at most one
+    of them takes the message.
+    """
     assert update.effective_message is not None
-    user_id = _user_id(update)
-    outcome = (await workshops(context).text(user_id, update.effective_message.text)
-               or await core(context).hint(user_id))
+    user_id, text = _user_id(update), update.effective_message.text
+    selfcheck = core(context)
+    outcome = (await selfcheck.results_core.name_message(user_id, text)
+               or await workshops(context).text(user_id, text)
+               or await selfcheck.hint(user_id))
     await deliver(update, context, outcome)
 
 

@@ -7,7 +7,6 @@ Bot API calls. That keeps every decision testable without Telegram.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -28,13 +27,26 @@ class Reply:
 
 
 @dataclass(frozen=True)
-class Upload:
-    """A file message: a photo (an invitation's QR code) or a document (an export)."""
+class Photo:
+    """An image (PNG bytes) with an HTML caption: the results chart, an invitation's QR code."""
 
-    kind: Literal["photo", "document"]
-    content: bytes
-    filename: str
-    caption: str | None = None  # HTML, at most 1024 characters
+    data: bytes
+    file_name: str
+    caption: str
+    keyboard: Keyboard = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to keep or forward: a printable PDF report, a workshop's CSV export."""
+
+    data: bytes
+    file_name: str
+    caption: str
+    keyboard: Keyboard = ()
+
+
+Message = Reply | Photo | Document
 
 
 @dataclass(frozen=True)
@@ -62,13 +74,13 @@ class Outcome:
 
     ``notice`` answers a button tap (a short toast, or an alert box with
     ``alert``); ``edit`` replaces the tapped message; ``clear_keyboard`` only
-    removes its buttons; ``send`` are new messages, in order; ``broadcast``
-    goes to other people afterwards.
+    removes its buttons; ``send`` are new messages (texts, images, files), in
+    order; ``broadcast`` goes to other people afterwards.
     """
 
     notice: str | None = None
     alert: bool = False
     edit: Reply | None = None
     clear_keyboard: bool = False
-    send: tuple[Reply | Upload, ...] = field(default_factory=tuple)
+    send: tuple[Message, ...] = field(default_factory=tuple)
     broadcast: Broadcast | None = None

@@ -16,8 +16,9 @@ from bot.progress import (Position, current_statement, field_completed_by, order
                           position_of)
 from bot.questionnaire import Field, Questionnaire, Statement
 from bot.render import Renderer
-from bot.replies import Button, Keyboard, Outcome, Reply
-from bot.scoring import FieldResult, score_field, score_fields
+from bot.replies import Button, Keyboard, Message, Outcome, Reply
+from bot.results import ResultsCore
+from bot.scoring import score_field
 from bot.storage import Run, Storage
 
 
@@ -28,6 +29,7 @@ class SelfCheck:
         self.storage = storage
         self.questionnaire = questionnaire
         self.render = renderer
+        self.results_core = ResultsCore(storage, questionnaire, renderer)
         # Taps on one run are handled one after another even when updates are
         # processed concurrently, so a double tap can never record twice.
         self._run_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -130,7 +132,10 @@ class SelfCheck:
         if completed is not None:
             result = score_field(completed, updated, self.questionnaire.scale)
             note = Reply(self.render.html("field_done.html.j2", trace=trace, result=result,
-                                          scale=self.questionnaire.scale))
+                                          scale=self.questionnaire.scale),
+                         self._single(self.render.text("results.button.review_field",
+                                                       field=completed),
+                                      cb.review_field(run.id, completed.id)))
             return Outcome(notice=notice, edit=note,
                            send=(self._statement_reply(run, next_position, updated),))
         return Outcome(notice=notice,
@@ -336,19 +341,19 @@ class SelfCheck:
         return self.render.text("trace", position=position,
                                 choice=self.questionnaire.scale.choice(choice))
 
-    async def _summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Reply, ...]:
-        results: tuple[FieldResult, ...] = score_fields(self._fields(run), answers,
-                                                        self.questionnaire.scale)
-        parts = self.render.html_parts("summary.html.j2", run=run, results=results,
-                                       scale=self.questionnaire.scale)
-        replies = tuple(Reply(part) for part in parts)
+    async def _summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Message, ...]:
+        """The results with chart, comparison and buttons (see :mod:`bot.results`).
+
+        A workshop run's summary is the person's own; a note says so, and that
+        the group's result comes from the coordinators.
+        """
+        summary = await self.results_core.summary(run, answers)
         workshop = await self._workshop_name(run)
         if workshop is None:
-            return replies
-        # A workshop run's summary is the person's own; the group's comes from the coordinators.
+            return summary
         note = Reply(self.render.html("workshop_personal_note.html.j2", workshop=workshop,
                                       finished=run.status == "finished"))
-        return (*replies, note)
+        return (*summary, note)
 
     @staticmethod
     def _single(label: str, data: str) -> Keyboard:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -49,7 +50,17 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run_id, statement_id)
     ) WITHOUT ROWID;
     """,
-    # 2: workshops: several perspectives from one municipality. Everything that
+    # 2: the municipality's name for the printable report, asked once per person.
+    """
+    CREATE TABLE municipality_names (
+        user_id         INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        name            TEXT,                  -- NULL: no name (skipped or removed)
+        decided_at      TEXT,                  -- when the person gave or skipped it; NULL: not yet
+        awaiting_since  TEXT,                  -- the next message is the name, if it comes soon
+        report_run_id   INTEGER REFERENCES runs(id) ON DELETE SET NULL  -- report to send then
+    );
+    """,
+    # 3: workshops: several perspectives from one municipality. Everything that
     # names a person references users(user_id) ON DELETE CASCADE, so deleting a
     # person takes their answers out of every aggregate. A workshop goes with
     # its creator; its runs (runs.workshop_id has no foreign key) go with it by
@@ -102,6 +113,16 @@ MIGRATIONS: tuple[str, ...] = (
 
 class StorageError(Exception):
     """The database file cannot be opened or has a schema this version does not know."""
+
+
+@dataclass(frozen=True)
+class MunicipalityName:
+    """The name for the report's title page, and whether the bot is waiting for it."""
+
+    name: str | None
+    decided: bool  # given or skipped at least once: the bot does not ask on its own again
+    awaiting_since: str | None
+    report_run_id: int | None
 
 
 @dataclass(frozen=True)
@@ -219,10 +240,13 @@ class Storage:
 
     @classmethod
     async def open(cls, path: str | Path) -> Storage:
+        # A failed aiosqlite.connect leaves its worker thread to report into a
+        # possibly closed event loop, so find out first, synchronously and once.
         try:
-            connection = await aiosqlite.connect(path, isolation_level=None)
-        except Exception as error:  # sqlite3 raises OperationalError, aiosqlite may wrap it
+            sqlite3.connect(path).close()
+        except sqlite3.Error as error:
             raise StorageError(f"Datenbank {path} lässt sich nicht öffnen: {error}") from None
+        connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = aiosqlite.Row
         storage = cls(connection)
         try:
@@ -377,6 +401,63 @@ class Storage:
         except BaseException:
             await self._db.execute("ROLLBACK")
             raise
+
+    # --- results: comparison, changed answers, the municipality's name ------------
+
+    async def previous_finished_run(self, run: Run) -> Run | None:
+        """The same person's last finished run before ``run`` (never somebody else's)."""
+        async with self._db.execute(
+                "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'finished'"
+                " AND id < ? ORDER BY id DESC LIMIT 1",
+                (run.user_id, run.workshop_id, run.id)) as cursor:
+            row = await cursor.fetchone()
+        return _run_from_row(row) if row else None
+
+    async def change_answer(self, run_id: int, statement_id: str, choice: str) -> bool:
+        """Change an answer already given; the run's status and cursor stay as they are.
+
+        Returns whether there was such an answer: a review never answers an
+        open statement, so it cannot finish a run behind the person's back.
+        """
+        async with self._write_lock:
+            async with self._db.execute(
+                    "UPDATE answers SET choice = ?, answered_at = ?"
+                    " WHERE run_id = ? AND statement_id = ?",
+                    (choice, _now(), run_id, statement_id)) as cursor:
+                return cursor.rowcount > 0
+
+    async def municipality_name(self, user_id: int) -> MunicipalityName | None:
+        async with self._db.execute(
+                "SELECT * FROM municipality_names WHERE user_id = ?", (user_id,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return MunicipalityName(name=row["name"], decided=row["decided_at"] is not None,
+                                awaiting_since=row["awaiting_since"],
+                                report_run_id=row["report_run_id"])
+
+    async def await_municipality_name(self, user_id: int, report_run_id: int | None) -> None:
+        """Remember that the person's next message is the name (kept across restarts)."""
+        await self.ensure_user(user_id)
+        await self._write(
+            "INSERT INTO municipality_names (user_id, awaiting_since, report_run_id)"
+            " VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+            " awaiting_since = excluded.awaiting_since, report_run_id = excluded.report_run_id",
+            (user_id, _now(), report_run_id))
+
+    async def set_municipality_name(self, user_id: int, name: str | None) -> None:
+        """Store the name (``None``: none), and stop waiting for it."""
+        await self.ensure_user(user_id)
+        await self._write(
+            "INSERT INTO municipality_names (user_id, name, decided_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
+            " decided_at = excluded.decided_at, awaiting_since = NULL, report_run_id = NULL",
+            (user_id, name, _now()))
+
+    async def stop_awaiting_municipality_name(self, user_id: int) -> None:
+        await self._write(
+            "UPDATE municipality_names SET awaiting_since = NULL, report_run_id = NULL"
+            " WHERE user_id = ?", (user_id,))
 
     # --- workshops: setting one up ---------------------------------------------
 

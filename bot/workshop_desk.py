@@ -21,7 +21,8 @@ from bot import callback_data as cb
 from bot.invitation import StartRequest, qr_png, start_link
 from bot.questionnaire import Field, Questionnaire
 from bot.render import Renderer
-from bot.replies import Broadcast, BroadcastReport, Button, Keyboard, Outcome, Reply, Upload
+from bot.replies import (Broadcast, BroadcastReport, Button, Document, Keyboard, Outcome, Photo,
+                         Reply)
 from bot.selfcheck import SelfCheck
 from bot.storage import Draft, Storage, Workshop
 from bot.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response, WorkshopResult,
@@ -182,9 +183,9 @@ class WorkshopDesk:
                 content = result_csv(result, self.questionnaire.scale, self.render, self.labels)
                 caption = self.render.html("workshop_csv_caption.html.j2", workshop=workshop,
                                            result=result)
-                return Outcome(send=(Upload("document", content,
-                                            csv_filename(workshop.municipality, self.render),
-                                            caption),))
+                return Outcome(send=(Document(content,
+                                              csv_filename(workshop.municipality, self.render),
+                                              caption),))
             case "delete" if not owner:
                 return Outcome(notice=self.render.text("workshop.notice.owner_only"), alert=True)
             case "close" if not workshop.open:
@@ -330,13 +331,13 @@ class WorkshopDesk:
             more_unjudged=len(result.unjudged) > UNJUDGED_SHOWN)
         return tuple(Reply(part) for part in parts)
 
-    def _invitation(self, workshop: Workshop) -> tuple[Reply, Upload]:
+    def _invitation(self, workshop: Workshop) -> tuple[Reply, Photo]:
         """The message to forward, and the QR code of its link to project or print."""
         link = start_link(self.bot_username, "workshop", workshop.token)
         text = self.render.html("workshop_invitation.html.j2", workshop=workshop, link=link,
                                 minimum=MIN_GROUP)
         caption = self.render.html("workshop_qr_caption.html.j2", workshop=workshop)
-        return Reply(text), Upload("photo", qr_png(link), "einladung-qr.png", caption)
+        return Reply(text), Photo(qr_png(link), "einladung-qr.png", caption)
 
     def _fields(self, workshop: Workshop) -> tuple[Field, ...]:
         return self.questionnaire.select(workshop.field_ids)

@@ -167,11 +167,12 @@ async def test_participant_joins_chooses_a_perspective_and_answers_the_selected_
     assert "insgesamt 0 von 5 beantwortet" in pia.last.text
     for choice in "ABCDA":
         await pia.tap(f"{choice} · ")
-    done = [m.text for m in pia.chat[-4:]]
-    assert any("Sie haben alle Aussagen des Workshops beantwortet" in t for t in done)
-    assert any("Ihr Ergebnis im Überblick" in t for t in done)
-    assert "Teilhabe" not in "\n".join(done)  # field 3 was not selected
-    assert "Das gemeinsame Ergebnis aller Perspektiven stellt Ihnen die Moderation" in done[-1]
+    done, chart, summary, note = pia.chat[-4:]
+    assert "Sie haben alle Aussagen des Workshops beantwortet" in done.text
+    assert chart.kind == "photo" and "Ihr Profil" in chart.caption  # the person's own chart
+    assert "Ihr Ergebnis im Überblick" in summary.text
+    assert "Teilhabe" not in summary.text  # field 3 was not selected
+    assert "Das gemeinsame Ergebnis aller Perspektiven stellt Ihnen die Moderation" in note.text
     rows = await query(bot.database, "SELECT perspective FROM workshop_participants")
     assert rows == [("politik",)]
 

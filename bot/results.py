@@ -223,28 +223,30 @@ class ResultsCore:
             if refusal:
                 return refusal
         else:
-            run = await self._current_run(user_id)
+            run = await self.current_run(user_id)
         if run is None:
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
                                        ((Button(self.render.text("button.begin"), cb.BEGIN),),)),))
         view = await self.run_results(run, await self.storage.answers(run.id))
         if not view.shown_results:
             return Outcome(send=(Reply(self.render.html("report_empty.html.j2")),))
+        workshop = await self.storage.workshop(run.workshop_id) if run.workshop_id else None
+        if workshop is not None:  # a workshop run: the workshop names the municipality
+            return Outcome(send=(await self._report_document(view, workshop.municipality,
+                                                             renamable=False),))
         name = await self.storage.municipality_name(user_id)
         if name is None or not name.decided:
             await self.storage.await_municipality_name(user_id, run.id)
             return Outcome(send=(self._name_prompt(None),))
         return Outcome(send=(await self._report_document(view, name.name),))
 
-    async def _current_run(self, user_id: int) -> Run | None:
-        """The running check, else the last finished one (as /ergebnis shows it)."""
-        run = await self.storage.active_run(user_id)
-        if run is None:
-            finished = await self.storage.finished_runs(user_id)
-            run = finished[0] if finished else None
-        return run
+    async def current_run(self, user_id: int) -> Run | None:
+        """The run /ergebnis and /bericht address: the open run last worked on, else the last finished."""
+        runs = await self.storage.active_runs(user_id)
+        return runs[0] if runs else await self.storage.latest_finished_run(user_id)
 
-    async def _report_document(self, view: RunResults, municipality: str | None) -> Document:
+    async def _report_document(self, view: RunResults, municipality: str | None, *,
+                               renamable: bool = True) -> Document:
         today = datetime.now(LOCAL_TIME).date()
         run = view.run
         chart = await self._in_thread(render_chart, self.profile_chart(view, titled=False), "png",
@@ -261,6 +263,8 @@ class ResultsCore:
         slug = re.sub(r"[^\w]+", "-", municipality or "").strip("-")
         file_name = self.render.text("results.file_name", name=slug, date=today.isoformat())
         caption = self.render.html("report_caption.html.j2", municipality=municipality, run=run)
+        if not renamable:
+            return Document(pdf, file_name, caption)
         label = "results.button.name_change" if municipality else "results.button.name_add"
         return Document(pdf, file_name, caption,
                         ((Button(self.render.text(label), cb.name_ask(run.id)),),))

@@ -188,9 +188,7 @@ class SelfCheck:
             if run is None or run.user_id != user_id:
                 return self._invalid()
         else:
-            run, _ = await self._open_runs(user_id)
-            if run is None:
-                run = await self.storage.latest_finished_run(user_id)
+            run = await self.results_core.current_run(user_id)
         if run is None:
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
                                        self._single(self.render.text("button.begin"), cb.BEGIN)),))
@@ -265,9 +263,7 @@ class SelfCheck:
         runs = await self.storage.active_runs(user_id)
         if not runs:
             return None, ()
-        current_id = await self.storage.current_run_id(user_id)
-        current = next((r for r in runs if r.id == current_id), runs[0])
-        return current, tuple(r for r in runs if r.id != current.id)
+        return runs[0], tuple(runs[1:])
 
     async def _workshop_name(self, run: Run) -> str | None:
         """The municipality of a workshop run; ``None`` for a personal self-check."""

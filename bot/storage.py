@@ -331,10 +331,15 @@ class Storage:
             await db.execute(_MARK_CURRENT, (run_id, run_id))
 
     async def active_runs(self, user_id: int) -> list[Run]:
-        """Every open run of the person, personal and workshop ones, newest first."""
+        """Every open run of the person, personal and workshop ones.
+
+        The run the person last worked on comes first (commands such as
+        /weiter, /ergebnis and /bericht address it), then the others, newest first.
+        """
         async with self._db.execute(
-                "SELECT * FROM runs WHERE user_id = ? AND status = 'active' ORDER BY id DESC",
-                (user_id,)) as cursor:
+                "SELECT * FROM runs WHERE user_id = ? AND status = 'active'"
+                " ORDER BY id IS (SELECT current_run FROM users WHERE user_id = ?) DESC, id DESC",
+                (user_id, user_id)) as cursor:
             rows = await cursor.fetchall()
         return [_run_from_row(row) for row in rows]
 
@@ -345,13 +350,6 @@ class Storage:
                 " ORDER BY finished_at DESC, id DESC LIMIT 1", (user_id,)) as cursor:
             row = await cursor.fetchone()
         return _run_from_row(row) if row else None
-
-    async def current_run_id(self, user_id: int) -> int | None:
-        """The run the person last worked on (it may have ended since)."""
-        async with self._db.execute("SELECT current_run FROM users WHERE user_id = ?",
-                                    (user_id,)) as cursor:
-            row = await cursor.fetchone()
-        return row["current_run"] if row else None
 
     async def set_current_run(self, user_id: int, run_id: int) -> None:
         await self._write("UPDATE users SET current_run = ? WHERE user_id = ?", (run_id, user_id))
@@ -418,11 +416,14 @@ class Storage:
 
         Returns whether there was such an answer: a review never answers an
         open statement, so it cannot finish a run behind the person's back.
+        Nor does it change an answer in a closed workshop, whose result stands.
         """
         async with self._write_lock:
             async with self._db.execute(
                     "UPDATE answers SET choice = ?, answered_at = ?"
-                    " WHERE run_id = ? AND statement_id = ?",
+                    " WHERE run_id = ? AND statement_id = ? AND NOT EXISTS (SELECT 1 FROM runs r"
+                    "  JOIN workshops w ON w.id = r.workshop_id"
+                    "  WHERE r.id = answers.run_id AND w.status = 'closed')",
                     (choice, _now(), run_id, statement_id)) as cursor:
                 return cursor.rowcount > 0
 
@@ -437,13 +438,20 @@ class Storage:
                                 report_run_id=row["report_run_id"])
 
     async def await_municipality_name(self, user_id: int, report_run_id: int | None) -> None:
-        """Remember that the person's next message is the name (kept across restarts)."""
+        """Remember that the person's next message is the name (kept across restarts).
+
+        The next message answers the latest question only: a workshop set-up
+        still waiting for its name is dropped.
+        """
         await self.ensure_user(user_id)
-        await self._write(
-            "INSERT INTO municipality_names (user_id, awaiting_since, report_run_id)"
-            " VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
-            " awaiting_since = excluded.awaiting_since, report_run_id = excluded.report_run_id",
-            (user_id, _now(), report_run_id))
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO municipality_names (user_id, awaiting_since, report_run_id)"
+                " VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                " awaiting_since = excluded.awaiting_since, report_run_id = excluded.report_run_id",
+                (user_id, _now(), report_run_id))
+            await db.execute(
+                "DELETE FROM workshop_drafts WHERE user_id = ? AND municipality IS NULL", (user_id,))
 
     async def set_municipality_name(self, user_id: int, name: str | None) -> None:
         """Store the name (``None``: none), and stop waiting for it."""
@@ -472,14 +480,23 @@ class Storage:
 
     async def start_draft(self, user_id: int, municipality: str | None,
                           field_ids: Iterable[str]) -> None:
-        """Begin setting up a workshop; replaces an unfinished earlier draft."""
+        """Begin setting up a workshop; replaces an unfinished earlier draft.
+
+        Without a municipality the person's next message is its name, and
+        answers the latest question only: the report stops waiting for a name.
+        """
         await self.ensure_user(user_id)
-        await self._write(
-            "INSERT INTO workshop_drafts (user_id, municipality, field_ids, created_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
-            " municipality = excluded.municipality, field_ids = excluded.field_ids,"
-            " created_at = excluded.created_at",
-            (user_id, municipality, ",".join(field_ids), _now()))
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO workshop_drafts (user_id, municipality, field_ids, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                " municipality = excluded.municipality, field_ids = excluded.field_ids,"
+                " created_at = excluded.created_at",
+                (user_id, municipality, ",".join(field_ids), _now()))
+            if municipality is None:
+                await db.execute(
+                    "UPDATE municipality_names SET awaiting_since = NULL, report_run_id = NULL"
+                    " WHERE user_id = ?", (user_id,))
 
     async def name_draft(self, user_id: int, municipality: str) -> bool:
         """Give a waiting draft its municipality; False when none is waiting."""

@@ -25,7 +25,6 @@ async def test_a_database_of_the_first_version_is_migrated_with_its_data(tmp_pat
         assert await storage.schema_version() == len(MIGRATIONS)
         run = await storage.active_run(7)
         assert run is not None and await storage.answers(run.id) == {"eins-01": "B"}
-        assert await storage.current_run_id(7) is None
         assert [r.id for r in await storage.active_runs(7)] == [run.id]
     finally:
         await storage.close()
@@ -73,14 +72,18 @@ async def test_deleting_the_creator_deletes_the_workshop_with_its_runs_only(tmp_
         await storage.join_workshop(ws, 2)
         workshop_run = await storage.start_run(2, ("eins",), ws)
         await storage.save_answer(workshop_run.id, "eins-01", "A")
-        assert await storage.current_run_id(2) == workshop_run.id
+        assert [r.id for r in await storage.active_runs(2)] == [workshop_run.id, personal.id]
+        await storage.save_answer(personal.id, "eins-02", "B")  # back to the personal check
+        assert [r.id for r in await storage.active_runs(2)] == [personal.id, workshop_run.id]
+        await storage.save_answer(workshop_run.id, "eins-02", "B")
         await storage._db.execute("DELETE FROM users WHERE user_id = 1")
         for table in ("workshops", "workshop_participants", "workshop_coordinators"):
             assert await count(storage, table) == 0, table
         assert [r.id for r in await storage.active_runs(2)] == [personal.id]
         assert await storage.answers(workshop_run.id) == {}
-        assert await storage.answers(personal.id) == {"eins-01": "C"}
-        assert await storage.current_run_id(2) is None  # pointed at the deleted run
+        assert await storage.answers(personal.id) == {"eins-01": "C", "eins-02": "B"}
+        async with storage._db.execute("SELECT current_run FROM users WHERE user_id = 2") as cursor:
+            assert tuple(await cursor.fetchone()) == (None,)  # pointed at the deleted run
         assert await count(storage, "users") == 2  # participant and co-coordinator stay
     finally:
         await storage.close()

@@ -95,7 +95,11 @@ class ResultsCore:
         self._render_lock = asyncio.Lock()
         self.review = Review(self)
 
-    async def _in_thread(self, function: Callable[..., _T], *args: object) -> _T:
+    async def in_render_thread(self, function: Callable[..., _T], *args: object) -> _T:
+        """Run a chart or PDF rendering in a worker thread; the bot's only way to render.
+
+        The workshop's report renders through here too, so one lock covers them all.
+        """
         async with self._render_lock:
             return await asyncio.to_thread(function, *args)
 
@@ -140,7 +144,7 @@ class ResultsCore:
         keyboard = ((Button(self.render.text("results.button.report"), cb.report(run.id)),),
                     (Button(self.render.text("results.button.review"), cb.review_fields(run.id)),))
         texts = [Reply(part) for part in parts[:-1]] + [Reply(parts[-1], keyboard)]
-        chart = await self._in_thread(render_chart, self.profile_chart(view), "png")
+        chart = await self.in_render_thread(render_chart, self.profile_chart(view), "png")
         caption = self.render.html("chart_caption.html.j2", run=run,
                                    hatched=any(r.insufficient for r in view.shown_results),
                                    previous=self._previous_date(view))
@@ -249,7 +253,7 @@ class ResultsCore:
                                renamable: bool = True) -> Document:
         today = datetime.now(LOCAL_TIME).date()
         run = view.run
-        chart = await self._in_thread(render_chart, self.profile_chart(view, titled=False), "png",
+        chart = await self.in_render_thread(render_chart, self.profile_chart(view, titled=False), "png",
                                      PRINT_DPI)
         content = ReportContent(
             municipality=municipality, run=run, results=view.results,
@@ -259,7 +263,7 @@ class ResultsCore:
             created=german_date(today),
             finished=german_date(local_date(run.finished_at)) if run.finished_at else None,
             previous=self._previous_date(view))
-        pdf = await self._in_thread(render_report, self.render, content)
+        pdf = await self.in_render_thread(render_report, self.render, content)
         slug = re.sub(r"[^\w]+", "-", municipality or "").strip("-")
         file_name = self.render.text("results.file_name", name=slug, date=today.isoformat())
         caption = self.render.html("report_caption.html.j2", municipality=municipality, run=run)

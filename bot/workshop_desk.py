@@ -23,11 +23,14 @@ from bot.questionnaire import Field, Questionnaire
 from bot.render import Renderer
 from bot.replies import (Broadcast, BroadcastReport, Button, Document, Keyboard, Outcome, Photo,
                          Reply)
+from bot.results import LOCAL_TIME, german_date, local_date
 from bot.selfcheck import SelfCheck
 from bot.storage import Draft, Storage, Workshop
 from bot.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response, WorkshopResult,
                           aggregate, new_token, progress)
 from bot.workshop_export import csv_filename, result_csv
+from bot.workshop_report import (WorkshopReport, perspective_charts, render_workshop_report,
+                                 report_filename)
 
 NAME_LENGTH = (2, 80)                  # a municipality's name, after folding whitespace
 NAME_WAIT = timedelta(hours=1)         # a message counts as the awaited name only this long
@@ -175,17 +178,14 @@ class WorkshopDesk:
                     Reply(self.render.html("workshop_cocoord_note.html.j2", workshop=workshop)),
                     Reply(self.render.html("workshop_cocoord_invite.html.j2", workshop=workshop,
                                            link=link))))
-            case "csv":
+            case "csv" | "pdf":
                 result = await self._result(workshop)
                 if not result.available:
                     return Outcome(notice=self.render.text("workshop.notice.result_not_ready",
                                                            minimum=MIN_GROUP), alert=True)
-                content = result_csv(result, self.questionnaire.scale, self.render, self.labels)
-                caption = self.render.html("workshop_csv_caption.html.j2", workshop=workshop,
-                                           result=result)
-                return Outcome(send=(Document(content,
-                                              csv_filename(workshop.municipality, self.render),
-                                              caption),))
+                document = (self._csv(workshop, result) if action == "csv"
+                            else await self._report(workshop, result))
+                return Outcome(send=(document,))
             case "delete" if not owner:
                 return Outcome(notice=self.render.text("workshop.notice.owner_only"), alert=True)
             case "close" if not workshop.open:
@@ -295,7 +295,8 @@ class WorkshopDesk:
         rows = [(button("status"), button("result")),
                 (button("invite"), button("renew")),
                 (button("cocoord"),),
-                (button("share"), button("csv"))]
+                (button("csv"), button("pdf")),
+                (button("share"),)]
         if workshop.open:
             rows.append((button("close"),))
         if owner:
@@ -330,6 +331,28 @@ class WorkshopDesk:
             unjudged=result.unjudged[:UNJUDGED_SHOWN],
             more_unjudged=len(result.unjudged) > UNJUDGED_SHOWN)
         return tuple(Reply(part) for part in parts)
+
+    def _csv(self, workshop: Workshop, result: WorkshopResult) -> Document:
+        content = result_csv(result, self.questionnaire.scale, self.render, self.labels)
+        caption = self.render.html("workshop_csv_caption.html.j2", workshop=workshop,
+                                   result=result)
+        return Document(content, csv_filename(workshop.municipality, self.render), caption)
+
+    async def _report(self, workshop: Workshop, result: WorkshopResult) -> Document:
+        """The printable report with a chart per perspective (see :mod:`bot.workshop_report`)."""
+        report = WorkshopReport(
+            workshop=workshop, result=result,
+            charts=perspective_charts(result, self.questionnaire.scale, self.render),
+            labels=self.labels, scale=self.questionnaire.scale,
+            every_field=workshop.field_ids is None,
+            created=german_date(datetime.now(LOCAL_TIME).date()),
+            opened=german_date(local_date(workshop.created_at)),
+            closed=german_date(local_date(workshop.closed_at)) if workshop.closed_at else None)
+        pdf = await self.selfcheck.results_core.in_render_thread(render_workshop_report,
+                                                                 self.render, report)
+        caption = self.render.html("workshop_report_caption.html.j2", workshop=workshop,
+                                   result=result)
+        return Document(pdf, report_filename(workshop.municipality, self.render), caption)
 
     def _invitation(self, workshop: Workshop) -> tuple[Reply, Photo]:
         """The message to forward, and the QR code of its link to project or print."""

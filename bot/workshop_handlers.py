@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
+from bot import callback_data as cb
 from bot.broadcast import Broadcaster
 from bot.handlers import deliver, send, workshops
 
@@ -25,13 +27,17 @@ async def workshop_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def workshop_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.callback_query is not None and update.effective_user is not None
+    assert update.effective_chat is not None
     desk = workshops(context)
+    decoded = cb.decode_workshop(update.callback_query.data)
+    if decoded is not None and (decoded.action, decoded.what) == ("manage", "pdf"):
+        # "Sending a file …" in the chat header while the report is being made.
+        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
     outcome = await desk.press(update.effective_user.id, update.callback_query.data)
     await deliver(update, context, outcome)
     if outcome.broadcast is not None:
         # The coordinator's tap is answered first; the bulk messages follow at the
         # pace Telegram allows, then the coordinator learns how it went.
         report = await broadcaster(context).send(context.bot, outcome.broadcast)
-        assert update.effective_chat is not None
         for item in desk.shared(outcome.broadcast, report).send:
             await send(context.bot, update.effective_chat.id, item)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from bot import callback_data as cb
 from bot.fake_bot_api import FakeBotAPI, StoredMessage
@@ -330,6 +333,67 @@ async def test_csv_export_holds_the_aggregates_only(bot: BotHarness) -> None:
     assert not any("Bildung" in line or "Andere" in line for line in lines)
 
 
+async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) -> None:
+    chris = bot.person(1, "Chris")
+    payload = await set_up(chris)
+    # as run_workshop, but Politik cannot judge field 3 at all: a gap there, never a zero
+    plan = ([("Verwaltung: Integration", "AAAAAAA")] * 3 + [("Politik", "DDDDDEE")] * 3
+            + [("Bildung", "BBBBBBE")] * 2 + [("Andere", "CCCCCCE")])
+    people = [bot.person(100 + i, f"P{i}") for i in range(len(plan))]
+    for person, (perspective, answers) in zip(people, plan):
+        await take_part(person, payload, perspective, answers)
+
+    await chris.tap("🖨 Bericht als PDF")
+    document = chris.last
+    assert document.kind == "document" and document.file_name == "workshop-musterstadt.pdf"
+    assert "Bericht zum Workshop „Musterstadt“" in document.caption
+    assert "(9 Teilnehmer*innen)" in document.caption
+    assert bot.api.calls_to("sendChatAction")[-1].params["action"] == "upload_document"
+    reader = PdfReader(io.BytesIO(document.file))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for expected in (
+            "Musterstadt", "Gemeinsames Ergebnis aller Perspektiven", "9 mit allen Aussagen",
+            "kein Ranking", "Orientierung",  # what the self-check is, and what it is not
+            "Eine Perspektive erscheint erst ab 3 Personen einzeln",  # the anonymity rule
+            # per field: overall and per perspective, the small ones folded together
+            ("1. Steuerung & Strategie Perspektive Personen Einschätzung Wert "
+             "Gesamt 9 Auf gutem Weg 52 % Verwaltung: Integration 3 Etablierte Stärke 100 % "
+             "Politik 3 Ausgangspunkt 0 % weitere Perspektiven 3 Auf gutem Weg 56 %"),
+            "3. Teilhabe", "Gesamt 6 Etablierte Stärke 78 %",
+            "Politik 0 zu wenige Antworten für eine eigene Angabe –",
+            # a chart per perspective, each headed with its group
+            "Profil je Perspektive Je Handlungsfeld", "Gesamt 9 Personen",
+            "Verwaltung: Integration 3 Personen Politik 3 Personen weitere Perspektiven 3 Personen",
+            # the topics for dialogue, and what many could not judge
+            "Gesprächsanlässe",
+            ("1.1 Der Rat hat einen Beschluss zur Integrationsarbeit gefasst. "
+             "Gesamt 52 % Verwaltung: Integration 100 % Politik 0 % weitere Perspektiven 56 %"),
+            ("3.1 Kitas informieren Eltern mehrsprachig. Gesamt 78 % Verwaltung: Integration 100 % "
+             "Politik – weitere Perspektiven 56 %"),
+            "Das konnten viele nicht einschätzen",
+            "3.2 Sportvereine werden bei interkultureller Öffnung unterstützt. 6 von 9"):
+        assert expected in text, expected
+    charts = {image.name for page in reader.pages for image in page.images}
+    assert len(charts) == 4  # overall and the three groups
+    # fewer than 3 never on their own, and no individual answers anywhere
+    assert "Bildung (" not in text and "Bildung 2" not in text and "Andere" not in text
+    assert "– Trifft" not in text and "Ihre Antworten" not in text
+
+    assert "(der Workshop ist noch offen)" in text
+
+    participant = people[0]  # only coordinators get the report
+    await participant.tap_data(cb.manage("pdf", workshop_id(chris)), participant.last)
+    assert participant.notices()[-1].startswith(REFUSAL)
+    assert participant.last.kind != "document"
+    assert len(bot.api.calls_to("sendDocument")) == 1
+
+    await chris.tap("Workshop schließen")
+    await chris.tap("Ja, Workshop schließen")
+    await chris.tap("🖨 Bericht als PDF")
+    closed = " ".join(PdfReader(io.BytesIO(chris.last.file)).pages[0].extract_text().split())
+    assert "Workshop geschlossen am" in closed and "noch offen" not in closed
+
+
 async def test_no_result_before_three_have_finished(bot: BotHarness) -> None:
     chris = bot.person(1, "Chris")
     payload = await set_up(chris)
@@ -339,7 +403,7 @@ async def test_no_result_before_three_have_finished(bot: BotHarness) -> None:
     await chris.tap("📊 Ergebnis")
     assert "sobald mindestens 3 Teilnehmer*innen alle Aussagen beantwortet haben. Bisher sind es 2" in chris.last.text
     assert "Steuerung" not in chris.last.text
-    for button in ("📄 CSV-Export", "📤 Ergebnis teilen"):
+    for button in ("📄 CSV-Export", "🖨 Bericht als PDF", "📤 Ergebnis teilen"):
         await chris.tap(button)
         assert chris.notices()[-1].startswith("Ein Ergebnis gibt es, sobald mindestens 3")
     assert not bot.api.calls_to("sendDocument")

@@ -8,8 +8,10 @@ import pytest
 
 from bot.invitation import parse_start, qr_png, start_link
 from bot.questionnaire import Questionnaire
-from bot.workshop import (FURTHER, MIN_GROUP, PERSPECTIVES, Response, aggregate, form_groups,
-                          new_token, progress)
+from bot.render import Renderer
+from bot.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response, aggregate,
+                          form_groups, new_token, progress)
+from bot.workshop_report import perspective_charts
 
 TOKEN = "AbCdEfGhIjKlMnOpQrSt_-"  # 22 characters, as new_token() makes them
 
@@ -182,3 +184,25 @@ def test_small_differences_are_no_topic_for_dialogue(small_questionnaire: Questi
     assert result.comparable
     assert {round(s.spread or 0) for s in result.statements} == {22}  # 89 % vs 67 %
     assert result.dialogue == ()
+
+
+# --- the printable report's charts -------------------------------------------------------
+
+
+def test_a_chart_per_perspective_shows_gaps_never_zeros(small_questionnaire: Questionnaire,
+                                                        renderer: Renderer) -> None:
+    everyone = (responses("verwaltung_integration", *["AAAAAAA"] * 3)
+                + responses("politik", *["DDDDDEE"] * 3)           # cannot judge field 3
+                + responses("bildung", "AEEBBAA", "AEEBBAA", "AEECCAA"))  # mostly E in field 1
+    result = aggregate(small_questionnaire.fields, small_questionnaire.scale, everyone)
+    charts = perspective_charts(result, small_questionnaire.scale, renderer)
+    assert [(c.key, c.respondents) for c in charts] == [
+        (OVERALL, 9), ("verwaltung_integration", 3), ("politik", 3), ("bildung", 3)]
+    bars = {c.key: c.chart.bars for c in charts}
+    assert [b.label for b in bars[OVERALL]] == ["1 Steuerung", "2 Öffnung", "3 Teilhabe"]
+    assert [b.score for b in bars["politik"]] == [0, 0, None]  # a real zero, then a gap
+    assert bars["politik"][2].note == "zu wenige Antworten" and not bars["politik"][2].insufficient
+    assert bars["bildung"][0].score is None and bars["bildung"][0].insufficient  # hatched
+    assert bars["bildung"][0].note == "Zu wenige Einschätzungen"
+    assert [b.score for b in bars["verwaltung_integration"]] == [100, 100, 100]
+    assert all(c.chart.title is None for c in charts)  # the report heads each chart itself

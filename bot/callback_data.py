@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.workshop import PERSPECTIVES
+
 MAX_BYTES = 64  # Telegram's limit for callback_data
 
 _ID = r"[a-z][a-z0-9_-]{0,23}"
@@ -22,6 +24,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "pause": re.compile(rf"p:(?P<run>{_RUN})"),
     "results": re.compile(rf"r:(?P<run>{_RUN})"),
     "cancel": re.compile(rf"x:(?P<run>{_RUN})"),
+    "continue": re.compile(rf"s:(?P<run>{_RUN})"),  # switch to another open run
     "keep": re.compile(r"keep"),
     "begin": re.compile(r"begin"),
 }
@@ -83,6 +86,10 @@ def cancel(run_id: int) -> str:
     return f"x:{run_id}"
 
 
+def continue_run(run_id: int) -> str:
+    return f"s:{run_id}"
+
+
 KEEP = "keep"
 BEGIN = "begin"
 
@@ -137,3 +144,72 @@ def name_ask(run_id: int) -> str:
 
 NAME_SKIP = "n:s"
 NAME_REMOVE = "n:r"
+
+
+# --- workshop buttons ("w…"): handled by bot/workshop_desk.py -----------------
+
+WORKSHOP_PATTERN = r"^w[a-z]?:"  # every workshop button, for the CallbackQueryHandler
+MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
+                  "pdf", "cocoord", "delete")
+CONFIRMED_ACTIONS = ("renew", "close", "share", "delete")
+DRAFT_ACTIONS = ("all", "create", "drop", "new")
+_WS = _RUN
+_WORKSHOP_PATTERNS: dict[str, re.Pattern[str]] = {
+    # a coordinator's menu: w:<action>:<workshop>
+    "manage": re.compile(rf"w:(?P<what>{'|'.join(MANAGE_ACTIONS)}):(?P<ws>{_WS})"),
+    # "yes" to a question about a change, at the workshop revision it was asked at
+    "confirm": re.compile(
+        rf"wy:(?P<what>{'|'.join(CONFIRMED_ACTIONS)}):(?P<ws>{_WS}):(?P<rev>0|[1-9][0-9]{{0,8}})"),
+    # a participant's perspective
+    "perspective": re.compile(rf"wp:(?P<ws>{_WS}):(?P<what>{'|'.join(PERSPECTIVES)})"),
+    # setting a workshop up: toggle one field, or all / create / drop / new
+    "draft_field": re.compile(rf"wd:f:(?P<what>{_ID})"),
+    "draft": re.compile(rf"wd:(?P<what>{'|'.join(DRAFT_ACTIONS)})"),
+}
+
+
+@dataclass(frozen=True)
+class WorkshopCallback:
+    action: str
+    what: str
+    workshop_id: int | None = None
+    revision: int | None = None
+
+
+def decode_workshop(data: str | None) -> WorkshopCallback | None:
+    """A workshop button's meaning, or ``None`` for anything malformed or unknown."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    for action, pattern in _WORKSHOP_PATTERNS.items():
+        match = pattern.fullmatch(data)
+        if match:
+            groups = match.groupdict()
+            return WorkshopCallback(
+                action=action, what=groups["what"],
+                workshop_id=int(groups["ws"]) if "ws" in groups else None,
+                revision=int(groups["rev"]) if "rev" in groups else None)
+    return None
+
+
+def manage(action: str, workshop_id: int) -> str:
+    assert action in MANAGE_ACTIONS, action
+    return f"w:{action}:{workshop_id}"
+
+
+def confirm(action: str, workshop_id: int, revision: int) -> str:
+    assert action in CONFIRMED_ACTIONS, action
+    return _checked(f"wy:{action}:{workshop_id}:{revision}")
+
+
+def perspective(workshop_id: int, perspective_id: str) -> str:
+    assert perspective_id in PERSPECTIVES, perspective_id
+    return _checked(f"wp:{workshop_id}:{perspective_id}")
+
+
+def draft_field(field_id: str) -> str:
+    return _checked(f"wd:f:{field_id}")
+
+
+def draft(action: str) -> str:
+    assert action in DRAFT_ACTIONS, action
+    return f"wd:{action}"

@@ -28,7 +28,7 @@ class Reply:
 
 @dataclass(frozen=True)
 class Photo:
-    """An image (PNG bytes) with an HTML caption, e.g. the results chart."""
+    """An image (PNG bytes) with an HTML caption: the results chart, an invitation's QR code."""
 
     data: bytes
     file_name: str
@@ -38,7 +38,7 @@ class Photo:
 
 @dataclass(frozen=True)
 class Document:
-    """A file to keep or forward, e.g. the printable PDF report."""
+    """A file to keep or forward: a printable PDF report, a workshop's CSV export."""
 
     data: bytes
     file_name: str
@@ -50,12 +50,32 @@ Message = Reply | Photo | Document
 
 
 @dataclass(frozen=True)
+class Broadcast:
+    """The same messages to many people: a bulk notification, paced by the front end."""
+
+    recipients: tuple[int, ...]
+    replies: tuple[Reply, ...]
+    topic: str  # what is being sent (a workshop's municipality), for the report afterwards
+
+
+@dataclass(frozen=True)
+class BroadcastReport:
+    delivered: int
+    unreachable: int  # blocked the bot, deleted their account, or kept failing
+
+    @property
+    def total(self) -> int:
+        return self.delivered + self.unreachable
+
+
+@dataclass(frozen=True)
 class Outcome:
     """The reaction to one update.
 
     ``notice`` answers a button tap (a short toast, or an alert box with
     ``alert``); ``edit`` replaces the tapped message; ``clear_keyboard`` only
-    removes its buttons; ``send`` are new messages (texts, images, files), in order.
+    removes its buttons; ``send`` are new messages (texts, images, files), in
+    order; ``broadcast`` goes to other people afterwards.
     """
 
     notice: str | None = None
@@ -63,3 +83,4 @@ class Outcome:
     edit: Reply | None = None
     clear_keyboard: bool = False
     send: tuple[Message, ...] = field(default_factory=tuple)
+    broadcast: Broadcast | None = None

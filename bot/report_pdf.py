@@ -1,4 +1,7 @@
-"""The printable report: an HTML template from ``reports/`` turned into a PDF.
+"""The printable reports: an HTML template from ``reports/`` turned into a PDF.
+
+A person's own report lives here; the workshop's report (bot/workshop_report.py)
+is made the same way, with :func:`render_pdf` and :func:`png_data_uri`.
 
 People forward the report to colleagues and print it for the workshop, so it is
 a PDF laid out for A4 paper. It is written as a Jinja2 HTML template like every
@@ -59,12 +62,19 @@ def check_available() -> None:
     _weasyprint()
 
 
-def report_html(renderer: Renderer, content: ReportContent) -> str:
-    chart = "data:image/png;base64," + base64.b64encode(content.chart_png).decode("ascii")
-    return renderer.html("report.html.j2", report=content, chart=chart)
+def png_data_uri(png: bytes) -> str:
+    """An image for an ``<img src>``, so the HTML needs no files beside it."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def render_pdf(renderer: Renderer, template: str, **context: object) -> bytes:
+    """A report template from ``reports/`` as PDF bytes (CPU-bound: call it off the event loop)."""
+    html = _weasyprint().HTML(string=renderer.html(template, **context),
+                              base_url=str(REPORTS_DIR))
+    return html.write_pdf()
 
 
 def render_report(renderer: Renderer, content: ReportContent) -> bytes:
-    """The report as PDF bytes (CPU-bound: call it off the event loop)."""
-    html = _weasyprint().HTML(string=report_html(renderer, content), base_url=str(REPORTS_DIR))
-    return html.write_pdf()
+    """The person's report as PDF bytes (CPU-bound: call it off the event loop)."""
+    return render_pdf(renderer, "report.html.j2", report=content,
+                      chart=png_data_uri(content.chart_png))

@@ -95,7 +95,11 @@ class ResultsCore:
         self._render_lock = asyncio.Lock()
         self.review = Review(self)
 
-    async def _in_thread(self, function: Callable[..., _T], *args: object) -> _T:
+    async def in_render_thread(self, function: Callable[..., _T], *args: object) -> _T:
+        """Run a chart or PDF rendering in a worker thread; the bot's only way to render.
+
+        The workshop's report renders through here too, so one lock covers them all.
+        """
         async with self._render_lock:
             return await asyncio.to_thread(function, *args)
 
@@ -140,7 +144,7 @@ class ResultsCore:
         keyboard = ((Button(self.render.text("results.button.report"), cb.report(run.id)),),
                     (Button(self.render.text("results.button.review"), cb.review_fields(run.id)),))
         texts = [Reply(part) for part in parts[:-1]] + [Reply(parts[-1], keyboard)]
-        chart = await self._in_thread(render_chart, self.profile_chart(view), "png")
+        chart = await self.in_render_thread(render_chart, self.profile_chart(view), "png")
         caption = self.render.html("chart_caption.html.j2", run=run,
                                    hatched=any(r.insufficient for r in view.shown_results),
                                    previous=self._previous_date(view))
@@ -223,31 +227,33 @@ class ResultsCore:
             if refusal:
                 return refusal
         else:
-            run = await self._current_run(user_id)
+            run = await self.current_run(user_id)
         if run is None:
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
                                        ((Button(self.render.text("button.begin"), cb.BEGIN),),)),))
         view = await self.run_results(run, await self.storage.answers(run.id))
         if not view.shown_results:
             return Outcome(send=(Reply(self.render.html("report_empty.html.j2")),))
+        workshop = await self.storage.workshop(run.workshop_id) if run.workshop_id else None
+        if workshop is not None:  # a workshop run: the workshop names the municipality
+            return Outcome(send=(await self._report_document(view, workshop.municipality,
+                                                             renamable=False),))
         name = await self.storage.municipality_name(user_id)
         if name is None or not name.decided:
             await self.storage.await_municipality_name(user_id, run.id)
             return Outcome(send=(self._name_prompt(None),))
         return Outcome(send=(await self._report_document(view, name.name),))
 
-    async def _current_run(self, user_id: int) -> Run | None:
-        """The running check, else the last finished one (as /ergebnis shows it)."""
-        run = await self.storage.active_run(user_id)
-        if run is None:
-            finished = await self.storage.finished_runs(user_id)
-            run = finished[0] if finished else None
-        return run
+    async def current_run(self, user_id: int) -> Run | None:
+        """The run /ergebnis and /bericht address: the open run last worked on, else the last finished."""
+        runs = await self.storage.active_runs(user_id)
+        return runs[0] if runs else await self.storage.latest_finished_run(user_id)
 
-    async def _report_document(self, view: RunResults, municipality: str | None) -> Document:
+    async def _report_document(self, view: RunResults, municipality: str | None, *,
+                               renamable: bool = True) -> Document:
         today = datetime.now(LOCAL_TIME).date()
         run = view.run
-        chart = await self._in_thread(render_chart, self.profile_chart(view, titled=False), "png",
+        chart = await self.in_render_thread(render_chart, self.profile_chart(view, titled=False), "png",
                                      PRINT_DPI)
         content = ReportContent(
             municipality=municipality, run=run, results=view.results,
@@ -257,10 +263,12 @@ class ResultsCore:
             created=german_date(today),
             finished=german_date(local_date(run.finished_at)) if run.finished_at else None,
             previous=self._previous_date(view))
-        pdf = await self._in_thread(render_report, self.render, content)
+        pdf = await self.in_render_thread(render_report, self.render, content)
         slug = re.sub(r"[^\w]+", "-", municipality or "").strip("-")
         file_name = self.render.text("results.file_name", name=slug, date=today.isoformat())
         caption = self.render.html("report_caption.html.j2", municipality=municipality, run=run)
+        if not renamable:
+            return Document(pdf, file_name, caption)
         label = "results.button.name_change" if municipality else "results.button.name_add"
         return Document(pdf, file_name, caption,
                         ((Button(self.render.text(label), cb.name_ask(run.id)),),))

@@ -1,4 +1,4 @@
-"""Telegram handlers for the results: /bericht, their buttons, the municipality's name."""
+"""Telegram handlers for the results: /bericht and the results buttons."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from telegram.ext import ContextTypes
 
 from bot import callback_data as cb
 from bot.handlers import core, deliver
-from bot.handlers import free_text as hint_for_free_text
 from bot.results import ResultsCore
 
 
@@ -39,14 +38,3 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if decoded is not None and decoded.action == "report":
         await _show_upload(update, context)
     await deliver(update, context, await results_core(context).press(_user_id(update), data))
-
-
-async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The municipality's name when the bot asked for it; any other text gets the hint."""
-    assert update.effective_message is not None
-    outcome = await results_core(context).name_message(_user_id(update),
-                                                        update.effective_message.text)
-    if outcome is None:
-        await hint_for_free_text(update, context)
-        return
-    await deliver(update, context, outcome)

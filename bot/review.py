@@ -157,4 +157,9 @@ class Review:
             return None, Outcome(notice=self.render.text("results.notice.not_answered"), alert=True)
         if run.active and not all(s.id in answers for s in field.statements):
             return None, Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
+        if run.workshop_id is not None:
+            workshop = await self.storage.workshop(run.workshop_id)
+            if workshop is None or not workshop.open:  # a closed workshop takes no more answers
+                return None, Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
+                                     alert=True)
         return (run, field, statement, answers[statement.id]), None

@@ -50,7 +50,7 @@ async def test_commands_are_registered_in_german(bot: BotHarness) -> None:
     calls = bot.api.calls_to("setMyCommands")
     assert calls, "set_my_commands was not called at start-up"
     names = {c["command"]: c["description"] for c in calls[0].params["commands"]}
-    assert set(names) == {"start", "weiter", "ergebnis", "bericht", "hilfe", "abbrechen"}
+    assert set(names) == {"start", "weiter", "ergebnis", "bericht", "hilfe", "abbrechen", "workshop"}
     assert names["weiter"].startswith("An der letzten offenen Aussage")
 
 

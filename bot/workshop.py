@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from statistics import fmean
 
 from bot.questionnaire import Field, Level, Scale, Statement
+from bot.scoring import score_field
 
 # Perspective ids, in the order the participants see them; labels in reports/texts.toml.
 PERSPECTIVES: tuple[str, ...] = (
@@ -243,20 +244,11 @@ def _field_score(field: Field, responses: Sequence[Response], scale: Scale) -> S
     personal: list[float] = []
     answers = unknown = 0
     for response in responses:
-        points = rated = 0
-        for statement in field.statements:
-            key = response.answers.get(statement.id)
-            if key is None:
-                continue
-            answers += 1
-            choice_points = scale.choice(key).points
-            if choice_points is None:
-                unknown += 1
-            else:
-                rated += 1
-                points += choice_points
-        if rated:
-            personal.append(100 * points / (rated * scale.max_points))
+        own = score_field(field, response.answers, scale)
+        answers += own.answered
+        unknown += len(own.unknown)
+        if own.score is not None:
+            personal.append(own.score)
     if len(personal) < MIN_GROUP:
         return Score(raters=len(personal), answers=answers, unknown=unknown, percent=None,
                      level=None)

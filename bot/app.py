@@ -12,7 +12,9 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, Callb
                           CommandHandler, Defaults, MessageHandler, filters)
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import callback_data as cb
+from bot import handlers, results_handlers, workshop_handlers
+from bot.broadcast import Broadcaster
 from bot.commands import command_descriptions
 from bot.config import Settings
 from bot.questionnaire import Questionnaire
@@ -20,6 +22,7 @@ from bot.render import Renderer
 from bot.selfcheck import SelfCheck
 from bot.storage import Storage
 from bot.update_processor import PerUserUpdateProcessor
+from bot.workshop_desk import WorkshopDesk
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +61,15 @@ def _register_handlers(application: Application) -> None:
         CommandHandler("hilfe", handlers.hilfe, filters=private),
         CommandHandler("help", handlers.hilfe, filters=private),
         CommandHandler("abbrechen", handlers.abbrechen, filters=private),
+        CommandHandler("bericht", results_handlers.bericht, filters=private),
+        CommandHandler("workshop", workshop_handlers.workshop_command, filters=private),
+        # Results buttons (review, change, report, name) and workshop buttons ("w…")
+        # before the generic button handler, which takes every other tap.
+        CallbackQueryHandler(results_handlers.button, pattern=cb.RESULTS_PATTERN),
+        CallbackQueryHandler(workshop_handlers.workshop_button, pattern=cb.WORKSHOP_PATTERN),
         CallbackQueryHandler(handlers.button),
         MessageHandler(private & filters.COMMAND, handlers.unknown_command),
+        # Free text: a name the bot asked for (report, workshop), else a hint.
         MessageHandler(private & ~filters.COMMAND & ~filters.UpdateType.EDITED, handlers.free_text),
     ])
     application.add_error_handler(handlers.error_handler)
@@ -68,7 +78,12 @@ def _register_handlers(application: Application) -> None:
 def _open_storage(database: str, questionnaire: Questionnaire, renderer: Renderer):  # noqa: ANN202
     async def post_init(application: Application) -> None:
         storage = await Storage.open(database)
-        application.bot_data[handlers.CORE_KEY] = SelfCheck(storage, questionnaire, renderer)
+        selfcheck = SelfCheck(storage, questionnaire, renderer)
+        application.bot_data[handlers.CORE_KEY] = selfcheck
+        # The bot's username (from getMe at initialize) builds the invitation links.
+        application.bot_data[handlers.WORKSHOPS_KEY] = WorkshopDesk(
+            storage, questionnaire, renderer, selfcheck, application.bot.username)
+        application.bot_data[workshop_handlers.BROADCASTER_KEY] = Broadcaster()
         commands = [BotCommand(name, description)
                     for name, description in command_descriptions(renderer).items()]
         await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())

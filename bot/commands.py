@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.render import Renderer
 
-COMMANDS: tuple[str, ...] = ("start", "weiter", "ergebnis", "hilfe", "abbrechen")
+COMMANDS: tuple[str, ...] = ("start", "weiter", "ergebnis", "bericht", "hilfe", "abbrechen",
+                             "workshop")
 
 
 def command_descriptions(renderer: Renderer) -> dict[str, str]:

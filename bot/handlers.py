@@ -6,21 +6,28 @@ import asyncio
 import logging
 from collections.abc import Awaitable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot.commands import command_descriptions
-from bot.replies import Keyboard, Outcome, Reply
+from bot.invitation import parse_start
+from bot.replies import Document, Keyboard, Message, Outcome, Photo, Reply
 from bot.selfcheck import SelfCheck
+from bot.workshop_desk import WorkshopDesk
 
 log = logging.getLogger(__name__)
 
 CORE_KEY = "selfcheck"
+WORKSHOPS_KEY = "workshops"
 
 
 def core(context: ContextTypes.DEFAULT_TYPE) -> SelfCheck:
     return context.bot_data[CORE_KEY]
+
+
+def workshops(context: ContextTypes.DEFAULT_TYPE) -> WorkshopDesk:
+    return context.bot_data[WORKSHOPS_KEY]
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -40,8 +47,21 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: O
                         _change_tapped_message(update, context, outcome))
     chat = update.effective_chat
     assert chat is not None
-    for reply in outcome.send:
-        await context.bot.send_message(chat.id, reply.text, reply_markup=markup(reply.keyboard))
+    for message in outcome.send:
+        await send(context.bot, chat.id, message)
+
+
+async def send(bot: Bot, chat_id: int, message: Message) -> None:
+    """One new message: text, an image or a file, each with its buttons."""
+    match message:
+        case Reply(text=text, keyboard=keyboard):
+            await bot.send_message(chat_id, text, reply_markup=markup(keyboard))
+        case Photo(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
+            await bot.send_photo(chat_id, data, filename=file_name, caption=caption,
+                                 reply_markup=markup(keyboard))
+        case Document(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
+            await bot.send_document(chat_id, data, filename=file_name, caption=caption,
+                                    reply_markup=markup(keyboard))
 
 
 async def _together(*calls: Awaitable[object]) -> None:
@@ -90,7 +110,13 @@ def _user_id(update: Update) -> int:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await deliver(update, context, await core(context).start(_user_id(update)))
+    """/start, or /start <payload> from a t.me link: the payload is validated before anything else."""
+    request = parse_start(context.args)
+    if request.kind == "plain":
+        outcome = await core(context).start(_user_id(update))
+    else:
+        outcome = await workshops(context).open_link(_user_id(update), request)
+    await deliver(update, context, outcome)
 
 
 async def weiter(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -117,7 +143,20 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await deliver(update, context, await core(context).hint(_user_id(update)))
+    """A typed message: the name the bot asked for last, else a hint.
+
+    The bot asks for a typed name in two places: the municipality's name for
+    the printable report, and the name of a workshop being set up. Asking for
+    one stops waiting for the other (see :mod:`bot.storage`), so at most one
+    of them takes the message.
+    """
+    assert update.effective_message is not None
+    user_id, text = _user_id(update), update.effective_message.text
+    selfcheck = core(context)
+    outcome = (await selfcheck.results_core.name_message(user_id, text)
+               or await workshops(context).text(user_id, text)
+               or await selfcheck.hint(user_id))
+    await deliver(update, context, outcome)
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -19,6 +19,7 @@ from bot.commands import command_descriptions
 from bot.config import Settings
 from bot.questionnaire import Questionnaire
 from bot.render import Renderer
+from bot.render_process import DRAWING
 from bot.selfcheck import SelfCheck
 from bot.storage import Storage
 from bot.update_processor import PerUserUpdateProcessor
@@ -84,6 +85,7 @@ def _open_storage(database: str, questionnaire: Questionnaire, renderer: Rendere
         application.bot_data[handlers.WORKSHOPS_KEY] = WorkshopDesk(
             storage, questionnaire, renderer, selfcheck, application.bot.username)
         application.bot_data[workshop_handlers.BROADCASTER_KEY] = Broadcaster()
+        DRAWING.warm_up()  # the first run's end should not wait for matplotlib to load
         commands = [BotCommand(name, description)
                     for name, description in command_descriptions(renderer).items()]
         await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())

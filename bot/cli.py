@@ -12,6 +12,7 @@ from bot.config import ConfigError, settings_from_env
 from bot.content_check import check_questionnaire
 from bot.questionnaire import QuestionnaireError, load_questionnaire
 from bot.render import Renderer, TemplateSetupError
+from bot.render_process import DRAWING
 from bot.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
 from bot.storage import StorageError
@@ -56,6 +57,6 @@ def _run() -> None:
     settings = settings_from_env()
     questionnaire = load_questionnaire()
     renderer = Renderer()
-    check_available()
+    DRAWING.call(check_available)  # PDFs are made in the drawing process: check it there
     check_database(settings.database)
     run_polling(build_application(settings, questionnaire, renderer))

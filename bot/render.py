@@ -8,6 +8,7 @@ button-tap notices, command descriptions) live in ``reports/texts.toml``.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from pathlib import Path
@@ -30,6 +31,7 @@ class Renderer:
     """Renders HTML messages and plain texts; create it once at start-up."""
 
     def __init__(self, directory: Path = REPORTS_DIR) -> None:
+        self._directory = directory
         # Everything is escaped except plain-text templates (``*.txt.j2``) for the console.
         autoescape = select_autoescape(enabled_extensions=(), disabled_extensions=("txt.j2",),
                                        default=True)
@@ -47,6 +49,14 @@ class Renderer:
                 self._html.get_template(name)
         except TemplateError as error:
             raise TemplateSetupError(f"{directory}: Vorlage fehlerhaft: {error}") from None
+
+    def __reduce__(self) -> tuple[Any, tuple[Path]]:
+        """Pickled as its directory, so it can travel to the drawing process.
+
+        There (:mod:`bot.render_process`) :func:`shared_renderer` builds one
+        renderer per directory and keeps it.
+        """
+        return shared_renderer, (self._directory,)
 
     def _load_texts(self, path: Path) -> dict[str, Template]:
         try:
@@ -124,3 +134,9 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     if current:
         parts.append(current)
     return parts
+
+
+@functools.cache
+def shared_renderer(directory: Path) -> Renderer:
+    """One renderer per directory in a process that only needs one now and then."""
+    return Renderer(directory)

@@ -1,0 +1,83 @@
+"""Charts and PDFs are drawn in a process of their own, so drawing never stalls anybody's taps.
+
+A results chart costs about 80 ms of CPU in matplotlib, a PDF report several
+times that. In a thread of the bot's process a drawing holds the GIL for most
+of that time, and everybody else's taps wait: in ``python -m bot.bench``, 45
+people ending their run during a 300-person burst raised the others' p99
+tap-to-reply from 280–345 ms to 420–950 ms that way. In a process of its own,
+at a lower priority (when both cores are busy, taps go first and a summary
+waits a little), it stayed at 280–420 ms.
+
+One worker process serves the whole bot process (every application in it),
+started on first use: drawings queue behind each other (each is short), so
+WeasyPrint's Pango never runs twice at once, and matplotlib and WeasyPrint are
+loaded there rather than in the bot (the process takes about 120 MB). It is
+started with "spawn", because the bot's process has threads (SQLite, asyncio)
+that "fork" would copy in an undefined state. Functions and their arguments
+travel pickled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+from bot.chart import load_matplotlib
+
+_T = TypeVar("_T")
+NICENESS = 10  # added to the worker's nice value: the scheduler prefers the bot's process
+
+
+class RenderProcess:
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1,
+                                             mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=os.nice, initargs=(NICENESS,))
+        return self._pool
+
+    async def run(self, function: Callable[..., _T], *args: object) -> _T:
+        """``function(*args)`` in the drawing process.
+
+        A worker that died (killed for its memory, crashed in a C library) is
+        replaced once, so one bad moment does not end every later chart.
+        """
+        loop = asyncio.get_running_loop()
+        pool = self._executor()
+        try:
+            return await loop.run_in_executor(pool, function, *args)
+        except BrokenProcessPool:
+            if self._pool is pool:
+                self._pool = None
+            pool.shutdown(wait=False)
+            return await loop.run_in_executor(self._executor(), function, *args)
+
+    def warm_up(self) -> None:
+        """Start the process and load the chart library now, not at the first run's end."""
+        self._executor().submit(load_matplotlib)
+
+    def call(self, function: Callable[..., _T], *args: object) -> _T:
+        """``function(*args)`` in the drawing process, waited for; before the event loop runs."""
+        return self._executor().submit(function, *args).result()
+
+    def shut_down(self) -> None:
+        """Stop the process and wait for it; it starts again when next needed."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+
+DRAWING = RenderProcess()
+
+
+async def in_render_process(function: Callable[..., _T], *args: object) -> _T:
+    """Draw a chart or a PDF off the bot's process: the bot's only way to render them."""
+    return await DRAWING.run(function, *args)

@@ -49,6 +49,9 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: O
     assert chat is not None
     for message in outcome.send:
         await send(context.bot, chat.id, message)
+    if outcome.later is not None:
+        for message in await outcome.later():
+            await send(context.bot, chat.id, message)
 
 
 async def send(bot: Bot, chat_id: int, message: Message) -> None:

@@ -7,6 +7,7 @@ Each public method takes what a handler decoded from an update and returns an
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from bot import callback_data as cb
@@ -127,11 +128,16 @@ class SelfCheck:
         trace = self._trace(fields, statement, choice, updated)
         notice = self._saved_notices[choice]
         if finishes:
-            finished = await self.storage.run(run.id)
-            assert finished is not None
+            async def summary() -> tuple[Message, ...]:
+                finished = await self.storage.run(run.id)
+                assert finished is not None
+                return await self._summary(finished, updated)
+
+            # The closing note answers the tap at once; the summary follows when its
+            # chart is drawn, which may take a moment when many finish together.
             done = "workshop_run_done.html.j2" if run.workshop_id else "run_done.html.j2"
             return Outcome(notice=notice, edit=Reply(self.render.html(done, trace=trace)),
-                           send=await self._summary(finished, updated))
+                           later=summary)
         completed = field_completed_by(fields, statement_id, updated) if first_time else None
         next_position = self._position(run, updated, None)
         if completed is not None:
@@ -198,7 +204,7 @@ class SelfCheck:
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
                                        self._single(self.render.text("button.begin"), cb.BEGIN)),))
         answers = await self.storage.answers(run.id)
-        return Outcome(send=await self._summary(run, answers))
+        return Outcome(later=functools.partial(self._summary, run, answers))
 
     async def cancel_request(self, user_id: int) -> Outcome:
         """/abbrechen: ask before ending the run last worked on."""

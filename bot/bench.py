@@ -42,6 +42,7 @@ from bot.config import Settings
 from bot.fake_bot_api import Call, FakeBotAPI
 from bot.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
 from bot.render import Renderer
+from bot.render_process import DRAWING
 from bot.resources import QUESTIONS_DIR
 from bot.selfcheck import SelfCheck
 from bot.storage import measure_commit_rate
@@ -58,6 +59,11 @@ class BenchConfig:
     latency: float = 0.1
     sessions: int = 1000
     session_answers: int = 10
+    # People who end their run during the burst, each with their last answer at the
+    # same moment as one of the rounds: the summary with its chart is rendered while
+    # the others tap. 45 run ends in 300 x 15 answers is one per 100 answers, as
+    # often as a run of the shipped questionnaire (98 statements) ends.
+    finishers: int = 45
     shipped_questionnaire: bool = False
     directory: Path = Path(".")  # a temporary directory in it holds the databases
     commit_seconds: float = 1.0
@@ -90,11 +96,26 @@ class Timings:
 
 
 @dataclass
+class RunEnds:
+    """Seconds from the last answer to what the person sees at a run's end."""
+
+    note: list[float] = field(default_factory=list)  # the tapped statement becomes the closing note
+    summary: list[float] = field(default_factory=list)  # the summary (chart, text) is complete
+
+    def add(self, tap: Tap) -> None:
+        if tap.reply is not None:
+            self.note.append(tap.reply - tap.sent)
+        if tap.summary is not None:
+            self.summary.append(tap.summary - tap.sent)
+
+
+@dataclass
 class Report:
     config: BenchConfig
     questionnaire: str
     single: Timings = field(default_factory=Timings)
     burst: Timings = field(default_factory=Timings)
+    run_ends: RunEnds = field(default_factory=RunEnds)
     burst_seconds: float = 0.0
     burst_cpu_seconds: float = 0.0
     burst_calls: int = 0
@@ -103,16 +124,18 @@ class Report:
     lost_taps: int = 0
     answers_counted: int = 0
     answers_stored: int = 0
+    answers_expected: int = 0
     rss_start_mb: float = 0.0
     rss_sessions_mb: float | None = None
     peak_rss_mb: float = 0.0
+    drawing_peak_rss_mb: float | None = None  # the chart and PDF process (bot.render_process)
     sessions_active: int = 0
     commit_rate: float = 0.0
     load_average: float = 0.0
 
     @property
     def burst_answers(self) -> int:
-        return len(self.burst.replies)
+        return len(self.burst.replies) + len(self.run_ends.note)
 
     @property
     def answers_per_second(self) -> float:
@@ -163,6 +186,7 @@ class Tap:
     expects_new_message: bool | None = None  # for answers: the next statement comes below
     spinner: float | None = None
     reply: float | None = None
+    summary: float | None = None  # a run's end: when its summary has arrived in full
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -248,9 +272,16 @@ class Person:
             if call.method == "editMessageText" and result is not None \
                     and result["message_id"] == tap.message_id:
                 tap.reply = now
+            elif result is not None and result.get("reply_markup") and _ends_summary(result):
+                tap.summary = now
         elif self.statement == tap.expects and result is not None and result.get("reply_markup"):
             tap.reply = now
-        if tap.reply is not None and (tap.spinner is not None or tap.message_id == 0):
+        if tap.message_id == 0:
+            done = tap.reply is not None
+        else:
+            done = tap.reply is not None and tap.spinner is not None and (
+                tap.expects is not None or tap.summary is not None)
+        if done:
             tap.done.set()
 
 
@@ -300,6 +331,13 @@ class Crowd:
         return decoded.run_id
 
 
+def _ends_summary(message: dict[str, Any]) -> bool:
+    """The results summary's last message: the one with the button for the PDF report."""
+    first = message["reply_markup"]["inline_keyboard"][0][0].get("callback_data")
+    decoded = cb.decode(first)
+    return decoded is not None and decoded.action == "report"
+
+
 def _person_id(call: Call) -> int | None:
     if "chat_id" in call.params:
         return int(call.params["chat_id"])
@@ -326,21 +364,31 @@ async def _single_person(crowd: Crowd, api: FakeBotAPI, config: BenchConfig,
 
 
 async def _burst(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: Report) -> None:
-    """Everybody taps at the same moment, statement after statement."""
+    """Everybody taps at the same moment, statement after statement; some end their run."""
     people = [crowd.person(100_000 + i) for i in range(config.users)]
+    finishers = [crowd.person(200_000 + i) for i in range(config.finishers)]
     api.latency = 0.0
-    await _everyone(people, "begin")
+    await _everyone(people + finishers, "begin")
+    for _ in range(len(crowd.order) - 1):  # up to their last statement, before the clock runs
+        await _everyone(finishers, "answer_next")
     api.latency = config.latency
     gc.collect()
     calls_before, cpu_before, wall_before = crowd.calls, time.process_time(), time.perf_counter()
     methods_before = crowd.calls_by_method.copy()
     first_second = int(wall_before)
-    for _ in range(config.statements):
+    ending: list[asyncio.Task[Tap]] = []
+    for round_number in range(config.statements):
+        # The round waits for the others' replies, not for the summaries of the run ends.
+        ending += [asyncio.create_task(p.answer_next())
+                   for p in finishers[round_number::config.statements]]
         for tap in await _everyone(people, "answer_next"):
             report.burst.add(tap)
-    await crowd.app.update_queue.join()
+    # The rounds are over; summaries still on their way are not part of the answer rate.
     report.burst_seconds = time.perf_counter() - wall_before
     report.burst_cpu_seconds = time.process_time() - cpu_before
+    for tap in await asyncio.gather(*ending):
+        report.run_ends.add(tap)
+    await crowd.app.update_queue.join()
     report.burst_calls = crowd.calls - calls_before
     report.burst_calls_by_method = crowd.calls_by_method - methods_before
     report.burst_peak_calls_per_second = max(
@@ -389,6 +437,9 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
                              f"{len(questionnaire.statements)} statements")
         report.questionnaire += (f", {len(questionnaire.fields)} fields, "
                                  f"{len(questionnaire.statements)} statements")
+        report.answers_expected = (config.statements * (config.users + 1)
+                                   + config.finishers * len(questionnaire.statements)
+                                   + config.sessions * config.session_answers)
         api = api or FakeBotAPI(keep_calls=False)
         app = build_application(Settings(token="123456:BENCH", database=str(base / "bench.db")),
                                 questionnaire, Renderer(), request=api)
@@ -415,6 +466,8 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
         report.answers_counted = crowd.answers_counted
         report.lost_taps = crowd.lost_taps
         report.peak_rss_mb = _peak_rss_mb()
+        await asyncio.to_thread(DRAWING.shut_down)  # a finished child reports its peak memory
+        report.drawing_peak_rss_mb = _children_peak_rss_mb()
         report.commit_rate = await measure_commit_rate(base / "commit-probe.db",
                                                        config.commit_seconds)
     return report
@@ -425,6 +478,14 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
 def _current_rss_mb() -> float:
     current = _statm_rss_mb()
     return current if current is not None else _peak_rss_mb()  # not Linux: the peak it is
+
+
+def _children_peak_rss_mb() -> float | None:
+    """The largest peak RSS of the child processes that have ended: the drawing process."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if not peak:
+        return None
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
 def _statm_rss_mb() -> float | None:
@@ -481,6 +542,11 @@ def format_report(report: Report) -> str:
     if burst.new_message:
         lines.append(f"    at a field's end ({len(burst.new_message)}): "
                      f"{_spread(burst.new_message)}")
+    ends = report.run_ends
+    if ends.note:
+        lines += [f"  run's end ({len(ends.note)} people, last answer in the middle of a round):",
+                  f"    closing note: {_spread(ends.note)}",
+                  f"    summary with chart complete: {_spread(ends.summary)}"]
     lines += [
         f"  callback answered: {_spread(burst.callback)}",
         f"  CPU {report.cpu_ms_per_answer:.2f} ms per answer (whole process: bot, fake Bot API "
@@ -498,6 +564,9 @@ def format_report(report: Report) -> str:
     else:
         lines.append(f"memory: peak {_fmt_mb(report.peak_rss_mb)} RSS "
                      f"({_fmt_mb(report.rss_start_mb)} at start)")
+    if report.drawing_peak_rss_mb is not None:
+        lines.append(f"  and the process that draws charts and PDFs: peak "
+                     f"{_fmt_mb(report.drawing_peak_rss_mb)} RSS")
     lines += [
         "ceilings:",
         f"  raw aiosqlite single-row commits, WAL, synchronous=NORMAL, same directory: "
@@ -505,7 +574,8 @@ def format_report(report: Report) -> str:
         f"  Telegram: about {TELEGRAM_BULK_RATE} messages/s to many chats (bulk) and "
         f"{TELEGRAM_CHAT_RATE}/s into one chat; replies to a person's own taps are not capped "
         "at the bulk rate",
-        f"answers counted {report.answers_counted}, stored {report.answers_stored}, taps lost "
+        f"answers counted {report.answers_counted}, stored {report.answers_stored} (expected "
+        f"{report.answers_expected}), taps lost "
         f"{report.lost_taps}",
         "goals:",
     ]
@@ -551,6 +621,9 @@ def main(argv: list[str] | None = None) -> None:
                              "(default %(default)s)")
     parser.add_argument("--session-answers", type=int, default=defaults.session_answers,
                         help="answers in each of those sessions (default %(default)s)")
+    parser.add_argument("--finishers", type=int, default=defaults.finishers,
+                        help="people who end their run during the burst, their summary with "
+                             "its chart rendered while the others tap (default %(default)s)")
     parser.add_argument("--shipped-questionnaire", action="store_true",
                         help="use questions/ instead of a synthetic 7 x 15 questionnaire")
     parser.add_argument("--dir", type=Path, default=defaults.directory,
@@ -561,6 +634,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     config = BenchConfig(users=args.users, statements=args.statements, latency=args.latency,
                          sessions=args.sessions, session_answers=args.session_answers,
+                         finishers=args.finishers,
                          shipped_questionnaire=args.shipped_questionnaire, directory=args.dir,
                          commit_seconds=args.commit_seconds)
     try:
@@ -568,8 +642,7 @@ def main(argv: list[str] | None = None) -> None:
     except QuestionnaireError as error:
         raise SystemExit(f"bench: {error}") from None
     print(format_report(report))
-    expected = config.statements * (config.users + 1) + config.sessions * config.session_answers
-    if report.lost_taps or report.answers_stored != expected:
+    if report.lost_taps or report.answers_stored != report.answers_expected:
         raise SystemExit(1)
 
 

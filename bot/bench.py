@@ -60,14 +60,20 @@ class BenchConfig:
     sessions: int = 1000
     session_answers: int = 10
     # People who end their run during the burst, each with their last answer at the
-    # same moment as one of the rounds: the summary with its chart is rendered while
-    # the others tap. 45 run ends in 300 x 15 answers is one per 100 answers, as
-    # often as a run of the shipped questionnaire (98 statements) ends.
-    finishers: int = 45
+    # same moment as one of the rounds: the summary with its chart is drawn while the
+    # others tap. None: one per 100 answers of the burst (45 for 300 x 15), as often
+    # as a run of the shipped questionnaire (98 statements) ends.
+    finishers: int | None = None
     shipped_questionnaire: bool = False
     directory: Path = Path(".")  # a temporary directory in it holds the databases
     commit_seconds: float = 1.0
     tap_timeout: float = 60.0
+
+    @property
+    def run_ends(self) -> int:
+        if self.finishers is not None:
+            return self.finishers
+        return self.users * self.statements // 100
 
 
 @dataclass
@@ -366,7 +372,7 @@ async def _single_person(crowd: Crowd, api: FakeBotAPI, config: BenchConfig,
 async def _burst(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: Report) -> None:
     """Everybody taps at the same moment, statement after statement; some end their run."""
     people = [crowd.person(100_000 + i) for i in range(config.users)]
-    finishers = [crowd.person(200_000 + i) for i in range(config.finishers)]
+    finishers = [crowd.person(200_000 + i) for i in range(config.run_ends)]
     api.latency = 0.0
     await _everyone(people + finishers, "begin")
     for _ in range(len(crowd.order) - 1):  # up to their last statement, before the clock runs
@@ -438,7 +444,7 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
         report.questionnaire += (f", {len(questionnaire.fields)} fields, "
                                  f"{len(questionnaire.statements)} statements")
         report.answers_expected = (config.statements * (config.users + 1)
-                                   + config.finishers * len(questionnaire.statements)
+                                   + config.run_ends * len(questionnaire.statements)
                                    + config.sessions * config.session_answers)
         api = api or FakeBotAPI(keep_calls=False)
         app = build_application(Settings(token="123456:BENCH", database=str(base / "bench.db")),
@@ -623,7 +629,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="answers in each of those sessions (default %(default)s)")
     parser.add_argument("--finishers", type=int, default=defaults.finishers,
                         help="people who end their run during the burst, their summary with "
-                             "its chart rendered while the others tap (default %(default)s)")
+                             "its chart drawn while the others tap (default: one per 100 "
+                             "answers of the burst)")
     parser.add_argument("--shipped-questionnaire", action="store_true",
                         help="use questions/ instead of a synthetic 7 x 15 questionnaire")
     parser.add_argument("--dir", type=Path, default=defaults.directory,

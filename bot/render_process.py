@@ -23,7 +23,7 @@ import asyncio
 import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
@@ -60,9 +60,9 @@ class RenderProcess:
             pool.shutdown(wait=False)
             return await loop.run_in_executor(self._executor(), function, *args)
 
-    def warm_up(self) -> None:
+    def warm_up(self) -> Future[None]:
         """Start the process and load the chart library now, not at the first run's end."""
-        self._executor().submit(load_matplotlib)
+        return self._executor().submit(_load_chart_library)
 
     def call(self, function: Callable[..., _T], *args: object) -> _T:
         """``function(*args)`` in the drawing process, waited for; before the event loop runs."""
@@ -73,6 +73,10 @@ class RenderProcess:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+
+
+def _load_chart_library() -> None:
+    load_matplotlib()  # the module itself stays there: it cannot travel back
 
 
 DRAWING = RenderProcess()

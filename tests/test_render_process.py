@@ -19,6 +19,14 @@ async def test_drawing_runs_in_another_process_that_yields_the_cpu_to_the_bot() 
         drawing.shut_down()
 
 
+def test_warming_up_loads_the_chart_library_there() -> None:
+    drawing = RenderProcess()
+    try:
+        assert drawing.warm_up().result(timeout=60) is None
+    finally:
+        drawing.shut_down()
+
+
 async def test_a_drawing_process_that_died_is_replaced() -> None:
     # Killed for its memory or crashed in a C library: the next chart still comes.
     drawing = RenderProcess()

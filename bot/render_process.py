@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -41,7 +42,7 @@ class RenderProcess:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=1,
                                              mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=os.nice, initargs=(NICENESS,))
+                                             initializer=_prepare_worker)
         return self._pool
 
     async def run(self, function: Callable[..., _T], *args: object) -> _T:
@@ -73,6 +74,12 @@ class RenderProcess:
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
+
+
+def _prepare_worker() -> None:
+    """Lower the worker's priority; leave Ctrl-C to the bot, whose exit ends the worker."""
+    os.nice(NICENESS)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _load_chart_library() -> None:

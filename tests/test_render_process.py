@@ -15,6 +15,8 @@ async def test_drawing_runs_in_another_process_that_yields_the_cpu_to_the_bot() 
     try:
         assert await drawing.run(os.getpid) != os.getpid()
         assert await drawing.run(os.nice, 0) == min(19, os.nice(0) + NICENESS)
+        # Ctrl-C in a terminal reaches the whole process group: the bot handles it
+        assert await drawing.run(signal.getsignal, signal.SIGINT) == signal.SIG_IGN
     finally:
         drawing.shut_down()
 

@@ -23,6 +23,7 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -80,6 +81,20 @@ def _prepare_worker() -> None:
     """Lower the worker's priority; leave Ctrl-C to the bot, whose exit ends the worker."""
     os.nice(NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_the_bot, name="exit-with-the-bot", daemon=True).start()
+
+
+def _exit_with_the_bot() -> None:
+    """End the worker when the bot's process ends, however it ends.
+
+    A bot that exits normally shuts the worker down; one that is killed
+    cannot, and the worker, waiting for its next drawing on a queue whose
+    both ends it holds itself, would wait forever.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(0)
 
 
 def _load_chart_library() -> None:

@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
 
 from bot.render import Renderer
 from bot.render_process import NICENESS, RenderProcess
@@ -46,3 +51,39 @@ def test_a_renderer_travels_as_its_directory_and_is_built_once_there(renderer: R
     assert arrived is not renderer
     assert pickle.loads(pickle.dumps(renderer)) is arrived
     assert arrived.text("button.begin") == renderer.text("button.begin")
+
+
+def test_the_drawing_process_ends_when_the_bot_is_killed(tmp_path: Path) -> None:
+    # A bot killed with SIGKILL cannot shut its worker down; the worker notices.
+    script = tmp_path / "killed_bot.py"
+    script.write_text(textwrap.dedent("""
+        import os, time
+        from bot.render_process import DRAWING
+        if __name__ == "__main__":
+            print(DRAWING.call(os.getpid), flush=True)
+            time.sleep(60)
+    """))
+    source = str(Path(__file__).resolve().parent.parent)
+    bot = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                           env={**os.environ, "PYTHONPATH": source})
+    assert bot.stdout is not None
+    worker = int(bot.stdout.readline())
+    bot.kill()
+    bot.wait()
+    try:
+        for _ in range(100):
+            if not _alive(worker):
+                break
+            time.sleep(0.1)
+        assert not _alive(worker)
+    finally:
+        if _alive(worker):  # do not leave it behind when the test fails
+            os.kill(worker, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

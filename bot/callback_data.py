@@ -81,3 +81,36 @@ def cancel(run_id: int) -> str:
 
 KEEP = "keep"
 BEGIN = "begin"
+
+
+# --- deleting one's data (/loeschen) ----------------------------------------------
+# Own prefix and handler, so no other button can ever reach the deletion.
+
+DELETION_PREFIX = r"^del:"
+_DELETION = re.compile(r"del:(?:(?P<issued>[1-9][0-9]{0,11})|(?P<no>no))")
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """``confirmed`` with the time the question was asked, or the "keep my data" answer."""
+
+    confirmed: bool
+    issued_at: int | None = None
+
+
+def decode_deletion(data: str | None) -> Deletion | None:
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    match = _DELETION.fullmatch(data)
+    if match is None:
+        return None
+    if match["no"]:
+        return Deletion(confirmed=False)
+    return Deletion(confirmed=True, issued_at=int(match["issued"]))
+
+
+def delete(issued_at: int) -> str:
+    return _checked(f"del:{issued_at}")
+
+
+DELETE_NO = "del:no"

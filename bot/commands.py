@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from bot.render import Renderer
 
-COMMANDS: tuple[str, ...] = ("start", "weiter", "ergebnis", "hilfe", "abbrechen")
+COMMANDS: tuple[str, ...] = ("start", "weiter", "ergebnis", "hilfe", "abbrechen", "datenschutz",
+                             "loeschen")
+# Accepted as well, but not advertised.
+ALIASES: tuple[str, ...] = ("help",)
 
 
 def command_descriptions(renderer: Renderer) -> dict[str, str]:

@@ -6,13 +6,16 @@ Bot API calls. That keeps every decision testable without Telegram.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
 class Button:
+    """A button that sends ``data`` back to the bot, or with ``url`` opens a link instead."""
+
     label: str
-    data: str
+    data: str | None = None
+    url: str | None = None
 
 
 Keyboard = tuple[tuple[Button, ...], ...]
@@ -40,3 +43,7 @@ class Outcome:
     edit: Reply | None = None
     clear_keyboard: bool = False
     send: tuple[Reply, ...] = field(default_factory=tuple)
+
+    def preceded_by(self, reply: Reply) -> Outcome:
+        """The same reaction with ``reply`` sent before its other messages."""
+        return replace(self, send=(reply, *self.send))

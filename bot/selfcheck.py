@@ -36,14 +36,14 @@ class SelfCheck:
 
     async def start(self, user_id: int) -> Outcome:
         """/start: the welcome for a new person, otherwise where they stand."""
-        run = await self.storage.active_run(user_id)
+        run = await self._open_run(user_id)
         if run is None and not await self.storage.finished_runs(user_id):
             return Outcome(send=(self._welcome(),))
         return await self.resume(user_id)
 
     async def resume(self, user_id: int) -> Outcome:
         """/weiter: continue at the first unanswered statement."""
-        run = await self.storage.active_run(user_id)
+        run = await self._open_run(user_id)
         if run is not None:
             answers = await self.storage.answers(run.id)
             position = self._position(run, answers, run.cursor)
@@ -56,8 +56,17 @@ class SelfCheck:
                                    self._single(self.render.text("button.begin"), cb.BEGIN)),))
 
     async def begin(self, user_id: int) -> Outcome:
-        """Start a run, or show the one already running; earlier runs stay stored."""
-        run = await self.storage.start_run(user_id)
+        """Start a run; earlier runs stay stored.
+
+        "Beginnen" is only offered while no run is active, so finding one
+        means a double tap or a repeated update: the statement is already in
+        the chat, and a second copy of it would only confuse.
+        """
+        run, created = await self.storage.open_run(user_id)
+        if not created and not (await self._settled(run)).active:
+            run, created = await self.storage.open_run(user_id)
+        if not created:
+            return Outcome(notice=self.render.text("reliability.run_running"), clear_keyboard=True)
         answers = await self.storage.answers(run.id)
         return Outcome(clear_keyboard=True,
                        send=(self._statement_reply(run, self._position(run, answers, run.cursor), answers),))
@@ -95,7 +104,7 @@ class SelfCheck:
                 return refusal
             assert run is not None
             answers = await self.storage.answers(run.id)
-            stale = self._stale_statement(run, answers, statement_id)
+            stale = self._stale_statement(run, answers, statement_id, choice)
             if stale:
                 return stale
             statement = self.questionnaire.statement(statement_id)
@@ -170,7 +179,7 @@ class SelfCheck:
             if run is None or run.user_id != user_id:
                 return self._invalid()
         else:
-            run = await self.storage.active_run(user_id)
+            run = await self._open_run(user_id)
             if run is None:
                 finished = await self.storage.finished_runs(user_id)
                 run = finished[0] if finished else None
@@ -182,7 +191,7 @@ class SelfCheck:
 
     async def cancel_request(self, user_id: int) -> Outcome:
         """/abbrechen: ask before ending the running check."""
-        run = await self.storage.active_run(user_id)
+        run = await self._open_run(user_id)
         if run is None:
             return Outcome(send=(Reply(self.render.html("nothing_to_cancel.html.j2")),))
         keyboard = ((Button(self.render.text("button.cancel_confirm"), cb.cancel(run.id)),),
@@ -205,10 +214,12 @@ class SelfCheck:
         return Outcome(send=(Reply(self.render.html("help.html.j2", commands=commands,
                                                     scale=self.questionnaire.scale)),))
 
-    async def hint(self, user_id: int, unknown_command: str | None = None) -> Outcome:
-        """Free text or an unknown command: say what works, and show the open statement again."""
-        note = Reply(self.render.html("hint.html.j2", command=unknown_command))
-        run = await self.storage.active_run(user_id)
+    async def hint(self, user_id: int, unknown_command: str | None = None, *,
+                   media: bool = False) -> Outcome:
+        """Free text, a sticker, photo or voice message, or an unknown command: say what
+        works, and show the open statement again."""
+        note = Reply(self.render.html("hint.html.j2", command=unknown_command, media=media))
+        run = await self._open_run(user_id)
         if run is None:
             return Outcome(send=(note,))
         answers = await self.storage.answers(run.id)
@@ -225,21 +236,53 @@ class SelfCheck:
         assert statement is not None, "an active run always has an open statement"
         return position_of(fields, statement.id, answers)
 
+    async def _open_run(self, user_id: int) -> Run | None:
+        run = await self.storage.active_run(user_id)
+        if run is None:
+            return None
+        run = await self._settled(run)
+        return run if run.active else None
+
+    async def _settled(self, run: Run) -> Run:
+        """The run, finished now if the questionnaire changed and nothing is left to answer.
+
+        A statement that was removed from the questionnaire can have been a run's
+        last open one; without this the run would stay active with no statement
+        to show.
+        """
+        if not run.active:
+            return run
+        answers = await self.storage.answers(run.id)
+        if current_statement(self._fields(run), answers, None) is not None:
+            return run
+        await self.storage.finish_run(run.id)
+        finished = await self.storage.run(run.id)
+        assert finished is not None
+        return finished
+
     async def _active_run_for(self, user_id: int, run_id: int) -> tuple[Run | None, Outcome | None]:
         run = await self.storage.run(run_id)
         if run is None or run.user_id != user_id:
             return None, self._invalid()
+        run = await self._settled(run)
         if not run.active:
             return None, Outcome(notice=self.render.text("notice.run_closed"), alert=True,
                                  clear_keyboard=True)
         return run, None
 
-    def _stale_statement(self, run: Run, answers: Mapping[str, str],
-                         statement_id: str) -> Outcome | None:
-        """A tap on anything but the open statement shows the open one instead."""
+    def _stale_statement(self, run: Run, answers: Mapping[str, str], statement_id: str,
+                         choice: str | None = None) -> Outcome | None:
+        """A tap on anything but the open statement shows the open one instead.
+
+        The same answer again (a double tap, or Telegram delivering the tap a
+        second time) only confirms it: the message already moved on.
+        """
         position = self._position(run, answers, run.cursor)
         if position.statement.id == statement_id:
             return None
+        if choice is not None and answers.get(statement_id) == choice:
+            return Outcome(notice=self.render.text(
+                "reliability.already_saved", choice=self.questionnaire.scale.choice(choice)))
         known = any(s.id == statement_id for s in ordered_statements(self._fields(run)))
         notice = self.render.text("notice.already_answered" if known else "notice.statement_gone")
         return Outcome(notice=notice, edit=self._statement_reply(run, position, answers))

@@ -16,6 +16,7 @@ feature remembering it:
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -63,12 +64,20 @@ def _is_start(update: Update) -> bool:
     return bool(text) and text.split()[0].split("@")[0] == "/start"  # type: ignore[union-attr]
 
 
+async def _note_activity(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> None:
+    """Best effort: a failed note must not stand between a person and their answer."""
+    try:
+        await privacy(context).touch(user_id)
+    except sqlite3.Error as error:
+        log.warning("could not note a person's activity: %s", error)
+
+
 async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Let private-chat updates through (noting the person's activity), stop all others."""
     chat = update.effective_chat
     if chat is not None and chat.type == ChatType.PRIVATE:
         if update.effective_user is not None:
-            await privacy(context).touch(update.effective_user.id)
+            await _note_activity(context, update.effective_user.id)
         return
     if update.callback_query is not None:
         # A button on a group message, a forwarded message or an inline message.

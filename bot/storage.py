@@ -8,6 +8,11 @@ never lose something the person has seen acknowledged.
 Migrations are numbered SQL scripts applied in order and recorded in
 ``PRAGMA user_version``; a released migration is never edited, only followed
 by a new one.
+
+Everything about a person hangs off their ``users`` row with ``ON DELETE
+CASCADE`` (foreign keys are switched on for every connection), so deleting
+that row deletes them completely. Operators' commands (backup, health) use
+plain sqlite3 below, outside the bot's event loop.
 """
 
 from __future__ import annotations
@@ -106,6 +111,10 @@ def _run_from_row(row: aiosqlite.Row) -> Run:
                started_at=row["started_at"], finished_at=row["finished_at"])
 
 
+def _probe(path: str | Path) -> None:
+    sqlite3.connect(path).close()
+
+
 class Storage:
     """The one gateway to the database; create it with :meth:`open`."""
 
@@ -127,6 +136,10 @@ class Storage:
     @classmethod
     async def open(cls, path: str | Path) -> Storage:
         try:
+            # Probe with plain sqlite3 first: when aiosqlite fails to connect, its
+            # worker thread reports back to an event loop that may be gone by then
+            # and prints a traceback from the thread.
+            await asyncio.to_thread(_probe, path)
             connection = await aiosqlite.connect(path, isolation_level=None)
         except Exception as error:  # sqlite3 raises OperationalError, aiosqlite may wrap it
             raise StorageError(f"Datenbank {path} lässt sich nicht öffnen: {error}") from None

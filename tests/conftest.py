@@ -82,11 +82,13 @@ class Person:
 
 class BotHarness:
     def __init__(self, database: Path, questionnaire: Questionnaire, renderer: Renderer,
-                 api: FakeBotAPI | None = None) -> None:
+                 api: FakeBotAPI | None = None, **settings: Any) -> None:
+        """``settings`` are further :class:`~bot.config.Settings` fields, e.g. retention_days."""
         self.api = api or FakeBotAPI()
         self.database = database
-        self.app = build_application(Settings(token="123456:TEST-TOKEN", database=str(database)),
-                                     questionnaire, renderer, request=self.api)
+        self.app = build_application(
+            Settings(token="123456:TEST-TOKEN", database=str(database), **settings),
+            questionnaire, renderer, request=self.api)
 
     async def __aenter__(self) -> BotHarness:
         await self.app.initialize()

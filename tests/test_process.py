@@ -184,13 +184,20 @@ class Burst:
     def taps_in_flight(self, timeout: float = 20) -> list[str]:
         """Have everybody tap their next answer, and wait until the bot has received the
         taps (acknowledged them to Telegram) but not yet answered them all."""
-        for _ in range(3):
+        before = {p.user_id: p.pending_query for p in self.people}
+        deadline = time.monotonic() + timeout
+        for _ in range(int(timeout / 0.01)):
             with self.server.lock:
                 notices = self.notices()
-                for person in self.people:
-                    if person.pending_query is None or person.pending_query in notices:
-                        person.step(notices)
-        in_flight = [p.pending_query for p in self.people if p.pending_query is not None]
+                waiting = [p for p in self.people if p.pending_query in (None, before[p.user_id])]
+                for person in waiting:
+                    person.step(notices)
+            if not waiting or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        in_flight = [p.pending_query for p in self.people
+                     if p.pending_query not in (None, before[p.user_id])]
+        assert in_flight, "nobody could tap"
         update_ids = [self.server.update_id_of_query(q) for q in in_flight]
         self.server.wait_for(lambda: self.server.acknowledged > max(update_ids), timeout,
                              "the bot to receive the taps")
@@ -272,7 +279,7 @@ def test_sigkill_mid_burst_loses_no_confirmed_answer_and_a_restart_carries_on(
             person.begin()
         burst.people[0].send(FREE_TEXT)
         burst.run(until_confirmed=60)
-        server.latency = 0.2  # a slow network, so the kill hits taps mid-way
+        server.latency = 0.5  # a slow network, so the kill hits taps mid-way
         burst.taps_in_flight()
         first.kill()
         server.latency = 0.0
@@ -314,7 +321,7 @@ def test_sigterm_mid_burst_finishes_everything_received_and_exits_zero(
         for person in burst.people:
             person.begin()
         burst.run(until_confirmed=40)
-        server.latency = 0.3  # a slow network, so the stop meets taps mid-way
+        server.latency = 0.5  # a slow network, so the stop meets taps mid-way
         in_flight = burst.taps_in_flight()
         code = bot.terminate()
         output = bot.output()

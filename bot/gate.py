@@ -60,8 +60,9 @@ async def group_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 def _is_start(update: Update) -> bool:
-    text = update.effective_message.text if update.effective_message else None
-    return bool(text) and text.split()[0].split("@")[0] == "/start"  # type: ignore[union-attr]
+    message = update.effective_message
+    words = (message.text or "").split() if message is not None else []
+    return bool(words) and words[0].split("@")[0] == "/start"
 
 
 async def _note_activity(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> None:

@@ -225,8 +225,7 @@ async def test_commands_with_unexpected_arguments_do_the_sensible_thing(bot: Bot
     assert await run_statuses(bot.database) == ["active"]
 
 
-async def test_a_person_who_writes_before_starting_is_not_stored(bot: BotHarness,
-                                                                 tmp_path: Path) -> None:
+async def test_a_person_who_writes_before_starting_is_not_stored(bot: BotHarness) -> None:
     anna: Person = bot.person()
     await anna.send("Guten Tag")
     await anna.send(**updates.STICKER)

@@ -12,7 +12,8 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, Callb
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import callback_data as cb
-from bot import gate, handlers, jobs, privacy_handlers
+from bot import gate, handlers, jobs, privacy_handlers, results_handlers, workshop_handlers
+from bot.broadcast import Broadcaster
 from bot.commands import command_descriptions
 from bot.config import Settings
 from bot.network import RetryingRequest
@@ -22,6 +23,7 @@ from bot.render import Renderer
 from bot.selfcheck import SelfCheck
 from bot.storage import Storage
 from bot.update_processor import PerUserUpdateProcessor
+from bot.workshop_desk import WorkshopDesk
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +70,19 @@ def _register_handlers(application: Application) -> None:
         CommandHandler("hilfe", handlers.hilfe, filters=private),
         CommandHandler("help", handlers.hilfe, filters=private),
         CommandHandler("abbrechen", handlers.abbrechen, filters=private),
+        CommandHandler("bericht", results_handlers.bericht, filters=private),
+        CommandHandler("workshop", workshop_handlers.workshop_command, filters=private),
         CommandHandler("datenschutz", privacy_handlers.datenschutz, filters=private),
         CommandHandler("loeschen", privacy_handlers.loeschen, filters=private),
+        # Buttons with their own prefix – deleting one's data ("del:"), results (review,
+        # change, report, name) and workshops ("w…") – before the generic button handler,
+        # which takes every other tap.
         CallbackQueryHandler(privacy_handlers.deletion_button, pattern=cb.DELETION_PREFIX),
+        CallbackQueryHandler(results_handlers.button, pattern=cb.RESULTS_PATTERN),
+        CallbackQueryHandler(workshop_handlers.workshop_button, pattern=cb.WORKSHOP_PATTERN),
         CallbackQueryHandler(handlers.button),
         MessageHandler(private & filters.COMMAND, handlers.unknown_command),
+        # Free text: a name the bot asked for (report, workshop), else a hint.
         MessageHandler(private & filters.TEXT, handlers.free_text),
         MessageHandler(private & filters.ATTACHMENT, handlers.other_message),
     ])
@@ -82,7 +92,12 @@ def _register_handlers(application: Application) -> None:
 def _open_storage(settings: Settings, questionnaire: Questionnaire, renderer: Renderer):  # noqa: ANN202
     async def post_init(application: Application) -> None:
         storage = await Storage.open(settings.database)
-        application.bot_data[handlers.CORE_KEY] = SelfCheck(storage, questionnaire, renderer)
+        selfcheck = SelfCheck(storage, questionnaire, renderer)
+        application.bot_data[handlers.CORE_KEY] = selfcheck
+        # The bot's username (from getMe at initialize) builds the invitation links.
+        application.bot_data[handlers.WORKSHOPS_KEY] = WorkshopDesk(
+            storage, questionnaire, renderer, selfcheck, application.bot.username)
+        application.bot_data[workshop_handlers.BROADCASTER_KEY] = Broadcaster()
         application.bot_data[privacy_handlers.PRIVACY_KEY] = Privacy(
             storage, renderer, settings.retention_days, settings.privacy_contact)
         await storage.beat()  # healthy from the start; the heartbeat job keeps it fresh

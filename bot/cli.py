@@ -11,15 +11,18 @@ import argparse
 import logging
 import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from telegram.error import InvalidToken
 
 from bot import logs
 from bot.app import build_application, check_database, run
 from bot.config import ConfigError, database_from_env, settings_from_env
+from bot.content_check import check_questionnaire
 from bot.jobs import HEARTBEAT_MAX_AGE
 from bot.questionnaire import QuestionnaireError, load_questionnaire
 from bot.render import Renderer, TemplateSetupError
+from bot.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
 from bot.storage import StorageError, backup_database, last_heartbeat
 
@@ -39,15 +42,20 @@ def main(argv: list[str] | None = None) -> None:
     health = sub.add_parser("health", help="Exit-Code 0, wenn der laufende Bot gesund ist")
     health.add_argument("--max-age", type=float, default=HEARTBEAT_MAX_AGE.total_seconds(),
                         help="höchstens so viele Sekunden seit dem letzten Lebenszeichen")
+    check = sub.add_parser("check-questions", help="den Fragebogen prüfen und Zahlen ausgeben")
+    check.add_argument("--dir", type=Path, default=QUESTIONS_DIR,
+                       help="Verzeichnis mit den Fragebogen-Dateien (Standard: der mitgelieferte)")
     args = parser.parse_args(argv)
     try:
         if args.command == "backup":
             _backup(args.target)
         elif args.command == "health":
             _health(args.max_age)
+        elif args.command == "check-questions":
+            raise SystemExit(_check_questions(args.dir))
         else:
             _run()
-    except (ConfigError, QuestionnaireError, TemplateSetupError) as error:
+    except (ConfigError, QuestionnaireError, TemplateSetupError, ReportSetupError) as error:
         _fail(str(error), CONFIG_FAILED)
     except StorageError as error:
         _fail(str(error), OPERATION_FAILED if args.command in ("backup", "health")
@@ -62,12 +70,21 @@ def _fail(message: str, code: int) -> None:
     raise SystemExit(code)
 
 
+def _check_questions(directory: Path) -> int:
+    questionnaire = load_questionnaire(directory)
+    checks = check_questionnaire(questionnaire)
+    print(Renderer().plain("check_questions.txt.j2", questionnaire=questionnaire, checks=checks),
+          end="")
+    return 0 if all(check.complete for check in checks) else 1
+
+
 def _run() -> None:
     formatter = logs.configure_logging()
     settings = settings_from_env()
     formatter.add_secrets(settings.secrets)
     questionnaire = load_questionnaire(settings.questions_dir or QUESTIONS_DIR)
     renderer = Renderer()
+    check_available()
     check_database(settings.database)
     log.info("starting: %s", "webhook" if settings.webhook else "polling")
     try:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bot.render import Renderer
 
-COMMANDS: tuple[str, ...] = ("start", "weiter", "ergebnis", "hilfe", "abbrechen", "datenschutz",
-                             "loeschen")
+# In this order in Telegram's command menu and in /hilfe: the self-check, its
+# results, the workshop, then help and privacy.
+COMMANDS: tuple[str, ...] = ("start", "weiter", "ergebnis", "bericht", "workshop", "abbrechen",
+                             "hilfe", "datenschutz", "loeschen")
 # Accepted as well, but not advertised.
 ALIASES: tuple[str, ...] = ("help",)
 

@@ -28,6 +28,9 @@ BOT_USER = {"id": 900000001, "is_bot": True, "first_name": "Selbstcheck",
             "can_read_all_group_messages": False, "supports_inline_queries": False}
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
                 "tg-spoiler", "span", "blockquote", "tg-emoji"}
+CHAT_ACTIONS = {"typing", "upload_photo", "record_video", "upload_video", "record_voice",
+                "upload_voice", "upload_document", "choose_sticker", "find_location",
+                "record_video_note", "upload_video_note"}
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
                 "markup are exactly the same as a current content and reply markup of the message")
 QUERY_TOO_OLD = ("Bad Request: query is too old and response timeout expired or query id is "
@@ -45,6 +48,7 @@ class Call:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when it arrived, to check pacing
 
 
 @dataclass
@@ -216,6 +220,10 @@ class FakeBotAPI(BaseRequest):
             return True
         if method == "sendMessage":
             return self._send_text(chat_id, params)  # type: ignore[arg-type]
+        if method == "sendChatAction":
+            if params.get("action") not in CHAT_ACTIONS:
+                raise ApiError(400, "Bad Request: wrong parameter action in request")
+            return True
         if method == "editMessageText":
             return self._edit(params, text=params["text"])
         if method == "editMessageReplyMarkup":
@@ -264,6 +272,8 @@ class FakeBotAPI(BaseRequest):
         message = self.messages.get(key)
         if message is None:
             raise ApiError(400, "Bad Request: message to edit not found")
+        if text is not None and message.kind != "text":
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
         new_markup = params.get("reply_markup")
         _check_markup(new_markup)
         new_text = self._visible(text, params) if text is not None else message.text

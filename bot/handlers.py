@@ -5,23 +5,29 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot import deep_link
 from bot.commands import ALIASES, COMMANDS, command_descriptions
-from bot.replies import Keyboard, Outcome, Reply
+from bot.replies import Document, Keyboard, Message, Outcome, Photo, Reply
 from bot.selfcheck import SelfCheck
+from bot.workshop_desk import WorkshopDesk
 
 log = logging.getLogger(__name__)
 
 CORE_KEY = "selfcheck"
+WORKSHOPS_KEY = "workshops"
 _ACTION = re.compile(r"[a-z_]{1,12}")  # a button's action prefix, never its answer
 
 
 def core(context: ContextTypes.DEFAULT_TYPE) -> SelfCheck:
     return context.bot_data[CORE_KEY]
+
+
+def workshops(context: ContextTypes.DEFAULT_TYPE) -> WorkshopDesk:
+    return context.bot_data[WORKSHOPS_KEY]
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -43,8 +49,21 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: O
             await _ignore_unchanged(query.edit_message_reply_markup(reply_markup=None))
     chat = update.effective_chat
     assert chat is not None
-    for reply in outcome.send:
-        await context.bot.send_message(chat.id, reply.text, reply_markup=markup(reply.keyboard))
+    for message in outcome.send:
+        await send(context.bot, chat.id, message)
+
+
+async def send(bot: Bot, chat_id: int, message: Message) -> None:
+    """One new message: text, an image or a file, each with its buttons."""
+    match message:
+        case Reply(text=text, keyboard=keyboard):
+            await bot.send_message(chat_id, text, reply_markup=markup(keyboard))
+        case Photo(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
+            await bot.send_photo(chat_id, data, filename=file_name, caption=caption,
+                                 reply_markup=markup(keyboard))
+        case Document(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
+            await bot.send_document(chat_id, data, filename=file_name, caption=caption,
+                                    reply_markup=markup(keyboard))
 
 
 async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
@@ -93,11 +112,13 @@ def _user_id(update: Update) -> int:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start, with or without a deep-link payload (parsed in :mod:`bot.deep_link`)."""
-    selfcheck = core(context)
     payload = deep_link.parse_start(context.args)
-    outcome = await selfcheck.start(_user_id(update))
-    if isinstance(payload, deep_link.UnknownPayload):
-        outcome = outcome.preceded_by(Reply(selfcheck.render.html("link_unknown.html.j2")))
+    user_id = _user_id(update)
+    match payload:
+        case None | deep_link.UnknownPayload():
+            outcome = await core(context).start(user_id, unknown_link=payload is not None)
+        case _:
+            outcome = await workshops(context).open_link(user_id, payload)
     await deliver(update, context, outcome)
 
 
@@ -130,7 +151,20 @@ _MAX_COMMAND_SHOWN = 40
 
 
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await deliver(update, context, await core(context).hint(_user_id(update)))
+    """A typed message: the name the bot asked for last, else a hint.
+
+    The bot asks for a typed name in two places: the municipality's name for
+    the printable report, and the name of a workshop being set up. Asking for
+    one stops waiting for the other (see :mod:`bot.storage`), so at most one
+    of them takes the message.
+    """
+    assert update.effective_message is not None
+    user_id, text = _user_id(update), update.effective_message.text
+    selfcheck = core(context)
+    outcome = (await selfcheck.results_core.name_message(user_id, text)
+               or await workshops(context).text(user_id, text)
+               or await selfcheck.hint(user_id))
+    await deliver(update, context, outcome)
 
 
 async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -64,6 +64,9 @@ def configure_logging(level: int = logging.INFO) -> RedactingFormatter:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # APScheduler announces every job it adds and runs: routine, not news.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # WeasyPrint and fontTools narrate every step of making a PDF at INFO.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     return formatter
 
 

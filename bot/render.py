@@ -13,7 +13,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, Template, TemplateError,
+                    select_autoescape)
 
 from bot.resources import REPORTS_DIR
 
@@ -29,7 +30,10 @@ class Renderer:
     """Renders HTML messages and plain texts; create it once at start-up."""
 
     def __init__(self, directory: Path = REPORTS_DIR) -> None:
-        self._html = Environment(loader=FileSystemLoader(directory), autoescape=True,
+        # Everything is escaped except plain-text templates (``*.txt.j2``) for the console.
+        autoescape = select_autoescape(enabled_extensions=(), disabled_extensions=("txt.j2",),
+                                       default=True)
+        self._html = Environment(loader=FileSystemLoader(directory), autoescape=autoescape,
                                  undefined=StrictUndefined, trim_blocks=True,
                                  lstrip_blocks=True, keep_trailing_newline=False)
         self._plain = Environment(autoescape=False, undefined=StrictUndefined)
@@ -62,6 +66,10 @@ class Renderer:
         """A message in Telegram HTML, blank-line runs folded."""
         rendered = self._html.get_template(template).render(**context)
         return _BLANK_LINES.sub("\n\n", rendered).strip()
+
+    def plain(self, template: str, **context: Any) -> str:
+        """A plain-text template (``*.txt.j2``), e.g. console output."""
+        return self._html.get_template(template).render(**context).rstrip() + "\n"
 
     def html_parts(self, template: str, **context: Any) -> list[str]:
         """A long message, split into parts that each fit into one Telegram message."""

@@ -30,20 +30,64 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """An image (PNG bytes) with an HTML caption: the results chart, an invitation's QR code."""
+
+    data: bytes
+    file_name: str
+    caption: str
+    keyboard: Keyboard = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to keep or forward: a printable PDF report, a workshop's CSV export."""
+
+    data: bytes
+    file_name: str
+    caption: str
+    keyboard: Keyboard = ()
+
+
+Message = Reply | Photo | Document
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """The same messages to many people: a bulk notification, paced by the front end."""
+
+    recipients: tuple[int, ...]
+    replies: tuple[Reply, ...]
+    topic: str  # what is being sent (a workshop's municipality), for the report afterwards
+
+
+@dataclass(frozen=True)
+class BroadcastReport:
+    delivered: int
+    unreachable: int  # blocked the bot, deleted their account, or kept failing
+
+    @property
+    def total(self) -> int:
+        return self.delivered + self.unreachable
+
+
+@dataclass(frozen=True)
 class Outcome:
     """The reaction to one update.
 
     ``notice`` answers a button tap (a short toast, or an alert box with
     ``alert``); ``edit`` replaces the tapped message; ``clear_keyboard`` only
-    removes its buttons; ``send`` are new messages, in order.
+    removes its buttons; ``send`` are new messages (texts, images, files), in
+    order; ``broadcast`` goes to other people afterwards.
     """
 
     notice: str | None = None
     alert: bool = False
     edit: Reply | None = None
     clear_keyboard: bool = False
-    send: tuple[Reply, ...] = field(default_factory=tuple)
+    send: tuple[Message, ...] = field(default_factory=tuple)
+    broadcast: Broadcast | None = None
 
-    def preceded_by(self, reply: Reply) -> Outcome:
-        """The same reaction with ``reply`` sent before its other messages."""
-        return replace(self, send=(reply, *self.send))
+    def preceded_by(self, message: Message) -> Outcome:
+        """The same reaction with ``message`` sent before its other messages."""
+        return replace(self, send=(message, *self.send))

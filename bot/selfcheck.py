@@ -12,12 +12,14 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from bot import callback_data as cb
+from bot import run_state
 from bot.progress import (Position, current_statement, field_completed_by, ordered_statements,
                           position_of)
 from bot.questionnaire import Field, Questionnaire, Statement
 from bot.render import Renderer
-from bot.replies import Button, Keyboard, Outcome, Reply
-from bot.scoring import FieldResult, score_field, score_fields
+from bot.replies import Button, Keyboard, Message, Outcome, Reply
+from bot.results import ResultsCore
+from bot.scoring import score_field
 from bot.storage import Run, Storage
 
 
@@ -28,27 +30,33 @@ class SelfCheck:
         self.storage = storage
         self.questionnaire = questionnaire
         self.render = renderer
+        self.results_core = ResultsCore(storage, questionnaire, renderer)
         # Taps on one run are handled one after another even when updates are
         # processed concurrently, so a double tap can never record twice.
         self._run_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # --- entering the conversation -------------------------------------------
 
-    async def start(self, user_id: int) -> Outcome:
-        """/start: the welcome for a new person, otherwise where they stand."""
-        run = await self._open_run(user_id)
+    async def start(self, user_id: int, *, unknown_link: bool = False) -> Outcome:
+        """/start: the welcome for a new person, otherwise where they stand.
+
+        ``unknown_link``: it came with a payload the bot does not understand
+        (a mangled or forged link); say so first.
+        """
+        run, _ = await self._open_runs(user_id)
         if run is None and not await self.storage.finished_runs(user_id):
-            return Outcome(send=(self._welcome(),))
-        return await self.resume(user_id)
+            outcome = Outcome(send=(self._welcome(),))
+        else:
+            outcome = await self.resume(user_id)
+        if unknown_link:
+            return outcome.preceded_by(Reply(self.render.html("link_unknown.html.j2")))
+        return outcome
 
     async def resume(self, user_id: int) -> Outcome:
-        """/weiter: continue at the first unanswered statement."""
-        run = await self._open_run(user_id)
+        """/weiter: continue at the first unanswered statement of the run last worked on."""
+        run, others = await self._open_runs(user_id)
         if run is not None:
-            answers = await self.storage.answers(run.id)
-            position = self._position(run, answers, run.cursor)
-            note = Reply(self.render.html("resume.html.j2", position=position))
-            return Outcome(send=(note, self._statement_reply(run, position, answers)))
+            return Outcome(send=await self._resume_replies(run, others))
         finished = await self.storage.finished_runs(user_id)
         if finished:
             return Outcome(send=(self._finished_prompt(finished[0]),))
@@ -58,18 +66,31 @@ class SelfCheck:
     async def begin(self, user_id: int) -> Outcome:
         """Start a run; earlier runs stay stored.
 
-        "Beginnen" is only offered while no run is active, so finding one
-        means a double tap or a repeated update: the statement is already in
-        the chat, and a second copy of it would only confuse.
+        "Beginnen" is only offered while no personal run is open, so finding
+        one means a double tap or a repeated update: the statement is already
+        in the chat, and a second copy of it would only confuse.
         """
         run, created = await self.storage.open_run(user_id)
         if not created and not (await self._settled(run)).active:
             run, created = await self.storage.open_run(user_id)
         if not created:
             return Outcome(notice=self.render.text("reliability.run_running"), clear_keyboard=True)
+        return Outcome(clear_keyboard=True, send=(await self.open_statement(run),))
+
+    async def open_statement(self, run: Run) -> Reply:
+        """The statement ``run`` continues with, ready to answer (e.g. a new workshop run)."""
         answers = await self.storage.answers(run.id)
-        return Outcome(clear_keyboard=True,
-                       send=(self._statement_reply(run, self._position(run, answers, run.cursor), answers),))
+        return self._statement_reply(run, self._position(run, answers, run.cursor), answers)
+
+    async def continue_run(self, user_id: int, run_id: int) -> Outcome:
+        """Switch to another open run (personal or workshop) and continue there."""
+        run, refusal = await self._active_run_for(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        await self.storage.set_current_run(user_id, run.id)
+        others = tuple(r for r in await self.storage.active_runs(user_id) if r.id != run.id)
+        return Outcome(clear_keyboard=True, send=await self._resume_replies(run, others))
 
     # --- buttons ---------------------------------------------------------------
 
@@ -89,6 +110,8 @@ class SelfCheck:
                 return await self.results(user_id, run)
             case cb.Callback(action="cancel", run_id=int(run)):
                 return await self.cancel(user_id, run)
+            case cb.Callback(action="continue", run_id=int(run)):
+                return await self.continue_run(user_id, run)
             case cb.Callback(action="keep"):
                 return await self.keep(user_id)
             case cb.Callback(action="begin"):
@@ -119,14 +142,18 @@ class SelfCheck:
         if finishes:
             finished = await self.storage.run(run.id)
             assert finished is not None
-            return Outcome(notice=notice, edit=Reply(self.render.html("run_done.html.j2", trace=trace)),
-                           send=self._summary(finished, updated))
+            done = "workshop_run_done.html.j2" if run.workshop_id else "run_done.html.j2"
+            return Outcome(notice=notice, edit=Reply(self.render.html(done, trace=trace)),
+                           send=await self._summary(finished, updated))
         completed = field_completed_by(fields, statement_id, updated) if first_time else None
         next_position = self._position(run, updated, None)
         if completed is not None:
             result = score_field(completed, updated, self.questionnaire.scale)
             note = Reply(self.render.html("field_done.html.j2", trace=trace, result=result,
-                                          scale=self.questionnaire.scale))
+                                          scale=self.questionnaire.scale),
+                         self._single(self.render.text("results.button.review_field",
+                                                       field=completed),
+                                      cb.review_field(run.id, completed.id)))
             return Outcome(notice=notice, edit=note,
                            send=(self._statement_reply(run, next_position, updated),))
         return Outcome(notice=notice,
@@ -179,24 +206,24 @@ class SelfCheck:
             if run is None or run.user_id != user_id:
                 return self._invalid()
         else:
-            run = await self._open_run(user_id)
-            if run is None:
-                finished = await self.storage.finished_runs(user_id)
-                run = finished[0] if finished else None
+            run = await self.results_core.current_run(user_id)
         if run is None:
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
                                        self._single(self.render.text("button.begin"), cb.BEGIN)),))
         answers = await self.storage.answers(run.id)
-        return Outcome(send=self._summary(run, answers))
+        return Outcome(send=await self._summary(run, answers))
 
     async def cancel_request(self, user_id: int) -> Outcome:
-        """/abbrechen: ask before ending the running check."""
-        run = await self._open_run(user_id)
+        """/abbrechen: ask before ending the run last worked on."""
+        run, _ = await self._open_runs(user_id)
         if run is None:
             return Outcome(send=(Reply(self.render.html("nothing_to_cancel.html.j2")),))
         keyboard = ((Button(self.render.text("button.cancel_confirm"), cb.cancel(run.id)),),
                     (Button(self.render.text("button.cancel_keep"), cb.KEEP),))
-        return Outcome(send=(Reply(self.render.html("cancel_confirm.html.j2"), keyboard),))
+        workshop = await self._workshop_name(run)
+        question = (self.render.html("workshop_cancel_confirm.html.j2", workshop=workshop)
+                    if workshop else self.render.html("cancel_confirm.html.j2"))
+        return Outcome(send=(Reply(question, keyboard),))
 
     async def cancel(self, user_id: int, run_id: int) -> Outcome:
         run, refusal = await self._active_run_for(user_id, run_id)
@@ -219,7 +246,7 @@ class SelfCheck:
         """Free text, a sticker, photo or voice message, or an unknown command: say what
         works, and show the open statement again."""
         note = Reply(self.render.html("hint.html.j2", command=unknown_command, media=media))
-        run = await self._open_run(user_id)
+        run, _ = await self._open_runs(user_id)
         if run is None:
             return Outcome(send=(note,))
         answers = await self.storage.answers(run.id)
@@ -236,29 +263,12 @@ class SelfCheck:
         assert statement is not None, "an active run always has an open statement"
         return position_of(fields, statement.id, answers)
 
-    async def _open_run(self, user_id: int) -> Run | None:
-        run = await self.storage.active_run(user_id)
-        if run is None:
-            return None
-        run = await self._settled(run)
-        return run if run.active else None
+    async def open_run(self, user_id: int, workshop_id: int | None = None) -> Run | None:
+        """The person's open personal run, or their open run in a workshop."""
+        return await run_state.open_run(self.storage, self.questionnaire, user_id, workshop_id)
 
     async def _settled(self, run: Run) -> Run:
-        """The run, finished now if the questionnaire changed and nothing is left to answer.
-
-        A statement that was removed from the questionnaire can have been a run's
-        last open one; without this the run would stay active with no statement
-        to show.
-        """
-        if not run.active:
-            return run
-        answers = await self.storage.answers(run.id)
-        if current_statement(self._fields(run), answers, None) is not None:
-            return run
-        await self.storage.finish_run(run.id)
-        finished = await self.storage.run(run.id)
-        assert finished is not None
-        return finished
+        return await run_state.settled(self.storage, self.questionnaire, run)
 
     async def _active_run_for(self, user_id: int, run_id: int) -> tuple[Run | None, Outcome | None]:
         run = await self.storage.run(run_id)
@@ -266,9 +276,44 @@ class SelfCheck:
             return None, self._invalid()
         run = await self._settled(run)
         if not run.active:
-            return None, Outcome(notice=self.render.text("notice.run_closed"), alert=True,
-                                 clear_keyboard=True)
+            workshop = await self.storage.workshop(run.workshop_id) if run.workshop_id else None
+            notice = ("workshop.notice.closed_for_answers" if workshop and not workshop.open
+                      else "notice.run_closed")
+            return None, Outcome(notice=self.render.text(notice), alert=True, clear_keyboard=True)
         return run, None
+
+    async def _open_runs(self, user_id: int) -> tuple[Run | None, tuple[Run, ...]]:
+        """The open run the person last worked on, and their other open runs.
+
+        A workshop participant may have a personal self-check open as well;
+        commands address the one they touched last.
+        """
+        runs = await run_state.open_runs(self.storage, self.questionnaire, user_id)
+        if not runs:
+            return None, ()
+        return runs[0], tuple(runs[1:])
+
+    async def _workshop_name(self, run: Run) -> str | None:
+        """The municipality of a workshop run; ``None`` for a personal self-check."""
+        if run.workshop_id is None:
+            return None
+        workshop = await self.storage.workshop(run.workshop_id)
+        return workshop.municipality if workshop else None
+
+    async def _resume_replies(self, run: Run, others: tuple[Run, ...]) -> tuple[Reply, Reply]:
+        """Where the person stands in ``run``, with a button to switch to each other open run."""
+        answers = await self.storage.answers(run.id)
+        position = self._position(run, answers, run.cursor)
+        switches: list[tuple[Button, ...]] = []
+        for other in others:
+            name = await self._workshop_name(other)
+            label = (self.render.text("workshop.button.switch_to_workshop", workshop=name) if name
+                     else self.render.text("workshop.button.switch_to_personal"))
+            switches.append((Button(label, cb.continue_run(other.id)),))
+        note = Reply(self.render.html("resume.html.j2", position=position,
+                                      workshop=await self._workshop_name(run),
+                                      others=len(others)), tuple(switches))
+        return note, self._statement_reply(run, position, answers)
 
     def _stale_statement(self, run: Run, answers: Mapping[str, str], statement_id: str,
                          choice: str | None = None) -> Outcome | None:
@@ -327,12 +372,19 @@ class SelfCheck:
         return self.render.text("trace", position=position,
                                 choice=self.questionnaire.scale.choice(choice))
 
-    def _summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Reply, ...]:
-        results: tuple[FieldResult, ...] = score_fields(self._fields(run), answers,
-                                                        self.questionnaire.scale)
-        parts = self.render.html_parts("summary.html.j2", run=run, results=results,
-                                       scale=self.questionnaire.scale)
-        return tuple(Reply(part) for part in parts)
+    async def _summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Message, ...]:
+        """The results with chart, comparison and buttons (see :mod:`bot.results`).
+
+        A workshop run's summary is the person's own; a note says so, and that
+        the group's result comes from the coordinators.
+        """
+        summary = await self.results_core.summary(run, answers)
+        workshop = await self._workshop_name(run)
+        if workshop is None:
+            return summary
+        note = Reply(self.render.html("workshop_personal_note.html.j2", workshop=workshop,
+                                      finished=run.status == "finished"))
+        return (*summary, note)
 
     @staticmethod
     def _single(label: str, data: str) -> Keyboard:

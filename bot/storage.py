@@ -18,9 +18,10 @@ plain sqlite3 below, outside the bot's event loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -55,9 +56,68 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run_id, statement_id)
     ) WITHOUT ROWID;
     """,
-    # 2: reliability and privacy. ``last_active_at`` drives the retention period
-    # (back-filled from the newest stored activity); ``heartbeat`` is the health
-    # signal: one row, rewritten by the running bot.
+    # 2: the municipality's name for the printable report, asked once per person.
+    """
+    CREATE TABLE municipality_names (
+        user_id         INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        name            TEXT,                  -- NULL: no name (skipped or removed)
+        decided_at      TEXT,                  -- when the person gave or skipped it; NULL: not yet
+        awaiting_since  TEXT,                  -- the next message is the name, if it comes soon
+        report_run_id   INTEGER REFERENCES runs(id) ON DELETE SET NULL  -- report to send then
+    );
+    """,
+    # 3: workshops: several perspectives from one municipality. Everything that
+    # names a person references users(user_id) ON DELETE CASCADE, so deleting a
+    # person takes their answers out of every aggregate. A workshop goes with
+    # its creator; its runs (runs.workshop_id has no foreign key) go with it by
+    # trigger, which also fires when the deletion cascades from users.
+    """
+    CREATE TABLE workshops (
+        id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+        token              TEXT NOT NULL UNIQUE,   -- invitation deep link; renewing replaces it
+        coordinator_token  TEXT UNIQUE,            -- one-time co-coordinator invitation, or NULL
+        municipality       TEXT NOT NULL,
+        field_ids          TEXT,                   -- comma-separated selection, NULL = all fields
+        status             TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+        revision           INTEGER NOT NULL DEFAULT 0,  -- bumped by renew, close and share
+        created_by         INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        created_at         TEXT NOT NULL,
+        closed_at          TEXT
+    );
+    CREATE INDEX workshops_by_creator ON workshops(created_by);
+    CREATE TABLE workshop_coordinators (           -- co-coordinators; the creator is created_by
+        workshop_id  INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        user_id      INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        added_at     TEXT NOT NULL,
+        PRIMARY KEY (workshop_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX workshop_coordinators_by_user ON workshop_coordinators(user_id);
+    CREATE TABLE workshop_participants (
+        workshop_id  INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        user_id      INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        perspective  TEXT,                         -- NULL until the participant has chosen
+        joined_at    TEXT NOT NULL,
+        PRIMARY KEY (workshop_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE workshop_drafts (                 -- a coordinator setting up a workshop
+        user_id       INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        municipality  TEXT,                        -- NULL while the bot waits for the name
+        field_ids     TEXT NOT NULL,               -- comma-separated selection so far
+        created_at    TEXT NOT NULL
+    );
+    CREATE INDEX runs_by_workshop ON runs(workshop_id) WHERE workshop_id IS NOT NULL;
+    CREATE TRIGGER workshop_runs_leave_with_their_workshop AFTER DELETE ON workshops
+    BEGIN
+        DELETE FROM runs WHERE workshop_id = OLD.id;
+    END;
+    -- The run a person last worked on, so /weiter continues there when a
+    -- workshop run and a personal run are both open.
+    ALTER TABLE users ADD COLUMN current_run INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+    """,
+    # 4: reliability and privacy. ``last_active_at`` drives the retention period
+    # (back-filled from the newest stored activity: runs, answers, the report's
+    # name, workshops set up, joined or co-coordinated); ``heartbeat`` is the
+    # health signal: one row, rewritten by the running bot.
     """
     ALTER TABLE users ADD COLUMN last_active_at TEXT;
     UPDATE users SET last_active_at = MAX(
@@ -65,7 +125,17 @@ MIGRATIONS: tuple[str, ...] = (
         IFNULL((SELECT MAX(MAX(r.started_at, IFNULL(r.finished_at, ''))) FROM runs r
                 WHERE r.user_id = users.user_id), ''),
         IFNULL((SELECT MAX(a.answered_at) FROM answers a JOIN runs r ON r.id = a.run_id
-                WHERE r.user_id = users.user_id), ''));
+                WHERE r.user_id = users.user_id), ''),
+        IFNULL((SELECT MAX(IFNULL(m.decided_at, ''), IFNULL(m.awaiting_since, ''))
+                FROM municipality_names m WHERE m.user_id = users.user_id), ''),
+        IFNULL((SELECT MAX(MAX(w.created_at, IFNULL(w.closed_at, ''))) FROM workshops w
+                WHERE w.created_by = users.user_id), ''),
+        IFNULL((SELECT MAX(c.added_at) FROM workshop_coordinators c
+                WHERE c.user_id = users.user_id), ''),
+        IFNULL((SELECT MAX(p.joined_at) FROM workshop_participants p
+                WHERE p.user_id = users.user_id), ''),
+        IFNULL((SELECT d.created_at FROM workshop_drafts d
+                WHERE d.user_id = users.user_id), ''));
     CREATE INDEX users_last_active ON users(last_active_at);
     CREATE TABLE heartbeat (
         id       INTEGER PRIMARY KEY CHECK (id = 1),
@@ -77,6 +147,16 @@ MIGRATIONS: tuple[str, ...] = (
 
 class StorageError(Exception):
     """The database file cannot be opened or has a schema this version does not know."""
+
+
+@dataclass(frozen=True)
+class MunicipalityName:
+    """The name for the report's title page, and whether the bot is waiting for it."""
+
+    name: str | None
+    decided: bool  # given or skipped at least once: the bot does not ask on its own again
+    awaiting_since: str | None
+    report_run_id: int | None
 
 
 @dataclass(frozen=True)
@@ -95,6 +175,53 @@ class Run:
         return self.status == "active"
 
 
+_MARK_CURRENT = ("UPDATE users SET current_run = ?"
+                 " WHERE user_id = (SELECT user_id FROM runs WHERE id = ?)")
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: int
+    token: str
+    coordinator_token: str | None
+    municipality: str
+    field_ids: tuple[str, ...] | None
+    status: str
+    revision: int
+    created_by: int
+    created_at: str
+    closed_at: str | None
+
+    @property
+    def open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True)
+class Participant:
+    workshop_id: int
+    user_id: int
+    perspective: str | None
+    joined_at: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A workshop being set up: the name (once given) and the fields chosen so far."""
+
+    user_id: int
+    municipality: str | None
+    field_ids: tuple[str, ...]
+    created_at: str
+
+
+@dataclass(frozen=True)
+class PerspectiveCount:
+    perspective: str | None  # None: joined, but no perspective chosen yet
+    joined: int
+    finished: int
+
+
 def _now() -> str:
     return _timestamp(datetime.now(timezone.utc))
 
@@ -102,6 +229,17 @@ def _now() -> str:
 def _timestamp(moment: datetime) -> str:
     """The one text form of a point in time in the database; it sorts chronologically."""
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _ids(text: str | None) -> tuple[str, ...] | None:
+    return tuple(text.split(",")) if text else None
+
+
+def _workshop_from_row(row: aiosqlite.Row) -> Workshop:
+    return Workshop(id=row["id"], token=row["token"], coordinator_token=row["coordinator_token"],
+                    municipality=row["municipality"], field_ids=_ids(row["field_ids"]),
+                    status=row["status"], revision=row["revision"], created_by=row["created_by"],
+                    created_at=row["created_at"], closed_at=row["closed_at"])
 
 
 def _run_from_row(row: aiosqlite.Row) -> Run:
@@ -133,12 +271,24 @@ class Storage:
             await cursor.close()
             return changed
 
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Several writes as one, committed when the block ends without an error."""
+        async with self._write_lock:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
     @classmethod
     async def open(cls, path: str | Path) -> Storage:
+        # A failed aiosqlite.connect leaves its worker thread to report into a
+        # possibly closed event loop (a traceback from the thread), so find out
+        # first with plain sqlite3, in a thread of its own and once.
         try:
-            # Probe with plain sqlite3 first: when aiosqlite fails to connect, its
-            # worker thread reports back to an event loop that may be gone by then
-            # and prints a traceback from the thread.
             await asyncio.to_thread(_probe, path)
             connection = await aiosqlite.connect(path, isolation_level=None)
         except Exception as error:  # sqlite3 raises OperationalError, aiosqlite may wrap it
@@ -233,10 +383,37 @@ class Storage:
             " ON CONFLICT DO NOTHING", (user_id, workshop_id, selection, _now()))
         run = await self.active_run(user_id, workshop_id)
         assert run is not None, "an active run exists after insert-or-ignore"
+        await self.set_current_run(user_id, run.id)
         return run, created > 0
 
     async def set_cursor(self, run_id: int, statement_id: str | None) -> None:
-        await self._write("UPDATE runs SET cursor = ? WHERE id = ?", (statement_id, run_id))
+        async with self._transaction() as db:
+            await db.execute("UPDATE runs SET cursor = ? WHERE id = ?", (statement_id, run_id))
+            await db.execute(_MARK_CURRENT, (run_id, run_id))
+
+    async def active_runs(self, user_id: int) -> list[Run]:
+        """Every open run of the person, personal and workshop ones.
+
+        The run the person last worked on comes first (commands such as
+        /weiter, /ergebnis and /bericht address it), then the others, newest first.
+        """
+        async with self._db.execute(
+                "SELECT * FROM runs WHERE user_id = ? AND status = 'active'"
+                " ORDER BY id IS (SELECT current_run FROM users WHERE user_id = ?) DESC, id DESC",
+                (user_id, user_id)) as cursor:
+            rows = await cursor.fetchall()
+        return [_run_from_row(row) for row in rows]
+
+    async def latest_finished_run(self, user_id: int) -> Run | None:
+        """The person's most recently finished run, personal or in a workshop."""
+        async with self._db.execute(
+                "SELECT * FROM runs WHERE user_id = ? AND status = 'finished'"
+                " ORDER BY finished_at DESC, id DESC LIMIT 1", (user_id,)) as cursor:
+            row = await cursor.fetchone()
+        return _run_from_row(row) if row else None
+
+    async def set_current_run(self, user_id: int, run_id: int) -> None:
+        await self._write("UPDATE users SET current_run = ? WHERE user_id = ?", (run_id, user_id))
 
     async def cancel_run(self, run_id: int) -> None:
         await self._write(
@@ -278,15 +455,306 @@ class Storage:
                 " DO UPDATE SET choice = excluded.choice, answered_at = excluded.answered_at",
                 (run_id, statement_id, choice, now))
             if finishes:
+                # Only an active run finishes: a workshop closed meanwhile has ended it.
                 await self._db.execute(
                     "UPDATE runs SET cursor = NULL, status = 'finished', finished_at = ?"
-                    " WHERE id = ?", (now, run_id))
+                    " WHERE id = ? AND status = 'active'", (now, run_id))
             else:
                 await self._db.execute("UPDATE runs SET cursor = NULL WHERE id = ?", (run_id,))
+            await self._db.execute(_MARK_CURRENT, (run_id, run_id))
             await self._db.execute("COMMIT")
         except BaseException:
             await self._db.execute("ROLLBACK")
             raise
+
+    # --- results: comparison, changed answers, the municipality's name ------------
+
+    async def previous_finished_run(self, run: Run) -> Run | None:
+        """The same person's last finished run before ``run`` (never somebody else's)."""
+        async with self._db.execute(
+                "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'finished'"
+                " AND id < ? ORDER BY id DESC LIMIT 1",
+                (run.user_id, run.workshop_id, run.id)) as cursor:
+            row = await cursor.fetchone()
+        return _run_from_row(row) if row else None
+
+    async def change_answer(self, run_id: int, statement_id: str, choice: str) -> bool:
+        """Change an answer already given; the run's status and cursor stay as they are.
+
+        Returns whether there was such an answer: a review never answers an
+        open statement, so it cannot finish a run behind the person's back.
+        Nor does it change an answer in a closed workshop, whose result stands.
+        """
+        async with self._write_lock:
+            async with self._db.execute(
+                    "UPDATE answers SET choice = ?, answered_at = ?"
+                    " WHERE run_id = ? AND statement_id = ? AND NOT EXISTS (SELECT 1 FROM runs r"
+                    "  JOIN workshops w ON w.id = r.workshop_id"
+                    "  WHERE r.id = answers.run_id AND w.status = 'closed')",
+                    (choice, _now(), run_id, statement_id)) as cursor:
+                return cursor.rowcount > 0
+
+    async def municipality_name(self, user_id: int) -> MunicipalityName | None:
+        async with self._db.execute(
+                "SELECT * FROM municipality_names WHERE user_id = ?", (user_id,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return MunicipalityName(name=row["name"], decided=row["decided_at"] is not None,
+                                awaiting_since=row["awaiting_since"],
+                                report_run_id=row["report_run_id"])
+
+    async def await_municipality_name(self, user_id: int, report_run_id: int | None) -> None:
+        """Remember that the person's next message is the name (kept across restarts).
+
+        The next message answers the latest question only: a workshop set-up
+        still waiting for its name is dropped.
+        """
+        await self.ensure_user(user_id)
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO municipality_names (user_id, awaiting_since, report_run_id)"
+                " VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                " awaiting_since = excluded.awaiting_since, report_run_id = excluded.report_run_id",
+                (user_id, _now(), report_run_id))
+            await db.execute(
+                "DELETE FROM workshop_drafts WHERE user_id = ? AND municipality IS NULL", (user_id,))
+
+    async def set_municipality_name(self, user_id: int, name: str | None) -> None:
+        """Store the name (``None``: none), and stop waiting for it."""
+        await self.ensure_user(user_id)
+        await self._write(
+            "INSERT INTO municipality_names (user_id, name, decided_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
+            " decided_at = excluded.decided_at, awaiting_since = NULL, report_run_id = NULL",
+            (user_id, name, _now()))
+
+    async def stop_awaiting_municipality_name(self, user_id: int) -> None:
+        await self._write(
+            "UPDATE municipality_names SET awaiting_since = NULL, report_run_id = NULL"
+            " WHERE user_id = ?", (user_id,))
+
+    # --- workshops: setting one up ---------------------------------------------
+
+    async def draft(self, user_id: int) -> Draft | None:
+        async with self._db.execute("SELECT * FROM workshop_drafts WHERE user_id = ?",
+                                    (user_id,)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return Draft(user_id=row["user_id"], municipality=row["municipality"],
+                     field_ids=_ids(row["field_ids"]) or (), created_at=row["created_at"])
+
+    async def start_draft(self, user_id: int, municipality: str | None,
+                          field_ids: Iterable[str]) -> None:
+        """Begin setting up a workshop; replaces an unfinished earlier draft.
+
+        Without a municipality the person's next message is its name, and
+        answers the latest question only: the report stops waiting for a name.
+        """
+        await self.ensure_user(user_id)
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO workshop_drafts (user_id, municipality, field_ids, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+                " municipality = excluded.municipality, field_ids = excluded.field_ids,"
+                " created_at = excluded.created_at",
+                (user_id, municipality, ",".join(field_ids), _now()))
+            if municipality is None:
+                await db.execute(
+                    "UPDATE municipality_names SET awaiting_since = NULL, report_run_id = NULL"
+                    " WHERE user_id = ?", (user_id,))
+
+    async def name_draft(self, user_id: int, municipality: str) -> bool:
+        """Give a waiting draft its municipality; False when none is waiting."""
+        return bool(await self._write(
+            "UPDATE workshop_drafts SET municipality = ?"
+            " WHERE user_id = ? AND municipality IS NULL",
+            (municipality, user_id)))
+
+    async def set_draft_fields(self, user_id: int, field_ids: Iterable[str]) -> None:
+        await self._write("UPDATE workshop_drafts SET field_ids = ? WHERE user_id = ?",
+                          (",".join(field_ids), user_id))
+
+    async def drop_draft(self, user_id: int) -> None:
+        await self._write("DELETE FROM workshop_drafts WHERE user_id = ?", (user_id,))
+
+    async def create_workshop(self, user_id: int, token: str,
+                              field_ids: Iterable[str] | None) -> Workshop | None:
+        """Turn the person's named draft into a workshop, in one step.
+
+        ``None`` when there is no named draft (a repeated tap on "create"), so
+        a duplicated update never creates a second workshop.
+        """
+        selection = ",".join(field_ids) if field_ids is not None else None
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO workshops (token, municipality, field_ids, created_by, created_at)"
+                " SELECT ?, municipality, ?, user_id, ? FROM workshop_drafts"
+                " WHERE user_id = ? AND municipality IS NOT NULL",
+                (token, selection, _now(), user_id))
+            if not cursor.rowcount:
+                return None
+            await db.execute("DELETE FROM workshop_drafts WHERE user_id = ?", (user_id,))
+        return await self.workshop_by_token(token)
+
+    # --- workshops: finding them and who may manage them ------------------------
+
+    async def workshop(self, workshop_id: int) -> Workshop | None:
+        return await self._one_workshop("SELECT * FROM workshops WHERE id = ?", workshop_id)
+
+    async def workshop_by_token(self, token: str) -> Workshop | None:
+        return await self._one_workshop("SELECT * FROM workshops WHERE token = ?", token)
+
+    async def workshop_by_coordinator_token(self, token: str) -> Workshop | None:
+        return await self._one_workshop("SELECT * FROM workshops WHERE coordinator_token = ?",
+                                        token)
+
+    async def _one_workshop(self, sql: str, key: object) -> Workshop | None:
+        async with self._db.execute(sql, (key,)) as cursor:
+            row = await cursor.fetchone()
+        return _workshop_from_row(row) if row else None
+
+    async def workshops_of(self, user_id: int) -> list[Workshop]:
+        """The workshops the person coordinates (created or co-coordinates), newest first."""
+        async with self._db.execute(
+                "SELECT * FROM workshops WHERE created_by = ? OR id IN"
+                " (SELECT workshop_id FROM workshop_coordinators WHERE user_id = ?)"
+                " ORDER BY id DESC", (user_id, user_id)) as cursor:
+            rows = await cursor.fetchall()
+        return [_workshop_from_row(row) for row in rows]
+
+    async def is_coordinator(self, workshop_id: int, user_id: int) -> bool:
+        async with self._db.execute(
+                "SELECT 1 FROM workshops WHERE id = ? AND created_by = ? UNION ALL"
+                " SELECT 1 FROM workshop_coordinators WHERE workshop_id = ? AND user_id = ?",
+                (workshop_id, user_id, workshop_id, user_id)) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def coordinator_count(self, workshop_id: int) -> int:
+        """The creator plus the co-coordinators."""
+        async with self._db.execute(
+                "SELECT 1 + COUNT(*) FROM workshop_coordinators WHERE workshop_id = ?",
+                (workshop_id,)) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 1
+
+    async def set_coordinator_token(self, workshop_id: int, token: str) -> None:
+        """A new one-time co-coordinator invitation; an unused earlier one stops working."""
+        await self._write("UPDATE workshops SET coordinator_token = ? WHERE id = ?",
+                          (token, workshop_id))
+
+    async def redeem_coordinator_token(self, workshop_id: int, token: str, user_id: int) -> bool:
+        """Make the person a co-coordinator and use the invitation up; False if already used."""
+        await self.ensure_user(user_id)
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE workshops SET coordinator_token = NULL"
+                " WHERE id = ? AND coordinator_token = ?", (workshop_id, token))
+            if not cursor.rowcount:
+                return False
+            await db.execute(
+                "INSERT INTO workshop_coordinators (workshop_id, user_id, added_at)"
+                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (workshop_id, user_id, _now()))
+        return True
+
+    # --- workshops: managing them ------------------------------------------------
+    # Each change takes the revision the coordinator confirmed and bumps it, so a
+    # repeated or outdated confirmation changes nothing.
+
+    async def renew_token(self, workshop_id: int, revision: int, token: str) -> bool:
+        return bool(await self._write(
+            "UPDATE workshops SET token = ?, revision = revision + 1"
+            " WHERE id = ? AND revision = ?", (token, workshop_id, revision)))
+
+    async def close_workshop(self, workshop_id: int, revision: int) -> bool:
+        """No more answers: the workshop closes and its unfinished runs end with it."""
+        now = _now()
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE workshops SET status = 'closed', closed_at = ?, revision = revision + 1"
+                " WHERE id = ? AND revision = ? AND status = 'open'", (now, workshop_id, revision))
+            if not cursor.rowcount:
+                return False
+            await db.execute(
+                "UPDATE runs SET status = 'cancelled', cursor = NULL, finished_at = ?"
+                " WHERE workshop_id = ? AND status = 'active'", (now, workshop_id))
+        return True
+
+    async def bump_revision(self, workshop_id: int, revision: int) -> bool:
+        return bool(await self._write(
+            "UPDATE workshops SET revision = revision + 1 WHERE id = ? AND revision = ?",
+            (workshop_id, revision)))
+
+    async def delete_workshop(self, workshop_id: int, revision: int) -> bool:
+        """The workshop with everything in it: participants, co-coordinators, runs, answers."""
+        return bool(await self._write("DELETE FROM workshops WHERE id = ? AND revision = ?",
+                                      (workshop_id, revision)))
+
+    # --- workshops: participants -------------------------------------------------
+
+    async def join_workshop(self, workshop_id: int, user_id: int) -> None:
+        await self.ensure_user(user_id)
+        await self._write(
+            "INSERT INTO workshop_participants (workshop_id, user_id, joined_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING", (workshop_id, user_id, _now()))
+
+    async def participant(self, workshop_id: int, user_id: int) -> Participant | None:
+        async with self._db.execute(
+                "SELECT * FROM workshop_participants WHERE workshop_id = ? AND user_id = ?",
+                (workshop_id, user_id)) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        return Participant(workshop_id=row["workshop_id"], user_id=row["user_id"],
+                           perspective=row["perspective"], joined_at=row["joined_at"])
+
+    async def choose_perspective(self, workshop_id: int, user_id: int, perspective: str) -> bool:
+        """Record the participant's perspective once; False if one was already chosen."""
+        return bool(await self._write(
+            "UPDATE workshop_participants SET perspective = ?"
+            " WHERE workshop_id = ? AND user_id = ? AND perspective IS NULL",
+            (perspective, workshop_id, user_id)))
+
+    async def participant_ids(self, workshop_id: int) -> list[int]:
+        async with self._db.execute(
+                "SELECT user_id FROM workshop_participants WHERE workshop_id = ?"
+                " ORDER BY joined_at, user_id", (workshop_id,)) as cursor:
+            rows = await cursor.fetchall()
+        return [row["user_id"] for row in rows]
+
+    async def workshop_progress(self, workshop_id: int) -> list[PerspectiveCount]:
+        """Joined and finished participants per perspective: counts, never names."""
+        async with self._db.execute(
+                "SELECT p.perspective, COUNT(*) AS joined, SUM(EXISTS (SELECT 1 FROM runs r"
+                "  WHERE r.workshop_id = p.workshop_id AND r.user_id = p.user_id"
+                "  AND r.status = 'finished')) AS finished"
+                " FROM workshop_participants p WHERE p.workshop_id = ? GROUP BY p.perspective",
+                (workshop_id,)) as cursor:
+            rows = await cursor.fetchall()
+        return [PerspectiveCount(row["perspective"], row["joined"], row["finished"])
+                for row in rows]
+
+    async def workshop_responses(self, workshop_id: int) -> list[tuple[str, dict[str, str]]]:
+        """(perspective, answers) of every participant who finished, without who it was.
+
+        Only the latest finished run of each participant counts; a deleted
+        person's runs are gone with them, so they leave every aggregate.
+        """
+        async with self._db.execute(
+                "SELECT p.perspective, a.run_id, a.statement_id, a.choice"
+                " FROM workshop_participants p"
+                " JOIN runs r ON r.id = (SELECT MAX(id) FROM runs WHERE workshop_id = p.workshop_id"
+                "  AND user_id = p.user_id AND status = 'finished')"
+                " JOIN answers a ON a.run_id = r.id"
+                " WHERE p.workshop_id = ? AND p.perspective IS NOT NULL ORDER BY a.run_id",
+                (workshop_id,)) as cursor:
+            rows = await cursor.fetchall()
+        responses: dict[int, tuple[str, dict[str, str]]] = {}
+        for row in rows:
+            responses.setdefault(row["run_id"], (row["perspective"], {}))[1][
+                row["statement_id"]] = row["choice"]
+        return list(responses.values())
 
     # --- privacy -----------------------------------------------------------------
 

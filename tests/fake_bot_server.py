@@ -10,6 +10,8 @@ to a restarted bot.
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import json
 import threading
 import time
@@ -112,7 +114,8 @@ class FakeBotServer:
             self.lock.notify_all()
             return batch
 
-    def _call(self, method: str, params: dict[str, Any]) -> tuple[int, bytes]:
+    def _call(self, method: str, params: dict[str, Any], files: dict[str, bytes] | None = None,
+              file_names: list[str] | None = None) -> tuple[int, bytes]:
         if self.reject_token:
             return 401, _error(401, "Unauthorized")
         if method == "getUpdates":
@@ -120,7 +123,7 @@ class FakeBotServer:
         if self.latency:
             time.sleep(self.latency)  # outside the lock: calls overlap as on a slow network
         with self.lock:
-            answer = self.api.respond(method, params)
+            answer = self.api.respond(method, params, files, file_names)
             self.lock.notify_all()
             return answer
 
@@ -130,16 +133,40 @@ def _error(code: int, description: str) -> bytes:
 
 
 def _decode_form(body: bytes) -> dict[str, Any]:
+    return dict(_field(key, value)
+                for key, value in parse_qsl(body.decode(), keep_blank_values=True))
+
+
+def _field(key: str, value: str) -> tuple[str, Any]:
+    if key in _STRING_FIELDS:
+        return key, value
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
+
+
+def _decode_multipart(content_type: str, body: bytes
+                      ) -> tuple[dict[str, Any], dict[str, bytes], list[str]]:
+    """A file upload (sendPhoto, sendDocument): the fields, the files and their names."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    if not message.is_multipart():
+        raise ValueError("not a complete multipart request")
     params: dict[str, Any] = {}
-    for key, value in parse_qsl(body.decode(), keep_blank_values=True):
-        if key in _STRING_FIELDS:
+    files: dict[str, bytes] = {}
+    names: list[str] = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True) or b""
+        file_name = part.get_filename()
+        if file_name is not None:
+            files[str(name)] = content
+            names.append(file_name)
+        else:
+            key, value = _field(str(name), content.decode())
             params[key] = value
-            continue
-        try:
-            params[key] = json.loads(value)
-        except json.JSONDecodeError:
-            params[key] = value
-    return params
+    return params, files, names
 
 
 def _handler_for(server: FakeBotServer) -> type[BaseHTTPRequestHandler]:
@@ -148,13 +175,14 @@ def _handler_for(server: FakeBotServer) -> type[BaseHTTPRequestHandler]:
             method = self.path.rsplit("/", 1)[-1]
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            if "multipart/form-data" in (self.headers.get("Content-Type") or ""):
-                status, answer = 400, _error(400, "Bad Request: no file uploads here")
-            else:
-                try:
+            content_type = self.headers.get("Content-Type") or ""
+            try:
+                if "multipart/form-data" in content_type:
+                    status, answer = server._call(method, *_decode_multipart(content_type, body))
+                else:
                     status, answer = server._call(method, _decode_form(body))
-                except (KeyError, ValueError):  # a request cut short when the bot was killed
-                    status, answer = 400, _error(400, "Bad Request: incomplete request")
+            except (KeyError, ValueError):  # a request cut short when the bot was killed
+                status, answer = 400, _error(400, "Bad Request: incomplete request")
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -50,8 +50,8 @@ async def test_commands_are_registered_in_german(bot: BotHarness) -> None:
     calls = bot.api.calls_to("setMyCommands")
     assert calls, "set_my_commands was not called at start-up"
     names = {c["command"]: c["description"] for c in calls[0].params["commands"]}
-    assert set(names) == {"start", "weiter", "ergebnis", "hilfe", "abbrechen", "datenschutz",
-                          "loeschen"}
+    assert list(names) == ["start", "weiter", "ergebnis", "bericht", "workshop", "abbrechen",
+                           "hilfe", "datenschutz", "loeschen"]
     assert names["weiter"].startswith("An der letzten offenen Aussage")
 
 
@@ -76,8 +76,10 @@ async def test_complete_run_edits_in_place_and_ends_with_summary(bot: BotHarness
     assert "Handlungsfeld 2 von 3 · Öffnung & Vielfalt" in anna.last.text
     for label in ("C · Trifft eher nicht", "C · Trifft eher nicht", "E · Keine", "E · Keine"):
         await anna.tap(label)
-    summary = "\n".join(anna.texts()[-2:])
-    assert "Geschafft" in anna.chat[-2].text
+    # the statement message says so, then the chart and the summary follow
+    assert "Geschafft" in anna.chat[-3].text
+    assert anna.chat[-2].kind == "photo"
+    summary = anna.last.text
     assert "Ihr Ergebnis im Überblick" in summary
     assert "kein Ranking" in summary
     assert "1. Steuerung & Strategie" in summary and "Einschätzung: Auf gutem Weg (56 %)" in summary
@@ -219,8 +221,8 @@ async def test_free_text_and_unknown_commands_get_a_hint(bot: BotHarness) -> Non
 async def test_help_lists_every_command(bot: BotHarness) -> None:
     anna = bot.person()
     await anna.send("/hilfe")
-    for command in ("/start", "/weiter", "/ergebnis", "/hilfe", "/abbrechen", "/datenschutz",
-                    "/loeschen"):
+    for command in ("/start", "/weiter", "/ergebnis", "/bericht", "/workshop", "/abbrechen",
+                    "/hilfe", "/datenschutz", "/loeschen"):
         assert command in anna.last.text
     assert "Zurück" in anna.last.text
 
@@ -258,7 +260,7 @@ async def test_finished_check_offers_results_again_and_a_new_run(bot: BotHarness
     await anna.send("/start")
     assert "Ihr Selbstcheck ist abgeschlossen" in anna.last.text
     await anna.tap("Ergebnisse anzeigen")
-    assert "Ihr Ergebnis im Überblick" in anna.texts()[-1] or "Ihr Ergebnis im Überblick" in "".join(anna.texts()[-3:])
+    assert "Ihr Ergebnis im Überblick" in anna.last.text
     await anna.send("/start")
     await anna.tap("Neuen Durchgang beginnen")
     assert "insgesamt 0 von 7 beantwortet" in anna.last.text
@@ -277,3 +279,25 @@ async def test_results_midway_show_only_completed_fields(bot: BotHarness) -> Non
     assert "Zwischenstand" in summary
     assert "Einschätzung: Etablierte Stärke (100 %)" in summary
     assert "Noch nicht abgeschlossen (0 von 2 Aussagen beantwortet)" in summary
+
+
+async def test_full_questionnaire_from_start_to_summary(
+        tmp_path: Path, full_questionnaire: Questionnaire, renderer: Renderer) -> None:
+    async with BotHarness(tmp_path / "full.db", full_questionnaire, renderer) as harness:
+        anna = harness.person()
+        await anna.send("/start")
+        await anna.tap("beginnen")
+        total = len(full_questionnaire.statements)
+        for index in range(total):
+            await anna.tap("CDDCB"[index % 5] + " ·")  # mostly C/D: many suggestions, a long summary
+        notes = [m.text for m in anna.chat if "abgeschlossen:" in (m.text or "")]
+        assert len(notes) == 6  # fields 1–6; the last field ends with the summary
+        summary_start = next(i for i, m in enumerate(anna.chat) if "Ihr Ergebnis im Überblick" in (m.text or ""))
+        summary = anna.chat[summary_start:]
+        assert len(summary) > 1, "a summary this long must be split into several messages"
+        joined = "\n".join(m.text or "" for m in summary)
+        for field in full_questionnaire.fields:
+            assert f"{field.number}. {field.title}" in joined
+        first = full_questionnaire.fields[0]
+        assert first.statements[0].suggestion in joined  # answered C
+    assert len(await stored_answers(tmp_path / "full.db")) == total

@@ -1,0 +1,147 @@
+"""The parts behind the results, without a chat: comparison, chart, buttons, schema."""
+
+from __future__ import annotations
+
+import builtins
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot import callback_data as cb
+from bot.chart import Bar, ProfileChart, render
+from bot.comparison import FieldChange, compare
+from bot.questionnaire import Questionnaire
+from bot.report_pdf import ReportSetupError, check_available
+from bot.results import german_date, local_date, normalise_name
+from bot.scoring import score_fields
+from bot.storage import MIGRATIONS, Storage
+
+
+def scored(questionnaire: Questionnaire, answers: dict[str, str]):  # noqa: ANN201
+    return score_fields(questionnaire.fields, answers, questionnaire.scale)
+
+
+def test_compare_takes_the_difference_of_the_percentages_shown(
+        small_questionnaire: Questionnaire) -> None:
+    before = scored(small_questionnaire, {"eins-01": "B", "eins-02": "B", "eins-03": "C",
+                                          "zwei-01": "C", "zwei-02": "C",
+                                          "drei-01": "E", "drei-02": "E"})
+    now = scored(small_questionnaire, {"eins-01": "B", "eins-02": "C", "eins-03": "C",
+                                       "zwei-01": "E", "zwei-02": "E",
+                                       "drei-01": "A", "drei-02": "B"})
+    # 55.6 % -> 44.4 % is shown as 56 % -> 44 %, so the change must read −12 (not −11)
+    assert compare(now, before) == {
+        "eins": FieldChange(previous=56, current=44),
+        "zwei": FieldChange(previous=33, current=None),  # now too few ratings
+        "drei": FieldChange(previous=None, current=83),  # then too few ratings
+    }
+    assert compare(now, before)["eins"].delta == -12
+    assert compare(now, before)["zwei"].delta is None
+    assert compare(now[:1], before[1:]) == {}  # only fields present in both runs
+
+
+def test_dates_are_german_local_dates() -> None:
+    assert german_date(local_date("2026-02-03T09:30:00+00:00")) == "03.02.2026"
+    assert german_date(local_date("2026-05-20T22:30:00+00:00")) == "21.05.2026"  # CEST
+    assert german_date(local_date("2026-12-31T23:30:00+00:00")) == "01.01.2027"  # CET
+
+
+def test_municipality_names_are_tidied_and_checked() -> None:
+    assert normalise_name("  Stadt \n Musterstadt  ") == "Stadt Musterstadt"
+    assert normalise_name("Köln") == "Köln"
+    assert normalise_name("!") is None
+    assert normalise_name("12345") is None
+    assert normalise_name("x" * 81) is None
+
+
+CHART = ProfileChart(
+    title="Ihr Profil", scale_labels=("0 %", "25 %", "50 %", "75 %", "100 %"),
+    previous_legend="◆ = Ihr Durchgang vom 03.02.2026",
+    bars=(Bar("1 Steuerung", 56, previous=48), Bar("2 Öffnung", 0),
+          Bar("3 Teilhabe", None, note="Zu wenige Einschätzungen", insufficient=True),
+          Bar("4 Arbeit", None, note="noch nicht abgeschlossen")))
+
+
+def test_chart_draws_every_field_with_its_value_or_its_note() -> None:
+    svg = render(CHART, "svg").decode()
+    for text in ("Ihr Profil", "1 Steuerung", "56 %", "2 Öffnung", "0 %", "3 Teilhabe",
+                 "Zu wenige Einschätzungen", "4 Arbeit", "noch nicht abgeschlossen",
+                 "◆ = Ihr Durchgang vom 03.02.2026", "100 %"):
+        assert f">{text}<" in svg, text
+    assert svg.count("<pattern") == 1  # only the field with too few ratings is hatched
+    without_previous = ProfileChart(title=None, scale_labels=CHART.scale_labels,
+                                    previous_legend=None, bars=(Bar("1 Steuerung", 56),))
+    svg = render(without_previous, "svg").decode()
+    assert "Durchgang" not in svg and "<pattern" not in svg
+
+
+def test_chart_png_is_the_same_for_the_same_results() -> None:
+    first, second = render(CHART), render(CHART)
+    assert first.startswith(b"\x89PNG") and first == second
+
+
+def test_results_buttons_fit_telegrams_64_bytes_and_read_back() -> None:
+    run, long_id = 999_999_999_999, "a" * 24
+    encoded = {
+        cb.review_fields(run): ("review_fields", None, None, None, None),
+        cb.review_fields_here(run): ("review_fields_here", None, None, None, None),
+        cb.review_field(run, long_id): ("review_field", long_id, None, None, None),
+        cb.review_field(run, long_id, 12): ("review_page", long_id, None, None, 12),
+        cb.change_open(run, long_id): ("change_open", None, long_id, None, None),
+        cb.change(run, long_id, "E"): ("change", None, long_id, "E", None),
+        cb.report(run): ("report", None, None, None, None),
+        cb.name_ask(run): ("name_ask", None, None, None, None),
+    }
+    for data, (action, field, statement, choice, page) in encoded.items():
+        assert len(data.encode()) <= cb.MAX_BYTES
+        decoded = cb.decode(data)
+        assert decoded is not None and decoded.action == action, data
+        assert (decoded.field_id, decoded.statement_id, decoded.choice, decoded.page) == (
+            field, statement, choice, page)
+        if action.startswith(("review", "change", "report", "name_ask")):
+            assert decoded.run_id == run
+    assert cb.decode(cb.NAME_SKIP).action == "name_skip"  # type: ignore[union-attr]
+    assert cb.decode(cb.NAME_REMOVE).action == "name_remove"  # type: ignore[union-attr]
+    for forged in ("v:1:Eins", "v:1:eins:123", "c:1:eins-01:F", "vl:0", "d:x", "n:a:",
+                   "n:skip", "v:1:eins:1:2", "c:1:../x"):
+        assert cb.decode(forged) is None, forged
+
+
+async def test_an_existing_database_gains_the_name_table_and_keeps_its_runs(
+        tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:  # a database as the first release left it
+        old.executescript(MIGRATIONS[0])
+        old.execute("INSERT INTO users VALUES (7, '2026-01-01T00:00:00+00:00')")
+        old.execute("INSERT INTO runs (user_id, status, started_at, finished_at) VALUES"
+                    " (7, 'finished', '2026-01-01T00:00:00+00:00', '2026-01-02T00:00:00+00:00')")
+        old.execute("PRAGMA user_version = 1")
+    storage = await Storage.open(path)
+    try:
+        assert await storage.schema_version() == len(MIGRATIONS)
+        runs = await storage.finished_runs(7)
+        assert [r.id for r in runs] == [1]
+        assert await storage.municipality_name(7) is None
+        await storage.await_municipality_name(7, runs[0].id)
+        state = await storage.municipality_name(7)
+        assert state is not None and state.awaiting_since and not state.decided
+        await storage.set_municipality_name(7, "Stadt Alt")
+        state = await storage.municipality_name(7)
+        assert state is not None and state.name == "Stadt Alt" and state.decided
+        assert state.awaiting_since is None and state.report_run_id is None
+    finally:
+        await storage.close()
+
+
+def test_missing_pango_stops_the_start_with_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = builtins.__import__
+
+    def without_pango(name: str, *args: object, **kwargs: object) -> object:
+        if name == "weasyprint":  # what WeasyPrint raises when libpango is not installed
+            raise OSError("cannot load library 'libpango-1.0-0': No such file")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_pango)
+    with pytest.raises(ReportSetupError, match="libpango-1.0-0 libpangoft2-1.0-0"):
+        check_available()

@@ -1,0 +1,89 @@
+"""The workshop schema: migration of existing data and what deleting a person takes along."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bot.storage import MIGRATIONS, Storage
+
+TOKEN = "AbCdEfGhIjKlMnOpQrSt_-"
+
+
+async def test_a_database_of_the_first_version_is_migrated_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(MIGRATIONS[0])
+        db.executescript("""
+            INSERT INTO users (user_id, created_at) VALUES (7, '2024-01-01T00:00:00+00:00');
+            INSERT INTO runs (user_id, started_at) VALUES (7, '2024-01-01T00:00:00+00:00');
+            INSERT INTO answers VALUES (1, 'eins-01', 'B', '2024-01-01T00:00:00+00:00');
+            PRAGMA user_version = 1;
+        """)
+    storage = await Storage.open(path)
+    try:
+        assert await storage.schema_version() == len(MIGRATIONS)
+        run = await storage.active_run(7)
+        assert run is not None and await storage.answers(run.id) == {"eins-01": "B"}
+        assert [r.id for r in await storage.active_runs(7)] == [run.id]
+    finally:
+        await storage.close()
+
+
+async def make_workshop(storage: Storage, creator: int) -> int:
+    await storage.start_draft(creator, "Musterstadt", ("eins",))
+    workshop = await storage.create_workshop(creator, TOKEN, ("eins",))
+    assert workshop is not None
+    return workshop.id
+
+
+async def count(storage: Storage, table: str) -> int:
+    async with storage._db.execute(f"SELECT COUNT(*) FROM {table}") as cursor:  # noqa: S608
+        row = await cursor.fetchone()
+    return int(row[0])
+
+
+async def test_deleting_a_participant_takes_their_answers_out_of_the_workshop(
+        tmp_path: Path) -> None:
+    storage = await Storage.open(tmp_path / "p.db")
+    try:
+        ws = await make_workshop(storage, 1)
+        for user in (2, 3):
+            await storage.join_workshop(ws, user)
+            await storage.choose_perspective(ws, user, "politik")
+            run = await storage.start_run(user, ("eins",), ws)
+            await storage.save_answer(run.id, "eins-01", "A", finishes=True)
+        assert len(await storage.workshop_responses(ws)) == 2
+        await storage._db.execute("DELETE FROM users WHERE user_id = 2")
+        assert await storage.workshop_responses(ws) == [("politik", {"eins-01": "A"})]
+        assert [(c.joined, c.finished) for c in await storage.workshop_progress(ws)] == [(1, 1)]
+    finally:
+        await storage.close()
+
+
+async def test_deleting_the_creator_deletes_the_workshop_with_its_runs_only(tmp_path: Path) -> None:
+    storage = await Storage.open(tmp_path / "c.db")
+    try:
+        ws = await make_workshop(storage, 1)
+        await storage.set_coordinator_token(ws, TOKEN[::-1])
+        assert await storage.redeem_coordinator_token(ws, TOKEN[::-1], 3)
+        personal = await storage.start_run(2)
+        await storage.save_answer(personal.id, "eins-01", "C")
+        await storage.join_workshop(ws, 2)
+        workshop_run = await storage.start_run(2, ("eins",), ws)
+        await storage.save_answer(workshop_run.id, "eins-01", "A")
+        assert [r.id for r in await storage.active_runs(2)] == [workshop_run.id, personal.id]
+        await storage.save_answer(personal.id, "eins-02", "B")  # back to the personal check
+        assert [r.id for r in await storage.active_runs(2)] == [personal.id, workshop_run.id]
+        await storage.save_answer(workshop_run.id, "eins-02", "B")
+        await storage._db.execute("DELETE FROM users WHERE user_id = 1")
+        for table in ("workshops", "workshop_participants", "workshop_coordinators"):
+            assert await count(storage, table) == 0, table
+        assert [r.id for r in await storage.active_runs(2)] == [personal.id]
+        assert await storage.answers(workshop_run.id) == {}
+        assert await storage.answers(personal.id) == {"eins-01": "C", "eins-02": "B"}
+        async with storage._db.execute("SELECT current_run FROM users WHERE user_id = 2") as cursor:
+            assert tuple(await cursor.fetchone()) == (None,)  # pointed at the deleted run
+        assert await count(storage, "users") == 2  # participant and co-coordinator stay
+    finally:
+        await storage.close()

@@ -639,10 +639,22 @@ class Storage:
             row = await cursor.fetchone()
         return int(row[0]) if row else 1
 
-    async def set_coordinator_token(self, workshop_id: int, token: str) -> None:
-        """A new one-time co-coordinator invitation; an unused earlier one stops working."""
-        await self._write("UPDATE workshops SET coordinator_token = ? WHERE id = ?",
-                          (token, workshop_id))
+    async def offer_coordinator_token(self, workshop_id: int, token: str) -> str | None:
+        """The unused co-coordinator invitation, ``token`` if there was none; ``None``: no workshop.
+
+        An unused invitation is kept, so a repeated tap or update hands out
+        the same link rather than silently voiding the one just sent.
+        """
+        await self._write("UPDATE workshops SET coordinator_token = ?"
+                          " WHERE id = ? AND coordinator_token IS NULL", (token, workshop_id))
+        workshop = await self.workshop(workshop_id)
+        return workshop.coordinator_token if workshop else None
+
+    async def renew_coordinator_token(self, workshop_id: int, revision: int, token: str) -> bool:
+        """A new co-coordinator invitation at the confirmed revision; the unused one stops working."""
+        return bool(await self._write(
+            "UPDATE workshops SET coordinator_token = ?, revision = revision + 1"
+            " WHERE id = ? AND revision = ?", (token, workshop_id, revision)))
 
     async def redeem_coordinator_token(self, workshop_id: int, token: str, user_id: int) -> bool:
         """Make the person a co-coordinator and use the invitation up; False if already used."""

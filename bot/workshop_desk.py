@@ -84,7 +84,8 @@ class WorkshopDesk:
         keyboard = ((Button(self.render.text("workshop.button.drop"), cb.draft("drop")),),)
         return Outcome(send=(Reply(self.render.html("workshop_ask_name.html.j2"), keyboard),))
 
-    async def _draft_press(self, user_id: int, action: str, what: str) -> Outcome:
+    async def _draft_press(self, user_id: int, action: str, what: str,
+                           select: bool | None = None) -> Outcome:
         if action == "draft" and what == "new":
             return await self._ask_name(user_id)
         draft = await self.storage.draft(user_id)
@@ -97,7 +98,7 @@ class WorkshopDesk:
         if action == "draft_field":
             if self.questionnaire.field(what) is None:
                 return self._invalid()
-            chosen = set(draft.field_ids) ^ {what}
+            chosen = set(draft.field_ids) | {what} if select else set(draft.field_ids) - {what}
             selection = tuple(f.id for f in self.questionnaire.fields if f.id in chosen)
             await self.storage.set_draft_fields(user_id, selection)
             return Outcome(edit=self._field_choice(draft.municipality, selection))
@@ -125,7 +126,7 @@ class WorkshopDesk:
         selected = self.questionnaire.select(field_ids)
         rows: list[tuple[Button, ...]] = [
             (Button(self.render.text("workshop.button.field", field=f, chosen=f in selected),
-                    cb.draft_field(f.id)),) for f in fields]
+                    cb.draft_field(f.id, select=f not in selected)),) for f in fields]
         rows.append((Button(self.render.text("workshop.button.all_fields"), cb.draft("all")),))
         rows.append((Button(self.render.text("workshop.button.create"), cb.draft("create")),
                      Button(self.render.text("workshop.button.drop"), cb.draft("drop"))))
@@ -142,8 +143,9 @@ class WorkshopDesk:
     async def press(self, user_id: int, data: str | None) -> Outcome:
         """A workshop button: validate it, check who taps it, then do what it names."""
         match cb.decode_workshop(data):
-            case cb.WorkshopCallback(action="draft" | "draft_field" as action, what=what):
-                return await self._draft_press(user_id, action, what)
+            case cb.WorkshopCallback(action="draft" | "draft_field" as action, what=what,
+                                     select=select):
+                return await self._draft_press(user_id, action, what, select)
             case cb.WorkshopCallback(action="perspective", workshop_id=int(ws), what=what):
                 return await self.choose_perspective(user_id, ws, what)
             case cb.WorkshopCallback(action="manage", workshop_id=int(ws), what=what):
@@ -172,13 +174,10 @@ class WorkshopDesk:
             case "invite":
                 return Outcome(send=self._invitation(workshop))
             case "cocoord":
-                token = new_token()
-                await self.storage.set_coordinator_token(workshop.id, token)
-                link = start_link(self.bot_username, CoordinatorInvitation(token))
-                return Outcome(send=(
-                    Reply(self.render.html("workshop_cocoord_note.html.j2", workshop=workshop)),
-                    Reply(self.render.html("workshop_cocoord_invite.html.j2", workshop=workshop,
-                                           link=link))))
+                token = await self.storage.offer_coordinator_token(workshop.id, new_token())
+                assert token is not None
+                return Outcome(send=self._cocoord_invitation(
+                    workshop, token, again=workshop.coordinator_token is not None))
             case "csv" | "pdf":
                 result = await self._result(workshop)
                 if not result.available:
@@ -242,6 +241,14 @@ class WorkshopDesk:
                 if not await self.storage.bump_revision(workshop.id, revision):
                     return stale
                 return await self._share(workshop, user_id)
+            case "cocoord":
+                if not await self.storage.renew_coordinator_token(workshop.id, revision,
+                                                                   new_token()):
+                    return stale
+                renewed = await self.storage.workshop(workshop.id)
+                assert renewed is not None and renewed.coordinator_token is not None
+                return Outcome(clear_keyboard=True, send=self._cocoord_invitation(
+                    renewed, renewed.coordinator_token, again=False))
             case _:  # delete
                 if not await self.storage.delete_workshop(workshop.id, revision):
                     return stale
@@ -355,6 +362,23 @@ class WorkshopDesk:
                                    result=result)
         return Document(pdf, report_filename(workshop.municipality, self.render), caption)
 
+    def _cocoord_invitation(self, workshop: Workshop, token: str, *,
+                            again: bool) -> tuple[Reply, Reply]:
+        """The note for the coordinator and the one-time link to forward.
+
+        ``again``: the unused link from before, with a button to replace it
+        (a confirmed change, so a repeated tap cannot void a link just sent).
+        """
+        keyboard: Keyboard = ()
+        if again:
+            keyboard = ((Button(self.render.text("reliability.cocoord_renew"),
+                                cb.confirm("cocoord", workshop.id, workshop.revision)),),)
+        note = Reply(self.render.html("workshop_cocoord_note.html.j2", workshop=workshop,
+                                      again=again), keyboard)
+        link = start_link(self.bot_username, CoordinatorInvitation(token))
+        return note, Reply(self.render.html("workshop_cocoord_invite.html.j2",
+                                            workshop=workshop, link=link))
+
     def _invitation(self, workshop: Workshop) -> tuple[Reply, Photo]:
         """The message to forward, and the QR code of its link to project or print."""
         link = start_link(self.bot_username, WorkshopInvitation(workshop.token))
@@ -418,6 +442,10 @@ class WorkshopDesk:
                     "workshop.notice.perspective_taken",
                     perspective=self.labels[current.perspective]), alert=True,
                     clear_keyboard=True)
+            # The same choice again (a double tap, a repeated update): the run
+            # is already under way in the chat, and a second copy would confuse.
+            return Outcome(notice=self.render.text("reliability.perspective_saved"),
+                           clear_keyboard=True)
         continued = await self._continue(user_id, workshop)
         chosen = Reply(self.render.html("workshop_perspective_chosen.html.j2", workshop=workshop,
                                         perspective=self.labels[perspective]))

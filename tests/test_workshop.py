@@ -491,8 +491,16 @@ async def test_co_coordinator_joins_with_a_one_time_link(bot: BotHarness) -> Non
     assert "Der Link gilt einmal" in note.text
     first = payload_in(invite)
     assert first.startswith("k_") and first[2:] != payload[2:]
-    await chris.tap("Co-Moderation einladen")  # a new link replaces the unused one
+    await chris.tap("Co-Moderation einladen", menu(chris))  # again: the same unused link
+    assert latest_link(chris, "k") == first
+    assert "derselbe Link wie zuvor" in chris.chat[-2].text
+    renew, note = chris.button("Neuen Co-Moderations-Link erzeugen")
+    await chris.tap_data(renew, note)  # a new link replaces the unused one
     second = latest_link(chris, "k")
+    assert second != first and note.reply_markup is None
+    await chris.tap_data(renew, note)  # the same confirmation again changes nothing
+    assert chris.notices()[-1].startswith("Der Workshop wurde inzwischen geändert")
+    assert latest_link(chris, "k") == second
     await bea.send(f"/start {first}")
     assert "Dieser Link zur Co-Moderation ist nicht (mehr) gültig" in bea.last.text
 

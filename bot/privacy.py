@@ -1,10 +1,14 @@
 """What the bot stores about a person, for how long, and how it is deleted (DSGVO).
 
 The bot keeps only what the self-check needs: the numeric Telegram user id,
-when the person first and last used the bot, their runs and their answers. No
+when the person first and last used the bot, their runs and their answers,
+the municipality's name for their report, and their part in workshops (the
+perspective they chose, the workshops they set up or co-coordinate). No
 names, user names or message texts. Everything hangs off the ``users`` row
 with ``ON DELETE CASCADE``, so deleting that row deletes a person completely,
-including their share of any aggregate computed from stored answers.
+including their answers in every workshop aggregate (aggregates are computed
+from stored answers, never stored) and the workshops they created, with the
+runs in them.
 
 Like :mod:`bot.selfcheck`, this is plain Python returning an
 :class:`~bot.replies.Outcome`; the Telegram side lives in
@@ -21,6 +25,7 @@ from bot import callback_data as cb
 from bot.render import Renderer
 from bot.replies import Button, Outcome, Reply
 from bot.storage import Storage
+from bot.workshop import MIN_GROUP
 
 # A "Ja, löschen" button older than this asks again instead of deleting: a
 # deletion should follow from a decision taken just now, not from a tap on an
@@ -42,8 +47,9 @@ class Privacy:
 
     def statement(self) -> Outcome:
         """/datenschutz: what is stored, why, and for how long."""
-        return Outcome(send=(Reply(self.render.html(
-            "privacy.html.j2", retention_days=self.retention_days, contact=self.contact)),))
+        parts = self.render.html_parts("privacy.html.j2", retention_days=self.retention_days,
+                                       contact=self.contact, minimum=MIN_GROUP)
+        return Outcome(send=tuple(Reply(part) for part in parts))
 
     async def erase_request(self, user_id: int) -> Outcome:
         """/loeschen: ask before deleting anything (arguments to the command change nothing)."""
@@ -52,8 +58,12 @@ class Privacy:
         keyboard = ((Button(self.render.text("privacy.button_delete"),
                             cb.delete(int(self._clock()))),),
                     (Button(self.render.text("privacy.button_keep"), cb.DELETE_NO),))
-        question = self.render.html("privacy_confirm.html.j2",
-                                    minutes=CONFIRMATION_SECONDS // 60)
+        # Deleting a person deletes the workshops they created, with everybody's
+        # answers in them: say so before, by name.
+        created = [w for w in await self.storage.workshops_of(user_id) if w.created_by == user_id]
+        question = self.render.html(
+            "privacy_confirm.html.j2", minutes=CONFIRMATION_SECONDS // 60, workshops=created,
+            participating=await self.storage.takes_part_in_workshops(user_id))
         return Outcome(send=(Reply(question, keyboard),))
 
     async def erase(self, user_id: int, data: str | None) -> Outcome:

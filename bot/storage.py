@@ -728,6 +728,11 @@ class Storage:
             " WHERE workshop_id = ? AND user_id = ? AND perspective IS NULL",
             (perspective, workshop_id, user_id)))
 
+    async def takes_part_in_workshops(self, user_id: int) -> bool:
+        async with self._db.execute("SELECT 1 FROM workshop_participants WHERE user_id = ?",
+                                    (user_id,)) as cursor:
+            return await cursor.fetchone() is not None
+
     async def participant_ids(self, workshop_id: int) -> list[int]:
         async with self._db.execute(
                 "SELECT user_id FROM workshop_participants WHERE workshop_id = ?"

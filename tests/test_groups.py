@@ -101,3 +101,54 @@ async def test_a_button_on_a_group_message_is_refused_politely(bot: BotHarness) 
                                                                      "eins-02": "D"}
     finally:
         await storage.close()
+
+
+async def test_results_and_workshops_stay_in_the_private_chat(bot: BotHarness) -> None:
+    anna, chris = await answered_two(bot), bot.person(1, "Chris")
+    await anna.tap("C · Trifft eher nicht zu")  # the first field is complete
+    group = updates.group_chat(GROUP_ID)
+    await anna.send("/bericht")  # in private: the bot waits for the municipality's name
+    assert "Wie heißt Ihre Kommune?" in anna.last.text
+    private_before = len(anna.chat)
+    for command in ("/bericht", "/ergebnis", "/workshop", "/workshop Musterstadt",
+                    "/bericht@selbstcheck_test_bot"):
+        await anna.send(command, chat=group)
+    await anna.send("Stadt Musterstadt", chat=group)  # not taken as the awaited name
+    await chris.send("/workshop Gruppenstadt", chat=group)
+    assert link_buttons(bot) == [PRIVATE_LINK] * 6
+    assert all(m.kind == "text" for m in bot.api.chat(GROUP_ID))  # no chart, PDF or QR code
+    assert len(anna.chat) == private_before and chris.chat == []
+    storage = await Storage.open(bot.database)
+    try:
+        name = await storage.municipality_name(anna.id)
+        assert name is not None and name.name is None and name.awaiting_since is not None
+        assert await storage.draft(chris.id) is None and not await storage.has_user(chris.id)
+    finally:
+        await storage.close()
+
+
+async def test_a_workshop_link_opened_in_a_group_leads_to_the_private_chat(
+        bot: BotHarness) -> None:
+    chris, pia = bot.person(1, "Chris"), bot.person(2, "Pia")
+    await chris.send("/workshop Musterstadt")
+    await chris.tap("Workshop anlegen")
+    payload = next(word.split("start=")[1] for m in chris.chat
+                   for word in (m.text or "").split() if "start=w_" in word)
+    await pia.send(f"/start {payload}", chat=updates.group_chat(GROUP_ID))
+    assert link_buttons(bot) == [f"{PRIVATE_LINK}?start={payload}"]  # passed on unchanged
+    assert pia.chat == []
+    await pia.send(f"/start {payload}")  # what the button sends in the private chat
+    assert "Aus welcher Perspektive nehmen Sie teil?" in pia.last.text
+    perspective, _ = pia.button("Politik")
+    menu_button, _ = chris.button("📈 Stand")
+    await pia.send("/start", chat=updates.group_chat(GROUP_ID))
+    group_message = bot.api.chat(GROUP_ID)[-1]
+    for data in (perspective, menu_button, "vl:1", "d:1", "n:s", "s:1"):
+        await pia.tap_data(data, group_message)
+        assert pia.notices()[-1].startswith("Der Selbstcheck funktioniert nur im privaten Chat")
+    storage = await Storage.open(bot.database)
+    try:
+        participant = await storage.participant(1, pia.id)
+        assert participant is not None and participant.perspective is None
+    finally:
+        await storage.close()

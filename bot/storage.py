@@ -728,6 +728,13 @@ class Storage:
             " WHERE workshop_id = ? AND user_id = ? AND perspective IS NULL",
             (perspective, workshop_id, user_id)))
 
+    async def active_workshop_runs(self, workshop_id: int) -> list[Run]:
+        async with self._db.execute(
+                "SELECT * FROM runs WHERE workshop_id = ? AND status = 'active'",
+                (workshop_id,)) as cursor:
+            rows = await cursor.fetchall()
+        return [_run_from_row(row) for row in rows]
+
     async def takes_part_in_workshops(self, user_id: int) -> bool:
         async with self._db.execute("SELECT 1 FROM workshop_participants WHERE user_id = ?",
                                     (user_id,)) as cursor:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from bot import callback_data as cb
+from bot import run_state
 from bot.deep_link import (CoordinatorInvitation, Invitation, WorkshopInvitation, qr_png,
                            start_link)
 from bot.questionnaire import Field, Questionnaire
@@ -286,7 +287,14 @@ class WorkshopDesk:
         new = ((Button(self.render.text("workshop.button.new"), cb.draft("new")),),)
         return Reply(self.render.html("workshop_list.html.j2", workshops=workshops), rows + new)
 
+    async def _settle_runs(self, workshop: Workshop) -> None:
+        """Finish the workshop's runs left with nothing to answer (see :mod:`bot.run_state`),
+        so the state and the result count them as the participants would."""
+        for run in await self.storage.active_workshop_runs(workshop.id):
+            await run_state.settled(self.storage, self.questionnaire, run)
+
     async def _menu(self, workshop: Workshop, user_id: int) -> Reply:
+        await self._settle_runs(workshop)
         state = progress([(c.perspective, c.joined, c.finished)
                           for c in await self.storage.workshop_progress(workshop.id)])
         text = self.render.html("workshop_menu.html.j2", workshop=workshop, progress=state,
@@ -312,6 +320,7 @@ class WorkshopDesk:
         return tuple(rows)
 
     async def _status(self, workshop: Workshop) -> Reply:
+        await self._settle_runs(workshop)
         state = progress([(c.perspective, c.joined, c.finished)
                           for c in await self.storage.workshop_progress(workshop.id)])
         text = self.render.html("workshop_status.html.j2", workshop=workshop, progress=state,
@@ -325,6 +334,7 @@ class WorkshopDesk:
         return Reply(text, keyboard)
 
     async def _result(self, workshop: Workshop) -> WorkshopResult:
+        await self._settle_runs(workshop)
         responses = [Response(perspective, answers) for perspective, answers
                      in await self.storage.workshop_responses(workshop.id)]
         return aggregate(self._fields(workshop), self.questionnaire.scale, responses)

@@ -12,6 +12,7 @@ from bot.questionnaire import load_questionnaire
 from bot.render import Renderer
 from bot.storage import Storage
 from tests import updates
+from tests.test_workshop import menu, set_up, take_part
 from tests.conftest import SMALL_FIELDS, BotHarness, Person, write_questionnaire
 
 INVALID = "Diese Schaltfläche ist nicht (mehr) gültig"
@@ -131,6 +132,37 @@ async def test_a_run_completed_by_a_removal_is_closed_on_the_next_visit(
         await anna.tap("Ergebnisse anzeigen")
         assert "Ihr Ergebnis im Überblick" in "".join(anna.texts()[-2:])
     assert await run_statuses(tmp_path / "x.db") == ["finished"]
+
+
+async def test_a_workshop_run_completed_by_a_removal_is_finished_and_counted(
+        tmp_path: Path, renderer: Renderer) -> None:
+    old = load_questionnaire(write_questionnaire(tmp_path / "v1"))
+    fields = dict(SMALL_FIELDS)
+    drei = fields["03_drei.toml"]
+    fields["03_drei.toml"] = drei[:drei.index("[[statements]]\n        id = \"drei-02\"")]
+    new = load_questionnaire(write_questionnaire(tmp_path / "v2", fields))  # drei-02 removed
+    async with BotHarness(tmp_path / "ws.db", old, renderer) as before:
+        chris, pia = before.person(1, "Chris"), before.person(2, "Pia")
+        paul = before.person(3, "Paul")
+        payload = await set_up(chris)
+        await take_part(pia, payload, "Politik", "AAAAAA")  # everything but drei-02
+        await take_part(paul, payload, "Bildung", "BBBBBB")
+        stale_data, stale_message = pia.button("A · Trifft zu")
+    async with BotHarness(tmp_path / "ws.db", new, renderer, before.api) as after:
+        chris, pia = after.person(1, "Chris"), after.person(2, "Pia")
+        paul = after.person(3, "Paul")
+        await paul.send(f"/start {payload}")  # the participant's own return finishes his run
+        assert "Sie haben im Workshop „Musterstadt“ bereits alle Aussagen beantwortet" \
+            in paul.last.text
+        status = menu(chris)
+        await chris.tap("📈 Stand", status)  # the coordinator's look finishes Pia's
+        assert "Beigetreten: 2 · alle Aussagen beantwortet: 2" in status.text
+        await pia.tap_data(stale_data, stale_message)  # drei-02 is gone
+        assert pia.notices()[-1].startswith("Dieser Durchgang ist bereits beendet")
+        await pia.send(f"/start {payload}")  # back through the invitation
+        assert "Sie haben im Workshop „Musterstadt“ bereits alle Aussagen beantwortet" \
+            in pia.last.text
+    assert await run_statuses(tmp_path / "ws.db") == ["finished", "finished"]
 
 
 @pytest.mark.parametrize("data", [

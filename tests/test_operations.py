@@ -101,6 +101,38 @@ async def test_a_first_release_database_upgrades_to_the_newest_schema_with_its_d
         await reopened.close()
 
 
+async def test_the_retention_start_counts_workshop_and_report_activity_from_before_the_upgrade(
+        tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    connection = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:3], start=1):  # the schema before ours
+        connection.executescript(f"{script}\nPRAGMA user_version = {number};")
+    connection.executescript("""
+        INSERT INTO users (user_id, created_at) VALUES
+            (1, '2024-01-01T00:00:00+00:00'), (2, '2024-01-01T00:00:00+00:00'),
+            (3, '2024-01-01T00:00:00+00:00'), (4, '2024-01-01T00:00:00+00:00');
+        INSERT INTO workshops (token, municipality, created_by, created_at)
+            VALUES ('t', 'Musterstadt', 1, '2024-05-01T00:00:00+00:00');
+        INSERT INTO workshop_participants (workshop_id, user_id, joined_at)
+            VALUES (1, 2, '2024-06-01T00:00:00+00:00');
+        INSERT INTO workshop_coordinators (workshop_id, user_id, added_at)
+            VALUES (1, 3, '2024-07-01T00:00:00+00:00');
+        INSERT INTO municipality_names (user_id, name, decided_at)
+            VALUES (4, 'Musterstadt', '2024-08-01T00:00:00+00:00');
+    """)
+    connection.commit()
+    connection.close()
+    storage = await Storage.open(path)
+    try:
+        async with storage._db.execute(
+                "SELECT user_id, last_active_at FROM users ORDER BY user_id") as cursor:
+            assert [tuple(r) for r in await cursor.fetchall()] == [
+                (1, "2024-05-01T00:00:00+00:00"), (2, "2024-06-01T00:00:00+00:00"),
+                (3, "2024-07-01T00:00:00+00:00"), (4, "2024-08-01T00:00:00+00:00")]
+    finally:
+        await storage.close()
+
+
 async def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     connection = sqlite3.connect(path)

@@ -27,6 +27,14 @@ RUN pip install --no-cache-dir .
 
 USER 10001
 WORKDIR /data
-ENV SELBSTCHECK_DB=/data/selbstcheck.db
+# In a container the webhook server (only used when SELBSTCHECK_WEBHOOK_URL is
+# set) must listen on all interfaces; publishing the port decides who reaches it.
+ENV SELBSTCHECK_DB=/data/selbstcheck.db \
+    SELBSTCHECK_WEBHOOK_LISTEN=0.0.0.0
 VOLUME ["/data"]
+EXPOSE 8080
+# Healthy while the running bot keeps writing its heartbeat into the database
+# (every 30 s; unhealthy after 120 s without one).
+HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["selbstcheck-bot", "health"]
 CMD ["selbstcheck-bot"]

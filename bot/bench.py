@@ -455,7 +455,7 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
         await app.post_init(app)  # type: ignore[misc]
         await app.start()
         collector_settings = gc.get_threshold()
-        tune_garbage_collector()  # as run_polling does before the bot goes online
+        tune_garbage_collector()  # as app.run does before the bot goes online
         try:
             await _single_person(crowd, api, config, report)
             await _burst(crowd, api, config, report)

@@ -6,7 +6,8 @@ application's rate limiter has no overall limit); a bulk notification is not,
 so it takes its turn here: one limiter for the whole application, one message
 at a time, at most ``rate`` per second. A flood-control answer (429) is
 waited out and the message retried; a person who blocked the bot (403) or
-whose chat is gone is skipped, and the others still get their messages.
+whose chat is gone is skipped, and the others still get their messages. A
+message that may have arrived before the connection broke is not sent again.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from datetime import timedelta
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.handlers import markup
+from bot.network import may_retry
 from bot.replies import Broadcast, BroadcastReport, Reply
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,15 @@ class Broadcaster:
                         # blocked the bot, deleted the account or never opened the chat
                         log.info("bulk message not delivered (%s)", error.message)
                         return False
+                    except NetworkError as error:
+                        if not may_retry("sendMessage", error):
+                            # It may have arrived: sending it again could show it twice
+                            # (see bot.network), so it counts as sent.
+                            log.warning("bulk message may have arrived (%s); not repeated",
+                                        type(error.__cause__ or error).__name__)
+                            break
+                        log.warning("bulk message failed (%s), attempt %d", error.message, attempt)
+                        wait = 1.0
                     except TelegramError as error:
                         log.warning("bulk message failed (%s), attempt %d", error.message, attempt)
                         wait = 1.0

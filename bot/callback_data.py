@@ -151,7 +151,7 @@ NAME_REMOVE = "n:r"
 WORKSHOP_PATTERN = r"^w[a-z]?:"  # every workshop button, for the CallbackQueryHandler
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
                   "pdf", "cocoord", "delete")
-CONFIRMED_ACTIONS = ("renew", "close", "share", "delete")
+CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
 DRAFT_ACTIONS = ("all", "create", "drop", "new")
 _WS = _RUN
 _WORKSHOP_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -162,8 +162,9 @@ _WORKSHOP_PATTERNS: dict[str, re.Pattern[str]] = {
         rf"wy:(?P<what>{'|'.join(CONFIRMED_ACTIONS)}):(?P<ws>{_WS}):(?P<rev>0|[1-9][0-9]{{0,8}})"),
     # a participant's perspective
     "perspective": re.compile(rf"wp:(?P<ws>{_WS}):(?P<what>{'|'.join(PERSPECTIVES)})"),
-    # setting a workshop up: toggle one field, or all / create / drop / new
-    "draft_field": re.compile(rf"wd:f:(?P<what>{_ID})"),
+    # setting a workshop up: select (+) or deselect (-) one field – a state, not a
+    # toggle, so a repeated tap or update changes nothing – or all / create / drop / new
+    "draft_field": re.compile(rf"wd:(?P<select>[+-]):(?P<what>{_ID})"),
     "draft": re.compile(rf"wd:(?P<what>{'|'.join(DRAFT_ACTIONS)})"),
 }
 
@@ -174,6 +175,7 @@ class WorkshopCallback:
     what: str
     workshop_id: int | None = None
     revision: int | None = None
+    select: bool | None = None  # draft_field: select the field (or deselect it)
 
 
 def decode_workshop(data: str | None) -> WorkshopCallback | None:
@@ -187,7 +189,8 @@ def decode_workshop(data: str | None) -> WorkshopCallback | None:
             return WorkshopCallback(
                 action=action, what=groups["what"],
                 workshop_id=int(groups["ws"]) if "ws" in groups else None,
-                revision=int(groups["rev"]) if "rev" in groups else None)
+                revision=int(groups["rev"]) if "rev" in groups else None,
+                select=groups["select"] == "+" if "select" in groups else None)
     return None
 
 
@@ -206,10 +209,43 @@ def perspective(workshop_id: int, perspective_id: str) -> str:
     return _checked(f"wp:{workshop_id}:{perspective_id}")
 
 
-def draft_field(field_id: str) -> str:
-    return _checked(f"wd:f:{field_id}")
+def draft_field(field_id: str, select: bool) -> str:
+    return _checked(f"wd:{'+' if select else '-'}:{field_id}")
 
 
 def draft(action: str) -> str:
     assert action in DRAFT_ACTIONS, action
     return f"wd:{action}"
+
+
+# --- deleting one's data (/loeschen) ----------------------------------------------
+# Own prefix and handler, so no other button can ever reach the deletion.
+
+DELETION_PREFIX = r"^del:"
+_DELETION = re.compile(r"del:(?:(?P<issued>[1-9][0-9]{0,11})|(?P<no>no))")
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """``confirmed`` with the time the question was asked, or the "keep my data" answer."""
+
+    confirmed: bool
+    issued_at: int | None = None
+
+
+def decode_deletion(data: str | None) -> Deletion | None:
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    match = _DELETION.fullmatch(data)
+    if match is None:
+        return None
+    if match["no"]:
+        return Deletion(confirmed=False)
+    return Deletion(confirmed=True, issued_at=int(match["issued"]))
+
+
+def delete(issued_at: int) -> str:
+    return _checked(f"del:{issued_at}")
+
+
+DELETE_NO = "del:no"

@@ -1,21 +1,36 @@
-"""Command line: ``selbstcheck-bot`` runs the bot; subcommands serve operators."""
+"""Command line: ``selbstcheck-bot`` runs the bot; subcommands serve operators.
+
+Every expected failure ends with one line on stderr and a non-zero exit code:
+2 for a configuration that cannot work, 1 for an operation that failed
+(an unhealthy bot, a failed backup).
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bot.app import build_application, check_database, run_polling
-from bot.config import ConfigError, settings_from_env
+from telegram.error import InvalidToken
+
+from bot import logs
+from bot.app import build_application, check_database, run
+from bot.config import ConfigError, database_from_env, settings_from_env
 from bot.content_check import check_questionnaire
+from bot.jobs import HEARTBEAT_MAX_AGE
 from bot.questionnaire import QuestionnaireError, load_questionnaire
 from bot.render import Renderer, TemplateSetupError
 from bot.render_process import DRAWING
 from bot.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
-from bot.storage import StorageError
+from bot.storage import StorageError, backup_database, last_heartbeat
+
+log = logging.getLogger(__name__)
+
+CONFIG_FAILED = 2
+OPERATION_FAILED = 1
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -23,26 +38,37 @@ def main(argv: list[str] | None = None) -> None:
                                      description="Telegram-Bot für den Selbstcheck Weltoffene Kommune")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="den Bot starten (Standard)")
+    backup = sub.add_parser("backup", help="die Datenbank im laufenden Betrieb sichern")
+    backup.add_argument("target", help="Zieldatei der Sicherung")
+    health = sub.add_parser("health", help="Exit-Code 0, wenn der laufende Bot gesund ist")
+    health.add_argument("--max-age", type=float, default=HEARTBEAT_MAX_AGE.total_seconds(),
+                        help="höchstens so viele Sekunden seit dem letzten Lebenszeichen")
     check = sub.add_parser("check-questions", help="den Fragebogen prüfen und Zahlen ausgeben")
     check.add_argument("--dir", type=Path, default=QUESTIONS_DIR,
                        help="Verzeichnis mit den Fragebogen-Dateien (Standard: der mitgelieferte)")
     args = parser.parse_args(argv)
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        level=logging.INFO)
-    # httpx logs every request URL, and the URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # WeasyPrint narrates every rendering step at INFO.
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
     try:
-        if args.command in (None, "run"):
-            _run()
+        if args.command == "backup":
+            _backup(args.target)
+        elif args.command == "health":
+            _health(args.max_age)
         elif args.command == "check-questions":
             raise SystemExit(_check_questions(args.dir))
-    except (ConfigError, QuestionnaireError, TemplateSetupError, StorageError,
-            ReportSetupError) as error:
-        print(f"selbstcheck-bot: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+        else:
+            _run()
+    except (ConfigError, QuestionnaireError, TemplateSetupError, ReportSetupError) as error:
+        _fail(str(error), CONFIG_FAILED)
+    except StorageError as error:
+        _fail(str(error), OPERATION_FAILED if args.command in ("backup", "health")
+              else CONFIG_FAILED)
+    except InvalidToken:
+        _fail("Telegram lehnt TELEGRAM_BOT_TOKEN ab: bitte das Token bei @BotFather prüfen.",
+              CONFIG_FAILED)
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"selbstcheck-bot: {message}", file=sys.stderr)
+    raise SystemExit(code)
 
 
 def _check_questions(directory: Path) -> int:
@@ -54,9 +80,37 @@ def _check_questions(directory: Path) -> int:
 
 
 def _run() -> None:
+    formatter = logs.configure_logging()
     settings = settings_from_env()
-    questionnaire = load_questionnaire()
+    formatter.add_secrets(settings.secrets)
+    questionnaire = load_questionnaire(settings.questions_dir or QUESTIONS_DIR)
     renderer = Renderer()
     DRAWING.call(check_available)  # PDFs are made in the drawing process: check it there
     check_database(settings.database)
-    run_polling(build_application(settings, questionnaire, renderer))
+    log.info("starting: %s", "webhook" if settings.webhook else "polling")
+    try:
+        run(build_application(settings, questionnaire, renderer), settings)
+    except InvalidToken:
+        raise
+    except Exception:  # logged through the redacting formatter, unlike a bare traceback
+        log.exception("the bot stopped after an unexpected error")
+        raise SystemExit(OPERATION_FAILED) from None
+    log.info("stopped")
+
+
+def _backup(target: str) -> None:
+    source = database_from_env()
+    backup_database(source, target)
+    print(f"Sicherung von {source} nach {target} geschrieben.")
+
+
+def _health(max_age: float) -> None:
+    beat = last_heartbeat(database_from_env())
+    if beat is None:
+        _fail("kein Lebenszeichen: der Bot ist noch nicht gestartet", OPERATION_FAILED)
+        return
+    age = datetime.now(timezone.utc) - beat
+    if age > timedelta(seconds=max_age):
+        _fail(f"letztes Lebenszeichen vor {int(age.total_seconds())} s "
+              f"(erlaubt: {int(max_age)} s)", OPERATION_FAILED)
+    print(f"gesund: letztes Lebenszeichen vor {max(int(age.total_seconds()), 0)} s")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from bot.render import Renderer
 
-COMMANDS: tuple[str, ...] = ("start", "weiter", "ergebnis", "bericht", "hilfe", "abbrechen",
-                             "workshop")
+# In this order in Telegram's command menu and in /hilfe: the self-check, its
+# results, the workshop, then help and privacy.
+COMMANDS: tuple[str, ...] = ("start", "weiter", "ergebnis", "bericht", "workshop", "abbrechen",
+                             "hilfe", "datenschutz", "loeschen")
+# Accepted as well, but not advertised.
+ALIASES: tuple[str, ...] = ("help",)
 
 
 def command_descriptions(renderer: Renderer) -> dict[str, str]:

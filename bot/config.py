@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
+DEFAULT_DATABASE = "selbstcheck.db"
+DEFAULT_RETENTION_DAYS = 365
+DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
+DEFAULT_WEBHOOK_PORT = 8080
+
+_TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
+# Telegram accepts 1-256 of these characters as a webhook secret token.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class ConfigError(Exception):
@@ -15,25 +26,104 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """Receive updates over HTTPS from Telegram instead of polling for them."""
+
+    url: str
+    secret: str
+    listen: str = DEFAULT_WEBHOOK_LISTEN
+    port: int = DEFAULT_WEBHOOK_PORT
+
+    @property
+    def path(self) -> str:
+        """The local path the webhook server answers on: the public URL's path."""
+        return urlsplit(self.url).path.strip("/")
+
+    def __repr__(self) -> str:  # the secret must never reach a log
+        return f"Webhook(url={self.url!r}, secret='***', listen={self.listen!r}, port={self.port})"
+
+
+@dataclass(frozen=True)
 class Settings:
     token: str
-    database: str = "selbstcheck.db"
+    database: str = DEFAULT_DATABASE
     base_url: str = DEFAULT_BASE_URL
     base_file_url: str = DEFAULT_BASE_FILE_URL
+    questions_dir: Path | None = None
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    privacy_contact: str | None = None
+    webhook: Webhook | None = None
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Strings that must never appear in a log line."""
+        return (self.token,) + ((self.webhook.secret,) if self.webhook else ())
 
     def __repr__(self) -> str:  # the token must never reach a log
         return (f"Settings(token='***', database={self.database!r}, "
-                f"base_url={self.base_url!r}, base_file_url={self.base_file_url!r})")
+                f"base_url={self.base_url!r}, base_file_url={self.base_file_url!r}, "
+                f"questions_dir={self.questions_dir!r}, retention_days={self.retention_days}, "
+                f"webhook={self.webhook!r})")
 
 
 def settings_from_env(environ: Mapping[str, str] = os.environ) -> Settings:
-    token = environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    token = _get(environ, "TELEGRAM_BOT_TOKEN")
     if not token:
         raise ConfigError("TELEGRAM_BOT_TOKEN ist nicht gesetzt: bitte das Token von "
                           "@BotFather als Umgebungsvariable angeben.")
+    if not _TOKEN.fullmatch(token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN hat nicht die Form eines Bot-Tokens "
+                          "(Zahl:Zeichenfolge, wie von @BotFather vergeben).")
+    questions_dir = _get(environ, "SELBSTCHECK_QUESTIONS_DIR")
     return Settings(
         token=token,
-        database=environ.get("SELBSTCHECK_DB", "").strip() or "selbstcheck.db",
-        base_url=environ.get("TELEGRAM_BASE_URL", "").strip() or DEFAULT_BASE_URL,
-        base_file_url=environ.get("TELEGRAM_BASE_FILE_URL", "").strip() or DEFAULT_BASE_FILE_URL,
+        database=database_from_env(environ),
+        base_url=_get(environ, "TELEGRAM_BASE_URL") or DEFAULT_BASE_URL,
+        base_file_url=_get(environ, "TELEGRAM_BASE_FILE_URL") or DEFAULT_BASE_FILE_URL,
+        questions_dir=Path(questions_dir) if questions_dir else None,
+        retention_days=_number(environ, "SELBSTCHECK_RETENTION_DAYS", DEFAULT_RETENTION_DAYS,
+                               minimum=0, maximum=36500),
+        privacy_contact=_get(environ, "SELBSTCHECK_PRIVACY_CONTACT") or None,
+        webhook=_webhook(environ),
     )
+
+
+def database_from_env(environ: Mapping[str, str] = os.environ) -> str:
+    """The database path alone: operator commands (backup, health) need no token."""
+    return _get(environ, "SELBSTCHECK_DB") or DEFAULT_DATABASE
+
+
+def _webhook(environ: Mapping[str, str]) -> Webhook | None:
+    url = _get(environ, "SELBSTCHECK_WEBHOOK_URL")
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError("SELBSTCHECK_WEBHOOK_URL muss eine https://-Adresse sein "
+                          "(Telegram liefert Webhooks nur über HTTPS).")
+    secret = _get(environ, "SELBSTCHECK_WEBHOOK_SECRET")
+    if not secret:
+        raise ConfigError("SELBSTCHECK_WEBHOOK_SECRET fehlt: ohne geheimes Token nimmt der "
+                          "Webhook-Modus Anfragen von jedem an.")
+    if not _WEBHOOK_SECRET.fullmatch(secret):
+        raise ConfigError("SELBSTCHECK_WEBHOOK_SECRET: 1 bis 256 Zeichen aus A-Z, a-z, 0-9, "
+                          "_ und - verwenden.")
+    return Webhook(url=url, secret=secret,
+                   listen=_get(environ, "SELBSTCHECK_WEBHOOK_LISTEN") or DEFAULT_WEBHOOK_LISTEN,
+                   port=_number(environ, "SELBSTCHECK_WEBHOOK_PORT", DEFAULT_WEBHOOK_PORT,
+                                minimum=1, maximum=65535))
+
+
+def _get(environ: Mapping[str, str], name: str) -> str:
+    return environ.get(name, "").strip()
+
+
+def _number(environ: Mapping[str, str], name: str, default: int, *, minimum: int,
+            maximum: int) -> int:
+    raw = _get(environ, name)
+    if not raw:
+        return default
+    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+        raise ConfigError(f"{name} muss eine ganze Zahl von {minimum} bis {maximum} sein, "
+                          f"nicht {raw!r}.")
+    return int(raw)

@@ -2,8 +2,10 @@
 
 It answers the methods the bot uses the way Telegram does, including its
 errors ("message is not modified", too long texts, broken HTML, oversized
-callback data, flood control, blocked users), keeps the chat history so a
-test can read what a person would see, and records every call.
+callback data, flood control, blocked users, a tap answered twice), keeps the
+chat history so a test can read what a person would see, and records every
+call. It can also fail a call the way PTB's HTTP layer reports a network
+failure.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_USER = {"id": 900000001, "is_bot": True, "first_name": "Selbstcheck",
@@ -30,6 +34,14 @@ CHAT_ACTIONS = {"typing", "upload_photo", "record_video", "upload_video", "recor
                 "record_video_note", "upload_video_note"}
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
                 "markup are exactly the same as a current content and reply markup of the message")
+QUERY_TOO_OLD = ("Bad Request: query is too old and response timeout expired or query id is "
+                 "invalid")
+# How PTB's HTTPXRequest reports each kind of network failure: (exception, its httpx cause).
+NETWORK_FAILURES: dict[str, tuple[type[NetworkError], type[httpx.HTTPError]]] = {
+    "connect": (NetworkError, httpx.ConnectError),        # never reached Telegram
+    "read_timeout": (TimedOut, httpx.ReadTimeout),        # may have reached Telegram
+    "disconnect": (NetworkError, httpx.RemoteProtocolError),
+}
 
 
 @dataclass
@@ -114,6 +126,8 @@ class FakeBotAPI(BaseRequest):
         self.blocked: set[int] = set()
         self._next_id: defaultdict[int, int] = defaultdict(int)
         self._failures: list[tuple[str, ApiError]] = []
+        self._network_failures: list[tuple[str, str, bool]] = []
+        self._answered_queries: set[str] = set()
 
     # --- what a test arranges and reads ---------------------------------------
 
@@ -121,6 +135,16 @@ class FakeBotAPI(BaseRequest):
                   retry_after: int | None = None) -> None:
         """Make the next call of ``method`` fail the way Telegram would."""
         self._failures.append((method, ApiError(code, description, retry_after)))
+
+    def fail_network(self, method: str, kind: str = "connect", *, after_effect: bool = False) -> None:
+        """Make the next call of ``method`` fail in the network (see ``NETWORK_FAILURES``).
+
+        With ``after_effect`` Telegram carries the call out before the
+        connection breaks, as when a response is lost on its way back.
+        """
+        if kind not in NETWORK_FAILURES:
+            raise ValueError(f"unknown network failure {kind!r}")
+        self._network_failures.append((method, kind, after_effect))
 
     def chat(self, chat_id: int) -> list[StoredMessage]:
         """The chat's messages as the person sees them now, oldest first."""
@@ -149,17 +173,29 @@ class FakeBotAPI(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         uploads = request_data.multipart_data if request_data else {}
         files = {name: _content(part) for name, part in uploads.items()}
-        call = Call(api_method, params, files)
-        if self.keep_calls:
-            self.calls.append(call)
         names = [part[0] for part in uploads.values() if isinstance(part, tuple)]
         if api_method == "getUpdates":
+            self._record(Call(api_method, params, files))
             await asyncio.sleep(min(float(params.get("timeout", 0) or 0), 0.05))
             return 200, _ok([])
         if self.latency:
             await asyncio.sleep(self.latency)
+        failure = self._take_network_failure(api_method)
+        if failure is not None and not failure[1]:
+            self._record(Call(api_method, params, files))
+            raise failure[0]
+        status, body = self.respond(api_method, params, files, names)
+        if failure is not None:
+            raise failure[0]
+        return status, body
+
+    def respond(self, api_method: str, params: dict[str, Any], files: dict[str, bytes] | None = None,
+                file_names: list[str] | None = None) -> tuple[int, bytes]:
+        """Record one Bot API call and answer it: HTTP status and JSON body, as Telegram would."""
+        call = Call(api_method, params, files or {})
+        self._record(call)
         try:
-            call.result = self._answer(api_method, params, files, names)
+            call.result = self._answer(api_method, params, call.files, file_names or [])
         except ApiError as error:
             body: dict[str, Any] = {"ok": False, "error_code": error.code,
                                     "description": error.description}
@@ -170,9 +206,24 @@ class FakeBotAPI(BaseRequest):
         self._answered(call)
         return 200, _ok(call.result)
 
+    def _record(self, call: Call) -> None:
+        if self.keep_calls:
+            self.calls.append(call)
+
     def _answered(self, call: Call) -> None:
         if self.on_answer is not None:
             self.on_answer(call)
+
+    def _take_network_failure(self, method: str) -> tuple[NetworkError, bool] | None:
+        for i, (failing, kind, after_effect) in enumerate(self._network_failures):
+            if failing == method:
+                del self._network_failures[i]
+                error_type, cause_type = NETWORK_FAILURES[kind]
+                cause = cause_type(f"simulated {kind}")
+                error = error_type(f"httpx.{cause_type.__name__}: simulated {kind}")
+                error.__cause__ = cause
+                return error, after_effect
+        return None
 
     def _answer(self, method: str, params: dict[str, Any], files: dict[str, bytes],
                 file_names: list[str]) -> Any:
@@ -185,10 +236,10 @@ class FakeBotAPI(BaseRequest):
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if method == "getMe":
             return BOT_USER
-        if method in ("setMyCommands", "deleteMyCommands", "answerCallbackQuery", "deleteWebhook",
-                      "setWebhook", "close", "logOut"):
-            if method == "answerCallbackQuery" and _utf16_length(params.get("text", "")) > 200:
-                raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        if method == "answerCallbackQuery":
+            return self._answer_query(params)
+        if method in ("setMyCommands", "deleteMyCommands", "deleteWebhook", "setWebhook", "close",
+                      "logOut"):
             return True
         if method == "sendMessage":
             return self._send_text(chat_id, params)  # type: ignore[arg-type]
@@ -204,6 +255,16 @@ class FakeBotAPI(BaseRequest):
             return self._send_file(chat_id, method, params, files,  # type: ignore[arg-type]
                                    file_names[0] if file_names else None)
         raise ApiError(404, "Not Found")
+
+    def _answer_query(self, params: dict[str, Any]) -> bool:
+        """A tap can be answered once; Telegram rejects a second answer like a late one."""
+        if _utf16_length(params.get("text") or "") > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        query_id = str(params["callback_query_id"])
+        if query_id in self._answered_queries:
+            raise ApiError(400, QUERY_TOO_OLD)
+        self._answered_queries.add(query_id)
+        return True
 
     def _send_text(self, chat_id: int, params: dict[str, Any]) -> dict[str, Any]:
         source = params["text"]

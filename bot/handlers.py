@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
-from bot.commands import command_descriptions
-from bot.invitation import parse_start
+from bot import deep_link
+from bot.commands import ALIASES, COMMANDS, command_descriptions
 from bot.replies import Document, Keyboard, Message, Outcome, Photo, Reply
 from bot.selfcheck import SelfCheck
 from bot.workshop_desk import WorkshopDesk
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 CORE_KEY = "selfcheck"
 WORKSHOPS_KEY = "workshops"
+_ACTION = re.compile(r"[a-z_]{1,12}")  # a button's action prefix, never its answer
 
 
 def core(context: ContextTypes.DEFAULT_TYPE) -> SelfCheck:
@@ -34,7 +36,8 @@ def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in keyboard])
+        [[InlineKeyboardButton(b.label, callback_data=b.data, url=b.url) for b in row]
+         for row in keyboard])
 
 
 async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: Outcome) -> None:
@@ -43,7 +46,7 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: O
     if query is not None:
         # The tap's answer and the change of the tapped message do not depend on
         # each other: sent together, the person sees both after one round trip.
-        await _together(query.answer(outcome.notice, show_alert=outcome.alert),
+        await _together(_answer_query(update, outcome.notice, outcome.alert),
                         _change_tapped_message(update, context, outcome))
     chat = update.effective_chat
     assert chat is not None
@@ -99,6 +102,22 @@ async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply
                                        reply_markup=markup(reply.keyboard))
 
 
+async def _answer_query(update: Update, notice: str | None, alert: bool) -> None:
+    """Answer a tap; one that is too old to answer (e.g. delivered again after a restart)
+    still gets the rest of its outcome."""
+    assert update.callback_query is not None
+    try:
+        await update.callback_query.answer(notice, show_alert=alert)
+    except BadRequest as error:
+        if not _query_expired(error):
+            raise
+        log.info("tap could not be answered any more (%s)", error.message)
+
+
+def _query_expired(error: BadRequest) -> bool:
+    return "query is too old" in error.message or "query id is invalid" in error.message
+
+
 async def _ignore_unchanged(call: object) -> None:
     try:
         await call  # type: ignore[misc]
@@ -113,12 +132,14 @@ def _user_id(update: Update) -> int:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start, or /start <payload> from a t.me link: the payload is validated before anything else."""
-    request = parse_start(context.args)
-    if request.kind == "plain":
-        outcome = await core(context).start(_user_id(update))
-    else:
-        outcome = await workshops(context).open_link(_user_id(update), request)
+    """/start, with or without a deep-link payload (parsed in :mod:`bot.deep_link`)."""
+    payload = deep_link.parse_start(context.args)
+    user_id = _user_id(update)
+    match payload:
+        case None | deep_link.UnknownPayload():
+            outcome = await core(context).start(user_id, unknown_link=payload is not None)
+        case _:
+            outcome = await workshops(context).open_link(user_id, payload)
     await deliver(update, context, outcome)
 
 
@@ -142,7 +163,12 @@ async def hilfe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_message is not None
     command = (update.effective_message.text or "").split()[0]
+    if len(command) > _MAX_COMMAND_SHOWN:  # a command can be a whole message long
+        command = command[:_MAX_COMMAND_SHOWN] + "…"
     await deliver(update, context, await core(context).hint(_user_id(update), command))
+
+
+_MAX_COMMAND_SHOWN = 40
 
 
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -162,6 +188,11 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await deliver(update, context, outcome)
 
 
+async def other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice messages, files, locations …: nothing to evaluate."""
+    await deliver(update, context, await core(context).hint(_user_id(update), media=True))
+
+
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.callback_query is not None
     outcome = await core(context).press(_user_id(update), update.callback_query.data)
@@ -171,29 +202,61 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log with the update's context; tell the person something sensible, never a traceback."""
     if isinstance(context.error, Forbidden):
-        log.info("the person blocked the bot; nothing to send (%s)", context.error)
+        log.info("the person blocked the bot or left the chat; nothing to send (%s, %s)",
+                 context.error.message, describe(update))
         return
-    log.error("error while handling an update: %s", _describe(update), exc_info=context.error)
+    log.error("error while handling an update: %s", describe(update), exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     selfcheck: SelfCheck | None = context.bot_data.get(CORE_KEY)
     if selfcheck is None:
         return
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(selfcheck.render.text("notice.error"), show_alert=True)
-        else:
-            await context.bot.send_message(update.effective_chat.id,
-                                           selfcheck.render.html("error.html.j2"))
-    except Exception:  # the error report itself must never raise again
-        log.exception("could not tell the person about the error")
+        if update.callback_query is not None and await _alert(update, selfcheck):
+            return
+        await context.bot.send_message(update.effective_chat.id,
+                                       selfcheck.render.html("error.html.j2"))
+    except Exception as error:  # the error report itself must never raise again
+        log.warning("could not tell the person about the error: %s", type(error).__name__)
 
 
-def _describe(update: object) -> str:
-    """Which update failed, without message texts or names (they are personal data)."""
+async def _alert(update: Update, selfcheck: SelfCheck) -> bool:
+    """Tell about the error on the tapped button; ``False`` if the tap was already answered."""
+    assert update.callback_query is not None
+    try:
+        await update.callback_query.answer(selfcheck.render.text("notice.error"), show_alert=True)
+    except BadRequest as error:
+        if _query_expired(error):
+            return False
+        raise
+    return True
+
+
+def describe(update: object) -> str:
+    """Which update this is, for a log line: never names, message texts or answers.
+
+    Callback data names the chosen answer, so only its action is logged.
+    """
     if not isinstance(update, Update):
-        return repr(type(update))
-    kind = ("callback_query" if update.callback_query else
-            "message" if update.message else "other")
-    data = update.callback_query.data if update.callback_query else None
-    return f"update_id={update.update_id} kind={kind} callback_data={data!r}"
+        return f"non-update {type(update).__name__}"
+    chat = update.effective_chat.type if update.effective_chat else "none"
+    if update.callback_query is not None:
+        prefix = (update.callback_query.data or "").split(":", 1)[0]
+        what = f"button action={prefix if _ACTION.fullmatch(prefix) else '?'}"
+    elif update.effective_message is not None:
+        what = _message_kind(update)
+    else:
+        what = "other"
+    return f"update_id={update.update_id} chat={chat} {what}"
+
+
+def _message_kind(update: Update) -> str:
+    message = update.effective_message
+    assert message is not None
+    edited = "edited " if update.edited_message or update.edited_channel_post else ""
+    text = message.text or ""
+    if text.startswith("/"):
+        name = text.split()[0][1:].split("@")[0]
+        known = name if name in COMMANDS or name in ALIASES else "unknown"
+        return f"{edited}command={known}"
+    return f"{edited}message" + ("" if message.text is not None else " (no text)")

@@ -7,13 +7,16 @@ Bot API calls. That keeps every decision testable without Telegram.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
 class Button:
+    """A button that sends ``data`` back to the bot, or with ``url`` opens a link instead."""
+
     label: str
-    data: str
+    data: str | None = None
+    url: str | None = None
 
 
 Keyboard = tuple[tuple[Button, ...], ...]
@@ -89,3 +92,7 @@ class Outcome:
     send: tuple[Message, ...] = field(default_factory=tuple)
     later: Callable[[], Awaitable[tuple[Message, ...]]] | None = None
     broadcast: Broadcast | None = None
+
+    def preceded_by(self, message: Message) -> Outcome:
+        """The same reaction with ``message`` sent before its other messages."""
+        return replace(self, send=(message, *self.send))

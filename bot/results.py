@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import callback_data as cb
+from bot import run_state
 from bot.chart import Bar, ProfileChart
 from bot.chart import render as render_chart
 from bot.comparison import FieldChange, compare
@@ -199,6 +200,7 @@ class ResultsCore:
         run = await self.storage.run(run_id)
         if run is None or run.user_id != user_id:
             return None, self.invalid()
+        run = await run_state.settled(self.storage, self.questionnaire, run)
         if run.status == "cancelled":
             return None, Outcome(notice=self.render.text("notice.run_closed"), alert=True,
                                  clear_keyboard=True)
@@ -232,7 +234,7 @@ class ResultsCore:
 
     async def current_run(self, user_id: int) -> Run | None:
         """The run /ergebnis and /bericht address: the open run last worked on, else the last finished."""
-        runs = await self.storage.active_runs(user_id)
+        runs = await run_state.open_runs(self.storage, self.questionnaire, user_id)
         return runs[0] if runs else await self.storage.latest_finished_run(user_id)
 
     async def _report_document(self, view: RunResults, municipality: str | None, *,

@@ -11,6 +11,7 @@ import functools
 from collections.abc import Mapping
 
 from bot import callback_data as cb
+from bot import run_state
 from bot.keyed_locks import KeyedLocks
 from bot.progress import (Position, current_statement, field_completed_by, ordered_statements,
                           position_of)
@@ -42,12 +43,20 @@ class SelfCheck:
 
     # --- entering the conversation -------------------------------------------
 
-    async def start(self, user_id: int) -> Outcome:
-        """/start: the welcome for a new person, otherwise where they stand."""
+    async def start(self, user_id: int, *, unknown_link: bool = False) -> Outcome:
+        """/start: the welcome for a new person, otherwise where they stand.
+
+        ``unknown_link``: it came with a payload the bot does not understand
+        (a mangled or forged link); say so first.
+        """
         run, _ = await self._open_runs(user_id)
         if run is None and not await self.storage.finished_runs(user_id):
-            return Outcome(send=(self._welcome(),))
-        return await self.resume(user_id)
+            outcome = Outcome(send=(self._welcome(),))
+        else:
+            outcome = await self.resume(user_id)
+        if unknown_link:
+            return outcome.preceded_by(Reply(self.render.html("link_unknown.html.j2")))
+        return outcome
 
     async def resume(self, user_id: int) -> Outcome:
         """/weiter: continue at the first unanswered statement of the run last worked on."""
@@ -61,8 +70,17 @@ class SelfCheck:
                                    self._single(self.render.text("button.begin"), cb.BEGIN)),))
 
     async def begin(self, user_id: int) -> Outcome:
-        """Start a run, or show the one already running; earlier runs stay stored."""
-        run = await self.storage.start_run(user_id)
+        """Start a run; earlier runs stay stored.
+
+        "Beginnen" is only offered while no personal run is open, so finding
+        one means a double tap or a repeated update: the statement is already
+        in the chat, and a second copy of it would only confuse.
+        """
+        run, created = await self.storage.open_run(user_id)
+        if not created and not (await self._settled(run)).active:
+            run, created = await self.storage.open_run(user_id)
+        if not created:
+            return Outcome(notice=self.render.text("reliability.run_running"), clear_keyboard=True)
         return Outcome(clear_keyboard=True, send=(await self.open_statement(run),))
 
     async def open_statement(self, run: Run) -> Reply:
@@ -115,7 +133,7 @@ class SelfCheck:
                 return refusal
             assert run is not None
             answers = await self.storage.answers(run.id)
-            stale = self._stale_statement(run, answers, statement_id)
+            stale = self._stale_statement(run, answers, statement_id, choice)
             if stale:
                 return stale
             statement = self.questionnaire.statement(statement_id)
@@ -234,9 +252,11 @@ class SelfCheck:
         return Outcome(send=(Reply(self.render.html("help.html.j2", commands=commands,
                                                     scale=self.questionnaire.scale)),))
 
-    async def hint(self, user_id: int, unknown_command: str | None = None) -> Outcome:
-        """Free text or an unknown command: say what works, and show the open statement again."""
-        note = Reply(self.render.html("hint.html.j2", command=unknown_command))
+    async def hint(self, user_id: int, unknown_command: str | None = None, *,
+                   media: bool = False) -> Outcome:
+        """Free text, a sticker, photo or voice message, or an unknown command: say what
+        works, and show the open statement again."""
+        note = Reply(self.render.html("hint.html.j2", command=unknown_command, media=media))
         run, _ = await self._open_runs(user_id)
         if run is None:
             return Outcome(send=(note,))
@@ -254,10 +274,18 @@ class SelfCheck:
         assert statement is not None, "an active run always has an open statement"
         return position_of(fields, statement.id, answers)
 
+    async def open_run(self, user_id: int, workshop_id: int | None = None) -> Run | None:
+        """The person's open personal run, or their open run in a workshop."""
+        return await run_state.open_run(self.storage, self.questionnaire, user_id, workshop_id)
+
+    async def _settled(self, run: Run) -> Run:
+        return await run_state.settled(self.storage, self.questionnaire, run)
+
     async def _active_run_for(self, user_id: int, run_id: int) -> tuple[Run | None, Outcome | None]:
         run = await self.storage.run(run_id)
         if run is None or run.user_id != user_id:
             return None, self._invalid()
+        run = await self._settled(run)
         if not run.active:
             workshop = await self.storage.workshop(run.workshop_id) if run.workshop_id else None
             notice = ("workshop.notice.closed_for_answers" if workshop and not workshop.open
@@ -271,7 +299,7 @@ class SelfCheck:
         A workshop participant may have a personal self-check open as well;
         commands address the one they touched last.
         """
-        runs = await self.storage.active_runs(user_id)
+        runs = await run_state.open_runs(self.storage, self.questionnaire, user_id)
         if not runs:
             return None, ()
         return runs[0], tuple(runs[1:])
@@ -298,12 +326,19 @@ class SelfCheck:
                                       others=len(others)), tuple(switches))
         return note, self._statement_reply(run, position, answers)
 
-    def _stale_statement(self, run: Run, answers: Mapping[str, str],
-                         statement_id: str) -> Outcome | None:
-        """A tap on anything but the open statement shows the open one instead."""
+    def _stale_statement(self, run: Run, answers: Mapping[str, str], statement_id: str,
+                         choice: str | None = None) -> Outcome | None:
+        """A tap on anything but the open statement shows the open one instead.
+
+        The same answer again (a double tap, or Telegram delivering the tap a
+        second time) only confirms it: the message already moved on.
+        """
         position = self._position(run, answers, run.cursor)
         if position.statement.id == statement_id:
             return None
+        if choice is not None and answers.get(statement_id) == choice:
+            return Outcome(notice=self.render.text(
+                "reliability.already_saved", choice=self.questionnaire.scale.choice(choice)))
         known = any(s.id == statement_id for s in ordered_statements(self._fields(run)))
         notice = self.render.text("notice.already_answered" if known else "notice.statement_gone")
         return Outcome(notice=notice, edit=self._statement_reply(run, position, answers))

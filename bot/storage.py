@@ -8,17 +8,23 @@ never lose something the person has seen acknowledged.
 Migrations are numbered SQL scripts applied in order and recorded in
 ``PRAGMA user_version``; a released migration is never edited, only followed
 by a new one.
+
+Everything about a person hangs off their ``users`` row with ``ON DELETE
+CASCADE`` (foreign keys are switched on for every connection), so deleting
+that row deletes them completely. Operators' commands (backup, health) use
+plain sqlite3 below, outside the bot's event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import aiosqlite
@@ -108,6 +114,34 @@ MIGRATIONS: tuple[str, ...] = (
     -- The run a person last worked on, so /weiter continues there when a
     -- workshop run and a personal run are both open.
     ALTER TABLE users ADD COLUMN current_run INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+    """,
+    # 4: reliability and privacy. ``last_active_at`` drives the retention period
+    # (back-filled from the newest stored activity: runs, answers, the report's
+    # name, workshops set up, joined or co-coordinated); ``heartbeat`` is the
+    # health signal: one row, rewritten by the running bot.
+    """
+    ALTER TABLE users ADD COLUMN last_active_at TEXT;
+    UPDATE users SET last_active_at = MAX(
+        created_at,
+        IFNULL((SELECT MAX(MAX(r.started_at, IFNULL(r.finished_at, ''))) FROM runs r
+                WHERE r.user_id = users.user_id), ''),
+        IFNULL((SELECT MAX(a.answered_at) FROM answers a JOIN runs r ON r.id = a.run_id
+                WHERE r.user_id = users.user_id), ''),
+        IFNULL((SELECT MAX(IFNULL(m.decided_at, ''), IFNULL(m.awaiting_since, ''))
+                FROM municipality_names m WHERE m.user_id = users.user_id), ''),
+        IFNULL((SELECT MAX(MAX(w.created_at, IFNULL(w.closed_at, ''))) FROM workshops w
+                WHERE w.created_by = users.user_id), ''),
+        IFNULL((SELECT MAX(c.added_at) FROM workshop_coordinators c
+                WHERE c.user_id = users.user_id), ''),
+        IFNULL((SELECT MAX(p.joined_at) FROM workshop_participants p
+                WHERE p.user_id = users.user_id), ''),
+        IFNULL((SELECT d.created_at FROM workshop_drafts d
+                WHERE d.user_id = users.user_id), ''));
+    CREATE INDEX users_last_active ON users(last_active_at);
+    CREATE TABLE heartbeat (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        beat_at  TEXT NOT NULL
+    );
     """,
 )
 
@@ -222,7 +256,12 @@ async def measure_commit_rate(path: str | Path, seconds: float = 1.0) -> float:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return _timestamp(datetime.now(timezone.utc))
+
+
+def _timestamp(moment: datetime) -> str:
+    """The one text form of a point in time in the database; it sorts chronologically."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def _ids(text: str | None) -> tuple[str, ...] | None:
@@ -243,6 +282,10 @@ def _run_from_row(row: aiosqlite.Row) -> Run:
                started_at=row["started_at"], finished_at=row["finished_at"])
 
 
+def _probe(path: str | Path) -> None:
+    sqlite3.connect(path).close()
+
+
 class Storage:
     """The one gateway to the database; create it with :meth:`open`."""
 
@@ -256,10 +299,12 @@ class Storage:
         self._committer: asyncio.Task[None] | None = None
 
     async def _write(self, sql: str, parameters: tuple[object, ...]) -> int:
-        """Run one write statement; the number of rows it changed."""
+        """Run one write statement (committed at once) and return how many rows it changed."""
         async with self._write_lock:
             cursor = await self._db.execute(sql, parameters)
-            return cursor.rowcount
+            changed = cursor.rowcount
+            await cursor.close()
+            return changed
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -286,12 +331,13 @@ class Storage:
     @classmethod
     async def open(cls, path: str | Path) -> Storage:
         # A failed aiosqlite.connect leaves its worker thread to report into a
-        # possibly closed event loop, so find out first, synchronously and once.
+        # possibly closed event loop (a traceback from the thread), so find out
+        # first with plain sqlite3, in a thread of its own and once.
         try:
-            sqlite3.connect(path).close()
-        except sqlite3.Error as error:
+            await asyncio.to_thread(_probe, path)
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except Exception as error:  # sqlite3 raises OperationalError, aiosqlite may wrap it
             raise StorageError(f"Datenbank {path} lässt sich nicht öffnen: {error}") from None
-        connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = aiosqlite.Row
         storage = cls(connection)
         try:
@@ -338,9 +384,13 @@ class Storage:
     # --- people and runs -------------------------------------------------------
 
     async def ensure_user(self, user_id: int) -> None:
+        now = _now()
         await self._write(
-            "INSERT INTO users (user_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            (user_id, _now()))
+            "INSERT INTO users (user_id, created_at, last_active_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING", (user_id, now, now))
+
+    async def has_user(self, user_id: int) -> bool:
+        return await self._row("SELECT 1 FROM users WHERE user_id = ?", (user_id,)) is not None
 
     async def run(self, run_id: int) -> Run | None:
         rows = await self._rows("SELECT * FROM runs WHERE id = ?", (run_id,))
@@ -362,15 +412,25 @@ class Storage:
     async def start_run(self, user_id: int, field_ids: Iterable[str] | None = None,
                         workshop_id: int | None = None) -> Run:
         """Start a run, or return the one already active (a repeated tap starts nothing new)."""
+        run, _ = await self.open_run(user_id, field_ids, workshop_id)
+        return run
+
+    async def open_run(self, user_id: int, field_ids: Iterable[str] | None = None,
+                       workshop_id: int | None = None) -> tuple[Run, bool]:
+        """Like :meth:`start_run`, and say whether this call created the run.
+
+        Two racing taps can both get here; the unique index lets exactly one
+        insert win, so exactly one of them learns ``True``.
+        """
         await self.ensure_user(user_id)
         selection = ",".join(field_ids) if field_ids is not None else None
-        await self._write(
+        created = await self._write(
             "INSERT INTO runs (user_id, workshop_id, field_ids, started_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT DO NOTHING", (user_id, workshop_id, selection, _now()))
         run = await self.active_run(user_id, workshop_id)
         assert run is not None, "an active run exists after insert-or-ignore"
         await self.set_current_run(user_id, run.id)
-        return run
+        return run, created > 0
 
     async def set_cursor(self, run_id: int, statement_id: str | None) -> None:
         async with self._transaction() as db:
@@ -402,6 +462,12 @@ class Storage:
     async def cancel_run(self, run_id: int) -> None:
         await self._write(
             "UPDATE runs SET status = 'cancelled', cursor = NULL, finished_at = ?"
+            " WHERE id = ? AND status = 'active'", (_now(), run_id))
+
+    async def finish_run(self, run_id: int) -> None:
+        """Close a run that has nothing left to answer (e.g. after a questionnaire update)."""
+        await self._write(
+            "UPDATE runs SET status = 'finished', cursor = NULL, finished_at = ?"
             " WHERE id = ? AND status = 'active'", (_now(), run_id))
 
     # --- answers ---------------------------------------------------------------
@@ -639,10 +705,22 @@ class Storage:
             (workshop_id,))
         return int(row[0]) if row else 1
 
-    async def set_coordinator_token(self, workshop_id: int, token: str) -> None:
-        """A new one-time co-coordinator invitation; an unused earlier one stops working."""
-        await self._write("UPDATE workshops SET coordinator_token = ? WHERE id = ?",
-                          (token, workshop_id))
+    async def offer_coordinator_token(self, workshop_id: int, token: str) -> str | None:
+        """The unused co-coordinator invitation, ``token`` if there was none; ``None``: no workshop.
+
+        An unused invitation is kept, so a repeated tap or update hands out
+        the same link rather than silently voiding the one just sent.
+        """
+        await self._write("UPDATE workshops SET coordinator_token = ?"
+                          " WHERE id = ? AND coordinator_token IS NULL", (token, workshop_id))
+        workshop = await self.workshop(workshop_id)
+        return workshop.coordinator_token if workshop else None
+
+    async def renew_coordinator_token(self, workshop_id: int, revision: int, token: str) -> bool:
+        """A new co-coordinator invitation at the confirmed revision; the unused one stops working."""
+        return bool(await self._write(
+            "UPDATE workshops SET coordinator_token = ?, revision = revision + 1"
+            " WHERE id = ? AND revision = ?", (token, workshop_id, revision)))
 
     async def redeem_coordinator_token(self, workshop_id: int, token: str, user_id: int) -> bool:
         """Make the person a co-coordinator and use the invitation up; False if already used."""
@@ -715,6 +793,15 @@ class Storage:
             " WHERE workshop_id = ? AND user_id = ? AND perspective IS NULL",
             (perspective, workshop_id, user_id)))
 
+    async def active_workshop_runs(self, workshop_id: int) -> list[Run]:
+        rows = await self._rows(
+            "SELECT * FROM runs WHERE workshop_id = ? AND status = 'active'", (workshop_id,))
+        return [_run_from_row(row) for row in rows]
+
+    async def takes_part_in_workshops(self, user_id: int) -> bool:
+        return await self._row("SELECT 1 FROM workshop_participants WHERE user_id = ?",
+                               (user_id,)) is not None
+
     async def participant_ids(self, workshop_id: int) -> list[int]:
         rows = await self._rows(
             "SELECT user_id FROM workshop_participants WHERE workshop_id = ?"
@@ -752,6 +839,37 @@ class Storage:
                 row["statement_id"]] = row["choice"]
         return list(responses.values())
 
+    # --- privacy -----------------------------------------------------------------
+
+    async def touch_user(self, user_id: int, now: datetime | None = None) -> None:
+        """Note that a known person was active today; at most one write per person and day."""
+        moment = now or datetime.now(timezone.utc)
+        day_start = moment.astimezone(timezone.utc).replace(hour=0, minute=0, second=0,
+                                                            microsecond=0)
+        await self._write(
+            "UPDATE users SET last_active_at = ? WHERE user_id = ?"
+            " AND (last_active_at IS NULL OR last_active_at < ?)",
+            (_timestamp(moment), user_id, _timestamp(day_start)))
+
+    async def delete_user(self, user_id: int) -> bool:
+        """Delete a person and, by ``ON DELETE CASCADE``, everything that refers to them."""
+        return await self._write("DELETE FROM users WHERE user_id = ?", (user_id,)) > 0
+
+    async def delete_inactive_users(self, inactive_for: timedelta,
+                                    now: datetime | None = None) -> int:
+        """Delete everyone whose last activity is older than ``inactive_for``; return how many."""
+        cutoff = (now or datetime.now(timezone.utc)) - inactive_for
+        return await self._write(
+            "DELETE FROM users WHERE IFNULL(last_active_at, created_at) < ?", (_timestamp(cutoff),))
+
+    # --- operations ----------------------------------------------------------------
+
+    async def beat(self, now: datetime | None = None) -> None:
+        """Record that the running bot is alive and can write to its database."""
+        moment = _timestamp(now or datetime.now(timezone.utc))
+        await self._write(
+            "INSERT INTO heartbeat (id, beat_at) VALUES (1, ?)"
+            " ON CONFLICT (id) DO UPDATE SET beat_at = excluded.beat_at", (moment,))
 
 @dataclass
 class _PendingAnswer:
@@ -770,3 +888,53 @@ def _settle(future: asyncio.Future[None], error: Exception | None) -> None:
         future.set_result(None)
     else:
         future.set_exception(error)
+
+
+def last_heartbeat(path: str | Path) -> datetime | None:
+    """The running bot's last heartbeat, read without changing the file (for health checks)."""
+    if not Path(path).is_file():
+        raise StorageError(f"Datenbank {path} gibt es nicht")
+    try:
+        connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True,
+                                     timeout=5)
+        try:
+            row = connection.execute("SELECT beat_at FROM heartbeat WHERE id = 1").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise StorageError(f"Datenbank {path} ist nicht lesbar: {error}") from None
+    return datetime.fromisoformat(row[0]) if row else None
+
+
+def backup_database(source: str | Path, target: str | Path) -> None:
+    """Copy the database with SQLite's online backup API, safe while the bot writes.
+
+    The copy is one consistent snapshot, checked and switched to a single
+    self-contained file (no ``-wal`` beside it) before it replaces ``target``,
+    so a failed backup never leaves a half-written file under the target name.
+    """
+    source_path, target_path = Path(source), Path(target)
+    if not source_path.is_file():
+        raise StorageError(f"Datenbank {source} gibt es nicht")
+    if target_path.resolve() == source_path.resolve():
+        raise StorageError("Die Sicherung darf nicht die Datenbank selbst überschreiben")
+    partial = target_path.with_name(f".{target_path.name}.partial")
+    try:
+        origin = sqlite3.connect(source_path, timeout=30)
+        copy = sqlite3.connect(partial)
+        try:
+            origin.backup(copy)  # all pages in one step: one consistent snapshot
+            copy.execute("PRAGMA journal_mode = DELETE")
+            check = copy.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise StorageError(f"Sicherung {target} ist beschädigt: {check}")
+        finally:
+            copy.close()
+            origin.close()
+        os.replace(partial, target_path)
+    except (sqlite3.Error, OSError) as error:
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"Sicherung nach {target} fehlgeschlagen: {error}") from None
+    except StorageError:
+        partial.unlink(missing_ok=True)
+        raise

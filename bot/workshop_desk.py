@@ -18,7 +18,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from bot import callback_data as cb
-from bot.invitation import StartRequest, qr_png, start_link
+from bot import run_state
+from bot.deep_link import (CoordinatorInvitation, Invitation, WorkshopInvitation, qr_png,
+                           start_link)
 from bot.questionnaire import Field, Questionnaire
 from bot.render import Renderer
 from bot.render_process import in_render_process
@@ -84,7 +86,8 @@ class WorkshopDesk:
         keyboard = ((Button(self.render.text("workshop.button.drop"), cb.draft("drop")),),)
         return Outcome(send=(Reply(self.render.html("workshop_ask_name.html.j2"), keyboard),))
 
-    async def _draft_press(self, user_id: int, action: str, what: str) -> Outcome:
+    async def _draft_press(self, user_id: int, action: str, what: str,
+                           select: bool | None = None) -> Outcome:
         if action == "draft" and what == "new":
             return await self._ask_name(user_id)
         draft = await self.storage.draft(user_id)
@@ -97,7 +100,7 @@ class WorkshopDesk:
         if action == "draft_field":
             if self.questionnaire.field(what) is None:
                 return self._invalid()
-            chosen = set(draft.field_ids) ^ {what}
+            chosen = set(draft.field_ids) | {what} if select else set(draft.field_ids) - {what}
             selection = tuple(f.id for f in self.questionnaire.fields if f.id in chosen)
             await self.storage.set_draft_fields(user_id, selection)
             return Outcome(edit=self._field_choice(draft.municipality, selection))
@@ -125,7 +128,7 @@ class WorkshopDesk:
         selected = self.questionnaire.select(field_ids)
         rows: list[tuple[Button, ...]] = [
             (Button(self.render.text("workshop.button.field", field=f, chosen=f in selected),
-                    cb.draft_field(f.id)),) for f in fields]
+                    cb.draft_field(f.id, select=f not in selected)),) for f in fields]
         rows.append((Button(self.render.text("workshop.button.all_fields"), cb.draft("all")),))
         rows.append((Button(self.render.text("workshop.button.create"), cb.draft("create")),
                      Button(self.render.text("workshop.button.drop"), cb.draft("drop"))))
@@ -142,8 +145,9 @@ class WorkshopDesk:
     async def press(self, user_id: int, data: str | None) -> Outcome:
         """A workshop button: validate it, check who taps it, then do what it names."""
         match cb.decode_workshop(data):
-            case cb.WorkshopCallback(action="draft" | "draft_field" as action, what=what):
-                return await self._draft_press(user_id, action, what)
+            case cb.WorkshopCallback(action="draft" | "draft_field" as action, what=what,
+                                     select=select):
+                return await self._draft_press(user_id, action, what, select)
             case cb.WorkshopCallback(action="perspective", workshop_id=int(ws), what=what):
                 return await self.choose_perspective(user_id, ws, what)
             case cb.WorkshopCallback(action="manage", workshop_id=int(ws), what=what):
@@ -172,13 +176,10 @@ class WorkshopDesk:
             case "invite":
                 return Outcome(send=self._invitation(workshop))
             case "cocoord":
-                token = new_token()
-                await self.storage.set_coordinator_token(workshop.id, token)
-                link = start_link(self.bot_username, "coordinator", token)
-                return Outcome(send=(
-                    Reply(self.render.html("workshop_cocoord_note.html.j2", workshop=workshop)),
-                    Reply(self.render.html("workshop_cocoord_invite.html.j2", workshop=workshop,
-                                           link=link))))
+                token = await self.storage.offer_coordinator_token(workshop.id, new_token())
+                assert token is not None
+                return Outcome(send=self._cocoord_invitation(
+                    workshop, token, again=workshop.coordinator_token is not None))
             case "csv" | "pdf":
                 result = await self._result(workshop)
                 if not result.available:
@@ -242,6 +243,14 @@ class WorkshopDesk:
                 if not await self.storage.bump_revision(workshop.id, revision):
                     return stale
                 return await self._share(workshop, user_id)
+            case "cocoord":
+                if not await self.storage.renew_coordinator_token(workshop.id, revision,
+                                                                   new_token()):
+                    return stale
+                renewed = await self.storage.workshop(workshop.id)
+                assert renewed is not None and renewed.coordinator_token is not None
+                return Outcome(clear_keyboard=True, send=self._cocoord_invitation(
+                    renewed, renewed.coordinator_token, again=False))
             case _:  # delete
                 if not await self.storage.delete_workshop(workshop.id, revision):
                     return stale
@@ -279,7 +288,14 @@ class WorkshopDesk:
         new = ((Button(self.render.text("workshop.button.new"), cb.draft("new")),),)
         return Reply(self.render.html("workshop_list.html.j2", workshops=workshops), rows + new)
 
+    async def _settle_runs(self, workshop: Workshop) -> None:
+        """Finish the workshop's runs left with nothing to answer (see :mod:`bot.run_state`),
+        so the state and the result count them as the participants would."""
+        for run in await self.storage.active_workshop_runs(workshop.id):
+            await run_state.settled(self.storage, self.questionnaire, run)
+
     async def _menu(self, workshop: Workshop, user_id: int) -> Reply:
+        await self._settle_runs(workshop)
         state = progress([(c.perspective, c.joined, c.finished)
                           for c in await self.storage.workshop_progress(workshop.id)])
         text = self.render.html("workshop_menu.html.j2", workshop=workshop, progress=state,
@@ -305,6 +321,7 @@ class WorkshopDesk:
         return tuple(rows)
 
     async def _status(self, workshop: Workshop) -> Reply:
+        await self._settle_runs(workshop)
         state = progress([(c.perspective, c.joined, c.finished)
                           for c in await self.storage.workshop_progress(workshop.id)])
         text = self.render.html("workshop_status.html.j2", workshop=workshop, progress=state,
@@ -318,6 +335,7 @@ class WorkshopDesk:
         return Reply(text, keyboard)
 
     async def _result(self, workshop: Workshop) -> WorkshopResult:
+        await self._settle_runs(workshop)
         responses = [Response(perspective, answers) for perspective, answers
                      in await self.storage.workshop_responses(workshop.id)]
         return aggregate(self._fields(workshop), self.questionnaire.scale, responses)
@@ -354,9 +372,26 @@ class WorkshopDesk:
                                    result=result)
         return Document(pdf, report_filename(workshop.municipality, self.render), caption)
 
+    def _cocoord_invitation(self, workshop: Workshop, token: str, *,
+                            again: bool) -> tuple[Reply, Reply]:
+        """The note for the coordinator and the one-time link to forward.
+
+        ``again``: the unused link from before, with a button to replace it
+        (a confirmed change, so a repeated tap cannot void a link just sent).
+        """
+        keyboard: Keyboard = ()
+        if again:
+            keyboard = ((Button(self.render.text("reliability.cocoord_renew"),
+                                cb.confirm("cocoord", workshop.id, workshop.revision)),),)
+        note = Reply(self.render.html("workshop_cocoord_note.html.j2", workshop=workshop,
+                                      again=again), keyboard)
+        link = start_link(self.bot_username, CoordinatorInvitation(token))
+        return note, Reply(self.render.html("workshop_cocoord_invite.html.j2",
+                                            workshop=workshop, link=link))
+
     def _invitation(self, workshop: Workshop) -> tuple[Reply, Photo]:
         """The message to forward, and the QR code of its link to project or print."""
-        link = start_link(self.bot_username, "workshop", workshop.token)
+        link = start_link(self.bot_username, WorkshopInvitation(workshop.token))
         text = self.render.html("workshop_invitation.html.j2", workshop=workshop, link=link,
                                 minimum=MIN_GROUP)
         caption = self.render.html("workshop_qr_caption.html.j2", workshop=workshop)
@@ -367,19 +402,19 @@ class WorkshopDesk:
 
     # --- links: joining as participant or co-coordinator --------------------------------
 
-    async def open_link(self, user_id: int, request: StartRequest) -> Outcome:
+    async def open_link(self, user_id: int, invitation: Invitation) -> Outcome:
         """``/start <payload>``: the payload has been parsed and validated already."""
-        if request.kind == "workshop" and request.token:
-            workshop = await self.storage.workshop_by_token(request.token)
-            if workshop is None:
-                return self._say("workshop_link_invalid.html.j2")
-            return await self._join(user_id, workshop)
-        if request.kind == "coordinator" and request.token:
-            workshop = await self.storage.workshop_by_coordinator_token(request.token)
-            if workshop is None:
-                return self._say("workshop_cocoord_invalid.html.j2")
-            return await self._become_coordinator(user_id, workshop, request.token)
-        return self._say("workshop_link_invalid.html.j2")
+        match invitation:
+            case WorkshopInvitation(token=token):
+                workshop = await self.storage.workshop_by_token(token)
+                if workshop is None:
+                    return self._say("workshop_link_invalid.html.j2")
+                return await self._join(user_id, workshop)
+            case CoordinatorInvitation(token=token):
+                workshop = await self.storage.workshop_by_coordinator_token(token)
+                if workshop is None:
+                    return self._say("workshop_cocoord_invalid.html.j2")
+                return await self._become_coordinator(user_id, workshop, token)
 
     async def _join(self, user_id: int, workshop: Workshop) -> Outcome:
         if not workshop.open:
@@ -417,6 +452,10 @@ class WorkshopDesk:
                     "workshop.notice.perspective_taken",
                     perspective=self.labels[current.perspective]), alert=True,
                     clear_keyboard=True)
+            # The same choice again (a double tap, a repeated update): the run
+            # is already under way in the chat, and a second copy would confuse.
+            return Outcome(notice=self.render.text("reliability.perspective_saved"),
+                           clear_keyboard=True)
         continued = await self._continue(user_id, workshop)
         chosen = Reply(self.render.html("workshop_perspective_chosen.html.j2", workshop=workshop,
                                         perspective=self.labels[perspective]))
@@ -424,17 +463,21 @@ class WorkshopDesk:
 
     async def _continue(self, user_id: int, workshop: Workshop) -> Outcome:
         """A participant with a perspective: their open workshop run, a new one, or "done"."""
-        run = await self.storage.active_run(user_id, workshop.id)
+        # Settled like every run: one left with nothing to answer after a
+        # questionnaire update counts as finished.
+        run = await self.selfcheck.open_run(user_id, workshop.id)
         if run is not None:
             return await self.selfcheck.continue_run(user_id, run.id)
+        if not await self.storage.finished_runs(user_id, workshop.id):
+            await self.storage.start_run(user_id, workshop.field_ids, workshop.id)
+            run = await self.selfcheck.open_run(user_id, workshop.id)
+            if run is not None:
+                return Outcome(send=(await self.selfcheck.open_statement(run),))
         finished = await self.storage.finished_runs(user_id, workshop.id)
-        if finished:
-            keyboard = ((Button(self.render.text("workshop.button.own_result"),
-                                cb.results(finished[0].id)),),)
-            return Outcome(send=(Reply(self.render.html("workshop_already_done.html.j2",
-                                                        workshop=workshop), keyboard),))
-        run = await self.storage.start_run(user_id, workshop.field_ids, workshop.id)
-        return Outcome(send=(await self.selfcheck.open_statement(run),))
+        keyboard = ((Button(self.render.text("workshop.button.own_result"),
+                            cb.results(finished[0].id)),),)
+        return Outcome(send=(Reply(self.render.html("workshop_already_done.html.j2",
+                                                    workshop=workshop), keyboard),))
 
     async def _become_coordinator(self, user_id: int, workshop: Workshop, token: str) -> Outcome:
         if await self.storage.is_coordinator(workshop.id, user_id):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import shutil
 import textwrap
 from collections.abc import AsyncIterator
@@ -18,8 +17,7 @@ from bot.fake_bot_api import FakeBotAPI, StoredMessage
 from bot.questionnaire import Questionnaire, load_questionnaire
 from bot.render import Renderer
 from bot.resources import QUESTIONS_DIR
-
-_update_ids = itertools.count(1)
+from tests import updates
 
 
 class Person:
@@ -27,9 +25,9 @@ class Person:
 
     def __init__(self, harness: BotHarness, user_id: int, first_name: str) -> None:
         self.harness = harness
-        self.user = {"id": user_id, "is_bot": False, "first_name": first_name,
-                     "language_code": "de"}
+        self.user = updates.user(user_id, first_name)
         self.id = user_id
+        self.private = updates.private_chat(self.user)
 
     @property
     def chat(self) -> list[StoredMessage]:
@@ -42,26 +40,24 @@ class Person:
     def texts(self) -> list[str]:
         return [m.text or "" for m in self.chat]
 
-    async def send(self, text: str) -> None:
-        message: dict[str, Any] = {
-            "message_id": 10_000 + next(_update_ids), "date": 1_700_000_000,
-            "chat": {"id": self.id, "type": "private", "first_name": self.user["first_name"]},
-            "from": self.user, "text": text}
-        if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(text.split()[0])}]
-        await self.harness.process({"update_id": next(_update_ids), "message": message})
+    async def send(self, text: str | None = None, *, chat: dict[str, Any] | None = None,
+                   **content: Any) -> dict[str, Any]:
+        """Send a text (or, with ``content``, a sticker, photo …); returns the message."""
+        sent = updates.message(self.user, chat or self.private, text, **content)
+        await self.harness.process(updates.message_update(sent))
+        return sent
 
-    def callback_update(self, data: str, message: StoredMessage) -> dict[str, Any]:
-        shown = {"message_id": message.message_id, "date": 1_700_000_000,
-                 "chat": {"id": self.id, "type": "private"}, "text": message.text or "",
-                 "from": {"id": 900000001, "is_bot": True, "first_name": "Selbstcheck"}}
-        if message.reply_markup:
-            shown["reply_markup"] = message.reply_markup
-        return {"update_id": next(_update_ids),
-                "callback_query": {"id": str(next(_update_ids)), "from": self.user,
-                                   "chat_instance": str(self.id), "data": data,
-                                   "message": shown}}
+    async def edit(self, sent: dict[str, Any], new_text: str) -> None:
+        """Edit an earlier message of this person, which Telegram reports as an update."""
+        edited = {**sent, "text": new_text}
+        if new_text.startswith("/"):
+            edited["entities"] = [{"type": "bot_command", "offset": 0,
+                                   "length": len(new_text.split()[0])}]
+        await self.harness.process(updates.message_update(edited, edited=True))
+
+    def callback_update(self, data: str | None, message: StoredMessage) -> dict[str, Any]:
+        chat = self.private if message.chat_id > 0 else updates.group_chat(message.chat_id)
+        return updates.callback_update(self.user, data, updates.shown(message, chat))
 
     def button(self, label: str, message: StoredMessage | None = None) -> tuple[str, StoredMessage]:
         """The callback data of the newest button whose label contains ``label``."""
@@ -86,11 +82,13 @@ class Person:
 
 class BotHarness:
     def __init__(self, database: Path, questionnaire: Questionnaire, renderer: Renderer,
-                 api: FakeBotAPI | None = None) -> None:
+                 api: FakeBotAPI | None = None, **settings: Any) -> None:
+        """``settings`` are further :class:`~bot.config.Settings` fields, e.g. retention_days."""
         self.api = api or FakeBotAPI()
         self.database = database
-        self.app = build_application(Settings(token="123456:TEST-TOKEN", database=str(database)),
-                                     questionnaire, renderer, request=self.api)
+        self.app = build_application(
+            Settings(token="123456:TEST-TOKEN", database=str(database), **settings),
+            questionnaire, renderer, request=self.api)
 
     async def __aenter__(self) -> BotHarness:
         await self.app.initialize()

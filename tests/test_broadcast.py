@@ -71,3 +71,14 @@ async def test_a_person_who_keeps_hitting_flood_control_is_given_up_the_rest_con
     report = await Broadcaster(attempts=2).send(bot, Broadcast((21, 22), (Reply("Ergebnis"),), "X"))
     assert (report.delivered, report.unreachable) == (1, 1)
     assert api.chat(21) == [] and [m.text for m in api.chat(22)] == ["Ergebnis"]
+
+
+async def test_a_message_that_may_have_arrived_is_not_sent_twice(
+        plain_bot: tuple[ExtBot[None], FakeBotAPI]) -> None:
+    bot, api = plain_bot
+    api.fail_network("sendMessage", "read_timeout", after_effect=True)  # sent, answer lost
+    api.fail_network("sendMessage", "connect")  # never left: sent again
+    report = await Broadcaster().send(bot, Broadcast((31, 32), (Reply("Ergebnis"),), "X"))
+    assert (report.delivered, report.unreachable) == (2, 0)
+    assert [m.text for m in api.chat(31)] == ["Ergebnis"]
+    assert [m.text for m in api.chat(32)] == ["Ergebnis"]

@@ -50,7 +50,8 @@ async def test_commands_are_registered_in_german(bot: BotHarness) -> None:
     calls = bot.api.calls_to("setMyCommands")
     assert calls, "set_my_commands was not called at start-up"
     names = {c["command"]: c["description"] for c in calls[0].params["commands"]}
-    assert set(names) == {"start", "weiter", "ergebnis", "bericht", "hilfe", "abbrechen", "workshop"}
+    assert list(names) == ["start", "weiter", "ergebnis", "bericht", "workshop", "abbrechen",
+                           "hilfe", "datenschutz", "loeschen"]
     assert names["weiter"].startswith("An der letzten offenen Aussage")
 
 
@@ -220,7 +221,8 @@ async def test_free_text_and_unknown_commands_get_a_hint(bot: BotHarness) -> Non
 async def test_help_lists_every_command(bot: BotHarness) -> None:
     anna = bot.person()
     await anna.send("/hilfe")
-    for command in ("/start", "/weiter", "/ergebnis", "/bericht", "/hilfe", "/abbrechen"):
+    for command in ("/start", "/weiter", "/ergebnis", "/bericht", "/workshop", "/abbrechen",
+                    "/hilfe", "/datenschutz", "/loeschen"):
         assert command in anna.last.text
     assert "Zurück" in anna.last.text
 

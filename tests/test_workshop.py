@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from bot import callback_data as cb
 from bot.fake_bot_api import FakeBotAPI, StoredMessage
-from bot.invitation import qr_png
+from bot.deep_link import qr_png
 from bot.questionnaire import Questionnaire
 from bot.render import Renderer
 from bot.storage import Storage
@@ -243,9 +243,13 @@ async def test_wrong_renewed_and_closed_links_get_a_clear_message(bot: BotHarnes
     await take_part(pia, old, "Politik", "AB")
 
     for wrong in (f"w_{'x' * 22}", "w_short", "k_" + "y" * 22, "hallo"):
+        before = len(paul.chat)
         await paul.send(f"/start {wrong}")
-        assert "nicht (mehr) gültig" in paul.last.text
-        assert "Willkommen zum Selbstcheck" not in paul.last.text
+        reply = paul.chat[before]
+        assert "nicht (mehr) gültig" in reply.text
+        assert "Willkommen zum Selbstcheck" not in reply.text
+    # a malformed link (not a token the bot could have made) also gets the welcome
+    assert "Willkommen zum Selbstcheck" in paul.last.text
 
     await chris.tap("Link erneuern")
     assert "Der bisherige Link und der bisherige QR-Code funktionieren danach nicht mehr" in chris.last.text
@@ -487,8 +491,16 @@ async def test_co_coordinator_joins_with_a_one_time_link(bot: BotHarness) -> Non
     assert "Der Link gilt einmal" in note.text
     first = payload_in(invite)
     assert first.startswith("k_") and first[2:] != payload[2:]
-    await chris.tap("Co-Moderation einladen")  # a new link replaces the unused one
+    await chris.tap("Co-Moderation einladen", menu(chris))  # again: the same unused link
+    assert latest_link(chris, "k") == first
+    assert "derselbe Link wie zuvor" in chris.chat[-2].text
+    renew, note = chris.button("Neuen Co-Moderations-Link erzeugen")
+    await chris.tap_data(renew, note)  # a new link replaces the unused one
     second = latest_link(chris, "k")
+    assert second != first and note.reply_markup is None
+    await chris.tap_data(renew, note)  # the same confirmation again changes nothing
+    assert chris.notices()[-1].startswith("Der Workshop wurde inzwischen geändert")
+    assert latest_link(chris, "k") == second
     await bea.send(f"/start {first}")
     assert "Dieser Link zur Co-Moderation ist nicht (mehr) gültig" in bea.last.text
 

@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from bot.invitation import parse_start, qr_png, start_link
+from bot.deep_link import (CoordinatorInvitation, UnknownPayload, WorkshopInvitation,
+                           parse_start, qr_png, start_link)
 from bot.questionnaire import Questionnaire
 from bot.render import Renderer
 from bot.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response, aggregate,
@@ -23,42 +24,40 @@ def test_new_tokens_fit_the_deep_link_and_differ() -> None:
     tokens = {new_token() for _ in range(200)}
     assert len(tokens) == 200
     for token in tokens:
-        link = start_link("selbstcheck_test_bot", "workshop", token)
+        link = start_link("selbstcheck_test_bot", WorkshopInvitation(token))
         payload = link.split("?start=")[1]
         assert len(payload) <= 64
-        assert parse_start([payload]).token == token
+        assert parse_start([payload]) == WorkshopInvitation(token)
 
 
-@pytest.mark.parametrize(("args", "kind", "token"), [
-    (None, "plain", None),
-    ([], "plain", None),
-    ([f"w_{TOKEN}"], "workshop", TOKEN),
-    ([f"k_{TOKEN}"], "coordinator", TOKEN),
-    ([f"w_{TOKEN[:-1]}"], "invalid", None),         # one character short
-    ([f"w_{TOKEN}x"], "invalid", None),              # one too many
-    ([f"x_{TOKEN}"], "invalid", None),               # unknown kind
-    ([f"w_{TOKEN[:-1]}!"], "invalid", None),         # a character Telegram never sends
-    ([f"w_{TOKEN}", "extra"], "invalid", None),      # typed by hand with a space
-    (["w_" + "a" * 70], "invalid", None),            # longer than Telegram allows
-    (["start"], "invalid", None),
+@pytest.mark.parametrize(("args", "expected"), [
+    (None, None),
+    ([], None),
+    ([f"w_{TOKEN}"], WorkshopInvitation(TOKEN)),
+    ([f"k_{TOKEN}"], CoordinatorInvitation(TOKEN)),
+    ([f"w_{TOKEN[:-1]}"], UnknownPayload()),         # one character short
+    ([f"w_{TOKEN}x"], UnknownPayload()),              # one too many
+    ([f"x_{TOKEN}"], UnknownPayload()),               # unknown kind
+    ([f"w_{TOKEN[:-1]}!"], UnknownPayload()),         # a character Telegram never sends
+    ([f"w_{TOKEN}", "extra"], UnknownPayload()),      # typed by hand with a space
+    (["w_" + "a" * 70], UnknownPayload()),            # longer than Telegram allows
+    (["start"], UnknownPayload()),
 ])
-def test_start_payload_is_parsed_strictly(args: list[str] | None, kind: str,
-                                          token: str | None) -> None:
-    request = parse_start(args)
-    assert (request.kind, request.token) == (kind, token)
+def test_start_payload_is_parsed_strictly(args: list[str] | None, expected: object) -> None:
+    assert parse_start(args) == expected
 
 
 def test_a_link_is_never_built_from_a_malformed_token() -> None:
     with pytest.raises(ValueError):
-        start_link("selbstcheck_test_bot", "workshop", "short")
+        start_link("selbstcheck_test_bot", WorkshopInvitation("short"))
     with pytest.raises(ValueError):
-        start_link("selbstcheck_test_bot", "coordinator", TOKEN + "<")
+        start_link("selbstcheck_test_bot", CoordinatorInvitation(TOKEN + "<"))
 
 
 def test_qr_code_is_a_png() -> None:
-    png = qr_png(start_link("selbstcheck_test_bot", "workshop", TOKEN))
+    png = qr_png(start_link("selbstcheck_test_bot", WorkshopInvitation(TOKEN)))
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert png != qr_png(start_link("selbstcheck_test_bot", "workshop", TOKEN[::-1]))
+    assert png != qr_png(start_link("selbstcheck_test_bot", WorkshopInvitation(TOKEN[::-1])))
 
 
 # --- groups and the threshold rule --------------------------------------------------

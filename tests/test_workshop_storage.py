@@ -65,7 +65,8 @@ async def test_deleting_the_creator_deletes_the_workshop_with_its_runs_only(tmp_
     storage = await Storage.open(tmp_path / "c.db")
     try:
         ws = await make_workshop(storage, 1)
-        await storage.set_coordinator_token(ws, TOKEN[::-1])
+        assert await storage.offer_coordinator_token(ws, TOKEN[::-1]) == TOKEN[::-1]
+        assert await storage.offer_coordinator_token(ws, TOKEN) == TOKEN[::-1]  # kept while unused
         assert await storage.redeem_coordinator_token(ws, TOKEN[::-1], 3)
         personal = await storage.start_run(2)
         await storage.save_answer(personal.id, "eins-01", "C")

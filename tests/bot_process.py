@@ -1,0 +1,81 @@
+"""The bot as a real subprocess (``python -m bot``) talking to a FakeBotServer."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.fake_bot_server import FakeBotServer
+
+REPO = Path(__file__).resolve().parent.parent
+TOKEN = "987654321:AAF-test_token_for_the_subprocess_only"
+
+
+def clean_environment(**env: str) -> dict[str, str]:
+    """This process's environment without any bot settings, plus ``env``."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
+    return {**kept, "PYTHONUNBUFFERED": "1", **env}
+
+
+class BotProcess:
+    """One run of the bot; ``log`` collects its stdout and stderr."""
+
+    def __init__(self, server: FakeBotServer, database: Path, questions: Path, log: Path,
+                 **env: str) -> None:
+        self.server = server
+        self.log = log
+        self.env = clean_environment(
+            TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url,
+            TELEGRAM_BASE_FILE_URL=server.base_file_url, SELBSTCHECK_DB=str(database),
+            SELBSTCHECK_QUESTIONS_DIR=str(questions), **env)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, *args: str) -> BotProcess:
+        with self.log.open("ab") as sink:
+            self.process = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=REPO,
+                                            env=self.env, stdout=sink, stderr=subprocess.STDOUT)
+        return self
+
+    def wait_until_polling(self, timeout: float = 30) -> None:
+        before = self.server.get_updates_calls
+        self.server.wait_for(lambda: self.server.get_updates_calls > before or self._exited(),
+                             timeout, "the bot to poll for updates")
+        assert not self._exited(), f"the bot exited early:\n{self.output()}"
+
+    def kill(self) -> None:
+        """SIGKILL: no handler, no cleanup, as in a crash or an OOM kill."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def terminate(self, timeout: float = 30) -> int:
+        """SIGTERM, as ``docker stop`` sends it; returns the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            raise AssertionError(f"no exit within {timeout} s of SIGTERM:\n{self.output()}")
+
+    def stop_if_running(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+    def _exited(self) -> bool:
+        return self.process is not None and self.process.poll() is not None
+
+
+def run_cli(*args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` to completion, with only the given settings."""
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO,
+                          env=clean_environment(**env), capture_output=True, text=True,
+                          timeout=timeout)

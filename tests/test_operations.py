@@ -1,0 +1,315 @@
+"""Operating the bot: migrations, online backup, health signal, configuration errors."""
+
+from __future__ import annotations
+
+import sqlite3
+import textwrap
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, settings_from_env
+from bot.storage import MIGRATIONS, Storage, StorageError
+from tests.bot_process import run_cli
+from tests.conftest import SMALL_FIELDS, BotHarness, write_questionnaire
+
+# The schema of the first release (migration 1), kept here verbatim: databases
+# created with it exist and must keep working with every later version.
+FIRST_RELEASED_SCHEMA = """
+    CREATE TABLE users (
+        user_id     INTEGER PRIMARY KEY,       -- Telegram user id
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE runs (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id      INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        workshop_id  INTEGER,                  -- NULL for a personal self-check
+        field_ids    TEXT,                     -- comma-separated selection, NULL = all fields
+        status       TEXT NOT NULL DEFAULT 'active'
+                     CHECK (status IN ('active', 'finished', 'cancelled')),
+        cursor       TEXT,                     -- statement shown after "Zurück", else NULL
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT
+    );
+    CREATE UNIQUE INDEX runs_one_active
+        ON runs(user_id, IFNULL(workshop_id, 0)) WHERE status = 'active';
+    CREATE TABLE answers (
+        run_id        INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        statement_id  TEXT NOT NULL,
+        choice        TEXT NOT NULL CHECK (choice IN ('A', 'B', 'C', 'D', 'E')),
+        answered_at   TEXT NOT NULL,
+        PRIMARY KEY (run_id, statement_id)
+    ) WITHOUT ROWID;
+    """
+
+
+def first_release_database(path: Path) -> None:
+    """A database as the first release left it, with two people's data."""
+    connection = sqlite3.connect(path)
+    connection.executescript(FIRST_RELEASED_SCHEMA + "PRAGMA user_version = 1;")
+    connection.executescript("""
+        INSERT INTO users VALUES (4711, '2024-03-01T09:00:00+00:00');
+        INSERT INTO users VALUES (4712, '2024-03-02T10:00:00+00:00');
+        INSERT INTO runs (user_id, status, started_at, finished_at)
+            VALUES (4711, 'finished', '2024-03-01T09:01:00+00:00', '2024-03-01T09:30:00+00:00');
+        INSERT INTO runs (user_id, status, cursor, started_at)
+            VALUES (4711, 'active', 'eins-01', '2024-04-01T08:00:00+00:00');
+        INSERT INTO runs (user_id, started_at) VALUES (4712, '2024-03-02T10:01:00+00:00');
+        INSERT INTO answers VALUES (1, 'eins-01', 'A', '2024-03-01T09:02:00+00:00');
+        INSERT INTO answers VALUES (1, 'eins-02', 'E', '2024-03-01T09:03:00+00:00');
+        INSERT INTO answers VALUES (2, 'eins-01', 'C', '2024-04-02T07:00:00+00:00');
+    """)
+    connection.commit()
+    connection.close()
+
+
+def test_the_first_released_migration_is_never_edited() -> None:
+    assert textwrap.dedent(MIGRATIONS[0]).strip() == textwrap.dedent(FIRST_RELEASED_SCHEMA).strip()
+
+
+async def test_a_first_release_database_upgrades_to_the_newest_schema_with_its_data(
+        tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    first_release_database(path)
+    storage = await Storage.open(path)
+    try:
+        assert await storage.schema_version() == len(MIGRATIONS)
+        finished = await storage.finished_runs(4711)
+        assert [r.id for r in finished] == [1]
+        assert await storage.answers(1) == {"eins-01": "A", "eins-02": "E"}
+        active = await storage.active_run(4711)
+        assert active is not None and active.cursor == "eins-01"
+        assert await storage.answers(active.id) == {"eins-01": "C"}
+        # the newest activity became the start of the retention period
+        async with storage._db.execute(
+                "SELECT user_id, last_active_at FROM users ORDER BY user_id") as cursor:
+            assert [tuple(r) for r in await cursor.fetchall()] == [
+                (4711, "2024-04-02T07:00:00+00:00"), (4712, "2024-03-02T10:01:00+00:00")]
+        # and the upgraded database works like a new one
+        await storage.save_answer(active.id, "eins-02", "B")
+        assert await storage.delete_user(4712)
+        await storage.beat()
+    finally:
+        await storage.close()
+    reopened = await Storage.open(path)  # opening again migrates nothing twice
+    try:
+        assert await reopened.schema_version() == len(MIGRATIONS)
+        assert await reopened.answers(2) == {"eins-01": "C", "eins-02": "B"}
+    finally:
+        await reopened.close()
+
+
+async def test_the_retention_start_counts_workshop_and_report_activity_from_before_the_upgrade(
+        tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    connection = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:3], start=1):  # the schema before ours
+        connection.executescript(f"{script}\nPRAGMA user_version = {number};")
+    connection.executescript("""
+        INSERT INTO users (user_id, created_at) VALUES
+            (1, '2024-01-01T00:00:00+00:00'), (2, '2024-01-01T00:00:00+00:00'),
+            (3, '2024-01-01T00:00:00+00:00'), (4, '2024-01-01T00:00:00+00:00');
+        INSERT INTO workshops (token, municipality, created_by, created_at)
+            VALUES ('t', 'Musterstadt', 1, '2024-05-01T00:00:00+00:00');
+        INSERT INTO workshop_participants (workshop_id, user_id, joined_at)
+            VALUES (1, 2, '2024-06-01T00:00:00+00:00');
+        INSERT INTO workshop_coordinators (workshop_id, user_id, added_at)
+            VALUES (1, 3, '2024-07-01T00:00:00+00:00');
+        INSERT INTO municipality_names (user_id, name, decided_at)
+            VALUES (4, 'Musterstadt', '2024-08-01T00:00:00+00:00');
+    """)
+    connection.commit()
+    connection.close()
+    storage = await Storage.open(path)
+    try:
+        async with storage._db.execute(
+                "SELECT user_id, last_active_at FROM users ORDER BY user_id") as cursor:
+            assert [tuple(r) for r in await cursor.fetchall()] == [
+                (1, "2024-05-01T00:00:00+00:00"), (2, "2024-06-01T00:00:00+00:00"),
+                (3, "2024-07-01T00:00:00+00:00"), (4, "2024-08-01T00:00:00+00:00")]
+    finally:
+        await storage.close()
+
+
+async def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    connection.close()
+    with pytest.raises(StorageError, match="neuer als diese Programmversion"):
+        await Storage.open(path)
+
+
+async def answered(bot: BotHarness, user_id: int, taps: int) -> None:
+    person = bot.person(user_id, "Anna")
+    await person.send("/start")
+    await person.tap("beginnen")
+    for _ in range(taps):
+        await person.tap("C · Trifft eher nicht zu")
+
+
+async def test_backup_while_the_bot_runs_is_a_complete_consistent_copy(
+        bot: BotHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    await answered(bot, 4711, 3)
+    monkeypatch.setenv("SELBSTCHECK_DB", str(bot.database))
+    target = tmp_path / "backups" / "selbstcheck.db"
+    target.parent.mkdir()
+    main(["backup", str(target)])  # the bot still holds the database open
+    await answered(bot, 4712, 1)  # and keeps writing afterwards
+    assert "Sicherung" in capsys.readouterr().out
+
+    assert sorted(p.name for p in target.parent.iterdir()) == ["selbstcheck.db"]  # no -wal
+    copy = sqlite3.connect(target)
+    try:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        rows = copy.execute("SELECT statement_id, choice FROM answers ORDER BY 1").fetchall()
+        assert rows == [("eins-01", "C"), ("eins-02", "C"), ("eins-03", "C")]
+        assert copy.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
+    finally:
+        copy.close()
+    restored = await Storage.open(target)  # a backup is a working database
+    try:
+        assert (await restored.active_run(4711)) is not None
+    finally:
+        await restored.close()
+
+
+def test_backup_failures_are_one_line_and_exit_code_1(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("SELBSTCHECK_DB", str(tmp_path / "missing.db"))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["backup", str(tmp_path / "copy.db")])
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"selbstcheck-bot: Datenbank {tmp_path / 'missing.db'} gibt es nicht"]
+    assert not (tmp_path / "copy.db").exists()
+
+    first_release_database(tmp_path / "live.db")
+    monkeypatch.setenv("SELBSTCHECK_DB", str(tmp_path / "live.db"))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["backup", str(tmp_path / "live.db")])
+    assert exit_info.value.code == 1
+    with pytest.raises(SystemExit) as exit_info:
+        main(["backup", str(tmp_path / "no" / "such" / "dir" / "copy.db")])
+    assert exit_info.value.code == 1
+    assert len(capsys.readouterr().err.strip().splitlines()) == 2
+
+
+async def test_health_is_0_while_the_heartbeat_is_fresh_and_1_otherwise(
+        bot: BotHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def health(*args: str) -> int:
+        try:
+            main(["health", *args])
+        except SystemExit as exit_info:
+            return int(exit_info.code or 0)
+        return 0
+
+    monkeypatch.setenv("SELBSTCHECK_DB", str(bot.database))
+    assert health() == 0  # written at start-up
+    (beat,) = bot.app.job_queue.get_jobs_by_name("heartbeat")
+    storage = bot.app.bot_data["selfcheck"].storage
+    await storage.beat(datetime.now(timezone.utc) - timedelta(minutes=10))
+    assert health() == 1
+    assert "letztes Lebenszeichen vor 6" in capsys.readouterr().err
+    await beat.run(bot.app)  # the job the running bot repeats every 30 s
+    assert health() == 0
+    monkeypatch.setenv("SELBSTCHECK_DB", str(tmp_path / "never-started.db"))
+    assert health() == 1
+    assert not (tmp_path / "never-started.db").exists()  # a health check creates nothing
+
+
+def test_health_without_a_beat_yet_is_unhealthy(tmp_path: Path) -> None:
+    first_release_database(tmp_path / "old.db")
+    result = run_cli("health", SELBSTCHECK_DB=str(tmp_path / "old.db"))
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"TELEGRAM_BOT_TOKEN": ""}, "TELEGRAM_BOT_TOKEN ist nicht gesetzt"),
+    ({"TELEGRAM_BOT_TOKEN": "kein token"}, "nicht die Form eines Bot-Tokens"),
+    ({"SELBSTCHECK_RETENTION_DAYS": "ein Jahr"}, "SELBSTCHECK_RETENTION_DAYS muss eine ganze Zahl"),
+    ({"SELBSTCHECK_WEBHOOK_URL": "https://bot.example.org/hook"}, "SELBSTCHECK_WEBHOOK_SECRET fehlt"),
+    ({"SELBSTCHECK_WEBHOOK_URL": "http://bot.example.org/hook",
+      "SELBSTCHECK_WEBHOOK_SECRET": "abc"}, "https://"),
+    ({"SELBSTCHECK_WEBHOOK_URL": "https://bot.example.org/hook",
+      "SELBSTCHECK_WEBHOOK_SECRET": "mit Leerzeichen"}, "SELBSTCHECK_WEBHOOK_SECRET: 1 bis 256"),
+    ({"SELBSTCHECK_WEBHOOK_URL": "https://bot.example.org/hook",
+      "SELBSTCHECK_WEBHOOK_SECRET": "abc", "SELBSTCHECK_WEBHOOK_PORT": "99999"},
+     "SELBSTCHECK_WEBHOOK_PORT muss eine ganze Zahl"),
+])
+def test_bad_settings_are_refused_with_a_clear_message(env: dict[str, str], message: str) -> None:
+    environ = {"TELEGRAM_BOT_TOKEN": "123:abcdef", **env}
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
+        settings_from_env(environ)
+
+
+def test_webhook_settings_from_the_environment() -> None:
+    settings = settings_from_env({
+        "TELEGRAM_BOT_TOKEN": "123:abcdef", "SELBSTCHECK_WEBHOOK_URL": "https://b.example.org/tg/x",
+        "SELBSTCHECK_WEBHOOK_SECRET": "s3cr3t_-", "SELBSTCHECK_WEBHOOK_LISTEN": "0.0.0.0",
+        "SELBSTCHECK_WEBHOOK_PORT": "8443", "SELBSTCHECK_RETENTION_DAYS": "0"})
+    assert settings.webhook is not None
+    assert (settings.webhook.path, settings.webhook.listen, settings.webhook.port) == (
+        "tg/x", "0.0.0.0", 8443)
+    assert settings.retention_days == 0
+    assert "s3cr3t_-" not in repr(settings) and "abcdef" not in repr(settings)
+    assert settings.secrets == ("123:abcdef", "s3cr3t_-")
+
+
+def _one_line(result: object) -> str:
+    stderr = result.stderr.strip().splitlines()  # type: ignore[attr-defined]
+    assert len(stderr) == 1, stderr
+    assert "Traceback" not in result.stderr  # type: ignore[attr-defined]
+    return stderr[0]
+
+
+def test_a_broken_questionnaire_file_ends_the_start_with_one_line(tmp_path: Path) -> None:
+    broken = dict(SMALL_FIELDS)
+    broken["02_zwei.toml"] = broken["02_zwei.toml"].replace('title = "Öffnung & Vielfalt"',
+                                                            'title = "Öffnung')
+    questions = write_questionnaire(tmp_path / "questions", broken)
+    result = run_cli(TELEGRAM_BOT_TOKEN="123:abcdef", SELBSTCHECK_DB=str(tmp_path / "x.db"),
+                     SELBSTCHECK_QUESTIONS_DIR=str(questions))
+    assert result.returncode == 2
+    line = _one_line(result)
+    assert line.startswith("selbstcheck-bot: ") and "02_zwei.toml" in line and "TOML" in line
+
+
+def test_a_questionnaire_with_a_missing_field_ends_the_start_with_one_line(tmp_path: Path) -> None:
+    broken = dict(SMALL_FIELDS)
+    broken["01_eins.toml"] = broken["01_eins.toml"].replace(
+        'suggestion = "Bringen Sie einen Ratsbeschluss auf den Weg."', "")
+    questions = write_questionnaire(tmp_path / "questions", broken)
+    result = run_cli(TELEGRAM_BOT_TOKEN="123:abcdef", SELBSTCHECK_DB=str(tmp_path / "x.db"),
+                     SELBSTCHECK_QUESTIONS_DIR=str(questions))
+    assert result.returncode == 2
+    assert "01_eins.toml" in _one_line(result) and "'suggestion' fehlt" in _one_line(result)
+
+
+@pytest.mark.parametrize("where", ["parent is a file", "is a directory", "missing directory"])
+def test_an_unusable_database_path_ends_the_start_with_one_line(tmp_path: Path,
+                                                                where: str) -> None:
+    questions = write_questionnaire(tmp_path / "questions")
+    (tmp_path / "plain-file").write_text("not a directory")
+    (tmp_path / "a-directory.db").mkdir()
+    database = {"parent is a file": tmp_path / "plain-file" / "x.db",
+                "is a directory": tmp_path / "a-directory.db",
+                "missing directory": tmp_path / "missing" / "x.db"}[where]
+    result = run_cli(TELEGRAM_BOT_TOKEN="123:abcdef", SELBSTCHECK_DB=str(database),
+                     SELBSTCHECK_QUESTIONS_DIR=str(questions))
+    assert result.returncode == 2
+    line = _one_line(result)
+    assert "Datenbank" in line and str(database) in line and "abcdef" not in line
+
+
+def test_a_missing_token_ends_the_start_with_one_line() -> None:
+    result = run_cli()
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN ist nicht gesetzt" in _one_line(result)

@@ -85,6 +85,7 @@ def _run() -> None:
     formatter.add_secrets(settings.secrets)
     questionnaire = load_questionnaire(settings.questions_dir or QUESTIONS_DIR)
     renderer = Renderer()
+    DRAWING.keep_out_of_logs(settings.secrets)
     DRAWING.call(check_available)  # PDFs are made in the drawing process: check it there
     check_database(settings.database)
     log.info("starting: %s", "webhook" if settings.webhook else "polling")

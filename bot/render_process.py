@@ -20,6 +20,7 @@ travel pickled.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import signal
@@ -29,6 +30,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from bot import logs
 from bot.chart import load_matplotlib
 
 _T = TypeVar("_T")
@@ -38,12 +40,18 @@ NICENESS = 10  # added to the worker's nice value: the scheduler prefers the bot
 class RenderProcess:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._secrets: tuple[str, ...] = ()
+
+    def keep_out_of_logs(self, secrets: tuple[str, ...]) -> None:
+        """Redact ``secrets`` (the bot token) in the worker's log lines too; call before first use."""
+        self._secrets = secrets
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=1,
                                              mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_prepare_worker)
+                                             initializer=_prepare_worker,
+                                             initargs=(self._secrets,))
         return self._pool
 
     async def run(self, function: Callable[..., _T], *args: object) -> _T:
@@ -77,8 +85,13 @@ class RenderProcess:
             self._pool = None
 
 
-def _prepare_worker() -> None:
-    """Lower the worker's priority; leave Ctrl-C to the bot, whose exit ends the worker."""
+def _prepare_worker(secrets: tuple[str, ...]) -> None:
+    """Lower the worker's priority; leave Ctrl-C to the bot, whose exit ends the worker.
+
+    Its log lines (a library's warning, a failed drawing) go to the bot's
+    stderr through the same redacting formatter as the bot's own.
+    """
+    logs.configure_logging(logging.WARNING).add_secrets(secrets)
     os.nice(NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_the_bot, name="exit-with-the-bot", daemon=True).start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import signal
@@ -10,6 +11,8 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+
+import pytest
 
 from bot.render import Renderer
 from bot.render_process import NICENESS, RenderProcess
@@ -44,6 +47,20 @@ async def test_a_drawing_process_that_died_is_replaced() -> None:
         assert second != first and await drawing.run(os.getpid) == second
     finally:
         drawing.shut_down()
+
+
+def test_the_drawing_process_redacts_the_token_in_its_log_lines(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    token = "123456789:AAF-token_seen_only_by_this_test"
+    drawing = RenderProcess()
+    drawing.keep_out_of_logs((token,))
+    try:
+        drawing.call(logging.getLogger("bot.chart").warning, "request to /bot%s failed", token)
+    finally:
+        drawing.shut_down()
+    logged = capfd.readouterr().err
+    assert "request to /bot[geheim] failed" in logged
+    assert token.split(":")[1] not in logged
 
 
 def test_a_renderer_travels_as_its_directory_and_is_built_once_there(renderer: Renderer) -> None:

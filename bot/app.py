@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
@@ -20,6 +21,7 @@ from bot.network import RetryingRequest
 from bot.privacy import Privacy
 from bot.questionnaire import Questionnaire
 from bot.render import Renderer
+from bot.render_process import DRAWING
 from bot.selfcheck import SelfCheck
 from bot.storage import Storage
 from bot.update_processor import PerUserUpdateProcessor
@@ -102,6 +104,7 @@ def _open_storage(settings: Settings, questionnaire: Questionnaire, renderer: Re
             storage, renderer, settings.retention_days, settings.privacy_contact)
         await storage.beat()  # healthy from the start; the heartbeat job keeps it fresh
         jobs.schedule(application, settings.retention_days)
+        DRAWING.warm_up()  # the first run's end should not wait for matplotlib to load
         commands = [BotCommand(name, description)
                     for name, description in command_descriptions(renderer).items()]
         await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
@@ -125,12 +128,27 @@ def check_database(path: str) -> None:
     asyncio.run(probe())
 
 
+def tune_garbage_collector() -> None:
+    """Fewer and shorter collector pauses in a burst of taps; call once everything is loaded.
+
+    The modules, the questionnaire and the templates live as long as the
+    process: frozen, they are no longer walked by every full collection. A tap
+    allocates thousands of short-lived objects that reference counting frees
+    anyway, so the youngest generation is collected every 10,000 allocations
+    instead of every 700. Measured with ``python -m bot.bench`` (README).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+
+
 def run(application: Application, settings: Settings) -> None:
     """Until SIGTERM/SIGINT: then PTB stops fetching, finishes what it fetched and shuts down.
 
     ``bootstrap_retries=-1``: a network failure at start-up is retried rather
     than ending the process (an invalid token still ends it at once).
     """
+    tune_garbage_collector()
     webhook = settings.webhook
     if webhook is None:
         application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)

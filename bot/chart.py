@@ -9,20 +9,22 @@ matplotlib draws on its Agg canvas into a :class:`~matplotlib.figure.Figure` of
 its own, never through pyplot: no display, no global figure registry, nothing
 left behind between two renders. All wording arrives in :class:`ProfileChart`
 (it lives in ``reports/texts.toml``); this module only draws.
+
+matplotlib (with NumPy, about 45 MB) is loaded on the first drawing, not on
+import: the bot's process builds :class:`ProfileChart` values, and only the
+drawing process (:mod:`bot.render_process`) draws them.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-
-matplotlib.use("Agg")  # no display anywhere the bot runs
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # Colours: one calm colour for the scores, no traffic lights (no verdicts).
 _BAR = "#2b6f8e"
@@ -66,8 +68,16 @@ class ProfileChart:
     previous_legend: str | None = None  # e.g. "◆ Durchgang vom 03.02.2026"
 
 
+def load_matplotlib() -> ModuleType:
+    """matplotlib, loaded and set to draw in memory (no display anywhere the bot runs)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    return matplotlib
+
+
 def render(chart: ProfileChart, image_format: str = "png", dpi: int = 120) -> bytes:
     """The chart as PNG (chat, print) or SVG bytes; text stays text in the SVG."""
+    matplotlib = load_matplotlib()
     figure = _draw(chart)
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "selbstcheck"}):
@@ -84,6 +94,9 @@ def _metadata(image_format: str) -> dict[str, str | None]:
 
 
 def _draw(chart: ProfileChart) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     rows = len(chart.bars)
     head = _HEAD if chart.title else 0.15
     height = head + rows * _ROW + _FOOT + (0.35 if _has_previous(chart) else 0)
@@ -116,6 +129,8 @@ def _has_previous(chart: ProfileChart) -> bool:
 
 
 def _draw_row(ax: Axes, row: int, bar: Bar) -> None:
+    from matplotlib.patches import Rectangle
+
     label_y, bar_y, bar_height = row + 0.28, row + 0.62, 0.36
     ax.text(0, label_y, bar.label, fontsize=_LABEL_PT, ha="left", va="center")
     ax.add_patch(Rectangle((0, bar_y - bar_height / 2), 100, bar_height, color=_TRACK,

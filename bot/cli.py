@@ -22,6 +22,7 @@ from bot.content_check import check_questionnaire
 from bot.jobs import HEARTBEAT_MAX_AGE
 from bot.questionnaire import QuestionnaireError, load_questionnaire
 from bot.render import Renderer, TemplateSetupError
+from bot.render_process import DRAWING
 from bot.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
 from bot.storage import StorageError, backup_database, last_heartbeat
@@ -84,7 +85,8 @@ def _run() -> None:
     formatter.add_secrets(settings.secrets)
     questionnaire = load_questionnaire(settings.questions_dir or QUESTIONS_DIR)
     renderer = Renderer()
-    check_available()
+    DRAWING.keep_out_of_logs(settings.secrets)
+    DRAWING.call(check_available)  # PDFs are made in the drawing process: check it there
     check_database(settings.database)
     log.info("starting: %s", "webhook" if settings.webhook else "polling")
     try:

@@ -16,6 +16,7 @@ import json
 import re
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,7 @@ class Call:
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     at: float = field(default_factory=time.monotonic)  # when it arrived, to check pacing
+    result: Any = None  # what Telegram returned once answered; None while pending or on error
 
 
 @dataclass
@@ -105,10 +107,20 @@ def _utf16_length(text: str) -> int:
 
 
 class FakeBotAPI(BaseRequest):
-    """PTB's network layer, answered in memory; ``latency`` delays every call."""
+    """PTB's network layer, answered in memory; ``latency`` delays every call.
 
-    def __init__(self, latency: float = 0.0) -> None:
+    ``on_answer`` is called with each call at the moment it is answered (after
+    the latency), which is when the person would see its effect: the benchmark
+    measures tap-to-reply times with it. ``keep_calls=False`` stops recording
+    calls, so a long benchmark run does not measure the recorder's memory.
+    """
+
+    def __init__(self, latency: float = 0.0, *,
+                 on_answer: Callable[[Call], None] | None = None,
+                 keep_calls: bool = True) -> None:
         self.latency = latency
+        self.on_answer = on_answer
+        self.keep_calls = keep_calls
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], StoredMessage] = {}
         self.blocked: set[int] = set()
@@ -163,14 +175,14 @@ class FakeBotAPI(BaseRequest):
         files = {name: _content(part) for name, part in uploads.items()}
         names = [part[0] for part in uploads.values() if isinstance(part, tuple)]
         if api_method == "getUpdates":
-            self.calls.append(Call(api_method, params, files))
+            self._record(Call(api_method, params, files))
             await asyncio.sleep(min(float(params.get("timeout", 0) or 0), 0.05))
             return 200, _ok([])
         if self.latency:
             await asyncio.sleep(self.latency)
         failure = self._take_network_failure(api_method)
         if failure is not None and not failure[1]:
-            self.calls.append(Call(api_method, params, files))
+            self._record(Call(api_method, params, files))
             raise failure[0]
         status, body = self.respond(api_method, params, files, names)
         if failure is not None:
@@ -180,16 +192,27 @@ class FakeBotAPI(BaseRequest):
     def respond(self, api_method: str, params: dict[str, Any], files: dict[str, bytes] | None = None,
                 file_names: list[str] | None = None) -> tuple[int, bytes]:
         """Record one Bot API call and answer it: HTTP status and JSON body, as Telegram would."""
-        self.calls.append(Call(api_method, params, files or {}))
+        call = Call(api_method, params, files or {})
+        self._record(call)
         try:
-            result = self._answer(api_method, params, files or {}, file_names or [])
+            call.result = self._answer(api_method, params, call.files, file_names or [])
         except ApiError as error:
             body: dict[str, Any] = {"ok": False, "error_code": error.code,
                                     "description": error.description}
             if error.retry_after is not None:
                 body["parameters"] = {"retry_after": error.retry_after}
+            self._answered(call)
             return error.code, json.dumps(body).encode()
-        return 200, _ok(result)
+        self._answered(call)
+        return 200, _ok(call.result)
+
+    def _record(self, call: Call) -> None:
+        if self.keep_calls:
+            self.calls.append(call)
+
+    def _answered(self, call: Call) -> None:
+        if self.on_answer is not None:
+            self.on_answer(call)
 
     def _take_network_failure(self, method: str) -> tuple[NetworkError, bool] | None:
         for i, (failing, kind, after_effect) in enumerate(self._network_failures):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from collections.abc import Awaitable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
@@ -42,15 +44,17 @@ async def deliver(update: Update, context: ContextTypes.DEFAULT_TYPE, outcome: O
     """Carry out an :class:`Outcome` with as few Bot API calls as it needs."""
     query = update.callback_query
     if query is not None:
-        await _answer_query(update, outcome.notice, outcome.alert)
-        if outcome.edit is not None:
-            await _edit(update, context, outcome.edit)
-        elif outcome.clear_keyboard:
-            await _ignore_unchanged(query.edit_message_reply_markup(reply_markup=None))
+        # The tap's answer and the change of the tapped message do not depend on
+        # each other: sent together, the person sees both after one round trip.
+        await _together(_answer_query(update, outcome.notice, outcome.alert),
+                        _change_tapped_message(update, context, outcome))
     chat = update.effective_chat
     assert chat is not None
     for message in outcome.send:
         await send(context.bot, chat.id, message)
+    if outcome.later is not None:
+        for message in await outcome.later():
+            await send(context.bot, chat.id, message)
 
 
 async def send(bot: Bot, chat_id: int, message: Message) -> None:
@@ -64,6 +68,23 @@ async def send(bot: Bot, chat_id: int, message: Message) -> None:
         case Document(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
             await bot.send_document(chat_id, data, filename=file_name, caption=caption,
                                     reply_markup=markup(keyboard))
+
+
+async def _together(*calls: Awaitable[object]) -> None:
+    """Run the calls side by side; the first failure is raised once all have finished."""
+    for result in await asyncio.gather(*calls, return_exceptions=True):
+        if isinstance(result, BaseException):
+            raise result
+
+
+async def _change_tapped_message(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                                 outcome: Outcome) -> None:
+    query = update.callback_query
+    assert query is not None
+    if outcome.edit is not None:
+        await _edit(update, context, outcome.edit)
+    elif outcome.clear_keyboard:
+        await _ignore_unchanged(query.edit_message_reply_markup(reply_markup=None))
 
 
 async def _edit(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:

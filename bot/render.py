@@ -8,6 +8,7 @@ button-tap notices, command descriptions) live in ``reports/texts.toml``.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from pathlib import Path
@@ -30,19 +31,32 @@ class Renderer:
     """Renders HTML messages and plain texts; create it once at start-up."""
 
     def __init__(self, directory: Path = REPORTS_DIR) -> None:
+        self._directory = directory
         # Everything is escaped except plain-text templates (``*.txt.j2``) for the console.
         autoescape = select_autoescape(enabled_extensions=(), disabled_extensions=("txt.j2",),
                                        default=True)
+        # Templates are read and compiled once, here; without auto_reload Jinja
+        # does not look at the files' modification times on every message.
         self._html = Environment(loader=FileSystemLoader(directory), autoescape=autoescape,
                                  undefined=StrictUndefined, trim_blocks=True,
-                                 lstrip_blocks=True, keep_trailing_newline=False)
+                                 lstrip_blocks=True, keep_trailing_newline=False,
+                                 auto_reload=False)
         self._plain = Environment(autoescape=False, undefined=StrictUndefined)
         self._texts = self._load_texts(directory / "texts.toml")
+        self._fixed_texts: dict[str, str] = {}  # texts without variables, rendered once
         try:  # compile every template now, so a syntax error stops the start
             for name in self._html.list_templates(extensions=["j2"]):
                 self._html.get_template(name)
         except TemplateError as error:
             raise TemplateSetupError(f"{directory}: Vorlage fehlerhaft: {error}") from None
+
+    def __reduce__(self) -> tuple[Any, tuple[Path]]:
+        """Pickled as its directory, so it can travel to the drawing process.
+
+        There (:mod:`bot.render_process`) :func:`shared_renderer` builds one
+        renderer per directory and keeps it.
+        """
+        return shared_renderer, (self._directory,)
 
     def _load_texts(self, path: Path) -> dict[str, Template]:
         try:
@@ -57,7 +71,12 @@ class Renderer:
 
     def text(self, key: str, **context: Any) -> str:
         """A short plain text (no HTML), e.g. a button label."""
-        return self._texts[key].render(**context)
+        if context:
+            return self._texts[key].render(**context)
+        fixed = self._fixed_texts.get(key)
+        if fixed is None:
+            fixed = self._fixed_texts[key] = self._texts[key].render()
+        return fixed
 
     def has_text(self, key: str) -> bool:
         return key in self._texts
@@ -115,3 +134,9 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     if current:
         parts.append(current)
     return parts
+
+
+@functools.cache
+def shared_renderer(directory: Path) -> Renderer:
+    """One renderer per directory in a process that only needs one now and then."""
+    return Renderer(directory)

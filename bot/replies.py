@@ -6,6 +6,7 @@ Bot API calls. That keeps every decision testable without Telegram.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
 
@@ -78,7 +79,10 @@ class Outcome:
     ``notice`` answers a button tap (a short toast, or an alert box with
     ``alert``); ``edit`` replaces the tapped message; ``clear_keyboard`` only
     removes its buttons; ``send`` are new messages (texts, images, files), in
-    order; ``broadcast`` goes to other people afterwards.
+    order; ``later`` makes further messages that take a while (a summary with
+    its chart) and is called only once all that is delivered, so the tap is
+    answered without waiting for them; ``broadcast`` goes to other people
+    afterwards.
     """
 
     notice: str | None = None
@@ -86,6 +90,7 @@ class Outcome:
     edit: Reply | None = None
     clear_keyboard: bool = False
     send: tuple[Message, ...] = field(default_factory=tuple)
+    later: Callable[[], Awaitable[tuple[Message, ...]]] | None = None
     broadcast: Broadcast | None = None
 
     def preceded_by(self, message: Message) -> Outcome:

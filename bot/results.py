@@ -13,12 +13,10 @@ self-check is not a ranking of municipalities.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot import callback_data as cb
@@ -28,6 +26,7 @@ from bot.chart import render as render_chart
 from bot.comparison import FieldChange, compare
 from bot.questionnaire import Questionnaire
 from bot.render import Renderer
+from bot.render_process import in_render_process
 from bot.replies import Button, Document, Message, Outcome, Photo, Reply
 from bot.report_pdf import ReportContent, render_report
 from bot.review import Review
@@ -40,8 +39,6 @@ NAME_MAX_LENGTH = 80
 # is not mistaken for the municipality's name.
 NAME_PROMPT_VALID = timedelta(hours=24)
 PRINT_DPI = 200
-
-_T = TypeVar("_T")
 
 
 def local_date(timestamp: str | datetime) -> date:
@@ -91,18 +88,7 @@ class ResultsCore:
         self.storage = storage
         self.questionnaire = questionnaire
         self.render = renderer
-        # One chart or PDF at a time, off the event loop: rendering is CPU-bound
-        # (2 cores), and Pango/fontconfig are not safe to drive from two threads.
-        self._render_lock = asyncio.Lock()
         self.review = Review(self)
-
-    async def in_render_thread(self, function: Callable[..., _T], *args: object) -> _T:
-        """Run a chart or PDF rendering in a worker thread; the bot's only way to render.
-
-        The workshop's report renders through here too, so one lock covers them all.
-        """
-        async with self._render_lock:
-            return await asyncio.to_thread(function, *args)
 
     # --- buttons ---------------------------------------------------------------
 
@@ -145,7 +131,7 @@ class ResultsCore:
         keyboard = ((Button(self.render.text("results.button.report"), cb.report(run.id)),),
                     (Button(self.render.text("results.button.review"), cb.review_fields(run.id)),))
         texts = [Reply(part) for part in parts[:-1]] + [Reply(parts[-1], keyboard)]
-        chart = await self.in_render_thread(render_chart, self.profile_chart(view), "png")
+        chart = await in_render_process(render_chart, self.profile_chart(view), "png")
         caption = self.render.html("chart_caption.html.j2", run=run,
                                    hatched=any(r.insufficient for r in view.shown_results),
                                    previous=self._previous_date(view))
@@ -255,8 +241,8 @@ class ResultsCore:
                                renamable: bool = True) -> Document:
         today = datetime.now(LOCAL_TIME).date()
         run = view.run
-        chart = await self.in_render_thread(render_chart, self.profile_chart(view, titled=False), "png",
-                                     PRINT_DPI)
+        chart = await in_render_process(render_chart, self.profile_chart(view, titled=False),
+                                        "png", PRINT_DPI)
         content = ReportContent(
             municipality=municipality, run=run, results=view.results,
             shown={r.field.id for r in view.shown_results}, scale=self.questionnaire.scale,
@@ -265,7 +251,7 @@ class ResultsCore:
             created=german_date(today),
             finished=german_date(local_date(run.finished_at)) if run.finished_at else None,
             previous=self._previous_date(view))
-        pdf = await self.in_render_thread(render_report, self.render, content)
+        pdf = await in_render_process(render_report, self.render, content)
         slug = re.sub(r"[^\w]+", "-", municipality or "").strip("-")
         file_name = self.render.text("results.file_name", name=slug, date=today.isoformat())
         caption = self.render.html("report_caption.html.j2", municipality=municipality, run=run)

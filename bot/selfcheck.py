@@ -7,12 +7,12 @@ Each public method takes what a handler decoded from an update and returns an
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
+import functools
 from collections.abc import Mapping
 
 from bot import callback_data as cb
 from bot import run_state
+from bot.keyed_locks import KeyedLocks
 from bot.progress import (Position, current_statement, field_completed_by, ordered_statements,
                           position_of)
 from bot.questionnaire import Field, Questionnaire, Statement
@@ -33,7 +33,13 @@ class SelfCheck:
         self.results_core = ResultsCore(storage, questionnaire, renderer)
         # Taps on one run are handled one after another even when updates are
         # processed concurrently, so a double tap can never record twice.
-        self._run_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._run_locks = KeyedLocks()
+        # The scale's button labels and "saved" notices never change: render them once.
+        choices = questionnaire.scale.choices
+        self._choice_labels = {
+            (c.key, chosen): renderer.text("button.choice", choice=c, chosen=chosen)
+            for c in choices for chosen in (False, True)}
+        self._saved_notices = {c.key: renderer.text("notice.saved", choice=c) for c in choices}
 
     # --- entering the conversation -------------------------------------------
 
@@ -121,7 +127,7 @@ class SelfCheck:
     # --- answering -------------------------------------------------------------
 
     async def answer(self, user_id: int, run_id: int, statement_id: str, choice: str) -> Outcome:
-        async with self._run_locks[run_id]:
+        async with self._run_locks.hold(run_id):
             run, refusal = await self._active_run_for(user_id, run_id)
             if refusal:
                 return refusal
@@ -138,13 +144,18 @@ class SelfCheck:
             finishes = current_statement(fields, updated, None) is None
             await self.storage.save_answer(run.id, statement_id, choice, finishes=finishes)
         trace = self._trace(fields, statement, choice, updated)
-        notice = self.render.text("notice.saved", choice=self.questionnaire.scale.choice(choice))
+        notice = self._saved_notices[choice]
         if finishes:
-            finished = await self.storage.run(run.id)
-            assert finished is not None
+            async def summary() -> tuple[Message, ...]:
+                finished = await self.storage.run(run.id)
+                assert finished is not None
+                return await self._summary(finished, updated)
+
+            # The closing note answers the tap at once; the summary follows when its
+            # chart is drawn, which may take a moment when many finish together.
             done = "workshop_run_done.html.j2" if run.workshop_id else "run_done.html.j2"
             return Outcome(notice=notice, edit=Reply(self.render.html(done, trace=trace)),
-                           send=await self._summary(finished, updated))
+                           later=summary)
         completed = field_completed_by(fields, statement_id, updated) if first_time else None
         next_position = self._position(run, updated, None)
         if completed is not None:
@@ -160,7 +171,7 @@ class SelfCheck:
                        edit=self._statement_reply(run, next_position, updated, trace=trace))
 
     async def back(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
-        async with self._run_locks[run_id]:
+        async with self._run_locks.hold(run_id):
             run, refusal = await self._active_run_for(user_id, run_id)
             if refusal:
                 return refusal
@@ -211,7 +222,7 @@ class SelfCheck:
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
                                        self._single(self.render.text("button.begin"), cb.BEGIN)),))
         answers = await self.storage.answers(run.id)
-        return Outcome(send=await self._summary(run, answers))
+        return Outcome(later=functools.partial(self._summary, run, answers))
 
     async def cancel_request(self, user_id: int) -> Outcome:
         """/abbrechen: ask before ending the run last worked on."""
@@ -351,7 +362,7 @@ class SelfCheck:
         current = answers.get(statement.id)
         choices = self.questionnaire.scale.choices
         rows: list[tuple[Button, ...]] = [
-            (Button(self.render.text("button.choice", choice=c, chosen=c.key == current),
+            (Button(self._choice_labels[c.key, c.key == current],
                     cb.answer(run.id, statement.id, c.key)),)
             for c in choices]
         extra = []

@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -222,6 +223,38 @@ class PerspectiveCount:
     finished: int
 
 
+async def _configure(connection: aiosqlite.Connection) -> None:
+    await connection.execute("PRAGMA journal_mode = WAL")
+    # NORMAL in WAL mode keeps every commit across a process crash or kill;
+    # only a power cut may lose the last commits.
+    await connection.execute("PRAGMA synchronous = NORMAL")
+    await connection.execute("PRAGMA foreign_keys = ON")
+    await connection.execute("PRAGMA busy_timeout = 5000")
+
+
+async def measure_commit_rate(path: str | Path, seconds: float = 1.0) -> float:
+    """Single-row commits per second into a scratch database at ``path``, set up like ours.
+
+    The ceiling for any write path over one aiosqlite connection on this file
+    system; the benchmark prints it next to the bot's own answer rate. The
+    scratch file is removed afterwards.
+    """
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        await _configure(connection)
+        await connection.execute("CREATE TABLE probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL)")
+        commits = 0
+        start = time.perf_counter()
+        while (elapsed := time.perf_counter() - start) < seconds:
+            await connection.execute("INSERT INTO probe (at) VALUES (?)", (_now(),))
+            commits += 1
+    finally:
+        await connection.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return commits / elapsed
+
+
 def _now() -> str:
     return _timestamp(datetime.now(timezone.utc))
 
@@ -262,6 +295,8 @@ class Storage:
         # coroutine's transaction is open would silently join it, so all writes
         # take this lock.
         self._write_lock = asyncio.Lock()
+        self._pending_answers: list[_PendingAnswer] = []
+        self._committer: asyncio.Task[None] | None = None
 
     async def _write(self, sql: str, parameters: tuple[object, ...]) -> int:
         """Run one write statement (committed at once) and return how many rows it changed."""
@@ -274,14 +309,24 @@ class Storage:
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Several writes as one, committed when the block ends without an error."""
-        async with self._write_lock:
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
+        async with self._write_lock, self._locked_transaction() as db:
+            yield db
+
+    @contextlib.asynccontextmanager
+    async def _locked_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A transaction for a caller that holds the write lock.
+
+        Rolled back on any error, a failed COMMIT included: a transaction left
+        open would silently take in the next coroutine's writes.
+        """
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
             await self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                await self._db.execute("ROLLBACK")
+            raise
 
     @classmethod
     async def open(cls, path: str | Path) -> Storage:
@@ -306,20 +351,25 @@ class Storage:
         return storage
 
     async def close(self) -> None:
+        if self._committer is not None:
+            await self._committer  # answers already accepted are committed, not dropped
         await self._db.close()
 
     async def _configure(self) -> None:
-        await self._db.execute("PRAGMA journal_mode = WAL")
-        # NORMAL in WAL mode keeps every commit across a process crash or kill;
-        # only a power cut may lose the last commits.
-        await self._db.execute("PRAGMA synchronous = NORMAL")
-        await self._db.execute("PRAGMA foreign_keys = ON")
-        await self._db.execute("PRAGMA busy_timeout = 5000")
+        await _configure(self._db)
+
+    async def _rows(self, sql: str, parameters: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
+        """A query's rows in one trip to the database thread (execute, fetch and close)."""
+        return list(await self._db.execute_fetchall(sql, parameters))
+
+    async def _row(self, sql: str, parameters: tuple[object, ...] = ()) -> aiosqlite.Row | None:
+        """A query's first row (or ``None``), also in one trip."""
+        rows = await self._db.execute_fetchall(sql, parameters)
+        return next(iter(rows), None)
 
     async def schema_version(self) -> int:
-        async with self._db.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+        rows = await self._rows("PRAGMA user_version")
+        return int(rows[0][0]) if rows else 0
 
     async def _migrate(self) -> None:
         version = await self.schema_version()
@@ -340,27 +390,23 @@ class Storage:
             " ON CONFLICT DO NOTHING", (user_id, now, now))
 
     async def has_user(self, user_id: int) -> bool:
-        async with self._db.execute("SELECT 1 FROM users WHERE user_id = ?", (user_id,)) as cursor:
-            return await cursor.fetchone() is not None
+        return await self._row("SELECT 1 FROM users WHERE user_id = ?", (user_id,)) is not None
 
     async def run(self, run_id: int) -> Run | None:
-        async with self._db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)) as cursor:
-            row = await cursor.fetchone()
-        return _run_from_row(row) if row else None
+        rows = await self._rows("SELECT * FROM runs WHERE id = ?", (run_id,))
+        return _run_from_row(rows[0]) if rows else None
 
     async def active_run(self, user_id: int, workshop_id: int | None = None) -> Run | None:
-        async with self._db.execute(
-                "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'active'",
-                (user_id, workshop_id)) as cursor:
-            row = await cursor.fetchone()
-        return _run_from_row(row) if row else None
+        rows = await self._rows(
+            "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'active'",
+            (user_id, workshop_id))
+        return _run_from_row(rows[0]) if rows else None
 
     async def finished_runs(self, user_id: int, workshop_id: int | None = None) -> list[Run]:
         """The person's finished runs, newest first."""
-        async with self._db.execute(
-                "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'finished'"
-                " ORDER BY id DESC", (user_id, workshop_id)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._rows(
+            "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'finished'"
+            " ORDER BY id DESC", (user_id, workshop_id))
         return [_run_from_row(row) for row in rows]
 
     async def start_run(self, user_id: int, field_ids: Iterable[str] | None = None,
@@ -397,19 +443,17 @@ class Storage:
         The run the person last worked on comes first (commands such as
         /weiter, /ergebnis and /bericht address it), then the others, newest first.
         """
-        async with self._db.execute(
-                "SELECT * FROM runs WHERE user_id = ? AND status = 'active'"
-                " ORDER BY id IS (SELECT current_run FROM users WHERE user_id = ?) DESC, id DESC",
-                (user_id, user_id)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._rows(
+            "SELECT * FROM runs WHERE user_id = ? AND status = 'active'"
+            " ORDER BY id IS (SELECT current_run FROM users WHERE user_id = ?) DESC, id DESC",
+            (user_id, user_id))
         return [_run_from_row(row) for row in rows]
 
     async def latest_finished_run(self, user_id: int) -> Run | None:
         """The person's most recently finished run, personal or in a workshop."""
-        async with self._db.execute(
-                "SELECT * FROM runs WHERE user_id = ? AND status = 'finished'"
-                " ORDER BY finished_at DESC, id DESC LIMIT 1", (user_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._row(
+            "SELECT * FROM runs WHERE user_id = ? AND status = 'finished'"
+            " ORDER BY finished_at DESC, id DESC LIMIT 1", (user_id,))
         return _run_from_row(row) if row else None
 
     async def set_current_run(self, user_id: int, run_id: int) -> None:
@@ -429,53 +473,85 @@ class Storage:
     # --- answers ---------------------------------------------------------------
 
     async def answers(self, run_id: int) -> dict[str, str]:
-        async with self._db.execute(
-                "SELECT statement_id, choice FROM answers WHERE run_id = ?", (run_id,)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._rows("SELECT statement_id, choice FROM answers WHERE run_id = ?",
+                                (run_id,))
         return {row["statement_id"]: row["choice"] for row in rows}
 
     async def save_answer(self, run_id: int, statement_id: str, choice: str, *,
                           finishes: bool = False) -> None:
         """Store an answer, clear the "Zurück" cursor and, with ``finishes``, close the run.
 
-        One transaction, committed before returning: the caller may confirm
-        the answer as soon as this returns.
+        Committed before returning: the caller may confirm the answer as soon
+        as this returns. Answers that arrive while a commit is under way are
+        committed together in the next transaction (group commit), so in a
+        workshop burst nobody waits for everybody else's commits one by one.
         """
-        now = _now()
-        async with self._write_lock:
-            await self._transaction_save_answer(run_id, statement_id, choice, finishes, now)
+        answer = _PendingAnswer(run_id, statement_id, choice, finishes, _now(),
+                                asyncio.get_running_loop().create_future())
+        self._pending_answers.append(answer)
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_pending_answers())
+        await answer.committed
 
-    async def _transaction_save_answer(self, run_id: int, statement_id: str, choice: str,
-                                       finishes: bool, now: str) -> None:
-        await self._db.execute("BEGIN IMMEDIATE")
+    async def _commit_pending_answers(self) -> None:
+        while self._pending_answers:
+            # The lock is taken per batch, so other writes (a new run, "Zurück")
+            # get their turn between batches even in a long stream of answers.
+            async with self._write_lock:
+                batch, self._pending_answers = self._pending_answers, []
+                await self._commit_answers(batch)
+
+    async def _commit_answers(self, batch: list[_PendingAnswer]) -> None:
+        """Commit ``batch`` and tell each caller; one bad answer must not fail the others."""
         try:
-            await self._db.execute(
+            try:
+                await self._transaction_save_answers(batch)
+            except Exception as error:
+                if len(batch) == 1:
+                    _settle(batch[0].committed, error)
+                    return
+                for answer in batch:  # find the culprit: each answer in its own transaction
+                    try:
+                        await self._transaction_save_answers([answer])
+                    except Exception as single_error:
+                        _settle(answer.committed, single_error)
+                    else:
+                        _settle(answer.committed, None)
+                return
+        except BaseException:  # cancelled at shutdown: nobody may wait forever
+            for answer in batch:
+                answer.committed.cancel()
+            raise
+        for answer in batch:
+            _settle(answer.committed, None)
+
+    async def _transaction_save_answers(self, batch: list[_PendingAnswer]) -> None:
+        async with self._locked_transaction() as db:
+            await db.executemany(
                 "INSERT INTO answers (run_id, statement_id, choice, answered_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (run_id, statement_id)"
                 " DO UPDATE SET choice = excluded.choice, answered_at = excluded.answered_at",
-                (run_id, statement_id, choice, now))
-            if finishes:
+                [(a.run_id, a.statement_id, a.choice, a.at) for a in batch])
+            continuing = [(a.run_id,) for a in batch if not a.finishes]
+            if continuing:
+                await db.executemany("UPDATE runs SET cursor = NULL WHERE id = ?", continuing)
+            finishing = [(a.at, a.run_id) for a in batch if a.finishes]
+            if finishing:
                 # Only an active run finishes: a workshop closed meanwhile has ended it.
-                await self._db.execute(
+                await db.executemany(
                     "UPDATE runs SET cursor = NULL, status = 'finished', finished_at = ?"
-                    " WHERE id = ? AND status = 'active'", (now, run_id))
-            else:
-                await self._db.execute("UPDATE runs SET cursor = NULL WHERE id = ?", (run_id,))
-            await self._db.execute(_MARK_CURRENT, (run_id, run_id))
-            await self._db.execute("COMMIT")
-        except BaseException:
-            await self._db.execute("ROLLBACK")
-            raise
+                    " WHERE id = ? AND status = 'active'", finishing)
+            # The run answered last is the one /weiter continues (in batch order).
+            await db.executemany(_MARK_CURRENT, [(a.run_id, a.run_id) for a in batch])
 
     # --- results: comparison, changed answers, the municipality's name ------------
 
     async def previous_finished_run(self, run: Run) -> Run | None:
         """The same person's last finished run before ``run`` (never somebody else's)."""
-        async with self._db.execute(
-                "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'finished'"
-                " AND id < ? ORDER BY id DESC LIMIT 1",
-                (run.user_id, run.workshop_id, run.id)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._row(
+            "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'finished'"
+            " AND id < ? ORDER BY id DESC LIMIT 1",
+            (run.user_id, run.workshop_id, run.id))
         return _run_from_row(row) if row else None
 
     async def change_answer(self, run_id: int, statement_id: str, choice: str) -> bool:
@@ -485,19 +561,15 @@ class Storage:
         open statement, so it cannot finish a run behind the person's back.
         Nor does it change an answer in a closed workshop, whose result stands.
         """
-        async with self._write_lock:
-            async with self._db.execute(
-                    "UPDATE answers SET choice = ?, answered_at = ?"
-                    " WHERE run_id = ? AND statement_id = ? AND NOT EXISTS (SELECT 1 FROM runs r"
-                    "  JOIN workshops w ON w.id = r.workshop_id"
-                    "  WHERE r.id = answers.run_id AND w.status = 'closed')",
-                    (choice, _now(), run_id, statement_id)) as cursor:
-                return cursor.rowcount > 0
+        return bool(await self._write(
+            "UPDATE answers SET choice = ?, answered_at = ?"
+            " WHERE run_id = ? AND statement_id = ? AND NOT EXISTS (SELECT 1 FROM runs r"
+            "  JOIN workshops w ON w.id = r.workshop_id"
+            "  WHERE r.id = answers.run_id AND w.status = 'closed')",
+            (choice, _now(), run_id, statement_id)))
 
     async def municipality_name(self, user_id: int) -> MunicipalityName | None:
-        async with self._db.execute(
-                "SELECT * FROM municipality_names WHERE user_id = ?", (user_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._row("SELECT * FROM municipality_names WHERE user_id = ?", (user_id,))
         if row is None:
             return None
         return MunicipalityName(name=row["name"], decided=row["decided_at"] is not None,
@@ -537,9 +609,7 @@ class Storage:
     # --- workshops: setting one up ---------------------------------------------
 
     async def draft(self, user_id: int) -> Draft | None:
-        async with self._db.execute("SELECT * FROM workshop_drafts WHERE user_id = ?",
-                                    (user_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._row("SELECT * FROM workshop_drafts WHERE user_id = ?", (user_id,))
         if row is None:
             return None
         return Draft(user_id=row["user_id"], municipality=row["municipality"],
@@ -611,32 +681,28 @@ class Storage:
                                         token)
 
     async def _one_workshop(self, sql: str, key: object) -> Workshop | None:
-        async with self._db.execute(sql, (key,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._row(sql, (key,))
         return _workshop_from_row(row) if row else None
 
     async def workshops_of(self, user_id: int) -> list[Workshop]:
         """The workshops the person coordinates (created or co-coordinates), newest first."""
-        async with self._db.execute(
-                "SELECT * FROM workshops WHERE created_by = ? OR id IN"
-                " (SELECT workshop_id FROM workshop_coordinators WHERE user_id = ?)"
-                " ORDER BY id DESC", (user_id, user_id)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._rows(
+            "SELECT * FROM workshops WHERE created_by = ? OR id IN"
+            " (SELECT workshop_id FROM workshop_coordinators WHERE user_id = ?)"
+            " ORDER BY id DESC", (user_id, user_id))
         return [_workshop_from_row(row) for row in rows]
 
     async def is_coordinator(self, workshop_id: int, user_id: int) -> bool:
-        async with self._db.execute(
-                "SELECT 1 FROM workshops WHERE id = ? AND created_by = ? UNION ALL"
-                " SELECT 1 FROM workshop_coordinators WHERE workshop_id = ? AND user_id = ?",
-                (workshop_id, user_id, workshop_id, user_id)) as cursor:
-            return await cursor.fetchone() is not None
+        return await self._row(
+            "SELECT 1 FROM workshops WHERE id = ? AND created_by = ? UNION ALL"
+            " SELECT 1 FROM workshop_coordinators WHERE workshop_id = ? AND user_id = ?",
+            (workshop_id, user_id, workshop_id, user_id)) is not None
 
     async def coordinator_count(self, workshop_id: int) -> int:
         """The creator plus the co-coordinators."""
-        async with self._db.execute(
-                "SELECT 1 + COUNT(*) FROM workshop_coordinators WHERE workshop_id = ?",
-                (workshop_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._row(
+            "SELECT 1 + COUNT(*) FROM workshop_coordinators WHERE workshop_id = ?",
+            (workshop_id,))
         return int(row[0]) if row else 1
 
     async def offer_coordinator_token(self, workshop_id: int, token: str) -> str | None:
@@ -712,10 +778,9 @@ class Storage:
             " ON CONFLICT DO NOTHING", (workshop_id, user_id, _now()))
 
     async def participant(self, workshop_id: int, user_id: int) -> Participant | None:
-        async with self._db.execute(
-                "SELECT * FROM workshop_participants WHERE workshop_id = ? AND user_id = ?",
-                (workshop_id, user_id)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._row(
+            "SELECT * FROM workshop_participants WHERE workshop_id = ? AND user_id = ?",
+            (workshop_id, user_id))
         if row is None:
             return None
         return Participant(workshop_id=row["workshop_id"], user_id=row["user_id"],
@@ -729,33 +794,28 @@ class Storage:
             (perspective, workshop_id, user_id)))
 
     async def active_workshop_runs(self, workshop_id: int) -> list[Run]:
-        async with self._db.execute(
-                "SELECT * FROM runs WHERE workshop_id = ? AND status = 'active'",
-                (workshop_id,)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._rows(
+            "SELECT * FROM runs WHERE workshop_id = ? AND status = 'active'", (workshop_id,))
         return [_run_from_row(row) for row in rows]
 
     async def takes_part_in_workshops(self, user_id: int) -> bool:
-        async with self._db.execute("SELECT 1 FROM workshop_participants WHERE user_id = ?",
-                                    (user_id,)) as cursor:
-            return await cursor.fetchone() is not None
+        return await self._row("SELECT 1 FROM workshop_participants WHERE user_id = ?",
+                               (user_id,)) is not None
 
     async def participant_ids(self, workshop_id: int) -> list[int]:
-        async with self._db.execute(
-                "SELECT user_id FROM workshop_participants WHERE workshop_id = ?"
-                " ORDER BY joined_at, user_id", (workshop_id,)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._rows(
+            "SELECT user_id FROM workshop_participants WHERE workshop_id = ?"
+            " ORDER BY joined_at, user_id", (workshop_id,))
         return [row["user_id"] for row in rows]
 
     async def workshop_progress(self, workshop_id: int) -> list[PerspectiveCount]:
         """Joined and finished participants per perspective: counts, never names."""
-        async with self._db.execute(
-                "SELECT p.perspective, COUNT(*) AS joined, SUM(EXISTS (SELECT 1 FROM runs r"
-                "  WHERE r.workshop_id = p.workshop_id AND r.user_id = p.user_id"
-                "  AND r.status = 'finished')) AS finished"
-                " FROM workshop_participants p WHERE p.workshop_id = ? GROUP BY p.perspective",
-                (workshop_id,)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._rows(
+            "SELECT p.perspective, COUNT(*) AS joined, SUM(EXISTS (SELECT 1 FROM runs r"
+            "  WHERE r.workshop_id = p.workshop_id AND r.user_id = p.user_id"
+            "  AND r.status = 'finished')) AS finished"
+            " FROM workshop_participants p WHERE p.workshop_id = ? GROUP BY p.perspective",
+            (workshop_id,))
         return [PerspectiveCount(row["perspective"], row["joined"], row["finished"])
                 for row in rows]
 
@@ -765,15 +825,14 @@ class Storage:
         Only the latest finished run of each participant counts; a deleted
         person's runs are gone with them, so they leave every aggregate.
         """
-        async with self._db.execute(
-                "SELECT p.perspective, a.run_id, a.statement_id, a.choice"
-                " FROM workshop_participants p"
-                " JOIN runs r ON r.id = (SELECT MAX(id) FROM runs WHERE workshop_id = p.workshop_id"
-                "  AND user_id = p.user_id AND status = 'finished')"
-                " JOIN answers a ON a.run_id = r.id"
-                " WHERE p.workshop_id = ? AND p.perspective IS NOT NULL ORDER BY a.run_id",
-                (workshop_id,)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._rows(
+            "SELECT p.perspective, a.run_id, a.statement_id, a.choice"
+            " FROM workshop_participants p"
+            " JOIN runs r ON r.id = (SELECT MAX(id) FROM runs WHERE workshop_id = p.workshop_id"
+            "  AND user_id = p.user_id AND status = 'finished')"
+            " JOIN answers a ON a.run_id = r.id"
+            " WHERE p.workshop_id = ? AND p.perspective IS NOT NULL ORDER BY a.run_id",
+            (workshop_id,))
         responses: dict[int, tuple[str, dict[str, str]]] = {}
         for row in rows:
             responses.setdefault(row["run_id"], (row["perspective"], {}))[1][
@@ -811,6 +870,24 @@ class Storage:
         await self._write(
             "INSERT INTO heartbeat (id, beat_at) VALUES (1, ?)"
             " ON CONFLICT (id) DO UPDATE SET beat_at = excluded.beat_at", (moment,))
+
+@dataclass
+class _PendingAnswer:
+    run_id: int
+    statement_id: str
+    choice: str
+    finishes: bool
+    at: str
+    committed: asyncio.Future[None]
+
+
+def _settle(future: asyncio.Future[None], error: Exception | None) -> None:
+    if future.done():  # the caller was cancelled meanwhile
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
 
 
 def last_heartbeat(path: str | Path) -> datetime | None:

@@ -67,11 +67,37 @@ class BotProcess:
             self.process.kill()
             self.process.wait(timeout=10)
 
+    def children(self) -> set[int]:
+        """The bot's child processes (its drawing process among them), from /proc."""
+        assert self.process is not None
+        return {pid for pid, parent in _parents().items()
+                if parent == self.process.pid and running(pid)}
+
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
 
     def _exited(self) -> bool:
         return self.process is not None and self.process.poll() is not None
+
+
+def _parents() -> dict[int, int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    return parents
+
+
+def running(pid: int) -> bool:
+    """Alive, not merely a zombie nobody has reaped yet."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] not in ("Z", "X")
 
 
 def run_cli(*args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from tests import updates
-from tests.bot_process import TOKEN, BotProcess, run_cli
+from tests.bot_process import TOKEN, BotProcess, run_cli, running
 from tests.conftest import write_questionnaire
 from tests.fake_bot_server import FakeBotServer
 
@@ -281,6 +281,8 @@ def test_sigkill_mid_burst_loses_no_confirmed_answer_and_a_restart_carries_on(
         burst.run(until_confirmed=60)
         server.latency = 0.5  # a slow network, so the kill hits taps mid-way
         burst.taps_in_flight()
+        drawing = first.children()
+        assert drawing, "the bot starts its drawing process at start-up"
         first.kill()
         server.latency = 0.0
         confirmed_before_kill = burst.confirmed()
@@ -289,6 +291,8 @@ def test_sigkill_mid_burst_loses_no_confirmed_answer_and_a_restart_carries_on(
         stored = stored_answers(tmp_path / "bot.db")
         missing = {k: v for k, v in confirmed_before_kill.items() if stored.get(k) != v}
         assert not missing, f"confirmed but not stored: {missing}"
+        # A killed bot cannot stop its drawing process: that ends on its own.
+        assert all_ended(drawing), "the drawing process outlived the bot"
 
         # Telegram delivers again what it has no acknowledgement for; make sure
         # that includes taps the killed bot already handled.
@@ -323,11 +327,13 @@ def test_sigterm_mid_burst_finishes_everything_received_and_exits_zero(
         burst.run(until_confirmed=40)
         server.latency = 0.5  # a slow network, so the stop meets taps mid-way
         in_flight = burst.taps_in_flight()
+        drawing = bot.children()
         code = bot.terminate()
         output = bot.output()
     finally:
         bot.stop_if_running()
     assert code == 0, output
+    assert drawing and all_ended(drawing), "the drawing process outlived the bot"
     with server.lock:
         notices = burst.notices()
     assert all(notices.get(q, "").startswith("Gespeichert") for q in in_flight), (
@@ -345,6 +351,16 @@ def test_sigterm_mid_burst_finishes_everything_received_and_exits_zero(
     assert all(stored.get(k) == v for k, v in burst.confirmed().items())
     assert len(burst.confirmed()) >= 40
     assert_clean_log(output)
+
+
+def all_ended(pids: set[int], timeout: float = 15) -> bool:
+    """The processes have ended (the last of them needs a moment to notice the bot is gone)."""
+    deadline = time.monotonic() + timeout
+    while any(running(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def wait_until_healthy(database: Path, timeout: float = 20) -> bool:

@@ -1,0 +1,97 @@
+"""The benchmark's code path on tiny settings: every tap counted, every answer stored.
+
+No timing assertions: speed and memory are machine-dependent figures for the
+README, produced by ``python -m bot.bench``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.bench import (BenchConfig, format_report, main, run_benchmark,
+                       write_synthetic_questionnaire)
+from bot.fake_bot_api import FakeBotAPI
+from bot.questionnaire import load_questionnaire
+
+
+async def test_benchmark_counts_and_stores_every_answer(tmp_path: Path) -> None:
+    config = BenchConfig(users=3, statements=2, latency=0.0, sessions=4, session_answers=1,
+                         finishers=0, directory=tmp_path, commit_seconds=0.05, tap_timeout=10)
+    report = await run_benchmark(config)
+    assert report.lost_taps == 0
+    assert len(report.single.in_place) == 2 and len(report.burst.in_place) == 3 * 2
+    assert report.burst.new_message == []  # nobody reached the end of a field
+    assert len(report.burst.callback) == 3 * 2
+    assert report.answers_counted == 2 + 3 * 2 + 4 * 1
+    assert report.answers_stored == report.answers_counted
+    # each tap: one callback answer and one edit; nobody reached the end of a field
+    assert report.burst_calls == 2 * 3 * 2
+    assert report.commit_rate > 0
+    text = format_report(report)
+    assert "6 answers in" in text and "answers counted 12, stored 12 (expected 12), taps lost 0" in text
+    assert list(tmp_path.iterdir()) == []  # the temporary databases are gone
+
+
+async def test_field_ends_and_the_end_of_the_run_are_waited_for(tmp_path: Path) -> None:
+    # At a field's end the next statement comes as a new message below the interim
+    # note; the last answer turns the statement into the closing note and the summary
+    # follows. The benchmark waits for each, so every answer is counted once.
+    config = BenchConfig(users=1, statements=105, latency=0.0, sessions=0, finishers=0,
+                         directory=tmp_path, commit_seconds=0.05, tap_timeout=10)
+    report = await run_benchmark(config)
+    assert report.lost_taps == 0
+    assert report.answers_stored == report.answers_counted == 2 * 105
+    # six field ends answered by a new message; the last answer edits in place
+    assert len(report.burst.new_message) == 6 and len(report.burst.in_place) == 105 - 6
+    # per tap a callback answer and an edit; a new message at six field ends; the summary
+    assert report.burst_calls > 2 * 105 + 6
+
+
+async def test_runs_ending_during_the_burst_get_closing_note_and_summary(tmp_path: Path) -> None:
+    # Two people are at their last statement when the burst starts; each ends their
+    # run during a round and is counted once the summary (chart, text) has arrived.
+    config = BenchConfig(users=2, statements=2, latency=0.0, sessions=0, finishers=2,
+                         directory=tmp_path, commit_seconds=0.05, tap_timeout=30)
+    report = await run_benchmark(config)
+    assert report.lost_taps == 0
+    assert len(report.run_ends.note) == len(report.run_ends.summary) == 2
+    assert all(note <= summary for note, summary in zip(report.run_ends.note,
+                                                         report.run_ends.summary))
+    assert report.burst_answers == 2 * 2 + 2
+    assert report.burst_calls_by_method["sendPhoto"] == 2  # one chart per run's end
+    assert report.answers_stored == report.answers_expected == 2 + 2 * 2 + 2 * 105
+
+
+def test_synthetic_questionnaire_is_valid_and_full_size(tmp_path: Path) -> None:
+    questionnaire = load_questionnaire(write_synthetic_questionnaire(tmp_path / "q"))
+    assert len(questionnaire.fields) == 7
+    assert len(questionnaire.statements) == 7 * 15
+
+
+def test_command_line_prints_the_figures(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--users", "2", "--statements", "1", "--latency", "0", "--sessions", "0",
+          "--finishers", "1",
+          "--dir", str(tmp_path), "--commit-seconds", "0.05"])
+    out = capsys.readouterr().out
+    for figure in ("answers/s", "tap-to-reply p50", "CPU", "RSS", "single-row commits",
+                   "messages/s", "outgoing Bot API calls", "summary with chart complete"):
+        assert figure in out
+
+
+async def test_flood_control_delays_replies_but_drops_none(tmp_path: Path) -> None:
+    # Telegram refuses two edits with 429 "retry after 1"; the rate limiter waits and
+    # sends them again, so every tap still gets its reply.
+    api = FakeBotAPI()
+    for _ in range(2):
+        api.fail_next("editMessageText", 429, "Too Many Requests: retry after 1", retry_after=1)
+    config = BenchConfig(users=4, statements=2, latency=0.0, sessions=0, finishers=0,
+                         directory=tmp_path, commit_seconds=0.05, tap_timeout=20)
+    report = await run_benchmark(config, api)
+    assert report.lost_taps == 0
+    assert report.answers_stored == report.answers_counted == 2 + 4 * 2
+    edits = api.calls_to("editMessageText")
+    assert len([c for c in edits if c.result is None]) == 2
+    assert len([c for c in edits if c.result is not None]) == 2 + 4 * 2

@@ -1,0 +1,106 @@
+"""Charts and PDFs are drawn in a process of their own, at a lower priority than the taps."""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.render import Renderer
+from bot.render_process import NICENESS, RenderProcess
+
+
+async def test_drawing_runs_in_another_process_that_yields_the_cpu_to_the_bot() -> None:
+    drawing = RenderProcess()
+    try:
+        assert await drawing.run(os.getpid) != os.getpid()
+        assert await drawing.run(os.nice, 0) == min(19, os.nice(0) + NICENESS)
+        # Ctrl-C in a terminal reaches the whole process group: the bot handles it
+        assert await drawing.run(signal.getsignal, signal.SIGINT) == signal.SIG_IGN
+    finally:
+        drawing.shut_down()
+
+
+def test_warming_up_loads_the_chart_library_there() -> None:
+    drawing = RenderProcess()
+    try:
+        assert drawing.warm_up().result(timeout=60) is None
+    finally:
+        drawing.shut_down()
+
+
+async def test_a_drawing_process_that_died_is_replaced() -> None:
+    # Killed for its memory or crashed in a C library: the next chart still comes.
+    drawing = RenderProcess()
+    try:
+        first = await drawing.run(os.getpid)
+        os.kill(first, signal.SIGKILL)
+        second = await drawing.run(os.getpid)
+        assert second != first and await drawing.run(os.getpid) == second
+    finally:
+        drawing.shut_down()
+
+
+def test_the_drawing_process_redacts_the_token_in_its_log_lines(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    token = "123456789:AAF-token_seen_only_by_this_test"
+    drawing = RenderProcess()
+    drawing.keep_out_of_logs((token,))
+    try:
+        drawing.call(logging.getLogger("bot.chart").warning, "request to /bot%s failed", token)
+    finally:
+        drawing.shut_down()
+    logged = capfd.readouterr().err
+    assert "request to /bot[geheim] failed" in logged
+    assert token.split(":")[1] not in logged
+
+
+def test_a_renderer_travels_as_its_directory_and_is_built_once_there(renderer: Renderer) -> None:
+    arrived = pickle.loads(pickle.dumps(renderer))
+    assert arrived is not renderer
+    assert pickle.loads(pickle.dumps(renderer)) is arrived
+    assert arrived.text("button.begin") == renderer.text("button.begin")
+
+
+def test_the_drawing_process_ends_when_the_bot_is_killed(tmp_path: Path) -> None:
+    # A bot killed with SIGKILL cannot shut its worker down; the worker notices.
+    script = tmp_path / "killed_bot.py"
+    script.write_text(textwrap.dedent("""
+        import os, time
+        from bot.render_process import DRAWING
+        if __name__ == "__main__":
+            print(DRAWING.call(os.getpid), flush=True)
+            time.sleep(60)
+    """))
+    source = str(Path(__file__).resolve().parent.parent)
+    bot = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                           env={**os.environ, "PYTHONPATH": source})
+    assert bot.stdout is not None
+    worker = int(bot.stdout.readline())
+    bot.kill()
+    bot.wait()
+    try:
+        for _ in range(100):
+            if not _alive(worker):
+                break
+            time.sleep(0.1)
+        assert not _alive(worker)
+    finally:
+        if _alive(worker):  # do not leave it behind when the test fails
+            os.kill(worker, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -24,7 +24,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import aiosqlite
@@ -297,6 +297,9 @@ class Storage:
         self._write_lock = asyncio.Lock()
         self._pending_answers: list[_PendingAnswer] = []
         self._committer: asyncio.Task[None] | None = None
+        # The day each person's activity was last noted by this process, so a
+        # person's many taps a day cost one write, not one each.
+        self._noted_on: dict[int, date] = {}
 
     async def _write(self, sql: str, parameters: tuple[object, ...]) -> int:
         """Run one write statement (committed at once) and return how many rows it changed."""
@@ -843,16 +846,21 @@ class Storage:
 
     async def touch_user(self, user_id: int, now: datetime | None = None) -> None:
         """Note that a known person was active today; at most one write per person and day."""
-        moment = now or datetime.now(timezone.utc)
-        day_start = moment.astimezone(timezone.utc).replace(hour=0, minute=0, second=0,
-                                                            microsecond=0)
+        moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        if self._noted_on.get(user_id) == moment.date():
+            return
+        day_start = moment.replace(hour=0, minute=0, second=0, microsecond=0)
         await self._write(
             "UPDATE users SET last_active_at = ? WHERE user_id = ?"
             " AND (last_active_at IS NULL OR last_active_at < ?)",
             (_timestamp(moment), user_id, _timestamp(day_start)))
+        if len(self._noted_on) > 100_000:  # a day's worth at most; keep memory flat
+            self._noted_on.clear()
+        self._noted_on[user_id] = moment.date()
 
     async def delete_user(self, user_id: int) -> bool:
         """Delete a person and, by ``ON DELETE CASCADE``, everything that refers to them."""
+        self._noted_on.pop(user_id, None)
         return await self._write("DELETE FROM users WHERE user_id = ?", (user_id,)) > 0
 
     async def delete_inactive_users(self, inactive_for: timedelta,

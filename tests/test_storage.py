@@ -197,3 +197,25 @@ async def test_a_transaction_whose_commit_fails_is_rolled_back(tmp_path: Path) -
         assert await storage.answers(run.id) == {"eins-01": "A"}
     finally:
         await storage.close()
+
+
+async def test_activity_is_written_once_a_day_per_person(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    storage = await Storage.open(tmp_path / "s.db")
+    statements: list[str] = []
+    await storage._db.set_trace_callback(statements.append)
+    try:
+        await storage.start_run(7)
+        morning = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)
+        statements.clear()
+        for minutes in range(5):  # many taps on one day
+            await storage.touch_user(7, morning + timedelta(minutes=minutes))
+        assert sum(s.startswith("UPDATE users SET last_active_at") for s in statements) == 1
+        await storage.touch_user(7, morning + timedelta(days=1))  # the next day: noted again
+        assert sum(s.startswith("UPDATE users SET last_active_at") for s in statements) == 2
+        async with storage._db.execute("SELECT last_active_at FROM users") as cursor:
+            (stored,) = await cursor.fetchone()
+        assert stored.startswith("2026-11-26")
+    finally:
+        await storage.close()

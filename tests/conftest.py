@@ -106,6 +106,14 @@ class BotHarness:
         return Person(self, user_id, first_name)
 
 
+
+async def started(bot: BotHarness) -> Person:
+    """Anna, who has tapped "beginnen" and sees the first statement."""
+    anna = bot.person()
+    await anna.send("/start")
+    await anna.tap("beginnen")
+    return anna
+
 SMALL_FIELDS = {
     "01_eins.toml": """
         id = "eins"

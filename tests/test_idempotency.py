@@ -12,7 +12,7 @@ from bot.fake_bot_api import FakeBotAPI
 from bot.questionnaire import Questionnaire
 from bot.render import Renderer
 from bot.storage import Storage
-from tests.conftest import BotHarness, Person
+from tests.conftest import BotHarness, Person, started
 
 
 async def stored(database: Path) -> tuple[dict[str, str], list[str]]:
@@ -27,13 +27,6 @@ async def stored(database: Path) -> tuple[dict[str, str], list[str]]:
         return answers, [status for _, status in runs]
     finally:
         await storage.close()
-
-
-async def started(bot: BotHarness) -> Person:
-    anna = bot.person()
-    await anna.send("/start")
-    await anna.tap("beginnen")
-    return anna
 
 
 def notices(anna: Person) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Storage
-from tests.conftest import BotHarness, Person
+from tests.conftest import BotHarness, started
 
 ERROR_MESSAGE = "Das hat leider nicht geklappt. Ihre bisherigen Antworten sind sicher gespeichert."
 
@@ -20,13 +20,6 @@ async def answers_of(database: Path, user_id: int = 4711) -> dict[str, str]:
         return await storage.answers(run.id) if run else {}
     finally:
         await storage.close()
-
-
-async def started(bot: BotHarness) -> Person:
-    anna = bot.person()
-    await anna.send("/start")
-    await anna.tap("beginnen")
-    return anna
 
 
 def sent_texts(bot: BotHarness, chat_id: int = 4711) -> list[str]:

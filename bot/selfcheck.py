@@ -18,7 +18,7 @@ from bot.progress import (Position, current_statement, field_completed_by, order
 from bot.questionnaire import Field, Questionnaire, Statement
 from bot.render import Renderer
 from bot.replies import Button, Keyboard, Message, Outcome, Reply
-from bot.results import ResultsCore
+from bot.results import ResultsCore, german_date, local_date
 from bot.scoring import score_field
 from bot.storage import Run, Storage
 
@@ -354,7 +354,9 @@ class SelfCheck:
     def _finished_prompt(self, run: Run) -> Reply:
         keyboard = ((Button(self.render.text("button.show_results"), cb.results(run.id)),),
                     (Button(self.render.text("button.new_run"), cb.BEGIN),))
-        return Reply(self.render.html("finished.html.j2", run=run), keyboard)
+        assert run.finished_at is not None
+        finished_on = german_date(local_date(run.finished_at))
+        return Reply(self.render.html("finished.html.j2", finished_on=finished_on), keyboard)
 
     def _statement_reply(self, run: Run, position: Position, answers: Mapping[str, str], *,
                          trace: str | None = None, show_info: bool = False) -> Reply:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.fake_bot_api import FakeBotAPI
 from bot.questionnaire import Questionnaire
@@ -259,6 +261,8 @@ async def test_finished_check_offers_results_again_and_a_new_run(bot: BotHarness
         await anna.tap("B · Trifft eher zu")
     await anna.send("/start")
     assert "Ihr Selbstcheck ist abgeschlossen" in anna.last.text
+    today = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")  # the local date
+    assert f"Sie haben ihn am {today} beendet" in anna.last.text
     await anna.tap("Ergebnisse anzeigen")
     assert "Ihr Ergebnis im Überblick" in anna.last.text
     await anna.send("/start")

@@ -28,6 +28,16 @@ async def answered_two(bot: BotHarness) -> Person:
     return anna
 
 
+async def assert_answers_unchanged(bot: BotHarness, anna: Person) -> None:
+    """Anna's run still holds exactly the two answers of answered_two()."""
+    storage = await Storage.open(bot.database)
+    try:
+        run = await storage.active_run(anna.id)
+        assert run is not None and await storage.answers(run.id) == {"eins-01": "A",
+                                                                     "eins-02": "D"}
+    finally:
+        await storage.close()
+
 async def test_commands_in_a_group_answer_with_a_link_to_the_private_chat(bot: BotHarness) -> None:
     anna = bot.person()
     group = updates.group_chat(GROUP_ID)
@@ -55,13 +65,7 @@ async def test_a_group_never_sees_answers_or_results(bot: BotHarness) -> None:
     for private in ("Trifft zu", "Einschätzung", "Der Rat hat", "beantwortet", "Aussage"):
         assert private not in everything
     assert len(anna.chat) == private_before
-    storage = await Storage.open(bot.database)
-    try:
-        run = await storage.active_run(anna.id)
-        assert run is not None and await storage.answers(run.id) == {"eins-01": "A",
-                                                                     "eins-02": "D"}
-    finally:
-        await storage.close()
+    await assert_answers_unchanged(bot, anna)
 
 
 async def test_other_bots_commands_and_chatter_in_a_group_are_ignored(bot: BotHarness) -> None:
@@ -94,13 +98,7 @@ async def test_a_button_on_a_group_message_is_refused_politely(bot: BotHarness) 
     calls = bot.api.calls_to("answerCallbackQuery")[-4:]
     assert all(c.params.get("show_alert") for c in calls)
     assert len(group_messages(bot)) == 1
-    storage = await Storage.open(bot.database)
-    try:
-        run = await storage.active_run(anna.id)
-        assert run is not None and await storage.answers(run.id) == {"eins-01": "A",
-                                                                     "eins-02": "D"}
-    finally:
-        await storage.close()
+    await assert_answers_unchanged(bot, anna)
 
 
 async def test_results_and_workshops_stay_in_the_private_chat(bot: BotHarness) -> None:

@@ -22,7 +22,7 @@ from bot.content_check import check_questionnaire
 from bot.jobs import HEARTBEAT_MAX_AGE
 from bot.questionnaire import QuestionnaireError, load_questionnaire
 from bot.render import Renderer, TemplateSetupError
-from bot.render_process import DRAWING
+from bot.render_process import DRAWING, PRINTING
 from bot.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
 from bot.storage import StorageError, backup_database, last_heartbeat
@@ -79,14 +79,23 @@ def _check_questions(directory: Path) -> int:
     return 0 if all(check.complete for check in checks) else 1
 
 
+def _rejected_token(record: logging.LogRecord) -> bool:
+    return bool(record.exc_info and isinstance(record.exc_info[1], InvalidToken))
+
+
 def _run() -> None:
-    formatter = logs.configure_logging()
+    # PTB logs a rejected token with a traceback; the CLI reports it in one line.
+    formatter = logs.configure_logging(drop=_rejected_token)
     settings = settings_from_env()
     formatter.add_secrets(settings.secrets)
     questionnaire = load_questionnaire(settings.questions_dir or QUESTIONS_DIR)
     renderer = Renderer()
-    DRAWING.keep_out_of_logs(settings.secrets)
-    DRAWING.call(check_available)  # PDFs are made in the drawing process: check it there
+    for worker in (DRAWING, PRINTING):
+        worker.keep_out_of_logs(settings.secrets)
+    try:
+        PRINTING.call(check_available)  # PDFs are made in that process: check it there
+    finally:
+        PRINTING.shut_down()  # it starts again with the first report
     check_database(settings.database)
     log.info("starting: %s", "webhook" if settings.webhook else "polling")
     try:

@@ -10,9 +10,7 @@ first place; see :func:`bot.handlers.describe`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-
-from telegram.error import InvalidToken
+from collections.abc import Callable, Iterable
 
 REDACTED = "[geheim]"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -48,13 +46,17 @@ def _parts(secret: str) -> list[str]:
     return [p for p in parts if len(p) >= _MIN_SECRET_LENGTH]
 
 
-def configure_logging(level: int = logging.INFO) -> RedactingFormatter:
-    """Log to stderr through one redacting formatter; returns it to register secrets."""
+def configure_logging(level: int = logging.INFO, *,
+                      drop: Callable[[logging.LogRecord], bool] | None = None) -> RedactingFormatter:
+    """Log to stderr through one redacting formatter; returns it to register secrets.
+
+    ``drop`` leaves out the records it returns True for.
+    """
     formatter = RedactingFormatter()
     handler = logging.StreamHandler()
     handler.setFormatter(formatter)
-    # PTB logs a rejected token with a traceback; the CLI reports it in one line.
-    handler.addFilter(_drop_invalid_token)
+    if drop is not None:
+        handler.addFilter(lambda record: not drop(record))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
@@ -68,8 +70,4 @@ def configure_logging(level: int = logging.INFO) -> RedactingFormatter:
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
     return formatter
-
-
-def _drop_invalid_token(record: logging.LogRecord) -> bool:
-    return not (record.exc_info and isinstance(record.exc_info[1], InvalidToken))
 

@@ -26,7 +26,7 @@ from bot.chart import render as render_chart
 from bot.comparison import FieldChange, compare
 from bot.questionnaire import Questionnaire
 from bot.render import Renderer
-from bot.render_process import in_render_process
+from bot.render_process import in_print_process, in_render_process
 from bot.replies import Button, Document, Message, Outcome, Photo, Reply
 from bot.report_pdf import ReportContent, render_report
 from bot.review import Review
@@ -251,7 +251,7 @@ class ResultsCore:
             created=german_date(today),
             finished=german_date(local_date(run.finished_at)) if run.finished_at else None,
             previous=self._previous_date(view))
-        pdf = await in_render_process(render_report, self.render, content)
+        pdf = await in_print_process(render_report, self.render, content)
         slug = re.sub(r"[^\w]+", "-", municipality or "").strip("-")
         file_name = self.render.text("results.file_name", name=slug, date=today.isoformat())
         caption = self.render.html("report_caption.html.j2", municipality=municipality, run=run)

@@ -23,7 +23,7 @@ from bot.deep_link import (CoordinatorInvitation, Invitation, WorkshopInvitation
                            start_link)
 from bot.questionnaire import Field, Questionnaire
 from bot.render import Renderer
-from bot.render_process import in_render_process
+from bot.render_process import in_print_process
 from bot.replies import (Broadcast, BroadcastReport, Button, Document, Keyboard, Outcome, Photo,
                          Reply)
 from bot.results import LOCAL_TIME, german_date, local_date
@@ -367,7 +367,7 @@ class WorkshopDesk:
             created=german_date(datetime.now(LOCAL_TIME).date()),
             opened=german_date(local_date(workshop.created_at)),
             closed=german_date(local_date(workshop.closed_at)) if workshop.closed_at else None)
-        pdf = await in_render_process(render_workshop_report, self.render, report)
+        pdf = await in_print_process(render_workshop_report, self.render, report)
         caption = self.render.html("workshop_report_caption.html.j2", workshop=workshop,
                                    result=result)
         return Document(pdf, report_filename(workshop.municipality, self.render), caption)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import operator
 import os
 import pickle
 import signal
@@ -47,6 +48,41 @@ async def test_a_drawing_process_that_died_is_replaced() -> None:
         assert second != first and await drawing.run(os.getpid) == second
     finally:
         drawing.shut_down()
+
+
+def test_an_error_in_the_drawing_process_arrives_as_itself_with_where_it_happened() -> None:
+    drawing = RenderProcess()
+    try:
+        with pytest.raises(ZeroDivisionError) as raised:
+            drawing.call(operator.truediv, 1, 0)
+        assert any("Traceback" in note for note in raised.value.__notes__)
+        assert drawing.call(operator.truediv, 1, 2) == 0.5  # and the process goes on
+    finally:
+        drawing.shut_down()
+
+
+def test_the_drawing_process_loads_neither_the_bot_nor_the_telegram_library() -> None:
+    # It draws; what the bot's process has loaded would only cost memory there.
+    drawing = RenderProcess()
+    try:
+        loaded = drawing.call(eval, "sorted(__import__('sys').modules)")
+        assert "telegram" not in loaded and "bot.app" not in loaded and "aiosqlite" not in loaded
+    finally:
+        drawing.shut_down()
+
+
+def test_a_process_with_an_idle_time_ends_after_it_and_starts_again_for_the_next_job() -> None:
+    printing = RenderProcess(idle_seconds=0.2)
+    try:
+        first = printing.call(os.getpid)
+        for _ in range(100):
+            if printing.pid is None:
+                break
+            time.sleep(0.05)
+        assert printing.pid is None
+        assert printing.call(os.getpid) not in (first, None)
+    finally:
+        printing.shut_down()
 
 
 def test_the_drawing_process_redacts_the_token_in_its_log_lines(

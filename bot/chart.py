@@ -43,6 +43,7 @@ _LABEL_PT = 17
 _VALUE_PT = 17
 _TITLE_PT = 19
 _LEGEND_PT = 14
+PRINT_DPI = 200  # a chart in a PDF report: sharp on paper
 
 
 @dataclass(frozen=True)

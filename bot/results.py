@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from bot import callback_data as cb
 from bot import run_state
-from bot.chart import Bar, ProfileChart
+from bot.chart import PRINT_DPI, Bar, ProfileChart
 from bot.chart import render as render_chart
 from bot.comparison import FieldChange, compare
 from bot.questionnaire import Questionnaire
@@ -38,7 +38,6 @@ NAME_MAX_LENGTH = 80
 # A name prompt left unanswered for longer is forgotten, so a message days later
 # is not mistaken for the municipality's name.
 NAME_PROMPT_VALID = timedelta(hours=24)
-PRINT_DPI = 200
 
 
 def local_date(timestamp: str | datetime) -> date:

@@ -19,11 +19,13 @@ from datetime import datetime, timedelta, timezone
 
 from bot import callback_data as cb
 from bot import run_state
+from bot.chart import PRINT_DPI
+from bot.chart import render as render_chart
 from bot.deep_link import (CoordinatorInvitation, Invitation, WorkshopInvitation, qr_png,
                            start_link)
 from bot.questionnaire import Field, Questionnaire
 from bot.render import Renderer
-from bot.render_process import in_print_process
+from bot.render_process import in_print_process, in_render_process
 from bot.replies import (Broadcast, BroadcastReport, Button, Document, Keyboard, Outcome, Photo,
                          Reply)
 from bot.results import LOCAL_TIME, german_date, local_date
@@ -367,7 +369,9 @@ class WorkshopDesk:
             created=german_date(datetime.now(LOCAL_TIME).date()),
             opened=german_date(local_date(workshop.created_at)),
             closed=german_date(local_date(workshop.closed_at)) if workshop.closed_at else None)
-        pdf = await in_print_process(render_workshop_report, self.render, report)
+        charts = {chart.key: await in_render_process(render_chart, chart.chart, "png", PRINT_DPI)
+                  for chart in report.charts}
+        pdf = await in_print_process(render_workshop_report, self.render, report, charts)
         caption = self.render.html("workshop_report_caption.html.j2", workshop=workshop,
                                    result=result)
         return Document(pdf, report_filename(workshop.municipality, self.render), caption)

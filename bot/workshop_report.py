@@ -18,11 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.chart import Bar, ProfileChart
-from bot.chart import render as render_chart
 from bot.questionnaire import Scale
 from bot.render import Renderer
 from bot.report_pdf import png_data_uri, render_pdf
-from bot.results import PRINT_DPI
 from bot.storage import Workshop
 from bot.workshop import (MIN_GROUP, OVERALL, UNKNOWN_SHARE, Group, Score, StatementComparison,
                           WorkshopResult)
@@ -95,9 +93,13 @@ def report_filename(municipality: str, renderer: Renderer) -> str:
     return renderer.text("workshop.report.filename", name=slug(municipality))
 
 
-def render_workshop_report(renderer: Renderer, report: WorkshopReport) -> bytes:
-    """The report as PDF bytes, charts included (CPU-bound: call it off the event loop)."""
-    charts = {chart.key: png_data_uri(render_chart(chart.chart, "png", PRINT_DPI))
-              for chart in report.charts}
-    return render_pdf(renderer, "workshop_report.html.j2", report=report, charts=charts,
+def render_workshop_report(renderer: Renderer, report: WorkshopReport,
+                           charts: Mapping[str, bytes]) -> bytes:
+    """The report as PDF bytes (CPU-bound: call it off the event loop).
+
+    ``charts`` are the perspectives' charts as PNG by key, drawn beforehand
+    where charts are drawn, so that the PDF's process needs no matplotlib.
+    """
+    return render_pdf(renderer, "workshop_report.html.j2", report=report,
+                      charts={key: png_data_uri(png) for key, png in charts.items()},
                       minimum=MIN_GROUP, unknown_share=UNKNOWN_SHARE)

@@ -95,3 +95,15 @@ async def test_flood_control_delays_replies_but_drops_none(tmp_path: Path) -> No
     edits = api.calls_to("editMessageText")
     assert len([c for c in edits if c.result is None]) == 2
     assert len([c for c in edits if c.result is not None]) == 2 + 4 * 2
+
+
+async def test_taps_spread_over_a_moment_are_each_counted_once(tmp_path: Path) -> None:
+    # With --spread the people of a round tap at random moments within it; the
+    # round still waits for every one of them.
+    config = BenchConfig(users=5, statements=2, latency=0.02, spread=0.2, sessions=0,
+                         finishers=0, directory=tmp_path, commit_seconds=0.05, tap_timeout=10)
+    report = await run_benchmark(config)
+    assert report.lost_taps == 0
+    assert len(report.burst.in_place) == 5 * 2
+    assert report.answers_stored == report.answers_counted == 2 + 5 * 2
+    assert "5 people tap within 0.2 s of each other (at random)" in format_report(report)

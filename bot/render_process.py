@@ -11,7 +11,7 @@ waits a little), it stayed at 280–420 ms.
 Two workers serve the whole bot process (every application in it), each
 started on first use and doing one job at a time: ``DRAWING`` draws the
 charts and stays, ``PRINTING`` makes the PDF reports with WeasyPrint and ends
-after a minute without work, because its ~50 MB are needed only while
+after a minute without work, because its ~60 MB are needed only while
 somebody asks for a report. A worker is a plain ``python -m
 bot.drawing_worker`` with pipes for stdin and stdout: it imports only what it
 draws with (not the bot, not the Telegram library, as ``multiprocessing``'s

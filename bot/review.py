@@ -11,6 +11,7 @@ Opening a review sends a new message; moving inside it edits that message.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot import callback_data as cb
@@ -23,6 +24,25 @@ if TYPE_CHECKING:  # the results core owns this review and is imported at run ti
     from bot.results import ResultsCore, RunResults
 
 PAGE_SIZE = 8  # statements per review message: 8 of the longest still fit in 4096 chars
+
+
+@dataclass(frozen=True)
+class _GivenAnswer:
+    """An answer that may be changed now, with where it stands in its field."""
+
+    run: Run
+    field: Field
+    statement: Statement
+    choice: str
+
+    @property
+    def number(self) -> int:
+        return self.field.statements.index(self.statement) + 1
+
+    @property
+    def page(self) -> int:
+        """The review page of its field that shows it."""
+        return (self.number - 1) // PAGE_SIZE
 BUTTONS_PER_ROW = 4
 
 
@@ -108,58 +128,54 @@ class Review:
 
     async def change_open(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
         """One given answer, with the five choices to change it."""
-        found, refusal = await self._changeable(user_id, run_id, statement_id)
-        if refusal:
-            return refusal
-        assert found is not None
-        run, field, statement, current = found
-        number = field.statements.index(statement) + 1
-        rows = tuple((Button(self.render.text("button.choice", choice=c, chosen=c.key == current),
-                             cb.change(run.id, statement.id, c.key)),)
+        given = await self._changeable(user_id, run_id, statement_id)
+        if isinstance(given, Outcome):
+            return given
+        rows = tuple((Button(self.render.text("button.choice", choice=c,
+                                              chosen=c.key == given.choice),
+                             cb.change(given.run.id, given.statement.id, c.key)),)
                      for c in self.questionnaire.scale.choices)
         back = (Button(self.render.text("results.button.back_to_review"),
-                       cb.review_field(run.id, field.id, (number - 1) // PAGE_SIZE)),)
-        text = self.render.html("change.html.j2", field=field, number=number, statement=statement,
-                                current=self.questionnaire.scale.choice(current))
+                       cb.review_field(given.run.id, given.field.id, given.page)),)
+        text = self.render.html("change.html.j2", field=given.field, number=given.number,
+                                statement=given.statement,
+                                current=self.questionnaire.scale.choice(given.choice))
         return Outcome(edit=Reply(text, (*rows, back)))
 
     async def change(self, user_id: int, run_id: int, statement_id: str, choice: str) -> Outcome:
         """Store the changed answer, then show the field's review with its new assessment."""
-        found, refusal = await self._changeable(user_id, run_id, statement_id)
-        if refusal:
-            return refusal
-        assert found is not None
-        run, field, statement, current = found
-        number = field.statements.index(statement) + 1
-        if choice == current:
+        given = await self._changeable(user_id, run_id, statement_id)
+        if isinstance(given, Outcome):
+            return given
+        if choice == given.choice:
             notice = self.render.text("results.notice.unchanged")
         else:
-            await self.storage.change_answer(run.id, statement.id, choice)
-            notice = self.render.text("results.notice.changed", field=field, number=number,
+            await self.storage.change_answer(given.run.id, given.statement.id, choice)
+            notice = self.render.text("results.notice.changed", field=given.field,
+                                      number=given.number,
                                       choice=self.questionnaire.scale.choice(choice))
-        return await self.field(user_id, run.id, field.id, (number - 1) // PAGE_SIZE,
-                                       notice=notice)
+        return await self.field(user_id, given.run.id, given.field.id, given.page, notice=notice)
 
-    async def _changeable(self, user_id: int, run_id: int, statement_id: str
-                          ) -> tuple[tuple[Run, Field, Statement, str] | None, Outcome | None]:
-        """The run, field, statement and given answer, or the refusal to show instead."""
+    async def _changeable(self, user_id: int, run_id: int,
+                          statement_id: str) -> _GivenAnswer | Outcome:
+        """The given answer, or the refusal to show instead."""
         run, refusal = await self.results.open_run(user_id, run_id)
         if refusal:
-            return None, refusal
+            return refusal
         assert run is not None
         statement = self.questionnaire.statement(statement_id)
         fields = self.questionnaire.select(run.field_ids)
         if statement is None or statement.field_id not in {f.id for f in fields}:
-            return None, Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
+            return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
         field = self.questionnaire.field_of(statement.id)
         answers = await self.storage.answers(run.id)
         if statement.id not in answers:
-            return None, Outcome(notice=self.render.text("results.notice.not_answered"), alert=True)
+            return Outcome(notice=self.render.text("results.notice.not_answered"), alert=True)
         if run.active and not all(s.id in answers for s in field.statements):
-            return None, Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
+            return Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
         if run.workshop_id is not None:
             workshop = await self.storage.workshop(run.workshop_id)
             if workshop is None or not workshop.open:  # a closed workshop takes no more answers
-                return None, Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
-                                     alert=True)
-        return (run, field, statement, answers[statement.id]), None
+                return Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
+                               alert=True)
+        return _GivenAnswer(run, field, statement, answers[statement.id])

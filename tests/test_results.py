@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import textwrap
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PIL import Image
 from pypdf import PdfReader
@@ -136,7 +138,9 @@ async def test_report_asks_for_the_name_once_and_holds_fields_assessments_and_su
     assert "kein Ranking" in text and "Orientierung" in text
     run = (await results_core(bot).storage.finished_runs(anna.id))[0]
     assert run.finished_at is not None
-    day = f"{run.finished_at[8:10]}.{run.finished_at[5:7]}.{run.finished_at[:4]}"
+    # The report shows the finishing day as the municipality reads it (Berlin time),
+    # which is the next day in UTC's last hour or two before midnight.
+    day = datetime.fromisoformat(run.finished_at).astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")
     assert f"Durchgang abgeschlossen am {day}" in text
     for expected in (
             # the fields with their assessments

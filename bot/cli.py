@@ -16,16 +16,16 @@ from pathlib import Path
 from telegram.error import InvalidToken
 
 from bot import logs
-from bot.app import build_application, check_database, run
+from bot.telegram.application import build_application, check_database, run
 from bot.config import ConfigError, database_from_env, settings_from_env
-from bot.content_check import check_questionnaire
-from bot.jobs import HEARTBEAT_MAX_AGE
-from bot.questionnaire import QuestionnaireError, load_questionnaire
-from bot.render import Renderer, TemplateSetupError
-from bot.render_process import DRAWING, PRINTING
-from bot.report_pdf import ReportSetupError, check_available
+from bot.domain.content_check import check_questionnaire
+from bot.telegram.jobs import HEARTBEAT_MAX_AGE
+from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
+from bot.output.render import Renderer, TemplateSetupError
+from bot.output.render_process import DRAWING, PRINTING
+from bot.output.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
-from bot.storage import StorageError, backup_database, last_heartbeat
+from bot.store.storage import StorageError, backup_database, last_heartbeat
 
 log = logging.getLogger(__name__)
 

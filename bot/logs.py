@@ -4,7 +4,7 @@ The token is part of every Bot API URL, so it can surface in an HTTP library's
 request log or inside an exception message. Rather than trusting each call
 site, every log line is redacted where it is formatted, including tracebacks.
 Personal data (names, message texts, answers) is kept out of log calls in the
-first place; see :func:`bot.handlers.describe`.
+first place; see :func:`bot.telegram.handlers.describe`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """FakeBotAPI behind a real HTTP server on 127.0.0.1, for the bot as a subprocess.
 
 The bot reaches it through ``TELEGRAM_BASE_URL``, exactly as it would reach a
-local Bot API server. Calls are answered by :class:`bot.fake_bot_api.FakeBotAPI`;
+local Bot API server. Calls are answered by :class:`bot.bench.fake_bot_api.FakeBotAPI`;
 ``getUpdates`` serves the updates a test pushes with Telegram's semantics: an
 update counts as received by the bot only once a later ``getUpdates`` asks for
 an offset beyond it ("acknowledged"); until then it is delivered again, also
@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.fake_bot_api import FakeBotAPI
+from bot.bench.fake_bot_api import FakeBotAPI
 
 # Form fields PTB sends as plain strings; every other field is JSON-encoded.
 _STRING_FIELDS = frozenset({"text", "caption", "callback_query_id", "url", "secret_token",

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.questionnaire import load_questionnaire
-from bot.render import Renderer
-from bot.storage import Storage
+from bot.domain.questionnaire import load_questionnaire
+from bot.output.render import Renderer
+from bot.store.storage import Storage
 from tests import updates
 from tests.test_workshop import menu, set_up, take_part
 from tests.conftest import SMALL_FIELDS, BotHarness, Person, write_questionnaire

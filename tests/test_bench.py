@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench import (BenchConfig, format_report, main, run_benchmark,
+from bot.bench.run import (BenchConfig, format_report, main, run_benchmark,
                        write_synthetic_questionnaire)
-from bot.fake_bot_api import FakeBotAPI
-from bot.questionnaire import load_questionnaire
+from bot.bench.fake_bot_api import FakeBotAPI
+from bot.domain.questionnaire import load_questionnaire
 
 
 async def test_benchmark_counts_and_stores_every_answer(tmp_path: Path) -> None:

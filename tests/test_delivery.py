@@ -7,8 +7,8 @@ from typing import TypeVar
 
 import pytest
 
-from bot import results
-from bot.render_process import in_render_process
+from bot.flows import results
+from bot.output.render_process import in_render_process
 from tests.conftest import BotHarness
 from tests.test_conversation import stored_answers
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.storage import Storage
+from bot.store.storage import Storage
 from tests import updates
 from tests.conftest import BotHarness, Person
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from telegram import Update
 
-from bot.fake_bot_api import FakeBotAPI
-from bot.questionnaire import Questionnaire
-from bot.render import Renderer
-from bot.storage import Storage
+from bot.bench.fake_bot_api import FakeBotAPI
+from bot.domain.questionnaire import Questionnaire
+from bot.output.render import Renderer
+from bot.store.storage import Storage
 from tests.conftest import BotHarness, Person, started
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import callback_data as cb
+from bot.flows import callback_data as cb
 from tests import updates
 from tests.conftest import BotHarness, Person
 from tests.test_workshop import REFUSAL, menu, query, set_up, take_part

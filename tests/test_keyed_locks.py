@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.keyed_locks import KeyedLocks
+from bot.flows.keyed_locks import KeyedLocks
 
 
 async def test_same_key_in_order_other_keys_alongside_and_forgotten_afterwards() -> None:

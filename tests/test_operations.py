@@ -11,7 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import ConfigError, settings_from_env
-from bot.storage import MIGRATIONS, Storage, StorageError
+from bot.store.storage import MIGRATIONS, Storage, StorageError
 from tests.bot_process import run_cli
 from tests.conftest import SMALL_FIELDS, BotHarness, write_questionnaire
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import callback_data as cb
+from bot.flows import callback_data as cb
 from bot.logs import REDACTED, configure_logging
-from bot.questionnaire import Questionnaire
-from bot.render import Renderer
+from bot.domain.questionnaire import Questionnaire
+from bot.output.render import Renderer
 from tests import updates
 from tests.conftest import BotHarness, Person
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.progress import current_statement, field_completed_by, ordered_statements, position_of
-from bot.questionnaire import Questionnaire, load_questionnaire
+from bot.domain.progress import current_statement, field_completed_by, ordered_statements, position_of
+from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from tests.conftest import SMALL_FIELDS, write_questionnaire
 
 

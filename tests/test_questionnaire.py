@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.questionnaire import QuestionnaireError, load_questionnaire
-from bot.scoring import score_field
+from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
+from bot.domain.scoring import score_field
 from tests.conftest import SMALL_FIELDS, write_questionnaire
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.render import Renderer
-from bot.render_process import NICENESS, RenderProcess
+from bot.output.render import Renderer
+from bot.output.render_process import NICENESS, RenderProcess
 
 
 async def test_drawing_runs_in_another_process_that_yields_the_cpu_to_the_bot() -> None:
@@ -66,7 +66,7 @@ def test_the_drawing_process_loads_neither_the_bot_nor_the_telegram_library() ->
     drawing = RenderProcess()
     try:
         loaded = drawing.call(eval, "sorted(__import__('sys').modules)")
-        assert "telegram" not in loaded and "bot.app" not in loaded and "aiosqlite" not in loaded
+        assert "telegram" not in loaded and "bot.telegram.application" not in loaded and "aiosqlite" not in loaded
     finally:
         drawing.shut_down()
 
@@ -91,7 +91,7 @@ def test_the_drawing_process_redacts_the_token_in_its_log_lines(
     drawing = RenderProcess()
     drawing.keep_out_of_logs((token,))
     try:
-        drawing.call(logging.getLogger("bot.chart").warning, "request to /bot%s failed", token)
+        drawing.call(logging.getLogger("bot.output.chart").warning, "request to /bot%s failed", token)
     finally:
         drawing.shut_down()
     logged = capfd.readouterr().err
@@ -111,7 +111,7 @@ def test_the_drawing_process_ends_when_the_bot_is_killed(tmp_path: Path) -> None
     script = tmp_path / "killed_bot.py"
     script.write_text(textwrap.dedent("""
         import os, time
-        from bot.render_process import DRAWING
+        from bot.output.render_process import DRAWING
         if __name__ == "__main__":
             print(DRAWING.call(os.getpid), flush=True)
             time.sleep(60)

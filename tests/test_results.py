@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 from PIL import Image
 from pypdf import PdfReader
 
-from bot.fake_bot_api import FakeBotAPI, StoredMessage
-from bot.handlers import CORE_KEY
-from bot.questionnaire import Questionnaire, load_questionnaire
-from bot.render import Renderer
-from bot.results import ResultsCore
-from bot.storage import Storage
+from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
+from bot.telegram.handlers import CORE_KEY
+from bot.domain.questionnaire import Questionnaire, load_questionnaire
+from bot.output.render import Renderer
+from bot.flows.results import ResultsCore
+from bot.store.storage import Storage
 from tests.conftest import SMALL_FIELDS, BotHarness, Person, write_questionnaire
 
 # Answers for the small questionnaire (3 + 2 + 2 statements) and what they score.

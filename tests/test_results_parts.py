@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot import callback_data as cb
-from bot.chart import Bar, ProfileChart, render
-from bot.comparison import FieldChange, compare
-from bot.questionnaire import Questionnaire
-from bot.report_pdf import ReportSetupError, check_available
-from bot.results import german_date, local_date, normalise_name
-from bot.scoring import score_fields
-from bot.storage import MIGRATIONS, Storage
+from bot.flows import callback_data as cb
+from bot.output.chart import Bar, ProfileChart, render
+from bot.domain.comparison import FieldChange, compare
+from bot.domain.questionnaire import Questionnaire
+from bot.output.report_pdf import ReportSetupError, check_available
+from bot.flows.results import german_date, local_date, normalise_name
+from bot.domain.scoring import score_fields
+from bot.store.storage import MIGRATIONS, Storage
 
 
 def scored(questionnaire: Questionnaire, answers: dict[str, str]):  # noqa: ANN201

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Storage, measure_commit_rate
+from bot.store.storage import Storage, measure_commit_rate
 
 
 async def started_runs(storage: Storage, people: int) -> list[int]:

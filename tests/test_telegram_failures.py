@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Storage
+from bot.store.storage import Storage
 from tests.conftest import BotHarness, started
 
 ERROR_MESSAGE = "Das hat leider nicht geklappt. Ihre bisherigen Antworten sind sicher gespeichert."

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import callback_data as cb
-from bot.render import split_message, telegram_length
+from bot.flows import callback_data as cb
+from bot.output.render import split_message, telegram_length
 
 
 def test_callback_data_round_trips_and_stays_within_64_bytes() -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from bot import callback_data as cb
-from bot.fake_bot_api import FakeBotAPI, StoredMessage
-from bot.deep_link import qr_png
-from bot.questionnaire import Questionnaire
-from bot.render import Renderer
-from bot.storage import Storage
+from bot.flows import callback_data as cb
+from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
+from bot.flows.deep_link import qr_png
+from bot.domain.questionnaire import Questionnaire
+from bot.output.render import Renderer
+from bot.store.storage import Storage
 from tests.conftest import BotHarness, Person
 
 LINK = re.compile(r"https://t\.me/selbstcheck_test_bot\?start=(?P<payload>[wk]_[A-Za-z0-9_-]{22})")

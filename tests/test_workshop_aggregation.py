@@ -6,13 +6,13 @@ import random
 
 import pytest
 
-from bot.deep_link import (CoordinatorInvitation, UnknownPayload, WorkshopInvitation,
+from bot.flows.deep_link import (CoordinatorInvitation, UnknownPayload, WorkshopInvitation,
                            parse_start, qr_png, start_link)
-from bot.questionnaire import Questionnaire
-from bot.render import Renderer
-from bot.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response, aggregate,
+from bot.domain.questionnaire import Questionnaire
+from bot.output.render import Renderer
+from bot.domain.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response, aggregate,
                           form_groups, new_token, progress)
-from bot.workshop_report import perspective_charts
+from bot.output.workshop_report import perspective_charts
 
 TOKEN = "AbCdEfGhIjKlMnOpQrSt_-"  # 22 characters, as new_token() makes them
 

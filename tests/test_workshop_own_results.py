@@ -8,7 +8,7 @@ municipality, and a closed workshop takes no changed answers.
 
 from __future__ import annotations
 
-from bot import callback_data as cb
+from bot.flows import callback_data as cb
 from tests.conftest import BotHarness, Person
 from tests.test_results import RUN_ONE, RUN_TWO, finish_a_run, labels, pdf_text
 from tests.test_workshop import query, set_up, take_part

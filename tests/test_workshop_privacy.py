@@ -7,9 +7,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bot.questionnaire import Questionnaire
-from bot.render import Renderer
-from bot.report_pdf import check_available
+from bot.domain.questionnaire import Questionnaire
+from bot.output.render import Renderer
+from bot.output.report_pdf import check_available
 from tests.conftest import BotHarness, Person
 from tests.test_privacy import make_inactive
 from tests.test_workshop import (REFUSAL, latest_link, menu, query, result_text, run_workshop,

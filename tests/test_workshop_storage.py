@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.storage import MIGRATIONS, Storage
+from bot.store.storage import MIGRATIONS, Storage
 
 TOKEN = "AbCdEfGhIjKlMnOpQrSt_-"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from bot.fake_bot_api import BOT_USER, StoredMessage
+from bot.bench.fake_bot_api import BOT_USER, StoredMessage
 
 DATE = 1_700_000_000
 _ids = itertools.count(1)

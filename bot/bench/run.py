@@ -1,0 +1,676 @@
+"""Benchmark: the real bot under a workshop burst, against an in-memory Bot API.
+
+``python -m bot.bench --help`` lists the settings. The run drives the real PTB
+``Application`` through its update queue – where polling puts updates, so the
+concurrent, per-person update processing applies – with a fake Bot API that
+delays every call by ``--latency``. A tap's reply time runs from putting its
+update into the queue until the fake has answered the call that shows the
+person the next statement (or, on the last statement, the edit of the tapped
+message). The figures depend on the machine, so they belong in the README,
+not in timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import itertools
+import math
+import os
+import platform
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import textwrap
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.flows import callback_data as cb
+from bot.telegram import handlers
+from bot.telegram.application import build_application, tune_garbage_collector
+from bot.config import Settings
+from bot.bench.fake_bot_api import Call, FakeBotAPI
+from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
+from bot.output.render import Renderer
+from bot.output.render_process import DRAWING
+from bot.resources import QUESTIONS_DIR
+from bot.flows.selfcheck import SelfCheck
+from bot.store.storage import measure_commit_rate
+
+TELEGRAM_BULK_RATE = 30  # messages per second to many different chats
+TELEGRAM_CHAT_RATE = 1  # messages per second into one chat
+CHOICES = "ABCDE"
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    users: int = 300
+    statements: int = 15
+    latency: float = 0.1
+    # Seconds over which each round's taps arrive, at random moments: 0 is the
+    # hardest case, everybody in the same instant; people who read a statement
+    # on the projector and tap "at the same moment" spread over a second or more.
+    spread: float = 0.0
+    sessions: int = 1000
+    session_answers: int = 10
+    # People who end their run during the burst, each with their last answer at the
+    # same moment as one of the rounds: the summary with its chart is drawn while the
+    # others tap. None: one per 100 answers of the burst (45 for 300 x 15), as often
+    # as a run of the shipped questionnaire (98 statements) ends.
+    finishers: int | None = None
+    shipped_questionnaire: bool = False
+    directory: Path = Path(".")  # a temporary directory in it holds the databases
+    commit_seconds: float = 1.0
+    tap_timeout: float = 60.0
+
+    @property
+    def run_ends(self) -> int:
+        if self.finishers is not None:
+            return self.finishers
+        return self.users * self.statements // 100
+
+
+@dataclass
+class Timings:
+    """Seconds from tap to reply in one phase, by how the reply looks.
+
+    Most taps are answered by editing the tapped message in place (one round
+    trip); the last statement of a field turns into the field's interim note
+    and the next statement follows as a new message (two round trips in a row).
+    """
+
+    in_place: list[float] = field(default_factory=list)
+    new_message: list[float] = field(default_factory=list)
+    callback: list[float] = field(default_factory=list)  # until the tap's callback is answered
+
+    @property
+    def replies(self) -> list[float]:
+        return self.in_place + self.new_message
+
+    def add(self, tap: Tap) -> None:
+        if tap.reply is not None:
+            kind = self.in_place if tap.expects_new_message is False else self.new_message
+            kind.append(tap.reply - tap.sent)
+        if tap.spinner is not None:
+            self.callback.append(tap.spinner - tap.sent)
+
+
+@dataclass
+class RunEnds:
+    """Seconds from the last answer to what the person sees at a run's end."""
+
+    note: list[float] = field(default_factory=list)  # the tapped statement becomes the closing note
+    summary: list[float] = field(default_factory=list)  # the summary (chart, text) is complete
+
+    def add(self, tap: Tap) -> None:
+        if tap.reply is not None:
+            self.note.append(tap.reply - tap.sent)
+        if tap.summary is not None:
+            self.summary.append(tap.summary - tap.sent)
+
+
+@dataclass
+class Report:
+    config: BenchConfig
+    questionnaire: str
+    single: Timings = field(default_factory=Timings)
+    burst: Timings = field(default_factory=Timings)
+    run_ends: RunEnds = field(default_factory=RunEnds)
+    burst_seconds: float = 0.0
+    burst_cpu_seconds: float = 0.0
+    burst_calls: int = 0
+    burst_calls_by_method: Counter[str] = field(default_factory=Counter)
+    burst_peak_calls_per_second: int = 0
+    lost_taps: int = 0
+    answers_counted: int = 0
+    answers_stored: int = 0
+    answers_expected: int = 0
+    rss_start_mb: float = 0.0
+    rss_sessions_mb: float | None = None
+    peak_rss_mb: float = 0.0
+    drawing_peak_rss_mb: float | None = None  # the chart process (bot.render_process); no PDFs here
+    sessions_active: int = 0
+    commit_rate: float = 0.0
+    load_average: float = 0.0
+
+    @property
+    def burst_answers(self) -> int:
+        return len(self.burst.replies) + len(self.run_ends.note)
+
+    @property
+    def answers_per_second(self) -> float:
+        return self.burst_answers / self.burst_seconds if self.burst_seconds else 0.0
+
+    @property
+    def cpu_ms_per_answer(self) -> float:
+        return 1000 * self.burst_cpu_seconds / self.burst_answers if self.burst_answers else 0.0
+
+    @property
+    def calls_per_second(self) -> float:
+        return self.burst_calls / self.burst_seconds if self.burst_seconds else 0.0
+
+
+# --- the questionnaire ---------------------------------------------------------
+
+def write_synthetic_questionnaire(directory: Path, fields: int = 7, per_field: int = 15) -> Path:
+    """A valid questionnaire with texts as long as real ones, so rendering costs the same."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "scale.toml").write_bytes((QUESTIONS_DIR / "scale.toml").read_bytes())
+    filler = "Synthetic benchmark text of typical length for the statements in the questionnaire"
+    for f in range(1, fields + 1):
+        lines = [f'id = "field{f}"', f"number = {f}", f'title = "Benchmark field {f}"',
+                 f'short_title = "Field {f}"', f'intro = "{filler}, field {f}."', "[assessments]"]
+        lines += [f'{level} = "{filler}, assessment {level}."'
+                  for level in ("established", "advanced", "developing", "starting",
+                                "insufficient")]
+        for s in range(1, per_field + 1):
+            lines += ["[[statements]]", f'id = "f{f}-s{s:02d}"',
+                      f'text = "{filler} and of what municipalities do, statement {f}.{s}."',
+                      f'suggestion = "{filler} and of a concrete next step, suggestion {f}.{s}."']
+            if s % 3 == 0:
+                lines.append(f'info = "{filler}, explanation {f}.{s}."')
+        (directory / f"{f:02d}_field{f}.toml").write_text("\n".join(lines) + "\n",
+                                                          encoding="utf-8")
+    return directory
+
+
+# --- simulated people ----------------------------------------------------------
+
+@dataclass
+class Tap:
+    """One tap in flight: when it was sent and when the person saw its effect."""
+
+    sent: float
+    message_id: int
+    expects: str | None  # the statement shown next; None: the run ends with this tap
+    expects_new_message: bool | None = None  # for answers: the next statement comes below
+    spinner: float | None = None
+    reply: float | None = None
+    summary: float | None = None  # a run's end: when its summary has arrived in full
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class Person:
+    """Somebody in a private chat who taps as soon as the bot has replied."""
+
+    def __init__(self, crowd: Crowd, user_id: int) -> None:
+        self.crowd = crowd
+        self.id = user_id
+        self.user = {"id": user_id, "is_bot": False, "first_name": f"P{user_id}",
+                     "language_code": "de"}
+        self.message: dict[str, Any] | None = None  # the newest bot message with buttons
+        self.statement: str | None = None  # whose answer buttons that message shows
+        self.pending: Tap | None = None
+        self._taps = itertools.count(1)
+
+    async def command(self, text: str) -> Tap:
+        """Send a command; done once the bot has sent a message with buttons."""
+        message = {"message_id": next(self.crowd.ids), "date": int(time.time()),
+                   "chat": {"id": self.id, "type": "private"}, "from": self.user, "text": text,
+                   "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}
+        return await self._send({"update_id": next(self.crowd.ids), "message": message},
+                                message_id=0, expects=None)
+
+    async def tap(self, data: str, expects: str | None,
+                  expects_new_message: bool | None = None) -> Tap:
+        """Tap a button of the newest message and wait until the reply is seen."""
+        assert self.message is not None, "no message with buttons to tap"
+        query = {"id": f"{self.id}-{next(self._taps)}", "from": self.user,
+                 "chat_instance": str(self.id), "data": data, "message": self.message}
+        return await self._send({"update_id": next(self.crowd.ids), "callback_query": query},
+                                message_id=self.message["message_id"], expects=expects,
+                                expects_new_message=expects_new_message)
+
+    async def begin(self) -> None:
+        await self.command("/start")
+        await self.tap(cb.BEGIN, expects=self.crowd.order[0])
+
+    async def answer_next(self) -> Tap:
+        """Answer the statement on screen with a choice that varies from person to person."""
+        assert self.statement is not None, "no statement on screen"
+        run_id = self.crowd.run_of(self.message)
+        index = self.crowd.position[self.statement]
+        following = self.crowd.order[index + 1] if index + 1 < len(self.crowd.order) else None
+        choice = CHOICES[(self.id + index) % len(CHOICES)]
+        new_message = following is not None and \
+            self.crowd.field_of[following] != self.crowd.field_of[self.statement]
+        tap = await self.tap(cb.answer(run_id, self.statement, choice), expects=following,
+                             expects_new_message=new_message)
+        self.crowd.answers_counted += tap.reply is not None
+        return tap
+
+    async def _send(self, data: dict[str, Any], message_id: int, expects: str | None,
+                    expects_new_message: bool | None = None) -> Tap:
+        update = Update.de_json(data, self.crowd.app.bot)
+        tap = Tap(sent=time.perf_counter(), message_id=message_id, expects=expects,
+                  expects_new_message=expects_new_message)
+        self.pending = tap
+        self.crowd.app.update_queue.put_nowait(update)
+        try:
+            async with asyncio.timeout(self.crowd.tap_timeout):
+                await tap.done.wait()
+        except TimeoutError:
+            self.crowd.lost_taps += 1
+        self.pending = None
+        return tap
+
+    def saw(self, call: Call, now: float) -> None:
+        """What the fake Bot API has just answered for this person."""
+        result = call.result if isinstance(call.result, dict) else None
+        if result is not None and result.get("reply_markup"):
+            self.message = result
+            self.statement = self.crowd.statement_of(result)
+        tap = self.pending
+        if tap is None:
+            return
+        if call.method == "answerCallbackQuery":
+            tap.spinner = now
+        elif tap.message_id == 0:  # a command: done with the first message that has buttons
+            if result is not None and result.get("reply_markup"):
+                tap.reply = now
+        elif tap.expects is None:
+            if call.method == "editMessageText" and result is not None \
+                    and result["message_id"] == tap.message_id:
+                tap.reply = now
+            elif result is not None and result.get("reply_markup") and _ends_summary(result):
+                tap.summary = now
+        elif self.statement == tap.expects and result is not None and result.get("reply_markup"):
+            tap.reply = now
+        if tap.message_id == 0:
+            done = tap.reply is not None
+        else:
+            done = tap.reply is not None and tap.spinner is not None and (
+                tap.expects is not None or tap.summary is not None)
+        if done:
+            tap.done.set()
+
+
+class Crowd:
+    """The simulated people and the fake Bot API's view of them."""
+
+    def __init__(self, app: Application, questionnaire: Questionnaire, tap_timeout: float) -> None:
+        self.app = app
+        self.tap_timeout = tap_timeout
+        self.order = tuple(s.id for s in questionnaire.statements)
+        self.position = {sid: i for i, sid in enumerate(self.order)}
+        self.field_of = {s.id: s.field_id for s in questionnaire.statements}
+        self.people: dict[int, Person] = {}
+        self.ids = itertools.count(1)
+        self.calls = 0
+        self.calls_by_method: Counter[str] = Counter()
+        self.calls_by_second: Counter[int] = Counter()
+        self.lost_taps = 0
+        self.answers_counted = 0
+
+    def person(self, user_id: int) -> Person:
+        self.people[user_id] = Person(self, user_id)
+        return self.people[user_id]
+
+    def on_answer(self, call: Call) -> None:
+        now = time.perf_counter()
+        self.calls += 1
+        self.calls_by_method[call.method] += 1
+        self.calls_by_second[int(now)] += 1
+        person = self.people.get(_person_id(call))
+        if person is not None:
+            person.saw(call, now)
+
+    @staticmethod
+    def statement_of(message: dict[str, Any]) -> str | None:
+        for row in message["reply_markup"]["inline_keyboard"]:
+            decoded = cb.decode(row[0].get("callback_data"))
+            if decoded is not None and decoded.action == "answer":
+                return decoded.statement_id
+        return None
+
+    @staticmethod
+    def run_of(message: dict[str, Any] | None) -> int:
+        assert message is not None
+        decoded = cb.decode(message["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+        assert decoded is not None and decoded.run_id is not None
+        return decoded.run_id
+
+
+def _ends_summary(message: dict[str, Any]) -> bool:
+    """The results summary's last message: the one with the button for the PDF report."""
+    first = message["reply_markup"]["inline_keyboard"][0][0].get("callback_data")
+    decoded = cb.decode(first)
+    return decoded is not None and decoded.action == "report"
+
+
+def _person_id(call: Call) -> int | None:
+    if "chat_id" in call.params:
+        return int(call.params["chat_id"])
+    if "callback_query_id" in call.params:
+        return int(str(call.params["callback_query_id"]).split("-", 1)[0])
+    return None
+
+
+async def _everyone(people: Iterable[Person], action: str) -> list[Any]:
+    return await asyncio.gather(*(getattr(p, action)() for p in people))
+
+
+# --- the phases ----------------------------------------------------------------
+
+async def _single_person(crowd: Crowd, api: FakeBotAPI, config: BenchConfig,
+                         report: Report) -> None:
+    """The reference: one person alone, at the same latency."""
+    person = crowd.person(1)
+    api.latency = 0.0
+    await person.begin()
+    api.latency = config.latency
+    for _ in range(config.statements):
+        report.single.add(await person.answer_next())
+
+
+async def _burst(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: Report) -> None:
+    """Everybody taps at the same moment, statement after statement; some end their run."""
+    people = [crowd.person(100_000 + i) for i in range(config.users)]
+    finishers = [crowd.person(200_000 + i) for i in range(config.run_ends)]
+    api.latency = 0.0
+    await _everyone(people + finishers, "begin")
+    for _ in range(len(crowd.order) - 1):  # up to their last statement, before the clock runs
+        await _everyone(finishers, "answer_next")
+    api.latency = config.latency
+    gc.collect()
+    calls_before, cpu_before, wall_before = crowd.calls, time.process_time(), time.perf_counter()
+    methods_before = crowd.calls_by_method.copy()
+    first_second = int(wall_before)
+    ending: list[asyncio.Task[Tap]] = []
+    for round_number in range(config.statements):
+        # The round waits for the others' replies, not for the summaries of the run ends.
+        ending += [asyncio.create_task(p.answer_next())
+                   for p in finishers[round_number::config.statements]]
+        offsets = random.Random(round_number)
+        for tap in await asyncio.gather(*(_answer_after(p, offsets.uniform(0, config.spread))
+                                          for p in people)):
+            report.burst.add(tap)
+    # The rounds are over; summaries still on their way are not part of the answer rate.
+    report.burst_seconds = time.perf_counter() - wall_before
+    report.burst_cpu_seconds = time.process_time() - cpu_before
+    for tap in await asyncio.gather(*ending):
+        report.run_ends.add(tap)
+    await crowd.app.update_queue.join()
+    report.burst_calls = crowd.calls - calls_before
+    report.burst_calls_by_method = crowd.calls_by_method - methods_before
+    report.burst_peak_calls_per_second = max(
+        (n for second, n in crowd.calls_by_second.items() if second >= first_second), default=0)
+
+
+async def _answer_after(person: Person, delay: float) -> Tap:
+    if delay:
+        await asyncio.sleep(delay)
+    return await person.answer_next()
+
+
+async def _sessions(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: Report) -> None:
+    """Many people with a run started and left mid-way: what stays in memory."""
+    people = [crowd.person(1_000_000 + i) for i in range(config.sessions)]
+    api.latency = config.latency
+    await _everyone(people, "begin")
+    for _ in range(config.session_answers):
+        await _everyone(people, "answer_next")
+    await crowd.app.update_queue.join()
+    gc.collect()
+    report.rss_sessions_mb = _current_rss_mb()
+    report.sessions_active = len(people)
+
+
+async def _stored_answers(selfcheck: SelfCheck, people: Iterable[Person]) -> int:
+    total = 0
+    for person in people:
+        run = await selfcheck.storage.active_run(person.id)
+        if run is None:
+            finished = await selfcheck.storage.finished_runs(person.id)
+            run = finished[0] if finished else None
+        if run is not None:
+            total += len(await selfcheck.storage.answers(run.id))
+    return total
+
+
+async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> Report:
+    """Run every phase; ``api`` lets a test arrange Telegram's errors (e.g. flood control)."""
+    report = Report(config=config, questionnaire="", load_average=os.getloadavg()[0])
+    report.rss_start_mb = _current_rss_mb()
+    with tempfile.TemporaryDirectory(prefix="selbstcheck-bench-", dir=config.directory) as tmp:
+        base = Path(tmp)
+        if config.shipped_questionnaire:
+            questionnaire = load_questionnaire()
+            report.questionnaire = "shipped"
+        else:
+            questionnaire = load_questionnaire(write_synthetic_questionnaire(base / "questions"))
+            report.questionnaire = "synthetic"
+        if config.statements > len(questionnaire.statements):
+            raise SystemExit(f"--statements: the questionnaire has only "
+                             f"{len(questionnaire.statements)} statements")
+        report.questionnaire += (f", {len(questionnaire.fields)} fields, "
+                                 f"{len(questionnaire.statements)} statements")
+        report.answers_expected = (config.statements * (config.users + 1)
+                                   + config.run_ends * len(questionnaire.statements)
+                                   + config.sessions * config.session_answers)
+        api = api or FakeBotAPI(keep_calls=False)
+        app = build_application(Settings(token="123456:BENCH", database=str(base / "bench.db")),
+                                questionnaire, Renderer(), request=api)
+        crowd = Crowd(app, questionnaire, config.tap_timeout)
+        api.on_answer = crowd.on_answer
+        await app.initialize()
+        await app.post_init(app)  # type: ignore[misc]
+        await app.start()
+        collector_settings = gc.get_threshold()
+        tune_garbage_collector()  # as app.run does before the bot goes online
+        try:
+            await _single_person(crowd, api, config, report)
+            await _burst(crowd, api, config, report)
+            if config.sessions:
+                await _sessions(crowd, api, config, report)
+            report.answers_stored = await _stored_answers(app.bot_data[handlers.CORE_KEY],
+                                                          crowd.people.values())
+        finally:
+            await app.stop()
+            await app.shutdown()
+            await app.post_shutdown(app)  # type: ignore[misc]
+            gc.unfreeze()  # leave the process as it was (the tests run the benchmark)
+            gc.set_threshold(*collector_settings)
+        report.answers_counted = crowd.answers_counted
+        report.lost_taps = crowd.lost_taps
+        report.peak_rss_mb = _peak_rss_mb()
+        await asyncio.to_thread(DRAWING.shut_down)  # a finished child reports its peak memory
+        report.drawing_peak_rss_mb = _children_peak_rss_mb()
+        report.commit_rate = await measure_commit_rate(base / "commit-probe.db",
+                                                       config.commit_seconds)
+    return report
+
+
+# --- measuring and printing ----------------------------------------------------
+
+def _current_rss_mb() -> float:
+    current = _statm_rss_mb()
+    return current if current is not None else _peak_rss_mb()  # not Linux: the peak it is
+
+
+def _children_peak_rss_mb() -> float | None:
+    """The largest peak RSS of the child processes that have ended: the drawing process."""
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if not peak:
+        return None
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
+def _statm_rss_mb() -> float | None:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return None
+
+
+def _peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_mb = peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes vs. KiB
+    return max(peak_mb, _statm_rss_mb() or 0.0)
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100)."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def _ms(seconds: float) -> str:
+    return f"{1000 * seconds:.0f} ms" if seconds >= 0.01 else f"{1000 * seconds:.1f} ms"
+
+
+def _goal(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
+def format_report(report: Report) -> str:
+    c = report.config
+    single, burst = report.single, report.burst
+    lines = [
+        "Selbstcheck benchmark: real Application, fake Bot API "
+        f"with {_ms(c.latency) if c.latency else 'no'} latency per call",
+        f"  {os.cpu_count()} CPUs, Python {platform.python_version()}, python-telegram-bot "
+        f"{version('python-telegram-bot')}, aiosqlite {version('aiosqlite')}, "
+        f"SQLite {sqlite3.sqlite_version}; load average at start {report.load_average:.2f}",
+        f"  questionnaire: {report.questionnaire}",
+        "",
+        f"single person, {c.statements} taps in a row:",
+        f"  tap-to-reply p50 {_ms(percentile(single.in_place, 50))} (statement edited in place)"
+        + (f", {_ms(percentile(single.new_message, 50))} at a field's end (interim note, then "
+           "the next statement as a new message)" if single.new_message else ""),
+        f"burst: {c.users} people tap " + (f"within {c.spread:g} s of each other (at random)"
+                                            if c.spread else "at the same moment")
+        + f", {c.statements} times:",
+        f"  {report.burst_answers} answers in {report.burst_seconds:.2f} s = "
+        f"{report.answers_per_second:.0f} answers/s"
+        + (" (the rate they arrive at, not a ceiling)" if c.spread else ""),
+        f"  tap-to-reply, all taps: {_spread(burst.replies)}",
+        f"    edited in place ({len(burst.in_place)}): {_spread(burst.in_place)}",
+    ]
+    if burst.new_message:
+        lines.append(f"    at a field's end ({len(burst.new_message)}): "
+                     f"{_spread(burst.new_message)}")
+    ends = report.run_ends
+    if ends.note:
+        lines += [f"  run's end ({len(ends.note)} people, last answer in the middle of a round):",
+                  f"    closing note: {_spread(ends.note)}",
+                  f"    summary with chart complete: {_spread(ends.summary)}"]
+    lines += [
+        f"  callback answered: {_spread(burst.callback)}",
+        f"  CPU {report.cpu_ms_per_answer:.2f} ms per answer (whole process: bot, fake Bot API "
+        "and simulated people)",
+        f"  outgoing Bot API calls: {report.burst_calls} = {report.calls_per_second:.0f}/s on "
+        f"average, at most {report.burst_peak_calls_per_second} in one clock second",
+        "    " + ", ".join(f"{method} {count}"
+                           for method, count in sorted(report.burst_calls_by_method.items())),
+    ]
+    if report.rss_sessions_mb is not None:
+        lines.append(f"memory: {_fmt_mb(report.rss_sessions_mb)} RSS with "
+                     f"{report.sessions_active} active sessions ({c.session_answers} answers "
+                     f"each), {_fmt_mb(report.rss_start_mb)} at start, peak "
+                     f"{_fmt_mb(report.peak_rss_mb)}")
+    else:
+        lines.append(f"memory: peak {_fmt_mb(report.peak_rss_mb)} RSS "
+                     f"({_fmt_mb(report.rss_start_mb)} at start)")
+    if report.drawing_peak_rss_mb is not None:
+        lines.append(f"  and the process that draws the charts: peak "
+                     f"{_fmt_mb(report.drawing_peak_rss_mb)} RSS")
+    lines += [
+        "ceilings:",
+        f"  raw aiosqlite single-row commits, WAL, synchronous=NORMAL, same directory: "
+        f"{report.commit_rate:.0f}/s",
+        f"  Telegram: about {TELEGRAM_BULK_RATE} messages/s to many chats (bulk) and "
+        f"{TELEGRAM_CHAT_RATE}/s into one chat; replies to a person's own taps are not capped "
+        "at the bulk rate",
+        f"answers counted {report.answers_counted}, stored {report.answers_stored} (expected "
+        f"{report.answers_expected}), taps lost "
+        f"{report.lost_taps}",
+        "goals:",
+    ]
+    if c.latency:
+        for name, alone, crowded in (("edited in place", single.in_place, burst.in_place),
+                                     ("at a field's end", single.new_message,
+                                      burst.new_message)):
+            if alone and crowded:
+                ratio = percentile(crowded, 99) / percentile(alone, 50)
+                lines.append(f"  p99 within 2x a single person's reply, {name}: "
+                             f"{ratio:.2f}x, {_goal(ratio <= 2)}")
+    elif not c.spread:
+        lines.append(f"  at least 1000 answers/s: {_goal(report.answers_per_second >= 1000)}")
+        lines.append(f"  under 2 ms CPU per answer: {_goal(report.cpu_ms_per_answer < 2)}")
+    if report.rss_sessions_mb is not None and c.sessions >= 1000:
+        drawing = report.drawing_peak_rss_mb or 0.0
+        together = round(report.peak_rss_mb + drawing)
+        lines.append(f"  under 200 MB with {c.sessions} active sessions: {together} MB, "
+                     f"{_goal(together < 200)} (peak RSS: the bot's process "
+                     f"{_fmt_mb(report.peak_rss_mb)} + the drawing process {_fmt_mb(drawing)})")
+    return "\n".join(lines)
+
+
+def _spread(values: Sequence[float]) -> str:
+    return ", ".join(f"{name} {_ms(percentile(values, p))}"
+                     for name, p in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100)))
+
+
+def _fmt_mb(value: float) -> str:
+    return f"{value:.0f} MB"
+
+
+def main(argv: list[str] | None = None) -> None:
+    defaults = BenchConfig()
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.bench",
+        description=textwrap.dedent(__doc__ or "").strip().splitlines()[0])
+    parser.add_argument("--users", type=int, default=defaults.users,
+                        help="people tapping at the same moment (default %(default)s)")
+    parser.add_argument("--statements", type=int, default=defaults.statements,
+                        help="statements each of them answers (default %(default)s)")
+    parser.add_argument("--latency", type=float, default=defaults.latency,
+                        help="seconds the fake Bot API takes per call (default %(default)s)")
+    parser.add_argument("--spread", type=float, default=defaults.spread,
+                        help="seconds over which each round's taps arrive at random moments; "
+                             "0: all in the same instant (default %(default)s)")
+    parser.add_argument("--sessions", type=int, default=defaults.sessions,
+                        help="active sessions for the memory figure, 0 to skip "
+                             "(default %(default)s)")
+    parser.add_argument("--session-answers", type=int, default=defaults.session_answers,
+                        help="answers in each of those sessions (default %(default)s)")
+    parser.add_argument("--finishers", type=int, default=defaults.finishers,
+                        help="people who end their run during the burst, their summary with "
+                             "its chart drawn while the others tap (default: one per 100 "
+                             "answers of the burst)")
+    parser.add_argument("--shipped-questionnaire", action="store_true",
+                        help="use questions/ instead of a synthetic 7 x 15 questionnaire")
+    parser.add_argument("--dir", type=Path, default=defaults.directory,
+                        help="where to put the temporary databases, ideally the file system "
+                             "of the real database (default: the working directory)")
+    parser.add_argument("--commit-seconds", type=float, default=defaults.commit_seconds,
+                        help="how long to measure the raw commit rate (default %(default)s)")
+    args = parser.parse_args(argv)
+    config = BenchConfig(users=args.users, statements=args.statements, latency=args.latency,
+                         spread=args.spread,
+                         sessions=args.sessions, session_answers=args.session_answers,
+                         finishers=args.finishers,
+                         shipped_questionnaire=args.shipped_questionnaire, directory=args.dir,
+                         commit_seconds=args.commit_seconds)
+    try:
+        report = asyncio.run(run_benchmark(config))
+    except QuestionnaireError as error:
+        raise SystemExit(f"bench: {error}") from None
+    print(format_report(report))
+    if report.lost_taps or report.answers_stored != report.answers_expected:
+        raise SystemExit(1)

@@ -1,0 +1,93 @@
+"""What the bot stores about a person, for how long, and how it is deleted (DSGVO).
+
+The bot keeps only what the self-check needs: the numeric Telegram user id,
+when the person first and last used the bot, their runs and their answers,
+the municipality's name for their report, and their part in workshops (the
+perspective they chose, the workshops they set up or co-coordinate). No
+names, user names or message texts. Everything hangs off the ``users`` row
+with ``ON DELETE CASCADE``, so deleting that row deletes a person completely,
+including their answers in every workshop aggregate (aggregates are computed
+from stored answers, never stored) and the workshops they created, with the
+runs in them.
+
+Like :mod:`bot.flows.selfcheck`, this is plain Python returning an
+:class:`~bot.flows.outcome.Outcome`; the Telegram side lives in
+:mod:`bot.telegram.privacy_handlers`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from bot.flows import callback_data as cb
+from bot.output.render import Renderer
+from bot.flows.outcome import Button, Outcome, Reply
+from bot.store.storage import Storage
+from bot.domain.workshop import MIN_GROUP
+
+# A "Ja, löschen" button older than this asks again instead of deleting: a
+# deletion should follow from a decision taken just now, not from a tap on an
+# old message found while scrolling.
+CONFIRMATION_SECONDS = 15 * 60
+_CLOCK_SKEW_SECONDS = 60
+
+
+class Privacy:
+    """/datenschutz, /loeschen and the retention period."""
+
+    def __init__(self, storage: Storage, renderer: Renderer, retention_days: int,
+                 contact: str | None = None, clock: Callable[[], float] = time.time) -> None:
+        self.storage = storage
+        self.render = renderer
+        self.retention_days = retention_days
+        self.contact = contact
+        self._clock = clock
+
+    def statement(self) -> Outcome:
+        """/datenschutz: what is stored, why, and for how long."""
+        parts = self.render.html_parts("privacy.html.j2", retention_days=self.retention_days,
+                                       contact=self.contact, minimum=MIN_GROUP)
+        return Outcome(send=tuple(Reply(part) for part in parts))
+
+    async def erase_request(self, user_id: int) -> Outcome:
+        """/loeschen: ask before deleting anything (arguments to the command change nothing)."""
+        if not await self.storage.has_user(user_id):
+            return Outcome(send=(Reply(self.render.html("privacy_nothing_stored.html.j2")),))
+        keyboard = ((Button(self.render.text("privacy.button_delete"),
+                            cb.delete(int(self._clock()))),),
+                    (Button(self.render.text("privacy.button_keep"), cb.DELETE_NO),))
+        # Deleting a person deletes the workshops they created, with everybody's
+        # answers in them: say so before, by name.
+        created = [w for w in await self.storage.workshops_of(user_id) if w.created_by == user_id]
+        question = self.render.html(
+            "privacy_confirm.html.j2", minutes=CONFIRMATION_SECONDS // 60, workshops=created,
+            participating=await self.storage.takes_part_in_workshops(user_id))
+        return Outcome(send=(Reply(question, keyboard),))
+
+    async def erase(self, user_id: int, data: str | None) -> Outcome:
+        """A tap on the confirmation: delete everything, keep everything, or ask again."""
+        decision = cb.decode_deletion(data)
+        if decision is None:
+            return Outcome(notice=self.render.text("notice.invalid_button"), alert=True)
+        if not decision.confirmed:
+            return Outcome(edit=Reply(self.render.html("privacy_kept.html.j2")))
+        assert decision.issued_at is not None
+        age = self._clock() - decision.issued_at
+        if not -_CLOCK_SKEW_SECONDS <= age <= CONFIRMATION_SECONDS:
+            return Outcome(notice=self.render.text("privacy.expired"), alert=True,
+                           clear_keyboard=True)
+        await self.storage.delete_user(user_id)
+        # Also when nothing was left (a double tap): the result is the same.
+        return Outcome(edit=Reply(self.render.html("privacy_deleted.html.j2")))
+
+    async def touch(self, user_id: int) -> None:
+        """Keep an active person's data from expiring."""
+        await self.storage.touch_user(user_id)
+
+    async def delete_expired(self) -> int:
+        """Delete everyone inactive for longer than the retention period; 0 keeps everything."""
+        if not self.retention_days:
+            return 0
+        return await self.storage.delete_inactive_users(timedelta(days=self.retention_days))

@@ -1,0 +1,181 @@
+"""Reviewing and changing answers already given, field by field.
+
+Offered after each completed field and from the results. Only answers that
+exist can be changed (an open statement is answered in the conversation, in
+order), so a review never finishes a run behind the person's back; the run's
+status and "Zurück" cursor stay untouched. The assessment shown in the review
+is recomputed from the stored answers after every change.
+
+Opening a review sends a new message; moving inside it edits that message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.flows import callback_data as cb
+from bot.domain.questionnaire import Field, Statement
+from bot.flows.outcome import Button, Outcome, Reply
+from bot.domain.scoring import FieldResult
+from bot.store.storage import Run
+
+if TYPE_CHECKING:  # the results core owns this review and is imported at run time by it
+    from bot.flows.results import ResultsCore, RunResults
+
+PAGE_SIZE = 8  # statements per review message: 8 of the longest still fit in 4096 chars
+
+
+@dataclass(frozen=True)
+class _GivenAnswer:
+    """An answer that may be changed now, with where it stands in its field."""
+
+    run: Run
+    field: Field
+    statement: Statement
+    choice: str
+
+    @property
+    def number(self) -> int:
+        return self.field.statements.index(self.statement) + 1
+
+    @property
+    def page(self) -> int:
+        """The review page of its field that shows it."""
+        return (self.number - 1) // PAGE_SIZE
+BUTTONS_PER_ROW = 4
+
+
+class Review:
+    """The review messages of one bot; :class:`~bot.flows.results.ResultsCore` routes the taps here."""
+
+    def __init__(self, results: ResultsCore) -> None:
+        self.results = results
+        self.storage = results.storage
+        self.questionnaire = results.questionnaire
+        self.render = results.render
+
+    async def fields(self, user_id: int, run_id: int, *, in_place: bool = False) -> Outcome:
+        """Which field's answers to look at: the run's assessed fields."""
+        run, refusal = await self.results.open_run(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        view = await self.results.run_results(run, await self.storage.answers(run.id))
+        rows = tuple((Button(self.render.text("results.button.review_field_choice", result=result),
+                             cb.review_field(run.id, result.field.id, 0)),)
+                     for result in view.shown_results)
+        if not rows:
+            return Outcome(notice=self.render.text("results.notice.nothing_to_review"), alert=True)
+        reply = Reply(self.render.html("review_fields.html.j2", run=run), rows)
+        return Outcome(edit=reply) if in_place else Outcome(send=(reply,))
+
+    async def field(self, user_id: int, run_id: int, field_id: str,
+                    page: int | None = None, *, notice: str | None = None) -> Outcome:
+        """A field's statements with the answers given; ``page`` set: shown in place."""
+        run, refusal = await self.results.open_run(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        field = self.questionnaire.field(field_id)
+        if field is None or field.id not in {f.id for f in self.questionnaire.select(run.field_ids)}:
+            return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
+        view = await self.results.run_results(run, await self.storage.answers(run.id))
+        result = next(r for r in view.results if r.field.id == field.id)
+        if not view.shown(result):
+            return Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
+        reply = self._review_reply(view, result, page or 0)
+        if page is None:
+            return Outcome(notice=notice, send=(reply,))
+        return Outcome(notice=notice, edit=reply)
+
+    def _review_reply(self, view: RunResults, result: FieldResult, page: int) -> Reply:
+        field, run = result.field, view.run
+        pages = max(1, -(-len(field.statements) // PAGE_SIZE))
+        page = min(page, pages - 1)
+        start = page * PAGE_SIZE
+        statements = field.statements[start:start + PAGE_SIZE]
+        scale = self.questionnaire.scale
+        answers = view.answers
+        text = self.render.html(
+            "review.html.j2", result=result, scale=scale, pages=pages,
+            change=self.results.change_texts(view).get(field.id),
+            items=[(field.statements.index(s) + 1, s,
+                    scale.choice(answers[s.id]) if s.id in answers else None)
+                   for s in statements])
+        buttons = [Button(self.render.text("results.button.review_statement", field=field,
+                                           number=field.statements.index(s) + 1,
+                                           choice=answers[s.id]),
+                          cb.change_open(run.id, s.id))
+                   for s in statements if s.id in answers]
+        rows: list[tuple[Button, ...]] = [tuple(buttons[i:i + BUTTONS_PER_ROW])
+                                          for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+        paging = []
+        if page > 0:
+            paging.append(Button(self.render.text("results.button.page_back"),
+                                 cb.review_field(run.id, field.id, page - 1)))
+        if page < pages - 1:
+            paging.append(Button(self.render.text("results.button.page_next"),
+                                 cb.review_field(run.id, field.id, page + 1)))
+        if paging:
+            rows.append(tuple(paging))
+        rows.append((Button(self.render.text("results.button.other_fields"),
+                            cb.review_fields_here(run.id)),
+                     Button(self.render.text("results.button.show_results"), cb.results(run.id))))
+        if run.active:
+            rows.append((Button(self.render.text("results.button.continue"), cb.KEEP),))
+        return Reply(text, tuple(rows))
+
+    async def change_open(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
+        """One given answer, with the five choices to change it."""
+        given = await self._changeable(user_id, run_id, statement_id)
+        if isinstance(given, Outcome):
+            return given
+        rows = tuple((Button(self.render.text("button.choice", choice=c,
+                                              chosen=c.key == given.choice),
+                             cb.change(given.run.id, given.statement.id, c.key)),)
+                     for c in self.questionnaire.scale.choices)
+        back = (Button(self.render.text("results.button.back_to_review"),
+                       cb.review_field(given.run.id, given.field.id, given.page)),)
+        text = self.render.html("change.html.j2", field=given.field, number=given.number,
+                                statement=given.statement,
+                                current=self.questionnaire.scale.choice(given.choice))
+        return Outcome(edit=Reply(text, (*rows, back)))
+
+    async def change(self, user_id: int, run_id: int, statement_id: str, choice: str) -> Outcome:
+        """Store the changed answer, then show the field's review with its new assessment."""
+        given = await self._changeable(user_id, run_id, statement_id)
+        if isinstance(given, Outcome):
+            return given
+        if choice == given.choice:
+            notice = self.render.text("results.notice.unchanged")
+        else:
+            await self.storage.change_answer(given.run.id, given.statement.id, choice)
+            notice = self.render.text("results.notice.changed", field=given.field,
+                                      number=given.number,
+                                      choice=self.questionnaire.scale.choice(choice))
+        return await self.field(user_id, given.run.id, given.field.id, given.page, notice=notice)
+
+    async def _changeable(self, user_id: int, run_id: int,
+                          statement_id: str) -> _GivenAnswer | Outcome:
+        """The given answer, or the refusal to show instead."""
+        run, refusal = await self.results.open_run(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        statement = self.questionnaire.statement(statement_id)
+        fields = self.questionnaire.select(run.field_ids)
+        if statement is None or statement.field_id not in {f.id for f in fields}:
+            return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
+        field = self.questionnaire.field_of(statement.id)
+        answers = await self.storage.answers(run.id)
+        if statement.id not in answers:
+            return Outcome(notice=self.render.text("results.notice.not_answered"), alert=True)
+        if run.active and not all(s.id in answers for s in field.statements):
+            return Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
+        if run.workshop_id is not None:
+            workshop = await self.storage.workshop(run.workshop_id)
+            if workshop is None or not workshop.open:  # a closed workshop takes no more answers
+                return Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
+                               alert=True)
+        return _GivenAnswer(run, field, statement, answers[statement.id])

@@ -1,0 +1,405 @@
+"""The self-check conversation: every decision about what the person sees next.
+
+Each public method takes what a handler decoded from an update and returns an
+:class:`~bot.flows.outcome.Outcome`. Nothing here knows Telegram; all state comes from
+:mod:`bot.store.storage`, all wording from the templates.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+
+from bot.flows import callback_data as cb
+from bot.flows import run_state
+from bot.flows.keyed_locks import KeyedLocks
+from bot.domain.progress import (Position, current_statement, field_completed_by, ordered_statements,
+                          position_of)
+from bot.domain.questionnaire import Field, Questionnaire, Statement
+from bot.output.render import Renderer
+from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
+from bot.flows.results import ResultsCore, german_date, local_date
+from bot.domain.scoring import score_field
+from bot.store.storage import Run, Storage
+
+
+class SelfCheck:
+    """The personal self-check, from the welcome to the summary."""
+
+    def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer) -> None:
+        self.storage = storage
+        self.questionnaire = questionnaire
+        self.render = renderer
+        self.results_core = ResultsCore(storage, questionnaire, renderer)
+        # Taps on one run are handled one after another even when updates are
+        # processed concurrently, so a double tap can never record twice.
+        self._run_locks = KeyedLocks()
+        # The scale's button labels and "saved" notices never change: render them once.
+        choices = questionnaire.scale.choices
+        self._choice_labels = {
+            (c.key, chosen): renderer.text("button.choice", choice=c, chosen=chosen)
+            for c in choices for chosen in (False, True)}
+        self._saved_notices = {c.key: renderer.text("notice.saved", choice=c) for c in choices}
+
+    # --- entering the conversation -------------------------------------------
+
+    async def start(self, user_id: int, *, unknown_link: bool = False) -> Outcome:
+        """/start: the welcome for a new person, otherwise where they stand.
+
+        ``unknown_link``: it came with a payload the bot does not understand
+        (a mangled or forged link); say so first.
+        """
+        run, _ = await self._open_runs(user_id)
+        if run is None and not await self.storage.finished_runs(user_id):
+            outcome = Outcome(send=(self._welcome(),))
+        else:
+            outcome = await self.resume(user_id)
+        if unknown_link:
+            return outcome.preceded_by(Reply(self.render.html("link_unknown.html.j2")))
+        return outcome
+
+    async def resume(self, user_id: int) -> Outcome:
+        """/weiter: continue at the first unanswered statement of the run last worked on."""
+        run, others = await self._open_runs(user_id)
+        if run is not None:
+            return Outcome(send=await self._resume_replies(run, others))
+        finished = await self.storage.finished_runs(user_id)
+        if finished:
+            return Outcome(send=(self._finished_prompt(finished[0]),))
+        return Outcome(send=(Reply(self.render.html("not_started.html.j2"),
+                                   self._single(self.render.text("button.begin"), cb.BEGIN)),))
+
+    async def begin(self, user_id: int) -> Outcome:
+        """Start a run; earlier runs stay stored.
+
+        "Beginnen" is only offered while no personal run is open, so finding
+        one means a double tap or a repeated update: the statement is already
+        in the chat, and a second copy of it would only confuse.
+        """
+        run, created = await self.storage.open_run(user_id)
+        if not created and not (await self._settled(run)).active:
+            run, created = await self.storage.open_run(user_id)
+        if not created:
+            return Outcome(notice=self.render.text("reliability.run_running"), clear_keyboard=True)
+        return Outcome(clear_keyboard=True, send=(await self.open_statement(run),))
+
+    async def open_statement(self, run: Run) -> Reply:
+        """The statement ``run`` continues with, ready to answer (e.g. a new workshop run)."""
+        answers = await self.storage.answers(run.id)
+        return self._statement_reply(run, self._position(run, answers, run.cursor), answers)
+
+    async def continue_run(self, user_id: int, run_id: int) -> Outcome:
+        """Switch to another open run (personal or workshop) and continue there."""
+        run, refusal = await self._active_run_for(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        await self.storage.set_current_run(user_id, run.id)
+        others = tuple(r for r in await self.storage.active_runs(user_id) if r.id != run.id)
+        return Outcome(clear_keyboard=True, send=await self._resume_replies(run, others))
+
+    # --- buttons ---------------------------------------------------------------
+
+    async def press(self, user_id: int, data: str | None) -> Outcome:
+        """A button tap: validate its data, then do what it names."""
+        match cb.decode(data):
+            case cb.Callback(action="answer", run_id=int(run), statement_id=str(sid),
+                             choice=str(choice)):
+                return await self.answer(user_id, run, sid, choice)
+            case cb.Callback(action="back", run_id=int(run), statement_id=str(sid)):
+                return await self.back(user_id, run, sid)
+            case cb.Callback(action="info", run_id=int(run), statement_id=str(sid)):
+                return await self.info(user_id, run, sid)
+            case cb.Callback(action="pause", run_id=int(run)):
+                return await self.pause(user_id, run)
+            case cb.Callback(action="results", run_id=int(run)):
+                return await self.results(user_id, run)
+            case cb.Callback(action="cancel", run_id=int(run)):
+                return await self.cancel(user_id, run)
+            case cb.Callback(action="continue", run_id=int(run)):
+                return await self.continue_run(user_id, run)
+            case cb.Callback(action="keep"):
+                return await self.keep(user_id)
+            case cb.Callback(action="begin"):
+                return await self.begin(user_id)
+        return self._invalid()
+
+    # --- answering -------------------------------------------------------------
+
+    async def answer(self, user_id: int, run_id: int, statement_id: str, choice: str) -> Outcome:
+        async with self._run_locks.hold(run_id):
+            run, refusal = await self._active_run_for(user_id, run_id)
+            if refusal:
+                return refusal
+            assert run is not None
+            answers = await self.storage.answers(run.id)
+            stale = self._stale_statement(run, answers, statement_id, choice)
+            if stale:
+                return stale
+            statement = self.questionnaire.statement(statement_id)
+            assert statement is not None
+            fields = self._fields(run)
+            first_time = statement_id not in answers
+            updated = {**answers, statement_id: choice}
+            finishes = current_statement(fields, updated, None) is None
+            await self.storage.save_answer(run.id, statement_id, choice, finishes=finishes)
+        trace = self._trace(fields, statement, choice, updated)
+        notice = self._saved_notices[choice]
+        if finishes:
+            async def summary() -> tuple[Message, ...]:
+                finished = await self.storage.run(run.id)
+                assert finished is not None
+                return await self._summary(finished, updated)
+
+            # The closing note answers the tap at once; the summary follows when its
+            # chart is drawn, which may take a moment when many finish together.
+            done = "workshop_run_done.html.j2" if run.workshop_id else "run_done.html.j2"
+            return Outcome(notice=notice, edit=Reply(self.render.html(done, trace=trace)),
+                           later=summary)
+        completed = field_completed_by(fields, statement_id, updated) if first_time else None
+        next_position = self._position(run, updated, None)
+        if completed is not None:
+            result = score_field(completed, updated, self.questionnaire.scale)
+            note = Reply(self.render.html("field_done.html.j2", trace=trace, result=result,
+                                          scale=self.questionnaire.scale),
+                         self._single(self.render.text("results.button.review_field",
+                                                       field=completed),
+                                      cb.review_field(run.id, completed.id)))
+            return Outcome(notice=notice, edit=note,
+                           send=(self._statement_reply(run, next_position, updated),))
+        return Outcome(notice=notice,
+                       edit=self._statement_reply(run, next_position, updated, trace=trace))
+
+    async def back(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
+        async with self._run_locks.hold(run_id):
+            run, refusal = await self._active_run_for(user_id, run_id)
+            if refusal:
+                return refusal
+            assert run is not None
+            answers = await self.storage.answers(run.id)
+            stale = self._stale_statement(run, answers, statement_id)
+            if stale:
+                return stale
+            previous = position_of(self._fields(run), statement_id, answers).previous
+            if previous is None:
+                return Outcome(notice=self.render.text("notice.first_statement"))
+            await self.storage.set_cursor(run.id, previous.id)
+        position = self._position(run, answers, previous.id)
+        return Outcome(edit=self._statement_reply(run, position, answers))
+
+    async def info(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
+        run, refusal = await self._active_run_for(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        answers = await self.storage.answers(run.id)
+        stale = self._stale_statement(run, answers, statement_id)
+        if stale:
+            return stale
+        position = self._position(run, answers, run.cursor)
+        return Outcome(edit=self._statement_reply(run, position, answers, show_info=True))
+
+    async def pause(self, user_id: int, run_id: int) -> Outcome:
+        run, refusal = await self._active_run_for(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        answers = await self.storage.answers(run.id)
+        position = self._position(run, answers, run.cursor)
+        return Outcome(edit=Reply(self.render.html("paused.html.j2", position=position)))
+
+    # --- results, cancelling, help -------------------------------------------
+
+    async def results(self, user_id: int, run_id: int | None = None) -> Outcome:
+        """A run's results: the given one, else the running one's completed fields or the last."""
+        if run_id is not None:
+            run = await self.storage.run(run_id)
+            if run is None or run.user_id != user_id:
+                return self._invalid()
+        else:
+            run = await self.results_core.current_run(user_id)
+        if run is None:
+            return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
+                                       self._single(self.render.text("button.begin"), cb.BEGIN)),))
+        answers = await self.storage.answers(run.id)
+        return Outcome(later=functools.partial(self._summary, run, answers))
+
+    async def cancel_request(self, user_id: int) -> Outcome:
+        """/abbrechen: ask before ending the run last worked on."""
+        run, _ = await self._open_runs(user_id)
+        if run is None:
+            return Outcome(send=(Reply(self.render.html("nothing_to_cancel.html.j2")),))
+        keyboard = ((Button(self.render.text("button.cancel_confirm"), cb.cancel(run.id)),),
+                    (Button(self.render.text("button.cancel_keep"), cb.KEEP),))
+        workshop = await self._workshop_name(run)
+        question = (self.render.html("workshop_cancel_confirm.html.j2", workshop=workshop)
+                    if workshop else self.render.html("cancel_confirm.html.j2"))
+        return Outcome(send=(Reply(question, keyboard),))
+
+    async def cancel(self, user_id: int, run_id: int) -> Outcome:
+        run, refusal = await self._active_run_for(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        await self.storage.cancel_run(run.id)
+        return Outcome(edit=Reply(self.render.html("cancelled.html.j2")))
+
+    async def keep(self, user_id: int) -> Outcome:
+        resumed = await self.resume(user_id)
+        return Outcome(clear_keyboard=True, send=resumed.send)
+
+    def help(self, commands: Mapping[str, str]) -> Outcome:
+        return Outcome(send=(Reply(self.render.html("help.html.j2", commands=commands,
+                                                    scale=self.questionnaire.scale)),))
+
+    async def hint(self, user_id: int, unknown_command: str | None = None, *,
+                   media: bool = False) -> Outcome:
+        """Free text, a sticker, photo or voice message, or an unknown command: say what
+        works, and show the open statement again."""
+        note = Reply(self.render.html("hint.html.j2", command=unknown_command, media=media))
+        run, _ = await self._open_runs(user_id)
+        if run is None:
+            return Outcome(send=(note,))
+        answers = await self.storage.answers(run.id)
+        return Outcome(send=(note, self._statement_reply(run, self._position(run, answers, run.cursor), answers)))
+
+    # --- helpers ---------------------------------------------------------------
+
+    def _fields(self, run: Run) -> tuple[Field, ...]:
+        return self.questionnaire.select(run.field_ids)
+
+    def _position(self, run: Run, answers: Mapping[str, str], cursor: str | None) -> Position:
+        fields = self._fields(run)
+        statement = current_statement(fields, answers, cursor)
+        assert statement is not None, "an active run always has an open statement"
+        return position_of(fields, statement.id, answers)
+
+    async def open_run(self, user_id: int, workshop_id: int | None = None) -> Run | None:
+        """The person's open personal run, or their open run in a workshop."""
+        return await run_state.open_run(self.storage, self.questionnaire, user_id, workshop_id)
+
+    async def _settled(self, run: Run) -> Run:
+        return await run_state.settled(self.storage, self.questionnaire, run)
+
+    async def _active_run_for(self, user_id: int, run_id: int) -> tuple[Run | None, Outcome | None]:
+        run = await self.storage.run(run_id)
+        if run is None or run.user_id != user_id:
+            return None, self._invalid()
+        run = await self._settled(run)
+        if not run.active:
+            workshop = await self.storage.workshop(run.workshop_id) if run.workshop_id else None
+            notice = ("workshop.notice.closed_for_answers" if workshop and not workshop.open
+                      else "notice.run_closed")
+            return None, Outcome(notice=self.render.text(notice), alert=True, clear_keyboard=True)
+        return run, None
+
+    async def _open_runs(self, user_id: int) -> tuple[Run | None, tuple[Run, ...]]:
+        """The open run the person last worked on, and their other open runs.
+
+        A workshop participant may have a personal self-check open as well;
+        commands address the one they touched last.
+        """
+        runs = await run_state.open_runs(self.storage, self.questionnaire, user_id)
+        if not runs:
+            return None, ()
+        return runs[0], tuple(runs[1:])
+
+    async def _workshop_name(self, run: Run) -> str | None:
+        """The municipality of a workshop run; ``None`` for a personal self-check."""
+        if run.workshop_id is None:
+            return None
+        workshop = await self.storage.workshop(run.workshop_id)
+        return workshop.municipality if workshop else None
+
+    async def _resume_replies(self, run: Run, others: tuple[Run, ...]) -> tuple[Reply, Reply]:
+        """Where the person stands in ``run``, with a button to switch to each other open run."""
+        answers = await self.storage.answers(run.id)
+        position = self._position(run, answers, run.cursor)
+        switches: list[tuple[Button, ...]] = []
+        for other in others:
+            name = await self._workshop_name(other)
+            label = (self.render.text("workshop.button.switch_to_workshop", workshop=name) if name
+                     else self.render.text("workshop.button.switch_to_personal"))
+            switches.append((Button(label, cb.continue_run(other.id)),))
+        note = Reply(self.render.html("resume.html.j2", position=position,
+                                      workshop=await self._workshop_name(run),
+                                      others=len(others)), tuple(switches))
+        return note, self._statement_reply(run, position, answers)
+
+    def _stale_statement(self, run: Run, answers: Mapping[str, str], statement_id: str,
+                         choice: str | None = None) -> Outcome | None:
+        """A tap on anything but the open statement shows the open one instead.
+
+        The same answer again (a double tap, or Telegram delivering the tap a
+        second time) only confirms it: the message already moved on.
+        """
+        position = self._position(run, answers, run.cursor)
+        if position.statement.id == statement_id:
+            return None
+        if choice is not None and answers.get(statement_id) == choice:
+            return Outcome(notice=self.render.text(
+                "reliability.already_saved", choice=self.questionnaire.scale.choice(choice)))
+        known = any(s.id == statement_id for s in ordered_statements(self._fields(run)))
+        notice = self.render.text("notice.already_answered" if known else "notice.statement_gone")
+        return Outcome(notice=notice, edit=self._statement_reply(run, position, answers))
+
+    def _invalid(self) -> Outcome:
+        return Outcome(notice=self.render.text("notice.invalid_button"), alert=True)
+
+    def _welcome(self) -> Reply:
+        return Reply(self.render.html("welcome.html.j2", questionnaire=self.questionnaire,
+                                      total=len(self.questionnaire.statements)),
+                     self._single(self.render.text("button.begin"), cb.BEGIN))
+
+    def _finished_prompt(self, run: Run) -> Reply:
+        keyboard = ((Button(self.render.text("button.show_results"), cb.results(run.id)),),
+                    (Button(self.render.text("button.new_run"), cb.BEGIN),))
+        assert run.finished_at is not None
+        finished_on = german_date(local_date(run.finished_at))
+        return Reply(self.render.html("finished.html.j2", finished_on=finished_on), keyboard)
+
+    def _statement_reply(self, run: Run, position: Position, answers: Mapping[str, str], *,
+                         trace: str | None = None, show_info: bool = False) -> Reply:
+        statement = position.statement
+        current = answers.get(statement.id)
+        choices = self.questionnaire.scale.choices
+        rows: list[tuple[Button, ...]] = [
+            (Button(self._choice_labels[c.key, c.key == current],
+                    cb.answer(run.id, statement.id, c.key)),)
+            for c in choices]
+        extra = []
+        if statement.info and not show_info:
+            extra.append(Button(self.render.text("button.info"), cb.info(run.id, statement.id)))
+        if position.previous is not None:
+            extra.append(Button(self.render.text("button.back"), cb.back(run.id, statement.id)))
+        extra.append(Button(self.render.text("button.pause"), cb.pause(run.id)))
+        rows.append(tuple(extra))
+        text = self.render.html("statement.html.j2", position=position, trace=trace,
+                                show_info=show_info,
+                                current=self.questionnaire.scale.choice(current) if current else None)
+        return Reply(text, tuple(rows))
+
+    def _trace(self, fields: tuple[Field, ...], statement: Statement, choice: str,
+               answers: Mapping[str, str]) -> str:
+        position = position_of(fields, statement.id, answers)
+        return self.render.text("trace", position=position,
+                                choice=self.questionnaire.scale.choice(choice))
+
+    async def _summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Message, ...]:
+        """The results with chart, comparison and buttons (see :mod:`bot.flows.results`).
+
+        A workshop run's summary is the person's own; a note says so, and that
+        the group's result comes from the coordinators.
+        """
+        summary = await self.results_core.summary(run, answers)
+        workshop = await self._workshop_name(run)
+        if workshop is None:
+            return summary
+        note = Reply(self.render.html("workshop_personal_note.html.j2", workshop=workshop,
+                                      finished=run.status == "finished"))
+        return (*summary, note)
+
+    @staticmethod
+    def _single(label: str, data: str) -> Keyboard:
+        return ((Button(label, data),),)
+

@@ -1,0 +1,142 @@
+"""Rendering every text the bot sends from the templates in ``reports/``.
+
+Messages are Jinja2 templates rendered with autoescaping, because Telegram's
+HTML parse mode rejects a message with a stray ``<`` or ``&`` from a
+questionnaire text or a municipality's name. Short plain texts (button labels,
+button-tap notices, command descriptions) live in ``reports/texts.toml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, Template, TemplateError,
+                    select_autoescape)
+
+from bot.resources import REPORTS_DIR
+
+MESSAGE_LIMIT = 4096  # Telegram's maximum message length
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+class TemplateSetupError(Exception):
+    """The templates or ``texts.toml`` are missing or broken."""
+
+
+class Renderer:
+    """Renders HTML messages and plain texts; create it once at start-up."""
+
+    def __init__(self, directory: Path = REPORTS_DIR) -> None:
+        self._directory = directory
+        # Everything is escaped except plain-text templates (``*.txt.j2``) for the console.
+        autoescape = select_autoescape(enabled_extensions=(), disabled_extensions=("txt.j2",),
+                                       default=True)
+        # Templates are read and compiled once, here; without auto_reload Jinja
+        # does not look at the files' modification times on every message.
+        self._html = Environment(loader=FileSystemLoader(directory), autoescape=autoescape,
+                                 undefined=StrictUndefined, trim_blocks=True,
+                                 lstrip_blocks=True, keep_trailing_newline=False,
+                                 auto_reload=False)
+        self._plain = Environment(autoescape=False, undefined=StrictUndefined)
+        self._texts = self._load_texts(directory / "texts.toml")
+        self._fixed_texts: dict[str, str] = {}  # texts without variables, rendered once
+        try:  # compile every template now, so a syntax error stops the start
+            for name in self._html.list_templates(extensions=["j2"]):
+                self._html.get_template(name)
+        except TemplateError as error:
+            raise TemplateSetupError(f"{directory}: Vorlage fehlerhaft: {error}") from None
+
+    def __reduce__(self) -> tuple[Any, tuple[Path]]:
+        """Pickled as its directory, so it can travel to the drawing process.
+
+        There (:mod:`bot.output.render_process`) :func:`shared_renderer` builds one
+        renderer per directory and keeps it.
+        """
+        return shared_renderer, (self._directory,)
+
+    def _load_texts(self, path: Path) -> dict[str, Template]:
+        try:
+            with path.open("rb") as handle:
+                raw = tomllib.load(handle)
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise TemplateSetupError(f"{path}: nicht lesbar ({error})") from None
+        try:
+            return {key: self._plain.from_string(value) for key, value in _flatten(raw).items()}
+        except TemplateError as error:
+            raise TemplateSetupError(f"{path}: fehlerhafter Text ({error})") from None
+
+    def text(self, key: str, **context: Any) -> str:
+        """A short plain text (no HTML), e.g. a button label."""
+        if context:
+            return self._texts[key].render(**context)
+        fixed = self._fixed_texts.get(key)
+        if fixed is None:
+            fixed = self._fixed_texts[key] = self._texts[key].render()
+        return fixed
+
+    def has_text(self, key: str) -> bool:
+        return key in self._texts
+
+    def html(self, template: str, **context: Any) -> str:
+        """A message in Telegram HTML, blank-line runs folded."""
+        rendered = self._html.get_template(template).render(**context)
+        return _BLANK_LINES.sub("\n\n", rendered).strip()
+
+    def plain(self, template: str, **context: Any) -> str:
+        """A plain-text template (``*.txt.j2``), e.g. console output."""
+        return self._html.get_template(template).render(**context).rstrip() + "\n"
+
+    def html_parts(self, template: str, **context: Any) -> list[str]:
+        """A long message, split into parts that each fit into one Telegram message."""
+        return split_message(self.html(template, **context))
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split at paragraph (then line) boundaries so no HTML tag is cut in two.
+
+    Templates keep every tag within one line, so a boundary between lines is
+    always a safe place to cut.
+    """
+    parts: list[str] = []
+    current = ""
+    for paragraph in text.split("\n\n"):
+        pieces = [paragraph] if telegram_length(paragraph) <= limit else paragraph.split("\n")
+        for piece in pieces:
+            if telegram_length(piece) > limit:
+                raise ValueError("a single line is longer than a Telegram message")
+            separator = "\n\n" if piece is paragraph else "\n"
+            candidate = f"{current}{separator}{piece}" if current else piece
+            if telegram_length(candidate) <= limit:
+                current = candidate
+            else:
+                parts.append(current)
+                current = piece
+    if current:
+        parts.append(current)
+    return parts
+
+
+@functools.cache
+def shared_renderer(directory: Path) -> Renderer:
+    """One renderer per directory in a process that only needs one now and then."""
+    return Renderer(directory)

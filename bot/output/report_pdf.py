@@ -1,0 +1,80 @@
+"""The printable reports: an HTML template from ``reports/`` turned into a PDF.
+
+A person's own report lives here; the workshop's report (bot/output/workshop_report.py)
+is made the same way, with :func:`render_pdf` and :func:`png_data_uri`.
+
+People forward the report to colleagues and print it for the workshop, so it is
+a PDF laid out for A4 paper. It is written as a Jinja2 HTML template like every
+other text (autoescaped: a municipality's name cannot break it) and laid out by
+WeasyPrint, which needs the system's Pango library. The chart is embedded as a
+PNG data URI, so the HTML needs no files beside it.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Set
+from dataclasses import dataclass
+from types import ModuleType
+
+from bot.domain.comparison import FieldChange
+from bot.domain.questionnaire import Scale
+from bot.output.render import Renderer
+from bot.resources import REPORTS_DIR
+from bot.domain.scoring import FieldResult
+from bot.store.storage import Run
+
+
+class ReportSetupError(Exception):
+    """WeasyPrint cannot run here (usually Pango is not installed)."""
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """Everything the report shows; dates are already written the German way."""
+
+    municipality: str | None
+    run: Run
+    results: tuple[FieldResult, ...]
+    shown: Set[str]  # ids of the fields with an assessment (a running check: completed ones)
+    scale: Scale
+    changes: Mapping[str, str]  # field id -> change against the person's previous run, in words
+    comparisons: Mapping[str, FieldChange]  # the same as numbers, for the overview table
+    answers: Mapping[str, str]
+    chart_png: bytes
+    created: str
+    finished: str | None
+    previous: str | None
+
+
+def _weasyprint() -> ModuleType:
+    try:
+        import weasyprint
+    except OSError as error:  # the Python package is there, the Pango library is not
+        raise ReportSetupError(
+            f"PDF-Berichte brauchen die Systembibliothek Pango (Debian: libpango-1.0-0 "
+            f"libpangoft2-1.0-0): {error}") from None
+    return weasyprint
+
+
+def check_available() -> None:
+    """Fail at start-up, not at the first /bericht, when PDFs cannot be made here."""
+    _weasyprint()
+
+
+def png_data_uri(png: bytes) -> str:
+    """An image for an ``<img src>``, so the HTML needs no files beside it."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def render_pdf(renderer: Renderer, template: str, **context: object) -> bytes:
+    """A report template from ``reports/`` as PDF bytes (CPU-bound: call it off the event loop)."""
+    html = _weasyprint().HTML(string=renderer.html(template, **context),
+                              base_url=str(REPORTS_DIR))
+    return html.write_pdf()
+
+
+def render_report(renderer: Renderer, content: ReportContent) -> bytes:
+    """The person's report as PDF bytes (CPU-bound: call it off the event loop)."""
+    return render_pdf(renderer, "report.html.j2", report=content,
+                      chart=png_data_uri(content.chart_png))

@@ -1,0 +1,105 @@
+"""The workshop's printable report: the group's result on paper, for the room and the files.
+
+It shows what the coordinators see in the chat, and no more: per field the
+score overall and per perspective, a chart per perspective, the statements
+where the perspectives differ most (the topics for dialogue) and those many
+could not judge. Only the aggregates of :mod:`bot.domain.workshop` go in, so its
+anonymity rules hold on paper too: a perspective with fewer than
+``MIN_GROUP`` respondents only appears inside "weitere Perspektiven", and a
+withheld value is a gap with a note, never a zero.
+
+The charts are the results' profile chart (:mod:`bot.output.chart`), one per group,
+and the PDF is laid out like the person's own report (:mod:`bot.output.report_pdf`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.output.chart import Bar, ProfileChart
+from bot.domain.questionnaire import Scale
+from bot.output.render import Renderer
+from bot.output.report_pdf import png_data_uri, render_pdf
+from bot.store.storage import Workshop
+from bot.domain.workshop import (MIN_GROUP, OVERALL, UNKNOWN_SHARE, Group, Score, StatementComparison,
+                          WorkshopResult)
+from bot.output.workshop_export import slug
+
+DIALOGUE_PRINTED = 15  # a page or two of topics; a workshop cannot discuss more in a day
+
+
+@dataclass(frozen=True)
+class PerspectiveChart:
+    """One group's profile: every field of the workshop as a bar."""
+
+    key: str  # a perspective id, FURTHER or OVERALL
+    respondents: int
+    chart: ProfileChart
+
+
+@dataclass(frozen=True)
+class WorkshopReport:
+    """Everything the workshop's report shows; dates are already written the German way."""
+
+    workshop: Workshop
+    result: WorkshopResult
+    charts: tuple[PerspectiveChart, ...]  # overall first, then the shown groups
+    labels: Mapping[str, str]  # perspective ids, FURTHER and OVERALL -> their names
+    scale: Scale
+    every_field: bool
+    created: str  # the day the report is made
+    opened: str  # the day the workshop was set up
+    closed: str | None
+
+    @property
+    def dialogue(self) -> tuple[StatementComparison, ...]:
+        """The topics for dialogue on paper: the widest gaps (all of them are in the CSV)."""
+        return self.result.dialogue[:DIALOGUE_PRINTED]
+
+    @property
+    def more_dialogue(self) -> int:
+        return len(self.result.dialogue) - len(self.dialogue)
+
+
+def perspective_charts(result: WorkshopResult, scale: Scale,
+                       renderer: Renderer) -> tuple[PerspectiveChart, ...]:
+    """A chart per perspective: overall first, then each group shown on its own."""
+    columns = [(Group(OVERALL, result.respondents, ()), [row.overall for row in result.fields])]
+    columns += [(group, [row.by_group[index][1] for row in result.fields])
+                for index, group in enumerate(result.groups)]
+    labels = [renderer.text("results.chart_label", field=row.field) for row in result.fields]
+    scale_labels = tuple(renderer.text("results.chart_scale", value=value)
+                         for value in (0, 25, 50, 75, 100))
+    return tuple(
+        PerspectiveChart(group.key, group.respondents, ProfileChart(
+            title=None, scale_labels=scale_labels,
+            bars=tuple(_bar(label, score, scale, renderer)
+                       for label, score in zip(labels, scores))))
+        for group, scores in columns)
+
+
+def _bar(label: str, score: Score, scale: Scale, renderer: Renderer) -> Bar:
+    """A shown value as a bar; a withheld one as a gap that says why."""
+    if score.withheld or score.percent_rounded is None:
+        return Bar(label, None, note=renderer.text("workshop.report.chart_withheld"))
+    if score.level is None:  # rated, but mostly "Keine Einschätzung möglich"
+        return Bar(label, None, note=scale.insufficient_label, insufficient=True)
+    return Bar(label, score.percent_rounded)
+
+
+def report_filename(municipality: str, renderer: Renderer) -> str:
+    """Named like the CSV export beside it: workshop-musterstadt.pdf."""
+    return renderer.text("workshop.report.filename", name=slug(municipality))
+
+
+def render_workshop_report(renderer: Renderer, report: WorkshopReport,
+                           charts: Mapping[str, bytes]) -> bytes:
+    """The report as PDF bytes (CPU-bound: call it off the event loop).
+
+    ``charts`` are the perspectives' charts as PNG by key, drawn beforehand
+    where charts are drawn, so that the PDF's process needs no matplotlib.
+    """
+    return render_pdf(renderer, "workshop_report.html.j2", report=report,
+                      charts={key: png_data_uri(png) for key, png in charts.items()},
+                      minimum=MIN_GROUP, unknown_share=UNKNOWN_SHARE)

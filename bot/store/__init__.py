@@ -1,0 +1,1 @@
+"""Persistence: the SQLite schema, its migrations and every query."""

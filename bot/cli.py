@@ -18,7 +18,7 @@ from telegram.error import InvalidToken
 from bot import logs
 from bot.telegram.application import build_application, check_database, run
 from bot.config import ConfigError, database_from_env, settings_from_env
-from bot.domain.content_check import check_questionnaire
+from bot.domain.content_check import check_questionnaire, load_style
 from bot.telegram.jobs import HEARTBEAT_MAX_AGE
 from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
 from bot.output.render import Renderer, TemplateSetupError
@@ -73,7 +73,7 @@ def _fail(message: str, code: int) -> None:
 
 def _check_questions(directory: Path) -> int:
     questionnaire = load_questionnaire(directory)
-    checks = check_questionnaire(questionnaire)
+    checks = check_questionnaire(questionnaire, load_style(directory))
     print(Renderer().plain("check_questions.txt.j2", questionnaire=questionnaire, checks=checks),
           end="")
     return 0 if all(check.complete for check in checks) else 1

@@ -5,7 +5,10 @@ so a broken file stops the bot with one message that names the file and the
 problem instead of failing in the middle of somebody's self-check.
 
 Statement ids are the stable keys under which answers are stored: texts may be
-edited freely, but an id must never be reused for a different statement.
+edited freely, but an id must never be reused for a different statement. A
+statement whose meaning changes gets a new id; the old one is listed in
+``retired.toml`` with its last text, so it is never handed out again and answers
+given to it in earlier runs can still be named.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
+import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +37,7 @@ LIMITS = {
     "suggestion": 400,
     "unknown_hint": 300,
 }
+RETIRED_FILE = "retired.toml"
 PLACEHOLDER_PATTERN = re.compile(r"TODO|FIXME|XXX|Lorem|\.\.\.|\{|\}|<")
 
 
@@ -95,6 +100,14 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class RetiredStatement:
+    id: str
+    field_id: str
+    text: str
+    replaced_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Field:
     id: str
     number: int
@@ -113,6 +126,7 @@ class Field:
 class Questionnaire:
     scale: Scale
     fields: tuple[Field, ...]
+    retired: Mapping[str, RetiredStatement] = dataclasses.field(default_factory=dict)
 
     @cached_property
     def _index(self) -> dict[str, tuple[Field, Statement]]:
@@ -148,7 +162,9 @@ def load_questionnaire(directory: Path = QUESTIONS_DIR) -> Questionnaire:
         raise QuestionnaireError(f"{directory}: keine Handlungsfeld-Dateien (NN_name.toml) gefunden")
     fields = tuple(_parse_field(_read_toml(p), p.name) for p in paths)
     _check_across_fields(fields, paths)
-    return Questionnaire(scale=scale, fields=fields)
+    retired_path = directory / RETIRED_FILE
+    retired = (_parse_retired(_read_toml(retired_path), fields) if retired_path.exists() else {})
+    return Questionnaire(scale=scale, fields=fields, retired=retired)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -276,3 +292,30 @@ def _check_across_fields(fields: tuple[Field, ...], paths: list[Path]) -> None:
                 raise QuestionnaireError(
                     f"{path.name}: Aussage-id '{statement.id}' gibt es schon in {seen[statement.id]}")
             seen[statement.id] = path.name
+
+
+def _parse_retired(data: Mapping[str, Any], fields: tuple[Field, ...]) -> dict[str, RetiredStatement]:
+    """Retired ids stay reserved: none may come back as a current statement."""
+    current = {s.id for f in fields for s in f.statements}
+    retired: dict[str, RetiredStatement] = {}
+    for i, raw in enumerate(data.get("retired", [])):
+        statement_id = raw.get("id")
+        where = f"{RETIRED_FILE}: retired[{i}]"
+        if not isinstance(statement_id, str) or not ID_PATTERN.match(statement_id):
+            raise QuestionnaireError(f"{where}: 'id' fehlt oder ist ungültig")
+        where = f"{where} ({statement_id})"
+        if statement_id in retired:
+            raise QuestionnaireError(f"{where}: die id ist schon einmal stillgelegt")
+        if statement_id in current:
+            raise QuestionnaireError(
+                f"{where}: die id ist stillgelegt und darf nicht wieder vergeben werden")
+        replaced_by = raw.get("replaced_by", [])
+        if not isinstance(replaced_by, list) or any(r not in current for r in replaced_by):
+            raise QuestionnaireError(f"{where}: 'replaced_by' nennt eine Aussage, die es nicht gibt")
+        text = raw.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise QuestionnaireError(f"{where}: 'text' fehlt")
+        retired[statement_id] = RetiredStatement(
+            id=statement_id, field_id=str(raw.get("field", "")), text=" ".join(text.split()),
+            replaced_by=tuple(replaced_by))
+    return retired

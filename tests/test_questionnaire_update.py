@@ -1,0 +1,44 @@
+"""The second edition of the questionnaire meets runs begun under the first."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.domain.questionnaire import load_questionnaire
+from bot.output.render import Renderer
+from tests.conftest import BotHarness
+
+FIRST_EDITION = Path(__file__).with_name("questionnaire_v1")
+
+
+async def test_a_run_begun_before_the_update_resumes_and_shows_its_results(
+        tmp_path: Path, renderer: Renderer, full_questionnaire, caplog: pytest.LogCaptureFixture,  # noqa: ANN001
+) -> None:
+    caplog.set_level(logging.INFO)
+    first = load_questionnaire(FIRST_EDITION)
+    assert first.statement("steuerung-04") is not None
+    async with BotHarness(tmp_path / "u.db", first, renderer) as before:
+        anna = before.person()
+        await anna.send("/start")
+        await anna.tap("beginnen")
+        for _ in range(4):  # steuerung-01 to -04; -04 is retired in the second edition
+            await anna.tap("B · Trifft eher zu")
+        assert ":steuerung-05:" in anna.button("A · Trifft zu")[0]
+    assert "steuerung-04" in full_questionnaire.retired
+    async with BotHarness(tmp_path / "u.db", full_questionnaire, renderer, before.api) as after:
+        anna = after.person()
+        await anna.send("/weiter")  # the retired steuerung-04 no longer counts
+        assert "Sie haben 3 von 102 Aussagen beantwortet" in anna.texts()[-2]
+        assert "Die Kommune überprüft ihre Ziele für Integration und Vielfalt" in anna.last.text
+        assert ":steuerung-13:" in anna.button("A · Trifft zu")[0]
+        await anna.tap("A · Trifft zu")
+        assert ":steuerung-05:" in anna.button("A · Trifft zu")[0]
+        await anna.send("/ergebnis")
+        shown = "".join(anna.texts()[-3:])
+        assert "1. Management & Steuerung\nNoch nicht abgeschlossen (4 von 13 Aussagen beantwortet)" \
+            in shown
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert not errors, [r.getMessage() for r in errors]

@@ -101,7 +101,7 @@ def _open_storage(settings: Settings, questionnaire: Questionnaire, renderer: Re
             storage, questionnaire, renderer, selfcheck, application.bot.username)
         application.bot_data[workshop_handlers.BROADCASTER_KEY] = Broadcaster()
         application.bot_data[privacy_handlers.PRIVACY_KEY] = Privacy(
-            storage, renderer, settings.retention_days, settings.privacy_contact)
+            storage, renderer, settings.retention_days)
         await storage.beat()  # healthy from the start; the heartbeat job keeps it fresh
         jobs.schedule(application, settings.retention_days)
         DRAWING.warm_up()  # the first run's end should not wait for matplotlib to load

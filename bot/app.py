@@ -16,7 +16,7 @@ from bot import callback_data as cb
 from bot import gate, handlers, jobs, privacy_handlers, results_handlers, workshop_handlers
 from bot.broadcast import Broadcaster
 from bot.commands import command_descriptions
-from bot.config import Settings
+from bot.config import Settings, operator_warnings
 from bot.network import RetryingRequest
 from bot.privacy import Privacy
 from bot.questionnaire import Questionnaire
@@ -103,6 +103,9 @@ def _open_storage(settings: Settings, questionnaire: Questionnaire, renderer: Re
         application.bot_data[privacy_handlers.PRIVACY_KEY] = Privacy(
             storage, renderer, settings.retention_days)
         await storage.beat()  # healthy from the start; the heartbeat job keeps it fresh
+        # Here, once Telegram has accepted the token: a start that fails says so in one line.
+        for warning in operator_warnings(settings.operator):
+            log.warning(warning)
         jobs.schedule(application, settings.retention_days)
         DRAWING.warm_up()  # the first run's end should not wait for matplotlib to load
         commands = [BotCommand(name, description)

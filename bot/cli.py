@@ -17,7 +17,7 @@ from telegram.error import InvalidToken
 
 from bot import logs
 from bot.app import build_application, check_database, run
-from bot.config import ConfigError, database_from_env, operator_warnings, settings_from_env
+from bot.config import ConfigError, database_from_env, settings_from_env
 from bot.content_check import check_questionnaire
 from bot.jobs import HEARTBEAT_MAX_AGE
 from bot.questionnaire import QuestionnaireError, load_questionnaire
@@ -97,9 +97,6 @@ def _run() -> None:
     finally:
         PRINTING.shut_down()  # it starts again with the first report
     check_database(settings.database)
-    # Only now: a start that fails on its configuration says so in exactly one line.
-    for warning in operator_warnings(settings.operator):
-        log.warning(warning)
     log.info("starting: %s", "webhook" if settings.webhook else "polling")
     try:
         run(build_application(settings, questionnaire, renderer), settings)

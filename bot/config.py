@@ -119,7 +119,7 @@ def operator_warnings(operator: Operator, environ: Mapping[str, str] = os.enviro
         warnings.append("SELBSTCHECK_OPERATOR_NAME ist nicht gesetzt: /datenschutz, Begrüßung und "
                         "PDF-Berichte sagen, dass sich der Betreiber nicht benannt hat. Bitte "
                         "SELBSTCHECK_OPERATOR_NAME und SELBSTCHECK_OPERATOR_CONTACT setzen "
-                        "(und SELBSTCHECK_DPO_CONTACT für den Datenschutzbeauftragten).")
+                        "(und SELBSTCHECK_DPO_CONTACT für die Datenschutzbeauftragten).")
     return warnings
 
 

@@ -19,7 +19,7 @@ RUN useradd --create-home --uid 10001 selbstcheck \
     && chown selbstcheck /data
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY bot ./bot
 COPY questions ./questions
 COPY reports ./reports

@@ -89,7 +89,7 @@ def _run() -> None:
     settings = settings_from_env()
     formatter.add_secrets(settings.secrets)
     questionnaire = load_questionnaire(settings.questions_dir or QUESTIONS_DIR)
-    renderer = Renderer()
+    renderer = Renderer(operator=settings.operator)
     for worker in (DRAWING, PRINTING):
         worker.keep_out_of_logs(settings.secrets)
     try:

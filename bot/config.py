@@ -44,6 +44,24 @@ class Webhook:
 
 
 @dataclass(frozen=True)
+class Operator:
+    """Who runs this bot: the controller (Art. 4 Nr. 7 DSGVO) people and officers turn to.
+
+    A municipality's data-protection officer will not approve a bot whose
+    privacy notice names nobody, so /datenschutz, the welcome and the PDF
+    reports show these values, and say plainly when they are missing.
+    """
+
+    name: str | None = None
+    contact: str | None = None
+    dpo_contact: str | None = None  # the operator's data-protection officer
+
+    @property
+    def named(self) -> bool:
+        return self.name is not None
+
+
+@dataclass(frozen=True)
 class Settings:
     token: str
     database: str = DEFAULT_DATABASE
@@ -51,7 +69,7 @@ class Settings:
     base_file_url: str = DEFAULT_BASE_FILE_URL
     questions_dir: Path | None = None
     retention_days: int = DEFAULT_RETENTION_DAYS
-    privacy_contact: str | None = None
+    operator: Operator = Operator()
     webhook: Webhook | None = None
 
     @property
@@ -83,14 +101,40 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> Settings:
         questions_dir=Path(questions_dir) if questions_dir else None,
         retention_days=_number(environ, "SELBSTCHECK_RETENTION_DAYS", DEFAULT_RETENTION_DAYS,
                                minimum=0, maximum=36500),
-        privacy_contact=_get(environ, "SELBSTCHECK_PRIVACY_CONTACT") or None,
+        operator=_operator(environ),
         webhook=_webhook(environ),
     )
+
+
+def operator_warnings(operator: Operator, environ: Mapping[str, str] = os.environ) -> list[str]:
+    """Lines to log at start-up: the bot runs without an operator, but not silently."""
+    warnings = []
+    if _get(environ, "SELBSTCHECK_PRIVACY_CONTACT"):
+        replaced = ("wird ignoriert, weil SELBSTCHECK_OPERATOR_CONTACT gesetzt ist"
+                    if _get(environ, "SELBSTCHECK_OPERATOR_CONTACT")
+                    else "gilt als SELBSTCHECK_OPERATOR_CONTACT")
+        warnings.append(f"SELBSTCHECK_PRIVACY_CONTACT ist veraltet und {replaced}; bitte "
+                        "SELBSTCHECK_OPERATOR_CONTACT verwenden.")
+    if not operator.named:
+        warnings.append("SELBSTCHECK_OPERATOR_NAME ist nicht gesetzt: /datenschutz, Begrüßung und "
+                        "PDF-Berichte sagen, dass sich der Betreiber nicht benannt hat. Bitte "
+                        "SELBSTCHECK_OPERATOR_NAME und SELBSTCHECK_OPERATOR_CONTACT setzen "
+                        "(und SELBSTCHECK_DPO_CONTACT für die Datenschutzbeauftragten).")
+    return warnings
 
 
 def database_from_env(environ: Mapping[str, str] = os.environ) -> str:
     """The database path alone: operator commands (backup, health) need no token."""
     return _get(environ, "SELBSTCHECK_DB") or DEFAULT_DATABASE
+
+
+def _operator(environ: Mapping[str, str]) -> Operator:
+    # SELBSTCHECK_PRIVACY_CONTACT, the older name, still works as the contact.
+    contact = (_get(environ, "SELBSTCHECK_OPERATOR_CONTACT")
+               or _get(environ, "SELBSTCHECK_PRIVACY_CONTACT"))
+    return Operator(name=_get(environ, "SELBSTCHECK_OPERATOR_NAME") or None,
+                    contact=contact or None,
+                    dpo_contact=_get(environ, "SELBSTCHECK_DPO_CONTACT") or None)
 
 
 def _webhook(environ: Mapping[str, str]) -> Webhook | None:

@@ -38,17 +38,16 @@ class Privacy:
     """/datenschutz, /loeschen and the retention period."""
 
     def __init__(self, storage: Storage, renderer: Renderer, retention_days: int,
-                 contact: str | None = None, clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time) -> None:
         self.storage = storage
         self.render = renderer
         self.retention_days = retention_days
-        self.contact = contact
         self._clock = clock
 
     def statement(self) -> Outcome:
         """/datenschutz: what is stored, why, and for how long."""
         parts = self.render.html_parts("privacy.html.j2", retention_days=self.retention_days,
-                                       contact=self.contact, minimum=MIN_GROUP)
+                                       minimum=MIN_GROUP)
         return Outcome(send=tuple(Reply(part) for part in parts))
 
     async def erase_request(self, user_id: int) -> Outcome:

@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import (Environment, FileSystemLoader, StrictUndefined, Template, TemplateError,
                     select_autoescape)
 
+from bot.config import Operator
 from bot.resources import REPORTS_DIR
 
 MESSAGE_LIMIT = 4096  # Telegram's maximum message length
@@ -28,10 +29,17 @@ class TemplateSetupError(Exception):
 
 
 class Renderer:
-    """Renders HTML messages and plain texts; create it once at start-up."""
+    """Renders HTML messages and plain texts; create it once at start-up.
 
-    def __init__(self, directory: Path = REPORTS_DIR) -> None:
+    ``operator`` (who runs the bot) is a template global: it is fixed for the
+    process's life and appears in texts made in many places (/datenschutz, the
+    welcome, the PDF reports made in another process), so it travels with the
+    renderer instead of through every caller.
+    """
+
+    def __init__(self, directory: Path = REPORTS_DIR, operator: Operator = Operator()) -> None:
         self._directory = directory
+        self._operator = operator
         # Everything is escaped except plain-text templates (``*.txt.j2``) for the console.
         autoescape = select_autoescape(enabled_extensions=(), disabled_extensions=("txt.j2",),
                                        default=True)
@@ -41,6 +49,7 @@ class Renderer:
                                  undefined=StrictUndefined, trim_blocks=True,
                                  lstrip_blocks=True, keep_trailing_newline=False,
                                  auto_reload=False)
+        self._html.globals["operator"] = operator
         self._plain = Environment(autoescape=False, undefined=StrictUndefined)
         self._texts = self._load_texts(directory / "texts.toml")
         self._fixed_texts: dict[str, str] = {}  # texts without variables, rendered once
@@ -50,13 +59,13 @@ class Renderer:
         except TemplateError as error:
             raise TemplateSetupError(f"{directory}: Vorlage fehlerhaft: {error}") from None
 
-    def __reduce__(self) -> tuple[Any, tuple[Path]]:
-        """Pickled as its directory, so it can travel to the drawing process.
+    def __reduce__(self) -> tuple[Any, tuple[Path, Operator]]:
+        """Pickled as its directory and operator, so it can travel to the drawing process.
 
         There (:mod:`bot.output.render_process`) :func:`shared_renderer` builds one
-        renderer per directory and keeps it.
+        renderer per directory and operator and keeps it.
         """
-        return shared_renderer, (self._directory,)
+        return shared_renderer, (self._directory, self._operator)
 
     def _load_texts(self, path: Path) -> dict[str, Template]:
         try:
@@ -137,6 +146,6 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 @functools.cache
-def shared_renderer(directory: Path) -> Renderer:
-    """One renderer per directory in a process that only needs one now and then."""
-    return Renderer(directory)
+def shared_renderer(directory: Path, operator: Operator = Operator()) -> Renderer:
+    """One renderer per directory and operator in a process that only needs one now and then."""
+    return Renderer(directory, operator)

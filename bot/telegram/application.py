@@ -16,7 +16,7 @@ from bot.flows import callback_data as cb
 from bot.telegram import gate, handlers, jobs, privacy_handlers, results_handlers, workshop_handlers
 from bot.telegram.broadcast import Broadcaster
 from bot.telegram.commands import command_descriptions
-from bot.config import Settings
+from bot.config import Settings, operator_warnings
 from bot.telegram.network import RetryingRequest
 from bot.flows.privacy import Privacy
 from bot.domain.questionnaire import Questionnaire
@@ -101,8 +101,11 @@ def _open_storage(settings: Settings, questionnaire: Questionnaire, renderer: Re
             storage, questionnaire, renderer, selfcheck, application.bot.username)
         application.bot_data[workshop_handlers.BROADCASTER_KEY] = Broadcaster()
         application.bot_data[privacy_handlers.PRIVACY_KEY] = Privacy(
-            storage, renderer, settings.retention_days, settings.privacy_contact)
+            storage, renderer, settings.retention_days)
         await storage.beat()  # healthy from the start; the heartbeat job keeps it fresh
+        # Here, once Telegram has accepted the token: a start that fails says so in one line.
+        for warning in operator_warnings(settings.operator):
+            log.warning(warning)
         jobs.schedule(application, settings.retention_days)
         DRAWING.warm_up()  # the first run's end should not wait for matplotlib to load
         commands = [BotCommand(name, description)

@@ -1,0 +1,132 @@
+"""The operator names itself: settings, /datenschutz, the welcome, the PDF reports, the start-up warning."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from bot.config import Operator, operator_warnings, settings_from_env
+from bot.domain.questionnaire import Questionnaire
+from bot.output.render import Renderer
+from tests.bot_process import TOKEN, BotProcess
+from tests.conftest import BotHarness
+from tests.fake_bot_server import FakeBotServer
+from tests.test_results import RUN_ONE, finish_a_run, pdf_text
+from tests.test_workshop import set_up, take_part
+
+MUSTERSTADT = Operator(name="Stadt Musterstadt, Amt für Integration",
+                       contact="integration@musterstadt.example, 0241 000000",
+                       dpo_contact="datenschutz@musterstadt.example")
+UNNAMED = "Der Betreiber dieses Bots hat sich nicht benannt"
+
+
+def test_settings_read_the_operator_and_keep_the_older_contact_setting_working() -> None:
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "SELBSTCHECK_OPERATOR_NAME": " Stadt Musterstadt ",
+           "SELBSTCHECK_OPERATOR_CONTACT": "integration@musterstadt.example",
+           "SELBSTCHECK_DPO_CONTACT": "datenschutz@musterstadt.example"}
+    settings = settings_from_env(env)
+    assert settings.operator == Operator("Stadt Musterstadt", "integration@musterstadt.example",
+                                         "datenschutz@musterstadt.example")
+    assert operator_warnings(settings.operator, env) == []
+
+    older = {"TELEGRAM_BOT_TOKEN": TOKEN, "SELBSTCHECK_PRIVACY_CONTACT": "Integrationsbüro"}
+    operator = settings_from_env(older).operator
+    assert operator == Operator(contact="Integrationsbüro") and not operator.named
+    warnings = operator_warnings(operator, older)
+    assert len(warnings) == 2
+    assert "SELBSTCHECK_PRIVACY_CONTACT ist veraltet und gilt als SELBSTCHECK_OPERATOR_CONTACT" \
+        in warnings[0]
+    assert warnings[1].startswith("SELBSTCHECK_OPERATOR_NAME ist nicht gesetzt")
+
+    both = {**env, "SELBSTCHECK_PRIVACY_CONTACT": "Integrationsbüro"}
+    assert settings_from_env(both).operator.contact == "integration@musterstadt.example"
+    assert operator_warnings(settings_from_env(both).operator, both) == [
+        "SELBSTCHECK_PRIVACY_CONTACT ist veraltet und wird ignoriert, weil "
+        "SELBSTCHECK_OPERATOR_CONTACT gesetzt ist; bitte SELBSTCHECK_OPERATOR_CONTACT verwenden."]
+
+
+async def test_datenschutz_and_welcome_name_the_operator_and_its_data_protection_officer(
+        tmp_path: Path, small_questionnaire: Questionnaire) -> None:
+    renderer = Renderer(operator=MUSTERSTADT)
+    async with BotHarness(tmp_path / "o.db", small_questionnaire, renderer) as bot:
+        anna = bot.person()
+        await anna.send("/datenschutz")
+        text = "\n".join(anna.texts())
+        assert "Verantwortlich\nStadt Musterstadt, Amt für Integration\n" \
+               "integration@musterstadt.example, 0241 000000" in text
+        assert "Datenschutzbeauftragte*r: datenschutz@musterstadt.example" in text
+        assert "Ihre Rechte" in text and "Aufsichtsbehörde" in text
+        assert UNNAMED not in text
+        await anna.send("/start")
+        assert "Diesen Bot betreibt Stadt Musterstadt, Amt für Integration." in anna.last.text
+
+
+async def test_without_an_operator_datenschutz_and_welcome_say_so_plainly(
+        bot: BotHarness) -> None:
+    anna = bot.person()
+    await anna.send("/datenschutz")
+    text = "\n".join(anna.texts())
+    assert f"Verantwortlich\n{UNNAMED}." in text
+    assert "Datenschutzbeauftragte" not in text
+    await anna.send("/start")
+    assert f"{UNNAMED}. Was der Bot speichert" in anna.last.text
+
+
+async def test_both_pdf_reports_show_the_operator(
+        tmp_path: Path, small_questionnaire: Questionnaire) -> None:
+    renderer = Renderer(operator=MUSTERSTADT)
+    async with BotHarness(tmp_path / "o.db", small_questionnaire, renderer) as bot:
+        anna = bot.person()
+        await finish_a_run(anna, RUN_ONE)
+        await anna.tap("Bericht als PDF")
+        await anna.tap("Überspringen")
+        title_page = " ".join(
+            PdfReader(io.BytesIO(anna.last.file)).pages[0].extract_text().split())
+        assert ("Bereitgestellt von: Stadt Musterstadt, Amt für Integration · "
+                "integration@musterstadt.example, 0241 000000") in title_page
+        assert "Datenschutzbeauftragte*r: datenschutz@musterstadt.example" in title_page
+
+        chris = bot.person(1, "Chris")
+        payload = await set_up(chris)
+        for number in range(3):
+            await take_part(bot.person(100 + number, f"P{number}"), payload,
+                            "Politik", "ABCDABC")
+        await chris.tap("🖨 Bericht als PDF")
+        pages = PdfReader(io.BytesIO(chris.last.file)).pages
+        last_page = " ".join(pages[-1].extract_text().split())
+        assert "Bereitgestellt von: Stadt Musterstadt, Amt für Integration" in last_page
+        assert "Datenschutzbeauftragte*r: datenschutz@musterstadt.example" in last_page
+        # the title page keeps its room: the operator does not push anything off it
+        assert "Bereitgestellt von" not in pages[0].extract_text()
+
+
+async def test_a_report_without_an_operator_says_that_it_has_not_named_itself(
+        bot: BotHarness) -> None:
+    anna = bot.person()
+    await finish_a_run(anna, RUN_ONE)
+    await anna.tap("Bericht als PDF")
+    await anna.tap("Überspringen")
+    assert f"Bereitgestellt von: {UNNAMED}." in pdf_text(anna.last)
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["unnamed", "named"])
+def test_starting_without_an_operator_logs_one_warning_line(
+        tmp_path: Path, small_questionnaire: Questionnaire, named: bool) -> None:
+    env = {"SELBSTCHECK_OPERATOR_NAME": "Stadt Musterstadt"} if named else {}
+    with FakeBotServer() as server:
+        bot = BotProcess(server, tmp_path / "bot.db", tmp_path / "questions",
+                         tmp_path / "bot.log", **env)
+        try:
+            bot.start().wait_until_polling()
+            assert bot.terminate() == 0
+        finally:
+            bot.stop_if_running()
+    warnings = [line for line in bot.output().splitlines() if " WARNING " in line]
+    if named:
+        assert warnings == []
+    else:
+        assert len(warnings) == 1, bot.output()
+        assert "SELBSTCHECK_OPERATOR_NAME ist nicht gesetzt" in warnings[0]

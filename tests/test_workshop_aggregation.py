@@ -6,10 +6,11 @@ import random
 
 import pytest
 
-from bot.flows.deep_link import (CoordinatorInvitation, UnknownPayload, WorkshopInvitation,
-                           parse_start, qr_png, start_link)
 from bot.domain.questionnaire import Questionnaire
+from bot.flows.invitations import CoordinatorInvitation, UnknownPayload, WorkshopInvitation
+from bot.output.qr import qr_png
 from bot.output.render import Renderer
+from bot.telegram.deep_link import parse_start, start_link
 from bot.domain.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response, aggregate,
                           form_groups, new_token, progress)
 from bot.output.workshop_report import perspective_charts

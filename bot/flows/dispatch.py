@@ -153,7 +153,3 @@ class Flows:
     async def delete_expired(self) -> int:
         """Delete everyone inactive for longer than the retention period (a daily job)."""
         return await self._privacy.delete_expired()
-
-    @property
-    def retention_days(self) -> int:
-        return self._privacy.retention_days

@@ -304,8 +304,7 @@ class WorkshopDesk:
 
     async def _menu(self, workshop: Workshop, user_id: int) -> Reply:
         await self._settle_runs(workshop)
-        state = progress([(c.perspective, c.joined, c.finished)
-                          for c in await self.storage.workshop_progress(workshop.id)])
+        state = progress(await self.storage.workshop_progress(workshop.id))
         text = self.render.html("workshop_menu.html.j2", workshop=workshop, progress=state,
                                 fields=self._fields(workshop),
                                 every_field=workshop.field_ids is None,
@@ -330,8 +329,7 @@ class WorkshopDesk:
 
     async def _status(self, workshop: Workshop) -> Reply:
         await self._settle_runs(workshop)
-        state = progress([(c.perspective, c.joined, c.finished)
-                          for c in await self.storage.workshop_progress(workshop.id)])
+        state = progress(await self.storage.workshop_progress(workshop.id))
         text = self.render.html("workshop_status.html.j2", workshop=workshop, progress=state,
                                 labels=self.labels, minimum=MIN_GROUP)
         keyboard = ((Button(self.render.text("workshop.button.refresh"),

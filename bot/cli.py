@@ -22,7 +22,7 @@ from bot.domain.content_check import check_questionnaire
 from bot.telegram.jobs import HEARTBEAT_MAX_AGE
 from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
 from bot.output.render import Renderer, TemplateSetupError
-from bot.output.render_process import DRAWING, PRINTING
+from bot.output.workers import DRAWING, PRINTING
 from bot.output.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
 from bot.store.storage import StorageError, backup_database, last_heartbeat

@@ -44,7 +44,7 @@ from bot.config import Settings
 from bot.bench.fake_bot_api import Call, FakeBotAPI
 from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
 from bot.output.render import Renderer
-from bot.output.render_process import DRAWING
+from bot.output.workers import DRAWING
 from bot.resources import QUESTIONS_DIR
 from bot.store.storage import Storage
 from bot.store.storage import measure_commit_rate
@@ -140,7 +140,7 @@ class Report:
     rss_start_mb: float = 0.0
     rss_sessions_mb: float | None = None
     peak_rss_mb: float = 0.0
-    drawing_peak_rss_mb: float | None = None  # the chart process (bot.render_process); no PDFs here
+    drawing_peak_rss_mb: float | None = None  # the chart process (bot.output.workers); no PDFs here
     sessions_active: int = 0
     commit_rate: float = 0.0
     load_average: float = 0.0

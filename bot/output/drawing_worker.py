@@ -1,4 +1,4 @@
-"""The worker side of :mod:`bot.output.render_process`: jobs arrive on stdin, answers leave on stdout.
+"""The worker side of :mod:`bot.output.workers`: jobs arrive on stdin, answers leave on stdout.
 
 Both sides use the frame format defined here.
 

@@ -53,7 +53,7 @@ class Renderer:
     def __reduce__(self) -> tuple[Any, tuple[Path]]:
         """Pickled as its directory, so it can travel to the drawing process.
 
-        There (:mod:`bot.output.render_process`) :func:`shared_renderer` builds one
+        There (:mod:`bot.output.workers`) :func:`shared_renderer` builds one
         renderer per directory and keeps it.
         """
         return shared_renderer, (self._directory,)

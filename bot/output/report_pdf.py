@@ -74,7 +74,7 @@ def render_pdf(renderer: Renderer, template: str, **context: object) -> bytes:
     return html.write_pdf()
 
 
-def render_report(renderer: Renderer, content: ReportContent) -> bytes:
+def print_report(renderer: Renderer, content: ReportContent) -> bytes:
     """The person's report as PDF bytes (CPU-bound: call it off the event loop)."""
     return render_pdf(renderer, "report.html.j2", report=content,
                       chart=png_data_uri(content.chart_png))

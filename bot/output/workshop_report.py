@@ -93,7 +93,7 @@ def report_filename(municipality: str, renderer: Renderer) -> str:
     return renderer.text("workshop.report.filename", name=slug(municipality))
 
 
-def render_workshop_report(renderer: Renderer, report: WorkshopReport,
+def print_workshop_report(renderer: Renderer, report: WorkshopReport,
                            charts: Mapping[str, bytes]) -> bytes:
     """The report as PDF bytes (CPU-bound: call it off the event loop).
 

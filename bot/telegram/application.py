@@ -15,7 +15,7 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, Callb
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
-from bot.output.render_process import DRAWING
+from bot.output.workers import DRAWING
 from bot.store.storage import Storage
 from bot.telegram import gate, handlers, jobs
 from bot.telegram.commands import command_descriptions

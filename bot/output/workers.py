@@ -44,7 +44,7 @@ class WorkerDied(RuntimeError):
     """The worker ended before it answered: killed for its memory, crashed in a C library."""
 
 
-class RenderProcess:
+class WorkerProcess:
     """One worker process, started on first use; ``idle_seconds``: it ends after so long without work."""
 
     def __init__(self, idle_seconds: float | None = None) -> None:
@@ -139,13 +139,13 @@ class RenderProcess:
         worker.wait()
 
 
-DRAWING = RenderProcess()
-PRINTING = RenderProcess(idle_seconds=PRINTING_IDLE_SECONDS)
+DRAWING = WorkerProcess()
+PRINTING = WorkerProcess(idle_seconds=PRINTING_IDLE_SECONDS)
 for _worker in (DRAWING, PRINTING):
     atexit.register(_worker.shut_down)  # a normal exit waits for the workers to end
 
 
-async def in_render_process(function: Callable[..., _T], *args: object) -> _T:
+async def in_drawing_process(function: Callable[..., _T], *args: object) -> _T:
     """Draw a chart off the bot's process: the bot's only way to draw one."""
     return await DRAWING.run(function, *args)
 

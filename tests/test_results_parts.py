@@ -8,15 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from bot.flows.actions import (MAX_BYTES, ButtonAction, Change, ChangeOpen, NameAsk, NameRemove,
-                               NameSkip, Report, ReviewField, ReviewFields, decode, encode)
-from bot.output.chart import Bar, ProfileChart, draw
 from bot.domain.comparison import FieldChange, compare
 from bot.domain.questionnaire import Questionnaire
-from bot.output.report_pdf import ReportSetupError, check_available
+from bot.domain.scoring import score_fields
+from bot.flows.actions import (
+    MAX_BYTES,
+    ButtonAction,
+    Change,
+    ChangeOpen,
+    NameAsk,
+    NameRemove,
+    NameSkip,
+    Report,
+    ReviewField,
+    ReviewFields,
+    decode,
+    encode,
+)
 from bot.flows.reports import normalise_name
 from bot.flows.results_view import german_date, local_date
-from bot.domain.scoring import score_fields
+from bot.output.chart import Bar, ProfileChart, draw
+from bot.output.report_pdf import ReportSetupError, check_available
 from bot.store.storage import MIGRATIONS, Storage
 
 

@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import Begin, NameAsk, NameRemove, NameSkip
-from bot.flows.outcome import Button, Document, Outcome, Reply
+from bot.flows.outcome import Button, Document, Keyboard, Outcome, Reply
 from bot.flows.results_view import LOCAL_TIME, ResultsView, RunResults, german_date, local_date
 from bot.output.chart import PRINT_DPI
 from bot.output.chart import draw as draw_chart
 from bot.output.render import Renderer
-from bot.output.workers import in_print_process, in_drawing_process
 from bot.output.report_pdf import ReportContent, print_report
+from bot.output.workers import in_drawing_process, in_print_process
 from bot.store.storage import Storage
 
 NAME_MAX_LENGTH = 80
@@ -108,6 +108,7 @@ class Reports:
         return Outcome(send=(self._name_prompt(state.name if state else None),))
 
     def _name_prompt(self, current: str | None) -> Reply:
+        keyboard: Keyboard
         if current:
             keyboard = ((Button(self.render.text("results.button.name_keep"), NameSkip()),),
                         (Button(self.render.text("results.button.name_remove"), NameRemove()),))

@@ -19,15 +19,38 @@ import functools
 from datetime import datetime, timedelta, timezone
 
 from bot.domain.questionnaire import Field, Questionnaire
-from bot.domain.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response,
-                                 WorkshopResult, aggregate, new_token, progress)
+from bot.domain.workshop import (
+    FURTHER,
+    MIN_GROUP,
+    OVERALL,
+    PERSPECTIVES,
+    Response,
+    WorkshopResult,
+    aggregate,
+    new_token,
+    progress,
+)
 from bot.flows import run_state
-from bot.flows.actions import (ChoosePerspective, ConfirmWorkshop, DraftField, DraftStep,
-                               ManageWorkshop, ShowResults)
-from bot.flows.invitations import (CoordinatorInvitation, Invitation, InvitationLink,
-                                   WorkshopInvitation)
-from bot.flows.outcome import (Broadcast, BroadcastReport, Button, Document, Keyboard, Message,
-                               Outcome, Photo, Reply)
+from bot.flows.actions import (
+    ChoosePerspective,
+    ConfirmWorkshop,
+    DraftField,
+    DraftStep,
+    ManageWorkshop,
+    ShowResults,
+)
+from bot.flows.invitations import CoordinatorInvitation, Invitation, InvitationLink, WorkshopInvitation
+from bot.flows.outcome import (
+    Broadcast,
+    BroadcastReport,
+    Button,
+    Document,
+    Keyboard,
+    Message,
+    Outcome,
+    Photo,
+    Reply,
+)
 from bot.flows.refusals import invalid_button
 from bot.flows.results_view import LOCAL_TIME, german_date, local_date
 from bot.flows.selfcheck import SelfCheck
@@ -35,10 +58,14 @@ from bot.output.chart import PRINT_DPI
 from bot.output.chart import draw as draw_chart
 from bot.output.qr import qr_png
 from bot.output.render import Renderer
-from bot.output.workers import in_print_process, in_drawing_process
+from bot.output.workers import in_drawing_process, in_print_process
 from bot.output.workshop_export import csv_filename, result_csv
-from bot.output.workshop_report import (WorkshopReport, perspective_charts,
-                                        print_workshop_report, report_filename)
+from bot.output.workshop_report import (
+    WorkshopReport,
+    perspective_charts,
+    print_workshop_report,
+    report_filename,
+)
 from bot.store.storage import Draft, Storage, Workshop
 
 NAME_LENGTH = (2, 80)                  # a municipality's name, after folding whitespace

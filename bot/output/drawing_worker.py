@@ -31,7 +31,8 @@ def main() -> None:
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     # A library that prints must not write into an answer: print goes to stderr.
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    jobs = sys.stdin.buffer.raw  # unbuffered, so waiting for the next job sees every byte
+    # unbuffered, so waiting for the next job sees every byte (stdin's buffer is a BufferedReader)
+    jobs = sys.stdin.buffer.raw  # type: ignore[union-attr]
     settings = receive_frame(jobs)
     if settings is None:
         return

@@ -14,8 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, Template, TemplateError,
-                    select_autoescape)
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError, select_autoescape
 
 from bot.resources import REPORTS_DIR
 

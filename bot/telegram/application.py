@@ -5,13 +5,21 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ParseMode
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler,
-                          CommandHandler, Defaults, MessageHandler, filters)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
@@ -90,7 +98,7 @@ def _register_handlers(application: TelegramApplication) -> None:
 
 
 def _starting(settings: Settings,
-              open_services: OpenServices) -> Callable[[TelegramApplication], Awaitable[None]]:
+              open_services: OpenServices) -> Callable[[TelegramApplication], Coroutine[Any, Any, None]]:
     async def post_init(application: TelegramApplication) -> None:
         services = await open_services(application.bot.username)
         application.bot_data.services = services

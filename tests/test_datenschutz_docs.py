@@ -13,9 +13,9 @@ import sqlite3
 from pathlib import Path
 
 from bot.config import DEFAULT_RETENTION_DAYS
+from bot.domain.workshop import MIN_GROUP, TOKEN_BYTES
 from bot.flows.privacy import CONFIRMATION_SECONDS
 from bot.store.storage import Storage
-from bot.domain.workshop import MIN_GROUP, TOKEN_BYTES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "datenschutz"
 MEASURES = DOCS / "technische-und-organisatorische-massnahmen.md"

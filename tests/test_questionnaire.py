@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
-from bot.resources import QUESTIONS_DIR
 from bot.domain.scoring import score_field
+from bot.resources import QUESTIONS_DIR
 from tests.conftest import SMALL_FIELDS, write_questionnaire
 
 
@@ -173,7 +173,8 @@ TEXT_05 = "In der Verwaltung ist eine Stelle benannt, die die Arbeit zu Integrat
      "! steuerung-05: Aussage: „Mitarbeiter“ – besser: Beschäftigte"),
     (TEXT_05, "In der Verwaltung ist gezielt eine Stelle benannt, die die Arbeit koordiniert.",
      "! steuerung-05: Aussage: „gezielt“"),
-    (TEXT_05, "In der Verwaltung ist eine Stelle benannt, die die Arbeit koordiniert" + ", ganz genau" * 12 + ".",  # over the 180 allowed
+    # over the 180 characters allowed:
+    (TEXT_05, "In der Verwaltung ist eine Stelle benannt, die die Arbeit koordiniert" + ", ganz genau" * 12 + ".",
      "! steuerung-05: 'text' ist "),
     ("text = \"Die Kommune hat für ihre Integrationsarbeit",
      "text = \"Die Kommune hat eine Koordinierungsstelle und für ihre Integrationsarbeit",

@@ -13,10 +13,10 @@ given to it in earlier runs can still be named.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path

@@ -14,8 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, Template, TemplateError,
-                    select_autoescape)
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError, select_autoescape
 
 from bot.config import Operator
 from bot.resources import REPORTS_DIR
@@ -28,6 +27,10 @@ class TemplateSetupError(Exception):
     """The templates or ``texts.toml`` are missing or broken."""
 
 
+# The operator of a bot that has not named itself (frozen, so one instance serves all).
+NOBODY_NAMED = Operator()
+
+
 class Renderer:
     """Renders HTML messages and plain texts; create it once at start-up.
 
@@ -37,7 +40,7 @@ class Renderer:
     renderer instead of through every caller.
     """
 
-    def __init__(self, directory: Path = REPORTS_DIR, operator: Operator = Operator()) -> None:
+    def __init__(self, directory: Path = REPORTS_DIR, operator: Operator = NOBODY_NAMED) -> None:
         self._directory = directory
         self._operator = operator
         # Everything is escaped except plain-text templates (``*.txt.j2``) for the console.
@@ -62,7 +65,7 @@ class Renderer:
     def __reduce__(self) -> tuple[Any, tuple[Path, Operator]]:
         """Pickled as its directory and operator, so it can travel to the drawing process.
 
-        There (:mod:`bot.output.render_process`) :func:`shared_renderer` builds one
+        There (:mod:`bot.output.workers`) :func:`shared_renderer` builds one
         renderer per directory and operator and keeps it.
         """
         return shared_renderer, (self._directory, self._operator)
@@ -86,9 +89,6 @@ class Renderer:
         if fixed is None:
             fixed = self._fixed_texts[key] = self._texts[key].render()
         return fixed
-
-    def has_text(self, key: str) -> bool:
-        return key in self._texts
 
     def html(self, template: str, **context: Any) -> str:
         """A message in Telegram HTML, blank-line runs folded."""
@@ -146,6 +146,6 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 @functools.cache
-def shared_renderer(directory: Path, operator: Operator = Operator()) -> Renderer:
+def shared_renderer(directory: Path, operator: Operator = NOBODY_NAMED) -> Renderer:
     """One renderer per directory and operator in a process that only needs one now and then."""
     return Renderer(directory, operator)

@@ -25,7 +25,8 @@ from bot.output.render import Renderer, TemplateSetupError
 from bot.output.render_process import DRAWING, PRINTING
 from bot.output.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
-from bot.store.storage import StorageError, backup_database, last_heartbeat
+from bot.store.errors import StorageError
+from bot.store.operations import backup_database, last_heartbeat
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,9 @@ import pytest
 
 from bot.cli import main
 from bot.config import ConfigError, settings_from_env
-from bot.store.storage import MIGRATIONS, Storage, StorageError
+from bot.store.errors import StorageError
+from bot.store.schema import MIGRATIONS
+from bot.store.storage import Storage
 from tests.bot_process import run_cli
 from tests.conftest import SMALL_FIELDS, BotHarness, write_questionnaire
 
@@ -76,21 +78,21 @@ async def test_a_first_release_database_upgrades_to_the_newest_schema_with_its_d
     storage = await Storage.open(path)
     try:
         assert await storage.schema_version() == len(MIGRATIONS)
-        finished = await storage.finished_runs(4711)
+        finished = await storage.runs.finished_runs(4711)
         assert [r.id for r in finished] == [1]
-        assert await storage.answers(1) == {"eins-01": "A", "eins-02": "E"}
-        active = await storage.active_run(4711)
+        assert await storage.runs.answers(1) == {"eins-01": "A", "eins-02": "E"}
+        active = await storage.runs.active_run(4711)
         assert active is not None and active.cursor == "eins-01"
-        assert await storage.answers(active.id) == {"eins-01": "C"}
+        assert await storage.runs.answers(active.id) == {"eins-01": "C"}
         # the newest activity became the start of the retention period
-        async with storage._db.execute(
+        async with storage.database.connection.execute(
                 "SELECT user_id, last_active_at FROM users ORDER BY user_id") as cursor:
             assert [tuple(r) for r in await cursor.fetchall()] == [
                 (4711, "2024-04-02T07:00:00+00:00"), (4712, "2024-03-02T10:01:00+00:00")]
         # and the upgraded database works like a new one
-        await storage.save_answer(active.id, "eins-02", "B")
-        assert await storage.delete_user(4712)
-        await storage.beat()
+        await storage.runs.save_answer(active.id, "eins-02", "B")
+        assert await storage.people.delete(4712)
+        await storage.health.beat()
     finally:
         await storage.close()
     reopened = await Storage.open(path)  # opening again migrates nothing twice
@@ -124,7 +126,7 @@ async def test_the_retention_start_counts_workshop_and_report_activity_from_befo
     connection.close()
     storage = await Storage.open(path)
     try:
-        async with storage._db.execute(
+        async with storage.database.connection.execute(
                 "SELECT user_id, last_active_at FROM users ORDER BY user_id") as cursor:
             assert [tuple(r) for r in await cursor.fetchall()] == [
                 (1, "2024-05-01T00:00:00+00:00"), (2, "2024-06-01T00:00:00+00:00"),
@@ -214,7 +216,7 @@ async def test_health_is_0_while_the_heartbeat_is_fresh_and_1_otherwise(
     assert health() == 0  # written at start-up
     (beat,) = bot.app.job_queue.get_jobs_by_name("heartbeat")
     storage = bot.app.bot_data["selfcheck"].storage
-    await storage.beat(datetime.now(timezone.utc) - timedelta(minutes=10))
+    await storage.health.beat(datetime.now(timezone.utc) - timedelta(minutes=10))
     assert health() == 1
     assert "letztes Lebenszeichen vor 6" in capsys.readouterr().err
     await beat.run(bot.app)  # the job the running bot repeats every 30 s

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.store.storage import MIGRATIONS, Storage
+from bot.store.schema import MIGRATIONS
+from bot.store.storage import Storage
 
 TOKEN = "AbCdEfGhIjKlMnOpQrSt_-"
 
@@ -23,22 +24,22 @@ async def test_a_database_of_the_first_version_is_migrated_with_its_data(tmp_pat
     storage = await Storage.open(path)
     try:
         assert await storage.schema_version() == len(MIGRATIONS)
-        run = await storage.active_run(7)
-        assert run is not None and await storage.answers(run.id) == {"eins-01": "B"}
-        assert [r.id for r in await storage.active_runs(7)] == [run.id]
+        run = await storage.runs.active_run(7)
+        assert run is not None and await storage.runs.answers(run.id) == {"eins-01": "B"}
+        assert [r.id for r in await storage.runs.active_runs(7)] == [run.id]
     finally:
         await storage.close()
 
 
 async def make_workshop(storage: Storage, creator: int) -> int:
-    await storage.start_draft(creator, "Musterstadt", ("eins",))
-    workshop = await storage.create_workshop(creator, TOKEN, ("eins",))
+    await storage.workshops.start_draft(creator, "Musterstadt", ("eins",))
+    workshop = await storage.workshops.create(creator, TOKEN, ("eins",))
     assert workshop is not None
     return workshop.id
 
 
 async def count(storage: Storage, table: str) -> int:
-    async with storage._db.execute(f"SELECT COUNT(*) FROM {table}") as cursor:  # noqa: S608
+    async with storage.database.connection.execute(f"SELECT COUNT(*) FROM {table}") as cursor:  # noqa: S608
         row = await cursor.fetchone()
     return int(row[0])
 
@@ -49,14 +50,14 @@ async def test_deleting_a_participant_takes_their_answers_out_of_the_workshop(
     try:
         ws = await make_workshop(storage, 1)
         for user in (2, 3):
-            await storage.join_workshop(ws, user)
-            await storage.choose_perspective(ws, user, "politik")
-            run = await storage.start_run(user, ("eins",), ws)
-            await storage.save_answer(run.id, "eins-01", "A", finishes=True)
-        assert len(await storage.workshop_responses(ws)) == 2
-        await storage._db.execute("DELETE FROM users WHERE user_id = 2")
-        assert await storage.workshop_responses(ws) == [("politik", {"eins-01": "A"})]
-        assert [(c.joined, c.finished) for c in await storage.workshop_progress(ws)] == [(1, 1)]
+            await storage.workshops.join(ws, user)
+            await storage.workshops.choose_perspective(ws, user, "politik")
+            run = await storage.runs.start_run(user, ("eins",), ws)
+            await storage.runs.save_answer(run.id, "eins-01", "A", finishes=True)
+        assert len(await storage.workshops.responses(ws)) == 2
+        await storage.database.connection.execute("DELETE FROM users WHERE user_id = 2")
+        assert await storage.workshops.responses(ws) == [("politik", {"eins-01": "A"})]
+        assert [(c.joined, c.finished) for c in await storage.workshops.progress(ws)] == [(1, 1)]
     finally:
         await storage.close()
 
@@ -65,25 +66,25 @@ async def test_deleting_the_creator_deletes_the_workshop_with_its_runs_only(tmp_
     storage = await Storage.open(tmp_path / "c.db")
     try:
         ws = await make_workshop(storage, 1)
-        assert await storage.offer_coordinator_token(ws, TOKEN[::-1]) == TOKEN[::-1]
-        assert await storage.offer_coordinator_token(ws, TOKEN) == TOKEN[::-1]  # kept while unused
-        assert await storage.redeem_coordinator_token(ws, TOKEN[::-1], 3)
-        personal = await storage.start_run(2)
-        await storage.save_answer(personal.id, "eins-01", "C")
-        await storage.join_workshop(ws, 2)
-        workshop_run = await storage.start_run(2, ("eins",), ws)
-        await storage.save_answer(workshop_run.id, "eins-01", "A")
-        assert [r.id for r in await storage.active_runs(2)] == [workshop_run.id, personal.id]
-        await storage.save_answer(personal.id, "eins-02", "B")  # back to the personal check
-        assert [r.id for r in await storage.active_runs(2)] == [personal.id, workshop_run.id]
-        await storage.save_answer(workshop_run.id, "eins-02", "B")
-        await storage._db.execute("DELETE FROM users WHERE user_id = 1")
+        assert await storage.workshops.offer_coordinator_token(ws, TOKEN[::-1]) == TOKEN[::-1]
+        assert await storage.workshops.offer_coordinator_token(ws, TOKEN) == TOKEN[::-1]  # kept while unused
+        assert await storage.workshops.redeem_coordinator_token(ws, TOKEN[::-1], 3)
+        personal = await storage.runs.start_run(2)
+        await storage.runs.save_answer(personal.id, "eins-01", "C")
+        await storage.workshops.join(ws, 2)
+        workshop_run = await storage.runs.start_run(2, ("eins",), ws)
+        await storage.runs.save_answer(workshop_run.id, "eins-01", "A")
+        assert [r.id for r in await storage.runs.active_runs(2)] == [workshop_run.id, personal.id]
+        await storage.runs.save_answer(personal.id, "eins-02", "B")  # back to the personal check
+        assert [r.id for r in await storage.runs.active_runs(2)] == [personal.id, workshop_run.id]
+        await storage.runs.save_answer(workshop_run.id, "eins-02", "B")
+        await storage.database.connection.execute("DELETE FROM users WHERE user_id = 1")
         for table in ("workshops", "workshop_participants", "workshop_coordinators"):
             assert await count(storage, table) == 0, table
-        assert [r.id for r in await storage.active_runs(2)] == [personal.id]
-        assert await storage.answers(workshop_run.id) == {}
-        assert await storage.answers(personal.id) == {"eins-01": "C", "eins-02": "B"}
-        async with storage._db.execute("SELECT current_run FROM users WHERE user_id = 2") as cursor:
+        assert [r.id for r in await storage.runs.active_runs(2)] == [personal.id]
+        assert await storage.runs.answers(workshop_run.id) == {}
+        assert await storage.runs.answers(personal.id) == {"eins-01": "C", "eins-02": "B"}
+        async with storage.database.connection.execute("SELECT current_run FROM users WHERE user_id = 2") as cursor:
             assert tuple(await cursor.fetchone()) == (None,)  # pointed at the deleted run
         assert await count(storage, "users") == 2  # participant and co-coordinator stay
     finally:

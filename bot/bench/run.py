@@ -46,7 +46,7 @@ from bot.output.render import Renderer
 from bot.output.render_process import DRAWING
 from bot.resources import QUESTIONS_DIR
 from bot.flows.selfcheck import SelfCheck
-from bot.store.storage import measure_commit_rate
+from bot.bench.commit_probe import measure_commit_rate
 
 TELEGRAM_BULK_RATE = 30  # messages per second to many different chats
 TELEGRAM_CHAT_RATE = 1  # messages per second into one chat
@@ -430,12 +430,12 @@ async def _sessions(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: 
 async def _stored_answers(selfcheck: SelfCheck, people: Iterable[Person]) -> int:
     total = 0
     for person in people:
-        run = await selfcheck.storage.active_run(person.id)
+        run = await selfcheck.storage.runs.active_run(person.id)
         if run is None:
-            finished = await selfcheck.storage.finished_runs(person.id)
+            finished = await selfcheck.storage.runs.finished_runs(person.id)
             run = finished[0] if finished else None
         if run is not None:
-            total += len(await selfcheck.storage.answers(run.id))
+            total += len(await selfcheck.storage.runs.answers(run.id))
     return total
 
 

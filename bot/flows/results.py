@@ -31,7 +31,8 @@ from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
 from bot.output.report_pdf import ReportContent, render_report
 from bot.flows.review import Review
 from bot.domain.scoring import FieldResult, score_fields
-from bot.store.storage import Run, Storage
+from bot.domain.entities import Awaited, Run
+from bot.store.storage import Storage
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")  # dates as the municipality reads them
 NAME_MAX_LENGTH = 80
@@ -141,11 +142,11 @@ class ResultsCore:
         fields = self.questionnaire.select(run.field_ids)
         scale = self.questionnaire.scale
         results = score_fields(fields, answers, scale)
-        previous = await self.storage.previous_finished_run(run)
+        previous = await self.storage.runs.previous_finished_run(run)
         changes: dict[str, FieldChange] = {}
         if previous is not None:
             before = score_fields(self.questionnaire.select(previous.field_ids),
-                                  await self.storage.answers(previous.id), scale)
+                                  await self.storage.runs.answers(previous.id), scale)
             changes = compare(tuple(r for r in results if is_shown(run, r)), before)
         return RunResults(run=run, answers=answers, results=results, previous=previous,
                           changes=changes)
@@ -196,7 +197,7 @@ class ResultsCore:
 
     async def open_run(self, user_id: int, run_id: int) -> tuple[Run | None, Outcome | None]:
         """The person's own active or finished run, else the polite refusal for the tap."""
-        run = await self.storage.run(run_id)
+        run = await self.storage.runs.run(run_id)
         if run is None or run.user_id != user_id:
             return None, self.invalid()
         run = await run_state.settled(self.storage, self.questionnaire, run)
@@ -218,23 +219,23 @@ class ResultsCore:
         if run is None:
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
                                        ((Button(self.render.text("button.begin"), cb.BEGIN),),)),))
-        view = await self.run_results(run, await self.storage.answers(run.id))
+        view = await self.run_results(run, await self.storage.runs.answers(run.id))
         if not view.shown_results:
             return Outcome(send=(Reply(self.render.html("report_empty.html.j2")),))
-        workshop = await self.storage.workshop(run.workshop_id) if run.workshop_id else None
+        workshop = await self.storage.workshops.workshop(run.workshop_id) if run.workshop_id else None
         if workshop is not None:  # a workshop run: the workshop names the municipality
             return Outcome(send=(await self._report_document(view, workshop.municipality,
                                                              renamable=False),))
-        name = await self.storage.municipality_name(user_id)
+        name = await self.storage.people.municipality_name(user_id)
         if name is None or not name.decided:
-            await self.storage.await_municipality_name(user_id, run.id)
+            await self.storage.people.await_input(user_id, Awaited.REPORT_NAME, run.id)
             return Outcome(send=(self._name_prompt(None),))
         return Outcome(send=(await self._report_document(view, name.name),))
 
     async def current_run(self, user_id: int) -> Run | None:
         """The run /ergebnis and /bericht address: the open run last worked on, else the last finished."""
         runs = await run_state.open_runs(self.storage, self.questionnaire, user_id)
-        return runs[0] if runs else await self.storage.latest_finished_run(user_id)
+        return runs[0] if runs else await self.storage.runs.latest_finished_run(user_id)
 
     async def _report_document(self, view: RunResults, municipality: str | None, *,
                                renamable: bool = True) -> Document:
@@ -268,8 +269,8 @@ class ResultsCore:
         if refusal:
             return refusal
         assert run is not None
-        state = await self.storage.municipality_name(user_id)
-        await self.storage.await_municipality_name(user_id, run.id)
+        state = await self.storage.people.municipality_name(user_id)
+        await self.storage.people.await_input(user_id, Awaited.REPORT_NAME, run.id)
         return Outcome(send=(self._name_prompt(state.name if state else None),))
 
     def _name_prompt(self, current: str | None) -> Reply:
@@ -283,7 +284,7 @@ class ResultsCore:
 
     async def name_message(self, user_id: int, text: str | None) -> Outcome | None:
         """A message while the bot waits for the name; ``None`` when it is not waiting."""
-        state = await self.storage.municipality_name(user_id)
+        state = await self.storage.people.municipality_name(user_id)
         if state is None or state.awaiting_since is None:
             return None
         if datetime.now(LOCAL_TIME) - datetime.fromisoformat(state.awaiting_since) > NAME_PROMPT_VALID:
@@ -294,29 +295,29 @@ class ResultsCore:
                                                         max_length=NAME_MAX_LENGTH),
                                        ((Button(self.render.text("results.button.name_skip"),
                                                 cb.NAME_SKIP),),)),))
-        await self.storage.set_municipality_name(user_id, name)
+        await self.storage.people.set_municipality_name(user_id, name)
         return await self._after_name(user_id, state.report_run_id, name)
 
     async def skip_name(self, user_id: int) -> Outcome:
         """"Überspringen" (first time: the report without a name) or "Namen behalten"."""
-        state = await self.storage.municipality_name(user_id)
+        state = await self.storage.people.municipality_name(user_id)
         if state is None or state.awaiting_since is None:
             return Outcome(notice=self.render.text("results.notice.name_prompt_closed"),
                            clear_keyboard=True)
         if state.decided:
-            await self.storage.stop_awaiting_municipality_name(user_id)
+            await self.storage.people.stop_awaiting(user_id, Awaited.REPORT_NAME)
             return Outcome(clear_keyboard=True, send=(Reply(self.render.html(
                 "name_saved.html.j2", name=state.name, unchanged=True)),))
-        await self.storage.set_municipality_name(user_id, None)
+        await self.storage.people.set_municipality_name(user_id, None)
         outcome = await self._after_name(user_id, state.report_run_id, None)
         return Outcome(clear_keyboard=True, send=outcome.send)
 
     async def remove_name(self, user_id: int) -> Outcome:
-        state = await self.storage.municipality_name(user_id)
+        state = await self.storage.people.municipality_name(user_id)
         if state is None or state.awaiting_since is None:
             return Outcome(notice=self.render.text("results.notice.name_prompt_closed"),
                            clear_keyboard=True)
-        await self.storage.set_municipality_name(user_id, None)
+        await self.storage.people.set_municipality_name(user_id, None)
         outcome = await self._after_name(user_id, state.report_run_id, None)
         return Outcome(clear_keyboard=True, send=outcome.send)
 
@@ -324,10 +325,10 @@ class ResultsCore:
                           name: str | None) -> Outcome:
         """Confirm the name, then send the report that was waiting for it."""
         confirmation = Reply(self.render.html("name_saved.html.j2", name=name, unchanged=False))
-        run = await self.storage.run(report_run_id) if report_run_id is not None else None
+        run = await self.storage.runs.run(report_run_id) if report_run_id is not None else None
         if run is None or run.user_id != user_id or run.status == "cancelled":
             return Outcome(send=(confirmation,))
-        view = await self.run_results(run, await self.storage.answers(run.id))
+        view = await self.run_results(run, await self.storage.runs.answers(run.id))
         if not view.shown_results:
             return Outcome(send=(confirmation,))
         return Outcome(send=(confirmation, await self._report_document(view, name)))

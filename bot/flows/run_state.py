@@ -12,18 +12,19 @@ from __future__ import annotations
 
 from bot.domain.progress import current_statement
 from bot.domain.questionnaire import Questionnaire
-from bot.store.storage import Run, Storage
+from bot.domain.entities import Run
+from bot.store.storage import Storage
 
 
 async def settled(storage: Storage, questionnaire: Questionnaire, run: Run) -> Run:
     """The run, finished now if nothing is left to answer in it."""
     if not run.active:
         return run
-    answers = await storage.answers(run.id)
+    answers = await storage.runs.answers(run.id)
     if current_statement(questionnaire.select(run.field_ids), answers, None) is not None:
         return run
-    await storage.finish_run(run.id)
-    finished = await storage.run(run.id)
+    await storage.runs.finish_run(run.id)
+    finished = await storage.runs.run(run.id)
     assert finished is not None
     return finished
 
@@ -31,14 +32,14 @@ async def settled(storage: Storage, questionnaire: Questionnaire, run: Run) -> R
 async def open_runs(storage: Storage, questionnaire: Questionnaire, user_id: int) -> list[Run]:
     """The person's open runs, the one last worked on first (see ``Storage.active_runs``)."""
     runs = [await settled(storage, questionnaire, run)
-            for run in await storage.active_runs(user_id)]
+            for run in await storage.runs.active_runs(user_id)]
     return [run for run in runs if run.active]
 
 
 async def open_run(storage: Storage, questionnaire: Questionnaire, user_id: int,
                    workshop_id: int | None = None) -> Run | None:
     """The person's open personal run, or their open run in the given workshop."""
-    run = await storage.active_run(user_id, workshop_id)
+    run = await storage.runs.active_run(user_id, workshop_id)
     if run is None:
         return None
     run = await settled(storage, questionnaire, run)

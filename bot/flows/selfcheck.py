@@ -20,7 +20,8 @@ from bot.output.render import Renderer
 from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
 from bot.flows.results import ResultsCore, german_date, local_date
 from bot.domain.scoring import score_field
-from bot.store.storage import Run, Storage
+from bot.domain.entities import Run
+from bot.store.storage import Storage
 
 
 class SelfCheck:
@@ -50,7 +51,7 @@ class SelfCheck:
         (a mangled or forged link); say so first.
         """
         run, _ = await self._open_runs(user_id)
-        if run is None and not await self.storage.finished_runs(user_id):
+        if run is None and not await self.storage.runs.finished_runs(user_id):
             outcome = Outcome(send=(self._welcome(),))
         else:
             outcome = await self.resume(user_id)
@@ -63,7 +64,7 @@ class SelfCheck:
         run, others = await self._open_runs(user_id)
         if run is not None:
             return Outcome(send=await self._resume_replies(run, others))
-        finished = await self.storage.finished_runs(user_id)
+        finished = await self.storage.runs.finished_runs(user_id)
         if finished:
             return Outcome(send=(self._finished_prompt(finished[0]),))
         return Outcome(send=(Reply(self.render.html("not_started.html.j2"),
@@ -76,16 +77,16 @@ class SelfCheck:
         one means a double tap or a repeated update: the statement is already
         in the chat, and a second copy of it would only confuse.
         """
-        run, created = await self.storage.open_run(user_id)
+        run, created = await self.storage.runs.open_run(user_id)
         if not created and not (await self._settled(run)).active:
-            run, created = await self.storage.open_run(user_id)
+            run, created = await self.storage.runs.open_run(user_id)
         if not created:
             return Outcome(notice=self.render.text("reliability.run_running"), clear_keyboard=True)
         return Outcome(clear_keyboard=True, send=(await self.open_statement(run),))
 
     async def open_statement(self, run: Run) -> Reply:
         """The statement ``run`` continues with, ready to answer (e.g. a new workshop run)."""
-        answers = await self.storage.answers(run.id)
+        answers = await self.storage.runs.answers(run.id)
         return self._statement_reply(run, self._position(run, answers, run.cursor), answers)
 
     async def continue_run(self, user_id: int, run_id: int) -> Outcome:
@@ -94,8 +95,8 @@ class SelfCheck:
         if refusal:
             return refusal
         assert run is not None
-        await self.storage.set_current_run(user_id, run.id)
-        others = tuple(r for r in await self.storage.active_runs(user_id) if r.id != run.id)
+        await self.storage.runs.set_current_run(user_id, run.id)
+        others = tuple(r for r in await self.storage.runs.active_runs(user_id) if r.id != run.id)
         return Outcome(clear_keyboard=True, send=await self._resume_replies(run, others))
 
     # --- buttons ---------------------------------------------------------------
@@ -132,7 +133,7 @@ class SelfCheck:
             if refusal:
                 return refusal
             assert run is not None
-            answers = await self.storage.answers(run.id)
+            answers = await self.storage.runs.answers(run.id)
             stale = self._stale_statement(run, answers, statement_id, choice)
             if stale:
                 return stale
@@ -142,12 +143,12 @@ class SelfCheck:
             first_time = statement_id not in answers
             updated = {**answers, statement_id: choice}
             finishes = current_statement(fields, updated, None) is None
-            await self.storage.save_answer(run.id, statement_id, choice, finishes=finishes)
+            await self.storage.runs.save_answer(run.id, statement_id, choice, finishes=finishes)
         trace = self._trace(fields, statement, choice, updated)
         notice = self._saved_notices[choice]
         if finishes:
             async def summary() -> tuple[Message, ...]:
-                finished = await self.storage.run(run.id)
+                finished = await self.storage.runs.run(run.id)
                 assert finished is not None
                 return await self._summary(finished, updated)
 
@@ -176,14 +177,14 @@ class SelfCheck:
             if refusal:
                 return refusal
             assert run is not None
-            answers = await self.storage.answers(run.id)
+            answers = await self.storage.runs.answers(run.id)
             stale = self._stale_statement(run, answers, statement_id)
             if stale:
                 return stale
             previous = position_of(self._fields(run), statement_id, answers).previous
             if previous is None:
                 return Outcome(notice=self.render.text("notice.first_statement"))
-            await self.storage.set_cursor(run.id, previous.id)
+            await self.storage.runs.set_cursor(run.id, previous.id)
         position = self._position(run, answers, previous.id)
         return Outcome(edit=self._statement_reply(run, position, answers))
 
@@ -192,7 +193,7 @@ class SelfCheck:
         if refusal:
             return refusal
         assert run is not None
-        answers = await self.storage.answers(run.id)
+        answers = await self.storage.runs.answers(run.id)
         stale = self._stale_statement(run, answers, statement_id)
         if stale:
             return stale
@@ -204,7 +205,7 @@ class SelfCheck:
         if refusal:
             return refusal
         assert run is not None
-        answers = await self.storage.answers(run.id)
+        answers = await self.storage.runs.answers(run.id)
         position = self._position(run, answers, run.cursor)
         return Outcome(edit=Reply(self.render.html("paused.html.j2", position=position)))
 
@@ -213,7 +214,7 @@ class SelfCheck:
     async def results(self, user_id: int, run_id: int | None = None) -> Outcome:
         """A run's results: the given one, else the running one's completed fields or the last."""
         if run_id is not None:
-            run = await self.storage.run(run_id)
+            run = await self.storage.runs.run(run_id)
             if run is None or run.user_id != user_id:
                 return self._invalid()
         else:
@@ -221,7 +222,7 @@ class SelfCheck:
         if run is None:
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
                                        self._single(self.render.text("button.begin"), cb.BEGIN)),))
-        answers = await self.storage.answers(run.id)
+        answers = await self.storage.runs.answers(run.id)
         return Outcome(later=functools.partial(self._summary, run, answers))
 
     async def cancel_request(self, user_id: int) -> Outcome:
@@ -241,7 +242,7 @@ class SelfCheck:
         if refusal:
             return refusal
         assert run is not None
-        await self.storage.cancel_run(run.id)
+        await self.storage.runs.cancel_run(run.id)
         return Outcome(edit=Reply(self.render.html("cancelled.html.j2")))
 
     async def keep(self, user_id: int) -> Outcome:
@@ -260,7 +261,7 @@ class SelfCheck:
         run, _ = await self._open_runs(user_id)
         if run is None:
             return Outcome(send=(note,))
-        answers = await self.storage.answers(run.id)
+        answers = await self.storage.runs.answers(run.id)
         return Outcome(send=(note, self._statement_reply(run, self._position(run, answers, run.cursor), answers)))
 
     # --- helpers ---------------------------------------------------------------
@@ -282,12 +283,12 @@ class SelfCheck:
         return await run_state.settled(self.storage, self.questionnaire, run)
 
     async def _active_run_for(self, user_id: int, run_id: int) -> tuple[Run | None, Outcome | None]:
-        run = await self.storage.run(run_id)
+        run = await self.storage.runs.run(run_id)
         if run is None or run.user_id != user_id:
             return None, self._invalid()
         run = await self._settled(run)
         if not run.active:
-            workshop = await self.storage.workshop(run.workshop_id) if run.workshop_id else None
+            workshop = await self.storage.workshops.workshop(run.workshop_id) if run.workshop_id else None
             notice = ("workshop.notice.closed_for_answers" if workshop and not workshop.open
                       else "notice.run_closed")
             return None, Outcome(notice=self.render.text(notice), alert=True, clear_keyboard=True)
@@ -308,12 +309,12 @@ class SelfCheck:
         """The municipality of a workshop run; ``None`` for a personal self-check."""
         if run.workshop_id is None:
             return None
-        workshop = await self.storage.workshop(run.workshop_id)
+        workshop = await self.storage.workshops.workshop(run.workshop_id)
         return workshop.municipality if workshop else None
 
     async def _resume_replies(self, run: Run, others: tuple[Run, ...]) -> tuple[Reply, Reply]:
         """Where the person stands in ``run``, with a button to switch to each other open run."""
-        answers = await self.storage.answers(run.id)
+        answers = await self.storage.runs.answers(run.id)
         position = self._position(run, answers, run.cursor)
         switches: list[tuple[Button, ...]] = []
         for other in others:

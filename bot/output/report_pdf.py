@@ -22,7 +22,7 @@ from bot.domain.questionnaire import Scale
 from bot.output.render import Renderer
 from bot.resources import REPORTS_DIR
 from bot.domain.scoring import FieldResult
-from bot.store.storage import Run
+from bot.domain.entities import Run
 
 
 class ReportSetupError(Exception):

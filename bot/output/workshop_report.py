@@ -21,7 +21,7 @@ from bot.output.chart import Bar, ProfileChart
 from bot.domain.questionnaire import Scale
 from bot.output.render import Renderer
 from bot.output.report_pdf import png_data_uri, render_pdf
-from bot.store.storage import Workshop
+from bot.domain.entities import Workshop
 from bot.domain.workshop import (MIN_GROUP, OVERALL, UNKNOWN_SHARE, Group, Score, StatementComparison,
                           WorkshopResult)
 from bot.output.workshop_export import slug

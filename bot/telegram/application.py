@@ -102,7 +102,7 @@ def _open_storage(settings: Settings, questionnaire: Questionnaire, renderer: Re
         application.bot_data[workshop_handlers.BROADCASTER_KEY] = Broadcaster()
         application.bot_data[privacy_handlers.PRIVACY_KEY] = Privacy(
             storage, renderer, settings.retention_days, settings.privacy_contact)
-        await storage.beat()  # healthy from the start; the heartbeat job keeps it fresh
+        await storage.health.beat()  # healthy from the start; the heartbeat job keeps it fresh
         jobs.schedule(application, settings.retention_days)
         DRAWING.warm_up()  # the first run's end should not wait for matplotlib to load
         commands = [BotCommand(name, description)

@@ -33,7 +33,7 @@ def schedule(application: Application, retention_days: int) -> None:
 
 async def heartbeat(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Proves that the event loop runs and the database takes writes."""
-    await core(context).storage.beat()
+    await core(context).storage.health.beat()
 
 
 async def delete_expired(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.entities import Awaited
 from bot.store.storage import Storage
 from tests import updates
 from tests.conftest import BotHarness, Person
@@ -118,8 +119,9 @@ async def test_results_and_workshops_stay_in_the_private_chat(bot: BotHarness) -
     assert len(anna.chat) == private_before and chris.chat == []
     storage = await Storage.open(bot.database)
     try:
-        name = await storage.people.municipality_name(anna.id)
-        assert name is not None and name.name is None and name.awaiting_since is not None
+        assert await storage.people.municipality_name(anna.id) is None
+        pending = await storage.people.pending_input(anna.id)
+        assert pending is not None and pending.awaited is Awaited.REPORT_NAME
         assert await storage.workshops.draft(chris.id) is None and not await storage.people.has_user(chris.id)
     finally:
         await storage.close()

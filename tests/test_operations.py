@@ -98,7 +98,7 @@ async def test_a_first_release_database_upgrades_to_the_newest_schema_with_its_d
     reopened = await Storage.open(path)  # opening again migrates nothing twice
     try:
         assert await reopened.schema_version() == len(MIGRATIONS)
-        assert await reopened.answers(2) == {"eins-01": "C", "eins-02": "B"}
+        assert await reopened.runs.answers(2) == {"eins-01": "C", "eins-02": "B"}
     finally:
         await reopened.close()
 
@@ -175,7 +175,7 @@ async def test_backup_while_the_bot_runs_is_a_complete_consistent_copy(
         copy.close()
     restored = await Storage.open(target)  # a backup is a working database
     try:
-        assert (await restored.active_run(4711)) is not None
+        assert (await restored.runs.active_run(4711)) is not None
     finally:
         await restored.close()
 

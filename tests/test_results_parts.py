@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from bot.domain.entities import Awaited
-
 import builtins
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from bot.domain.entities import Awaited
 from bot.flows import callback_data as cb
 from bot.output.chart import Bar, ProfileChart, render
 from bot.domain.comparison import FieldChange, compare
@@ -127,12 +126,13 @@ async def test_an_existing_database_gains_the_name_table_and_keeps_its_runs(
         assert [r.id for r in runs] == [1]
         assert await storage.people.municipality_name(7) is None
         await storage.people.await_input(7, Awaited.REPORT_NAME, runs[0].id)
-        state = await storage.people.municipality_name(7)
-        assert state is not None and state.awaiting_since and not state.decided
+        pending = await storage.people.pending_input(7)
+        assert pending is not None and pending.awaited is Awaited.REPORT_NAME
+        assert pending.run_id == runs[0].id and await storage.people.municipality_name(7) is None
         await storage.people.set_municipality_name(7, "Stadt Alt")
         state = await storage.people.municipality_name(7)
         assert state is not None and state.name == "Stadt Alt" and state.decided
-        assert state.awaiting_since is None and state.report_run_id is None
+        assert await storage.people.pending_input(7) is None
     finally:
         await storage.close()
 

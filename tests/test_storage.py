@@ -77,7 +77,7 @@ async def test_close_commits_the_answers_already_accepted(tmp_path: Path) -> Non
     await asyncio.gather(*saving)
     reopened = await Storage.open(tmp_path / "s.db")
     try:
-        assert [await reopened.answers(run) for run in runs] == [{"eins-01": "A"}] * len(runs)
+        assert [await reopened.runs.answers(run) for run in runs] == [{"eins-01": "A"}] * len(runs)
     finally:
         await reopened.close()
 
@@ -166,13 +166,20 @@ async def test_other_writes_never_run_inside_a_batch_of_answers(tmp_path: Path) 
             once_a_batch_is_open(storage.people.set_municipality_name(3, "Musterstadt")),
             once_a_batch_is_open(storage.workshops.join(workshop.id, 4)),
             *(storage.runs.save_answer(run, "eins-03", "C") for run in runs[1:]))
+        transactions: list[list[str]] = []
         inside = False
         for statement in statements:
             if statement.startswith("BEGIN"):
                 inside = True
+                transactions.append([])
             elif statement in ("COMMIT", "ROLLBACK"):
                 inside = False
             elif inside:
+                transactions[-1].append(statement)
+        batches = [t for t in transactions if t and t[0].startswith("INSERT INTO answers")]
+        assert batches
+        for batch in batches:
+            for statement in batch:
                 assert statement.startswith(("INSERT INTO answers", "UPDATE runs",
                                              "UPDATE users SET current_run")), statement
         assert await storage.runs.answers(runs[0]) == {"eins-01": "D", "eins-02": "B"}

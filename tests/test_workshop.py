@@ -123,7 +123,9 @@ async def test_a_late_message_is_not_taken_for_the_awaited_name(bot: BotHarness)
     await chris.send("/workshop")
     storage = await Storage.open(bot.database)
     try:
-        await storage.database.connection.execute("UPDATE workshop_drafts SET created_at = '2020-01-01T00:00:00+00:00'")
+        await storage.database.connection.execute(
+            "UPDATE pending_inputs SET since = '2020-01-01T00:00:00+00:00',"
+            " until = '2020-01-01T01:00:00+00:00'")
     finally:
         await storage.close()
     await chris.send("Musterstadt")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.flows import callback_data as cb
@@ -36,9 +36,6 @@ from bot.store.storage import Storage
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")  # dates as the municipality reads them
 NAME_MAX_LENGTH = 80
-# A name prompt left unanswered for longer is forgotten, so a message days later
-# is not mistaken for the municipality's name.
-NAME_PROMPT_VALID = timedelta(hours=24)
 
 
 def local_date(timestamp: str | datetime) -> date:
@@ -284,10 +281,8 @@ class ResultsCore:
 
     async def name_message(self, user_id: int, text: str | None) -> Outcome | None:
         """A message while the bot waits for the name; ``None`` when it is not waiting."""
-        state = await self.storage.people.municipality_name(user_id)
-        if state is None or state.awaiting_since is None:
-            return None
-        if datetime.now(LOCAL_TIME) - datetime.fromisoformat(state.awaiting_since) > NAME_PROMPT_VALID:
+        pending = await self.storage.people.pending_input(user_id)
+        if pending is None or pending.awaited is not Awaited.REPORT_NAME:
             return None
         name = normalise_name(text or "")
         if name is None:
@@ -296,29 +291,30 @@ class ResultsCore:
                                        ((Button(self.render.text("results.button.name_skip"),
                                                 cb.NAME_SKIP),),)),))
         await self.storage.people.set_municipality_name(user_id, name)
-        return await self._after_name(user_id, state.report_run_id, name)
+        return await self._after_name(user_id, pending.run_id, name)
 
     async def skip_name(self, user_id: int) -> Outcome:
         """"Überspringen" (first time: the report without a name) or "Namen behalten"."""
-        state = await self.storage.people.municipality_name(user_id)
-        if state is None or state.awaiting_since is None:
+        pending = await self.storage.people.pending_input(user_id)
+        if pending is None or pending.awaited is not Awaited.REPORT_NAME:
             return Outcome(notice=self.render.text("results.notice.name_prompt_closed"),
                            clear_keyboard=True)
-        if state.decided:
+        state = await self.storage.people.municipality_name(user_id)
+        if state is not None and state.decided:
             await self.storage.people.stop_awaiting(user_id, Awaited.REPORT_NAME)
             return Outcome(clear_keyboard=True, send=(Reply(self.render.html(
                 "name_saved.html.j2", name=state.name, unchanged=True)),))
         await self.storage.people.set_municipality_name(user_id, None)
-        outcome = await self._after_name(user_id, state.report_run_id, None)
+        outcome = await self._after_name(user_id, pending.run_id, None)
         return Outcome(clear_keyboard=True, send=outcome.send)
 
     async def remove_name(self, user_id: int) -> Outcome:
-        state = await self.storage.people.municipality_name(user_id)
-        if state is None or state.awaiting_since is None:
+        pending = await self.storage.people.pending_input(user_id)
+        if pending is None or pending.awaited is not Awaited.REPORT_NAME:
             return Outcome(notice=self.render.text("results.notice.name_prompt_closed"),
                            clear_keyboard=True)
         await self.storage.people.set_municipality_name(user_id, None)
-        outcome = await self._after_name(user_id, state.report_run_id, None)
+        outcome = await self._after_name(user_id, pending.run_id, None)
         return Outcome(clear_keyboard=True, send=outcome.send)
 
     async def _after_name(self, user_id: int, report_run_id: int | None,

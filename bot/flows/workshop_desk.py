@@ -15,7 +15,7 @@ refusal as a workshop that does not exist, so ids reveal nothing.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from bot.flows import callback_data as cb
 from bot.flows import run_state
@@ -30,7 +30,7 @@ from bot.flows.outcome import (Broadcast, BroadcastReport, Button, Document, Key
                          Reply)
 from bot.flows.results import LOCAL_TIME, german_date, local_date
 from bot.flows.selfcheck import SelfCheck
-from bot.domain.entities import Draft, Workshop
+from bot.domain.entities import Awaited, Draft, Workshop
 from bot.store.storage import Storage
 from bot.domain.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response, WorkshopResult,
                           aggregate, new_token, progress)
@@ -39,7 +39,6 @@ from bot.output.workshop_report import (WorkshopReport, perspective_charts, rend
                                  report_filename)
 
 NAME_LENGTH = (2, 80)                  # a municipality's name, after folding whitespace
-NAME_WAIT = timedelta(hours=1)         # a message counts as the awaited name only this long
 DIALOGUE_SHOWN = 5                     # topics for dialogue in the chat (all in the CSV)
 UNJUDGED_SHOWN = 10                    # "could not judge" statements in the chat
 
@@ -73,8 +72,11 @@ class WorkshopDesk:
 
     async def text(self, user_id: int, text: str | None) -> Outcome | None:
         """A message that may be the awaited municipality name; ``None`` if it is not."""
+        pending = await self.storage.people.pending_input(user_id)
+        if pending is None or pending.awaited is not Awaited.WORKSHOP_NAME or not text:
+            return None
         draft = await self.storage.workshops.draft(user_id)
-        if draft is None or draft.municipality is not None or not text or _expired(draft):
+        if draft is None:
             return None
         name = clean_name(text)
         if name is None:
@@ -510,7 +512,3 @@ def clean_name(text: str) -> str | None:
         return None
     return name
 
-
-def _expired(draft: Draft) -> bool:
-    created = datetime.fromisoformat(draft.created_at)
-    return datetime.now(timezone.utc) - created > NAME_WAIT

@@ -38,6 +38,9 @@ async def await_input(db: aiosqlite.Connection, user_id: int, awaited: Awaited,
         " run_id = excluded.run_id, since = excluded.since, until = excluded.until",
         (user_id, awaited.value, run_id, timestamp(moment),
          timestamp(moment + PENDING_INPUT_VALID)))
+    if awaited is not Awaited.WORKSHOP_NAME:  # a workshop still without its name is dropped
+        await db.execute("DELETE FROM workshop_drafts WHERE user_id = ? AND municipality IS NULL",
+                         (user_id,))
 
 
 async def stop_awaiting(db: aiosqlite.Connection, user_id: int, awaited: Awaited) -> None:

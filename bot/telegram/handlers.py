@@ -175,9 +175,9 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A typed message: the name the bot asked for last, else a hint.
 
     The bot asks for a typed name in two places: the municipality's name for
-    the printable report, and the name of a workshop being set up. Asking for
-    one stops waiting for the other (see :mod:`bot.store.storage`), so at most one
-    of them takes the message.
+    the printable report, and the name of a workshop being set up. A person has
+    one pending input (see :mod:`bot.store.people`), so at most one of them
+    takes the message.
     """
     assert update.effective_message is not None
     user_id, text = _user_id(update), update.effective_message.text

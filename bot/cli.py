@@ -19,14 +19,15 @@ from bot import logs
 from bot.telegram.application import build_application, check_database, run
 from bot.config import ConfigError, database_from_env, settings_from_env
 from bot.domain.content_check import check_questionnaire
-from bot.telegram.jobs import HEARTBEAT_MAX_AGE
+from bot.telegram.jobs import HEARTBEAT_MAX_AGE, stopped_by_heartbeat
 from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
 from bot.output.render import Renderer, TemplateSetupError
 from bot.output.render_process import DRAWING, PRINTING
 from bot.output.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
 from bot.store.errors import StorageError
-from bot.store.operations import backup_database, last_heartbeat
+from bot.store.operations import (backup_database, check_writable, hold_instance_lock,
+                                  last_heartbeat)
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ def _run() -> None:
     formatter = logs.configure_logging(drop=_rejected_token)
     settings = settings_from_env()
     formatter.add_secrets(settings.secrets)
+    check_writable(settings.database)
     questionnaire = load_questionnaire(settings.questions_dir or QUESTIONS_DIR)
     renderer = Renderer()
     for worker in (DRAWING, PRINTING):
@@ -98,14 +100,21 @@ def _run() -> None:
     finally:
         PRINTING.shut_down()  # it starts again with the first report
     check_database(settings.database)
+    # Held until the process ends; backup and health do not take it.
+    instance_lock = hold_instance_lock(settings.database)
     log.info("starting: %s", "webhook" if settings.webhook else "polling")
     try:
-        run(build_application(settings, questionnaire, renderer), settings)
+        application = build_application(settings, questionnaire, renderer)
+        run(application, settings)
     except InvalidToken:
         raise
     except Exception:  # logged through the redacting formatter, unlike a bare traceback
         log.exception("the bot stopped after an unexpected error")
         raise SystemExit(OPERATION_FAILED) from None
+    finally:
+        instance_lock.close()
+    if stopped_by_heartbeat(application):
+        raise SystemExit(OPERATION_FAILED)
     log.info("stopped")
 
 

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 import textwrap
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from telegram.ext import Application
 
 from bot.cli import main
 from bot.config import ConfigError, settings_from_env
 from bot.store.errors import StorageError
 from bot.store.schema import MIGRATIONS
+from bot.store.operations import backup_database
 from bot.store.storage import Storage
-from tests.bot_process import run_cli
+from bot.telegram.jobs import stopped_by_heartbeat
+from tests.bot_process import REPO, clean_environment, run_cli
 from tests.conftest import SMALL_FIELDS, BotHarness, write_questionnaire
 
 # The schema of the first release (migration 1), kept here verbatim: databases
@@ -315,3 +325,81 @@ def test_a_missing_token_ends_the_start_with_one_line() -> None:
     result = run_cli()
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN ist nicht gesetzt" in _one_line(result)
+
+
+async def _create(path: Path) -> None:
+    storage = await Storage.open(path)
+    await storage.close()
+
+
+@pytest.mark.parametrize("read_only", ["file", "directory"])
+def test_a_database_the_bot_cannot_write_ends_the_start_with_one_line(tmp_path: Path,
+                                                                     read_only: str) -> None:
+    command = [sys.executable, "-m", "bot"]
+    if os.geteuid() == 0:  # root writes anything: the bot runs without that power here
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv to drop CAP_DAC_OVERRIDE")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", *command]
+    questions = write_questionnaire(tmp_path / "questions")
+    database = tmp_path / "data" / "bot.db"
+    database.parent.mkdir()
+    asyncio.run(_create(database))  # migrated: starting would need no write at all
+    (database if read_only == "file" else database.parent).chmod(0o555)
+    try:
+        result = subprocess.run(
+            command, cwd=REPO, capture_output=True, text=True, timeout=60,
+            env=clean_environment(TELEGRAM_BOT_TOKEN="123:abcdef", SELBSTCHECK_DB=str(database),
+                                  SELBSTCHECK_QUESTIONS_DIR=str(questions)))
+    finally:
+        database.parent.chmod(0o755)
+    assert result.returncode == 2, result.stderr
+    line = _one_line(result)
+    assert "schreibgeschützt" in line and str(database) in line
+
+
+def test_two_processes_opening_a_fresh_database_at_once_both_come_up(tmp_path: Path) -> None:
+    def open_and_close(path: Path, ready: threading.Barrier, errors: list[BaseException]) -> None:
+        async def main() -> None:
+            ready.wait()
+            storage = await Storage.open(path)
+            await storage.close()
+        try:
+            asyncio.run(main())
+        except BaseException as error:  # noqa: BLE001 – reported below
+            errors.append(error)
+
+    for attempt in range(20):
+        path = tmp_path / f"fresh-{attempt}.db"
+        ready, errors = threading.Barrier(2), []
+        openers = [threading.Thread(target=open_and_close, args=(path, ready, errors))
+                   for _ in range(2)]
+        for opener in openers:
+            opener.start()
+        for opener in openers:
+            opener.join(timeout=60)
+        assert errors == [], f"attempt {attempt}: {errors}"
+        with sqlite3.connect(path) as check:
+            assert check.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
+
+
+async def test_the_heartbeat_stops_the_bot_when_its_database_file_is_replaced_or_deleted(
+        bot: BotHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        tmp_path: Path) -> None:
+    stops: list[Application] = []
+    monkeypatch.setattr(Application, "stop_running", lambda app: stops.append(app))
+    (beat,) = bot.app.job_queue.get_jobs_by_name("heartbeat")
+    await beat.run(bot.app)
+    assert stops == [] and stopped_by_heartbeat(bot.app) is None
+
+    backup_database(bot.database, tmp_path / "restored.db")
+    os.replace(tmp_path / "restored.db", bot.database)  # a restore while the bot runs
+    with caplog.at_level(logging.ERROR):
+        await beat.run(bot.app)
+    assert stops == [bot.app]
+    assert f"stopping: Datenbank {bot.database} wurde gelöscht oder ersetzt" in caplog.text
+    assert stopped_by_heartbeat(bot.app)
+
+    storage = bot.app.bot_data["selfcheck"].storage
+    bot.database.unlink()
+    with pytest.raises(StorageError, match="gelöscht oder ersetzt"):
+        await storage.health.beat()

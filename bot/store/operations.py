@@ -62,15 +62,16 @@ def hold_instance_lock(path: str | Path) -> IO[bytes]:
 def check_writable(path: str | Path) -> None:
     """Refuse a database (or its directory) the bot cannot write, before it goes online.
 
-    SQLite opens such a file read-only without complaint and fails only at
-    the first answer; the write-ahead log and its index need the directory.
+    SQLite opens a read-only file without complaint and fails only at the
+    first answer; the write-ahead log and its index need the directory. What
+    does not exist yet is left to opening the database, which says why.
     """
     database = Path(path)
-    directory = database.parent
-    if database.exists() and not os.access(database, os.W_OK):
+    if database.is_file() and not os.access(database, os.W_OK):
         raise StorageError(f"Datenbank {path} ist schreibgeschützt")
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise StorageError(f"Verzeichnis {directory} der Datenbank ist schreibgeschützt")
+    directory = database.parent
+    if directory.is_dir() and not os.access(directory, os.W_OK | os.X_OK):
+        raise StorageError(f"Datenbank {path}: das Verzeichnis ist schreibgeschützt")
 
 
 def last_heartbeat(path: str | Path) -> datetime | None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from telegram.ext import Application, ContextTypes
 
+from bot.store.errors import StorageError
 from bot.telegram.handlers import core
 from bot.telegram.privacy_handlers import privacy
 
@@ -17,6 +18,7 @@ HEARTBEAT_INTERVAL = timedelta(seconds=30)
 HEARTBEAT_MAX_AGE = timedelta(seconds=120)
 RETENTION_INTERVAL = timedelta(days=1)
 RETENTION_FIRST_RUN = timedelta(minutes=5)  # after a start, so restarts never skip a day
+STOPPED_KEY = "heartbeat_stopped"
 
 
 def schedule(application: Application, retention_days: int) -> None:
@@ -32,8 +34,22 @@ def schedule(application: Application, retention_days: int) -> None:
 
 
 async def heartbeat(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Proves that the event loop runs and the database takes writes."""
-    await core(context).storage.health.beat()
+    """Proves that the event loop runs and the database takes writes.
+
+    A database file deleted or replaced under the running bot stops it: it
+    would go on confirming answers that nobody can ever read again.
+    """
+    try:
+        await core(context).storage.health.beat()
+    except StorageError as error:
+        log.error("stopping: %s", error)
+        context.bot_data[STOPPED_KEY] = str(error)
+        context.application.stop_running()
+
+
+def stopped_by_heartbeat(application: Application) -> str | None:
+    """Why the heartbeat stopped the bot, if it did."""
+    return application.bot_data.get(STOPPED_KEY)
 
 
 async def delete_expired(context: ContextTypes.DEFAULT_TYPE) -> None:

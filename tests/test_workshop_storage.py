@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from bot.domain.entities import Awaited, MunicipalityName
+from bot.store.people import PENDING_INPUT_VALID
 from bot.store.schema import MIGRATIONS
 from bot.store.storage import Storage
 
@@ -87,5 +90,56 @@ async def test_deleting_the_creator_deletes_the_workshop_with_its_runs_only(tmp_
         async with storage.database.connection.execute("SELECT current_run FROM users WHERE user_id = 2") as cursor:
             assert tuple(await cursor.fetchone()) == (None,)  # pointed at the deleted run
         assert await count(storage, "users") == 2  # participant and co-coordinator stay
+    finally:
+        await storage.close()
+
+
+async def test_the_waits_for_a_name_become_one_pending_input_each(tmp_path: Path) -> None:
+    """Migration 5: who was waiting for a name still is, the newer of two waits wins."""
+    path = tmp_path / "v4.db"
+    recent = (datetime.now(timezone.utc) - timedelta(minutes=10)).isoformat(timespec="seconds")
+    newer = (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat(timespec="seconds")
+    with sqlite3.connect(path) as db:
+        for script in MIGRATIONS[:4]:
+            db.executescript(script)
+        db.executemany("INSERT INTO users (user_id, created_at) VALUES (?, ?)",
+                       [(user, recent) for user in (1, 2, 3, 4)])
+        db.execute("INSERT INTO runs (user_id, started_at) VALUES (1, ?)", (recent,))
+        db.executemany(  # 1: report name awaited; 2: decided; 3 and 4 below
+            "INSERT INTO municipality_names VALUES (?, ?, ?, ?, ?)",
+            [(1, None, None, recent, 1), (2, "Altstadt", recent, None, None),
+             (3, None, None, recent, None), (4, None, None, newer, None)])
+        db.executemany(  # 3: the workshop's name asked later; 4: asked earlier
+            "INSERT INTO workshop_drafts VALUES (?, NULL, 'eins', ?)", [(3, newer), (4, recent)])
+        db.execute("PRAGMA user_version = 4")
+    storage = await Storage.open(path)
+    try:
+        waits = {user: await storage.people.pending_input(user) for user in (1, 2, 3, 4)}
+        assert waits[1] is not None and (waits[1].awaited, waits[1].run_id) == (
+            Awaited.REPORT_NAME, 1)
+        assert waits[2] is None
+        assert waits[3] is not None and waits[3].awaited is Awaited.WORKSHOP_NAME
+        assert waits[4] is not None and waits[4].awaited is Awaited.REPORT_NAME
+        assert await storage.people.municipality_name(2) == MunicipalityName("Altstadt", True)
+        assert await storage.people.municipality_name(1) is None
+        with sqlite3.connect(path) as db:
+            columns = [row[1] for row in db.execute("PRAGMA table_info(municipality_names)")]
+        assert columns == ["user_id", "name", "decided_at"]
+    finally:
+        await storage.close()
+
+
+async def test_a_wait_for_a_name_runs_out_after_an_hour(tmp_path: Path) -> None:
+    storage = await Storage.open(tmp_path / "w.db")
+    try:
+        await storage.people.await_input(1, Awaited.REPORT_NAME)
+        pending = await storage.people.pending_input(1)
+        assert pending is not None
+        since, until = (datetime.fromisoformat(t) for t in (pending.since, pending.until))
+        assert until - since == PENDING_INPUT_VALID == timedelta(hours=1)
+        await storage.database.connection.execute(
+            "UPDATE pending_inputs SET until = ?",
+            ((datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat(timespec="seconds"),))
+        assert await storage.people.pending_input(1) is None
     finally:
         await storage.close()

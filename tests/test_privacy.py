@@ -249,10 +249,10 @@ def _varint(value: int) -> bytes:
 
 def traces_on_disk(database: Path, user_id: int, *texts: str) -> list[str]:
     """What of the person is still in the database file, its -wal or its -shm file."""
-    needles = {f"id as text in {{}}": str(user_id).encode(),
-               f"id as a 6-byte integer in {{}}": user_id.to_bytes(6, "big"),
-               f"id as an 8-byte integer in {{}}": user_id.to_bytes(8, "big"),
-               f"id as a varint in {{}}": _varint(user_id),
+    needles = {"id as text in {}": str(user_id).encode(),
+               "id as a 6-byte integer in {}": user_id.to_bytes(6, "big"),
+               "id as an 8-byte integer in {}": user_id.to_bytes(8, "big"),
+               "id as a varint in {}": _varint(user_id),
                **{f"{text!r} in {{}}": text.encode() for text in texts}}
     found = []
     for suffix in ("", "-wal", "-shm"):

@@ -24,9 +24,10 @@ from bot.output.render import Renderer, TemplateSetupError
 from bot.output.report_pdf import ReportSetupError, check_available
 from bot.output.workers import DRAWING, PRINTING
 from bot.resources import QUESTIONS_DIR
-from bot.store.storage import StorageError, backup_database, last_heartbeat
+from bot.store.errors import StorageError
+from bot.store.operations import backup_database, check_writable, hold_instance_lock, last_heartbeat
 from bot.telegram.application import check_database, run
-from bot.telegram.jobs import HEARTBEAT_MAX_AGE
+from bot.telegram.jobs import HEARTBEAT_MAX_AGE, stopped_by_heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -97,15 +98,23 @@ def _run() -> None:
         PRINTING.call(check_available)  # PDFs are made in that process: check it there
     finally:
         PRINTING.shut_down()  # it starts again with the first report
+    check_writable(settings.database)
     check_database(settings.database)
+    # Held until the process ends; backup and health do not take it.
+    instance_lock = hold_instance_lock(settings.database)
     log.info("starting: %s", "webhook" if settings.webhook else "polling")
     try:
-        run(build_application(settings, questionnaire, renderer), settings)
+        application = build_application(settings, questionnaire, renderer)
+        run(application, settings)
     except InvalidToken:
         raise
     except Exception:  # logged through the redacting formatter, unlike a bare traceback
         log.exception("the bot stopped after an unexpected error")
         raise SystemExit(OPERATION_FAILED) from None
+    finally:
+        instance_lock.close()
+    if stopped_by_heartbeat(application):
+        raise SystemExit(OPERATION_FAILED)
     log.info("stopped")
 
 

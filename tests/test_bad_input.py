@@ -30,7 +30,7 @@ def nothing_went_wrong(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
 async def all_answers(database: Path) -> dict[str, str]:
     storage = await Storage.open(database)
     try:
-        async with storage._db.execute("SELECT statement_id, choice FROM answers") as cursor:
+        async with storage.database.connection.execute("SELECT statement_id, choice FROM answers") as cursor:
             return {row[0]: row[1] for row in await cursor.fetchall()}
     finally:
         await storage.close()
@@ -39,7 +39,7 @@ async def all_answers(database: Path) -> dict[str, str]:
 async def run_statuses(database: Path) -> list[str]:
     storage = await Storage.open(database)
     try:
-        async with storage._db.execute("SELECT status FROM runs ORDER BY id") as cursor:
+        async with storage.database.connection.execute("SELECT status FROM runs ORDER BY id") as cursor:
             return [row[0] for row in await cursor.fetchall()]
     finally:
         await storage.close()
@@ -266,6 +266,6 @@ async def test_a_person_who_writes_before_starting_is_not_stored(bot: BotHarness
     await anna.send("/datenschutz")
     storage = await Storage.open(bot.database)
     try:
-        assert not await storage.has_user(anna.id)
+        assert not await storage.people.has_user(anna.id)
     finally:
         await storage.close()

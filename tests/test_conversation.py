@@ -21,8 +21,8 @@ def answer_labels(person: Person) -> list[str]:
 async def stored_answers(database: Path) -> dict[str, str]:
     storage = await Storage.open(database)
     try:
-        run = await storage.active_run(4711) or (await storage.finished_runs(4711))[0]
-        return await storage.answers(run.id)
+        run = await storage.runs.active_run(4711) or (await storage.runs.finished_runs(4711))[0]
+        return await storage.runs.answers(run.id)
     finally:
         await storage.close()
 
@@ -247,7 +247,7 @@ async def test_cancel_ends_the_run_after_confirmation_and_keeps_it_stored(bot: B
     assert "insgesamt 0 von 7 beantwortet" in anna.last.text
     storage = await Storage.open(bot.database)
     try:
-        async with storage._db.execute("SELECT status, COUNT(*) FROM runs GROUP BY status") as cur:
+        async with storage.database.connection.execute("SELECT status, COUNT(*) FROM runs GROUP BY status") as cur:
             assert dict(await cur.fetchall()) == {"active": 1, "cancelled": 1}
     finally:
         await storage.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.entities import Awaited
 from bot.store.storage import Storage
 from tests import updates
 from tests.conftest import BotHarness, Person
@@ -32,8 +33,8 @@ async def assert_answers_unchanged(bot: BotHarness, anna: Person) -> None:
     """Anna's run still holds exactly the two answers of answered_two()."""
     storage = await Storage.open(bot.database)
     try:
-        run = await storage.active_run(anna.id)
-        assert run is not None and await storage.answers(run.id) == {"eins-01": "A",
+        run = await storage.runs.active_run(anna.id)
+        assert run is not None and await storage.runs.answers(run.id) == {"eins-01": "A",
                                                                      "eins-02": "D"}
     finally:
         await storage.close()
@@ -50,7 +51,7 @@ async def test_commands_in_a_group_answer_with_a_link_to_the_private_chat(bot: B
     assert anna.chat == []  # nothing was sent privately, unasked
     storage = await Storage.open(bot.database)
     try:
-        assert not await storage.has_user(anna.id)  # nothing stored for a group command
+        assert not await storage.people.has_user(anna.id)  # nothing stored for a group command
     finally:
         await storage.close()
 
@@ -118,9 +119,10 @@ async def test_results_and_workshops_stay_in_the_private_chat(bot: BotHarness) -
     assert len(anna.chat) == private_before and chris.chat == []
     storage = await Storage.open(bot.database)
     try:
-        name = await storage.municipality_name(anna.id)
-        assert name is not None and name.name is None and name.awaiting_since is not None
-        assert await storage.draft(chris.id) is None and not await storage.has_user(chris.id)
+        assert await storage.people.municipality_name(anna.id) is None
+        pending = await storage.people.pending_input(anna.id)
+        assert pending is not None and pending.awaited is Awaited.REPORT_NAME
+        assert await storage.workshops.draft(chris.id) is None and not await storage.people.has_user(chris.id)
     finally:
         await storage.close()
 
@@ -146,7 +148,7 @@ async def test_a_workshop_link_opened_in_a_group_leads_to_the_private_chat(
         assert pia.notices()[-1].startswith("Der Selbstcheck funktioniert nur im privaten Chat")
     storage = await Storage.open(bot.database)
     try:
-        participant = await storage.participant(1, pia.id)
+        participant = await storage.workshops.participant(1, pia.id)
         assert participant is not None and participant.perspective is None
     finally:
         await storage.close()

@@ -19,11 +19,11 @@ async def stored(database: Path) -> tuple[dict[str, str], list[str]]:
     """Anna's answers in her runs, and the status of each run."""
     storage = await Storage.open(database)
     try:
-        async with storage._db.execute("SELECT id, status FROM runs WHERE user_id = 4711") as cur:
+        async with storage.database.connection.execute("SELECT id, status FROM runs WHERE user_id = 4711") as cur:
             runs = [tuple(row) for row in await cur.fetchall()]
         answers: dict[str, str] = {}
         for run_id, _ in runs:
-            answers.update(await storage.answers(run_id))
+            answers.update(await storage.runs.answers(run_id))
         return answers, [status for _, status in runs]
     finally:
         await storage.close()

@@ -54,8 +54,9 @@ async def test_skipping_the_name_twice_sends_one_report(bot: BotHarness) -> None
     await anna.send("/bericht")
     await twice(anna, "Überspringen")
     assert [m.kind for m in anna.chat].count("document") == 1
-    assert await query(bot.database, "SELECT name, awaiting_since IS NULL,"
-                       " decided_at IS NOT NULL FROM municipality_names") == [(None, 1, 1)]
+    assert await query(bot.database, "SELECT name, decided_at IS NOT NULL FROM municipality_names"
+                       ) == [(None, 1)]
+    assert await query(bot.database, "SELECT COUNT(*) FROM pending_inputs") == [(0,)]
 
 
 async def test_a_name_delivered_twice_is_taken_once(bot: BotHarness) -> None:

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 import textwrap
+import threading
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from telegram.ext import Application
 
 from bot.cli import main
 from bot.config import ConfigError, settings_from_env
-from bot.store.storage import MIGRATIONS, Storage, StorageError
-from tests.bot_process import run_cli
+from bot.store.errors import StorageError
+from bot.store.operations import backup_database
+from bot.store.schema import MIGRATIONS
+from bot.store.storage import Storage
+from bot.telegram.jobs import stopped_by_heartbeat
+from tests.bot_process import REPO, clean_environment, run_cli
 from tests.conftest import SMALL_FIELDS, BotHarness, write_questionnaire
 
 # The schema of the first release (migration 1), kept here verbatim: databases
@@ -76,27 +88,27 @@ async def test_a_first_release_database_upgrades_to_the_newest_schema_with_its_d
     storage = await Storage.open(path)
     try:
         assert await storage.schema_version() == len(MIGRATIONS)
-        finished = await storage.finished_runs(4711)
+        finished = await storage.runs.finished_runs(4711)
         assert [r.id for r in finished] == [1]
-        assert await storage.answers(1) == {"eins-01": "A", "eins-02": "E"}
-        active = await storage.active_run(4711)
+        assert await storage.runs.answers(1) == {"eins-01": "A", "eins-02": "E"}
+        active = await storage.runs.active_run(4711)
         assert active is not None and active.cursor == "eins-01"
-        assert await storage.answers(active.id) == {"eins-01": "C"}
+        assert await storage.runs.answers(active.id) == {"eins-01": "C"}
         # the newest activity became the start of the retention period
-        async with storage._db.execute(
+        async with storage.database.connection.execute(
                 "SELECT user_id, last_active_at FROM users ORDER BY user_id") as cursor:
             assert [tuple(r) for r in await cursor.fetchall()] == [
                 (4711, "2024-04-02T07:00:00+00:00"), (4712, "2024-03-02T10:01:00+00:00")]
         # and the upgraded database works like a new one
-        await storage.save_answer(active.id, "eins-02", "B")
-        assert await storage.delete_user(4712)
-        await storage.beat()
+        await storage.runs.save_answer(active.id, "eins-02", "B")
+        assert await storage.people.delete(4712)
+        await storage.health.beat()
     finally:
         await storage.close()
     reopened = await Storage.open(path)  # opening again migrates nothing twice
     try:
         assert await reopened.schema_version() == len(MIGRATIONS)
-        assert await reopened.answers(2) == {"eins-01": "C", "eins-02": "B"}
+        assert await reopened.runs.answers(2) == {"eins-01": "C", "eins-02": "B"}
     finally:
         await reopened.close()
 
@@ -124,7 +136,7 @@ async def test_the_retention_start_counts_workshop_and_report_activity_from_befo
     connection.close()
     storage = await Storage.open(path)
     try:
-        async with storage._db.execute(
+        async with storage.database.connection.execute(
                 "SELECT user_id, last_active_at FROM users ORDER BY user_id") as cursor:
             assert [tuple(r) for r in await cursor.fetchall()] == [
                 (1, "2024-05-01T00:00:00+00:00"), (2, "2024-06-01T00:00:00+00:00"),
@@ -173,7 +185,7 @@ async def test_backup_while_the_bot_runs_is_a_complete_consistent_copy(
         copy.close()
     restored = await Storage.open(target)  # a backup is a working database
     try:
-        assert (await restored.active_run(4711)) is not None
+        assert (await restored.runs.active_run(4711)) is not None
     finally:
         await restored.close()
 
@@ -214,7 +226,7 @@ async def test_health_is_0_while_the_heartbeat_is_fresh_and_1_otherwise(
     assert health() == 0  # written at start-up
     (beat,) = bot.app.job_queue.get_jobs_by_name("heartbeat")
     storage = bot.app.bot_data.services.storage
-    await storage.beat(datetime.now(timezone.utc) - timedelta(minutes=10))
+    await storage.health.beat(datetime.now(timezone.utc) - timedelta(minutes=10))
     assert health() == 1
     assert "letztes Lebenszeichen vor 6" in capsys.readouterr().err
     await beat.run(bot.app)  # the job the running bot repeats every 30 s
@@ -313,3 +325,81 @@ def test_a_missing_token_ends_the_start_with_one_line() -> None:
     result = run_cli()
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN ist nicht gesetzt" in _one_line(result)
+
+
+async def _create(path: Path) -> None:
+    storage = await Storage.open(path)
+    await storage.close()
+
+
+@pytest.mark.parametrize("read_only", ["file", "directory"])
+def test_a_database_the_bot_cannot_write_ends_the_start_with_one_line(tmp_path: Path,
+                                                                     read_only: str) -> None:
+    command = [sys.executable, "-m", "bot"]
+    if os.geteuid() == 0:  # root writes anything: the bot runs without that power here
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv to drop CAP_DAC_OVERRIDE")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", *command]
+    questions = write_questionnaire(tmp_path / "questions")
+    database = tmp_path / "data" / "bot.db"
+    database.parent.mkdir()
+    asyncio.run(_create(database))  # migrated: starting would need no write at all
+    (database if read_only == "file" else database.parent).chmod(0o555)
+    try:
+        result = subprocess.run(
+            command, cwd=REPO, capture_output=True, text=True, timeout=60,
+            env=clean_environment(TELEGRAM_BOT_TOKEN="123:abcdef", SELBSTCHECK_DB=str(database),
+                                  SELBSTCHECK_QUESTIONS_DIR=str(questions)))
+    finally:
+        database.parent.chmod(0o755)
+    assert result.returncode == 2, result.stderr
+    line = _one_line(result)
+    assert "schreibgeschützt" in line and str(database) in line
+
+
+def test_two_processes_opening_a_fresh_database_at_once_both_come_up(tmp_path: Path) -> None:
+    def open_and_close(path: Path, ready: threading.Barrier, errors: list[BaseException]) -> None:
+        async def main() -> None:
+            ready.wait()
+            storage = await Storage.open(path)
+            await storage.close()
+        try:
+            asyncio.run(main())
+        except BaseException as error:  # noqa: BLE001 – reported below
+            errors.append(error)
+
+    for attempt in range(20):
+        path = tmp_path / f"fresh-{attempt}.db"
+        ready, errors = threading.Barrier(2), []
+        openers = [threading.Thread(target=open_and_close, args=(path, ready, errors))
+                   for _ in range(2)]
+        for opener in openers:
+            opener.start()
+        for opener in openers:
+            opener.join(timeout=60)
+        assert errors == [], f"attempt {attempt}: {errors}"
+        with sqlite3.connect(path) as check:
+            assert check.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
+
+
+async def test_the_heartbeat_stops_the_bot_when_its_database_file_is_replaced_or_deleted(
+        bot: BotHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        tmp_path: Path) -> None:
+    stops: list[Application] = []
+    monkeypatch.setattr(Application, "stop_running", lambda app: stops.append(app))
+    (beat,) = bot.app.job_queue.get_jobs_by_name("heartbeat")
+    await beat.run(bot.app)
+    assert stops == [] and stopped_by_heartbeat(bot.app) is None
+
+    backup_database(bot.database, tmp_path / "restored.db")
+    os.replace(tmp_path / "restored.db", bot.database)  # a restore while the bot runs
+    with caplog.at_level(logging.ERROR):
+        await beat.run(bot.app)
+    assert stops == [bot.app]
+    assert f"stopping: Datenbank {bot.database} wurde gelöscht oder ersetzt" in caplog.text
+    assert stopped_by_heartbeat(bot.app)
+
+    storage = bot.app.bot_data.services.storage
+    bot.database.unlink()
+    with pytest.raises(StorageError, match="gelöscht oder ersetzt"):
+        await storage.health.beat()

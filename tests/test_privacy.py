@@ -226,3 +226,68 @@ def test_the_token_is_redacted_from_every_log_line_and_traceback() -> None:
     assert "webhook-geheimnis-42" not in output
     assert output.count(REDACTED) == 4  # URL, key alone, exception in the traceback, header
     assert "Traceback" in output and "network trouble" in output
+
+
+DELETED_ID = 7_301_234_567_891  # distinctive in every encoding SQLite may store it in
+REPORT_NAME = "Quetschenbach-Zwölfhausen"
+WORKSHOP_NAME = "Kleinwaldfeldhausen am See"
+
+
+def _varint(value: int) -> bytes:
+    """SQLite's variable-length integer (how a rowid is stored in a table's b-tree)."""
+    groups = []
+    while True:
+        groups.append(value & 0x7F)
+        value >>= 7
+        if not value:
+            break
+    groups.reverse()
+    return bytes([g | 0x80 for g in groups[:-1]] + [groups[-1]])
+
+
+def traces_on_disk(database: Path, user_id: int, *texts: str) -> list[str]:
+    """What of the person is still in the database file, its -wal or its -shm file."""
+    needles = {"id as text in {}": str(user_id).encode(),
+               "id as a 6-byte integer in {}": user_id.to_bytes(6, "big"),
+               "id as an 8-byte integer in {}": user_id.to_bytes(8, "big"),
+               "id as a varint in {}": _varint(user_id),
+               **{f"{text!r} in {{}}": text.encode() for text in texts}}
+    found = []
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(f"{database}{suffix}")
+        content = path.read_bytes() if path.exists() else b""
+        found += [what.format(path.name) for what, needle in needles.items() if needle in content]
+    return found
+
+
+async def test_a_confirmed_deletion_leaves_no_trace_in_any_file_on_disk(bot: BotHarness) -> None:
+    anna = await answering(bot, DELETED_ID, "Anna", answers=7)
+    await anna.send("/bericht")
+    await anna.send(REPORT_NAME)
+    assert anna.last.kind == "document"
+    await anna.send(f"/workshop {WORKSHOP_NAME}")
+    await anna.tap("Workshop anlegen")
+    await answering(bot, 4712, "Ben", answers=2)  # somebody who stays
+    assert traces_on_disk(bot.database, DELETED_ID, REPORT_NAME, WORKSHOP_NAME)  # all there
+
+    await anna.send("/loeschen")
+    await anna.tap("Ja, alle meine Daten löschen")
+    assert "Ihre Daten sind gelöscht" in anna.last.text
+    # The bot is still running with the file open: this is what a copy of the
+    # disk taken now would hold.
+    assert traces_on_disk(bot.database, DELETED_ID, REPORT_NAME, WORKSHOP_NAME) == []
+    assert rows_of(bot.database, 4712) == {"users": 1, "runs": 1, "answers": 2}
+
+
+async def test_the_retention_job_leaves_no_trace_on_disk_either(
+        tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer) -> None:
+    async with harness(tmp_path, small_questionnaire, renderer, retention_days=30) as bot:
+        anna = await answering(bot, DELETED_ID, "Anna", answers=7)
+        await anna.send("/bericht")
+        await anna.send(REPORT_NAME)
+    make_inactive(bot.database, DELETED_ID, days=31)
+    async with harness(tmp_path, small_questionnaire, renderer, retention_days=30) as bot:
+        await answering(bot, 4712, "Ben")
+        (job,) = bot.app.job_queue.get_jobs_by_name("retention")
+        await job.run(bot.app)
+        assert traces_on_disk(bot.database, DELETED_ID, REPORT_NAME) == []

@@ -453,3 +453,30 @@ def test_a_token_telegram_rejects_ends_with_one_clear_line(tmp_path: Path, quest
     assert lines == ["selbstcheck-bot: Telegram lehnt TELEGRAM_BOT_TOKEN ab: bitte das Token bei "
                      "@BotFather prüfen."], bot.output()
     assert TOKEN not in bot.output()
+
+
+def test_a_second_bot_on_the_same_database_is_refused_with_one_line(
+        server: FakeBotServer, tmp_path: Path, questions: Path) -> None:
+    first = bot_process(server, tmp_path, questions).start()
+    try:
+        first.wait_until_polling()
+        second = run_cli(**{k: v for k, v in first.env.items()
+                            if k.startswith(("TELEGRAM_", "SELBSTCHECK_"))})
+        assert second.returncode == 2
+        assert second.stderr.strip().splitlines() == [
+            f"selbstcheck-bot: Ein anderer Bot läuft bereits mit der Datenbank {tmp_path / 'bot.db'}"
+        ], second.stderr
+        assert "Traceback" not in second.stderr
+        # The operators' commands run beside the bot.
+        database = {"SELBSTCHECK_DB": str(tmp_path / "bot.db")}
+        assert run_cli("health", **database).returncode == 0
+        assert run_cli("backup", str(tmp_path / "copy.db"), **database).returncode == 0
+        assert first.process is not None and first.process.poll() is None
+    finally:
+        exit_code = first.terminate()
+    assert exit_code == 0
+    restarted = bot_process(server, tmp_path, questions).start()  # the lock went with the process
+    try:
+        restarted.wait_until_polling()
+    finally:
+        assert restarted.terminate() == 0

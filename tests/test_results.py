@@ -52,7 +52,7 @@ async def open_storage(bot: BotHarness) -> Storage:
 async def set_finished_at(bot: BotHarness, run_id: int, timestamp: str) -> None:
     storage = await open_storage(bot)
     try:
-        await storage._db.execute("UPDATE runs SET finished_at = ? WHERE id = ?",
+        await storage.database.connection.execute("UPDATE runs SET finished_at = ? WHERE id = ?",
                                   (timestamp, run_id))
     finally:
         await storage.close()
@@ -84,8 +84,8 @@ async def test_chart_marks_fields_without_enough_answers_and_open_fields(bot: Bo
     await finish_a_run(anna, RUN_ONE)
     core = results_view(bot)
     storage = core.storage
-    run = (await storage.finished_runs(anna.id))[0]
-    chart = core.profile_chart(await core.run_results(run, await storage.answers(run.id)))
+    run = (await storage.runs.finished_runs(anna.id))[0]
+    chart = core.profile_chart(await core.run_results(run, await storage.runs.answers(run.id)))
     assert [(b.label, b.score, b.insufficient) for b in chart.bars] == [
         ("1 Steuerung", 56, False), ("2 Öffnung", 33, False), ("3 Teilhabe", None, True)]
     assert chart.bars[2].note == "Zu wenige Einschätzungen"
@@ -95,9 +95,9 @@ async def test_chart_marks_fields_without_enough_answers_and_open_fields(bot: Bo
     await answer(anna, ("A", "A", "A"))
     await anna.send("/ergebnis")
     assert anna.chat[-2].kind == "photo" and "Zwischenstand" in (anna.chat[-2].caption or "")
-    active = await storage.active_run(anna.id)
+    active = await storage.runs.active_run(anna.id)
     assert active is not None
-    chart = core.profile_chart(await core.run_results(active, await storage.answers(active.id)))
+    chart = core.profile_chart(await core.run_results(active, await storage.runs.answers(active.id)))
     assert [(b.score, b.note, b.previous) for b in chart.bars] == [
         (100, None, 56), (None, "noch nicht abgeschlossen", None),  # open: nothing to compare
         (None, "noch nicht abgeschlossen", None)]
@@ -135,7 +135,7 @@ async def test_report_asks_for_the_name_once_and_holds_fields_assessments_and_su
     text = pdf_text(document)
     assert "Stadt Musterstadt <am See> & Umland" in text
     assert "kein Ranking" in text and "Orientierung" in text
-    run = (await results_view(bot).storage.finished_runs(anna.id))[0]
+    run = (await results_view(bot).storage.runs.finished_runs(anna.id))[0]
     assert run.finished_at is not None
     # The report shows the finishing day as the municipality reads it (Berlin time),
     # which is the next day in UTC's last hour or two before midnight.
@@ -264,9 +264,9 @@ async def test_review_after_a_field_changes_an_answer_and_the_results_follow(
     assert "1.3 · A" in labels(anna.last)
 
     storage = results_view(bot).storage
-    run = await storage.active_run(anna.id)
+    run = await storage.runs.active_run(anna.id)
     assert run is not None and run.cursor is None
-    assert await storage.answers(run.id) == {"eins-01": "A", "eins-02": "B", "eins-03": "A"}
+    assert await storage.runs.answers(run.id) == {"eins-01": "A", "eins-02": "B", "eins-03": "A"}
     await anna.send("/ergebnis")
     assert "Einschätzung: Etablierte Stärke (89 %)" in (anna.last.text or "")
     # the check goes on where it stood
@@ -352,7 +352,7 @@ async def test_forged_and_stale_review_buttons_get_a_polite_refusal(bot: BotHarn
     await anna.send("/start")
     await anna.tap("beginnen")
     await answer(anna, ("A", "B", "D", "C"))
-    run = await results_view(bot).storage.active_run(anna.id)
+    run = await results_view(bot).storage.runs.active_run(anna.id)
     assert run is not None
     await ben.send("/start")
     for data in (f"v:{run.id}:eins", f"c:{run.id}:eins-01:D", f"d:{run.id}", f"vl:{run.id}",
@@ -369,14 +369,14 @@ async def test_forged_and_stale_review_buttons_get_a_polite_refusal(bot: BotHarn
     await anna.tap_data(f"c:{run.id}:eins-99:A", anna.last)
     assert "nicht mehr" in (anna.notices()[-1] or "")
     storage = results_view(bot).storage
-    assert await storage.answers(run.id) == {"eins-01": "A", "eins-02": "B", "eins-03": "D",
+    assert await storage.runs.answers(run.id) == {"eins-01": "A", "eins-02": "B", "eins-03": "D",
                                              "zwei-01": "C"}
     # a cancelled run's buttons are closed
     await anna.send("/abbrechen")
     await anna.tap("Ja, diesen Durchgang beenden")
     await anna.tap_data(f"c:{run.id}:eins-01:D", anna.last)
     assert "bereits beendet" in (anna.notices()[-1] or "")
-    assert (await storage.answers(run.id))["eins-01"] == "A"
+    assert (await storage.runs.answers(run.id))["eins-01"] == "A"
 
 
 # --- repeating the check later ------------------------------------------------------------------
@@ -387,7 +387,7 @@ async def test_a_later_run_shows_each_fields_change_against_the_persons_previous
     anna, ben = bot.person(4711, "Anna"), bot.person(4712, "Ben")
     await finish_a_run(anna, RUN_ONE)
     storage = results_view(bot).storage
-    first = (await storage.finished_runs(anna.id))[0]
+    first = (await storage.runs.finished_runs(anna.id))[0]
     await set_finished_at(bot, first.id, "2026-02-03T09:30:00+00:00")
     # somebody else's run in between must never be the comparison
     await finish_a_run(ben, ("A",) * 7)
@@ -403,7 +403,7 @@ async def test_a_later_run_shows_each_fields_change_against_the_persons_previous
     caption = anna.chat[-2].caption or ""
     assert "Die Raute ◆ zeigt Ihren Durchgang vom 03.02.2026" in caption
     assert "Schraffiert" not in caption  # every field has a score this time
-    runs = await storage.finished_runs(anna.id)
+    runs = await storage.runs.finished_runs(anna.id)
     assert len(runs) == 2  # the earlier run is kept
 
     await anna.send("/bericht")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.comparison import FieldChange, compare
+from bot.domain.entities import Awaited
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.scoring import score_fields
 from bot.flows.actions import (
@@ -29,7 +30,8 @@ from bot.flows.reports import normalise_name
 from bot.flows.results_view import german_date, local_date
 from bot.output.chart import Bar, ProfileChart, draw
 from bot.output.report_pdf import ReportSetupError, check_available
-from bot.store.storage import MIGRATIONS, Storage
+from bot.store.schema import MIGRATIONS
+from bot.store.storage import Storage
 
 
 def scored(questionnaire: Questionnaire, answers: dict[str, str]):  # noqa: ANN201
@@ -122,16 +124,17 @@ async def test_an_existing_database_gains_the_name_table_and_keeps_its_runs(
     storage = await Storage.open(path)
     try:
         assert await storage.schema_version() == len(MIGRATIONS)
-        runs = await storage.finished_runs(7)
+        runs = await storage.runs.finished_runs(7)
         assert [r.id for r in runs] == [1]
-        assert await storage.municipality_name(7) is None
-        await storage.await_municipality_name(7, runs[0].id)
-        state = await storage.municipality_name(7)
-        assert state is not None and state.awaiting_since and not state.decided
-        await storage.set_municipality_name(7, "Stadt Alt")
-        state = await storage.municipality_name(7)
+        assert await storage.people.municipality_name(7) is None
+        await storage.people.await_input(7, Awaited.REPORT_NAME, runs[0].id)
+        pending = await storage.people.pending_input(7)
+        assert pending is not None and pending.awaited is Awaited.REPORT_NAME
+        assert pending.run_id == runs[0].id and await storage.people.municipality_name(7) is None
+        await storage.people.set_municipality_name(7, "Stadt Alt")
+        state = await storage.people.municipality_name(7)
         assert state is not None and state.name == "Stadt Alt" and state.decided
-        assert state.awaiting_since is None and state.report_run_id is None
+        assert await storage.people.pending_input(7) is None
     finally:
         await storage.close()
 

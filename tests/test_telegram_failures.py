@@ -16,8 +16,8 @@ ERROR_MESSAGE = "Das hat leider nicht geklappt. Ihre bisherigen Antworten sind s
 async def answers_of(database: Path, user_id: int = 4711) -> dict[str, str]:
     storage = await Storage.open(database)
     try:
-        run = await storage.active_run(user_id)
-        return await storage.answers(run.id) if run else {}
+        run = await storage.runs.active_run(user_id)
+        return await storage.runs.answers(run.id) if run else {}
     finally:
         await storage.close()
 
@@ -121,10 +121,10 @@ async def test_an_unexpected_failure_is_logged_with_context_and_explained(
 async def test_an_answer_that_cannot_be_stored_is_never_confirmed(bot: BotHarness) -> None:
     anna = await started(bot)
     storage = bot.app.bot_data.services.storage
-    await storage._db.execute("PRAGMA query_only = ON")  # as with a full disk
+    await storage.database.connection.execute("PRAGMA query_only = ON")  # as with a full disk
     await anna.tap("A · Trifft zu")
     assert not any((n or "").startswith("Gespeichert") for n in anna.notices())
     assert anna.notices()[-1].startswith("Das hat leider nicht geklappt")
     assert "Der Rat hat einen Beschluss" in anna.last.text  # still the open statement
-    await storage._db.execute("PRAGMA query_only = OFF")
+    await storage.database.connection.execute("PRAGMA query_only = OFF")
     assert await answers_of(bot.database) == {}

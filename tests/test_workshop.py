@@ -78,7 +78,7 @@ def result_text(person: Person) -> str:
 async def query(database: Path, sql: str, *parameters: object) -> list[tuple[object, ...]]:
     storage = await Storage.open(database)
     try:
-        async with storage._db.execute(sql, parameters) as cursor:
+        async with storage.database.connection.execute(sql, parameters) as cursor:
             return [tuple(row) for row in await cursor.fetchall()]
     finally:
         await storage.close()
@@ -130,7 +130,9 @@ async def test_a_late_message_is_not_taken_for_the_awaited_name(bot: BotHarness)
     await chris.send("/workshop")
     storage = await Storage.open(bot.database)
     try:
-        await storage._db.execute("UPDATE workshop_drafts SET created_at = '2020-01-01T00:00:00+00:00'")
+        await storage.database.connection.execute(
+            "UPDATE pending_inputs SET since = '2020-01-01T00:00:00+00:00',"
+            " until = '2020-01-01T01:00:00+00:00'")
     finally:
         await storage.close()
     await chris.send("Musterstadt")
@@ -424,7 +426,7 @@ async def test_a_deleted_person_leaves_the_aggregate(bot: BotHarness) -> None:
     chris, people = await run_workshop(bot)
     storage = await Storage.open(bot.database)
     try:  # what the privacy feature does: delete the person's users row
-        await storage._db.execute("DELETE FROM users WHERE user_id = ?", (people[0].id,))
+        await storage.database.connection.execute("DELETE FROM users WHERE user_id = ?", (people[0].id,))
     finally:
         await storage.close()
     await chris.tap("📈 Stand")

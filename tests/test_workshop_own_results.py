@@ -72,8 +72,8 @@ async def test_the_next_message_answers_the_latest_question_for_a_name(bot: BotH
     await anna.send("/workshop")  # asked later: the workshop's name wins
     await anna.send("Musterstadt")
     assert "Workshop „Musterstadt“: Handlungsfelder" in anna.last.text
-    assert await query(bot.database, "SELECT name, awaiting_since FROM municipality_names") == [
-        (None, None)]
+    assert await query(bot.database, "SELECT * FROM municipality_names") == []
+    assert await query(bot.database, "SELECT COUNT(*) FROM pending_inputs") == [(0,)]
     await anna.tap("Abbrechen")
 
     await anna.send("/workshop")

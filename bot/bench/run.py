@@ -36,6 +36,7 @@ from typing import Any
 from telegram import Update
 
 from bot.app import build_application
+from bot.bench.commit_probe import measure_commit_rate
 from bot.bench.fake_bot_api import Call, FakeBotAPI
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
@@ -44,7 +45,7 @@ from bot.flows.actions import Answer, Begin, decode, encode
 from bot.output.render import Renderer
 from bot.output.workers import DRAWING
 from bot.resources import QUESTIONS_DIR
-from bot.store.storage import Storage, measure_commit_rate
+from bot.store.storage import Storage
 from bot.telegram.application import TelegramApplication, tune_garbage_collector
 
 TELEGRAM_BULK_RATE = 30  # messages per second to many different chats
@@ -430,12 +431,12 @@ async def _sessions(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: 
 async def _stored_answers(storage: Storage, people: Iterable[Person]) -> int:
     total = 0
     for person in people:
-        run = await storage.active_run(person.id)
+        run = await storage.runs.active_run(person.id)
         if run is None:
-            finished = await storage.finished_runs(person.id)
+            finished = await storage.runs.finished_runs(person.id)
             run = finished[0] if finished else None
         if run is not None:
-            total += len(await storage.answers(run.id))
+            total += len(await storage.runs.answers(run.id))
     return total
 
 

@@ -51,17 +51,17 @@ class Privacy:
 
     async def erase_request(self, user_id: int) -> Outcome:
         """/loeschen: ask before deleting anything (arguments to the command change nothing)."""
-        if not await self.storage.has_user(user_id):
+        if not await self.storage.people.has_user(user_id):
             return Outcome(send=(Reply(self.render.html("privacy_nothing_stored.html.j2")),))
         keyboard = ((Button(self.render.text("privacy.button_delete"),
                             Erase(int(self._clock()))),),
                     (Button(self.render.text("privacy.button_keep"), KeepData()),))
         # Deleting a person deletes the workshops they created, with everybody's
         # answers in them: say so before, by name.
-        created = [w for w in await self.storage.workshops_of(user_id) if w.created_by == user_id]
+        created = [w for w in await self.storage.workshops.coordinated_by(user_id) if w.created_by == user_id]
         question = self.render.html(
             "privacy_confirm.html.j2", minutes=CONFIRMATION_SECONDS // 60, workshops=created,
-            participating=await self.storage.takes_part_in_workshops(user_id))
+            participating=await self.storage.workshops.takes_part(user_id))
         return Outcome(send=(Reply(question, keyboard),))
 
     def keep(self) -> Outcome:
@@ -74,16 +74,16 @@ class Privacy:
         if not -_CLOCK_SKEW_SECONDS <= age <= CONFIRMATION_SECONDS:
             return Outcome(notice=self.render.text("privacy.expired"), alert=True,
                            clear_keyboard=True)
-        await self.storage.delete_user(user_id)
+        await self.storage.people.delete(user_id)
         # Also when nothing was left (a double tap): the result is the same.
         return Outcome(edit=Reply(self.render.html("privacy_deleted.html.j2")))
 
     async def touch(self, user_id: int) -> None:
         """Keep an active person's data from expiring."""
-        await self.storage.touch_user(user_id)
+        await self.storage.people.touch(user_id)
 
     async def delete_expired(self) -> int:
         """Delete everyone inactive for longer than the retention period; 0 keeps everything."""
         if not self.retention_days:
             return 0
-        return await self.storage.delete_inactive_users(timedelta(days=self.retention_days))
+        return await self.storage.people.delete_inactive(timedelta(days=self.retention_days))

@@ -8,8 +8,9 @@ summary, chart and comparison come from :mod:`bot.flows.results_view`.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from bot.domain.entities import Awaited
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import Begin, NameAsk, NameRemove, NameSkip
 from bot.flows.outcome import Button, Document, Keyboard, Outcome, Reply
@@ -22,9 +23,6 @@ from bot.output.workers import in_drawing_process, in_print_process
 from bot.store.storage import Storage
 
 NAME_MAX_LENGTH = 80
-# A name prompt left unanswered for longer is forgotten, so a message days later
-# is not mistaken for the municipality's name.
-NAME_PROMPT_VALID = timedelta(hours=24)
 
 
 def normalise_name(text: str) -> str | None:
@@ -58,16 +56,16 @@ class Reports:
         if run is None:
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
                                        ((Button(self.render.text("button.begin"), Begin()),),)),))
-        view = await self.view.run_results(run, await self.storage.answers(run.id))
+        view = await self.view.run_results(run, await self.storage.runs.answers(run.id))
         if not view.shown_results:
             return Outcome(send=(Reply(self.render.html("report_empty.html.j2")),))
-        workshop = await self.storage.workshop(run.workshop_id) if run.workshop_id else None
+        workshop = await self.storage.workshops.workshop(run.workshop_id) if run.workshop_id else None
         if workshop is not None:  # a workshop run: the workshop names the municipality
             return Outcome(send=(await self._report_document(view, workshop.municipality,
                                                              renamable=False),))
-        name = await self.storage.municipality_name(user_id)
+        name = await self.storage.people.municipality_name(user_id)
         if name is None or not name.decided:
-            await self.storage.await_municipality_name(user_id, run.id)
+            await self.storage.people.await_input(user_id, Awaited.REPORT_NAME, run.id)
             return Outcome(send=(self._name_prompt(None),))
         return Outcome(send=(await self._report_document(view, name.name),))
 
@@ -103,8 +101,8 @@ class Reports:
         if refusal:
             return refusal
         assert run is not None
-        state = await self.storage.municipality_name(user_id)
-        await self.storage.await_municipality_name(user_id, run.id)
+        state = await self.storage.people.municipality_name(user_id)
+        await self.storage.people.await_input(user_id, Awaited.REPORT_NAME, run.id)
         return Outcome(send=(self._name_prompt(state.name if state else None),))
 
     def _name_prompt(self, current: str | None) -> Reply:
@@ -119,10 +117,8 @@ class Reports:
 
     async def name_message(self, user_id: int, text: str | None) -> Outcome | None:
         """A message while the bot waits for the name; ``None`` when it is not waiting."""
-        state = await self.storage.municipality_name(user_id)
-        if state is None or state.awaiting_since is None:
-            return None
-        if datetime.now(LOCAL_TIME) - datetime.fromisoformat(state.awaiting_since) > NAME_PROMPT_VALID:
+        pending = await self.storage.people.pending_input(user_id)
+        if pending is None or pending.awaited is not Awaited.REPORT_NAME:
             return None
         name = normalise_name(text or "")
         if name is None:
@@ -130,40 +126,41 @@ class Reports:
                                                         max_length=NAME_MAX_LENGTH),
                                        ((Button(self.render.text("results.button.name_skip"),
                                                 NameSkip()),),)),))
-        await self.storage.set_municipality_name(user_id, name)
-        return await self._after_name(user_id, state.report_run_id, name)
+        await self.storage.people.set_municipality_name(user_id, name)
+        return await self._after_name(user_id, pending.run_id, name)
 
     async def skip_name(self, user_id: int) -> Outcome:
         """"Überspringen" (first time: the report without a name) or "Namen behalten"."""
-        state = await self.storage.municipality_name(user_id)
-        if state is None or state.awaiting_since is None:
+        pending = await self.storage.people.pending_input(user_id)
+        if pending is None or pending.awaited is not Awaited.REPORT_NAME:
             return Outcome(notice=self.render.text("results.notice.name_prompt_closed"),
                            clear_keyboard=True)
-        if state.decided:
-            await self.storage.stop_awaiting_municipality_name(user_id)
+        state = await self.storage.people.municipality_name(user_id)
+        if state is not None and state.decided:
+            await self.storage.people.stop_awaiting(user_id, Awaited.REPORT_NAME)
             return Outcome(clear_keyboard=True, send=(Reply(self.render.html(
                 "name_saved.html.j2", name=state.name, unchanged=True)),))
-        await self.storage.set_municipality_name(user_id, None)
-        outcome = await self._after_name(user_id, state.report_run_id, None)
+        await self.storage.people.set_municipality_name(user_id, None)
+        outcome = await self._after_name(user_id, pending.run_id, None)
         return Outcome(clear_keyboard=True, send=outcome.send)
 
     async def remove_name(self, user_id: int) -> Outcome:
-        state = await self.storage.municipality_name(user_id)
-        if state is None or state.awaiting_since is None:
+        pending = await self.storage.people.pending_input(user_id)
+        if pending is None or pending.awaited is not Awaited.REPORT_NAME:
             return Outcome(notice=self.render.text("results.notice.name_prompt_closed"),
                            clear_keyboard=True)
-        await self.storage.set_municipality_name(user_id, None)
-        outcome = await self._after_name(user_id, state.report_run_id, None)
+        await self.storage.people.set_municipality_name(user_id, None)
+        outcome = await self._after_name(user_id, pending.run_id, None)
         return Outcome(clear_keyboard=True, send=outcome.send)
 
     async def _after_name(self, user_id: int, report_run_id: int | None,
                           name: str | None) -> Outcome:
         """Confirm the name, then send the report that was waiting for it."""
         confirmation = Reply(self.render.html("name_saved.html.j2", name=name, unchanged=False))
-        run = await self.storage.run(report_run_id) if report_run_id is not None else None
+        run = await self.storage.runs.run(report_run_id) if report_run_id is not None else None
         if run is None or run.user_id != user_id or run.status == "cancelled":
             return Outcome(send=(confirmation,))
-        view = await self.view.run_results(run, await self.storage.answers(run.id))
+        view = await self.view.run_results(run, await self.storage.runs.answers(run.id))
         if not view.shown_results:
             return Outcome(send=(confirmation,))
         return Outcome(send=(confirmation, await self._report_document(view, name)))

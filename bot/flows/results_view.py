@@ -14,6 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.comparison import FieldChange, compare
+from bot.domain.entities import Run
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.scoring import FieldResult, score_fields
 from bot.flows import run_state
@@ -24,7 +25,7 @@ from bot.output.chart import Bar, ProfileChart
 from bot.output.chart import draw as draw_chart
 from bot.output.render import Renderer
 from bot.output.workers import in_drawing_process
-from bot.store.storage import Run, Storage
+from bot.store.storage import Storage
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")  # dates as the municipality reads them
 
@@ -93,11 +94,11 @@ class ResultsView:
         fields = self.questionnaire.select(run.field_ids)
         scale = self.questionnaire.scale
         results = score_fields(fields, answers, scale)
-        previous = await self.storage.previous_finished_run(run)
+        previous = await self.storage.runs.previous_finished_run(run)
         changes: dict[str, FieldChange] = {}
         if previous is not None:
             before = score_fields(self.questionnaire.select(previous.field_ids),
-                                  await self.storage.answers(previous.id), scale)
+                                  await self.storage.runs.answers(previous.id), scale)
             changes = compare(tuple(r for r in results if is_shown(run, r)), before)
         return RunResults(run=run, answers=answers, results=results, previous=previous,
                           changes=changes)
@@ -148,7 +149,7 @@ class ResultsView:
 
     async def owned_run(self, user_id: int, run_id: int) -> tuple[Run | None, Outcome | None]:
         """The person's own active or finished run, else the polite refusal for the tap."""
-        run = await self.storage.run(run_id)
+        run = await self.storage.runs.run(run_id)
         if run is None or run.user_id != user_id:
             return None, invalid_button(self.render)
         run = await run_state.settled(self.storage, self.questionnaire, run)
@@ -160,4 +161,4 @@ class ResultsView:
     async def current_run(self, user_id: int) -> Run | None:
         """The run /ergebnis and /bericht address: the open run last worked on, else the last finished."""
         runs = await run_state.open_runs(self.storage, self.questionnaire, user_id)
-        return runs[0] if runs else await self.storage.latest_finished_run(user_id)
+        return runs[0] if runs else await self.storage.runs.latest_finished_run(user_id)

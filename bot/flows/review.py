@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.entities import Run
 from bot.domain.questionnaire import Field, Questionnaire, Statement
 from bot.domain.scoring import FieldResult
 from bot.flows.actions import Change, ChangeOpen, Keep, ReviewField, ReviewFields, ShowResults
 from bot.flows.outcome import Button, Outcome, Reply
 from bot.flows.results_view import ResultsView, RunResults
 from bot.output.render import Renderer
-from bot.store.storage import Run, Storage
+from bot.store.storage import Storage
 
 PAGE_SIZE = 8  # statements per review message: 8 of the longest still fit in 4096 chars
 
@@ -62,7 +63,7 @@ class Review:
         if refusal:
             return refusal
         assert run is not None
-        view = await self.view.run_results(run, await self.storage.answers(run.id))
+        view = await self.view.run_results(run, await self.storage.runs.answers(run.id))
         rows = tuple((Button(self.render.text("results.button.review_field_choice", result=result),
                              ReviewField(run.id, result.field.id, 0)),)
                      for result in view.shown_results)
@@ -81,7 +82,7 @@ class Review:
         field = self.questionnaire.field(field_id)
         if field is None or field.id not in {f.id for f in self.questionnaire.select(run.field_ids)}:
             return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
-        view = await self.view.run_results(run, await self.storage.answers(run.id))
+        view = await self.view.run_results(run, await self.storage.runs.answers(run.id))
         result = next(r for r in view.results if r.field.id == field.id)
         if not view.shown(result):
             return Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
@@ -151,7 +152,7 @@ class Review:
         if choice == given.choice:
             notice = self.render.text("results.notice.unchanged")
         else:
-            await self.storage.change_answer(given.run.id, given.statement.id, choice)
+            await self.storage.runs.change_answer(given.run.id, given.statement.id, choice)
             notice = self.render.text("results.notice.changed", field=given.field,
                                       number=given.number,
                                       choice=self.questionnaire.scale.choice(choice))
@@ -169,13 +170,13 @@ class Review:
         if statement is None or statement.field_id not in {f.id for f in fields}:
             return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
         field = self.questionnaire.field_of(statement.id)
-        answers = await self.storage.answers(run.id)
+        answers = await self.storage.runs.answers(run.id)
         if statement.id not in answers:
             return Outcome(notice=self.render.text("results.notice.not_answered"), alert=True)
         if run.active and not all(s.id in answers for s in field.statements):
             return Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
         if run.workshop_id is not None:
-            workshop = await self.storage.workshop(run.workshop_id)
+            workshop = await self.storage.workshops.workshop(run.workshop_id)
             if workshop is None or not workshop.open:  # a closed workshop takes no more answers
                 return Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
                                alert=True)

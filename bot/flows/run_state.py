@@ -10,9 +10,10 @@ go through here.
 
 from __future__ import annotations
 
+from bot.domain.entities import Run
 from bot.domain.progress import current_statement
 from bot.domain.questionnaire import Questionnaire
-from bot.store.storage import Run, Storage
+from bot.store.storage import Storage
 
 
 async def settled(storage: Storage, questionnaire: Questionnaire, run: Run) -> Run:
@@ -26,12 +27,12 @@ async def settled(storage: Storage, questionnaire: Questionnaire, run: Run) -> R
 async def settled_with_answers(storage: Storage, questionnaire: Questionnaire,
                                run: Run) -> tuple[Run, dict[str, str]]:
     """The settled run and its answers, read once for both (a tap needs them together)."""
-    answers = await storage.answers(run.id)
+    answers = await storage.runs.answers(run.id)
     if not run.active or current_statement(questionnaire.select(run.field_ids), answers,
                                            None) is not None:
         return run, answers
-    await storage.finish_run(run.id)
-    finished = await storage.run(run.id)
+    await storage.runs.finish_run(run.id)
+    finished = await storage.runs.run(run.id)
     assert finished is not None
     return finished, answers
 
@@ -39,14 +40,14 @@ async def settled_with_answers(storage: Storage, questionnaire: Questionnaire,
 async def open_runs(storage: Storage, questionnaire: Questionnaire, user_id: int) -> list[Run]:
     """The person's open runs, the one last worked on first (see ``Storage.active_runs``)."""
     runs = [await settled(storage, questionnaire, run)
-            for run in await storage.active_runs(user_id)]
+            for run in await storage.runs.active_runs(user_id)]
     return [run for run in runs if run.active]
 
 
 async def settled_active_run(storage: Storage, questionnaire: Questionnaire, user_id: int,
                              workshop_id: int | None = None) -> Run | None:
     """The person's open personal run, or their open run in the given workshop."""
-    run = await storage.active_run(user_id, workshop_id)
+    run = await storage.runs.active_run(user_id, workshop_id)
     if run is None:
         return None
     run = await settled(storage, questionnaire, run)

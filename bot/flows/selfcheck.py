@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
+from bot.domain.entities import Run
 from bot.domain.progress import (
     Position,
     current_statement,
@@ -39,7 +40,7 @@ from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
 from bot.flows.refusals import invalid_button
 from bot.flows.results_view import ResultsView, german_date, local_date
 from bot.output.render import Renderer
-from bot.store.storage import Run, Storage
+from bot.store.storage import Storage
 
 MAX_COMMAND_SHOWN = 40  # an unknown command can be a whole message long
 
@@ -74,7 +75,7 @@ class SelfCheck:
         (a mangled or forged link); say so first.
         """
         run, _ = await self._open_runs(user_id)
-        if run is None and not await self.storage.finished_runs(user_id):
+        if run is None and not await self.storage.runs.finished_runs(user_id):
             outcome = Outcome(send=(self._welcome(),))
         else:
             outcome = await self.resume(user_id)
@@ -87,7 +88,7 @@ class SelfCheck:
         run, others = await self._open_runs(user_id)
         if run is not None:
             return Outcome(send=await self._resume_replies(run, others))
-        finished = await self.storage.finished_runs(user_id)
+        finished = await self.storage.runs.finished_runs(user_id)
         if finished:
             return Outcome(send=(self._finished_prompt(finished[0]),))
         return Outcome(send=(Reply(self.render.html("not_started.html.j2"),
@@ -100,17 +101,17 @@ class SelfCheck:
         one means a double tap or a repeated update: the statement is already
         in the chat, and a second copy of it would only confuse.
         """
-        run, created = await self.storage.open_run(user_id)
+        run, created = await self.storage.runs.open_run(user_id)
         if not created and not (await run_state.settled(self.storage, self.questionnaire,
                                                          run)).active:
-            run, created = await self.storage.open_run(user_id)
+            run, created = await self.storage.runs.open_run(user_id)
         if not created:
             return Outcome(notice=self.render.text("reliability.run_running"), clear_keyboard=True)
         return Outcome(clear_keyboard=True, send=(await self.statement_message(run),))
 
     async def statement_message(self, run: Run) -> Reply:
         """The statement ``run`` continues with, ready to answer (e.g. a new workshop run)."""
-        answers = await self.storage.answers(run.id)
+        answers = await self.storage.runs.answers(run.id)
         return self._statement_reply(run, self._position(run, answers, run.cursor), answers)
 
     async def continue_run(self, user_id: int, run_id: int) -> Outcome:
@@ -119,8 +120,8 @@ class SelfCheck:
         if isinstance(found, Outcome):
             return found
         run, _ = found
-        await self.storage.set_current_run(user_id, run.id)
-        others = tuple(r for r in await self.storage.active_runs(user_id) if r.id != run.id)
+        await self.storage.runs.set_current_run(user_id, run.id)
+        others = tuple(r for r in await self.storage.runs.active_runs(user_id) if r.id != run.id)
         return Outcome(clear_keyboard=True, send=await self._resume_replies(run, others))
 
     # --- answering -------------------------------------------------------------
@@ -140,12 +141,12 @@ class SelfCheck:
             first_time = statement_id not in answers
             updated = {**answers, statement_id: choice}
             finishes = current_statement(fields, updated, None) is None
-            await self.storage.save_answer(run.id, statement_id, choice, finishes=finishes)
+            await self.storage.runs.save_answer(run.id, statement_id, choice, finishes=finishes)
         trace = self._trace(fields, statement, choice, updated)
         notice = self._saved_notices[choice]
         if finishes:
             async def summary() -> tuple[Message, ...]:
-                finished = await self.storage.run(run.id)
+                finished = await self.storage.runs.run(run.id)
                 assert finished is not None
                 return await self._summary(finished, updated)
 
@@ -180,7 +181,7 @@ class SelfCheck:
             previous = position_of(self._fields(run), statement_id, answers).previous
             if previous is None:
                 return Outcome(notice=self.render.text("notice.first_statement"))
-            await self.storage.set_cursor(run.id, previous.id)
+            await self.storage.runs.set_cursor(run.id, previous.id)
         position = self._position(run, answers, previous.id)
         return Outcome(edit=self._statement_reply(run, position, answers))
 
@@ -208,7 +209,7 @@ class SelfCheck:
     async def results(self, user_id: int, run_id: int | None = None) -> Outcome:
         """A run's results: the given one, else the running one's completed fields or the last."""
         if run_id is not None:
-            run = await self.storage.run(run_id)
+            run = await self.storage.runs.run(run_id)
             if run is None or run.user_id != user_id:
                 return invalid_button(self.render)
         else:
@@ -216,7 +217,7 @@ class SelfCheck:
         if run is None:
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
                                        self._single(self.render.text("button.begin"), Begin())),))
-        answers = await self.storage.answers(run.id)
+        answers = await self.storage.runs.answers(run.id)
         return Outcome(later=functools.partial(self._summary, run, answers))
 
     async def cancel_request(self, user_id: int) -> Outcome:
@@ -236,7 +237,7 @@ class SelfCheck:
         if isinstance(found, Outcome):
             return found
         run, _ = found
-        await self.storage.cancel_run(run.id)
+        await self.storage.runs.cancel_run(run.id)
         return Outcome(edit=Reply(self.render.html("cancelled.html.j2")))
 
     async def keep(self, user_id: int) -> Outcome:
@@ -257,7 +258,7 @@ class SelfCheck:
         run, _ = await self._open_runs(user_id)
         if run is None:
             return Outcome(send=(note,))
-        answers = await self.storage.answers(run.id)
+        answers = await self.storage.runs.answers(run.id)
         return Outcome(send=(note, self._statement_reply(run, self._position(run, answers, run.cursor), answers)))
 
     # --- helpers ---------------------------------------------------------------
@@ -274,12 +275,12 @@ class SelfCheck:
     async def _active_run_for(self, user_id: int,
                               run_id: int) -> tuple[Run, dict[str, str]] | Outcome:
         """The person's own active run with its answers, else the refusal to show instead."""
-        run = await self.storage.run(run_id)
+        run = await self.storage.runs.run(run_id)
         if run is None or run.user_id != user_id:
             return invalid_button(self.render)
         run, answers = await run_state.settled_with_answers(self.storage, self.questionnaire, run)
         if not run.active:
-            workshop = await self.storage.workshop(run.workshop_id) if run.workshop_id else None
+            workshop = await self.storage.workshops.workshop(run.workshop_id) if run.workshop_id else None
             notice = ("workshop.notice.closed_for_answers" if workshop and not workshop.open
                       else "notice.run_closed")
             return Outcome(notice=self.render.text(notice), alert=True, clear_keyboard=True)
@@ -300,12 +301,12 @@ class SelfCheck:
         """The municipality of a workshop run; ``None`` for a personal self-check."""
         if run.workshop_id is None:
             return None
-        workshop = await self.storage.workshop(run.workshop_id)
+        workshop = await self.storage.workshops.workshop(run.workshop_id)
         return workshop.municipality if workshop else None
 
     async def _resume_replies(self, run: Run, others: tuple[Run, ...]) -> tuple[Reply, Reply]:
         """Where the person stands in ``run``, with a button to switch to each other open run."""
-        answers = await self.storage.answers(run.id)
+        answers = await self.storage.runs.answers(run.id)
         position = self._position(run, answers, run.cursor)
         switches: list[tuple[Button, ...]] = []
         for other in others:

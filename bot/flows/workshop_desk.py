@@ -16,8 +16,9 @@ refusal as a workshop that does not exist, so ids reveal nothing.
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
+from bot.domain.entities import Awaited, Draft, Workshop
 from bot.domain.questionnaire import Field, Questionnaire
 from bot.domain.workshop import (
     FURTHER,
@@ -66,10 +67,9 @@ from bot.output.workshop_report import (
     print_workshop_report,
     report_filename,
 )
-from bot.store.storage import Draft, Storage, Workshop
+from bot.store.storage import Storage
 
 NAME_LENGTH = (2, 80)                  # a municipality's name, after folding whitespace
-NAME_WAIT = timedelta(hours=1)         # a message counts as the awaited name only this long
 DIALOGUE_SHOWN = 5                     # topics for dialogue in the chat (all in the CSV)
 UNJUDGED_SHOWN = 10                    # "could not judge" statements in the chat
 
@@ -101,28 +101,31 @@ class WorkshopDesk:
             if name is None:
                 return Outcome(send=(Reply(self.render.html("workshop_name_invalid.html.j2",
                                                             limits=NAME_LENGTH)),))
-            await self.storage.start_draft(user_id, name, self._all_field_ids())
+            await self.storage.workshops.start_draft(user_id, name, self._all_field_ids())
             return Outcome(send=(self._field_choice(name, self._all_field_ids()),))
-        workshops = await self.storage.workshops_of(user_id)
+        workshops = await self.storage.workshops.coordinated_by(user_id)
         if workshops:
             return Outcome(send=(self._workshop_list(workshops),))
         return await self._ask_name(user_id)
 
     async def text(self, user_id: int, text: str | None) -> Outcome | None:
         """A message that may be the awaited municipality name; ``None`` if it is not."""
-        draft = await self.storage.draft(user_id)
-        if draft is None or draft.municipality is not None or not text or _expired(draft):
+        pending = await self.storage.people.pending_input(user_id)
+        if pending is None or pending.awaited is not Awaited.WORKSHOP_NAME or not text:
+            return None
+        draft = await self.storage.workshops.draft(user_id)
+        if draft is None:
             return None
         name = clean_name(text)
         if name is None:
             return Outcome(send=(Reply(self.render.html("workshop_name_invalid.html.j2",
                                                         limits=NAME_LENGTH)),))
-        if not await self.storage.name_draft(user_id, name):
+        if not await self.storage.workshops.name_draft(user_id, name):
             return None
         return Outcome(send=(self._field_choice(name, draft.field_ids),))
 
     async def _ask_name(self, user_id: int) -> Outcome:
-        await self.storage.start_draft(user_id, None, self._all_field_ids())
+        await self.storage.workshops.start_draft(user_id, None, self._all_field_ids())
         keyboard = ((Button(self.render.text("workshop.button.drop"), DraftStep("drop")),),)
         return Outcome(send=(Reply(self.render.html("workshop_ask_name.html.j2"), keyboard),))
 
@@ -131,19 +134,19 @@ class WorkshopDesk:
         if what == "new":
             return await self._ask_name(user_id)
         if what == "drop":
-            await self.storage.drop_draft(user_id)
+            await self.storage.workshops.drop_draft(user_id)
             return Outcome(edit=Reply(self.render.html("workshop_draft_dropped.html.j2")))
-        draft = await self.storage.draft(user_id)
+        draft = await self.storage.workshops.draft(user_id)
         if draft is None or draft.municipality is None:
             return self._draft_gone()
         if what == "all":
-            await self.storage.set_draft_fields(user_id, self._all_field_ids())
+            await self.storage.workshops.set_draft_fields(user_id, self._all_field_ids())
             return Outcome(edit=self._field_choice(draft.municipality, self._all_field_ids()))
         return await self._create(user_id, draft)
 
     async def draft_field(self, user_id: int, field_id: str, select: bool) -> Outcome:
         """Select or deselect one field of the workshop being set up."""
-        draft = await self.storage.draft(user_id)
+        draft = await self.storage.workshops.draft(user_id)
         if draft is None or draft.municipality is None:
             return self._draft_gone()
         if self.questionnaire.field(field_id) is None:
@@ -151,7 +154,7 @@ class WorkshopDesk:
         chosen = (set(draft.field_ids) | {field_id} if select
                   else set(draft.field_ids) - {field_id})
         selection = tuple(f.id for f in self.questionnaire.fields if f.id in chosen)
-        await self.storage.set_draft_fields(user_id, selection)
+        await self.storage.workshops.set_draft_fields(user_id, selection)
         return Outcome(edit=self._field_choice(draft.municipality, selection))
 
     def _draft_gone(self) -> Outcome:
@@ -163,7 +166,7 @@ class WorkshopDesk:
         if not selected:
             return Outcome(notice=self.render.text("workshop.notice.no_field"), alert=True)
         every_field = len(selected) == len(self.questionnaire.fields)
-        workshop = await self.storage.create_workshop(
+        workshop = await self.storage.workshops.create(
             user_id, new_token(), None if every_field else tuple(f.id for f in selected))
         if workshop is None:  # the same tap twice: the first one created it
             return Outcome(notice=self.render.text("workshop.notice.draft_gone"),
@@ -209,7 +212,7 @@ class WorkshopDesk:
             case "invite":
                 return Outcome(send=self._invitation(workshop))
             case "cocoord":
-                token = await self.storage.offer_coordinator_token(workshop.id, new_token())
+                token = await self.storage.workshops.offer_coordinator_token(workshop.id, new_token())
                 assert token is not None
                 return Outcome(send=self._cocoord_invitation(
                     workshop, token, again=workshop.coordinator_token is not None))
@@ -236,7 +239,7 @@ class WorkshopDesk:
         if not result.available:
             return Outcome(notice=self.render.text("workshop.notice.result_not_ready",
                                                    minimum=MIN_GROUP), alert=True)
-        recipients = await self.storage.participant_ids(workshop.id)
+        recipients = await self.storage.workshops.participant_ids(workshop.id)
         return Outcome(edit=self._question(workshop, "share", recipients=len(recipients)))
 
     def _question(self, workshop: Workshop, action: str, **context: object) -> Reply:
@@ -259,43 +262,43 @@ class WorkshopDesk:
                         edit=await self._menu(workshop, user_id))
         match action:
             case "renew":
-                if not await self.storage.renew_token(workshop.id, revision, new_token()):
+                if not await self.storage.workshops.renew_token(workshop.id, revision, new_token()):
                     return stale
-                renewed = await self.storage.workshop(workshop.id)
+                renewed = await self.storage.workshops.workshop(workshop.id)
                 assert renewed is not None
                 return Outcome(notice=self.render.text("workshop.notice.renewed"),
                                edit=await self._menu(renewed, user_id),
                                send=self._invitation(renewed))
             case "close":
-                if not await self.storage.close_workshop(workshop.id, revision):
+                if not await self.storage.workshops.close(workshop.id, revision):
                     return stale
-                closed = await self.storage.workshop(workshop.id)
+                closed = await self.storage.workshops.workshop(workshop.id)
                 assert closed is not None
                 return Outcome(notice=self.render.text("workshop.notice.closed"),
                                edit=await self._menu(closed, user_id))
             case "share":
-                if not await self.storage.bump_revision(workshop.id, revision):
+                if not await self.storage.workshops.bump_revision(workshop.id, revision):
                     return stale
                 return await self._share(workshop, user_id)
             case "cocoord":
-                if not await self.storage.renew_coordinator_token(workshop.id, revision,
+                if not await self.storage.workshops.renew_coordinator_token(workshop.id, revision,
                                                                    new_token()):
                     return stale
-                renewed = await self.storage.workshop(workshop.id)
+                renewed = await self.storage.workshops.workshop(workshop.id)
                 assert renewed is not None and renewed.coordinator_token is not None
                 return Outcome(clear_keyboard=True, send=self._cocoord_invitation(
                     renewed, renewed.coordinator_token, again=False))
             case _:  # delete
-                if not await self.storage.delete_workshop(workshop.id, revision):
+                if not await self.storage.workshops.delete(workshop.id, revision):
                     return stale
                 return Outcome(edit=Reply(self.render.html("workshop_deleted.html.j2",
                                                            workshop=workshop)))
 
     async def _share(self, workshop: Workshop, user_id: int) -> Outcome:
         result = await self._result(workshop)
-        recipients = tuple(await self.storage.participant_ids(workshop.id))
+        recipients = tuple(await self.storage.workshops.participant_ids(workshop.id))
         replies = self._result_replies(workshop, result, "participants")
-        current = await self.storage.workshop(workshop.id)
+        current = await self.storage.workshops.workshop(workshop.id)
         assert current is not None
         return Outcome(notice=self.render.text("workshop.notice.sending"),
                        edit=await self._menu(current, user_id),
@@ -310,8 +313,8 @@ class WorkshopDesk:
 
     async def _managed(self, user_id: int, workshop_id: int) -> Workshop | None:
         """The workshop if the person coordinates it; ``None`` for strangers and unknown ids."""
-        workshop = await self.storage.workshop(workshop_id)
-        if workshop is None or not await self.storage.is_coordinator(workshop.id, user_id):
+        workshop = await self.storage.workshops.workshop(workshop_id)
+        if workshop is None or not await self.storage.workshops.is_coordinator(workshop.id, user_id):
             return None
         return workshop
 
@@ -326,16 +329,16 @@ class WorkshopDesk:
     async def _settle_runs(self, workshop: Workshop) -> None:
         """Finish the workshop's runs left with nothing to answer (see :mod:`bot.flows.run_state`),
         so the state and the result count them as the participants would."""
-        for run in await self.storage.active_workshop_runs(workshop.id):
+        for run in await self.storage.workshops.active_runs(workshop.id):
             await run_state.settled(self.storage, self.questionnaire, run)
 
     async def _menu(self, workshop: Workshop, user_id: int) -> Reply:
         await self._settle_runs(workshop)
-        state = progress(await self.storage.workshop_progress(workshop.id))
+        state = progress(await self.storage.workshops.progress(workshop.id))
         text = self.render.html("workshop_menu.html.j2", workshop=workshop, progress=state,
                                 fields=self._fields(workshop),
                                 every_field=workshop.field_ids is None,
-                                coordinators=await self.storage.coordinator_count(workshop.id))
+                                coordinators=await self.storage.workshops.coordinator_count(workshop.id))
         return Reply(text, self._menu_keyboard(workshop, owner=workshop.created_by == user_id))
 
     def _menu_keyboard(self, workshop: Workshop, *, owner: bool) -> Keyboard:
@@ -356,7 +359,7 @@ class WorkshopDesk:
 
     async def _status(self, workshop: Workshop) -> Reply:
         await self._settle_runs(workshop)
-        state = progress(await self.storage.workshop_progress(workshop.id))
+        state = progress(await self.storage.workshops.progress(workshop.id))
         text = self.render.html("workshop_status.html.j2", workshop=workshop, progress=state,
                                 labels=self.labels, minimum=MIN_GROUP)
         keyboard = ((Button(self.render.text("workshop.button.refresh"),
@@ -370,7 +373,7 @@ class WorkshopDesk:
     async def _result(self, workshop: Workshop) -> WorkshopResult:
         await self._settle_runs(workshop)
         responses = [Response(perspective, answers) for perspective, answers
-                     in await self.storage.workshop_responses(workshop.id)]
+                     in await self.storage.workshops.responses(workshop.id)]
         return aggregate(self._fields(workshop), self.questionnaire.scale, responses)
 
     def _result_replies(self, workshop: Workshop, result: WorkshopResult,
@@ -441,12 +444,12 @@ class WorkshopDesk:
         """An invitation link (``/start <payload>``), parsed and validated by the channel."""
         match invitation:
             case WorkshopInvitation(token=token):
-                workshop = await self.storage.workshop_by_token(token)
+                workshop = await self.storage.workshops.by_token(token)
                 if workshop is None:
                     return self._say("workshop_link_invalid.html.j2")
                 return await self._join(user_id, workshop)
             case CoordinatorInvitation(token=token):
-                workshop = await self.storage.workshop_by_coordinator_token(token)
+                workshop = await self.storage.workshops.by_coordinator_token(token)
                 if workshop is None:
                     return self._say("workshop_cocoord_invalid.html.j2")
                 return await self._become_coordinator(user_id, workshop, token)
@@ -454,15 +457,15 @@ class WorkshopDesk:
     async def _join(self, user_id: int, workshop: Workshop) -> Outcome:
         if not workshop.open:
             return self._say("workshop_closed.html.j2", workshop=workshop)
-        participant = await self.storage.participant(workshop.id, user_id)
+        participant = await self.storage.workshops.participant(workshop.id, user_id)
         if participant is None or participant.perspective is None:
-            await self.storage.join_workshop(workshop.id, user_id)
+            await self.storage.workshops.join(workshop.id, user_id)
             return Outcome(send=(await self._perspective_choice(user_id, workshop),))
         return await self._continue(user_id, workshop)
 
     async def _perspective_choice(self, user_id: int, workshop: Workshop) -> Reply:
         fields = self._fields(workshop)
-        personal = await self.storage.active_run(user_id)
+        personal = await self.storage.runs.active_run(user_id)
         text = self.render.html("workshop_join.html.j2", workshop=workshop, fields=fields,
                                 every_field=workshop.field_ids is None,
                                 total=sum(len(f.statements) for f in fields),
@@ -472,15 +475,15 @@ class WorkshopDesk:
         return Reply(text, keyboard)
 
     async def choose_perspective(self, user_id: int, workshop_id: int, perspective: str) -> Outcome:
-        workshop = await self.storage.workshop(workshop_id)
-        participant = await self.storage.participant(workshop_id, user_id)
+        workshop = await self.storage.workshops.workshop(workshop_id)
+        participant = await self.storage.workshops.participant(workshop_id, user_id)
         if workshop is None or participant is None:
             return invalid_button(self.render)
         if not workshop.open:
             return Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
                            alert=True, clear_keyboard=True)
-        if not await self.storage.choose_perspective(workshop.id, user_id, perspective):
-            current = await self.storage.participant(workshop_id, user_id)
+        if not await self.storage.workshops.choose_perspective(workshop.id, user_id, perspective):
+            current = await self.storage.workshops.participant(workshop_id, user_id)
             assert current is not None and current.perspective is not None
             if current.perspective != perspective:
                 return Outcome(notice=self.render.text(
@@ -504,23 +507,23 @@ class WorkshopDesk:
                                                  workshop.id)
         if run is not None:
             return await self.selfcheck.continue_run(user_id, run.id)
-        if not await self.storage.finished_runs(user_id, workshop.id):
-            await self.storage.start_run(user_id, workshop.field_ids, workshop.id)
+        if not await self.storage.runs.finished_runs(user_id, workshop.id):
+            await self.storage.runs.start_run(user_id, workshop.field_ids, workshop.id)
             run = await run_state.settled_active_run(self.storage, self.questionnaire, user_id,
                                                      workshop.id)
             if run is not None:
                 return Outcome(send=(await self.selfcheck.statement_message(run),))
-        finished = await self.storage.finished_runs(user_id, workshop.id)
+        finished = await self.storage.runs.finished_runs(user_id, workshop.id)
         keyboard = ((Button(self.render.text("workshop.button.own_result"),
                             ShowResults(finished[0].id)),),)
         return Outcome(send=(Reply(self.render.html("workshop_already_done.html.j2",
                                                     workshop=workshop), keyboard),))
 
     async def _become_coordinator(self, user_id: int, workshop: Workshop, token: str) -> Outcome:
-        if await self.storage.is_coordinator(workshop.id, user_id):
+        if await self.storage.workshops.is_coordinator(workshop.id, user_id):
             note = Reply(self.render.html("workshop_cocoord_already.html.j2", workshop=workshop))
             return Outcome(send=(note, await self._menu(workshop, user_id)))
-        if not await self.storage.redeem_coordinator_token(workshop.id, token, user_id):
+        if not await self.storage.workshops.redeem_coordinator_token(workshop.id, token, user_id):
             return self._say("workshop_cocoord_invalid.html.j2")
         note = Reply(self.render.html("workshop_cocoord_welcome.html.j2", workshop=workshop))
         return Outcome(send=(note, await self._menu(workshop, user_id)))
@@ -539,7 +542,3 @@ def clean_name(text: str) -> str | None:
         return None
     return name
 
-
-def _expired(draft: Draft) -> bool:
-    created = datetime.fromisoformat(draft.created_at)
-    return datetime.now(timezone.utc) - created > NAME_WAIT

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from bot.domain.comparison import FieldChange
+from bot.domain.entities import Run
 from bot.domain.questionnaire import Scale
 from bot.domain.scoring import FieldResult
 from bot.output.render import Renderer
 from bot.resources import REPORTS_DIR
-from bot.store.storage import Run
 
 
 class ReportSetupError(Exception):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.domain.entities import Workshop
 from bot.domain.questionnaire import Scale
 from bot.domain.workshop import (
     MIN_GROUP,
@@ -31,7 +32,6 @@ from bot.output.chart import Bar, ProfileChart
 from bot.output.render import Renderer
 from bot.output.report_pdf import png_data_uri, print_pdf
 from bot.output.workshop_export import slug
-from bot.store.storage import Workshop
 
 DIALOGUE_PRINTED = 15  # a page or two of topics; a workshop cannot discuss more in a day
 

@@ -102,7 +102,7 @@ def _starting(settings: Settings,
     async def post_init(application: TelegramApplication) -> None:
         services = await open_services(application.bot.username)
         application.bot_data.services = services
-        await services.storage.beat()  # healthy from the start; the heartbeat job keeps it fresh
+        await services.storage.health.beat()  # healthy from the start; the heartbeat job keeps it fresh
         # Here, once Telegram has accepted the token: a start that fails says so in one line.
         for warning in operator_warnings(settings.operator):
             log.warning(warning)

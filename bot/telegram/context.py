@@ -15,6 +15,8 @@ class ServicesSlot:
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        # Why the heartbeat stopped the bot (a deleted or replaced database file), if it did.
+        self.stopped_because: str | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], ServicesSlot]):

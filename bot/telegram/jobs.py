@@ -8,7 +8,8 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.telegram.context import BotContext
+from bot.store.errors import StorageError
+from bot.telegram.context import BotContext, ServicesSlot
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,23 @@ def schedule(application: Application[Any, BotContext, Any, Any, Any, Any],
 
 
 async def heartbeat(context: BotContext) -> None:
-    """Proves that the event loop runs and the database takes writes."""
-    await context.services.storage.beat()
+    """Proves that the event loop runs and the database takes writes.
+
+    A database file deleted or replaced under the running bot stops it: it
+    would go on confirming answers that nobody can ever read again.
+    """
+    try:
+        await context.services.storage.health.beat()
+    except StorageError as error:
+        log.error("stopping: %s", error)
+        context.bot_data.stopped_because = str(error)
+        context.application.stop_running()
+
+
+def stopped_by_heartbeat(application: Application[Any, BotContext, Any, Any, Any, Any]) -> str | None:
+    """Why the heartbeat stopped the bot, if it did."""
+    slot: ServicesSlot = application.bot_data
+    return slot.stopped_because
 
 
 async def delete_expired(context: BotContext) -> None:

@@ -1,0 +1,91 @@
+"""What the bot keeps: plain values as the store hands them out, without any I/O.
+
+The flows and the output layer read these; only :mod:`bot.store` makes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    user_id: int
+    workshop_id: int | None
+    field_ids: tuple[str, ...] | None
+    status: str
+    cursor: str | None
+    started_at: str
+    finished_at: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+
+@dataclass(frozen=True)
+class MunicipalityName:
+    """The name for the report's title page."""
+
+    name: str | None
+    decided: bool  # given or skipped at least once: the bot does not ask on its own again
+
+
+class Awaited(Enum):
+    """What a person's next typed message is taken for."""
+
+    REPORT_NAME = "report_name"      # the municipality's name for the printable report
+    WORKSHOP_NAME = "workshop_name"  # the municipality of a workshop being set up
+
+
+@dataclass(frozen=True)
+class PendingInput:
+    """The one thing the bot waits for a person to type, since when and until when.
+
+    Asking for something new replaces the earlier question: a message answers
+    the latest question only.
+    """
+
+    user_id: int
+    awaited: Awaited
+    run_id: int | None  # REPORT_NAME: the run whose report follows the name
+    since: str
+    until: str
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: int
+    token: str
+    coordinator_token: str | None
+    municipality: str
+    field_ids: tuple[str, ...] | None
+    status: str
+    revision: int
+    created_by: int
+    created_at: str
+    closed_at: str | None
+
+    @property
+    def open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True)
+class Participant:
+    workshop_id: int
+    user_id: int
+    perspective: str | None
+    joined_at: str
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A workshop being set up: the name (once given) and the fields chosen so far."""
+
+    user_id: int
+    municipality: str | None
+    field_ids: tuple[str, ...]
+    created_at: str

@@ -1,0 +1,248 @@
+"""The one connection to the database: its set-up, the write lock, transactions and group commit.
+
+One database file in WAL mode, so readers never block the writer and a commit
+is a single append. Each write commits before it returns: the bot only
+confirms an answer to the person after the answer is on disk, so a crash can
+never lose something the person has seen acknowledged.
+
+``secure_delete`` overwrites deleted content with zeros, so a deleted
+person's data does not linger in free pages of the file (see
+:meth:`Database.checkpoint` for the write-ahead log).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import aiosqlite
+
+from bot.store import schema
+from bot.store.errors import StorageError
+
+T = TypeVar("T")
+
+
+async def configure(connection: aiosqlite.Connection) -> None:
+    """The settings every connection to our database file gets."""
+    await connection.execute("PRAGMA busy_timeout = 5000")
+    await connection.execute("PRAGMA journal_mode = WAL")
+    # NORMAL in WAL mode keeps every commit across a process crash or kill;
+    # only a power cut may lose the last commits.
+    await connection.execute("PRAGMA synchronous = NORMAL")
+    await connection.execute("PRAGMA foreign_keys = ON")
+    await connection.execute("PRAGMA secure_delete = ON")
+
+
+def now() -> str:
+    return timestamp(datetime.now(timezone.utc))
+
+
+def timestamp(moment: datetime) -> str:
+    """The one text form of a point in time in the database; it sorts chronologically."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _probe(path: str | Path) -> None:
+    sqlite3.connect(path).close()
+
+
+class Database:
+    """The connection every query module shares; create it with :meth:`open`."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+        # One connection serves every coroutine: a statement issued while another
+        # coroutine's transaction is open would silently join it, so all writes
+        # take this lock.
+        self.write_lock = asyncio.Lock()
+        self._group_commits: list[GroupCommit[object]] = []
+        self._identity: tuple[int, int] | None = None
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        # A failed aiosqlite.connect leaves its worker thread to report into a
+        # possibly closed event loop (a traceback from the thread), so find out
+        # first with plain sqlite3, in a thread of its own and once.
+        try:
+            await asyncio.to_thread(_probe, path)
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except Exception as error:  # sqlite3 raises OperationalError, aiosqlite may wrap it
+            raise StorageError(f"Datenbank {path} lässt sich nicht öffnen: {error}") from None
+        connection.row_factory = aiosqlite.Row
+        database = cls(connection, Path(path))
+        try:
+            await configure(connection)
+            await schema.migrate(connection)
+            database._identity = _identity(os.stat(path))
+        except Exception as error:
+            await connection.close()
+            if isinstance(error, StorageError):
+                raise
+            raise StorageError(f"Datenbank {path} ist nicht nutzbar: {error}") from None
+        return database
+
+    async def close(self) -> None:
+        for group in self._group_commits:
+            await group.drain()  # writes already accepted are committed, not dropped
+        await self.connection.close()
+
+    def group_commit(self, write: Callable[[aiosqlite.Connection, list[T]], Awaitable[None]],
+                     ) -> GroupCommit[T]:
+        """A queue whose items are written by ``write`` in shared transactions; drained at close."""
+        group: GroupCommit[T] = GroupCommit(self, write)
+        self._group_commits.append(group)  # type: ignore[arg-type]
+        return group
+
+    async def rows(self, sql: str, parameters: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
+        """A query's rows in one trip to the database thread (execute, fetch and close)."""
+        return list(await self.connection.execute_fetchall(sql, parameters))
+
+    async def row(self, sql: str, parameters: tuple[object, ...] = ()) -> aiosqlite.Row | None:
+        """A query's first row (or ``None``), also in one trip."""
+        rows = await self.connection.execute_fetchall(sql, parameters)
+        return next(iter(rows), None)
+
+    async def write(self, sql: str, parameters: tuple[object, ...]) -> int:
+        """Run one write statement (committed at once) and return how many rows it changed."""
+        async with self.write_lock:
+            cursor = await self.connection.execute(sql, parameters)
+            changed = cursor.rowcount
+            await cursor.close()
+            return changed
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Several writes as one, committed when the block ends without an error."""
+        async with self.write_lock, self.locked_transaction() as db:
+            yield db
+
+    @contextlib.asynccontextmanager
+    async def locked_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A transaction for a caller that holds the write lock.
+
+        Rolled back on any error, a failed COMMIT included: a transaction left
+        open would silently take in the next coroutine's writes.
+        """
+        await self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+            await self.connection.execute("COMMIT")
+        except BaseException:
+            if self.connection.in_transaction:
+                await self.connection.execute("ROLLBACK")
+            raise
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the file and empty it (after deletions).
+
+        With ``secure_delete`` the deleted rows are zeroed in the pages written
+        to the log; TRUNCATE writes those pages into the database file and cuts
+        the log to nothing, so the old page images in it are gone from disk too.
+        A reader that still holds an old snapshot (a running backup) keeps the
+        log alive; the next deletion or retention run checkpoints again.
+        """
+        async with self.write_lock:
+            await self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def replaced(self) -> bool:
+        """Whether the file at our path is no longer the one this connection writes to.
+
+        A database deleted or replaced under the running bot (a restore done
+        wrong) would otherwise take answers into a file nobody will ever read.
+        """
+        try:
+            current = _identity(os.stat(self.path))
+        except FileNotFoundError:
+            return True
+        return current != self._identity
+
+
+def _identity(status: os.stat_result) -> tuple[int, int]:
+    return status.st_dev, status.st_ino
+
+
+@dataclass
+class _Pending(Generic[T]):
+    item: T
+    committed: asyncio.Future[None]
+
+
+class GroupCommit(Generic[T]):
+    """Items that arrive while a commit is under way are committed together in the next one.
+
+    In a workshop burst nobody waits for everybody else's commits one by one;
+    each caller still returns only once its own item is on disk.
+    """
+
+    def __init__(self, database: Database,
+                 write: Callable[[aiosqlite.Connection, list[T]], Awaitable[None]]) -> None:
+        self._database = database
+        self._write = write
+        self._pending: list[_Pending[T]] = []
+        self._committer: asyncio.Task[None] | None = None
+
+    async def submit(self, item: T) -> None:
+        """Return once ``item`` is committed; raise what its own write raised."""
+        pending = _Pending(item, asyncio.get_running_loop().create_future())
+        self._pending.append(pending)
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.create_task(self._commit_pending())
+        await pending.committed
+
+    async def drain(self) -> None:
+        if self._committer is not None:
+            await self._committer
+
+    async def _commit_pending(self) -> None:
+        while self._pending:
+            # The lock is taken per batch, so other writes (a new run, "Zurück")
+            # get their turn between batches even in a long stream of items.
+            async with self._database.write_lock:
+                batch, self._pending = self._pending, []
+                await self._commit(batch)
+
+    async def _commit(self, batch: list[_Pending[T]]) -> None:
+        """Commit ``batch`` and tell each caller; one bad item must not fail the others."""
+        try:
+            try:
+                await self._commit_together(batch)
+            except Exception as error:
+                if len(batch) == 1:
+                    _settle(batch[0].committed, error)
+                    return
+                for pending in batch:  # find the culprit: each item in its own transaction
+                    try:
+                        await self._commit_together([pending])
+                    except Exception as single_error:
+                        _settle(pending.committed, single_error)
+                    else:
+                        _settle(pending.committed, None)
+                return
+        except BaseException:  # cancelled at shutdown: nobody may wait forever
+            for pending in batch:
+                pending.committed.cancel()
+            raise
+        for pending in batch:
+            _settle(pending.committed, None)
+
+    async def _commit_together(self, batch: list[_Pending[T]]) -> None:
+        async with self._database.locked_transaction() as db:
+            await self._write(db, [pending.item for pending in batch])
+
+
+def _settle(future: asyncio.Future[None], error: Exception | None) -> None:
+    if future.done():  # the caller was cancelled meanwhile
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)

@@ -1,0 +1,144 @@
+"""Queries about people: who is known, what the bot waits for them to type, their report's
+name, their activity, and deleting them (on request and after the retention period).
+
+Everything about a person hangs off their ``users`` row with ``ON DELETE
+CASCADE`` (foreign keys are switched on for every connection), so deleting
+that row deletes them completely; a checkpoint afterwards takes the deleted
+data out of the write-ahead log as well.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import aiosqlite
+
+from bot.domain.entities import Awaited, MunicipalityName, PendingInput
+from bot.store.connection import Database, now, timestamp
+
+# A typed message counts as the awaited input only this long after the question,
+# whatever was asked: long enough for someone who answers after a meeting, short
+# enough that a stray message days later is not taken for a name.
+PENDING_INPUT_VALID = timedelta(hours=24)
+
+
+async def ensure_user(database: Database, user_id: int) -> None:
+    at = now()
+    await database.write(
+        "INSERT INTO users (user_id, created_at, last_active_at) VALUES (?, ?, ?)"
+        " ON CONFLICT DO NOTHING", (user_id, at, at))
+
+
+async def await_input(db: aiosqlite.Connection, user_id: int, awaited: Awaited,
+                      run_id: int | None = None) -> None:
+    """Within a transaction: the person's next message is ``awaited``, replacing any earlier wait."""
+    moment = datetime.now(timezone.utc)
+    await db.execute(
+        "INSERT INTO pending_inputs (user_id, awaited, run_id, since, until)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET awaited = excluded.awaited,"
+        " run_id = excluded.run_id, since = excluded.since, until = excluded.until",
+        (user_id, awaited.value, run_id, timestamp(moment),
+         timestamp(moment + PENDING_INPUT_VALID)))
+    if awaited is not Awaited.WORKSHOP_NAME:  # a workshop still without its name is dropped
+        await db.execute("DELETE FROM workshop_drafts WHERE user_id = ? AND municipality IS NULL",
+                         (user_id,))
+
+
+async def stop_awaiting(db: aiosqlite.Connection, user_id: int, awaited: Awaited) -> None:
+    """Within a transaction: stop waiting for ``awaited`` (a wait for something else stays)."""
+    await db.execute("DELETE FROM pending_inputs WHERE user_id = ? AND awaited = ?",
+                     (user_id, awaited.value))
+
+
+class People:
+    """The people the bot knows and the state kept about each of them."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+        # The day each person's activity was last noted by this process, so a
+        # person's many taps a day cost one write, not one each.
+        self._noted_on: dict[int, date] = {}
+
+    async def ensure_user(self, user_id: int) -> None:
+        await ensure_user(self._db, user_id)
+
+    async def has_user(self, user_id: int) -> bool:
+        return await self._db.row("SELECT 1 FROM users WHERE user_id = ?",
+                                  (user_id,)) is not None
+
+    # --- what the bot waits for the person to type ----------------------------------
+
+    async def await_input(self, user_id: int, awaited: Awaited,
+                          run_id: int | None = None) -> None:
+        """Remember that the person's next message is ``awaited`` (kept across restarts)."""
+        await ensure_user(self._db, user_id)
+        async with self._db.transaction() as db:
+            await await_input(db, user_id, awaited, run_id)
+
+    async def pending_input(self, user_id: int) -> PendingInput | None:
+        """What the bot waits for, unless that wait has run out."""
+        row = await self._db.row("SELECT * FROM pending_inputs WHERE user_id = ? AND until > ?",
+                                 (user_id, now()))
+        if row is None:
+            return None
+        return PendingInput(user_id=row["user_id"], awaited=Awaited(row["awaited"]),
+                            run_id=row["run_id"], since=row["since"], until=row["until"])
+
+    async def stop_awaiting(self, user_id: int, awaited: Awaited) -> None:
+        async with self._db.transaction() as db:
+            await stop_awaiting(db, user_id, awaited)
+
+    # --- the municipality's name for the report ------------------------------------
+
+    async def municipality_name(self, user_id: int) -> MunicipalityName | None:
+        row = await self._db.row("SELECT * FROM municipality_names WHERE user_id = ?",
+                                 (user_id,))
+        if row is None:
+            return None
+        return MunicipalityName(name=row["name"], decided=row["decided_at"] is not None)
+
+    async def set_municipality_name(self, user_id: int, name: str | None) -> None:
+        """Store the name (``None``: none), and stop waiting for it."""
+        await ensure_user(self._db, user_id)
+        async with self._db.transaction() as db:
+            await db.execute(
+                "INSERT INTO municipality_names (user_id, name, decided_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
+                " decided_at = excluded.decided_at", (user_id, name, now()))
+            await stop_awaiting(db, user_id, Awaited.REPORT_NAME)
+
+    # --- activity, deletion and retention --------------------------------------------
+
+    async def touch(self, user_id: int, at: datetime | None = None) -> None:
+        """Note that a known person was active today; at most one write per person and day."""
+        moment = (at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        if self._noted_on.get(user_id) == moment.date():
+            return
+        day_start = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        await self._db.write(
+            "UPDATE users SET last_active_at = ? WHERE user_id = ?"
+            " AND (last_active_at IS NULL OR last_active_at < ?)",
+            (timestamp(moment), user_id, timestamp(day_start)))
+        if len(self._noted_on) > 100_000:  # a day's worth at most; keep memory flat
+            self._noted_on.clear()
+        self._noted_on[user_id] = moment.date()
+
+    async def delete(self, user_id: int) -> bool:
+        """Delete a person and, by ``ON DELETE CASCADE``, everything that refers to them.
+
+        Gone from every file on disk when this returns (see
+        :meth:`~bot.store.connection.Database.checkpoint`).
+        """
+        self._noted_on.pop(user_id, None)
+        deleted = await self._db.write("DELETE FROM users WHERE user_id = ?", (user_id,)) > 0
+        await self._db.checkpoint()
+        return deleted
+
+    async def delete_inactive(self, inactive_for: timedelta,
+                              at: datetime | None = None) -> int:
+        """Delete everyone whose last activity is older than ``inactive_for``; return how many."""
+        cutoff = (at or datetime.now(timezone.utc)) - inactive_for
+        deleted = await self._db.write(
+            "DELETE FROM users WHERE IFNULL(last_active_at, created_at) < ?", (timestamp(cutoff),))
+        await self._db.checkpoint()
+        return deleted

@@ -1,0 +1,208 @@
+"""The database schema: numbered migrations, and applying them.
+
+Each migration is a SQL script recorded in ``PRAGMA user_version`` once
+applied; a released migration is never edited, only followed by a new one.
+The version is read and the missing migrations applied inside one write
+transaction, so two processes opening a fresh database at once migrate it
+exactly once between them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import aiosqlite
+
+from bot.store.errors import StorageError
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: people, their runs through the questionnaire and their answers.
+    """
+    CREATE TABLE users (
+        user_id     INTEGER PRIMARY KEY,       -- Telegram user id
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE runs (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id      INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        workshop_id  INTEGER,                  -- NULL for a personal self-check
+        field_ids    TEXT,                     -- comma-separated selection, NULL = all fields
+        status       TEXT NOT NULL DEFAULT 'active'
+                     CHECK (status IN ('active', 'finished', 'cancelled')),
+        cursor       TEXT,                     -- statement shown after "Zurück", else NULL
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT
+    );
+    CREATE UNIQUE INDEX runs_one_active
+        ON runs(user_id, IFNULL(workshop_id, 0)) WHERE status = 'active';
+    CREATE TABLE answers (
+        run_id        INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        statement_id  TEXT NOT NULL,
+        choice        TEXT NOT NULL CHECK (choice IN ('A', 'B', 'C', 'D', 'E')),
+        answered_at   TEXT NOT NULL,
+        PRIMARY KEY (run_id, statement_id)
+    ) WITHOUT ROWID;
+    """,
+    # 2: the municipality's name for the printable report, asked once per person.
+    """
+    CREATE TABLE municipality_names (
+        user_id         INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        name            TEXT,                  -- NULL: no name (skipped or removed)
+        decided_at      TEXT,                  -- when the person gave or skipped it; NULL: not yet
+        awaiting_since  TEXT,                  -- the next message is the name, if it comes soon
+        report_run_id   INTEGER REFERENCES runs(id) ON DELETE SET NULL  -- report to send then
+    );
+    """,
+    # 3: workshops: several perspectives from one municipality. Everything that
+    # names a person references users(user_id) ON DELETE CASCADE, so deleting a
+    # person takes their answers out of every aggregate. A workshop goes with
+    # its creator; its runs (runs.workshop_id has no foreign key) go with it by
+    # trigger, which also fires when the deletion cascades from users.
+    """
+    CREATE TABLE workshops (
+        id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+        token              TEXT NOT NULL UNIQUE,   -- invitation deep link; renewing replaces it
+        coordinator_token  TEXT UNIQUE,            -- one-time co-coordinator invitation, or NULL
+        municipality       TEXT NOT NULL,
+        field_ids          TEXT,                   -- comma-separated selection, NULL = all fields
+        status             TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+        revision           INTEGER NOT NULL DEFAULT 0,  -- bumped by renew, close and share
+        created_by         INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        created_at         TEXT NOT NULL,
+        closed_at          TEXT
+    );
+    CREATE INDEX workshops_by_creator ON workshops(created_by);
+    CREATE TABLE workshop_coordinators (           -- co-coordinators; the creator is created_by
+        workshop_id  INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        user_id      INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        added_at     TEXT NOT NULL,
+        PRIMARY KEY (workshop_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX workshop_coordinators_by_user ON workshop_coordinators(user_id);
+    CREATE TABLE workshop_participants (
+        workshop_id  INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        user_id      INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        perspective  TEXT,                         -- NULL until the participant has chosen
+        joined_at    TEXT NOT NULL,
+        PRIMARY KEY (workshop_id, user_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE workshop_drafts (                 -- a coordinator setting up a workshop
+        user_id       INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        municipality  TEXT,                        -- NULL while the bot waits for the name
+        field_ids     TEXT NOT NULL,               -- comma-separated selection so far
+        created_at    TEXT NOT NULL
+    );
+    CREATE INDEX runs_by_workshop ON runs(workshop_id) WHERE workshop_id IS NOT NULL;
+    CREATE TRIGGER workshop_runs_leave_with_their_workshop AFTER DELETE ON workshops
+    BEGIN
+        DELETE FROM runs WHERE workshop_id = OLD.id;
+    END;
+    -- The run a person last worked on, so /weiter continues there when a
+    -- workshop run and a personal run are both open.
+    ALTER TABLE users ADD COLUMN current_run INTEGER REFERENCES runs(id) ON DELETE SET NULL;
+    """,
+    # 4: reliability and privacy. ``last_active_at`` drives the retention period
+    # (back-filled from the newest stored activity: runs, answers, the report's
+    # name, workshops set up, joined or co-coordinated); ``heartbeat`` is the
+    # health signal: one row, rewritten by the running bot.
+    """
+    ALTER TABLE users ADD COLUMN last_active_at TEXT;
+    UPDATE users SET last_active_at = MAX(
+        created_at,
+        IFNULL((SELECT MAX(MAX(r.started_at, IFNULL(r.finished_at, ''))) FROM runs r
+                WHERE r.user_id = users.user_id), ''),
+        IFNULL((SELECT MAX(a.answered_at) FROM answers a JOIN runs r ON r.id = a.run_id
+                WHERE r.user_id = users.user_id), ''),
+        IFNULL((SELECT MAX(IFNULL(m.decided_at, ''), IFNULL(m.awaiting_since, ''))
+                FROM municipality_names m WHERE m.user_id = users.user_id), ''),
+        IFNULL((SELECT MAX(MAX(w.created_at, IFNULL(w.closed_at, ''))) FROM workshops w
+                WHERE w.created_by = users.user_id), ''),
+        IFNULL((SELECT MAX(c.added_at) FROM workshop_coordinators c
+                WHERE c.user_id = users.user_id), ''),
+        IFNULL((SELECT MAX(p.joined_at) FROM workshop_participants p
+                WHERE p.user_id = users.user_id), ''),
+        IFNULL((SELECT d.created_at FROM workshop_drafts d
+                WHERE d.user_id = users.user_id), ''));
+    CREATE INDEX users_last_active ON users(last_active_at);
+    CREATE TABLE heartbeat (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        beat_at  TEXT NOT NULL
+    );
+    """,
+    # 5: one pending input per person instead of a waiting state in each of
+    # municipality_names (awaiting_since, report_run_id) and workshop_drafts
+    # (municipality IS NULL) that had to clear each other. What was waited for
+    # carries over (the newer of two wins) with the validity it had (24 hours
+    # for the report's name, one hour for a workshop's); the report's name
+    # table keeps only the name.
+    """
+    CREATE TABLE pending_inputs (
+        user_id  INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        awaited  TEXT NOT NULL CHECK (awaited IN ('report_name', 'workshop_name')),
+        run_id   INTEGER REFERENCES runs(id) ON DELETE SET NULL,  -- report_name: report to send
+        since    TEXT NOT NULL,
+        until    TEXT NOT NULL                 -- a later message is no longer the answer
+    );
+    INSERT INTO pending_inputs (user_id, awaited, run_id, since, until)
+        SELECT user_id, 'report_name', report_run_id, awaiting_since,
+               strftime('%Y-%m-%dT%H:%M:%S+00:00', awaiting_since, '+24 hours')
+        FROM municipality_names WHERE awaiting_since IS NOT NULL;
+    INSERT INTO pending_inputs (user_id, awaited, run_id, since, until)
+        SELECT user_id, 'workshop_name', NULL, created_at,
+               strftime('%Y-%m-%dT%H:%M:%S+00:00', created_at, '+1 hour')
+        FROM workshop_drafts WHERE municipality IS NULL AND true
+        ON CONFLICT (user_id) DO UPDATE SET awaited = excluded.awaited, run_id = NULL,
+            since = excluded.since, until = excluded.until WHERE excluded.since > since;
+    CREATE TABLE municipality_names_5 (
+        user_id     INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        name        TEXT,                      -- NULL: no name (skipped or removed)
+        decided_at  TEXT                       -- when the person gave or skipped it; NULL: not yet
+    );
+    INSERT INTO municipality_names_5 (user_id, name, decided_at)
+        SELECT user_id, name, decided_at FROM municipality_names WHERE decided_at IS NOT NULL;
+    DROP TABLE municipality_names;
+    ALTER TABLE municipality_names_5 RENAME TO municipality_names;
+    """,
+)
+
+
+def _statements(script: str) -> list[str]:
+    """A script's statements one by one (a trigger's body stays whole).
+
+    ``executescript`` would commit the surrounding transaction first, so the
+    statements run one at a time inside it.
+    """
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        raise ValueError(f"incomplete statement in a migration: {current.strip()[:60]}")
+    return statements
+
+
+async def schema_version(connection: aiosqlite.Connection) -> int:
+    rows = list(await connection.execute_fetchall("PRAGMA user_version"))
+    return int(rows[0][0]) if rows else 0
+
+
+async def migrate(connection: aiosqlite.Connection) -> None:
+    """Bring the schema up to date in one transaction; refuse a newer one."""
+    await connection.execute("BEGIN IMMEDIATE")
+    try:
+        version = await schema_version(connection)
+        if version > len(MIGRATIONS):
+            raise StorageError(
+                f"Datenbankschema Version {version} ist neuer als diese Programmversion "
+                f"({len(MIGRATIONS)})")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in _statements(script):
+                await connection.execute(statement)
+            await connection.execute(f"PRAGMA user_version = {number}")
+        await connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            await connection.execute("ROLLBACK")
+        raise

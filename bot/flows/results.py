@@ -30,6 +30,7 @@ from bot.output.render_process import in_print_process, in_render_process
 from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
 from bot.output.report_pdf import ReportContent, render_report
 from bot.flows.review import Review
+from bot.flows.work_quota import WorkQuota
 from bot.domain.scoring import FieldResult, score_fields
 from bot.store.storage import Run, Storage
 
@@ -88,6 +89,7 @@ class ResultsCore:
         self.questionnaire = questionnaire
         self.render = renderer
         self.review = Review(self)
+        self.reports = WorkQuota()
 
     # --- buttons ---------------------------------------------------------------
 
@@ -237,9 +239,13 @@ class ResultsCore:
         return runs[0] if runs else await self.storage.latest_finished_run(user_id)
 
     async def _report_document(self, view: RunResults, municipality: str | None, *,
-                               renamable: bool = True) -> Document:
-        today = datetime.now(LOCAL_TIME).date()
+                               renamable: bool = True) -> Message:
+        """The PDF, or a notice to wait if the person has just asked for several."""
         run = view.run
+        wait = self.reports.take(run.user_id)
+        if wait is not None:
+            return Reply(self.render.html("report_busy.html.j2", seconds=wait))
+        today = datetime.now(LOCAL_TIME).date()
         chart = await in_render_process(render_chart, self.profile_chart(view, titled=False),
                                         "png", PRINT_DPI)
         content = ReportContent(

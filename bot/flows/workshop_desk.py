@@ -25,6 +25,7 @@ from bot.flows.deep_link import (CoordinatorInvitation, Invitation, WorkshopInvi
                            start_link)
 from bot.domain.questionnaire import Field, Questionnaire
 from bot.output.render import Renderer
+from bot.flows.work_quota import WorkQuota
 from bot.output.render_process import in_print_process, in_render_process
 from bot.flows.outcome import (Broadcast, BroadcastReport, Button, Document, Keyboard, Outcome, Photo,
                          Reply)
@@ -53,6 +54,7 @@ class WorkshopDesk:
         self.bot_username = bot_username
         self.labels = {key: renderer.text(f"workshop.perspective.{key}")
                        for key in (*PERSPECTIVES, FURTHER, OVERALL)}
+        self.reports = WorkQuota()
 
     # --- setting a workshop up ---------------------------------------------------
 
@@ -187,6 +189,9 @@ class WorkshopDesk:
                 if not result.available:
                     return Outcome(notice=self.render.text("workshop.notice.result_not_ready",
                                                            minimum=MIN_GROUP), alert=True)
+                if action == "pdf" and (wait := self.reports.take(user_id)) is not None:
+                    return Outcome(notice=self.render.text("workshop.notice.report_busy",
+                                                           seconds=wait), alert=True)
                 document = (self._csv(workshop, result) if action == "csv"
                             else await self._report(workshop, result))
                 return Outcome(send=(document,))

@@ -6,7 +6,7 @@ import asyncio
 import gc
 import logging
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler,
                           CommandHandler, Defaults, MessageHandler, filters)
@@ -17,7 +17,9 @@ from bot.telegram import gate, handlers, jobs, privacy_handlers, results_handler
 from bot.telegram.broadcast import Broadcaster
 from bot.telegram.commands import command_descriptions
 from bot.config import Settings
+from bot.telegram.liveness import Liveness
 from bot.telegram.network import RetryingRequest
+from bot.telegram.polling import ALLOWED_UPDATES, ReadingBot
 from bot.flows.privacy import Privacy
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
@@ -36,25 +38,26 @@ CONNECTION_POOL_SIZE = 256
 def build_application(settings: Settings, questionnaire: Questionnaire, renderer: Renderer, *,
                       request: BaseRequest | None = None) -> Application:
     """The bot, ready to run; ``request`` replaces the network layer (tests, benchmark)."""
-    builder = (
-        ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.base_url)
-        .base_file_url(settings.base_file_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=None))
-        .concurrent_updates(PerUserUpdateProcessor())
+    liveness = Liveness()
+    bot = ReadingBot(
+        settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url,
+        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=None),
         # Replies to a person's own tap are not subject to the 30/s bulk limit, so
         # there is no overall cap here; group chats keep Telegram's 20/min, and a
         # 429 RetryAfter is waited out and retried.
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=5))
+        rate_limiter=AIORateLimiter(overall_max_rate=0, max_retries=5),
         # Network failures are retried where that cannot send anything twice.
-        .request(RetryingRequest(request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE)))
+        request=RetryingRequest(request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE)),
+        get_updates_request=request, liveness=liveness)
+    builder = (
+        ApplicationBuilder()
+        .bot(bot)
+        .concurrent_updates(PerUserUpdateProcessor(liveness=liveness))
         .post_init(_open_storage(settings, questionnaire, renderer))
         .post_shutdown(_close_storage)
     )
-    if request is not None:
-        builder = builder.get_updates_request(request)
     application = builder.build()
+    application.bot_data[jobs.LIVENESS_KEY] = liveness
     _register_handlers(application)
     return application
 
@@ -151,8 +154,8 @@ def run(application: Application, settings: Settings) -> None:
     tune_garbage_collector()
     webhook = settings.webhook
     if webhook is None:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
         return
     application.run_webhook(listen=webhook.listen, port=webhook.port, url_path=webhook.path,
                             webhook_url=webhook.url, secret_token=webhook.secret,
-                            allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+                            allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)

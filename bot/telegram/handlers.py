@@ -8,7 +8,7 @@ import re
 from collections.abc import Awaitable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.flows import deep_link
@@ -201,6 +201,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log with the update's context; tell the person something sensible, never a traceback."""
+    if update is None and isinstance(context.error, TelegramError):
+        return  # a failed getUpdates, logged in one short line (see bot/telegram/polling.py)
     if isinstance(context.error, Forbidden):
         log.info("the person blocked the bot or left the chat; nothing to send (%s, %s)",
                  context.error.message, describe(update))

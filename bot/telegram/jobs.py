@@ -8,6 +8,7 @@ from datetime import timedelta
 from telegram.ext import Application, ContextTypes
 
 from bot.telegram.handlers import core
+from bot.telegram.liveness import Liveness
 from bot.telegram.privacy_handlers import privacy
 
 log = logging.getLogger(__name__)
@@ -15,6 +16,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_INTERVAL = timedelta(seconds=30)
 # ``selbstcheck-bot health`` calls the bot unhealthy after this long without a beat.
 HEARTBEAT_MAX_AGE = timedelta(seconds=120)
+LIVENESS_KEY = "liveness"
 RETENTION_INTERVAL = timedelta(days=1)
 RETENTION_FIRST_RUN = timedelta(minutes=5)  # after a start, so restarts never skip a day
 
@@ -32,7 +34,16 @@ def schedule(application: Application, retention_days: int) -> None:
 
 
 async def heartbeat(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Proves that the event loop runs and the database takes writes."""
+    """Proves that the event loop runs, the database takes writes and updates get through.
+
+    While updates are not fetched, or wait without any being finished, no beat
+    is written (see :mod:`bot.telegram.liveness`), so ``health`` fails.
+    """
+    liveness: Liveness = context.bot_data[LIVENESS_KEY]
+    stall = liveness.stall()
+    if stall is not None:
+        log.warning("no heartbeat: %s", stall)
+        return
     await core(context).storage.beat()
 
 

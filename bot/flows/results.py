@@ -13,7 +13,6 @@ self-check is not a ranking of municipalities.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,6 +23,7 @@ from bot.flows import run_state
 from bot.output.chart import PRINT_DPI, Bar, ProfileChart
 from bot.output.chart import render as render_chart
 from bot.domain.comparison import FieldChange, compare
+from bot.domain.names import NAME_MAX_LENGTH, file_slug, municipality_name, printable
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from bot.output.render_process import in_print_process, in_render_process
@@ -35,7 +35,6 @@ from bot.domain.scoring import FieldResult, score_fields
 from bot.store.storage import Run, Storage
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")  # dates as the municipality reads them
-NAME_MAX_LENGTH = 80
 # A name prompt left unanswered for longer is forgotten, so a message days later
 # is not mistaken for the municipality's name.
 NAME_PROMPT_VALID = timedelta(hours=24)
@@ -53,14 +52,6 @@ def german_date(day: date) -> str:
 def is_shown(run: Run, result: FieldResult) -> bool:
     """While a run is active, only its completed fields are assessed."""
     return run.status == "finished" or result.complete
-
-
-def normalise_name(text: str) -> str | None:
-    """The municipality's name from a message, or ``None`` if it cannot be one."""
-    name = " ".join(text.split())
-    if not 2 <= len(name) <= NAME_MAX_LENGTH or not any(c.isalpha() for c in name):
-        return None
-    return name
 
 
 @dataclass(frozen=True)
@@ -249,7 +240,7 @@ class ResultsCore:
         chart = await in_render_process(render_chart, self.profile_chart(view, titled=False),
                                         "png", PRINT_DPI)
         content = ReportContent(
-            municipality=municipality, run=run, results=view.results,
+            municipality=printable(municipality) if municipality else None, run=run, results=view.results,
             shown={r.field.id for r in view.shown_results}, scale=self.questionnaire.scale,
             changes=self.change_texts(view), comparisons=view.changes, answers=view.answers,
             chart_png=chart,
@@ -257,8 +248,8 @@ class ResultsCore:
             finished=german_date(local_date(run.finished_at)) if run.finished_at else None,
             previous=self._previous_date(view))
         pdf = await in_print_process(render_report, self.render, content)
-        slug = re.sub(r"[^\w]+", "-", municipality or "").strip("-")
-        file_name = self.render.text("results.file_name", name=slug, date=today.isoformat())
+        file_name = self.render.text("results.file_name", name=file_slug(municipality or ""),
+                                     date=today.isoformat())
         caption = self.render.html("report_caption.html.j2", municipality=municipality, run=run)
         if not renamable:
             return Document(pdf, file_name, caption)
@@ -294,7 +285,7 @@ class ResultsCore:
             return None
         if datetime.now(LOCAL_TIME) - datetime.fromisoformat(state.awaiting_since) > NAME_PROMPT_VALID:
             return None
-        name = normalise_name(text or "")
+        name = municipality_name(text or "")
         if name is None:
             return Outcome(send=(Reply(self.render.html("name_invalid.html.j2",
                                                         max_length=NAME_MAX_LENGTH),

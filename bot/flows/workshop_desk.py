@@ -15,6 +15,7 @@ refusal as a workshop that does not exist, so ids reveal nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from bot.flows import callback_data as cb
@@ -23,6 +24,7 @@ from bot.output.chart import PRINT_DPI
 from bot.output.chart import render as render_chart
 from bot.flows.deep_link import (CoordinatorInvitation, Invitation, WorkshopInvitation, qr_png,
                            start_link)
+from bot.domain.names import NAME_MAX_LENGTH, NAME_MIN_LENGTH, municipality_name, printable
 from bot.domain.questionnaire import Field, Questionnaire
 from bot.output.render import Renderer
 from bot.flows.work_quota import WorkQuota
@@ -38,7 +40,7 @@ from bot.output.workshop_export import csv_filename, result_csv
 from bot.output.workshop_report import (WorkshopReport, perspective_charts, render_workshop_report,
                                  report_filename)
 
-NAME_LENGTH = (2, 80)                  # a municipality's name, after folding whitespace
+NAME_LENGTH = (NAME_MIN_LENGTH, NAME_MAX_LENGTH)  # a municipality's name (bot/domain/names.py)
 NAME_WAIT = timedelta(hours=1)         # a message counts as the awaited name only this long
 DIALOGUE_SHOWN = 5                     # topics for dialogue in the chat (all in the CSV)
 UNJUDGED_SHOWN = 10                    # "could not judge" statements in the chat
@@ -61,7 +63,7 @@ class WorkshopDesk:
     async def command(self, user_id: int, argument: str = "") -> Outcome:
         """/workshop [Kommune]: set one up for the named municipality, or list the person's."""
         if argument.strip():
-            name = clean_name(argument)
+            name = municipality_name(argument)
             if name is None:
                 return Outcome(send=(Reply(self.render.html("workshop_name_invalid.html.j2",
                                                             limits=NAME_LENGTH)),))
@@ -77,7 +79,7 @@ class WorkshopDesk:
         draft = await self.storage.draft(user_id)
         if draft is None or draft.municipality is not None or not text or _expired(draft):
             return None
-        name = clean_name(text)
+        name = municipality_name(text)
         if name is None:
             return Outcome(send=(Reply(self.render.html("workshop_name_invalid.html.j2",
                                                         limits=NAME_LENGTH)),))
@@ -367,7 +369,8 @@ class WorkshopDesk:
     async def _report(self, workshop: Workshop, result: WorkshopResult) -> Document:
         """The printable report with a chart per perspective (see :mod:`bot.output.workshop_report`)."""
         report = WorkshopReport(
-            workshop=workshop, result=result,
+            workshop=replace(workshop, municipality=printable(workshop.municipality)),
+            result=result,
             charts=perspective_charts(result, self.questionnaire.scale, self.render),
             labels=self.labels, scale=self.questionnaire.scale,
             every_field=workshop.field_ids is None,
@@ -504,15 +507,6 @@ class WorkshopDesk:
 
     def _invalid(self) -> Outcome:
         return Outcome(notice=self.render.text("notice.invalid_button"), alert=True)
-
-
-def clean_name(text: str) -> str | None:
-    """A municipality's name with whitespace folded, or ``None`` if it cannot be one."""
-    name = " ".join(text.split())
-    low, high = NAME_LENGTH
-    if not low <= len(name) <= high or name.startswith("/"):
-        return None
-    return name
 
 
 def _expired(draft: Draft) -> bool:

@@ -36,7 +36,7 @@ async def test_the_workshop_and_the_report_take_the_same_names(bot: BotHarness, 
     """ "123" used to be a fine workshop name but no municipality's name for the report."""
     chris = bot.person(4800, "Chris")
     await chris.send(f"/workshop {typed}")
-    assert "mit Buchstaben" in (chris.last.text or "")  # not accepted: asked again
+    assert "darunter Buchstaben" in (chris.last.text or "")  # not accepted: asked again
 
 
 def test_file_names_are_one_ascii_slug_without_invisible_characters() -> None:

@@ -39,6 +39,10 @@ class FakeBotServer:
         self.acknowledged = 0  # every update_id below this was received by the bot
         self.delivered: set[int] = set()
         self.get_updates_calls = 0
+        self.allowed_updates: list[str] | None = None  # as the bot last asked for them
+        # (status, description) getUpdates answers with instead of updates, e.g. a 409
+        # while another instance polls with the same token.
+        self.get_updates_failure: tuple[int, str] | None = None
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -101,6 +105,8 @@ class FakeBotServer:
         deadline = time.monotonic() + timeout
         with self.lock:
             self.get_updates_calls += 1
+            if params.get("allowed_updates") is not None:
+                self.allowed_updates = params["allowed_updates"]
             if offset > self.acknowledged:
                 self.acknowledged = offset
             while True:
@@ -118,6 +124,12 @@ class FakeBotServer:
               file_names: list[str] | None = None) -> tuple[int, bytes]:
         if self.reject_token:
             return 401, _error(401, "Unauthorized")
+        if method == "getUpdates" and self.get_updates_failure is not None:
+            with self.lock:
+                self.get_updates_calls += 1
+                self.lock.notify_all()
+            status, description = self.get_updates_failure
+            return status, _error(status, description)
         if method == "getUpdates":
             return 200, json.dumps({"ok": True, "result": self._get_updates(params)}).encode()
         if self.latency:

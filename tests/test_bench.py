@@ -11,8 +11,17 @@ from pathlib import Path
 import pytest
 
 from bot.bench.fake_bot_api import FakeBotAPI
-from bot.bench.run import BenchConfig, format_report, main, run_benchmark, write_synthetic_questionnaire
+from bot.bench.run import (
+    BenchConfig,
+    format_flood_report,
+    format_report,
+    main,
+    run_benchmark,
+    run_flood_benchmark,
+    write_synthetic_questionnaire,
+)
 from bot.domain.questionnaire import load_questionnaire
+from bot.flows.work_quota import REPORTS_PER_WINDOW
 
 
 async def test_benchmark_counts_and_stores_every_answer(tmp_path: Path) -> None:
@@ -106,3 +115,13 @@ async def test_taps_spread_over_a_moment_are_each_counted_once(tmp_path: Path) -
     assert len(report.burst.in_place) == 5 * 2
     assert report.answers_stored == report.answers_counted == 2 + 5 * 2
     assert "5 people tap within 0.2 s of each other (at random)" in format_report(report)
+
+
+async def test_flood_mode_measures_the_others_while_one_person_floods(tmp_path: Path) -> None:
+    config = BenchConfig(statements=2, latency=0.0, directory=tmp_path, tap_timeout=30)
+    report = await run_flood_benchmark(config, flood=40, others=3)
+    assert report.lost_taps == 0
+    assert len(report.calm.replies) == 3 and len(report.flooded.replies) == 3
+    assert 1 <= report.flooder_calls["sendDocument"] <= REPORTS_PER_WINDOW
+    assert "during flood: p50" in format_flood_report(report)
+    assert list(tmp_path.iterdir()) == []

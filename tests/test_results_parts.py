@@ -26,7 +26,6 @@ from bot.flows.actions import (
     decode,
     encode,
 )
-from bot.flows.reports import normalise_name
 from bot.flows.results_view import german_date, local_date
 from bot.output.chart import Bar, ProfileChart, draw
 from bot.output.report_pdf import ReportSetupError, check_available
@@ -61,14 +60,6 @@ def test_dates_are_german_local_dates() -> None:
     assert german_date(local_date("2026-02-03T09:30:00+00:00")) == "03.02.2026"
     assert german_date(local_date("2026-05-20T22:30:00+00:00")) == "21.05.2026"  # CEST
     assert german_date(local_date("2026-12-31T23:30:00+00:00")) == "01.01.2027"  # CET
-
-
-def test_municipality_names_are_tidied_and_checked() -> None:
-    assert normalise_name("  Stadt \n Musterstadt  ") == "Stadt Musterstadt"
-    assert normalise_name("Köln") == "Köln"
-    assert normalise_name("!") is None
-    assert normalise_name("12345") is None
-    assert normalise_name("x" * 81) is None
 
 
 CHART = ProfileChart(

@@ -333,7 +333,7 @@ async def test_csv_export_holds_the_aggregates_only(bot: BotHarness) -> None:
     chris, _ = await run_workshop(bot)
     await chris.tap("📄 CSV-Export")
     document = chris.last
-    assert document.kind == "document" and document.file_name == "workshop-musterstadt.csv"
+    assert document.kind == "document" and document.file_name == "workshop-Musterstadt.csv"
     assert "9 Teilnehmer*innen" in document.caption
     lines = document.file.decode("utf-8-sig").splitlines()
     assert lines[0] == ("Ebene;Nr.;Handlungsfeld / Aussage;Perspektive;Personen mit Einschätzung;"
@@ -358,7 +358,7 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
 
     await chris.tap("🖨 Bericht als PDF")
     document = chris.last
-    assert document.kind == "document" and document.file_name == "workshop-musterstadt.pdf"
+    assert document.kind == "document" and document.file_name == "workshop-Musterstadt.pdf"
     assert "Bericht zum Workshop „Musterstadt“" in document.caption
     assert "(9 Teilnehmer*innen)" in document.caption
     assert bot.api.calls_to("sendChatAction")[-1].params["action"] == "upload_document"

@@ -493,6 +493,95 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
     return report
 
 
+# --- one person flooding the bot -----------------------------------------------
+
+@dataclass
+class FloodReport:
+    """Others' reply times without and during one person's flood of /bericht."""
+
+    flood: int
+    others: int
+    calm: Timings = field(default_factory=Timings)
+    flooded: Timings = field(default_factory=Timings)
+    flooder_calls: Counter[str] = field(default_factory=Counter)
+    flood_seconds: float = 0.0
+    lost_taps: int = 0
+
+
+async def run_flood_benchmark(config: BenchConfig, flood: int, others: int = 20) -> FloodReport:
+    """One person sends ``flood`` /bericht at once (each a PDF, as in the incident that
+    motivated fair scheduling) while ``others`` people answer statements."""
+    report = FloodReport(flood=flood, others=others)
+    with tempfile.TemporaryDirectory(prefix="selbstcheck-bench-", dir=config.directory) as tmp:
+        base = Path(tmp)
+        questionnaire = load_questionnaire(write_synthetic_questionnaire(base / "questions",
+                                                                         fields=1, per_field=15))
+        api = FakeBotAPI(keep_calls=False)
+        app = build_application(Settings(token="123456:BENCH", database=str(base / "bench.db")),
+                                questionnaire, Renderer(), request=api)
+        crowd = Crowd(app, questionnaire, config.tap_timeout)
+        flooder = crowd.person(3_000_000)
+
+        def on_answer(call: Call) -> None:
+            crowd.on_answer(call)
+            if _person_id(call) == flooder.id:
+                report.flooder_calls[call.method] += 1
+        api.on_answer = on_answer
+        await app.initialize()
+        await app.post_init(app)  # type: ignore[misc]
+        await app.start()
+        try:
+            await flooder.begin()
+            while flooder.statement is not None:  # a finished run, so /bericht makes a PDF
+                if (await flooder.answer_next()).expects is None:
+                    break
+            storage = app.bot_data.services.storage
+            await storage.people.set_municipality_name(flooder.id, None)  # "Überspringen"
+            people = [crowd.person(3_000_001 + i) for i in range(others)]
+            await _everyone(people, "begin")
+            api.latency = config.latency
+            half = config.statements // 2
+            for _ in range(half):
+                for tap in await _everyone(people, "answer_next"):
+                    report.calm.add(tap)
+            started = time.perf_counter()
+            for _ in range(flood):
+                message = {"message_id": next(crowd.ids), "date": int(time.time()),
+                           "chat": {"id": flooder.id, "type": "private"}, "from": flooder.user,
+                           "text": "/bericht",
+                           "entities": [{"type": "bot_command", "offset": 0, "length": 8}]}
+                app.update_queue.put_nowait(Update.de_json(
+                    {"update_id": next(crowd.ids), "message": message}, app.bot))
+            for _ in range(config.statements - half):
+                for tap in await _everyone(people, "answer_next"):
+                    report.flooded.add(tap)
+            await app.update_queue.join()
+            report.flood_seconds = time.perf_counter() - started
+        finally:
+            await app.stop()
+            await app.shutdown()
+            await app.post_shutdown(app)  # type: ignore[misc]
+        report.lost_taps = crowd.lost_taps
+    return report
+
+
+def format_flood_report(report: FloodReport) -> str:
+    calm, flooded = report.calm.replies, report.flooded.replies
+    documents = report.flooder_calls["sendDocument"]
+    return "\n".join([
+        f"Flood: one person sends {report.flood} /bericht at once while {report.others} others "
+        "answer statements",
+        f"  others' reply, calm:         p50 {_ms(percentile(calm, 50))}, "
+        f"p99 {_ms(percentile(calm, 99))} ({len(calm)} taps)",
+        f"  others' reply, during flood: p50 {_ms(percentile(flooded, 50))}, "
+        f"p99 {_ms(percentile(flooded, 99))} ({len(flooded)} taps)",
+        f"  the flooder got {documents} PDF(s) and "
+        f"{report.flooder_calls['sendMessage']} notice(s); the rest of the flood was dropped; "
+        f"all of it was through after {report.flood_seconds:.1f} s",
+        f"  taps lost {report.lost_taps}",
+    ])
+
+
 # --- measuring and printing ----------------------------------------------------
 
 def _current_rss_mb() -> float:
@@ -661,6 +750,10 @@ def main(argv: list[str] | None = None) -> None:
                              "of the real database (default: the working directory)")
     parser.add_argument("--commit-seconds", type=float, default=defaults.commit_seconds,
                         help="how long to measure the raw commit rate (default %(default)s)")
+    parser.add_argument("--flood", type=int, default=0, metavar="N",
+                        help="instead: one person sends N /bericht at once while 20 others "
+                             "answer --statements statements; prints the others' reply times "
+                             "without and during the flood")
     args = parser.parse_args(argv)
     config = BenchConfig(users=args.users, statements=args.statements, latency=args.latency,
                          spread=args.spread,
@@ -668,6 +761,10 @@ def main(argv: list[str] | None = None) -> None:
                          finishers=args.finishers,
                          shipped_questionnaire=args.shipped_questionnaire, directory=args.dir,
                          commit_seconds=args.commit_seconds)
+    if args.flood:
+        flood = asyncio.run(run_flood_benchmark(config, args.flood))
+        print(format_flood_report(flood))
+        raise SystemExit(1 if flood.lost_taps else 0)
     try:
         report = asyncio.run(run_benchmark(config))
     except QuestionnaireError as error:

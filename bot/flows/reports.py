@@ -7,30 +7,21 @@ summary, chart and comparison come from :mod:`bot.flows.results_view`.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from bot.domain.entities import Awaited
+from bot.domain.names import NAME_MAX_LENGTH, file_slug, municipality_name, printable
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import Begin, NameAsk, NameRemove, NameSkip
-from bot.flows.outcome import Button, Document, Keyboard, Outcome, Reply
+from bot.flows.outcome import Button, Document, Keyboard, Message, Outcome, Reply
 from bot.flows.results_view import LOCAL_TIME, ResultsView, RunResults, german_date, local_date
+from bot.flows.work_quota import WorkQuota
 from bot.output.chart import PRINT_DPI
 from bot.output.chart import draw as draw_chart
 from bot.output.render import Renderer
 from bot.output.report_pdf import ReportContent, print_report
 from bot.output.workers import in_drawing_process, in_print_process
 from bot.store.storage import Storage
-
-NAME_MAX_LENGTH = 80
-
-
-def normalise_name(text: str) -> str | None:
-    """The municipality's name from a message, or ``None`` if it cannot be one."""
-    name = " ".join(text.split())
-    if not 2 <= len(name) <= NAME_MAX_LENGTH or not any(c.isalpha() for c in name):
-        return None
-    return name
 
 
 class Reports:
@@ -42,6 +33,7 @@ class Reports:
         self.questionnaire = questionnaire
         self.render = renderer
         self.view = view
+        self.quota = WorkQuota()
 
     # --- the printable report -------------------------------------------------------
 
@@ -70,13 +62,18 @@ class Reports:
         return Outcome(send=(await self._report_document(view, name.name),))
 
     async def _report_document(self, view: RunResults, municipality: str | None, *,
-                               renamable: bool = True) -> Document:
+                               renamable: bool = True) -> Message:
+        """The PDF, or a notice to wait if the person has just asked for several."""
+        wait = self.quota.take(view.run.user_id)
+        if wait is not None:
+            return Reply(self.render.html("report_busy.html.j2", seconds=wait))
         today = datetime.now(LOCAL_TIME).date()
         run = view.run
         chart = await in_drawing_process(draw_chart, self.view.profile_chart(view, titled=False),
                                         "png", PRINT_DPI)
         content = ReportContent(
-            municipality=municipality, run=run, results=view.results,
+            municipality=printable(municipality) if municipality else None, run=run,
+            results=view.results,
             shown={r.field.id for r in view.shown_results}, scale=self.questionnaire.scale,
             changes=self.view.change_texts(view), comparisons=view.changes, answers=view.answers,
             chart_png=chart,
@@ -84,8 +81,8 @@ class Reports:
             finished=german_date(local_date(run.finished_at)) if run.finished_at else None,
             previous=self.view.previous_date(view))
         pdf = await in_print_process(print_report, self.render, content)
-        slug = re.sub(r"[^\w]+", "-", municipality or "").strip("-")
-        file_name = self.render.text("results.file_name", name=slug, date=today.isoformat())
+        file_name = self.render.text("results.file_name", name=file_slug(municipality or ""),
+                                     date=today.isoformat())
         caption = self.render.html("report_caption.html.j2", municipality=municipality, run=run)
         if not renamable:
             return Document(pdf, file_name, caption)
@@ -120,7 +117,7 @@ class Reports:
         pending = await self.storage.people.pending_input(user_id)
         if pending is None or pending.awaited is not Awaited.REPORT_NAME:
             return None
-        name = normalise_name(text or "")
+        name = municipality_name(text or "")
         if name is None:
             return Outcome(send=(Reply(self.render.html("name_invalid.html.j2",
                                                         max_length=NAME_MAX_LENGTH),

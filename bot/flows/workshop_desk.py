@@ -16,9 +16,11 @@ refusal as a workshop that does not exist, so ids reveal nothing.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from datetime import datetime
 
 from bot.domain.entities import Awaited, Draft, Workshop
+from bot.domain.names import NAME_MAX_LENGTH, NAME_MIN_LENGTH, municipality_name, printable
 from bot.domain.questionnaire import Field, Questionnaire
 from bot.domain.workshop import (
     FURTHER,
@@ -55,6 +57,7 @@ from bot.flows.outcome import (
 from bot.flows.refusals import invalid_button
 from bot.flows.results_view import LOCAL_TIME, german_date, local_date
 from bot.flows.selfcheck import SelfCheck
+from bot.flows.work_quota import WorkQuota
 from bot.output.chart import PRINT_DPI
 from bot.output.chart import draw as draw_chart
 from bot.output.qr import qr_png
@@ -69,7 +72,7 @@ from bot.output.workshop_report import (
 )
 from bot.store.storage import Storage
 
-NAME_LENGTH = (2, 80)                  # a municipality's name, after folding whitespace
+NAME_LENGTH = (NAME_MIN_LENGTH, NAME_MAX_LENGTH)  # a municipality's name (bot/domain/names.py)
 DIALOGUE_SHOWN = 5                     # topics for dialogue in the chat (all in the CSV)
 UNJUDGED_SHOWN = 10                    # "could not judge" statements in the chat
 
@@ -91,13 +94,14 @@ class WorkshopDesk:
         self.invitation_link = invitation_link
         self.labels = {key: renderer.text(f"workshop.perspective.{key}")
                        for key in (*PERSPECTIVES, FURTHER, OVERALL)}
+        self.reports = WorkQuota()
 
     # --- setting a workshop up ---------------------------------------------------
 
     async def command(self, user_id: int, argument: str = "") -> Outcome:
         """/workshop [Kommune]: set one up for the named municipality, or list the person's."""
         if argument.strip():
-            name = clean_name(argument)
+            name = municipality_name(argument)
             if name is None:
                 return Outcome(send=(Reply(self.render.html("workshop_name_invalid.html.j2",
                                                             limits=NAME_LENGTH)),))
@@ -116,7 +120,7 @@ class WorkshopDesk:
         draft = await self.storage.workshops.draft(user_id)
         if draft is None:
             return None
-        name = clean_name(text)
+        name = municipality_name(text)
         if name is None:
             return Outcome(send=(Reply(self.render.html("workshop_name_invalid.html.j2",
                                                         limits=NAME_LENGTH)),))
@@ -221,6 +225,9 @@ class WorkshopDesk:
                 if not result.available:
                     return Outcome(notice=self.render.text("workshop.notice.result_not_ready",
                                                            minimum=MIN_GROUP), alert=True)
+                if action == "pdf" and (wait := self.reports.take(user_id)) is not None:
+                    return Outcome(notice=self.render.text("workshop.notice.report_busy",
+                                                           seconds=wait), alert=True)
                 document = (self._csv(workshop, result) if action == "csv"
                             else await self._report(workshop, result))
                 return Outcome(send=(document,))
@@ -396,7 +403,8 @@ class WorkshopDesk:
     async def _report(self, workshop: Workshop, result: WorkshopResult) -> Document:
         """The printable report with a chart per perspective (see :mod:`bot.output.workshop_report`)."""
         report = WorkshopReport(
-            workshop=workshop, result=result,
+            workshop=replace(workshop, municipality=printable(workshop.municipality)),
+            result=result,
             charts=perspective_charts(result, self.questionnaire.scale, self.render),
             labels=self.labels, scale=self.questionnaire.scale,
             every_field=workshop.field_ids is None,
@@ -533,12 +541,4 @@ class WorkshopDesk:
     def _say(self, template: str, **context: object) -> Outcome:
         return Outcome(send=(Reply(self.render.html(template, **context)),))
 
-
-def clean_name(text: str) -> str | None:
-    """A municipality's name with whitespace folded, or ``None`` if it cannot be one."""
-    name = " ".join(text.split())
-    low, high = NAME_LENGTH
-    if not low <= len(name) <= high or name.startswith("/"):
-        return None
-    return name
 

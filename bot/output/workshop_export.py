@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 from collections.abc import Mapping
 
+from bot.domain.names import file_slug
 from bot.domain.questionnaire import Scale
 from bot.domain.workshop import OVERALL, Group, Score, WorkshopResult
 from bot.output.render import Renderer
 
 _COLUMNS = ("level", "number", "title", "group", "raters", "answers", "unknown", "percent",
             "assessment")
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
-                          "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
 def result_csv(result: WorkshopResult, scale: Scale, renderer: Renderer,
@@ -50,10 +47,8 @@ def csv_filename(municipality: str, renderer: Renderer) -> str:
 
 
 def slug(text: str) -> str:
-    """An ASCII file-name part: "Frankfurt (Oder)" -> "frankfurt-oder"."""
-    folded = unicodedata.normalize("NFKD", text.translate(_UMLAUTS))
-    ascii_only = folded.encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-") or "workshop"
+    """The workshop's file-name part (see :func:`bot.domain.names.file_slug`)."""
+    return file_slug(text) or "workshop"
 
 
 def _numbers(score: Score) -> list[object]:

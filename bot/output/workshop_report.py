@@ -96,7 +96,7 @@ def _bar(label: str, score: Score, scale: Scale, renderer: Renderer) -> Bar:
 
 
 def report_filename(municipality: str, renderer: Renderer) -> str:
-    """Named like the CSV export beside it: workshop-musterstadt.pdf."""
+    """Named like the CSV export beside it: workshop-Musterstadt.pdf."""
     return renderer.text("workshop.report.filename", name=slug(municipality))
 
 

@@ -54,6 +54,28 @@ def _probe(path: str | Path) -> None:
     sqlite3.connect(path).close()
 
 
+async def _configured_and_migrated(connection: aiosqlite.Connection) -> None:
+    """Configure and migrate, waiting while another process does the same.
+
+    Switching a fresh file to WAL mode and recovering a WAL index can report
+    "database is locked" at once, without SQLite's busy handler: two processes
+    starting together on a new database would otherwise lose one of them.
+    """
+    for attempt in range(_OPEN_ATTEMPTS):
+        try:
+            await configure(connection)
+            await schema.migrate(connection)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == _OPEN_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(_OPEN_PAUSE)
+
+
+_OPEN_ATTEMPTS = 50
+_OPEN_PAUSE = 0.1  # seconds: 50 attempts outlast any migration of ours
+
+
 class Database:
     """The connection every query module shares; create it with :meth:`open`."""
 
@@ -80,8 +102,7 @@ class Database:
         connection.row_factory = aiosqlite.Row
         database = cls(connection, Path(path))
         try:
-            await configure(connection)
-            await schema.migrate(connection)
+            await _configured_and_migrated(connection)
             database._identity = _identity(os.stat(path))
         except Exception as error:
             await connection.close()

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -28,7 +28,9 @@ from bot.store.storage import Storage
 from bot.telegram import gate, handlers, jobs
 from bot.telegram.commands import command_descriptions
 from bot.telegram.context import CONTEXT_TYPES, BotContext
+from bot.telegram.liveness import Liveness
 from bot.telegram.network import RetryingRequest
+from bot.telegram.polling import ALLOWED_UPDATES, ReadingBot
 from bot.telegram.update_processor import PerUserUpdateProcessor
 
 if TYPE_CHECKING:  # the composition root imports this module to build the channel
@@ -47,26 +49,27 @@ OpenServices = Callable[[str], Awaitable["Services"]]
 def build(settings: Settings, open_services: OpenServices, *,
           request: BaseRequest | None = None) -> TelegramApplication:
     """The bot, ready to run; ``request`` replaces the network layer (tests, benchmark)."""
-    builder = (
-        ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.base_url)
-        .base_file_url(settings.base_file_url)
-        .context_types(CONTEXT_TYPES)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=None))
-        .concurrent_updates(PerUserUpdateProcessor())
+    liveness = Liveness()
+    bot = ReadingBot(
+        settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url,
+        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=None),
         # Replies to a person's own tap are not subject to the 30/s bulk limit, so
         # there is no overall cap here; group chats keep Telegram's 20/min, and a
         # 429 RetryAfter is waited out and retried.
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=5))
+        rate_limiter=AIORateLimiter(overall_max_rate=0, max_retries=5),
         # Network failures are retried where that cannot send anything twice.
-        .request(RetryingRequest(request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE)))
+        request=RetryingRequest(request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE)),
+        get_updates_request=request, liveness=liveness)
+    builder = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(PerUserUpdateProcessor(liveness=liveness))
         .post_init(_starting(settings, open_services))
         .post_shutdown(_stopped)
     )
-    if request is not None:
-        builder = builder.get_updates_request(request)
     application: TelegramApplication = builder.build()
+    application.bot_data.liveness = liveness
     _register_handlers(application)
     return application
 
@@ -153,8 +156,8 @@ def run(application: TelegramApplication, settings: Settings) -> None:
     tune_garbage_collector()
     webhook = settings.webhook
     if webhook is None:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)
         return
     application.run_webhook(listen=webhook.listen, port=webhook.port, url_path=webhook.path,
                             webhook_url=webhook.url, secret_token=webhook.secret,
-                            allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+                            allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1)

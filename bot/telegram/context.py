@@ -8,6 +8,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 if TYPE_CHECKING:  # the composition root imports this channel to build it
     from bot.app import Services
+    from bot.telegram.liveness import Liveness
 
 
 class ServicesSlot:
@@ -17,6 +18,8 @@ class ServicesSlot:
         self.services: Services | None = None
         # Why the heartbeat stopped the bot (a deleted or replaced database file), if it did.
         self.stopped_because: str | None = None
+        # Whether updates are fetched and processed (set when the application is built).
+        self.liveness: Liveness | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], ServicesSlot]):

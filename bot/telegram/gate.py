@@ -8,7 +8,10 @@ feature remembering it:
   politely, and nothing else gets through, so no handler can ever show a
   person's answers in a group.
 - Edited messages change nothing: a command or text is acted on once, when
-  it is sent.
+  it is sent. Channel posts and business messages (a chat of a business
+  account the bot may be connected to) are not addressed to the bot: ignored.
+- A private message without a sender (Telegram omits ``from`` in rare cases)
+  is ignored: every feature needs to know whose data it is.
 - A known person's activity keeps their data from expiring (see
   :mod:`bot.flows.privacy`).
 """
@@ -39,18 +42,21 @@ from bot.telegram.handlers import describe
 log = logging.getLogger(__name__)
 
 GROUP = -1  # PTB handler group: runs before the features' handlers in group 0
+NOT_ADDRESSED_TO_THE_BOT = (filters.UpdateType.EDITED | filters.UpdateType.CHANNEL_POSTS
+                            | filters.UpdateType.BUSINESS_MESSAGE
+                            | filters.UpdateType.EDITED_BUSINESS_MESSAGE)
 
 
 def gate_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     """In order: within one group PTB runs only the first handler that matches."""
     return [
-        MessageHandler(filters.UpdateType.EDITED, ignore_edit),
+        MessageHandler(NOT_ADDRESSED_TO_THE_BOT, ignore),
         CommandHandler([*COMMANDS, *ALIASES], group_command, filters=~filters.ChatType.PRIVATE),
         TypeHandler(Update, private_only),
     ]
 
 
-async def ignore_edit(update: Update, context: BotContext) -> None:
+async def ignore(update: Update, context: BotContext) -> None:
     log.debug("ignored: %s", describe(update))
     raise ApplicationHandlerStop
 
@@ -76,8 +82,10 @@ async def private_only(update: Update, context: BotContext) -> None:
     """Let private-chat updates through (noting the person's activity), stop all others."""
     chat = update.effective_chat
     if chat is not None and chat.type == ChatType.PRIVATE:
-        if update.effective_user is not None:
-            await context.services.flows.note_activity(update.effective_user.id)
+        if update.effective_user is None:
+            log.info("private update without a sender, ignored: %s", describe(update))
+            raise ApplicationHandlerStop
+        await context.services.flows.note_activity(update.effective_user.id)
         return
     if update.callback_query is not None:
         # A button on a group message, a forwarded message or an inline message.

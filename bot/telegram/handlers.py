@@ -7,7 +7,7 @@ import re
 
 from telegram import Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.flows.actions import (
     Action,
@@ -132,6 +132,8 @@ async def tap(update: Update, context: BotContext) -> None:
 
 async def error_handler(update: object, context: BotContext) -> None:
     """Log with the update's context; tell the person something sensible, never a traceback."""
+    if update is None and isinstance(context.error, TelegramError):
+        return  # a failed getUpdates, logged in one short line (see bot/telegram/polling.py)
     if isinstance(context.error, Forbidden):
         log.info("the person blocked the bot or left the chat; nothing to send (%s, %s)",
                  context.error.message, describe(update))

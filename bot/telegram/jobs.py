@@ -34,11 +34,18 @@ def schedule(application: Application[Any, BotContext, Any, Any, Any, Any],
 
 
 async def heartbeat(context: BotContext) -> None:
-    """Proves that the event loop runs and the database takes writes.
+    """Proves that the event loop runs, the database takes writes and updates get through.
 
-    A database file deleted or replaced under the running bot stops it: it
-    would go on confirming answers that nobody can ever read again.
+    While updates are not fetched, or wait without any being finished, no beat
+    is written (see :mod:`bot.telegram.liveness`), so ``health`` fails. A
+    database file deleted or replaced under the running bot stops it: it would
+    go on confirming answers that nobody can ever read again.
     """
+    liveness = context.bot_data.liveness
+    stall = liveness.stall() if liveness is not None else None
+    if stall is not None:
+        log.warning("no heartbeat: %s", stall)
+        return
     try:
         await context.services.storage.health.beat()
     except StorageError as error:

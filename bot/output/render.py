@@ -48,7 +48,8 @@ class Renderer:
                                        default=True)
         # Templates are read and compiled once, here; without auto_reload Jinja
         # does not look at the files' modification times on every message.
-        self._html = Environment(loader=FileSystemLoader(directory), autoescape=autoescape,
+        self._html = Environment(loader=FileSystemLoader(_template_folders(directory)),
+                                 autoescape=autoescape,
                                  undefined=StrictUndefined, trim_blocks=True,
                                  lstrip_blocks=True, keep_trailing_newline=False,
                                  auto_reload=False)
@@ -149,3 +150,13 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 def shared_renderer(directory: Path, operator: Operator = NOBODY_NAMED) -> Renderer:
     """One renderer per directory and operator in a process that only needs one now and then."""
     return Renderer(directory, operator)
+
+
+# Templates live in one folder per kind of output, addressed by their file name alone:
+# chat messages, printable reports, console output (and, beside them, the browser's pages
+# under web/, addressed as "web/<name>").
+TEMPLATE_FOLDERS = ("chat", "pdf", "console")
+
+
+def _template_folders(directory: Path) -> list[Path]:
+    return [directory / folder for folder in TEMPLATE_FOLDERS] + [directory]

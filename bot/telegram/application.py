@@ -10,13 +10,14 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ParseMode
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler,
                           CommandHandler, Defaults, MessageHandler, filters)
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.flows import callback_data as cb
 from bot.telegram import gate, handlers, jobs, privacy_handlers, results_handlers, workshop_handlers
 from bot.telegram.broadcast import Broadcaster
 from bot.telegram.commands import command_descriptions
 from bot.config import Settings
+from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.network import RetryingRequest
 from bot.flows.privacy import Privacy
 from bot.domain.questionnaire import Questionnaire
@@ -31,11 +32,15 @@ log = logging.getLogger(__name__)
 
 # Bot API calls the bot makes at once (PTB's default); getUpdates has its own connection.
 CONNECTION_POOL_SIZE = 256
+# bot_data: the two HTTP clients, closed at the end even if start-up failed.
+NETWORK_KEY = "network"
 
 
 def build_application(settings: Settings, questionnaire: Questionnaire, renderer: Renderer, *,
                       request: BaseRequest | None = None) -> Application:
     """The bot, ready to run; ``request`` replaces the network layer (tests, benchmark)."""
+    calls, updates = (request, request) if request else (AiohttpRequest(CONNECTION_POOL_SIZE),
+                                                         AiohttpRequest(1))
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -48,13 +53,14 @@ def build_application(settings: Settings, questionnaire: Questionnaire, renderer
         # 429 RetryAfter is waited out and retried.
         .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=5))
         # Network failures are retried where that cannot send anything twice.
-        .request(RetryingRequest(request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE)))
+        .request(RetryingRequest(calls))
+        # getUpdates, one call at a time; PTB's polling loop retries it.
+        .get_updates_request(updates)
         .post_init(_open_storage(settings, questionnaire, renderer))
         .post_shutdown(_close_storage)
     )
-    if request is not None:
-        builder = builder.get_updates_request(request)
     application = builder.build()
+    application.bot_data[NETWORK_KEY] = (calls, updates)
     _register_handlers(application)
     return application
 
@@ -142,6 +148,21 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(10_000, 10, 10)
 
 
+def use_uvloop() -> None:
+    """uvloop's event loop: 6-8 % less CPU per tap (README); the standard loop where it is missing."""
+    try:
+        import uvloop
+    except ImportError:  # not built for this platform (Windows)
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+
+async def close_network(application: Application) -> None:
+    """PTB closes its clients only after a complete start; a rejected token stops it earlier."""
+    for request in application.bot_data.get(NETWORK_KEY, ()):
+        await request.shutdown()
+
+
 def run(application: Application, settings: Settings) -> None:
     """Until SIGTERM/SIGINT: then PTB stops fetching, finishes what it fetched and shuts down.
 
@@ -149,10 +170,23 @@ def run(application: Application, settings: Settings) -> None:
     than ending the process (an invalid token still ends it at once).
     """
     tune_garbage_collector()
+    use_uvloop()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        _go_online(application, settings)
+    finally:
+        loop.run_until_complete(close_network(application))
+        loop.close()
+
+
+def _go_online(application: Application, settings: Settings) -> None:
     webhook = settings.webhook
     if webhook is None:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1,
+                                close_loop=False)
         return
     application.run_webhook(listen=webhook.listen, port=webhook.port, url_path=webhook.path,
                             webhook_url=webhook.url, secret_token=webhook.secret,
-                            allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+                            allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1,
+                            close_loop=False)

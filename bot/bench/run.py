@@ -81,6 +81,7 @@ class BenchConfig:
     tap_timeout: float = 60.0
     transport: str = "polling"  # see TRANSPORTS
     floor: bool = True  # measure the floor too (not with the in-memory transport)
+    bot_python: str = sys.executable  # the installation whose bot runs as a process
 
     @property
     def run_ends(self) -> int:
@@ -555,7 +556,7 @@ async def _as_process(config: BenchConfig, questionnaire: Questionnaire, databas
         server.webhook_target = f"http://127.0.0.1:{webhook_port}/telegram"
     await server.start()
     bot = BotProcess(server, database, questions, database.with_suffix(".log"),
-                     webhook_port=webhook_port)
+                     webhook_port=webhook_port, python=config.bot_python)
     crowd = Crowd(bot, questionnaire, config.tap_timeout)
     server.api.on_answer = crowd.on_answer
     try:
@@ -771,6 +772,9 @@ def main(argv: list[str] | None = None) -> None:
                              "getUpdates over HTTP; webhook: Updates posted to its webhook; "
                              "memory: the Application in this process with the in-memory fake "
                              "Bot API, no HTTP (default %(default)s)")
+    parser.add_argument("--bot-python", default=defaults.bot_python,
+                        help="the Python of the installation whose bot runs as a process, to "
+                             "compare two versions in one sitting (default: this one)")
     parser.add_argument("--no-floor", action="store_true",
                         help="skip the floor (a minimal bot without a framework)")
     args = parser.parse_args(argv)
@@ -780,7 +784,7 @@ def main(argv: list[str] | None = None) -> None:
                          finishers=args.finishers,
                          shipped_questionnaire=args.shipped_questionnaire, directory=args.dir,
                          commit_seconds=args.commit_seconds, transport=args.transport,
-                         floor=not args.no_floor)
+                         floor=not args.no_floor, bot_python=args.bot_python)
     try:
         report = asyncio.run(run_benchmark(config))
     except QuestionnaireError as error:

@@ -46,7 +46,7 @@ class BotProcess:
     """The bot started with ``python -m bot`` and the environment an operator would set."""
 
     def __init__(self, server: HttpBotAPI, database: Path, questions: Path, log: Path, *,
-                 webhook_port: int | None = None) -> None:
+                 webhook_port: int | None = None, python: str = sys.executable) -> None:
         self.server = server
         self.log = log
         self.env = {k: v for k, v in os.environ.items()
@@ -60,12 +60,16 @@ class BotProcess:
                             SELBSTCHECK_WEBHOOK_LISTEN="127.0.0.1",
                             SELBSTCHECK_WEBHOOK_PORT=str(webhook_port))
         self.webhook = webhook_port is not None
+        self.python = python
         self.process: subprocess.Popen[bytes] | None = None
 
     async def start(self, timeout: float = 60) -> None:
         with self.log.open("ab") as sink:
-            self.process = subprocess.Popen([sys.executable, "-m", "bot"], env=self.env,
-                                            stdout=sink, stderr=subprocess.STDOUT)
+            # Started in the run's directory: the bot comes from the installation, never
+            # from a source tree that happens to be the working directory.
+            self.process = subprocess.Popen([self.python, "-m", "bot"], env=self.env,
+                                            cwd=self.log.parent, stdout=sink,
+                                            stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while not self._ready():
             if self.process.poll() is not None or time.monotonic() > deadline:

@@ -39,19 +39,20 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from bot.flows import callback_data as cb
-from bot.telegram import handlers
-from bot.telegram.application import build_application, tune_garbage_collector
-from bot.config import Settings
+from bot.app import build_application
 from bot.bench.fake_bot_api import Call, FakeBotAPI
 from bot.bench.floor import run_floor
 from bot.bench.http_bot_api import HttpBotAPI
 from bot.bench.targets import BotProcess, InProcessBot
+from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
+from bot.flows import actions
+from bot.flows.actions import Answer, Begin, decode, encode
 from bot.output.render import Renderer
-from bot.output.render_process import DRAWING
+from bot.output.workers import DRAWING
 from bot.resources import QUESTIONS_DIR
 from bot.store.storage import Storage, measure_commit_rate
+from bot.telegram.application import tune_garbage_collector
 
 TELEGRAM_BULK_RATE = 30  # messages per second to many different chats
 TELEGRAM_CHAT_RATE = 1  # messages per second into one chat
@@ -148,7 +149,7 @@ class Report:
     rss_start_mb: float = 0.0
     rss_sessions_mb: float | None = None
     peak_rss_mb: float = 0.0
-    drawing_peak_rss_mb: float | None = None  # the chart process (bot.render_process); no PDFs here
+    drawing_peak_rss_mb: float | None = None  # the chart process (bot.output.workers); no PDFs here
     sessions_active: int = 0
     commit_rate: float = 0.0
     load_average: float = 0.0
@@ -251,7 +252,7 @@ class Person:
 
     async def begin(self) -> None:
         await self.command("/start")
-        await self.tap(cb.BEGIN, expects=self.crowd.order[0])
+        await self.tap(encode(Begin()), expects=self.crowd.order[0])
 
     async def answer_next(self) -> Tap:
         """Answer the statement on screen with a choice that varies from person to person."""
@@ -262,7 +263,7 @@ class Person:
         choice = CHOICES[(self.id + index) % len(CHOICES)]
         new_message = following is not None and \
             self.crowd.field_of[following] != self.crowd.field_of[self.statement]
-        tap = await self.tap(cb.answer(run_id, self.statement, choice), expects=following,
+        tap = await self.tap(encode(Answer(run_id, self.statement, choice)), expects=following,
                              expects_new_message=new_message)
         self.crowd.answers_counted += tap.reply is not None
         return tap
@@ -344,31 +345,31 @@ class Crowd:
                 and call.result.get("reply_markup"):
             self.sample_edit = {"text": call.params["text"],
                                 "reply_markup": call.params["reply_markup"]}
-        person = self.people.get(_person_id(call))
+        person_id = _person_id(call)
+        person = self.people.get(person_id) if person_id is not None else None
         if person is not None:
             person.saw(call, now)
 
     @staticmethod
     def statement_of(message: dict[str, Any]) -> str | None:
         for row in message["reply_markup"]["inline_keyboard"]:
-            decoded = cb.decode(row[0].get("callback_data"))
-            if decoded is not None and decoded.action == "answer":
+            decoded = decode(row[0].get("callback_data"))
+            if isinstance(decoded, Answer):
                 return decoded.statement_id
         return None
 
     @staticmethod
     def run_of(message: dict[str, Any] | None) -> int:
         assert message is not None
-        decoded = cb.decode(message["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
-        assert decoded is not None and decoded.run_id is not None
+        decoded = decode(message["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+        assert isinstance(decoded, Answer)
         return decoded.run_id
 
 
 def _ends_summary(message: dict[str, Any]) -> bool:
     """The results summary's last message: the one with the button for the PDF report."""
     first = message["reply_markup"]["inline_keyboard"][0][0].get("callback_data")
-    decoded = cb.decode(first)
-    return decoded is not None and decoded.action == "report"
+    return isinstance(decode(first), actions.Report)
 
 
 def _person_id(call: Call) -> int | None:

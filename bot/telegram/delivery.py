@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.flows.actions import encode
 from bot.flows.outcome import Document, Keyboard, Message, Outcome, Photo, Reply
 from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)
+
+# Texts are sent with Bot.do_api_request, so the Message Telegram returns is not decoded
+# into PTB's objects: the bot never reads it, and decoding it cost about a fifth of the
+# CPU of a tap (README). PTB warns that a method of that name exists; that is the point.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(editMessageText|sendMessage)'",
+                        category=PTBUserWarning)
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -29,6 +39,35 @@ def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
                                callback_data=encode(b.action) if b.action is not None else None)
           for b in row]
          for row in keyboard])
+
+
+def keyboard_json(keyboard: Keyboard) -> dict[str, Any] | None:
+    """The inline keyboard as the Bot API takes it, built straight from the buttons."""
+    if not keyboard:
+        return None
+    return {"inline_keyboard": [
+        [{"text": b.label, "url": b.url} if b.action is None
+         else {"text": b.label, "callback_data": encode(b.action)} for b in row]
+        for row in keyboard]}
+
+
+async def send_text(bot: Bot, chat_id: int, reply: Reply) -> None:
+    """sendMessage without decoding the Message it returns."""
+    await bot.do_api_request("sendMessage", api_kwargs=_text_call(reply, chat_id=chat_id))
+
+
+async def edit_text(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
+    """editMessageText without decoding the Message it returns."""
+    await bot.do_api_request("editMessageText", api_kwargs=_text_call(
+        reply, chat_id=chat_id, message_id=message_id))
+
+
+def _text_call(reply: Reply, **target: int) -> dict[str, Any]:
+    call: dict[str, Any] = {**target, "text": reply.text, "parse_mode": ParseMode.HTML}
+    keyboard = keyboard_json(reply.keyboard)
+    if keyboard is not None:
+        call["reply_markup"] = keyboard
+    return call
 
 
 async def deliver(update: Update, context: BotContext, outcome: Outcome) -> None:
@@ -58,8 +97,8 @@ async def deliver(update: Update, context: BotContext, outcome: Outcome) -> None
 async def send(bot: Bot, chat_id: int, message: Message) -> None:
     """One new message: text, an image or a file, each with its buttons."""
     match message:
-        case Reply(text=text, keyboard=keyboard):
-            await bot.send_message(chat_id, text, reply_markup=markup(keyboard))
+        case Reply():
+            await send_text(bot, chat_id, message)
         case Photo(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
             await bot.send_photo(chat_id, data, filename=file_name, caption=caption,
                                  reply_markup=markup(keyboard))
@@ -88,15 +127,16 @@ async def _edit(update: Update, context: BotContext, reply: Reply) -> None:
     query = update.callback_query
     assert query is not None
     try:
-        await query.edit_message_text(reply.text, reply_markup=markup(reply.keyboard))
+        message = query.message
+        assert message is not None  # buttons are only in the bot's own messages
+        await edit_text(context.bot, message.chat.id, message.message_id, reply)
     except BadRequest as error:
         if "not modified" in error.message:
             return  # the message already shows this: a repeated tap or update
         # Too old, deleted or otherwise not editable: say it in a new message.
         log.info("edit failed (%s), sending a new message instead", error.message)
         assert update.effective_chat is not None
-        await context.bot.send_message(update.effective_chat.id, reply.text,
-                                       reply_markup=markup(reply.keyboard))
+        await send_text(context.bot, update.effective_chat.id, reply)
 
 
 async def _answer_query(update: Update, notice: str | None, alert: bool) -> None:

@@ -93,8 +93,8 @@ async def test_the_bot_as_deployed_answers_every_tap_over_http(tmp_path: Path,
     assert report.lost_taps == 0
     assert report.answers_stored == report.answers_counted == report.answers_expected == 2 + 3 * 2 + 2
     assert report.burst_calls_by_method == {"answerCallbackQuery": 6, "editMessageText": 6}
-    assert report.burst_cpu_seconds > 0 and report.rss_sessions_mb and report.peak_rss_mb > 30
-    # CPU time is counted in clock ticks: six taps of the floor may take less than one
+    assert report.rss_sessions_mb and report.peak_rss_mb > 30
+    # CPU time is counted in clock ticks: six taps may take less than one
     assert report.floor_cpu_ms_per_tap is not None and report.floor_lost_taps == 0
     assert "without a framework, same burst" in format_report(report)
 

@@ -22,6 +22,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.bench.http_bot_api import HttpBotAPI
+from bot.telegram.answer_taps import set_aside_update
 
 TOKEN = "123456:BENCH"
 WEBHOOK_SECRET = "bench-secret"
@@ -33,7 +34,8 @@ class InProcessBot:
         self.app = app
 
     def deliver(self, update: dict[str, Any]) -> None:
-        self.app.update_queue.put_nowait(Update.de_json(update, self.app.bot))
+        """As polling hands it over: answer taps set aside, everything else decoded."""
+        self.app.update_queue.put_nowait(Update.de_json(set_aside_update(update), self.app.bot))
 
     def cpu_seconds(self) -> float:
         return time.process_time()

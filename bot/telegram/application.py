@@ -25,6 +25,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.output.workers import DRAWING
 from bot.telegram.aiohttp_request import AiohttpRequest
+from bot.telegram.answer_taps import AnswerTapHandler, SettingAsideRequest
 from bot.store.storage import Storage
 from bot.telegram import gate, handlers, jobs
 from bot.telegram.commands import command_descriptions
@@ -65,7 +66,8 @@ def build(settings: Settings, open_services: OpenServices, *,
         # Network failures are retried where that cannot send anything twice.
         .request(RetryingRequest(calls))
         # getUpdates, one call at a time; PTB's polling loop retries it.
-        .get_updates_request(updates)
+        # Answer taps are set aside before PTB decodes them (bot/telegram/answer_taps.py).
+        .get_updates_request(SettingAsideRequest(updates))
         .post_init(_starting(settings, open_services))
         .post_shutdown(_stopped)
     )
@@ -77,7 +79,8 @@ def build(settings: Settings, open_services: OpenServices, *,
 
 def _register_handlers(application: TelegramApplication) -> None:
     # Before everything else: private chats only, edits ignored (see bot/telegram/gate.py).
-    application.add_handlers(gate.gate_handlers(), group=gate.GROUP)
+    # First of all, answer taps set aside from getUpdates (bot/telegram/answer_taps.py).
+    application.add_handlers([AnswerTapHandler(), *gate.gate_handlers()], group=gate.GROUP)
     private = filters.ChatType.PRIVATE
     # Note: order matters. Known commands first, then every button (decoded once, see
     # bot/flows/actions.py), then unknown commands, then the rest.

@@ -11,7 +11,8 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -21,6 +22,9 @@ from telegram.warnings import PTBUserWarning
 from bot.flows.actions import encode
 from bot.flows.outcome import Document, Keyboard, Message, Outcome, Photo, Reply
 from bot.telegram.context import BotContext
+
+if TYPE_CHECKING:  # the composition root imports this channel to build it
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -70,28 +74,46 @@ def _text_call(reply: Reply, **target: int) -> dict[str, Any]:
     return call
 
 
+@dataclass(frozen=True)
+class Tapped:
+    """The button a person tapped: the query to answer and the message that shows it."""
+
+    query_id: str
+    message_id: int
+
+
 async def deliver(update: Update, context: BotContext, outcome: Outcome) -> None:
     """Carry out ``outcome`` in the chat ``update`` came from."""
-    query = update.callback_query
-    if query is not None:
-        # The tap's answer and the change of the tapped message do not depend on
-        # each other: sent together, the person sees both after one round trip.
-        await _together(_answer_query(update, outcome.notice, outcome.alert),
-                        _change_tapped_message(update, context, outcome))
     chat = update.effective_chat
     assert chat is not None
+    query = update.callback_query
+    tapped = None
+    if query is not None:
+        assert query.message is not None  # buttons are only in the bot's own messages
+        tapped = Tapped(query.id, query.message.message_id)
+    await carry_out(context.bot, context.services, chat.id, tapped, outcome)
+
+
+async def carry_out(bot: Bot, services: Services, chat_id: int, tapped: Tapped | None,
+                    outcome: Outcome) -> None:
+    """``outcome`` in the chat ``chat_id``; ``tapped``: the button it answers, if any."""
+    if tapped is not None:
+        # The tap's answer and the change of the tapped message do not depend on
+        # each other: sent together, the person sees both after one round trip.
+        await _together(_answer_query(bot, tapped, outcome.notice, outcome.alert),
+                        _change_tapped_message(bot, chat_id, tapped, outcome))
     for message in outcome.send:
-        await send(context.bot, chat.id, message)
+        await send(bot, chat_id, message)
     if outcome.later is not None:
         for message in await outcome.later():
-            await send(context.bot, chat.id, message)
+            await send(bot, chat_id, message)
     broadcast = outcome.broadcast
     if broadcast is not None:
         # The sender's tap is answered first; the bulk messages follow at the pace
         # Telegram allows, then the sender learns how it went.
-        report = await context.services.broadcaster.send(context.bot, broadcast)
+        report = await services.broadcaster.send(bot, broadcast)
         for message in broadcast.reported(report) if broadcast.reported else ():
-            await send(context.bot, chat.id, message)
+            await send(bot, chat_id, message)
 
 
 async def send(bot: Bot, chat_id: int, message: Message) -> None:
@@ -114,37 +136,31 @@ async def _together(*calls: Awaitable[object]) -> None:
             raise result
 
 
-async def _change_tapped_message(update: Update, context: BotContext, outcome: Outcome) -> None:
-    query = update.callback_query
-    assert query is not None
+async def _change_tapped_message(bot: Bot, chat_id: int, tapped: Tapped,
+                                 outcome: Outcome) -> None:
     if outcome.edit is not None:
-        await _edit(update, context, outcome.edit)
+        await _edit(bot, chat_id, tapped, outcome.edit)
     elif outcome.clear_keyboard:
-        await _ignore_unchanged(query.edit_message_reply_markup(reply_markup=None))
+        await _ignore_unchanged(bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=tapped.message_id, reply_markup=None))
 
 
-async def _edit(update: Update, context: BotContext, reply: Reply) -> None:
-    query = update.callback_query
-    assert query is not None
+async def _edit(bot: Bot, chat_id: int, tapped: Tapped, reply: Reply) -> None:
     try:
-        message = query.message
-        assert message is not None  # buttons are only in the bot's own messages
-        await edit_text(context.bot, message.chat.id, message.message_id, reply)
+        await edit_text(bot, chat_id, tapped.message_id, reply)
     except BadRequest as error:
         if "not modified" in error.message:
             return  # the message already shows this: a repeated tap or update
         # Too old, deleted or otherwise not editable: say it in a new message.
         log.info("edit failed (%s), sending a new message instead", error.message)
-        assert update.effective_chat is not None
-        await send_text(context.bot, update.effective_chat.id, reply)
+        await send_text(bot, chat_id, reply)
 
 
-async def _answer_query(update: Update, notice: str | None, alert: bool) -> None:
+async def _answer_query(bot: Bot, tapped: Tapped, notice: str | None, alert: bool) -> None:
     """Answer a tap; one that is too old to answer (e.g. delivered again after a restart)
     still gets the rest of its outcome."""
-    assert update.callback_query is not None
     try:
-        await update.callback_query.answer(notice, show_alert=alert)
+        await bot.answer_callback_query(tapped.query_id, notice, show_alert=alert)
     except BadRequest as error:
         if not query_expired(error):
             raise

@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.flows.keyed_locks import KeyedLocks
+from bot.telegram.answer_taps import person_of, raw_tap
 
 # Updates in progress at once. A person's queued taps each hold a slot while they
 # wait for the one before, so this is well above the largest workshop (300
@@ -44,6 +45,9 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
 
 def _person_of(update: object) -> int | None:
+    raw = raw_tap(update)
+    if raw is not None:
+        return person_of(raw)
     if isinstance(update, Update):
         if update.effective_user is not None:
             return update.effective_user.id

@@ -139,6 +139,7 @@ class Report:
     run_ends: RunEnds = field(default_factory=RunEnds)
     burst_seconds: float = 0.0
     burst_cpu_seconds: float = 0.0
+    driver_cpu_seconds: float = 0.0  # this process: fake Bot API and simulated people
     burst_calls: int = 0
     burst_calls_by_method: Counter[str] = field(default_factory=Counter)
     burst_peak_calls_per_second: int = 0
@@ -408,7 +409,7 @@ async def _burst(crowd: Crowd, api: FakeBotAPI | HttpBotAPI, config: BenchConfig
     api.latency = config.latency
     gc.collect()
     calls_before, wall_before = crowd.calls, time.perf_counter()
-    cpu_before = crowd.target.cpu_seconds()
+    cpu_before, driver_before = crowd.target.cpu_seconds(), time.process_time()
     methods_before = crowd.calls_by_method.copy()
     first_second = int(wall_before)
     ending: list[asyncio.Task[Tap]] = []
@@ -423,6 +424,7 @@ async def _burst(crowd: Crowd, api: FakeBotAPI | HttpBotAPI, config: BenchConfig
     # The rounds are over; summaries still on their way are not part of the answer rate.
     report.burst_seconds = time.perf_counter() - wall_before
     report.burst_cpu_seconds = crowd.target.cpu_seconds() - cpu_before
+    report.driver_cpu_seconds = time.process_time() - driver_before
     for tap in await asyncio.gather(*ending):
         report.run_ends.add(tap)
     await crowd.target.settled()
@@ -661,7 +663,8 @@ def format_report(report: Report) -> str:
         f"  callback answered: {_spread(burst.callback)}",
         f"  CPU {report.cpu_ms_per_answer:.2f} ms per answer ("
         + ("whole process: bot, fake Bot API and simulated people)" if c.transport == "memory"
-           else "the bot's process alone)"),
+           else "the bot's process alone; the benchmark's own process, the fake Bot API and "
+                f"the simulated people, {_per_answer(report.driver_cpu_seconds, report):.2f} ms)"),
         f"  outgoing Bot API calls: {report.burst_calls} = {report.calls_per_second:.0f}/s on "
         f"average, at most {report.burst_peak_calls_per_second} in one clock second",
         "    " + ", ".join(f"{method} {count}"
@@ -727,6 +730,10 @@ HOW = {
                "over HTTP on 127.0.0.1",
     "memory": "the Application in this process, updates put into its queue, no HTTP",
 }
+
+
+def _per_answer(seconds: float, report: Report) -> float:
+    return 1000 * seconds / report.burst_answers if report.burst_answers else 0.0
 
 
 def _spread(values: Sequence[float]) -> str:

@@ -166,10 +166,12 @@ async def _read_form(request: web.Request) -> tuple[dict[str, Any], dict[str, by
     names: list[str] = []
     if request.content_type == "multipart/form-data":
         async for part in await request.multipart():
-            content = bytes(await part.read())  # type: ignore[union-attr]
-            if part.filename:  # type: ignore[union-attr]
+            if not isinstance(part, aiohttp.BodyPartReader):
+                continue  # nested multiparts: the Bot API has none
+            content = bytes(await part.read())
+            if part.filename:
                 files[str(part.name)] = content
-                names.append(part.filename)  # type: ignore[union-attr]
+                names.append(part.filename)
             else:
                 params[str(part.name)] = decode_field(str(part.name), content.decode())
     else:

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
 
 from bot.bench.http_bot_api import HttpBotAPI
 from bot.telegram.answer_taps import set_aside_update
+from bot.telegram.application import TelegramApplication
 
 TOKEN = "123456:BENCH"
 WEBHOOK_SECRET = "bench-secret"
@@ -30,7 +30,7 @@ _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 class InProcessBot:
-    def __init__(self, app: Application) -> None:
+    def __init__(self, app: TelegramApplication) -> None:
         self.app = app
 
     def deliver(self, update: dict[str, Any]) -> None:

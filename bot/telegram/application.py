@@ -24,10 +24,10 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.output.workers import DRAWING
-from bot.telegram.aiohttp_request import AiohttpRequest
-from bot.telegram.answer_taps import AnswerTapHandler, SettingAsideRequest
 from bot.store.storage import Storage
 from bot.telegram import gate, handlers, jobs
+from bot.telegram.aiohttp_request import AiohttpRequest
+from bot.telegram.answer_taps import AnswerTapHandler, SettingAsideRequest
 from bot.telegram.commands import command_descriptions
 from bot.telegram.context import CONTEXT_TYPES, BotContext
 from bot.telegram.network import RetryingRequest

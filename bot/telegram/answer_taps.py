@@ -1,8 +1,8 @@
 """Answer taps, decoded once from the raw update: the one update a workshop sends by the hundred.
 
 PTB turns every update into its object tree – the tapped message with its
-text and keyboard included – although an answer needs five values from it:
-decoding one cost more than the rest of the tap's work in the bot (README).
+text and keyboard included – although an answer needs five values from it;
+skipping that took 10–15 % off the CPU of a tap (README, before → after).
 So ``getUpdates``' answer is looked at before PTB decodes it: a tap on an
 answer button in a private chat travels on as a bare update that carries the
 raw callback query under :data:`RAW_KEY` (PTB keeps keys it does not know in

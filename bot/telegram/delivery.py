@@ -29,8 +29,8 @@ if TYPE_CHECKING:  # the composition root imports this channel to build it
 log = logging.getLogger(__name__)
 
 # Texts are sent with Bot.do_api_request, so the Message Telegram returns is not decoded
-# into PTB's objects: the bot never reads it, and decoding it cost about a fifth of the
-# CPU of a tap (README). PTB warns that a method of that name exists; that is the point.
+# into PTB's objects: the bot never reads it. PTB warns that a method of that name exists;
+# not using it is the point.
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(editMessageText|sendMessage)'",
                         category=PTBUserWarning)
 

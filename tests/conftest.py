@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.output.render import Renderer
 from bot.resources import QUESTIONS_DIR
+from bot.telegram.answer_taps import set_aside_update
 from tests import updates
 
 
@@ -100,7 +101,8 @@ class BotHarness:
         await self.app.post_shutdown(self.app)  # type: ignore[misc]
 
     async def process(self, data: dict[str, Any]) -> None:
-        await self.app.process_update(Update.de_json(data, self.app.bot))
+        """As the bot receives it from getUpdates: answer taps set aside, undecoded."""
+        await self.app.process_update(Update.de_json(set_aside_update(data), self.app.bot))
 
     def person(self, user_id: int = 4711, first_name: str = "Anna") -> Person:
         return Person(self, user_id, first_name)

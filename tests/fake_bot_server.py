@@ -21,10 +21,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from bot.bench.fake_bot_api import FakeBotAPI
+from bot.bench.http_bot_api import decode_field
 
-# Form fields PTB sends as plain strings; every other field is JSON-encoded.
-_STRING_FIELDS = frozenset({"text", "caption", "callback_query_id", "url", "secret_token",
-                            "parse_mode", "chat_id"})
 _LONG_POLL_CAP = 0.5  # seconds; keeps shutdowns quick
 
 
@@ -145,17 +143,8 @@ def _error(code: int, description: str) -> bytes:
 
 
 def _decode_form(body: bytes) -> dict[str, Any]:
-    return dict(_field(key, value)
+    return dict((key, decode_field(key, value))
                 for key, value in parse_qsl(body.decode(), keep_blank_values=True))
-
-
-def _field(key: str, value: str) -> tuple[str, Any]:
-    if key in _STRING_FIELDS:
-        return key, value
-    try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        return key, value
 
 
 def _decode_multipart(content_type: str, body: bytes
@@ -176,8 +165,7 @@ def _decode_multipart(content_type: str, body: bytes
             files[str(name)] = content
             names.append(file_name)
         else:
-            key, value = _field(str(name), content.decode())
-            params[key] = value
+            params[str(name)] = decode_field(str(name), content.decode())
     return params, files, names
 
 

@@ -26,7 +26,7 @@ from bot.flows.work_quota import REPORTS_PER_WINDOW
 
 async def test_benchmark_counts_and_stores_every_answer(tmp_path: Path) -> None:
     config = BenchConfig(users=3, statements=2, latency=0.0, sessions=4, session_answers=1,
-                         finishers=0, directory=tmp_path, commit_seconds=0.05, tap_timeout=10)
+                         finishers=0, directory=tmp_path, commit_seconds=0.05, transport="memory", tap_timeout=10)
     report = await run_benchmark(config)
     assert report.lost_taps == 0
     assert len(report.single.in_place) == 2 and len(report.burst.in_place) == 3 * 2
@@ -47,7 +47,7 @@ async def test_field_ends_and_the_end_of_the_run_are_waited_for(tmp_path: Path) 
     # note; the last answer turns the statement into the closing note and the summary
     # follows. The benchmark waits for each, so every answer is counted once.
     config = BenchConfig(users=1, statements=105, latency=0.0, sessions=0, finishers=0,
-                         directory=tmp_path, commit_seconds=0.05, tap_timeout=10)
+                         directory=tmp_path, commit_seconds=0.05, transport="memory", tap_timeout=10)
     report = await run_benchmark(config)
     assert report.lost_taps == 0
     assert report.answers_stored == report.answers_counted == 2 * 105
@@ -61,7 +61,7 @@ async def test_runs_ending_during_the_burst_get_closing_note_and_summary(tmp_pat
     # Two people are at their last statement when the burst starts; each ends their
     # run during a round and is counted once the summary (chart, text) has arrived.
     config = BenchConfig(users=2, statements=2, latency=0.0, sessions=0, finishers=2,
-                         directory=tmp_path, commit_seconds=0.05, tap_timeout=30)
+                         directory=tmp_path, commit_seconds=0.05, transport="memory", tap_timeout=30)
     report = await run_benchmark(config)
     assert report.lost_taps == 0
     assert len(report.run_ends.note) == len(report.run_ends.summary) == 2
@@ -85,8 +85,27 @@ def test_command_line_prints_the_figures(tmp_path: Path,
           "--dir", str(tmp_path), "--commit-seconds", "0.05"])
     out = capsys.readouterr().out
     for figure in ("answers/s", "tap-to-reply p50", "CPU", "RSS", "single-row commits",
-                   "messages/s", "outgoing Bot API calls", "summary with chart complete"):
+                   "messages/s", "outgoing Bot API calls", "summary with chart complete",
+                   "the bot's process alone", "without a framework"):
         assert figure in out
+
+
+@pytest.mark.parametrize("transport", ["polling", "webhook"])
+async def test_the_bot_as_deployed_answers_every_tap_over_http(tmp_path: Path,
+                                                               transport: str) -> None:
+    # python -m bot with its own HTTP client, fetching updates or sent them by webhook;
+    # then the floor under the same burst.
+    config = BenchConfig(users=3, statements=2, latency=0.01, sessions=2, session_answers=1,
+                         finishers=0, directory=tmp_path, commit_seconds=0.05, tap_timeout=20,
+                         transport=transport)
+    report = await run_benchmark(config)
+    assert report.lost_taps == 0
+    assert report.answers_stored == report.answers_counted == report.answers_expected == 2 + 3 * 2 + 2
+    assert report.burst_calls_by_method == {"answerCallbackQuery": 6, "editMessageText": 6}
+    assert report.rss_sessions_mb and report.peak_rss_mb > 30
+    # CPU time is counted in clock ticks: six taps may take less than one
+    assert report.floor_cpu_ms_per_tap is not None and report.floor_lost_taps == 0
+    assert "without a framework, same burst" in format_report(report)
 
 
 async def test_flood_control_delays_replies_but_drops_none(tmp_path: Path) -> None:
@@ -96,7 +115,7 @@ async def test_flood_control_delays_replies_but_drops_none(tmp_path: Path) -> No
     for _ in range(2):
         api.fail_next("editMessageText", 429, "Too Many Requests: retry after 1", retry_after=1)
     config = BenchConfig(users=4, statements=2, latency=0.0, sessions=0, finishers=0,
-                         directory=tmp_path, commit_seconds=0.05, tap_timeout=20)
+                         directory=tmp_path, commit_seconds=0.05, transport="memory", tap_timeout=20)
     report = await run_benchmark(config, api)
     assert report.lost_taps == 0
     assert report.answers_stored == report.answers_counted == 2 + 4 * 2
@@ -109,7 +128,7 @@ async def test_taps_spread_over_a_moment_are_each_counted_once(tmp_path: Path) -
     # With --spread the people of a round tap at random moments within it; the
     # round still waits for every one of them.
     config = BenchConfig(users=5, statements=2, latency=0.02, spread=0.2, sessions=0,
-                         finishers=0, directory=tmp_path, commit_seconds=0.05, tap_timeout=10)
+                         finishers=0, directory=tmp_path, commit_seconds=0.05, transport="memory", tap_timeout=10)
     report = await run_benchmark(config)
     assert report.lost_taps == 0
     assert len(report.burst.in_place) == 5 * 2

@@ -64,7 +64,7 @@ def test_the_figures_quoted_are_the_codes() -> None:
 
 def test_the_privacy_notice_template_matches_what_datenschutz_says() -> None:
     """Every bullet of /datenschutz's list of stored data is in the template for participants."""
-    template = (Path(__file__).resolve().parent.parent / "reports" / "privacy.html.j2").read_text(
+    template = (Path(__file__).resolve().parent.parent / "reports" / "chat" / "privacy.html.j2").read_text(
         encoding="utf-8")
     notice = " ".join((DOCS / "datenschutzhinweis.md").read_text(encoding="utf-8").split())
     bullets = [line[2:] for line in template.splitlines() if line.startswith("• ")]

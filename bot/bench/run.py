@@ -1,12 +1,17 @@
-"""Benchmark: the real bot under a workshop burst, against an in-memory Bot API.
+"""Benchmark: the real bot under a workshop burst, on the network path a deployment runs.
 
-``python -m bot.bench --help`` lists the settings. The run drives the real PTB
-``Application`` through its update queue – where polling puts updates, so the
-concurrent, per-person update processing applies – with a fake Bot API that
-delays every call by ``--latency``. A tap's reply time runs from putting its
-update into the queue until the fake has answered the call that shows the
-person the next statement (or, on the last statement, the edit of the tapped
-message). The figures depend on the machine, so they belong in the README,
+``python -m bot.bench --help`` lists the settings. By default the bot runs as
+in production – ``python -m bot``, its own process with its real HTTP client –
+against a Bot API served over HTTP on 127.0.0.1 that delays every call by
+``--latency`` and hands out updates by ``getUpdates`` (``--transport polling``)
+or posts them to the bot's webhook (``webhook``); ``memory`` drives the
+Application in this process through its update queue with the in-memory fake
+instead. A tap's reply time runs from handing its update over until the fake
+has answered the call that shows the person the next statement (or, on the last
+statement, the edit of the tapped message). In the same run a floor – the same
+calls per tap with the same HTTP client and one aiosqlite commit, from raw JSON
+without a framework (``bot.bench.floor_bot``) – gives the bot's CPU per tap a
+measure that does not depend on the machine. The figures belong in the README,
 not in timed tests.
 """
 
@@ -21,6 +26,7 @@ import os
 import platform
 import random
 import resource
+import socket
 import sqlite3
 import sys
 import tempfile
@@ -33,11 +39,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
-
 from bot.app import build_application
 from bot.bench.commit_probe import measure_commit_rate
 from bot.bench.fake_bot_api import Call, FakeBotAPI
+from bot.bench.floor import run_floor
+from bot.bench.http_bot_api import HttpBotAPI
+from bot.bench.targets import BotProcess, InProcessBot
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
 from bot.flows import actions
@@ -46,11 +53,12 @@ from bot.output.render import Renderer
 from bot.output.workers import DRAWING
 from bot.resources import QUESTIONS_DIR
 from bot.store.storage import Storage
-from bot.telegram.application import TelegramApplication, tune_garbage_collector
+from bot.telegram.application import tune_garbage_collector
 
 TELEGRAM_BULK_RATE = 30  # messages per second to many different chats
 TELEGRAM_CHAT_RATE = 1  # messages per second into one chat
 CHOICES = "ABCDE"
+TRANSPORTS = ("polling", "webhook", "memory")
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,9 @@ class BenchConfig:
     directory: Path = Path(".")  # a temporary directory in it holds the databases
     commit_seconds: float = 1.0
     tap_timeout: float = 60.0
+    transport: str = "polling"  # see TRANSPORTS
+    floor: bool = True  # measure the floor too (not with the in-memory transport)
+    bot_python: str = sys.executable  # the installation whose bot runs as a process
 
     @property
     def run_ends(self) -> int:
@@ -129,6 +140,7 @@ class Report:
     run_ends: RunEnds = field(default_factory=RunEnds)
     burst_seconds: float = 0.0
     burst_cpu_seconds: float = 0.0
+    driver_cpu_seconds: float = 0.0  # this process: fake Bot API and simulated people
     burst_calls: int = 0
     burst_calls_by_method: Counter[str] = field(default_factory=Counter)
     burst_peak_calls_per_second: int = 0
@@ -143,6 +155,8 @@ class Report:
     sessions_active: int = 0
     commit_rate: float = 0.0
     load_average: float = 0.0
+    floor_cpu_ms_per_tap: float | None = None
+    floor_lost_taps: int = 0
 
     @property
     def burst_answers(self) -> int:
@@ -155,6 +169,12 @@ class Report:
     @property
     def cpu_ms_per_answer(self) -> float:
         return 1000 * self.burst_cpu_seconds / self.burst_answers if self.burst_answers else 0.0
+
+    @property
+    def cpu_over_floor(self) -> float | None:
+        if not self.floor_cpu_ms_per_tap:
+            return None
+        return self.cpu_ms_per_answer / self.floor_cpu_ms_per_tap
 
     @property
     def calls_per_second(self) -> float:
@@ -252,11 +272,10 @@ class Person:
 
     async def _send(self, data: dict[str, Any], message_id: int, expects: str | None,
                     expects_new_message: bool | None = None) -> Tap:
-        update = Update.de_json(data, self.crowd.app.bot)
         tap = Tap(sent=time.perf_counter(), message_id=message_id, expects=expects,
                   expects_new_message=expects_new_message)
         self.pending = tap
-        self.crowd.app.update_queue.put_nowait(update)
+        self.crowd.target.deliver(data)
         try:
             async with asyncio.timeout(self.crowd.tap_timeout):
                 await tap.done.wait()
@@ -299,9 +318,10 @@ class Person:
 class Crowd:
     """The simulated people and the fake Bot API's view of them."""
 
-    def __init__(self, app: TelegramApplication, questionnaire: Questionnaire,
+    def __init__(self, target: InProcessBot | BotProcess, questionnaire: Questionnaire,
                  tap_timeout: float) -> None:
-        self.app = app
+        self.target = target
+        self.sample_edit: dict[str, Any] | None = None  # an edit of the bot's, for the floor
         self.tap_timeout = tap_timeout
         self.order = tuple(s.id for s in questionnaire.statements)
         self.position = {sid: i for i, sid in enumerate(self.order)}
@@ -323,6 +343,10 @@ class Crowd:
         self.calls += 1
         self.calls_by_method[call.method] += 1
         self.calls_by_second[int(now)] += 1
+        if call.method == "editMessageText" and isinstance(call.result, dict) \
+                and call.result.get("reply_markup"):
+            self.sample_edit = {"text": call.params["text"],
+                                "reply_markup": call.params["reply_markup"]}
         person_id = _person_id(call)
         person = self.people.get(person_id) if person_id is not None else None
         if person is not None:
@@ -364,7 +388,7 @@ async def _everyone(people: Iterable[Person], action: str) -> list[Any]:
 
 # --- the phases ----------------------------------------------------------------
 
-async def _single_person(crowd: Crowd, api: FakeBotAPI, config: BenchConfig,
+async def _single_person(crowd: Crowd, api: FakeBotAPI | HttpBotAPI, config: BenchConfig,
                          report: Report) -> None:
     """The reference: one person alone, at the same latency."""
     person = crowd.person(1)
@@ -375,7 +399,7 @@ async def _single_person(crowd: Crowd, api: FakeBotAPI, config: BenchConfig,
         report.single.add(await person.answer_next())
 
 
-async def _burst(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: Report) -> None:
+async def _burst(crowd: Crowd, api: FakeBotAPI | HttpBotAPI, config: BenchConfig, report: Report) -> None:
     """Everybody taps at the same moment, statement after statement; some end their run."""
     people = [crowd.person(100_000 + i) for i in range(config.users)]
     finishers = [crowd.person(200_000 + i) for i in range(config.run_ends)]
@@ -385,7 +409,8 @@ async def _burst(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: Rep
         await _everyone(finishers, "answer_next")
     api.latency = config.latency
     gc.collect()
-    calls_before, cpu_before, wall_before = crowd.calls, time.process_time(), time.perf_counter()
+    calls_before, wall_before = crowd.calls, time.perf_counter()
+    cpu_before, driver_before = crowd.target.cpu_seconds(), time.process_time()
     methods_before = crowd.calls_by_method.copy()
     first_second = int(wall_before)
     ending: list[asyncio.Task[Tap]] = []
@@ -399,10 +424,11 @@ async def _burst(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: Rep
             report.burst.add(tap)
     # The rounds are over; summaries still on their way are not part of the answer rate.
     report.burst_seconds = time.perf_counter() - wall_before
-    report.burst_cpu_seconds = time.process_time() - cpu_before
+    report.burst_cpu_seconds = crowd.target.cpu_seconds() - cpu_before
+    report.driver_cpu_seconds = time.process_time() - driver_before
     for tap in await asyncio.gather(*ending):
         report.run_ends.add(tap)
-    await crowd.app.update_queue.join()
+    await crowd.target.settled()
     report.burst_calls = crowd.calls - calls_before
     report.burst_calls_by_method = crowd.calls_by_method - methods_before
     report.burst_peak_calls_per_second = max(
@@ -415,42 +441,53 @@ async def _answer_after(person: Person, delay: float) -> Tap:
     return await person.answer_next()
 
 
-async def _sessions(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: Report) -> None:
+async def _sessions(crowd: Crowd, api: FakeBotAPI | HttpBotAPI, config: BenchConfig, report: Report) -> None:
     """Many people with a run started and left mid-way: what stays in memory."""
     people = [crowd.person(1_000_000 + i) for i in range(config.sessions)]
     api.latency = config.latency
     await _everyone(people, "begin")
     for _ in range(config.session_answers):
         await _everyone(people, "answer_next")
-    await crowd.app.update_queue.join()
-    gc.collect()
-    report.rss_sessions_mb = _current_rss_mb()
+    await crowd.target.settled()
+    if isinstance(crowd.target, BotProcess):
+        report.rss_sessions_mb = crowd.target.rss_mb()
+    else:
+        gc.collect()
+        report.rss_sessions_mb = _current_rss_mb()
     report.sessions_active = len(people)
 
 
-async def _stored_answers(storage: Storage, people: Iterable[Person]) -> int:
-    total = 0
-    for person in people:
-        run = await storage.runs.active_run(person.id)
-        if run is None:
-            finished = await storage.runs.finished_runs(person.id)
-            run = finished[0] if finished else None
-        if run is not None:
-            total += len(await storage.runs.answers(run.id))
-    return total
+async def _stored_answers(database: Path, people: Iterable[Person]) -> int:
+    """Answers in the database after the bot has stopped: what survived the burst."""
+    storage = await Storage.open(str(database))
+    try:
+        total = 0
+        for person in people:
+            run = await storage.runs.active_run(person.id)
+            if run is None:
+                finished = await storage.runs.finished_runs(person.id)
+                run = finished[0] if finished else None
+            if run is not None:
+                total += len(await storage.runs.answers(run.id))
+        return total
+    finally:
+        await storage.close()
 
 
 async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> Report:
     """Run every phase; ``api`` lets a test arrange Telegram's errors (e.g. flood control)."""
+    if config.transport not in TRANSPORTS:
+        raise ValueError(f"unknown transport {config.transport!r}")
     report = Report(config=config, questionnaire="", load_average=os.getloadavg()[0])
-    report.rss_start_mb = _current_rss_mb()
     with tempfile.TemporaryDirectory(prefix="selbstcheck-bench-", dir=config.directory) as tmp:
         base = Path(tmp)
+        questions = base / "questions"
         if config.shipped_questionnaire:
             questionnaire = load_questionnaire()
+            questions = QUESTIONS_DIR
             report.questionnaire = "shipped"
         else:
-            questionnaire = load_questionnaire(write_synthetic_questionnaire(base / "questions"))
+            questionnaire = load_questionnaire(write_synthetic_questionnaire(questions))
             report.questionnaire = "synthetic"
         if config.statements > len(questionnaire.statements):
             raise SystemExit(f"--statements: the questionnaire has only "
@@ -460,37 +497,90 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
         report.answers_expected = (config.statements * (config.users + 1)
                                    + config.run_ends * len(questionnaire.statements)
                                    + config.sessions * config.session_answers)
-        api = api or FakeBotAPI(keep_calls=False)
-        app = build_application(Settings(token="123456:BENCH", database=str(base / "bench.db")),
-                                questionnaire, Renderer(), request=api)
-        crowd = Crowd(app, questionnaire, config.tap_timeout)
-        api.on_answer = crowd.on_answer
-        await app.initialize()
-        await app.post_init(app)  # type: ignore[misc]
-        await app.start()
-        collector_settings = gc.get_threshold()
-        tune_garbage_collector()  # as app.run does before the bot goes online
-        try:
-            await _single_person(crowd, api, config, report)
-            await _burst(crowd, api, config, report)
-            if config.sessions:
-                await _sessions(crowd, api, config, report)
-            report.answers_stored = await _stored_answers(app.bot_data.services.storage,
-                                                          crowd.people.values())
-        finally:
-            await app.stop()
-            await app.shutdown()
-            await app.post_shutdown(app)  # type: ignore[misc]
-            gc.unfreeze()  # leave the process as it was (the tests run the benchmark)
-            gc.set_threshold(*collector_settings)
+        database = base / "bench.db"
+        if config.transport == "memory":
+            crowd = await _in_process(config, questionnaire, database, report,
+                                      api or FakeBotAPI(keep_calls=False))
+        else:
+            crowd = await _as_process(config, questionnaire, database, questions, report,
+                                      HttpBotAPI(api))
+        report.answers_stored = await _stored_answers(database, crowd.people.values())
         report.answers_counted = crowd.answers_counted
         report.lost_taps = crowd.lost_taps
-        report.peak_rss_mb = _peak_rss_mb()
-        await asyncio.to_thread(DRAWING.shut_down)  # a finished child reports its peak memory
-        report.drawing_peak_rss_mb = _children_peak_rss_mb()
+        if config.floor and config.transport != "memory" and crowd.sample_edit is not None:
+            floor = await run_floor(config.users, config.statements, config.latency,
+                                    config.spread, crowd.sample_edit, base, config.tap_timeout)
+            report.floor_cpu_ms_per_tap = floor.cpu_ms_per_tap
+            report.floor_lost_taps = floor.lost_taps
         report.commit_rate = await measure_commit_rate(base / "commit-probe.db",
                                                        config.commit_seconds)
     return report
+
+
+async def _phases(crowd: Crowd, api: FakeBotAPI | HttpBotAPI, config: BenchConfig,
+                  report: Report) -> None:
+    await _single_person(crowd, api, config, report)
+    await _burst(crowd, api, config, report)
+    if config.sessions:
+        await _sessions(crowd, api, config, report)
+
+
+async def _in_process(config: BenchConfig, questionnaire: Questionnaire, database: Path,
+                      report: Report, api: FakeBotAPI) -> Crowd:
+    """The Application in this process, updates put into its queue: no network at all."""
+    report.rss_start_mb = _current_rss_mb()
+    app = build_application(Settings(token="123456:BENCH", database=str(database)),
+                            questionnaire, Renderer(), request=api)
+    crowd = Crowd(InProcessBot(app), questionnaire, config.tap_timeout)
+    api.on_answer = crowd.on_answer
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    await app.start()
+    collector_settings = gc.get_threshold()
+    tune_garbage_collector()  # as app.run does before the bot goes online
+    try:
+        await _phases(crowd, api, config, report)
+    finally:
+        await app.stop()
+        await app.shutdown()
+        await app.post_shutdown(app)  # type: ignore[misc]
+        gc.unfreeze()  # leave the process as it was (the tests run the benchmark)
+        gc.set_threshold(*collector_settings)
+    report.peak_rss_mb = _peak_rss_mb()
+    await asyncio.to_thread(DRAWING.shut_down)  # a finished child reports its peak memory
+    report.drawing_peak_rss_mb = _children_peak_rss_mb()
+    return crowd
+
+
+async def _as_process(config: BenchConfig, questionnaire: Questionnaire, database: Path,
+                      questions: Path, report: Report, server: HttpBotAPI) -> Crowd:
+    """``python -m bot`` as deployed, over HTTP, polling or with a webhook."""
+    webhook_port = _free_port() if config.transport == "webhook" else None
+    if webhook_port is not None:
+        server.webhook_target = f"http://127.0.0.1:{webhook_port}/telegram"
+    await server.start()
+    bot = BotProcess(server, database, questions, database.with_suffix(".log"),
+                     webhook_port=webhook_port, python=config.bot_python)
+    crowd = Crowd(bot, questionnaire, config.tap_timeout)
+    server.api.on_answer = crowd.on_answer
+    try:
+        await bot.start()
+        report.rss_start_mb = bot.rss_mb()
+        await _phases(crowd, server, config, report)
+        report.peak_rss_mb = bot.peak_rss_mb()
+        report.drawing_peak_rss_mb = bot.children_peak_rss_mb()
+    finally:
+        await bot.stop()
+        await server.stop()
+    if crowd.lost_taps:
+        print(bot.output(), file=sys.stderr)
+    return crowd
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 # --- one person flooding the bot -----------------------------------------------
@@ -519,7 +609,7 @@ async def run_flood_benchmark(config: BenchConfig, flood: int, others: int = 20)
         api = FakeBotAPI(keep_calls=False)
         app = build_application(Settings(token="123456:BENCH", database=str(base / "bench.db")),
                                 questionnaire, Renderer(), request=api)
-        crowd = Crowd(app, questionnaire, config.tap_timeout)
+        crowd = Crowd(InProcessBot(app), questionnaire, config.tap_timeout)
         flooder = crowd.person(3_000_000)
 
         def on_answer(call: Call) -> None:
@@ -550,8 +640,7 @@ async def run_flood_benchmark(config: BenchConfig, flood: int, others: int = 20)
                            "chat": {"id": flooder.id, "type": "private"}, "from": flooder.user,
                            "text": "/bericht",
                            "entities": [{"type": "bot_command", "offset": 0, "length": 8}]}
-                app.update_queue.put_nowait(Update.de_json(
-                    {"update_id": next(crowd.ids), "message": message}, app.bot))
+                crowd.target.deliver({"update_id": next(crowd.ids), "message": message})
             for _ in range(config.statements - half):
                 for tap in await _everyone(people, "answer_next"):
                     report.flooded.add(tap)
@@ -631,7 +720,7 @@ def format_report(report: Report) -> str:
     c = report.config
     single, burst = report.single, report.burst
     lines = [
-        "Selbstcheck benchmark: real Application, fake Bot API "
+        f"Selbstcheck benchmark: {HOW[c.transport]}, fake Bot API "
         f"with {_ms(c.latency) if c.latency else 'no'} latency per call",
         f"  {os.cpu_count()} CPUs, Python {platform.python_version()}, python-telegram-bot "
         f"{version('python-telegram-bot')}, aiosqlite {version('aiosqlite')}, "
@@ -661,8 +750,10 @@ def format_report(report: Report) -> str:
                   f"    summary with chart complete: {_spread(ends.summary)}"]
     lines += [
         f"  callback answered: {_spread(burst.callback)}",
-        f"  CPU {report.cpu_ms_per_answer:.2f} ms per answer (whole process: bot, fake Bot API "
-        "and simulated people)",
+        f"  CPU {report.cpu_ms_per_answer:.2f} ms per answer ("
+        + ("whole process: bot, fake Bot API and simulated people)" if c.transport == "memory"
+           else "the bot's process alone; the benchmark's own process, the fake Bot API and "
+                f"the simulated people, {_per_answer(report.driver_cpu_seconds, report):.2f} ms)"),
         f"  outgoing Bot API calls: {report.burst_calls} = {report.calls_per_second:.0f}/s on "
         f"average, at most {report.burst_peak_calls_per_second} in one clock second",
         "    " + ", ".join(f"{method} {count}"
@@ -679,6 +770,14 @@ def format_report(report: Report) -> str:
     if report.drawing_peak_rss_mb is not None:
         lines.append(f"  and the process that draws the charts: peak "
                      f"{_fmt_mb(report.drawing_peak_rss_mb)} RSS")
+    if report.floor_cpu_ms_per_tap is not None:
+        lines.append(f"floor: {report.floor_cpu_ms_per_tap:.2f} ms CPU per tap for the same "
+                     "calls with the same HTTP client and one aiosqlite commit, from raw JSON "
+                     "without a framework, same burst"
+                     + (f"; the bot needs {report.cpu_over_floor:.1f}x"
+                        if report.cpu_over_floor is not None else "")
+                     + (f" ({report.floor_lost_taps} floor taps lost)"
+                        if report.floor_lost_taps else ""))
     lines += [
         "ceilings:",
         f"  raw aiosqlite single-row commits, WAL, synchronous=NORMAL, same directory: "
@@ -691,17 +790,20 @@ def format_report(report: Report) -> str:
         f"{report.lost_taps}",
         "goals:",
     ]
+    if report.cpu_over_floor is not None:
+        lines.append(f"  CPU per tap at most 2x the floor's: {report.cpu_over_floor:.1f}x, "
+                     f"{_goal(report.cpu_over_floor <= 2)}")
     if c.latency:
+        allowed = 1.5 if c.users <= 100 else 2
         for name, alone, crowded in (("edited in place", single.in_place, burst.in_place),
                                      ("at a field's end", single.new_message,
                                       burst.new_message)):
             if alone and crowded:
                 ratio = percentile(crowded, 99) / percentile(alone, 50)
-                lines.append(f"  p99 within 2x a single person's reply, {name}: "
-                             f"{ratio:.2f}x, {_goal(ratio <= 2)}")
+                lines.append(f"  p99 within {allowed:g}x a single person's reply, {name}: "
+                             f"{ratio:.2f}x, {_goal(ratio <= allowed)}")
     elif not c.spread:
         lines.append(f"  at least 1000 answers/s: {_goal(report.answers_per_second >= 1000)}")
-        lines.append(f"  under 2 ms CPU per answer: {_goal(report.cpu_ms_per_answer < 2)}")
     if report.rss_sessions_mb is not None and c.sessions >= 1000:
         drawing = report.drawing_peak_rss_mb or 0.0
         together = round(report.peak_rss_mb + drawing)
@@ -709,6 +811,18 @@ def format_report(report: Report) -> str:
                      f"{_goal(together < 200)} (peak RSS: the bot's process "
                      f"{_fmt_mb(report.peak_rss_mb)} + the drawing process {_fmt_mb(drawing)})")
     return "\n".join(lines)
+
+
+HOW = {
+    "polling": "the bot as its own process (python -m bot), getUpdates over HTTP on 127.0.0.1",
+    "webhook": "the bot as its own process (python -m bot), updates posted to its webhook "
+               "over HTTP on 127.0.0.1",
+    "memory": "the Application in this process, updates put into its queue, no HTTP",
+}
+
+
+def _per_answer(seconds: float, report: Report) -> float:
+    return 1000 * seconds / report.burst_answers if report.burst_answers else 0.0
 
 
 def _spread(values: Sequence[float]) -> str:
@@ -750,6 +864,16 @@ def main(argv: list[str] | None = None) -> None:
                              "of the real database (default: the working directory)")
     parser.add_argument("--commit-seconds", type=float, default=defaults.commit_seconds,
                         help="how long to measure the raw commit rate (default %(default)s)")
+    parser.add_argument("--transport", choices=TRANSPORTS, default=defaults.transport,
+                        help="polling: the bot as its own process fetching updates with "
+                             "getUpdates over HTTP; webhook: Updates posted to its webhook; "
+                             "memory: the Application in this process with the in-memory fake "
+                             "Bot API, no HTTP (default %(default)s)")
+    parser.add_argument("--bot-python", default=defaults.bot_python,
+                        help="the Python of the installation whose bot runs as a process, to "
+                             "compare two versions in one sitting (default: this one)")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the floor (a minimal bot without a framework)")
     parser.add_argument("--flood", type=int, default=0, metavar="N",
                         help="instead: one person sends N /bericht at once while 20 others "
                              "answer --statements statements; prints the others' reply times "
@@ -760,7 +884,8 @@ def main(argv: list[str] | None = None) -> None:
                          sessions=args.sessions, session_answers=args.session_answers,
                          finishers=args.finishers,
                          shipped_questionnaire=args.shipped_questionnaire, directory=args.dir,
-                         commit_seconds=args.commit_seconds)
+                         commit_seconds=args.commit_seconds, transport=args.transport,
+                         floor=not args.no_floor, bot_python=args.bot_python)
     if args.flood:
         flood = asyncio.run(run_flood_benchmark(config, args.flood))
         print(format_flood_report(flood))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
+from telegram.request import BaseRequest
 
 if TYPE_CHECKING:  # the composition root imports this channel to build it
     from bot.app import Services
@@ -20,6 +21,8 @@ class ServicesSlot:
         self.stopped_because: str | None = None
         # Whether updates are fetched and processed (set when the application is built).
         self.liveness: Liveness | None = None
+        # The HTTP clients, closed at the end even if the start failed (a rejected token).
+        self.network: tuple[BaseRequest, ...] = ()
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], ServicesSlot]):

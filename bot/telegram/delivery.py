@@ -9,16 +9,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.flows.actions import encode
 from bot.flows.outcome import Document, Keyboard, Message, Outcome, Photo, Reply
 from bot.telegram.context import BotContext
 
+if TYPE_CHECKING:  # the composition root imports this channel to build it
+    from bot.app import Services
+
 log = logging.getLogger(__name__)
+
+# Texts are sent with Bot.do_api_request, so the Message Telegram returns is not decoded
+# into PTB's objects: the bot never reads it. PTB warns that a method of that name exists;
+# not using it is the point.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(editMessageText|sendMessage)'",
+                        category=PTBUserWarning)
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -31,35 +45,82 @@ def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
          for row in keyboard])
 
 
+def keyboard_json(keyboard: Keyboard) -> dict[str, Any] | None:
+    """The inline keyboard as the Bot API takes it, built straight from the buttons."""
+    if not keyboard:
+        return None
+    return {"inline_keyboard": [
+        [{"text": b.label, "url": b.url} if b.action is None
+         else {"text": b.label, "callback_data": encode(b.action)} for b in row]
+        for row in keyboard]}
+
+
+async def send_text(bot: Bot, chat_id: int, reply: Reply) -> None:
+    """sendMessage without decoding the Message it returns."""
+    await bot.do_api_request("sendMessage", api_kwargs=_text_call(reply, chat_id=chat_id))
+
+
+async def edit_text(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
+    """editMessageText without decoding the Message it returns."""
+    await bot.do_api_request("editMessageText", api_kwargs=_text_call(
+        reply, chat_id=chat_id, message_id=message_id))
+
+
+def _text_call(reply: Reply, **target: int) -> dict[str, Any]:
+    call: dict[str, Any] = {**target, "text": reply.text, "parse_mode": ParseMode.HTML}
+    keyboard = keyboard_json(reply.keyboard)
+    if keyboard is not None:
+        call["reply_markup"] = keyboard
+    return call
+
+
+@dataclass(frozen=True)
+class Tapped:
+    """The button a person tapped: the query to answer and the message that shows it."""
+
+    query_id: str
+    message_id: int
+
+
 async def deliver(update: Update, context: BotContext, outcome: Outcome) -> None:
     """Carry out ``outcome`` in the chat ``update`` came from."""
-    query = update.callback_query
-    if query is not None:
-        # The tap's answer and the change of the tapped message do not depend on
-        # each other: sent together, the person sees both after one round trip.
-        await _together(_answer_query(update, outcome.notice, outcome.alert),
-                        _change_tapped_message(update, context, outcome))
     chat = update.effective_chat
     assert chat is not None
+    query = update.callback_query
+    tapped = None
+    if query is not None:
+        assert query.message is not None  # buttons are only in the bot's own messages
+        tapped = Tapped(query.id, query.message.message_id)
+    await carry_out(context.bot, context.services, chat.id, tapped, outcome)
+
+
+async def carry_out(bot: Bot, services: Services, chat_id: int, tapped: Tapped | None,
+                    outcome: Outcome) -> None:
+    """``outcome`` in the chat ``chat_id``; ``tapped``: the button it answers, if any."""
+    if tapped is not None:
+        # The tap's answer and the change of the tapped message do not depend on
+        # each other: sent together, the person sees both after one round trip.
+        await _together(_answer_query(bot, tapped, outcome.notice, outcome.alert),
+                        _change_tapped_message(bot, chat_id, tapped, outcome))
     for message in outcome.send:
-        await send(context.bot, chat.id, message)
+        await send(bot, chat_id, message)
     if outcome.later is not None:
         for message in await outcome.later():
-            await send(context.bot, chat.id, message)
+            await send(bot, chat_id, message)
     broadcast = outcome.broadcast
     if broadcast is not None:
         # The sender's tap is answered first; the bulk messages follow at the pace
         # Telegram allows, then the sender learns how it went.
-        report = await context.services.broadcaster.send(context.bot, broadcast)
+        report = await services.broadcaster.send(bot, broadcast)
         for message in broadcast.reported(report) if broadcast.reported else ():
-            await send(context.bot, chat.id, message)
+            await send(bot, chat_id, message)
 
 
 async def send(bot: Bot, chat_id: int, message: Message) -> None:
     """One new message: text, an image or a file, each with its buttons."""
     match message:
-        case Reply(text=text, keyboard=keyboard):
-            await bot.send_message(chat_id, text, reply_markup=markup(keyboard))
+        case Reply():
+            await send_text(bot, chat_id, message)
         case Photo(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
             await bot.send_photo(chat_id, data, filename=file_name, caption=caption,
                                  reply_markup=markup(keyboard))
@@ -75,36 +136,31 @@ async def _together(*calls: Awaitable[object]) -> None:
             raise result
 
 
-async def _change_tapped_message(update: Update, context: BotContext, outcome: Outcome) -> None:
-    query = update.callback_query
-    assert query is not None
+async def _change_tapped_message(bot: Bot, chat_id: int, tapped: Tapped,
+                                 outcome: Outcome) -> None:
     if outcome.edit is not None:
-        await _edit(update, context, outcome.edit)
+        await _edit(bot, chat_id, tapped, outcome.edit)
     elif outcome.clear_keyboard:
-        await _ignore_unchanged(query.edit_message_reply_markup(reply_markup=None))
+        await _ignore_unchanged(bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=tapped.message_id, reply_markup=None))
 
 
-async def _edit(update: Update, context: BotContext, reply: Reply) -> None:
-    query = update.callback_query
-    assert query is not None
+async def _edit(bot: Bot, chat_id: int, tapped: Tapped, reply: Reply) -> None:
     try:
-        await query.edit_message_text(reply.text, reply_markup=markup(reply.keyboard))
+        await edit_text(bot, chat_id, tapped.message_id, reply)
     except BadRequest as error:
         if "not modified" in error.message:
             return  # the message already shows this: a repeated tap or update
         # Too old, deleted or otherwise not editable: say it in a new message.
         log.info("edit failed (%s), sending a new message instead", error.message)
-        assert update.effective_chat is not None
-        await context.bot.send_message(update.effective_chat.id, reply.text,
-                                       reply_markup=markup(reply.keyboard))
+        await send_text(bot, chat_id, reply)
 
 
-async def _answer_query(update: Update, notice: str | None, alert: bool) -> None:
+async def _answer_query(bot: Bot, tapped: Tapped, notice: str | None, alert: bool) -> None:
     """Answer a tap; one that is too old to answer (e.g. delivered again after a restart)
     still gets the rest of its outcome."""
-    assert update.callback_query is not None
     try:
-        await update.callback_query.answer(notice, show_alert=alert)
+        await bot.answer_callback_query(tapped.query_id, notice, show_alert=alert)
     except BadRequest as error:
         if not query_expired(error):
             raise

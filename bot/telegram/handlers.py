@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -28,6 +28,7 @@ from bot.flows.actions import (
     decode,
 )
 from bot.telegram import deep_link
+from bot.telegram.answer_taps import answer_tap, raw_tap
 from bot.telegram.commands import ALIASES, COMMANDS, command_descriptions
 from bot.telegram.context import BotContext
 from bot.telegram.delivery import deliver, query_expired
@@ -139,26 +140,37 @@ async def error_handler(update: object, context: BotContext) -> None:
                  context.error.message, describe(update))
         return
     log.error("error while handling an update: %s", describe(update), exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
+    chat_id, query_id = _where(update)
+    if chat_id is None:
         return
     services = context.bot_data.services
     if services is None:
         return
     try:
-        if update.callback_query is not None and await _alert(update,
-                                                              services.renderer.text("notice.error")):
+        if query_id is not None and await _alert(context.bot, query_id,
+                                                 services.renderer.text("notice.error")):
             return
-        await context.bot.send_message(update.effective_chat.id,
-                                       services.renderer.html("error.html.j2"))
+        await context.bot.send_message(chat_id, services.renderer.html("error.html.j2"))
     except Exception as error:  # the error report itself must never raise again
         log.warning("could not tell the person about the error: %s", type(error).__name__)
 
 
-async def _alert(update: Update, notice: str) -> bool:
+def _where(update: object) -> tuple[int | None, str | None]:
+    """The chat to tell about an error, and the tap to answer with it, if any."""
+    raw = raw_tap(update)
+    if raw is not None:
+        tap = answer_tap(raw)
+        return tap.chat_id, tap.tapped.query_id
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return None, None
+    query = update.callback_query
+    return update.effective_chat.id, query.id if query is not None else None
+
+
+async def _alert(bot: Bot, query_id: str, notice: str) -> bool:
     """Tell about the error on the tapped button; ``False`` if the tap was already answered."""
-    assert update.callback_query is not None
     try:
-        await update.callback_query.answer(notice, show_alert=True)
+        await bot.answer_callback_query(query_id, notice, show_alert=True)
     except BadRequest as error:
         if query_expired(error):
             return False
@@ -173,15 +185,22 @@ def describe(update: object) -> str:
     """
     if not isinstance(update, Update):
         return f"non-update {type(update).__name__}"
+    raw = raw_tap(update)
+    if raw is not None:  # an answer tap, set aside in a private chat
+        return f"update_id={update.update_id} chat=private {_button(raw.get('data'))}"
     chat = update.effective_chat.type if update.effective_chat else "none"
     if update.callback_query is not None:
-        prefix = (update.callback_query.data or "").split(":", 1)[0]
-        what = f"button action={prefix if _ACTION.fullmatch(prefix) else '?'}"
+        what = _button(update.callback_query.data)
     elif update.effective_message is not None:
         what = _message_kind(update)
     else:
         what = "other"
     return f"update_id={update.update_id} chat={chat} {what}"
+
+
+def _button(data: object) -> str:
+    prefix = (data if isinstance(data, str) else "").split(":", 1)[0]
+    return f"button action={prefix if _ACTION.fullmatch(prefix) else '?'}"
 
 
 def _message_kind(update: Update) -> str:

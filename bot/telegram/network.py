@@ -15,14 +15,19 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import aiohttp
 import httpx
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger(__name__)
 
-# The request never left this machine: repeating it cannot duplicate anything.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Failures of the transport, as the bot's client (aiohttp) and PTB's default (httpx) report them.
+TRANSPORT_ERRORS = (aiohttp.ClientError, httpx.TransportError)
+# The request never left this machine: repeating it cannot duplicate anything. aiohttp's
+# connection timeout covers waiting for a free connection and opening a new one.
+NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError,
+            httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Doing these twice has the same effect as doing them once.
 IDEMPOTENT_METHODS = frozenset({
     "getMe", "getWebhookInfo", "setWebhook", "deleteWebhook", "setMyCommands",
@@ -72,6 +77,6 @@ class RetryingRequest(BaseRequest):
 def may_retry(api_method: str, error: NetworkError) -> bool:
     """Only transport failures qualify; Telegram's own answers (4xx) are never retried here."""
     cause = error.__cause__
-    if not isinstance(cause, httpx.TransportError):
+    if not isinstance(cause, TRANSPORT_ERRORS):
         return False
     return isinstance(cause, NOT_SENT) or api_method in IDEMPOTENT_METHODS

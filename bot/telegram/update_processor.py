@@ -24,6 +24,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.flows.keyed_locks import KeyedLocks
+from bot.telegram.answer_taps import person_of, raw_tap
 from bot.telegram.liveness import Liveness
 from bot.telegram.log_limit import LimitedLog
 
@@ -115,6 +116,9 @@ def _close(coroutine: Awaitable[object]) -> None:
 
 
 def _person_of(update: object) -> int | None:
+    raw = raw_tap(update)
+    if raw is not None:
+        return person_of(raw)
     if isinstance(update, Update):
         if update.effective_user is not None:
             return update.effective_user.id

@@ -1,0 +1,146 @@
+"""What the benchmark's simulated people tap on: the bot as a process, or in this one.
+
+``BotProcess`` is the default: ``python -m bot`` as deployed, polling or with a
+webhook, against :class:`bot.bench.http_bot_api.HttpBotAPI`; its CPU time and
+memory are read from ``/proc``, so the figures are the bot's alone (Linux).
+``InProcessBot`` drives the Application through its update queue against the
+in-memory fake: no HTTP client, no JSON on the way in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+
+from bot.bench.http_bot_api import HttpBotAPI
+from bot.telegram.answer_taps import set_aside_update
+from bot.telegram.application import TelegramApplication
+
+TOKEN = "123456:BENCH"
+WEBHOOK_SECRET = "bench-secret"
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+class InProcessBot:
+    def __init__(self, app: TelegramApplication) -> None:
+        self.app = app
+
+    def deliver(self, update: dict[str, Any]) -> None:
+        """As polling hands it over: answer taps set aside, everything else decoded."""
+        self.app.update_queue.put_nowait(Update.de_json(set_aside_update(update), self.app.bot))
+
+    def cpu_seconds(self) -> float:
+        return time.process_time()
+
+    async def settled(self) -> None:
+        await self.app.update_queue.join()
+
+
+class BotProcess:
+    """The bot started with ``python -m bot`` and the environment an operator would set."""
+
+    def __init__(self, server: HttpBotAPI, database: Path, questions: Path, log: Path, *,
+                 webhook_port: int | None = None, python: str = sys.executable) -> None:
+        self.server = server
+        self.log = log
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
+        self.env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url,
+                        TELEGRAM_BASE_FILE_URL=server.base_file_url, SELBSTCHECK_DB=str(database),
+                        SELBSTCHECK_QUESTIONS_DIR=str(questions), PYTHONUNBUFFERED="1")
+        if webhook_port is not None:
+            self.env.update(SELBSTCHECK_WEBHOOK_URL=f"https://127.0.0.1:{webhook_port}/telegram",
+                            SELBSTCHECK_WEBHOOK_SECRET=WEBHOOK_SECRET,
+                            SELBSTCHECK_WEBHOOK_LISTEN="127.0.0.1",
+                            SELBSTCHECK_WEBHOOK_PORT=str(webhook_port))
+        self.webhook = webhook_port is not None
+        self.python = python
+        self.process: subprocess.Popen[bytes] | None = None
+
+    async def start(self, timeout: float = 60) -> None:
+        with self.log.open("ab") as sink:
+            # Started in the run's directory: the bot comes from the installation, never
+            # from a source tree that happens to be the working directory.
+            self.process = subprocess.Popen([self.python, "-m", "bot"], env=self.env,
+                                            cwd=self.log.parent, stdout=sink,
+                                            stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while not self._ready():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"bench: the bot did not come up:\n{self.output()}")
+            await asyncio.sleep(0.05)
+
+    def _ready(self) -> bool:
+        if self.webhook:
+            return self.server.methods["setWebhook"] > 0
+        return self.server.get_updates_calls > 0
+
+    async def stop(self, timeout: float = 60) -> None:
+        """SIGTERM, as ``docker stop`` sends it: the bot finishes what it fetched."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.to_thread(self.process.wait, timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise SystemExit(f"bench: the bot did not stop:\n{self.output()}") from None
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-4000:]
+
+    def deliver(self, update: dict[str, Any]) -> None:
+        self.server.push(update)
+
+    def cpu_seconds(self) -> float:
+        assert self.process is not None
+        return process_cpu_seconds(self.process.pid)
+
+    async def settled(self) -> None:
+        """Every tap has been answered once the people stop waiting; nothing to drain."""
+
+    def rss_mb(self) -> float:
+        assert self.process is not None
+        return _status_mb(self.process.pid, "VmRSS")
+
+    def peak_rss_mb(self) -> float:
+        assert self.process is not None
+        return _status_mb(self.process.pid, "VmHWM")
+
+    def children_peak_rss_mb(self) -> float | None:
+        """The drawing process (the bot's child) at its peak so far."""
+        assert self.process is not None
+        children: list[str] = []
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*"):
+            try:
+                children += (task / "children").read_text().split()
+            except OSError:
+                continue
+        peaks = [_status_mb(int(child), "VmHWM") for child in children]
+        return max(peaks) if peaks else None
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User and system CPU time of one process so far (fields 14 and 15 of its stat)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def _status_mb(pid: int, key: str) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0

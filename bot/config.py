@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.domain.disclosure import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
+
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 DEFAULT_DATABASE = "selbstcheck.db"
@@ -53,6 +55,7 @@ class Settings:
     retention_days: int = DEFAULT_RETENTION_DAYS
     privacy_contact: str | None = None
     webhook: Webhook | None = None
+    min_group: int = DEFAULT_MIN_GROUP  # k: fewest people behind any workshop number shown
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -63,7 +66,7 @@ class Settings:
         return (f"Settings(token='***', database={self.database!r}, "
                 f"base_url={self.base_url!r}, base_file_url={self.base_file_url!r}, "
                 f"questions_dir={self.questions_dir!r}, retention_days={self.retention_days}, "
-                f"webhook={self.webhook!r})")
+                f"min_group={self.min_group}, webhook={self.webhook!r})")
 
 
 def settings_from_env(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -85,6 +88,8 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> Settings:
                                minimum=0, maximum=36500),
         privacy_contact=_get(environ, "SELBSTCHECK_PRIVACY_CONTACT") or None,
         webhook=_webhook(environ),
+        min_group=_number(environ, "SELBSTCHECK_MIN_GROUP", DEFAULT_MIN_GROUP,
+                          minimum=LOWEST_MIN_GROUP, maximum=100),
     )
 
 

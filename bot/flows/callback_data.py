@@ -150,7 +150,7 @@ NAME_REMOVE = "n:r"
 
 WORKSHOP_PATTERN = r"^w[a-z]?:"  # every workshop button, for the CallbackQueryHandler
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
-                  "pdf", "cocoord", "delete")
+                  "pdf", "cocoord", "delete", "release")
 CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
 DRAFT_ACTIONS = ("all", "create", "drop", "new")
 _WS = _RUN

@@ -25,7 +25,7 @@ from bot.flows import callback_data as cb
 from bot.output.render import Renderer
 from bot.flows.outcome import Button, Outcome, Reply
 from bot.store.storage import Storage
-from bot.domain.workshop import MIN_GROUP
+from bot.domain.disclosure import DEFAULT_MIN_GROUP
 
 # A "Ja, löschen" button older than this asks again instead of deleting: a
 # deletion should follow from a decision taken just now, not from a tap on an
@@ -38,8 +38,10 @@ class Privacy:
     """/datenschutz, /loeschen and the retention period."""
 
     def __init__(self, storage: Storage, renderer: Renderer, retention_days: int,
-                 contact: str | None = None, clock: Callable[[], float] = time.time) -> None:
+                 contact: str | None = None, clock: Callable[[], float] = time.time, *,
+                 minimum: int = DEFAULT_MIN_GROUP) -> None:
         self.storage = storage
+        self.minimum = minimum
         self.render = renderer
         self.retention_days = retention_days
         self.contact = contact
@@ -48,7 +50,7 @@ class Privacy:
     def statement(self) -> Outcome:
         """/datenschutz: what is stored, why, and for how long."""
         parts = self.render.html_parts("privacy.html.j2", retention_days=self.retention_days,
-                                       contact=self.contact, minimum=MIN_GROUP)
+                                       contact=self.contact, minimum=self.minimum)
         return Outcome(send=tuple(Reply(part) for part in parts))
 
     async def erase_request(self, user_id: int) -> Outcome:

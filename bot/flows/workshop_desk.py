@@ -15,6 +15,7 @@ refusal as a workshop that does not exist, so ids reveal nothing.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from bot.flows import callback_data as cb
@@ -30,9 +31,12 @@ from bot.flows.outcome import (Broadcast, BroadcastReport, Button, Document, Key
                          Reply)
 from bot.flows.results import LOCAL_TIME, german_date, local_date
 from bot.flows.selfcheck import SelfCheck
-from bot.store.storage import Draft, Storage, Workshop
-from bot.domain.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response, WorkshopResult,
-                          aggregate, new_token, progress)
+from bot.store.storage import Draft, Release, Storage, Workshop
+from bot.domain.disclosure import DEFAULT_MIN_GROUP
+from bot.domain.workshop import (FURTHER, OVERALL, PERSPECTIVES, Response, WorkshopResult,
+                          aggregate, counted, form_groups, new_token, progress)
+from bot.domain.workshop_release import (FINAL, INTERIM, Changes, Marker, from_snapshot,
+                                         markers_of, short_of_release, snapshot)
 from bot.output.workshop_export import csv_filename, result_csv
 from bot.output.workshop_report import (WorkshopReport, perspective_charts, render_workshop_report,
                                  report_filename)
@@ -45,8 +49,10 @@ UNJUDGED_SHOWN = 10                    # "could not judge" statements in the cha
 
 class WorkshopDesk:
     def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
-                 selfcheck: SelfCheck, bot_username: str) -> None:
+                 selfcheck: SelfCheck, bot_username: str, *,
+                 minimum: int = DEFAULT_MIN_GROUP) -> None:
         self.storage = storage
+        self.minimum = minimum  # k, see bot.domain.disclosure
         self.questionnaire = questionnaire
         self.render = renderer
         self.selfcheck = selfcheck
@@ -136,7 +142,8 @@ class WorkshopDesk:
                      Button(self.render.text("workshop.button.drop"), cb.draft("drop"))))
         statements = sum(len(f.statements) for f in selected)
         text = self.render.html("workshop_fields.html.j2", municipality=municipality,
-                                selected=selected, total=len(fields), statements=statements)
+                                selected=selected, total=len(fields), statements=statements,
+                                minimum=self.minimum)
         return Reply(text, tuple(rows))
 
     def _all_field_ids(self) -> tuple[str, ...]:
@@ -173,8 +180,12 @@ class WorkshopDesk:
                 return Outcome(notice=self.render.text("workshop.notice.refreshed"),
                                edit=await self._status(workshop))
             case "result":
-                result = await self._result(workshop)
-                return Outcome(send=self._result_replies(workshop, result, "coordinators"))
+                released = await self._released(workshop)
+                if released is None:
+                    return self._not_released()
+                return Outcome(send=self._result_replies(workshop, *released, "coordinators"))
+            case "release":
+                return await self._release_interim(workshop)
             case "invite":
                 return Outcome(send=self._invitation(workshop))
             case "cocoord":
@@ -183,12 +194,11 @@ class WorkshopDesk:
                 return Outcome(send=self._cocoord_invitation(
                     workshop, token, again=workshop.coordinator_token is not None))
             case "csv" | "pdf":
-                result = await self._result(workshop)
-                if not result.available:
-                    return Outcome(notice=self.render.text("workshop.notice.result_not_ready",
-                                                           minimum=MIN_GROUP), alert=True)
-                document = (self._csv(workshop, result) if action == "csv"
-                            else await self._report(workshop, result))
+                released = await self._released(workshop)
+                if released is None:
+                    return self._not_released()
+                document = (self._csv(workshop, *released) if action == "csv"
+                            else await self._report(workshop, *released))
                 return Outcome(send=(document,))
             case "delete" if not owner:
                 return Outcome(notice=self.render.text("workshop.notice.owner_only"), alert=True)
@@ -201,10 +211,8 @@ class WorkshopDesk:
                 return Outcome(edit=self._question(workshop, action))
 
     async def _ask_share(self, workshop: Workshop) -> Outcome:
-        result = await self._result(workshop)
-        if not result.available:
-            return Outcome(notice=self.render.text("workshop.notice.result_not_ready",
-                                                   minimum=MIN_GROUP), alert=True)
+        if await self._released(workshop) is None:
+            return self._not_released()
         recipients = await self.storage.participant_ids(workshop.id)
         return Outcome(edit=self._question(workshop, "share", recipients=len(recipients)))
 
@@ -239,6 +247,7 @@ class WorkshopDesk:
                     return stale
                 closed = await self.storage.workshop(workshop.id)
                 assert closed is not None
+                await self._release(closed, FINAL)
                 return Outcome(notice=self.render.text("workshop.notice.closed"),
                                edit=await self._menu(closed, user_id))
             case "share":
@@ -260,9 +269,11 @@ class WorkshopDesk:
                                                            workshop=workshop)))
 
     async def _share(self, workshop: Workshop, user_id: int) -> Outcome:
-        result = await self._result(workshop)
+        released = await self._released(workshop)
+        if released is None:
+            return self._not_released()
         recipients = tuple(await self.storage.participant_ids(workshop.id))
-        replies = self._result_replies(workshop, result, "participants")
+        replies = self._result_replies(workshop, *released, "participants")
         current = await self.storage.workshop(workshop.id)
         assert current is not None
         return Outcome(notice=self.render.text("workshop.notice.sending"),
@@ -326,43 +337,111 @@ class WorkshopDesk:
         await self._settle_runs(workshop)
         state = progress([(c.perspective, c.joined, c.finished)
                           for c in await self.storage.workshop_progress(workshop.id)])
-        text = self.render.html("workshop_status.html.j2", workshop=workshop, progress=state,
-                                labels=self.labels, minimum=MIN_GROUP)
-        keyboard = ((Button(self.render.text("workshop.button.refresh"),
-                            cb.manage("status", workshop.id)),
-                     Button(self.render.text("workshop.button.result"),
-                            cb.manage("result", workshop.id))),
-                    (Button(self.render.text("workshop.button.back_to_menu"),
-                            cb.manage("menu", workshop.id)),))
-        return Reply(text, keyboard)
+        draft, changes, latest, responses = await self._draft_release(workshop)
+        joined = {row.perspective: row.joined for row in state.rows if row.perspective}
+        planned = form_groups(joined, self.minimum)
+        pooled = next((g.perspectives for g in planned if g.key == FURTHER), ())
+        alone = {p for g in planned if g.key != FURTHER for p in g.perspectives}
+        text = self.render.html(
+            "workshop_status.html.j2", workshop=workshop, progress=state, labels=self.labels,
+            minimum=self.minimum, pooled=pooled, alone=alone,
+            completed=Counter(r.perspective for r in counted(self._fields(workshop), responses)),
+            latest=latest, short=short_of_release(draft, changes) if workshop.open else ())
+        keyboard: list[tuple[Button, ...]] = [
+            (Button(self.render.text("workshop.button.refresh"),
+                    cb.manage("status", workshop.id)),
+             Button(self.render.text("workshop.button.result"),
+                    cb.manage("result", workshop.id)))]
+        if workshop.open:
+            keyboard.append((Button(self.render.text("workshop.button.release"),
+                                    cb.manage("release", workshop.id)),))
+        keyboard.append((Button(self.render.text("workshop.button.back_to_menu"),
+                                cb.manage("menu", workshop.id)),))
+        return Reply(text, tuple(keyboard))
 
-    async def _result(self, workshop: Workshop) -> WorkshopResult:
+    # --- released results: the only result anybody sees ---------------------------------
+
+    async def _responses(self, workshop: Workshop) -> list[Response]:
+        return [Response(c.perspective, c.answers, person=c.user_id, coordinator=c.coordinator)
+                for c in await self.storage.workshop_contributions(workshop.id)]
+
+    async def _draft_release(self, workshop: Workshop) -> tuple[
+            WorkshopResult, Changes | None, Release | None, list[Response]]:
+        """What a release now would show, what changed since the last one, that one, and
+        the responses it is made of (read once, so that its markers match it exactly)."""
         await self._settle_runs(workshop)
-        responses = [Response(perspective, answers) for perspective, answers
-                     in await self.storage.workshop_responses(workshop.id)]
-        return aggregate(self._fields(workshop), self.questionnaire.scale, responses)
+        fields = self._fields(workshop)
+        responses = await self._responses(workshop)
+        latest = await self.storage.latest_release(workshop.id)
+        changes = None
+        if latest is not None:
+            previous = from_snapshot(latest.result, fields, self.questionnaire.scale)
+            markers = [Marker(*row) for row in await self.storage.release_markers(latest.id)]
+            changes = Changes(fields, responses, markers, previous)
+        result = aggregate(fields, self.questionnaire.scale, responses, self.minimum, changes)
+        return result, changes, latest, responses
 
-    def _result_replies(self, workshop: Workshop, result: WorkshopResult,
+    async def _release(self, workshop: Workshop, kind: str) -> bool:
+        """Store a release of the result as it stands; False if there is nothing to release."""
+        result, _, latest, responses = await self._draft_release(workshop)
+        if not result.available:
+            return False
+        markers = [(m.person, m.perspective, m.statement_id, m.choice)
+                   for m in markers_of(self._fields(workshop), responses)]
+        return await self.storage.save_release(workshop.id, latest.id if latest else None, kind,
+                                               snapshot(result), markers)
+
+    async def _release_interim(self, workshop: Workshop) -> Outcome:
+        """A release while answering goes on: only with ``k`` new people in every shown group."""
+        if not workshop.open:
+            return Outcome(notice=self.render.text("workshop.notice.already_closed"))
+        draft, changes, _, _ = await self._draft_release(workshop)
+        if short_of_release(draft, changes) or not await self._release(workshop, INTERIM):
+            return Outcome(notice=self.render.text("workshop.notice.release_refused",
+                                                   minimum=self.minimum), alert=True,
+                           edit=await self._status(workshop))
+        released = await self._released(workshop)
+        assert released is not None
+        return Outcome(notice=self.render.text("workshop.notice.released"),
+                       edit=await self._status(workshop),
+                       send=self._result_replies(workshop, *released, "coordinators"))
+
+    async def _released(self, workshop: Workshop) -> tuple[Release, WorkshopResult] | None:
+        latest = await self.storage.latest_release(workshop.id)
+        if latest is None:
+            return None
+        return latest, from_snapshot(latest.result, self._fields(workshop),
+                                     self.questionnaire.scale)
+
+    def _not_released(self) -> Outcome:
+        return Outcome(notice=self.render.text("workshop.notice.result_not_released",
+                                               minimum=self.minimum), alert=True)
+
+    def _result_replies(self, workshop: Workshop, release: Release, result: WorkshopResult,
                         audience: str) -> tuple[Reply, ...]:
         parts = self.render.html_parts(
             "workshop_result.html.j2", workshop=workshop, result=result, audience=audience,
-            labels=self.labels, scale=self.questionnaire.scale, minimum=MIN_GROUP,
+            release=release, released=german_date(local_date(release.released_at)),
+            labels=self.labels, scale=self.questionnaire.scale, minimum=result.minimum,
             dialogue=result.dialogue[:DIALOGUE_SHOWN],
             more_dialogue=len(result.dialogue) > DIALOGUE_SHOWN,
             unjudged=result.unjudged[:UNJUDGED_SHOWN],
             more_unjudged=len(result.unjudged) > UNJUDGED_SHOWN)
         return tuple(Reply(part) for part in parts)
 
-    def _csv(self, workshop: Workshop, result: WorkshopResult) -> Document:
+    def _csv(self, workshop: Workshop, release: Release, result: WorkshopResult) -> Document:
         content = result_csv(result, self.questionnaire.scale, self.render, self.labels)
         caption = self.render.html("workshop_csv_caption.html.j2", workshop=workshop,
-                                   result=result)
+                                   result=result, release=release,
+                                   released=german_date(local_date(release.released_at)))
         return Document(content, csv_filename(workshop.municipality, self.render), caption)
 
-    async def _report(self, workshop: Workshop, result: WorkshopResult) -> Document:
+    async def _report(self, workshop: Workshop, release: Release,
+                      result: WorkshopResult) -> Document:
         """The printable report with a chart per perspective (see :mod:`bot.output.workshop_report`)."""
         report = WorkshopReport(
-            workshop=workshop, result=result,
+            workshop=workshop, result=result, release=release,
+            released=german_date(local_date(release.released_at)),
             charts=perspective_charts(result, self.questionnaire.scale, self.render),
             labels=self.labels, scale=self.questionnaire.scale,
             every_field=workshop.field_ids is None,
@@ -373,7 +452,7 @@ class WorkshopDesk:
                   for chart in report.charts}
         pdf = await in_print_process(render_workshop_report, self.render, report, charts)
         caption = self.render.html("workshop_report_caption.html.j2", workshop=workshop,
-                                   result=result)
+                                   result=result, release=release)
         return Document(pdf, report_filename(workshop.municipality, self.render), caption)
 
     def _cocoord_invitation(self, workshop: Workshop, token: str, *,
@@ -397,7 +476,7 @@ class WorkshopDesk:
         """The message to forward, and the QR code of its link to project or print."""
         link = start_link(self.bot_username, WorkshopInvitation(workshop.token))
         text = self.render.html("workshop_invitation.html.j2", workshop=workshop, link=link,
-                                minimum=MIN_GROUP)
+                                minimum=self.minimum)
         caption = self.render.html("workshop_qr_caption.html.j2", workshop=workshop)
         return Reply(text), Photo(qr_png(link), "einladung-qr.png", caption)
 
@@ -435,7 +514,9 @@ class WorkshopDesk:
         text = self.render.html("workshop_join.html.j2", workshop=workshop, fields=fields,
                                 every_field=workshop.field_ids is None,
                                 total=sum(len(f.statements) for f in fields),
-                                personal_open=personal is not None, minimum=MIN_GROUP)
+                                personal_open=personal is not None, minimum=self.minimum,
+                                coordinator=await self.storage.is_coordinator(workshop.id,
+                                                                              user_id))
         keyboard = tuple((Button(self.labels[p], cb.perspective(workshop.id, p)),)
                          for p in PERSPECTIVES)
         return Reply(text, keyboard)

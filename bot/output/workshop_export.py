@@ -1,7 +1,7 @@
 """The workshop result as a CSV file, for the coordinators' own documentation.
 
-Only the aggregated numbers go into the file, with the same anonymity rules
-as the chat view (a withheld value stays empty). Semicolons and a UTF-8 byte
+Only the released aggregates go into the file, with the same anonymity rules
+as the chat view (a withheld cell stays empty, its counts included). Semicolons and a UTF-8 byte
 order mark, because that is what a spreadsheet on a German office computer
 opens correctly by double-click.
 """
@@ -57,6 +57,9 @@ def slug(text: str) -> str:
 
 
 def _numbers(score: Score) -> list[object]:
+    """A withheld cell prints no counts either: they would give it away."""
+    if score.withheld:
+        return ["", "", "", ""]
     return [score.raters, score.answers, score.unknown,
             "" if score.percent_rounded is None else score.percent_rounded]
 

@@ -5,7 +5,7 @@ score overall and per perspective, a chart per perspective, the statements
 where the perspectives differ most (the topics for dialogue) and those many
 could not judge. Only the aggregates of :mod:`bot.domain.workshop` go in, so its
 anonymity rules hold on paper too: a perspective with fewer than
-``MIN_GROUP`` respondents only appears inside "weitere Perspektiven", and a
+``k`` respondents only appears inside "weitere Perspektiven", and a
 withheld value is a gap with a note, never a zero.
 
 The charts are the results' profile chart (:mod:`bot.output.chart`), one per group,
@@ -21,8 +21,8 @@ from bot.output.chart import Bar, ProfileChart
 from bot.domain.questionnaire import Scale
 from bot.output.render import Renderer
 from bot.output.report_pdf import png_data_uri, render_pdf
-from bot.store.storage import Workshop
-from bot.domain.workshop import (MIN_GROUP, OVERALL, UNKNOWN_SHARE, Group, Score, StatementComparison,
+from bot.store.storage import Release, Workshop
+from bot.domain.workshop import (OVERALL, UNKNOWN_SHARE, Group, Score, StatementComparison,
                           WorkshopResult)
 from bot.output.workshop_export import slug
 
@@ -43,7 +43,9 @@ class WorkshopReport:
     """Everything the workshop's report shows; dates are already written the German way."""
 
     workshop: Workshop
-    result: WorkshopResult
+    result: WorkshopResult         # the release shown, as stored
+    release: Release
+    released: str                  # the day it was released
     charts: tuple[PerspectiveChart, ...]  # overall first, then the shown groups
     labels: Mapping[str, str]  # perspective ids, FURTHER and OVERALL -> their names
     scale: Scale
@@ -102,4 +104,4 @@ def render_workshop_report(renderer: Renderer, report: WorkshopReport,
     """
     return render_pdf(renderer, "workshop_report.html.j2", report=report,
                       charts={key: png_data_uri(png) for key, png in charts.items()},
-                      minimum=MIN_GROUP, unknown_share=UNKNOWN_SHARE)
+                      minimum=report.result.minimum, unknown_share=UNKNOWN_SHARE)

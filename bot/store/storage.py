@@ -143,6 +143,36 @@ MIGRATIONS: tuple[str, ...] = (
         beat_at  TEXT NOT NULL
     );
     """,
+    # 5: released workshop results. Every view shows a stored release, never the
+    # live aggregate. A release keeps only the shown numbers (``result``, JSON)
+    # and a marker per counted answer, to tell what changed by the next release;
+    # a person's deletion blanks their markers (who and what) but keeps the
+    # fact that somebody of that perspective left.
+    """
+    CREATE TABLE workshop_releases (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        workshop_id  INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        kind         TEXT NOT NULL CHECK (kind IN ('interim', 'final')),
+        released_at  TEXT NOT NULL,
+        result       TEXT NOT NULL
+    );
+    CREATE INDEX workshop_releases_by_workshop ON workshop_releases(workshop_id);
+    CREATE TABLE workshop_release_markers (
+        release_id    INTEGER NOT NULL REFERENCES workshop_releases(id) ON DELETE CASCADE,
+        user_id       INTEGER,                 -- NULL once the person has deleted their data
+        perspective   TEXT NOT NULL,
+        statement_id  TEXT NOT NULL,
+        choice        TEXT                     -- NULL once the person has deleted their data
+    );
+    CREATE INDEX workshop_release_markers_by_release ON workshop_release_markers(release_id);
+    CREATE INDEX workshop_release_markers_by_user ON workshop_release_markers(user_id)
+        WHERE user_id IS NOT NULL;
+    CREATE TRIGGER workshop_release_markers_forget_a_deleted_person BEFORE DELETE ON users
+    BEGIN
+        UPDATE workshop_release_markers SET user_id = NULL, choice = NULL
+            WHERE user_id = OLD.user_id;
+    END;
+    """,
 )
 
 
@@ -221,6 +251,27 @@ class PerspectiveCount:
     perspective: str | None  # None: joined, but no perspective chosen yet
     joined: int
     finished: int
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """A participant's answers in a workshop, for the aggregate: never shown as such."""
+
+    user_id: int
+    perspective: str
+    coordinator: bool          # created or co-coordinates the workshop
+    answers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Release:
+    """A released workshop result: the shown numbers as stored, and when."""
+
+    id: int
+    number: int                # 1 for the workshop's first release
+    kind: str                  # 'interim' or 'final'
+    released_at: str
+    result: str                # JSON, see bot.domain.workshop_release
 
 
 async def _configure(connection: aiosqlite.Connection) -> None:
@@ -878,6 +929,79 @@ class Storage:
         await self._write(
             "INSERT INTO heartbeat (id, beat_at) VALUES (1, ?)"
             " ON CONFLICT (id) DO UPDATE SET beat_at = excluded.beat_at", (moment,))
+
+    # --- workshops: released results ----------------------------------------------
+
+    async def workshop_contributions(self, workshop_id: int) -> list[Contribution]:
+        """Every participant's answers in their latest run that counts, without names.
+
+        A run counts while active, once finished, and when the workshop's
+        closing ended it (its ``finished_at`` is the closing time); a run the
+        person cancelled does not.
+        """
+        rows = await self._rows(
+            "SELECT p.user_id, p.perspective, a.statement_id, a.choice,"
+            " (w.created_by = p.user_id OR EXISTS (SELECT 1 FROM workshop_coordinators c"
+            "  WHERE c.workshop_id = w.id AND c.user_id = p.user_id)) AS coordinator"
+            " FROM workshop_participants p JOIN workshops w ON w.id = p.workshop_id"
+            " JOIN runs r ON r.id = (SELECT MAX(x.id) FROM runs x WHERE x.workshop_id = w.id"
+            "  AND x.user_id = p.user_id AND (x.status IN ('active', 'finished')"
+            "  OR (x.status = 'cancelled' AND x.finished_at = w.closed_at)))"
+            " JOIN answers a ON a.run_id = r.id"
+            " WHERE p.workshop_id = ? AND p.perspective IS NOT NULL ORDER BY p.user_id",
+            (workshop_id,))
+        found: dict[int, Contribution] = {}
+        for row in rows:
+            found.setdefault(row["user_id"], Contribution(
+                row["user_id"], row["perspective"], bool(row["coordinator"]), {})
+            ).answers[row["statement_id"]] = row["choice"]
+        return list(found.values())
+
+    async def latest_release(self, workshop_id: int) -> Release | None:
+        row = await self._row(
+            "SELECT r.*, (SELECT COUNT(*) FROM workshop_releases o WHERE o.workshop_id ="
+            " r.workshop_id AND o.id <= r.id) AS number FROM workshop_releases r"
+            " WHERE r.workshop_id = ? ORDER BY r.id DESC LIMIT 1", (workshop_id,))
+        if row is None:
+            return None
+        return Release(id=row["id"], number=row["number"], kind=row["kind"],
+                       released_at=row["released_at"], result=row["result"])
+
+    async def release_markers(self, release_id: int
+                              ) -> list[tuple[int | None, str, str, str | None]]:
+        """(person or None, perspective, statement, answer or None) of a release's counted answers."""
+        rows = await self._rows(
+            "SELECT user_id, perspective, statement_id, choice FROM workshop_release_markers"
+            " WHERE release_id = ?", (release_id,))
+        return [(row["user_id"], row["perspective"], row["statement_id"], row["choice"])
+                for row in rows]
+
+    async def save_release(self, workshop_id: int, after: int | None, kind: str, result: str,
+                           markers: Iterable[tuple[int | None, str, str, str | None]]) -> bool:
+        """Store a release if the latest one is still ``after`` (None: none yet).
+
+        A repeated tap finds a newer release and stores nothing. Only the newest
+        release's markers are needed, so the earlier ones go.
+        """
+        async with self._transaction() as db:
+            async with db.execute("SELECT MAX(id) FROM workshop_releases WHERE workshop_id = ?",
+                                  (workshop_id,)) as cursor:
+                latest = await cursor.fetchone()
+            if (latest[0] if latest else None) != after:
+                return False
+            cursor = await db.execute(
+                "INSERT INTO workshop_releases (workshop_id, kind, released_at, result)"
+                " VALUES (?, ?, ?, ?)", (workshop_id, kind, _now(), result))
+            release_id = cursor.lastrowid
+            await db.execute(
+                "DELETE FROM workshop_release_markers WHERE release_id IN"
+                " (SELECT id FROM workshop_releases WHERE workshop_id = ? AND id < ?)",
+                (workshop_id, release_id))
+            await db.executemany(
+                "INSERT INTO workshop_release_markers"
+                " (release_id, user_id, perspective, statement_id, choice) VALUES (?, ?, ?, ?, ?)",
+                [(release_id, *marker) for marker in markers])
+        return True
 
 @dataclass
 class _PendingAnswer:

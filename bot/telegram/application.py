@@ -98,10 +98,12 @@ def _open_storage(settings: Settings, questionnaire: Questionnaire, renderer: Re
         application.bot_data[handlers.CORE_KEY] = selfcheck
         # The bot's username (from getMe at initialize) builds the invitation links.
         application.bot_data[handlers.WORKSHOPS_KEY] = WorkshopDesk(
-            storage, questionnaire, renderer, selfcheck, application.bot.username)
+            storage, questionnaire, renderer, selfcheck, application.bot.username,
+            minimum=settings.min_group)
         application.bot_data[workshop_handlers.BROADCASTER_KEY] = Broadcaster()
         application.bot_data[privacy_handlers.PRIVACY_KEY] = Privacy(
-            storage, renderer, settings.retention_days, settings.privacy_contact)
+            storage, renderer, settings.retention_days, settings.privacy_contact,
+            minimum=settings.min_group)
         await storage.beat()  # healthy from the start; the heartbeat job keeps it fresh
         jobs.schedule(application, settings.retention_days)
         DRAWING.warm_up()  # the first run's end should not wait for matplotlib to load

@@ -70,7 +70,7 @@ def suppress_row(groups: Sequence[Cell], overall: Cell, k: int,
     as possible is hidden.
     """
     withheld = {i for i, cell in enumerate(groups) if withheld_on_its_own(cell, k)}
-    withheld |= set(forced)
+    withheld |= {i for i in forced if not groups[i].known}  # a known value hides nothing
     overall_withheld = withheld_on_its_own(overall, k)
     while True:
         unknown = [i for i in withheld if not groups[i].known]

@@ -340,6 +340,10 @@ async def test_result_per_perspective_with_topics_for_dialogue(bot: BotHarness) 
     assert "Zuletzt freigegeben: Zwischenstand Nr. 1." in status
     await chris.tap("📊 Ergebnis")
     text = result_text(chris)
+    chart = next(m for m in reversed(chris.chat) if m.kind == "photo")
+    assert "die Perspektiven im Vergleich" in chart.caption and chart.file_name == (
+        "vergleich-musterstadt.png")
+    assert chris.chat.index(chart) < len(chris.chat) - 1  # the picture first, then the text
     assert "Grundlage sind die Antworten von 9 Teilnehmer*innen" in text
     assert "Perspektiven: Verwaltung: Integration (3) · Politik (3) · weitere Perspektiven (3)" in text
     assert ("1. Steuerung & Strategie\nGesamt: Auf gutem Weg (52 %)\n"
@@ -416,7 +420,8 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
     # others would give Politik's numbers away; one group left is no topic for dialogue
     assert "3.1 Kitas informieren Eltern mehrsprachig. Gesamt 78 %" not in text
     charts = {image.name for page in reader.pages for image in page.images}
-    assert len(charts) == 4  # overall and the three groups
+    assert len(charts) == 5  # the comparison, then a profile for overall and the three groups
+    assert text.index("Die Perspektiven im Vergleich") < text.index("Ergebnis je Handlungsfeld")
     # fewer than 3 never on their own, and no individual answers anywhere
     assert "Bildung (" not in text and "Bildung 2" not in text and "Andere" not in text
     assert "– Trifft" not in text and "Ihre Antworten" not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import struct
 
 import pytest
 
@@ -13,6 +14,7 @@ from bot.output.render import Renderer
 from bot.domain.workshop import (FURTHER, OVERALL, PERSPECTIVES, Response, WorkshopResult,
                                  aggregate, form_groups, new_token, progress)
 from bot.domain.questionnaire import Field, Scale
+from bot.output.comparison_chart import comparison_chart, render_comparison
 from bot.output.workshop_report import perspective_charts
 
 TOKEN = "AbCdEfGhIjKlMnOpQrSt_-"  # 22 characters, as new_token() makes them
@@ -212,3 +214,41 @@ def test_a_chart_per_perspective_shows_gaps_never_zeros(small_questionnaire: Que
     assert bars["bildung"][0].note == "Zu wenige Einschätzungen"
     assert [b.score for b in bars["verwaltung_integration"]] == [100, 100, 100]
     assert all(c.chart.title is None for c in charts)  # the report heads each chart itself
+
+
+# --- the comparison chart -----------------------------------------------------------------
+
+
+def test_one_chart_compares_the_perspectives_field_by_field(
+        small_questionnaire: Questionnaire, renderer: Renderer) -> None:
+    everyone = (responses("verwaltung_integration", *["AAAAAAA"] * 3)
+                + responses("politik", *["DDDDDEE"] * 3)           # cannot judge field 3
+                + responses("bildung", "BBBBBBE", "BBBBBBE")
+                + responses("andere", "CCCCCCE"))
+    result = aggregate_k3(small_questionnaire.fields, small_questionnaire.scale, everyone)
+    labels = {key: renderer.text(f"workshop.perspective.{key}")
+              for key in (*PERSPECTIVES, FURTHER, OVERALL)}
+    chart = comparison_chart(result, small_questionnaire.scale, renderer, labels)
+    assert [c.label for c in chart.columns] == [
+        "Gesamt (9)", "Verwaltung: Integration (3)", "Politik (3)", "weitere Perspektiven (3)"]
+    assert [f.label for f in chart.fields] == ["1 Steuerung", "2 Öffnung", "3 Teilhabe"]
+    assert [b.score for b in chart.fields[0].bars] == [52, 100, 0, 56]  # a real zero for Politik
+    third = chart.fields[2]
+    # Politik could not judge field 3: a labelled gap, and the pool goes with it, or
+    # overall minus the others would give Politik's value away; never a zero
+    assert [(b.key, b.score, b.note) for b in third.bars] == [
+        (OVERALL, 78, None), ("verwaltung_integration", 100, None),
+        ("politik", None, "nicht gezeigt"), (FURTHER, None, "nicht gezeigt")]
+    assert chart.value("1 Steuerung", "politik") == 0
+
+
+def test_the_comparison_chart_is_sized_for_a_projector(
+        small_questionnaire: Questionnaire, renderer: Renderer) -> None:
+    everyone = (responses("verwaltung_integration", *["AAAAAAA"] * 3)
+                + responses("politik", *["DDDDDDD"] * 3))
+    result = aggregate_k3(small_questionnaire.fields, small_questionnaire.scale, everyone)
+    labels = {key: renderer.text(f"workshop.perspective.{key}")
+              for key in (*PERSPECTIVES, FURTHER, OVERALL)}
+    png = render_comparison(comparison_chart(result, small_questionnaire.scale, renderer, labels))
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (1920, 1080)

@@ -37,9 +37,10 @@ from bot.domain.workshop import (FURTHER, OVERALL, PERSPECTIVES, Response, Works
                           aggregate, counted, form_groups, new_token, progress)
 from bot.domain.workshop_release import (FINAL, INTERIM, Changes, Marker, from_snapshot,
                                          markers_of, short_of_release, snapshot)
-from bot.output.workshop_export import csv_filename, result_csv
-from bot.output.workshop_report import (WorkshopReport, perspective_charts, render_workshop_report,
-                                 report_filename)
+from bot.output.comparison_chart import PROJECTOR_DPI, comparison_chart, render_comparison
+from bot.output.workshop_export import csv_filename, result_csv, slug
+from bot.output.workshop_report import (COMPARISON, WorkshopReport, perspective_charts,
+                                       render_workshop_report, report_filename)
 
 NAME_LENGTH = (2, 80)                  # a municipality's name, after folding whitespace
 NAME_WAIT = timedelta(hours=1)         # a message counts as the awaited name only this long
@@ -183,7 +184,8 @@ class WorkshopDesk:
                 released = await self._released(workshop)
                 if released is None:
                     return self._not_released()
-                return Outcome(send=self._result_replies(workshop, *released, "coordinators"))
+                return Outcome(send=(await self._comparison(workshop, *released),
+                                     *self._result_replies(workshop, *released, "coordinators")))
             case "release":
                 return await self._release_interim(workshop)
             case "invite":
@@ -404,7 +406,8 @@ class WorkshopDesk:
         assert released is not None
         return Outcome(notice=self.render.text("workshop.notice.released"),
                        edit=await self._status(workshop),
-                       send=self._result_replies(workshop, *released, "coordinators"))
+                       send=(await self._comparison(workshop, *released),
+                             *self._result_replies(workshop, *released, "coordinators")))
 
     async def _released(self, workshop: Workshop) -> tuple[Release, WorkshopResult] | None:
         latest = await self.storage.latest_release(workshop.id)
@@ -416,6 +419,17 @@ class WorkshopDesk:
     def _not_released(self) -> Outcome:
         return Outcome(notice=self.render.text("workshop.notice.result_not_released",
                                                minimum=self.minimum), alert=True)
+
+    async def _comparison(self, workshop: Workshop, release: Release,
+                          result: WorkshopResult) -> Photo:
+        """The perspectives side by side in one chart, sized for a projector."""
+        chart = comparison_chart(result, self.questionnaire.scale, self.render, self.labels)
+        png = await in_render_process(render_comparison, chart)
+        caption = self.render.html("workshop_chart_caption.html.j2", workshop=workshop,
+                                   release=release,
+                                   released=german_date(local_date(release.released_at)))
+        return Photo(png, self.render.text("workshop.chart.filename",
+                                           name=slug(workshop.municipality)), caption)
 
     def _result_replies(self, workshop: Workshop, release: Release, result: WorkshopResult,
                         audience: str) -> tuple[Reply, ...]:
@@ -450,6 +464,9 @@ class WorkshopDesk:
             closed=german_date(local_date(workshop.closed_at)) if workshop.closed_at else None)
         charts = {chart.key: await in_render_process(render_chart, chart.chart, "png", PRINT_DPI)
                   for chart in report.charts}
+        charts[COMPARISON] = await in_render_process(
+            render_comparison, comparison_chart(result, self.questionnaire.scale, self.render,
+                                                self.labels), "png", PROJECTOR_DPI)
         pdf = await in_print_process(render_workshop_report, self.render, report, charts)
         caption = self.render.html("workshop_report_caption.html.j2", workshop=workshop,
                                    result=result, release=release)

@@ -27,6 +27,7 @@ from bot.domain.workshop import (OVERALL, UNKNOWN_SHARE, Group, Score, Statement
 from bot.output.workshop_export import slug
 
 DIALOGUE_PRINTED = 15  # a page or two of topics; a workshop cannot discuss more in a day
+COMPARISON = "vergleich"  # the key of the perspectives' comparison chart among the charts
 
 
 @dataclass(frozen=True)

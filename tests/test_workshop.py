@@ -196,7 +196,8 @@ async def test_participant_joins_chooses_a_perspective_and_answers_the_selected_
                       "Zivilgesellschaft / Wohlfahrt", "Wirtschaft, Jobcenter, Arbeitsagentur",
                       "Bildung", "Andere"]
     await pia.tap("Politik")
-    assert "Ihre Perspektive: Politik" in pia.chat[-2].text and pia.chat[-2].reply_markup is None
+    assert "Ihre Perspektive: Politik" in pia.chat[-2].text
+    assert "Andere Perspektive wählen" in str(pia.chat[-2].reply_markup)  # until the first answer
     assert "Handlungsfeld 1 von 2 · Steuerung & Strategie" in pia.last.text
     assert "insgesamt 0 von 5 beantwortet" in pia.last.text
     for choice in "ABCDA":

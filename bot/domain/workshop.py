@@ -56,6 +56,11 @@ UNKNOWN_SHARE = 1 / 3     # a third of the room cannot judge: ask who knows
 TOKEN_BYTES = 16          # 22 URL-safe characters, 128 bits: not guessable
 
 
+def answer_minutes(statements: int) -> tuple[int, int]:
+    """How long answering takes, from a quarter to two fifths of a minute per statement."""
+    return max(round(statements * 0.25), 1), max(round(statements * 0.4), 2)
+
+
 def new_token() -> str:
     """An invitation token for a ``t.me`` deep link ([A-Za-z0-9_-], 22 characters)."""
     return secrets.token_urlsafe(TOKEN_BYTES)

@@ -150,7 +150,7 @@ NAME_REMOVE = "n:r"
 
 WORKSHOP_PATTERN = r"^w[a-z]?:"  # every workshop button, for the CallbackQueryHandler
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
-                  "pdf", "cocoord", "delete", "release")
+                  "pdf", "cocoord", "delete", "release", "remind")
 CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
 DRAFT_ACTIONS = ("all", "create", "drop", "new")
 _WS = _RUN
@@ -160,8 +160,9 @@ _WORKSHOP_PATTERNS: dict[str, re.Pattern[str]] = {
     # "yes" to a question about a change, at the workshop revision it was asked at
     "confirm": re.compile(
         rf"wy:(?P<what>{'|'.join(CONFIRMED_ACTIONS)}):(?P<ws>{_WS}):(?P<rev>0|[1-9][0-9]{{0,8}})"),
-    # a participant's perspective
+    # a participant's perspective, and changing it before the first answer
     "perspective": re.compile(rf"wp:(?P<ws>{_WS}):(?P<what>{'|'.join(PERSPECTIVES)})"),
+    "perspective_change": re.compile(rf"wp:(?P<ws>{_WS}):(?P<what>neu)"),
     # setting a workshop up: select (+) or deselect (-) one field – a state, not a
     # toggle, so a repeated tap or update changes nothing – or all / create / drop / new
     "draft_field": re.compile(rf"wd:(?P<select>[+-]):(?P<what>{_ID})"),
@@ -207,6 +208,10 @@ def confirm(action: str, workshop_id: int, revision: int) -> str:
 def perspective(workshop_id: int, perspective_id: str) -> str:
     assert perspective_id in PERSPECTIVES, perspective_id
     return _checked(f"wp:{workshop_id}:{perspective_id}")
+
+
+def change_perspective(workshop_id: int) -> str:
+    return f"wp:{workshop_id}:neu"
 
 
 def draft_field(field_id: str, select: bool) -> str:

@@ -34,7 +34,8 @@ from bot.flows.selfcheck import SelfCheck
 from bot.store.storage import Draft, Release, Storage, Workshop
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
 from bot.domain.workshop import (FURTHER, OVERALL, PERSPECTIVES, Response, WorkshopResult,
-                          aggregate, counted, form_groups, new_token, progress)
+                          aggregate, answer_minutes, counted, form_groups, new_token,
+                          progress)
 from bot.domain.workshop_release import (FINAL, INTERIM, Changes, Marker, from_snapshot,
                                          markers_of, short_of_release, snapshot)
 from bot.output.comparison_chart import PROJECTOR_DPI, comparison_chart, render_comparison
@@ -44,6 +45,7 @@ from bot.output.workshop_report import (COMPARISON, WorkshopReport, perspective_
 
 NAME_LENGTH = (2, 80)                  # a municipality's name, after folding whitespace
 NAME_WAIT = timedelta(hours=1)         # a message counts as the awaited name only this long
+REMINDER_PAUSE = timedelta(minutes=10)  # at most one reminder in this time
 DIALOGUE_SHOWN = 5                     # topics for dialogue in the chat (all in the CSV)
 UNJUDGED_SHOWN = 10                    # "could not judge" statements in the chat
 
@@ -136,7 +138,8 @@ class WorkshopDesk:
         fields = self.questionnaire.fields
         selected = self.questionnaire.select(field_ids)
         rows: list[tuple[Button, ...]] = [
-            (Button(self.render.text("workshop.button.field", field=f, chosen=f in selected),
+            (Button(self.render.text("workshop.button.field", field=f, chosen=f in selected,
+                                     minutes=answer_minutes(len(f.statements))),
                     cb.draft_field(f.id, select=f not in selected)),) for f in fields]
         rows.append((Button(self.render.text("workshop.button.all_fields"), cb.draft("all")),))
         rows.append((Button(self.render.text("workshop.button.create"), cb.draft("create")),
@@ -144,7 +147,7 @@ class WorkshopDesk:
         statements = sum(len(f.statements) for f in selected)
         text = self.render.html("workshop_fields.html.j2", municipality=municipality,
                                 selected=selected, total=len(fields), statements=statements,
-                                minimum=self.minimum)
+                                minutes=answer_minutes(statements), minimum=self.minimum)
         return Reply(text, tuple(rows))
 
     def _all_field_ids(self) -> tuple[str, ...]:
@@ -160,6 +163,8 @@ class WorkshopDesk:
                 return await self._draft_press(user_id, action, what, select)
             case cb.WorkshopCallback(action="perspective", workshop_id=int(ws), what=what):
                 return await self.choose_perspective(user_id, ws, what)
+            case cb.WorkshopCallback(action="perspective_change", workshop_id=int(ws)):
+                return await self.change_perspective(user_id, ws)
             case cb.WorkshopCallback(action="manage", workshop_id=int(ws), what=what):
                 return await self._manage(user_id, ws, what)
             case cb.WorkshopCallback(action="confirm", workshop_id=int(ws), what=what,
@@ -188,6 +193,8 @@ class WorkshopDesk:
                                      *self._result_replies(workshop, *released, "coordinators")))
             case "release":
                 return await self._release_interim(workshop)
+            case "remind":
+                return await self._remind(workshop)
             case "invite":
                 return Outcome(send=self._invitation(workshop))
             case "cocoord":
@@ -283,10 +290,28 @@ class WorkshopDesk:
                        broadcast=Broadcast(recipients, replies, workshop.municipality))
 
     def shared(self, broadcast: Broadcast, report: BroadcastReport) -> Outcome:
-        """Tell the coordinator how the sharing went."""
-        return Outcome(send=(Reply(self.render.html("workshop_shared.html.j2",
-                                                    municipality=broadcast.topic,
+        """Tell the coordinator how the sharing (or the reminder) went."""
+        template = ("workshop_reminded.html.j2" if broadcast.kind == "reminder"
+                    else "workshop_shared.html.j2")
+        return Outcome(send=(Reply(self.render.html(template, municipality=broadcast.topic,
                                                     report=report)),))
+
+    async def _remind(self, workshop: Workshop) -> Outcome:
+        """A paced reminder to everyone not finished: once per ten minutes, whoever taps."""
+        if not workshop.open:
+            return Outcome(notice=self.render.text("workshop.notice.already_closed"))
+        recipients = tuple(await self.storage.unfinished_participant_ids(workshop.id))
+        if not recipients:
+            return Outcome(notice=self.render.text("workshop.notice.reminder_nobody"),
+                           alert=True)
+        if not await self.storage.claim_reminder(workshop.id, REMINDER_PAUSE):
+            return Outcome(notice=self.render.text(
+                "workshop.notice.reminder_too_soon",
+                minutes=int(REMINDER_PAUSE.total_seconds() // 60)), alert=True)
+        reminder = Reply(self.render.html("workshop_reminder.html.j2", workshop=workshop))
+        return Outcome(notice=self.render.text("workshop.notice.reminder_sending"),
+                       broadcast=Broadcast(recipients, (reminder,), workshop.municipality,
+                                           kind="reminder"))
 
     async def _managed(self, user_id: int, workshop_id: int) -> Workshop | None:
         """The workshop if the person coordinates it; ``None`` for strangers and unknown ids."""
@@ -356,7 +381,9 @@ class WorkshopDesk:
                     cb.manage("result", workshop.id)))]
         if workshop.open:
             keyboard.append((Button(self.render.text("workshop.button.release"),
-                                    cb.manage("release", workshop.id)),))
+                                    cb.manage("release", workshop.id)),
+                             Button(self.render.text("workshop.button.remind"),
+                                    cb.manage("remind", workshop.id))))
         keyboard.append((Button(self.render.text("workshop.button.back_to_menu"),
                                 cb.manage("menu", workshop.id)),))
         return Reply(text, tuple(keyboard))
@@ -528,9 +555,10 @@ class WorkshopDesk:
     async def _perspective_choice(self, user_id: int, workshop: Workshop) -> Reply:
         fields = self._fields(workshop)
         personal = await self.storage.active_run(user_id)
+        total = sum(len(f.statements) for f in fields)
         text = self.render.html("workshop_join.html.j2", workshop=workshop, fields=fields,
-                                every_field=workshop.field_ids is None,
-                                total=sum(len(f.statements) for f in fields),
+                                every_field=workshop.field_ids is None, total=total,
+                                minutes=answer_minutes(total),
                                 personal_open=personal is not None, minimum=self.minimum,
                                 coordinator=await self.storage.is_coordinator(workshop.id,
                                                                               user_id))
@@ -560,8 +588,26 @@ class WorkshopDesk:
                            clear_keyboard=True)
         continued = await self._continue(user_id, workshop)
         chosen = Reply(self.render.html("workshop_perspective_chosen.html.j2", workshop=workshop,
-                                        perspective=self.labels[perspective]))
+                                        perspective=self.labels[perspective]),
+                       ((Button(self.render.text("workshop.button.change_perspective"),
+                                cb.change_perspective(workshop.id)),),))
         return Outcome(edit=chosen, send=continued.send)
+
+    async def change_perspective(self, user_id: int, workshop_id: int) -> Outcome:
+        """A perspective chosen by mistake: chosen again, as long as nothing is answered."""
+        workshop = await self.storage.workshop(workshop_id)
+        participant = await self.storage.participant(workshop_id, user_id)
+        if workshop is None or participant is None:
+            return self._invalid()
+        if not workshop.open:
+            return Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
+                           alert=True, clear_keyboard=True)
+        if participant.perspective is None:  # a repeated tap: the choice is already shown
+            return Outcome(edit=await self._perspective_choice(user_id, workshop))
+        if not await self.storage.reset_perspective(workshop.id, user_id):
+            return Outcome(notice=self.render.text("workshop.notice.perspective_fixed"),
+                           alert=True, clear_keyboard=True)
+        return Outcome(edit=await self._perspective_choice(user_id, workshop))
 
     async def _continue(self, user_id: int, workshop: Workshop) -> Outcome:
         """A participant with a perspective: their open workshop run, a new one, or "done"."""

@@ -172,6 +172,8 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE workshop_release_markers SET user_id = NULL, choice = NULL
             WHERE user_id = OLD.user_id;
     END;
+    -- the last reminder to those not finished: at most one every ten minutes
+    ALTER TABLE workshops ADD COLUMN reminded_at TEXT;
     """,
 )
 
@@ -1002,6 +1004,38 @@ class Storage:
                 " (release_id, user_id, perspective, statement_id, choice) VALUES (?, ?, ?, ?, ?)",
                 [(release_id, *marker) for marker in markers])
         return True
+
+    # --- workshops: helping people finish -----------------------------------------
+
+    async def unfinished_participant_ids(self, workshop_id: int) -> list[int]:
+        """Participants without a finished run in the workshop, in the order they joined."""
+        rows = await self._rows(
+            "SELECT p.user_id FROM workshop_participants p WHERE p.workshop_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.workshop_id = p.workshop_id"
+            "  AND r.user_id = p.user_id AND r.status = 'finished')"
+            " ORDER BY p.joined_at, p.user_id", (workshop_id,))
+        return [row["user_id"] for row in rows]
+
+    async def claim_reminder(self, workshop_id: int, pause: timedelta,
+                             now: datetime | None = None) -> bool:
+        """Note a reminder now, unless the last one is less than ``pause`` ago (then False).
+
+        One statement decides, so two taps at once send one reminder.
+        """
+        moment = now or datetime.now(timezone.utc)
+        return bool(await self._write(
+            "UPDATE workshops SET reminded_at = ? WHERE id = ? AND status = 'open'"
+            " AND (reminded_at IS NULL OR reminded_at <= ?)",
+            (_timestamp(moment), workshop_id, _timestamp(moment - pause))))
+
+    async def reset_perspective(self, workshop_id: int, user_id: int) -> bool:
+        """Forget the participant's perspective, only while they have not answered yet."""
+        return bool(await self._write(
+            "UPDATE workshop_participants SET perspective = NULL"
+            " WHERE workshop_id = ? AND user_id = ? AND perspective IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM answers a JOIN runs r ON r.id = a.run_id"
+            "  WHERE r.workshop_id = ? AND r.user_id = ?)",
+            (workshop_id, user_id, workshop_id, user_id)))
 
 @dataclass
 class _PendingAnswer:

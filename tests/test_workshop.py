@@ -307,7 +307,7 @@ async def test_wrong_renewed_and_closed_links_get_a_clear_message(bot: BotHarnes
     await pia.tap("D · ")  # Pia's open statement
     assert pia.notices()[-1] == "Dieser Workshop ist geschlossen. Antworten werden nicht mehr angenommen."
     await pia.send("/weiter")
-    assert "noch keinen Selbstcheck begonnen" in pia.last.text
+    assert "Ihr Workshop „Musterstadt“ ist abgeschlossen: Er wurde geschlossen" in pia.last.text
     assert await query(bot.database, "SELECT COUNT(*) FROM answers") == [(3,)]
 
 
@@ -618,7 +618,9 @@ async def test_deleting_a_workshop_removes_its_runs_and_nothing_else(bot: BotHar
     await chris.tap("Workshop löschen")
     assert "endgültig löschen" in chris.last.text
     await chris.tap("Ja, endgültig löschen")
-    assert "ist gelöscht" in chris.last.text
+    assert "ist gelöscht" in chris.chat[-2].text
+    assert "sind informiert: 1 von 1" in chris.last.text
+    assert "Die Moderation hat den Workshop gelöscht" in anna.last.text
     assert await query(bot.database, "SELECT COUNT(*) FROM workshops") == [(0,)]
     assert await query(bot.database, "SELECT COUNT(*) FROM workshop_participants") == [(0,)]
     assert await query(bot.database, "SELECT workshop_id, COUNT(*) FROM runs GROUP BY 1") == [(None, 1)]

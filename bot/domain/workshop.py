@@ -48,6 +48,9 @@ PERSPECTIVES: tuple[str, ...] = (
     "bildung",                 # education providers
     "andere",                  # anybody else
 )
+# The administration's own perspectives: their summary suggests work to do; everybody
+# else's lists what they rated lowest, as points to raise in the discussion.
+ADMINISTRATION: tuple[str, ...] = ("verwaltung_integration", "verwaltung_fachamt", "leitung")
 FURTHER = "weitere"   # the pool of perspectives too small to be shown on their own
 OVERALL = "gesamt"    # everybody
 

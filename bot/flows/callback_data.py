@@ -163,6 +163,8 @@ _WORKSHOP_PATTERNS: dict[str, re.Pattern[str]] = {
     # a participant's perspective, and changing it before the first answer
     "perspective": re.compile(rf"wp:(?P<ws>{_WS}):(?P<what>{'|'.join(PERSPECTIVES)})"),
     "perspective_change": re.compile(rf"wp:(?P<ws>{_WS}):(?P<what>neu)"),
+    # the creator removes a co-coordinator (named by their user id, never shown)
+    "cocoord_remove": re.compile(rf"wk:(?P<ws>{_WS}):(?P<what>[1-9][0-9]{{0,14}})"),
     # setting a workshop up: select (+) or deselect (-) one field – a state, not a
     # toggle, so a repeated tap or update changes nothing – or all / create / drop / new
     "draft_field": re.compile(rf"wd:(?P<select>[+-]):(?P<what>{_ID})"),
@@ -212,6 +214,10 @@ def perspective(workshop_id: int, perspective_id: str) -> str:
 
 def change_perspective(workshop_id: int) -> str:
     return f"wp:{workshop_id}:neu"
+
+
+def remove_cocoord(workshop_id: int, user_id: int) -> str:
+    return _checked(f"wk:{workshop_id}:{user_id}")
 
 
 def draft_field(field_id: str, select: bool) -> str:

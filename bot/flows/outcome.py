@@ -60,7 +60,7 @@ class Broadcast:
     recipients: tuple[int, ...]
     replies: tuple[Reply, ...]
     topic: str  # what is being sent (a workshop's municipality), for the report afterwards
-    kind: str = "result"  # "result" or "reminder": which report the sender gets afterwards
+    kind: str = "result"  # "result", "reminder" or "deleted": the report the sender gets after
 
 
 @dataclass(frozen=True)

@@ -119,12 +119,14 @@ class ResultsCore:
 
     # --- the summary in the chat --------------------------------------------------
 
-    async def summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Message, ...]:
+    async def summary(self, run: Run, answers: Mapping[str, str], *,
+                      discussion: bool = False) -> tuple[Message, ...]:
         """The chart (once a field is assessed), then the summary text with its buttons."""
         view = await self.run_results(run, answers)
         scale = self.questionnaire.scale
         parts = self.render.html_parts("summary.html.j2", run=run, results=view.results,
-                                       scale=scale, changes=self.change_texts(view))
+                                       scale=scale, changes=self.change_texts(view),
+                                       discussion=discussion)
         if not view.shown_results:
             return tuple(Reply(part) for part in parts)
         keyboard = ((Button(self.render.text("results.button.report"), cb.report(run.id)),),

@@ -165,6 +165,8 @@ class WorkshopDesk:
                 return await self.choose_perspective(user_id, ws, what)
             case cb.WorkshopCallback(action="perspective_change", workshop_id=int(ws)):
                 return await self.change_perspective(user_id, ws)
+            case cb.WorkshopCallback(action="cocoord_remove", workshop_id=int(ws), what=what):
+                return await self._remove_cocoord(user_id, ws, int(what))
             case cb.WorkshopCallback(action="manage", workshop_id=int(ws), what=what):
                 return await self._manage(user_id, ws, what)
             case cb.WorkshopCallback(action="confirm", workshop_id=int(ws), what=what,
@@ -195,6 +197,12 @@ class WorkshopDesk:
                 return await self._release_interim(workshop)
             case "remind":
                 return await self._remind(workshop)
+            case "invite" | "renew" | "cocoord" if not workshop.open:
+                return Outcome(notice=self.render.text("workshop.notice.already_closed"),
+                               edit=await self._menu(workshop, user_id))
+            case "cocoord" if not owner:
+                return Outcome(notice=self.render.text("workshop.notice.owner_only_cocoord"),
+                               alert=True)
             case "invite":
                 return Outcome(send=self._invitation(workshop))
             case "cocoord":
@@ -272,10 +280,15 @@ class WorkshopDesk:
                 return Outcome(clear_keyboard=True, send=self._cocoord_invitation(
                     renewed, renewed.coordinator_token, again=False))
             case _:  # delete
+                participants = tuple(await self.storage.participant_ids(workshop.id))
                 if not await self.storage.delete_workshop(workshop.id, revision):
                     return stale
+                told = Reply(self.render.html("workshop_deleted_notice.html.j2",
+                                              workshop=workshop))
                 return Outcome(edit=Reply(self.render.html("workshop_deleted.html.j2",
-                                                           workshop=workshop)))
+                                                           workshop=workshop)),
+                               broadcast=Broadcast(participants, (told,), workshop.municipality,
+                                                   kind="deleted") if participants else None)
 
     async def _share(self, workshop: Workshop, user_id: int) -> Outcome:
         released = await self._released(workshop)
@@ -291,8 +304,9 @@ class WorkshopDesk:
 
     def shared(self, broadcast: Broadcast, report: BroadcastReport) -> Outcome:
         """Tell the coordinator how the sharing (or the reminder) went."""
-        template = ("workshop_reminded.html.j2" if broadcast.kind == "reminder"
-                    else "workshop_shared.html.j2")
+        template = {"reminder": "workshop_reminded.html.j2",
+                    "deleted": "workshop_deleted_told.html.j2"}.get(broadcast.kind,
+                                                                     "workshop_shared.html.j2")
         return Outcome(send=(Reply(self.render.html(template, municipality=broadcast.topic,
                                                     report=report)),))
 
@@ -312,6 +326,18 @@ class WorkshopDesk:
         return Outcome(notice=self.render.text("workshop.notice.reminder_sending"),
                        broadcast=Broadcast(recipients, (reminder,), workshop.municipality,
                                            kind="reminder"))
+
+    async def _remove_cocoord(self, user_id: int, workshop_id: int, target: int) -> Outcome:
+        """The creator ends a co-coordination; anybody else is refused like a stranger."""
+        workshop = await self._managed(user_id, workshop_id)
+        if workshop is None:
+            return self._invalid()
+        if workshop.created_by != user_id:
+            return Outcome(notice=self.render.text("workshop.notice.owner_only_cocoord"),
+                           alert=True)
+        removed = await self.storage.remove_co_coordinator(workshop.id, target)
+        notice = "workshop.notice.cocoord_removed" if removed else "workshop.notice.cocoord_gone"
+        return Outcome(notice=self.render.text(notice), edit=await self._menu(workshop, user_id))
 
     async def _managed(self, user_id: int, workshop_id: int) -> Workshop | None:
         """The workshop if the person coordinates it; ``None`` for strangers and unknown ids."""
@@ -338,22 +364,36 @@ class WorkshopDesk:
         await self._settle_runs(workshop)
         state = progress([(c.perspective, c.joined, c.finished)
                           for c in await self.storage.workshop_progress(workshop.id)])
+        owner = workshop.created_by == user_id
+        co = await self.storage.co_coordinators(workshop.id) if owner else []
+        since = [self._moment(added_at) for _, added_at in co]
         text = self.render.html("workshop_menu.html.j2", workshop=workshop, progress=state,
                                 fields=self._fields(workshop),
                                 every_field=workshop.field_ids is None,
-                                coordinators=await self.storage.coordinator_count(workshop.id))
-        return Reply(text, self._menu_keyboard(workshop, owner=workshop.created_by == user_id))
+                                coordinators=await self.storage.coordinator_count(workshop.id),
+                                co_since=since)
+        removals = tuple((Button(self.render.text("workshop.button.remove_cocoord", since=when),
+                                 cb.remove_cocoord(workshop.id, person)),)
+                         for (person, _), when in zip(co, since))
+        return Reply(text, self._menu_keyboard(workshop, owner=owner) + removals)
+
+    @staticmethod
+    def _moment(timestamp: str) -> str:
+        """"25.11.2026, 14:03": when something happened, on the Berlin clock."""
+        local = datetime.fromisoformat(timestamp).astimezone(LOCAL_TIME)
+        return local.strftime("%d.%m.%Y, %H:%M")
 
     def _menu_keyboard(self, workshop: Workshop, *, owner: bool) -> Keyboard:
         def button(action: str) -> Button:
             return Button(self.render.text(f"workshop.button.{action}"),
                           cb.manage(action, workshop.id))
 
-        rows = [(button("status"), button("result")),
-                (button("invite"), button("renew")),
-                (button("cocoord"),),
-                (button("csv"), button("pdf")),
-                (button("share"),)]
+        rows = [(button("status"), button("result"))]
+        if workshop.open:  # a closed workshop takes nobody new
+            rows.append((button("invite"), button("renew")))
+            if owner:
+                rows.append((button("cocoord"),))
+        rows += [(button("csv"), button("pdf")), (button("share"),)]
         if workshop.open:
             rows.append((button("close"),))
         if owner:

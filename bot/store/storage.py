@@ -1028,6 +1028,29 @@ class Storage:
             " AND (reminded_at IS NULL OR reminded_at <= ?)",
             (_timestamp(moment), workshop_id, _timestamp(moment - pause))))
 
+    async def latest_workshop_run(self, user_id: int) -> tuple[Workshop, Run] | None:
+        """The workshop of the person's latest workshop run, and that run (any status)."""
+        row = await self._row(
+            "SELECT r.id AS run_id FROM runs r JOIN workshops w ON w.id = r.workshop_id"
+            " WHERE r.user_id = ? ORDER BY r.id DESC LIMIT 1", (user_id,))
+        if row is None:
+            return None
+        run = await self.run(row["run_id"])
+        workshop = await self.workshop(run.workshop_id) if run and run.workshop_id else None
+        return (workshop, run) if workshop and run else None
+
+    async def co_coordinators(self, workshop_id: int) -> list[tuple[int, str]]:
+        """(person, since when) of the workshop's co-coordinators, longest-serving first."""
+        rows = await self._rows(
+            "SELECT user_id, added_at FROM workshop_coordinators WHERE workshop_id = ?"
+            " ORDER BY added_at, user_id", (workshop_id,))
+        return [(row["user_id"], row["added_at"]) for row in rows]
+
+    async def remove_co_coordinator(self, workshop_id: int, user_id: int) -> bool:
+        return bool(await self._write(
+            "DELETE FROM workshop_coordinators WHERE workshop_id = ? AND user_id = ?",
+            (workshop_id, user_id)))
+
     async def reset_perspective(self, workshop_id: int, user_id: int) -> bool:
         """Forget the participant's perspective, only while they have not answered yet."""
         return bool(await self._write(

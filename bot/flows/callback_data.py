@@ -150,7 +150,7 @@ NAME_REMOVE = "n:r"
 
 WORKSHOP_PATTERN = r"^w[a-z]?:"  # every workshop button, for the CallbackQueryHandler
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
-                  "pdf", "cocoord", "delete", "release", "remind")
+                  "pdf", "cocoord", "delete", "release", "remind", "steps")
 CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
 DRAFT_ACTIONS = ("all", "create", "drop", "new")
 _WS = _RUN
@@ -163,6 +163,9 @@ _WORKSHOP_PATTERNS: dict[str, re.Pattern[str]] = {
     # a participant's perspective, and changing it before the first answer
     "perspective": re.compile(rf"wp:(?P<ws>{_WS}):(?P<what>{'|'.join(PERSPECTIVES)})"),
     "perspective_change": re.compile(rf"wp:(?P<ws>{_WS}):(?P<what>neu)"),
+    # agreed next steps: type one (in place 1–5, or a new one), or remove one
+    "step_edit": re.compile(rf"wn:(?P<ws>{_WS}):(?P<what>[1-5]|neu)"),
+    "step_remove": re.compile(rf"wx:(?P<ws>{_WS}):(?P<what>[1-5])"),
     # the creator removes a co-coordinator (named by their user id, never shown)
     "cocoord_remove": re.compile(rf"wk:(?P<ws>{_WS}):(?P<what>[1-9][0-9]{{0,14}})"),
     # setting a workshop up: select (+) or deselect (-) one field – a state, not a
@@ -218,6 +221,15 @@ def change_perspective(workshop_id: int) -> str:
 
 def remove_cocoord(workshop_id: int, user_id: int) -> str:
     return _checked(f"wk:{workshop_id}:{user_id}")
+
+
+def step_edit(workshop_id: int, position: int | None) -> str:
+    """Type the step in ``position``; ``None``: a new one in the first free place."""
+    return f"wn:{workshop_id}:{position or 'neu'}"
+
+
+def step_remove(workshop_id: int, position: int) -> str:
+    return f"wx:{workshop_id}:{position}"
 
 
 def draft_field(field_id: str, select: bool) -> str:

@@ -33,6 +33,8 @@ from bot.flows.results import LOCAL_TIME, german_date, local_date
 from bot.flows.selfcheck import SelfCheck
 from bot.store.storage import Draft, Release, Storage, Workshop
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
+from bot.domain.next_steps import LIMITS as STEP_LIMITS
+from bot.domain.next_steps import MOST_STEPS, free_position, parse_step
 from bot.domain.workshop import (FURTHER, OVERALL, PERSPECTIVES, Response, WorkshopResult,
                           aggregate, answer_minutes, counted, form_groups, new_token,
                           progress)
@@ -83,7 +85,7 @@ class WorkshopDesk:
         """A message that may be the awaited municipality name; ``None`` if it is not."""
         draft = await self.storage.draft(user_id)
         if draft is None or draft.municipality is not None or not text or _expired(draft):
-            return None
+            return await self._typed_step(user_id, text)
         name = clean_name(text)
         if name is None:
             return Outcome(send=(Reply(self.render.html("workshop_name_invalid.html.j2",
@@ -165,6 +167,10 @@ class WorkshopDesk:
                 return await self.choose_perspective(user_id, ws, what)
             case cb.WorkshopCallback(action="perspective_change", workshop_id=int(ws)):
                 return await self.change_perspective(user_id, ws)
+            case cb.WorkshopCallback(action="step_edit", workshop_id=int(ws), what=what):
+                return await self._ask_step(user_id, ws, None if what == "neu" else int(what))
+            case cb.WorkshopCallback(action="step_remove", workshop_id=int(ws), what=what):
+                return await self._remove_step(user_id, ws, int(what))
             case cb.WorkshopCallback(action="cocoord_remove", workshop_id=int(ws), what=what):
                 return await self._remove_cocoord(user_id, ws, int(what))
             case cb.WorkshopCallback(action="manage", workshop_id=int(ws), what=what):
@@ -197,6 +203,8 @@ class WorkshopDesk:
                 return await self._release_interim(workshop)
             case "remind":
                 return await self._remind(workshop)
+            case "steps":
+                return Outcome(edit=await self._steps_view(workshop, user_id))
             case "invite" | "renew" | "cocoord" if not workshop.open:
                 return Outcome(notice=self.render.text("workshop.notice.already_closed"),
                                edit=await self._menu(workshop, user_id))
@@ -214,7 +222,7 @@ class WorkshopDesk:
                 released = await self._released(workshop)
                 if released is None:
                     return self._not_released()
-                document = (self._csv(workshop, *released) if action == "csv"
+                document = (await self._csv(workshop, *released) if action == "csv"
                             else await self._report(workshop, *released))
                 return Outcome(send=(document,))
             case "delete" if not owner:
@@ -327,6 +335,70 @@ class WorkshopDesk:
                        broadcast=Broadcast(recipients, (reminder,), workshop.municipality,
                                            kind="reminder"))
 
+    # --- agreed next steps ------------------------------------------------------------------
+
+    async def _steps_view(self, workshop: Workshop, user_id: int) -> Reply:
+        steps = await self.storage.steps(workshop.id)
+        earlier = await self.storage.earlier_steps(user_id, workshop)
+        text = self.render.html(
+            "workshop_steps.html.j2", workshop=workshop, steps=steps, most=MOST_STEPS,
+            earlier=earlier is not None, earlier_steps=earlier[1] if earlier else (),
+            earlier_opened=german_date(local_date(earlier[0].created_at)) if earlier else None)
+        rows: list[tuple[Button, ...]] = [
+            (Button(self.render.text("workshop.button.step_edit", position=step.position),
+                    cb.step_edit(workshop.id, step.position)),
+             Button(self.render.text("workshop.button.step_remove", position=step.position),
+                    cb.step_remove(workshop.id, step.position))) for step in steps]
+        if len(steps) < MOST_STEPS:
+            rows.append((Button(self.render.text("workshop.button.step_new"),
+                                cb.step_edit(workshop.id, None)),))
+        rows.append((Button(self.render.text("workshop.button.back_to_menu"),
+                            cb.manage("menu", workshop.id)),))
+        return Reply(text, tuple(rows))
+
+    async def _ask_step(self, user_id: int, workshop_id: int, position: int | None) -> Outcome:
+        """Wait for the step typed next; it replaces whatever else the bot waited for."""
+        workshop = await self._managed(user_id, workshop_id)
+        if workshop is None:
+            return self._invalid()
+        if position is None:
+            position = free_position({s.position for s in await self.storage.steps(workshop.id)})
+            if position is None:
+                return Outcome(notice=self.render.text("workshop.notice.steps_full"), alert=True)
+        await self.storage.stop_awaiting_municipality_name(user_id)
+        draft = await self.storage.draft(user_id)
+        if draft is not None and draft.municipality is None:
+            await self.storage.drop_draft(user_id)
+        await self.storage.await_step(user_id, workshop.id, position)
+        return Outcome(send=(Reply(self.render.html("workshop_step_prompt.html.j2",
+                                                    workshop=workshop, position=position)),))
+
+    async def _typed_step(self, user_id: int, text: str | None) -> Outcome | None:
+        """The awaited step, or ``None`` if the bot waits for none (or for too long)."""
+        awaited = await self.storage.awaited_step(user_id)
+        if awaited is None or not text:
+            return None
+        workshop_id, position, since = awaited
+        workshop = await self._managed(user_id, workshop_id)
+        if workshop is None or datetime.now(timezone.utc) - datetime.fromisoformat(since) > NAME_WAIT:
+            await self.storage.stop_awaiting_step(user_id)
+            return None
+        step = parse_step(text)
+        if step is None:
+            return self._say("workshop_step_invalid.html.j2", limits=STEP_LIMITS)
+        await self.storage.save_step(user_id, workshop.id, position, step.what, step.who,
+                                     step.due)
+        return Outcome(send=(await self._steps_view(workshop, user_id),))
+
+    async def _remove_step(self, user_id: int, workshop_id: int, position: int) -> Outcome:
+        workshop = await self._managed(user_id, workshop_id)
+        if workshop is None:
+            return self._invalid()
+        removed = await self.storage.remove_step(workshop.id, position)
+        return Outcome(notice=self.render.text("workshop.notice.step_removed" if removed
+                                               else "workshop.notice.step_gone"),
+                       edit=await self._steps_view(workshop, user_id))
+
     async def _remove_cocoord(self, user_id: int, workshop_id: int, target: int) -> Outcome:
         """The creator ends a co-coordination; anybody else is refused like a stranger."""
         workshop = await self._managed(user_id, workshop_id)
@@ -393,7 +465,7 @@ class WorkshopDesk:
             rows.append((button("invite"), button("renew")))
             if owner:
                 rows.append((button("cocoord"),))
-        rows += [(button("csv"), button("pdf")), (button("share"),)]
+        rows += [(button("csv"), button("pdf")), (button("share"), button("steps"))]
         if workshop.open:
             rows.append((button("close"),))
         if owner:
@@ -510,8 +582,10 @@ class WorkshopDesk:
             more_unjudged=len(result.unjudged) > UNJUDGED_SHOWN)
         return tuple(Reply(part) for part in parts)
 
-    def _csv(self, workshop: Workshop, release: Release, result: WorkshopResult) -> Document:
-        content = result_csv(result, self.questionnaire.scale, self.render, self.labels)
+    async def _csv(self, workshop: Workshop, release: Release,
+                   result: WorkshopResult) -> Document:
+        content = result_csv(result, self.questionnaire.scale, self.render, self.labels,
+                             await self.storage.steps(workshop.id))
         caption = self.render.html("workshop_csv_caption.html.j2", workshop=workshop,
                                    result=result, release=release,
                                    released=german_date(local_date(release.released_at)))
@@ -522,6 +596,7 @@ class WorkshopDesk:
         """The printable report with a chart per perspective (see :mod:`bot.output.workshop_report`)."""
         report = WorkshopReport(
             workshop=workshop, result=result, release=release,
+            steps=tuple(await self.storage.steps(workshop.id)),
             released=german_date(local_date(release.released_at)),
             charts=perspective_charts(result, self.questionnaire.scale, self.render),
             labels=self.labels, scale=self.questionnaire.scale,

@@ -12,11 +12,12 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from bot.domain.questionnaire import Scale
 from bot.output.render import Renderer
 from bot.domain.workshop import OVERALL, Group, Score, WorkshopResult
+from bot.store.storage import Step
 
 _COLUMNS = ("level", "number", "title", "group", "raters", "answers", "unknown", "percent",
             "assessment")
@@ -25,8 +26,9 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
 
 
 def result_csv(result: WorkshopResult, scale: Scale, renderer: Renderer,
-               labels: Mapping[str, str]) -> bytes:
-    """One row per field and statement and per group (overall first)."""
+               labels: Mapping[str, str], steps: Sequence[Step] = ()) -> bytes:
+    """One row per field and statement and per group (overall first); then, after an
+    empty line and a header of their own, the agreed next steps."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([renderer.text(f"workshop.csv.{column}") for column in _COLUMNS])
@@ -42,6 +44,13 @@ def result_csv(result: WorkshopResult, scale: Scale, renderer: Renderer,
             writer.writerow([renderer.text("workshop.csv.statement"), statement.number,
                              statement.statement.text, labels[group.key],
                              *_numbers(score), assessment])
+    if steps:
+        writer.writerow([])
+        writer.writerow([renderer.text(f"workshop.csv.{column}")
+                         for column in ("steps", "position", "what", "who", "due")])
+        for step in steps:
+            writer.writerow([renderer.text("workshop.csv.step"), step.position, step.what,
+                             step.who, step.due])
     return buffer.getvalue().encode("utf-8-sig")
 
 

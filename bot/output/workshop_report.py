@@ -21,7 +21,7 @@ from bot.output.chart import Bar, ProfileChart
 from bot.domain.questionnaire import Scale
 from bot.output.render import Renderer
 from bot.output.report_pdf import png_data_uri, render_pdf
-from bot.store.storage import Release, Workshop
+from bot.store.storage import Release, Step, Workshop
 from bot.domain.workshop import (OVERALL, UNKNOWN_SHARE, Group, Score, StatementComparison,
                           WorkshopResult)
 from bot.output.workshop_export import slug
@@ -47,6 +47,7 @@ class WorkshopReport:
     result: WorkshopResult         # the release shown, as stored
     release: Release
     released: str                  # the day it was released
+    steps: tuple[Step, ...]        # the agreed next steps, on a page of their own
     charts: tuple[PerspectiveChart, ...]  # overall first, then the shown groups
     labels: Mapping[str, str]  # perspective ids, FURTHER and OVERALL -> their names
     scale: Scale

@@ -174,6 +174,22 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     -- the last reminder to those not finished: at most one every ten minutes
     ALTER TABLE workshops ADD COLUMN reminded_at TEXT;
+    -- the steps a workshop agreed on (at most five), and a coordinator typing one
+    CREATE TABLE workshop_steps (
+        workshop_id  INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        position     INTEGER NOT NULL CHECK (position BETWEEN 1 AND 5),
+        what         TEXT NOT NULL,
+        who          TEXT NOT NULL,
+        due          TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        PRIMARY KEY (workshop_id, position)
+    ) WITHOUT ROWID;
+    CREATE TABLE workshop_step_drafts (
+        user_id      INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        workshop_id  INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        position     INTEGER NOT NULL,
+        since        TEXT NOT NULL
+    );
     """,
 )
 
@@ -263,6 +279,16 @@ class Contribution:
     perspective: str
     coordinator: bool          # created or co-coordinates the workshop
     answers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Step:
+    """An agreed next step of a workshop, in its place (1–5)."""
+
+    position: int
+    what: str
+    who: str
+    due: str
 
 
 @dataclass(frozen=True)
@@ -1050,6 +1076,64 @@ class Storage:
         return bool(await self._write(
             "DELETE FROM workshop_coordinators WHERE workshop_id = ? AND user_id = ?",
             (workshop_id, user_id)))
+
+    # --- workshops: agreed next steps ----------------------------------------------
+
+    async def steps(self, workshop_id: int) -> list[Step]:
+        rows = await self._rows(
+            "SELECT position, what, who, due FROM workshop_steps WHERE workshop_id = ?"
+            " ORDER BY position", (workshop_id,))
+        return [Step(row["position"], row["what"], row["who"], row["due"]) for row in rows]
+
+    async def await_step(self, user_id: int, workshop_id: int, position: int) -> None:
+        """The person's next message is this step (a later question replaces it)."""
+        await self.ensure_user(user_id)
+        await self._write(
+            "INSERT INTO workshop_step_drafts (user_id, workshop_id, position, since)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+            " workshop_id = excluded.workshop_id, position = excluded.position,"
+            " since = excluded.since", (user_id, workshop_id, position, _now()))
+
+    async def awaited_step(self, user_id: int) -> tuple[int, int, str] | None:
+        """(workshop, position, since when) of the step the person is about to type."""
+        row = await self._row("SELECT * FROM workshop_step_drafts WHERE user_id = ?", (user_id,))
+        return (row["workshop_id"], row["position"], row["since"]) if row else None
+
+    async def stop_awaiting_step(self, user_id: int) -> None:
+        await self._write("DELETE FROM workshop_step_drafts WHERE user_id = ?", (user_id,))
+
+    async def save_step(self, user_id: int, workshop_id: int, position: int, what: str,
+                        who: str, due: str) -> None:
+        """Store (or replace) the step and stop waiting for it, in one go."""
+        async with self._transaction() as db:
+            await db.execute(
+                "INSERT INTO workshop_steps (workshop_id, position, what, who, due, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workshop_id, position) DO UPDATE SET"
+                " what = excluded.what, who = excluded.who, due = excluded.due,"
+                " updated_at = excluded.updated_at",
+                (workshop_id, position, what, who, due, _now()))
+            await db.execute("DELETE FROM workshop_step_drafts WHERE user_id = ?", (user_id,))
+
+    async def remove_step(self, workshop_id: int, position: int) -> bool:
+        return bool(await self._write(
+            "DELETE FROM workshop_steps WHERE workshop_id = ? AND position = ?",
+            (workshop_id, position)))
+
+    async def earlier_steps(self, user_id: int, workshop: Workshop
+                            ) -> tuple[Workshop, list[Step]] | None:
+        """The steps of the latest earlier workshop of the same municipality that the person
+        coordinates (or co-coordinates), if it agreed on any."""
+        row = await self._row(
+            "SELECT w.id FROM workshops w WHERE w.id < ? AND LOWER(w.municipality) = LOWER(?)"
+            " AND (w.created_by = ? OR EXISTS (SELECT 1 FROM workshop_coordinators c"
+            "  WHERE c.workshop_id = w.id AND c.user_id = ?))"
+            " AND EXISTS (SELECT 1 FROM workshop_steps s WHERE s.workshop_id = w.id)"
+            " ORDER BY w.id DESC LIMIT 1",
+            (workshop.id, workshop.municipality, user_id, user_id))
+        if row is None:
+            return None
+        earlier = await self.workshop(row["id"])
+        return (earlier, await self.steps(row["id"])) if earlier else None
 
     async def reset_perspective(self, workshop_id: int, user_id: int) -> bool:
         """Forget the participant's perspective, only while they have not answered yet."""

@@ -71,7 +71,7 @@ def recovered_by_difference(before: Export, after: Export, atoms: Sequence[str],
     variables = [*atoms, "d"]
     found = []
     for row in sorted(before.rows.keys() | after.rows.keys()):
-        def vector(members: tuple[str, ...], later: bool) -> list[float]:
+        def vector(members: tuple[str, ...], later: bool, row: Row = row) -> list[float]:
             return [1.0 if v in members or (later and v == "d" and changed in members
                                             and row in moved) else 0.0 for v in variables]
 

@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram.ext import ExtBot
 
-from bot.telegram.broadcast import Broadcaster
 from bot.bench.fake_bot_api import FakeBotAPI
 from bot.flows.outcome import Broadcast, Reply
+from bot.telegram.broadcast import Broadcaster
 from tests.conftest import BotHarness
-from tests.test_workshop import bot, latest_link, release, set_up, take_part  # noqa: F401
+from tests.test_workshop import latest_link, release, set_up, take_part
+
+BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
 
 
 def most_in_one_second(times: list[float]) -> int:

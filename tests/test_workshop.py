@@ -4,31 +4,22 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
-from bot.flows import callback_data as cb
 from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
-from bot.flows.deep_link import qr_png
 from bot.domain.questionnaire import Questionnaire
+from bot.flows import callback_data as cb
+from bot.flows.deep_link import qr_png
 from bot.output.render import Renderer
 from bot.store.storage import Storage
 from tests.conftest import BotHarness, Person
 
 LINK = re.compile(r"https://t\.me/selbstcheck_test_bot\?start=(?P<payload>[wk]_[A-Za-z0-9_-]{22})")
 REFUSAL = "Diese Schaltfläche ist nicht (mehr) gültig"
-
-
-@pytest.fixture
-async def bot(tmp_path: Path, small_questionnaire: Questionnaire,
-              renderer: Renderer) -> AsyncIterator[BotHarness]:
-    """These stories are told with the smallest group size the setting allows: 3."""
-    async with BotHarness(tmp_path / "bot.db", small_questionnaire, renderer,
-                          min_group=3) as harness:
-        yield harness
+# These stories are told with the smallest group size the setting allows.
+BOT_SETTINGS = {"min_group": 3}
 
 
 async def release(coordinator: Person) -> None:

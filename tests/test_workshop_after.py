@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from bot.flows import callback_data as cb
 from tests.conftest import BotHarness
-from tests.test_workshop import (REFUSAL, bot, latest_link, menu, query, reopen_menu,  # noqa: F401
-                                 set_up, take_part, workshop_id)
+from tests.test_workshop import REFUSAL, latest_link, menu, query, reopen_menu, set_up, take_part, workshop_id
+
+BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
 
 RETURNING = "Ihr Workshop „Musterstadt“ ist abgeschlossen – /ergebnis zeigt Ihr Ergebnis"
 

@@ -7,14 +7,28 @@ import struct
 
 import pytest
 
-from bot.flows.deep_link import (CoordinatorInvitation, UnknownPayload, WorkshopInvitation,
-                           parse_start, qr_png, start_link)
-from bot.domain.questionnaire import Questionnaire
-from bot.output.render import Renderer
-from bot.domain.workshop import (FURTHER, OVERALL, PERSPECTIVES, Response, WorkshopResult,
-                                 aggregate, form_groups, new_token, progress)
-from bot.domain.questionnaire import Field, Scale
+from bot.domain.questionnaire import Field, Questionnaire, Scale
+from bot.domain.workshop import (
+    FURTHER,
+    OVERALL,
+    PERSPECTIVES,
+    Response,
+    WorkshopResult,
+    aggregate,
+    form_groups,
+    new_token,
+    progress,
+)
+from bot.flows.deep_link import (
+    CoordinatorInvitation,
+    UnknownPayload,
+    WorkshopInvitation,
+    parse_start,
+    qr_png,
+    start_link,
+)
 from bot.output.comparison_chart import comparison_chart, render_comparison
+from bot.output.render import Renderer
 from bot.output.workshop_report import perspective_charts
 
 TOKEN = "AbCdEfGhIjKlMnOpQrSt_-"  # 22 characters, as new_token() makes them

@@ -10,14 +10,17 @@ import pytest
 
 from bot.domain.disclosure import Cell, suppress_row
 from bot.domain.questionnaire import Questionnaire
-from bot.domain.workshop import (OVERALL, PERSPECTIVES, Response, WorkshopResult, aggregate,
-                                 counted)
-from bot.domain.workshop_release import (Changes, Marker, from_snapshot, markers_of,
-                                         short_of_release, snapshot)
+from bot.domain.workshop import OVERALL, PERSPECTIVES, Response, WorkshopResult, aggregate, counted
+from bot.domain.workshop_release import Changes, Marker, from_snapshot, markers_of, short_of_release, snapshot
 from bot.output.render import Renderer
 from bot.output.workshop_export import result_csv
-from tests.disclosure_attack import (Export, read_export, recovered_by_complement,
-                                     recovered_by_difference, withheld_counts_printed)
+from tests.disclosure_attack import (
+    Export,
+    read_export,
+    recovered_by_complement,
+    recovered_by_difference,
+    withheld_counts_printed,
+)
 
 IDS = ["eins-01", "eins-02", "eins-03", "zwei-01", "zwei-02", "drei-01", "drei-02"]
 
@@ -76,7 +79,7 @@ def moved_rows(questionnaire: Questionnaire, before: list[Response],
     old = {p.person: p.answers for p in counted(questionnaire.fields, before)}
     new = {p.person: p.answers for p in counted(questionnaire.fields, after)}
     rows = set()
-    for number, statement_id in enumerate(IDS):
+    for statement_id in IDS:
         if any(old.get(n, {}).get(statement_id) != new.get(n, {}).get(statement_id)
                for n in old.keys() | new.keys()):
             field = {"eins": "1", "zwei": "2", "drei": "3"}[statement_id.split("-")[0]]

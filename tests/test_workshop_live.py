@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from bot.domain.workshop import answer_minutes
 from tests.conftest import BotHarness
-from tests.test_workshop import (bot, latest_link, query, reopen_menu, result_text,  # noqa: F401
-                                 set_up, status_text, take_part)
+from tests.test_workshop import latest_link, query, result_text, set_up, take_part
+
+BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
 
 
 def test_answering_takes_a_quarter_to_two_fifths_of_a_minute_per_statement() -> None:

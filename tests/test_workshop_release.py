@@ -12,10 +12,10 @@ from bot.domain.questionnaire import Questionnaire
 from bot.flows import callback_data as cb
 from bot.output.render import Renderer
 from tests.conftest import BotHarness, Person
-from tests.disclosure_attack import (read_export, recovered_by_complement,
-                                     withheld_counts_printed)
-from tests.test_workshop import (bot, query, release, reopen_menu, result_text,  # noqa: F401
-                                 set_up, status_text, take_part)
+from tests.disclosure_attack import read_export, recovered_by_complement, withheld_counts_printed
+from tests.test_workshop import query, release, reopen_menu, result_text, set_up, status_text, take_part
+
+BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
 
 ATOMS = ["verwaltung_integration", "politik", "zivilgesellschaft"]
 GROUPS = {"Gesamt": tuple(ATOMS), "Verwaltung: Integration": ("verwaltung_integration",),

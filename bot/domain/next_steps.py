@@ -21,6 +21,16 @@ class AgreedStep:
     due: str   # as the room said it: "bis März 2027", "nächste Ratssitzung"
 
 
+@dataclass(frozen=True)
+class Step:
+    """An agreed step in its place (1 to ``MOST_STEPS``) in a workshop's list."""
+
+    position: int
+    what: str
+    who: str
+    due: str
+
+
 def parse_step(text: str | None) -> AgreedStep | None:
     """A step from three lines (or three parts separated by ";"); ``None`` if it is not one."""
     if not text:

@@ -21,8 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.domain.questionnaire import Field, Scale
-from bot.domain.workshop import (FieldComparison, Group, Response, Score, StatementComparison,
-                                 WorkshopResult, counted)
+from bot.domain.workshop import FieldComparison, Group, Response, Score, StatementComparison, WorkshopResult, counted
 
 INTERIM = "interim"
 FINAL = "final"
@@ -120,15 +119,16 @@ def short_of_release(result: WorkshopResult, changes: Changes | None) -> tuple[t
 
 def _previous_score(previous: WorkshopResult, perspectives: tuple[str, ...] | None,
                     row: str) -> Score | None:
-    for comparison in (*previous.fields, *previous.statements):
-        row_id = (comparison.statement.id if isinstance(comparison, StatementComparison)
-                  else comparison.field.id)
+    rows: list[tuple[str, Score, tuple[tuple[Group, Score], ...]]] = [
+        (r.field.id, r.overall, r.by_group) for r in previous.fields]
+    rows += [(r.statement.id, r.overall, r.by_group) for r in previous.statements]
+    for row_id, overall, by_group in rows:
         if row_id != row:
             continue
         if perspectives is None:
-            return comparison.overall
-        return next((score for group, score in comparison.by_group
-                     if group.perspectives == perspectives), None)
+            return overall
+        return next((score for group, score in by_group if group.perspectives == perspectives),
+                    None)
     return None
 
 

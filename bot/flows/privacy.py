@@ -21,11 +21,11 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.flows import callback_data as cb
-from bot.output.render import Renderer
-from bot.flows.outcome import Button, Outcome, Reply
-from bot.store.storage import Storage
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
+from bot.flows import callback_data as cb
+from bot.flows.outcome import Button, Outcome, Reply
+from bot.output.render import Renderer
+from bot.store.storage import Storage
 
 # A "Ja, löschen" button older than this asks again instead of deleting: a
 # deletion should follow from a decision taken just now, not from a tap on an

@@ -19,18 +19,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.flows import callback_data as cb
-from bot.flows import run_state
-from bot.output.chart import PRINT_DPI, Bar, ProfileChart
-from bot.output.chart import render as render_chart
 from bot.domain.comparison import FieldChange, compare
 from bot.domain.questionnaire import Questionnaire
+from bot.domain.scoring import FieldResult, score_fields
+from bot.flows import callback_data as cb
+from bot.flows import run_state
+from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
+from bot.flows.review import Review
+from bot.output.chart import PRINT_DPI, Bar, ProfileChart
+from bot.output.chart import render as render_chart
 from bot.output.render import Renderer
 from bot.output.render_process import in_print_process, in_render_process
-from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
 from bot.output.report_pdf import ReportContent, render_report
-from bot.flows.review import Review
-from bot.domain.scoring import FieldResult, score_fields
 from bot.store.storage import Run, Storage
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")  # dates as the municipality reads them

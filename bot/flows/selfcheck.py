@@ -10,17 +10,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
+from bot.domain.progress import Position, current_statement, field_completed_by, ordered_statements, position_of
+from bot.domain.questionnaire import Field, Questionnaire, Statement
+from bot.domain.scoring import score_field
 from bot.domain.workshop import ADMINISTRATION
 from bot.flows import callback_data as cb
 from bot.flows import run_state
 from bot.flows.keyed_locks import KeyedLocks
-from bot.domain.progress import (Position, current_statement, field_completed_by, ordered_statements,
-                          position_of)
-from bot.domain.questionnaire import Field, Questionnaire, Statement
-from bot.output.render import Renderer
 from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
 from bot.flows.results import ResultsCore, german_date, local_date
-from bot.domain.scoring import score_field
+from bot.output.render import Renderer
 from bot.store.storage import Run, Storage
 
 

@@ -18,32 +18,53 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from bot.flows import callback_data as cb
-from bot.flows import run_state
-from bot.output.chart import PRINT_DPI
-from bot.output.chart import render as render_chart
-from bot.flows.deep_link import (CoordinatorInvitation, Invitation, WorkshopInvitation, qr_png,
-                           start_link)
-from bot.domain.questionnaire import Field, Questionnaire
-from bot.output.render import Renderer
-from bot.output.render_process import in_print_process, in_render_process
-from bot.flows.outcome import (Broadcast, BroadcastReport, Button, Document, Keyboard, Outcome, Photo,
-                         Reply)
-from bot.flows.results import LOCAL_TIME, german_date, local_date
-from bot.flows.selfcheck import SelfCheck
-from bot.store.storage import Draft, Release, Storage, Workshop
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
 from bot.domain.next_steps import LIMITS as STEP_LIMITS
 from bot.domain.next_steps import MOST_STEPS, free_position, parse_step
-from bot.domain.workshop import (FURTHER, OVERALL, PERSPECTIVES, Response, WorkshopResult,
-                          aggregate, answer_minutes, counted, form_groups, new_token,
-                          progress)
-from bot.domain.workshop_release import (FINAL, INTERIM, Changes, Marker, from_snapshot,
-                                         markers_of, short_of_release, snapshot)
+from bot.domain.questionnaire import Field, Questionnaire
+from bot.domain.workshop import (
+    FURTHER,
+    OVERALL,
+    PERSPECTIVES,
+    Response,
+    WorkshopResult,
+    aggregate,
+    answer_minutes,
+    counted,
+    form_groups,
+    new_token,
+    progress,
+)
+from bot.domain.workshop_release import (
+    FINAL,
+    INTERIM,
+    Changes,
+    Marker,
+    from_snapshot,
+    markers_of,
+    short_of_release,
+    snapshot,
+)
+from bot.flows import callback_data as cb
+from bot.flows import run_state
+from bot.flows.deep_link import CoordinatorInvitation, Invitation, WorkshopInvitation, qr_png, start_link
+from bot.flows.outcome import Broadcast, BroadcastReport, Button, Document, Keyboard, Outcome, Photo, Reply
+from bot.flows.results import LOCAL_TIME, german_date, local_date
+from bot.flows.selfcheck import SelfCheck
+from bot.output.chart import PRINT_DPI
+from bot.output.chart import render as render_chart
 from bot.output.comparison_chart import PROJECTOR_DPI, comparison_chart, render_comparison
+from bot.output.render import Renderer
+from bot.output.render_process import in_print_process, in_render_process
 from bot.output.workshop_export import csv_filename, result_csv, slug
-from bot.output.workshop_report import (COMPARISON, WorkshopReport, perspective_charts,
-                                       render_workshop_report, report_filename)
+from bot.output.workshop_report import (
+    COMPARISON,
+    WorkshopReport,
+    perspective_charts,
+    render_workshop_report,
+    report_filename,
+)
+from bot.store.storage import Draft, Release, Storage, Workshop
 
 NAME_LENGTH = (2, 80)                  # a municipality's name, after folding whitespace
 NAME_WAIT = timedelta(hours=1)         # a message counts as the awaited name only this long
@@ -193,38 +214,16 @@ class WorkshopDesk:
             case "status":
                 return Outcome(notice=self.render.text("workshop.notice.refreshed"),
                                edit=await self._status(workshop))
-            case "result":
-                released = await self._released(workshop)
-                if released is None:
-                    return self._not_released()
-                return Outcome(send=(await self._comparison(workshop, *released),
-                                     *self._result_replies(workshop, *released, "coordinators")))
+            case "result" | "csv" | "pdf":
+                return await self._show_released(workshop, action)
             case "release":
                 return await self._release_interim(workshop)
             case "remind":
                 return await self._remind(workshop)
             case "steps":
                 return Outcome(edit=await self._steps_view(workshop, user_id))
-            case "invite" | "renew" | "cocoord" if not workshop.open:
-                return Outcome(notice=self.render.text("workshop.notice.already_closed"),
-                               edit=await self._menu(workshop, user_id))
-            case "cocoord" if not owner:
-                return Outcome(notice=self.render.text("workshop.notice.owner_only_cocoord"),
-                               alert=True)
-            case "invite":
-                return Outcome(send=self._invitation(workshop))
-            case "cocoord":
-                token = await self.storage.offer_coordinator_token(workshop.id, new_token())
-                assert token is not None
-                return Outcome(send=self._cocoord_invitation(
-                    workshop, token, again=workshop.coordinator_token is not None))
-            case "csv" | "pdf":
-                released = await self._released(workshop)
-                if released is None:
-                    return self._not_released()
-                document = (await self._csv(workshop, *released) if action == "csv"
-                            else await self._report(workshop, *released))
-                return Outcome(send=(document,))
+            case "invite" | "renew" | "cocoord":
+                return await self._invite(workshop, user_id, action)
             case "delete" if not owner:
                 return Outcome(notice=self.render.text("workshop.notice.owner_only"), alert=True)
             case "close" if not workshop.open:
@@ -232,8 +231,38 @@ class WorkshopDesk:
                                edit=await self._menu(workshop, user_id))
             case "share":
                 return await self._ask_share(workshop)
-            case _:  # renew, close, delete: ask first
+            case _:  # close, delete: ask first
                 return Outcome(edit=self._question(workshop, action))
+
+    async def _show_released(self, workshop: Workshop, action: str) -> Outcome:
+        """The released result in the chat (with the comparison chart), as CSV or as PDF."""
+        released = await self._released(workshop)
+        if released is None:
+            return self._not_released()
+        if action == "csv":
+            return Outcome(send=(await self._csv(workshop, *released),))
+        if action == "pdf":
+            return Outcome(send=(await self._report(workshop, *released),))
+        return Outcome(send=(await self._comparison(workshop, *released),
+                             *self._result_replies(workshop, *released, "coordinators")))
+
+    async def _invite(self, workshop: Workshop, user_id: int, action: str) -> Outcome:
+        """Inviting people: participants (anybody coordinating), co-coordinators (the creator);
+        a closed workshop takes nobody new."""
+        if not workshop.open:
+            return Outcome(notice=self.render.text("workshop.notice.already_closed"),
+                           edit=await self._menu(workshop, user_id))
+        if action == "invite":
+            return Outcome(send=self._invitation(workshop))
+        if action == "renew":
+            return Outcome(edit=self._question(workshop, action))
+        if workshop.created_by != user_id:
+            return Outcome(notice=self.render.text("workshop.notice.owner_only_cocoord"),
+                           alert=True)
+        token = await self.storage.offer_coordinator_token(workshop.id, new_token())
+        assert token is not None
+        return Outcome(send=self._cocoord_invitation(
+            workshop, token, again=workshop.coordinator_token is not None))
 
     async def _ask_share(self, workshop: Workshop) -> Outcome:
         if await self._released(workshop) is None:
@@ -460,7 +489,7 @@ class WorkshopDesk:
             return Button(self.render.text(f"workshop.button.{action}"),
                           cb.manage(action, workshop.id))
 
-        rows = [(button("status"), button("result"))]
+        rows: list[tuple[Button, ...]] = [(button("status"), button("result"))]
         if workshop.open:  # a closed workshop takes nobody new
             rows.append((button("invite"), button("renew")))
             if owner:

@@ -14,10 +14,10 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
+from bot.domain.next_steps import Step
 from bot.domain.questionnaire import Scale
-from bot.output.render import Renderer
 from bot.domain.workshop import OVERALL, Group, Score, WorkshopResult
-from bot.store.storage import Step
+from bot.output.render import Renderer
 
 _COLUMNS = ("level", "number", "title", "group", "raters", "answers", "unknown", "percent",
             "assessment")

@@ -17,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.output.chart import Bar, ProfileChart
+from bot.domain.next_steps import Step
 from bot.domain.questionnaire import Scale
+from bot.domain.workshop import OVERALL, UNKNOWN_SHARE, Group, Score, StatementComparison, WorkshopResult
+from bot.output.chart import Bar, ProfileChart
 from bot.output.render import Renderer
 from bot.output.report_pdf import png_data_uri, render_pdf
-from bot.store.storage import Release, Step, Workshop
-from bot.domain.workshop import (OVERALL, UNKNOWN_SHARE, Group, Score, StatementComparison,
-                          WorkshopResult)
 from bot.output.workshop_export import slug
+from bot.store.storage import Release, Workshop
 
 DIALOGUE_PRINTED = 15  # a page or two of topics; a workshop cannot discuss more in a day
 COMPARISON = "vergleich"  # the key of the perspectives' comparison chart among the charts

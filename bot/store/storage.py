@@ -29,6 +29,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.domain.next_steps import Step
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: people, their runs through the questionnaire and their answers.
     """
@@ -279,16 +281,6 @@ class Contribution:
     perspective: str
     coordinator: bool          # created or co-coordinates the workshop
     answers: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Step:
-    """An agreed next step of a workshop, in its place (1–5)."""
-
-    position: int
-    what: str
-    who: str
-    due: str
 
 
 @dataclass(frozen=True)

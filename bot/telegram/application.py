@@ -8,24 +8,32 @@ import logging
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ParseMode
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler,
-                          CommandHandler, Defaults, MessageHandler, filters)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.config import Settings
+from bot.domain.questionnaire import Questionnaire
 from bot.flows import callback_data as cb
+from bot.flows.privacy import Privacy
+from bot.flows.selfcheck import SelfCheck
+from bot.flows.workshop_desk import WorkshopDesk
+from bot.output.render import Renderer
+from bot.output.render_process import DRAWING
+from bot.store.storage import Storage
 from bot.telegram import gate, handlers, jobs, privacy_handlers, results_handlers, workshop_handlers
 from bot.telegram.broadcast import Broadcaster
 from bot.telegram.commands import command_descriptions
-from bot.config import Settings
 from bot.telegram.network import RetryingRequest
-from bot.flows.privacy import Privacy
-from bot.domain.questionnaire import Questionnaire
-from bot.output.render import Renderer
-from bot.output.render_process import DRAWING
-from bot.flows.selfcheck import SelfCheck
-from bot.store.storage import Storage
 from bot.telegram.update_processor import PerUserUpdateProcessor
-from bot.flows.workshop_desk import WorkshopDesk
 
 log = logging.getLogger(__name__)
 

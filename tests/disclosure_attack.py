@@ -99,3 +99,35 @@ def recovered_by_complement(export: Export, atoms: Sequence[str]) -> list[tuple[
             if numbers is None and _determinable(equations, target):
                 found.append((row, label))
     return found
+
+
+@dataclass(frozen=True)
+class Event:
+    """What happened between two exports: one person's change (a target), or a group's."""
+
+    perspective: str
+    moved: set[Row]          # the rows it changed
+    one_person: bool = True  # k people joining together are an aggregate, not a target
+
+
+def recovered_from_chain(exports: Sequence[Export], events: Sequence[Event],
+                         atoms: Sequence[str]) -> list[tuple[Row, int]]:
+    """The rows and events whose one person's contribution all exports together give away.
+
+    Export ``i`` holds the atoms plus the contributions of events ``0 … i-1``.
+    """
+    found = []
+    for row in sorted(set().union(*(e.rows.keys() for e in exports))):
+        equations = []
+        for index, export in enumerate(exports):
+            for members in export.shown(row):
+                equations.append([1.0 if a in members else 0.0 for a in atoms]
+                                 + [1.0 if i < index and event.perspective in members
+                                    and row in event.moved else 0.0
+                                    for i, event in enumerate(events)])
+        for i, event in enumerate(events):
+            if event.one_person and row in event.moved:
+                target = [0.0] * len(atoms) + [1.0 if j == i else 0.0 for j in range(len(events))]
+                if _determinable(equations, target):
+                    found.append((row, i))
+    return found

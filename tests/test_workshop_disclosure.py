@@ -15,10 +15,12 @@ from bot.domain.workshop_release import Changes, Marker, from_snapshot, markers_
 from bot.output.render import Renderer
 from bot.output.workshop_export import result_csv
 from tests.disclosure_attack import (
+    Event,
     Export,
     read_export,
     recovered_by_complement,
     recovered_by_difference,
+    recovered_from_chain,
     withheld_counts_printed,
 )
 
@@ -256,3 +258,49 @@ def test_no_row_ever_leaves_a_withheld_cell_computable(k: int) -> None:
             assert sum(cells[i].raters for i in hidden) in (0, *range(k, 10 * k))
         if overall_hidden:
             assert hidden
+
+
+@pytest.mark.parametrize("k", [3, 5])
+def test_no_chain_of_releases_gives_one_person_away(
+        small_questionnaire: Questionnaire, renderer: Renderer, k: int) -> None:
+    """Five releases with joins, changed answers, deletions and k people joining at once in
+    between, all exports read together: no single person's contribution follows."""
+    for seed in range(25):
+        rng = random.Random(seed)
+        releases = Releases(small_questionnaire, renderer, k)
+
+        def letters(rng: random.Random = rng) -> str:
+            return "".join(rng.choice("ABCDEE") for _ in IDS)
+
+        people = [person(i, rng.choice(ATOMS), letters()) for i in range(rng.randrange(2 * k, 6 * k))]
+        exports = [releases.export(releases.release(people), ATOMS)[1]]
+        events = []
+        for step in range(4):
+            what = rng.choice(["join", "change", "delete", "group"])
+            deleted: tuple[int, ...] = ()
+            if what == "join":
+                after = [*people, person(1000 + step, rng.choice(ATOMS), letters())]
+                perspective = after[-1].perspective
+            elif what == "group":
+                perspective = rng.choice(ATOMS)
+                after = people + [person(2000 + 10 * step + j, perspective, letters())
+                                  for j in range(k)]
+            elif what == "change":
+                index = rng.randrange(len(people))
+                changed = dict(people[index].answers)
+                statement_id = rng.choice(IDS)
+                changed[statement_id] = rng.choice([c for c in "ABCDE"
+                                                    if c != changed[statement_id]])
+                after = list(people)
+                after[index] = Response(people[index].perspective, changed,
+                                        person=people[index].person)
+                perspective = people[index].perspective
+            else:
+                index = rng.randrange(len(people))
+                perspective, deleted = people[index].perspective, (people[index].person,)
+                after = people[:index] + people[index + 1:]
+            events.append(Event(perspective, moved_rows(small_questionnaire, people, after),
+                                one_person=what != "group"))
+            exports.append(releases.export(releases.release(after, deleted), ATOMS)[1])
+            people = after
+        assert recovered_from_chain(exports, events, ATOMS) == [], seed

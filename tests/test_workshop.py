@@ -451,6 +451,11 @@ async def test_no_result_before_three_have_completed_a_field(bot: BotHarness) ->
         assert chris.notices()[-1].startswith("Noch ist kein Ergebnis freigegeben")
     assert not bot.api.calls_to("sendDocument")
     assert await query(bot.database, "SELECT COUNT(*) FROM workshop_releases") == [(0,)]
+    await chris.tap("Workshop schließen")
+    await chris.tap("Ja, Workshop schließen")
+    await chris.tap("📊 Ergebnis")  # closed with two: there never is a result
+    assert chris.notices()[-1].startswith("Beim Schließen hatten weniger als 3 Teilnehmer*innen")
+    assert await query(bot.database, "SELECT COUNT(*) FROM workshop_releases") == [(0,)]
 
 
 async def test_a_deleted_person_leaves_the_next_release_not_the_last(bot: BotHarness) -> None:

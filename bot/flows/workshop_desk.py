@@ -238,7 +238,7 @@ class WorkshopDesk:
         """The released result in the chat (with the comparison chart), as CSV or as PDF."""
         released = await self._released(workshop)
         if released is None:
-            return self._not_released()
+            return self._not_released(workshop)
         if action == "csv":
             return Outcome(send=(await self._csv(workshop, *released),))
         if action == "pdf":
@@ -266,7 +266,7 @@ class WorkshopDesk:
 
     async def _ask_share(self, workshop: Workshop) -> Outcome:
         if await self._released(workshop) is None:
-            return self._not_released()
+            return self._not_released(workshop)
         recipients = await self.storage.participant_ids(workshop.id)
         return Outcome(edit=self._question(workshop, "share", recipients=len(recipients)))
 
@@ -330,7 +330,7 @@ class WorkshopDesk:
     async def _share(self, workshop: Workshop, user_id: int) -> Outcome:
         released = await self._released(workshop)
         if released is None:
-            return self._not_released()
+            return self._not_released(workshop)
         recipients = tuple(await self.storage.participant_ids(workshop.id))
         replies = self._result_replies(workshop, *released, "participants")
         current = await self.storage.workshop(workshop.id)
@@ -584,9 +584,11 @@ class WorkshopDesk:
         return latest, from_snapshot(latest.result, self._fields(workshop),
                                      self.questionnaire.scale)
 
-    def _not_released(self) -> Outcome:
-        return Outcome(notice=self.render.text("workshop.notice.result_not_released",
-                                               minimum=self.minimum), alert=True)
+    def _not_released(self, workshop: Workshop) -> Outcome:
+        """Nothing released yet – or never, if the workshop closed with fewer than k."""
+        key = "result_not_released" if workshop.open else "result_never_released"
+        return Outcome(notice=self.render.text(f"workshop.notice.{key}", minimum=self.minimum),
+                       alert=True)
 
     async def _comparison(self, workshop: Workshop, release: Release,
                           result: WorkshopResult) -> Photo:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.domain.disclosure import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
+
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 DEFAULT_DATABASE = "selbstcheck.db"
@@ -71,6 +73,7 @@ class Settings:
     retention_days: int = DEFAULT_RETENTION_DAYS
     operator: Operator = Operator()
     webhook: Webhook | None = None
+    min_group: int = DEFAULT_MIN_GROUP  # k: fewest people behind any workshop number shown
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -81,7 +84,7 @@ class Settings:
         return (f"Settings(token='***', database={self.database!r}, "
                 f"base_url={self.base_url!r}, base_file_url={self.base_file_url!r}, "
                 f"questions_dir={self.questions_dir!r}, retention_days={self.retention_days}, "
-                f"webhook={self.webhook!r})")
+                f"min_group={self.min_group}, webhook={self.webhook!r})")
 
 
 def settings_from_env(environ: Mapping[str, str] = os.environ) -> Settings:
@@ -103,6 +106,8 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> Settings:
                                minimum=0, maximum=36500),
         operator=_operator(environ),
         webhook=_webhook(environ),
+        min_group=_number(environ, "SELBSTCHECK_MIN_GROUP", DEFAULT_MIN_GROUP,
+                          minimum=LOWEST_MIN_GROUP, maximum=100),
     )
 
 

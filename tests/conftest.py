@@ -218,7 +218,10 @@ def full_questionnaire() -> Questionnaire:
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, small_questionnaire: Questionnaire,
-              renderer: Renderer) -> AsyncIterator[BotHarness]:
-    async with BotHarness(tmp_path / "bot.db", small_questionnaire, renderer) as harness:
+async def bot(tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer,
+              request: pytest.FixtureRequest) -> AsyncIterator[BotHarness]:
+    """The bot; a test module's ``BOT_SETTINGS`` (e.g. ``{"min_group": 3}``) configure it."""
+    settings = getattr(request.module, "BOT_SETTINGS", {})
+    async with BotHarness(tmp_path / "bot.db", small_questionnaire, renderer,
+                          **settings) as harness:
         yield harness

@@ -156,7 +156,8 @@ async def test_a_workshop_run_completed_by_a_removal_is_finished_and_counted(
             in paul.last.text
         status = menu(chris)
         await chris.tap("📈 Stand", status)  # the coordinator's look finishes Pia's
-        assert "Beigetreten: 2 · alle Aussagen beantwortet: 2" in status.text
+        assert ("Beigetreten: 2 · mit mindestens einem Handlungsfeld: 2 · alle Aussagen beantwortet: 2"
+                in status.text)
         await pia.tap_data(stale_data, stale_message)  # drei-02 is gone
         assert pia.notices()[-1].startswith("Dieser Durchgang ist bereits beendet")
         await pia.send(f"/start {payload}")  # back through the invitation

@@ -11,7 +11,9 @@ from bot.bench.fake_bot_api import FakeBotAPI
 from bot.flows.outcome import Broadcast, Reply
 from bot.telegram.broadcast import Broadcaster
 from tests.conftest import BotHarness
-from tests.test_workshop import latest_link, set_up, take_part
+from tests.test_workshop import latest_link, release, set_up, take_part
+
+BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
 
 
 def most_in_one_second(times: list[float]) -> int:
@@ -26,6 +28,7 @@ async def test_sharing_with_a_big_workshop_keeps_to_30_messages_per_second(
         await take_part(bot.person(100 + i, f"P{i}"), payload, "Politik", "AAAAAAA")
     for i in range(37):  # joined, not (yet) answering: they get the result all the same
         await bot.person(200 + i, f"J{i}").send(f"/start {latest_link(chris)}")
+    await release(chris)
     await chris.tap("📤 Ergebnis teilen")
     assert "an 40 Teilnehmer*innen senden" in chris.last.text
     await chris.tap("Ja, Ergebnis senden")

@@ -13,7 +13,8 @@ import sqlite3
 from pathlib import Path
 
 from bot.config import DEFAULT_RETENTION_DAYS
-from bot.domain.workshop import MIN_GROUP, TOKEN_BYTES
+from bot.domain.disclosure import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
+from bot.domain.workshop import TOKEN_BYTES
 from bot.flows.privacy import CONFIRMATION_SECONDS
 from bot.store.storage import Storage
 
@@ -56,8 +57,9 @@ def test_the_figures_quoted_are_the_codes() -> None:
     assert f"(Voreinstellung: {DEFAULT_RETENTION_DAYS})" in measures
     assert f"Voreinstellung {DEFAULT_RETENTION_DAYS} Tage" in register
     assert f"höchstens aber bis [{DEFAULT_RETENTION_DAYS}] Tage" in notice
-    assert f"`MIN_GROUP = {MIN_GROUP}`" in measures
-    assert f"erst ab {MIN_GROUP} Personen" in notice
+    assert f"`DEFAULT_MIN_GROUP = {DEFAULT_MIN_GROUP}`" in measures
+    assert f"`LOWEST_MIN_GROUP = {LOWEST_MIN_GROUP}`" in measures
+    assert f"erst ab [{DEFAULT_MIN_GROUP}] Personen" in notice
     assert f"{TOKEN_BYTES} Byte ({TOKEN_BYTES * 8} Bit)" in measures
     assert f"gilt {CONFIRMATION_SECONDS // 60} Minuten" in measures
 
@@ -67,7 +69,9 @@ def test_the_privacy_notice_template_matches_what_datenschutz_says() -> None:
     template = (Path(__file__).resolve().parent.parent / "reports" / "chat" / "privacy.html.j2").read_text(
         encoding="utf-8")
     notice = " ".join((DOCS / "datenschutzhinweis.md").read_text(encoding="utf-8").split())
-    bullets = [line[2:] for line in template.splitlines() if line.startswith("• ")]
+    # the notice gives k as a number in brackets for the operator to check, like the retention
+    bullets = [line[2:].replace("{{ minimum }}", f"[{DEFAULT_MIN_GROUP}]")
+               for line in template.splitlines() if line.startswith("• ")]
     assert len(bullets) >= 6
     for bullet in bullets:
         assert bullet in notice, bullet

@@ -15,7 +15,7 @@ from tests.bot_process import TOKEN, BotProcess
 from tests.conftest import BotHarness
 from tests.fake_bot_server import FakeBotServer
 from tests.test_results import RUN_ONE, finish_a_run, pdf_text
-from tests.test_workshop import set_up, take_part
+from tests.test_workshop import release, set_up, take_part
 
 MUSTERSTADT = Operator(name="Stadt Musterstadt, Amt für Integration",
                        contact="integration@musterstadt.example, 0241 000000",
@@ -91,9 +91,10 @@ async def test_both_pdf_reports_show_the_operator(
 
         chris = bot.person(1, "Chris")
         payload = await set_up(chris)
-        for number in range(3):
+        for number in range(5):  # k, the smallest group a workshop result shows, is 5
             await take_part(bot.person(100 + number, f"P{number}"), payload,
                             "Politik", "ABCDABC")
+        await release(chris)
         await chris.tap("🖨 Bericht als PDF")
         pages = PdfReader(io.BytesIO(chris.last.file)).pages
         last_page = " ".join(pages[-1].extract_text().split())

@@ -25,6 +25,26 @@ from tests.conftest import BotHarness, Person
 
 LINK = re.compile(r"https://t\.me/selbstcheck_test_bot\?start=(?P<payload>[wk]_[A-Za-z0-9_-]{22})")
 REFUSAL = "Diese Schaltfläche ist nicht (mehr) gültig"
+# These stories are told with the smallest group size the setting allows.
+BOT_SETTINGS = {"min_group": 3}
+
+
+async def release(coordinator: Person) -> None:
+    """Release the result as it stands, as an interim result (the workshop stays open)."""
+    await coordinator.tap("📈 Stand")
+    await coordinator.tap("🔓 Zwischenstand freigeben")
+    await reopen_menu(coordinator)
+
+
+async def reopen_menu(coordinator: Person, name: str = "Musterstadt") -> None:
+    """/workshop and the workshop's entry: its menu as the chat's newest message."""
+    await coordinator.send("/workshop")
+    await coordinator.tap(f"{name} · ")
+
+
+def status_text(person: Person) -> str:
+    """The newest state view in the person's chat (it replaces the menu in place)."""
+    return next(m.text for m in reversed(person.chat) if (m.text or "").startswith("📈 Stand"))
 
 
 def payload_in(message: StoredMessage) -> str:
@@ -106,7 +126,8 @@ async def test_coordinator_sets_up_a_workshop_and_gets_link_and_qr_code(bot: Bot
     assert created.reply_markup is None  # the field choice cannot create a second workshop
     payload = payload_in(invitation)
     assert "Ihre einzelnen Antworten sieht niemand, auch nicht die Moderation" in invitation.text
-    assert "erst ab 3 Personen einzeln gezeigt" in invitation.text
+    assert "wo mindestens 3 Personen eine Einschätzung abgegeben haben" in invitation.text
+    assert "wenn sie den Workshop schließt" in invitation.text
     assert photo.kind == "photo" and "QR-Code zum Workshop „Frankfurt (Oder)“" in photo.caption
     assert photo.file == qr_png(f"https://t.me/selbstcheck_test_bot?start={payload}")
     assert "Handlungsfelder: 1. Steuerung, 2. Öffnung" in menu.text
@@ -166,7 +187,8 @@ async def test_participant_joins_chooses_a_perspective_and_answers_the_selected_
     assert "Willkommen zum Selbstcheck-Workshop „Musterstadt“" in join.text
     assert "Sie beantworten 5 Aussagen aus den Handlungsfeldern „Steuerung & Strategie“" in join.text
     assert "Ihre einzelnen Antworten sieht niemand, auch nicht die Moderation" in join.text
-    assert "erst ab 3 Personen einzeln gezeigt" in join.text
+    assert "wo mindestens 3 Personen eine Einschätzung abgegeben haben" in join.text
+    assert "Sie moderieren diesen Workshop" not in join.text
     labels = [row[0]["text"] for row in join.reply_markup["inline_keyboard"]]
     assert labels == ["Verwaltung: Integration", "Verwaltung: anderes Fachamt",
                       "Verwaltungsspitze / Leitung", "Politik",
@@ -174,7 +196,8 @@ async def test_participant_joins_chooses_a_perspective_and_answers_the_selected_
                       "Zivilgesellschaft / Wohlfahrt", "Wirtschaft, Jobcenter, Arbeitsagentur",
                       "Bildung", "Andere"]
     await pia.tap("Politik")
-    assert "Ihre Perspektive: Politik" in pia.chat[-2].text and pia.chat[-2].reply_markup is None
+    assert "Ihre Perspektive: Politik" in pia.chat[-2].text
+    assert "Andere Perspektive wählen" in str(pia.chat[-2].reply_markup)  # until the first answer
     assert "Handlungsfeld 1 von 2 · Steuerung & Strategie" in pia.last.text
     assert "insgesamt 0 von 5 beantwortet" in pia.last.text
     for choice in "ABCDA":
@@ -284,7 +307,7 @@ async def test_wrong_renewed_and_closed_links_get_a_clear_message(bot: BotHarnes
     await pia.tap("D · ")  # Pia's open statement
     assert pia.notices()[-1] == "Dieser Workshop ist geschlossen. Antworten werden nicht mehr angenommen."
     await pia.send("/weiter")
-    assert "noch keinen Selbstcheck begonnen" in pia.last.text
+    assert "Ihr Workshop „Musterstadt“ ist abgeschlossen: Er wurde geschlossen" in pia.last.text
     assert await query(bot.database, "SELECT COUNT(*) FROM answers") == [(3,)]
 
 
@@ -302,6 +325,7 @@ async def run_workshop(bot: BotHarness) -> tuple[Person, list[Person]]:
         person = bot.person(100 + i, f"P{i}")
         await take_part(person, payload, perspective, answers)
         people.append(person)
+    await release(chris)
     return chris, people
 
 
@@ -309,11 +333,18 @@ async def test_result_per_perspective_with_topics_for_dialogue(bot: BotHarness) 
     chris, _ = await run_workshop(bot)
     await chris.tap("📈 Stand")
     status = chris.last.text
-    assert "Beigetreten: 9 · alle Aussagen beantwortet: 9" in status
-    assert "• Verwaltung: Integration: 3 beigetreten, 3 fertig" in status
-    assert "• Bildung: 2 beigetreten, 2 fertig" in status
+    assert "Beigetreten: 9 · mit mindestens einem Handlungsfeld: 9 · alle Aussagen beantwortet: 9" in status
+    assert "• Verwaltung: Integration: 3 beigetreten, 3 mit Handlungsfeld, 3 fertig\n" in status
+    assert ("• Bildung: 2 beigetreten, 2 mit Handlungsfeld, 2 fertig – für eine eigene Auswertung "
+            "fehlen noch 1\n") in status
+    assert "werden zusammengefasst als „weitere Perspektiven“: Bildung, Andere." in status
+    assert "Zuletzt freigegeben: Zwischenstand Nr. 1." in status
     await chris.tap("📊 Ergebnis")
     text = result_text(chris)
+    chart = next(m for m in reversed(chris.chat) if m.kind == "photo")
+    assert "die Perspektiven im Vergleich" in chart.caption and chart.file_name == (
+        "vergleich-Musterstadt.png")
+    assert chris.chat.index(chart) < len(chris.chat) - 1  # the picture first, then the text
     assert "Grundlage sind die Antworten von 9 Teilnehmer*innen" in text
     assert "Perspektiven: Verwaltung: Integration (3) · Politik (3) · weitere Perspektiven (3)" in text
     assert ("1. Steuerung & Strategie\nGesamt: Auf gutem Weg (52 %)\n"
@@ -341,7 +372,7 @@ async def test_csv_export_holds_the_aggregates_only(bot: BotHarness) -> None:
     assert "Handlungsfeld;1;Steuerung & Strategie;Gesamt;9;27;0;52;Auf gutem Weg" in lines
     assert "Handlungsfeld;1;Steuerung & Strategie;weitere Perspektiven;3;9;0;56;Auf gutem Weg" in lines
     assert ("Aussage;3.2;Sportvereine werden bei interkultureller Öffnung unterstützt.;Politik;"
-            "0;3;3;;zu wenige Antworten für eine eigene Angabe") in lines
+            ";;;;nicht gezeigt (Schutz Einzelner)") in lines  # no counts of a withheld cell
     assert len(lines) == 1 + 3 * 4 + 7 * 4  # header, fields and statements x (overall + 3 groups)
     assert not any("Bildung" in line or "Andere" in line for line in lines)
 
@@ -355,6 +386,7 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
     people = [bot.person(100 + i, f"P{i}") for i in range(len(plan))]
     for person, (perspective, answers) in zip(people, plan):
         await take_part(person, payload, perspective, answers)
+    await release(chris)
 
     await chris.tap("🖨 Bericht als PDF")
     document = chris.last
@@ -365,7 +397,8 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
     reader = PdfReader(io.BytesIO(document.file))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     for expected in (
-            "Musterstadt", "Gemeinsames Ergebnis aller Perspektiven", "9 mit allen Aussagen",
+            "Musterstadt", "Gemeinsames Ergebnis aller Perspektiven",
+            "9 mit mindestens einem vollständig beantworteten Handlungsfeld",
             "kein Ranking", "Orientierung",  # what the self-check is, and what it is not
             "Eine Perspektive erscheint erst ab 3 Personen einzeln",  # the anonymity rule
             # per field: overall and per perspective, the small ones folded together
@@ -373,7 +406,7 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
              "Gesamt 9 Auf gutem Weg 52 % Verwaltung: Integration 3 Etablierte Stärke 100 % "
              "Politik 3 Ausgangspunkt 0 % weitere Perspektiven 3 Auf gutem Weg 56 %"),
             "3. Teilhabe", "Gesamt 6 Etablierte Stärke 78 %",
-            "Politik 0 zu wenige Antworten für eine eigene Angabe –",
+            "Politik nicht gezeigt (Schutz Einzelner) –",
             # a chart per perspective, each headed with its group
             "Profil je Perspektive Je Handlungsfeld", "Gesamt 9 Personen",
             "Verwaltung: Integration 3 Personen Politik 3 Personen weitere Perspektiven 3 Personen",
@@ -381,13 +414,15 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
             "Gesprächsanlässe",
             ("1.1 Der Rat hat einen Beschluss zur Integrationsarbeit gefasst. "
              "Gesamt 52 % Verwaltung: Integration 100 % Politik 0 % weitere Perspektiven 56 %"),
-            ("3.1 Kitas informieren Eltern mehrsprachig. Gesamt 78 % Verwaltung: Integration 100 % "
-             "Politik – weitere Perspektiven 56 %"),
             "Das konnten viele nicht einschätzen",
             "3.2 Sportvereine werden bei interkultureller Öffnung unterstützt. 6 von 9"):
         assert expected in text, expected
+    # Politik could not judge 3.1: withheld, and the pool with it, or overall minus the
+    # others would give Politik's numbers away; one group left is no topic for dialogue
+    assert "3.1 Kitas informieren Eltern mehrsprachig. Gesamt 78 %" not in text
     charts = {image.name for page in reader.pages for image in page.images}
-    assert len(charts) == 4  # overall and the three groups
+    assert len(charts) == 5  # the comparison, then a profile for overall and the three groups
+    assert text.index("Die Perspektiven im Vergleich") < text.index("Ergebnis je Handlungsfeld")
     # fewer than 3 never on their own, and no individual answers anywhere
     assert "Bildung (" not in text and "Bildung 2" not in text and "Andere" not in text
     assert "– Trifft" not in text and "Ihre Antworten" not in text
@@ -407,22 +442,32 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
     assert "Workshop geschlossen am" in closed and "noch offen" not in closed
 
 
-async def test_no_result_before_three_have_finished(bot: BotHarness) -> None:
+async def test_no_result_before_three_have_completed_a_field(bot: BotHarness) -> None:
     chris = bot.person(1, "Chris")
     payload = await set_up(chris)
     await take_part(bot.person(2, "A"), payload, "Politik", "AAAAAAA")
     await take_part(bot.person(3, "B"), payload, "Politik", "DDDDDDD")
-    await take_part(bot.person(4, "C"), payload, "Politik", "DD")  # not finished: not counted
+    await take_part(bot.person(4, "C"), payload, "Politik", "DD")  # no field complete: not counted
     await chris.tap("📊 Ergebnis")
-    assert "sobald mindestens 3 Teilnehmer*innen alle Aussagen beantwortet haben. Bisher sind es 2" in chris.last.text
-    assert "Steuerung" not in chris.last.text
+    assert chris.notices()[-1].startswith("Noch ist kein Ergebnis freigegeben")
+    await chris.tap("📈 Stand")
+    assert "Für einen Zwischenstand fehlen seit der letzten Freigabe noch: Gesamt 1" in chris.last.text
+    await chris.tap("🔓 Zwischenstand freigeben")
+    assert chris.notices()[-1].startswith("Ein Zwischenstand geht noch nicht")
+    await chris.tap("◀️ Menü")
     for button in ("📄 CSV-Export", "🖨 Bericht als PDF", "📤 Ergebnis teilen"):
         await chris.tap(button)
-        assert chris.notices()[-1].startswith("Ein Ergebnis gibt es, sobald mindestens 3")
+        assert chris.notices()[-1].startswith("Noch ist kein Ergebnis freigegeben")
     assert not bot.api.calls_to("sendDocument")
+    assert await query(bot.database, "SELECT COUNT(*) FROM workshop_releases") == [(0,)]
+    await chris.tap("Workshop schließen")
+    await chris.tap("Ja, Workshop schließen")
+    await chris.tap("📊 Ergebnis")  # closed with two: there never is a result
+    assert chris.notices()[-1].startswith("Beim Schließen hatten weniger als 3 Teilnehmer*innen")
+    assert await query(bot.database, "SELECT COUNT(*) FROM workshop_releases") == [(0,)]
 
 
-async def test_a_deleted_person_leaves_the_aggregate(bot: BotHarness) -> None:
+async def test_a_deleted_person_leaves_the_next_release_not_the_last(bot: BotHarness) -> None:
     chris, people = await run_workshop(bot)
     storage = await Storage.open(bot.database)
     try:  # what the privacy feature does: delete the person's users row
@@ -430,13 +475,25 @@ async def test_a_deleted_person_leaves_the_aggregate(bot: BotHarness) -> None:
     finally:
         await storage.close()
     await chris.tap("📈 Stand")
-    assert "Beigetreten: 8 · alle Aussagen beantwortet: 8" in chris.last.text
+    assert "Beigetreten: 8 · mit mindestens einem Handlungsfeld: 8" in chris.last.text
     await chris.tap("📊 Ergebnis")
-    text = result_text(chris)
-    assert "Grundlage sind die Antworten von 8 Teilnehmer*innen" in text
-    # Verwaltung: Integration is down to 2 and joins the pool, which keeps everyone at >= 3
-    assert "Perspektiven: Politik (3) · weitere Perspektiven (5)" in text
-    assert "Verwaltung: Integration" not in text
+    released = result_text(chris)
+    # the released numbers stand: a new view minus the old one would be her answers
+    assert "Grundlage sind die Antworten von 9 Teilnehmer*innen" in released
+    assert await query(bot.database, "SELECT COUNT(*) FROM workshop_release_markers"
+                       " WHERE user_id IS NULL AND choice IS NULL") == [(7,)]
+    await reopen_menu(chris)
+    await chris.tap("Workshop schließen")
+    await chris.tap("Ja, Workshop schließen")
+    await chris.tap("📊 Ergebnis")
+    final = result_text(chris)
+    assert "Freigegeben beim Schließen des Workshops" in final
+    assert "Grundlage sind die Antworten von 8 Teilnehmer*innen" in final
+    # Verwaltung: Integration is down to 2 and joins the pool; the values that changed by
+    # her alone are not shown
+    assert "Perspektiven: Politik (3) · weitere Perspektiven (5)" in final
+    assert "Verwaltung: Integration" not in final
+    assert "Gesamt: nicht gezeigt (Schutz Einzelner)" in final
 
 
 # --- sharing with the participants --------------------------------------------------------
@@ -526,7 +583,8 @@ async def test_co_coordinator_joins_with_a_one_time_link(bot: BotHarness) -> Non
 
     await take_part(bot.person(10, "P"), payload, "Politik", "AAAAAAA")
     await bea.tap("📈 Stand")
-    assert "Beigetreten: 1 · alle Aussagen beantwortet: 1" in bea.last.text
+    assert ("Beigetreten: 1 · mit mindestens einem Handlungsfeld: 1 · alle Aussagen beantwortet: 1"
+            in bea.last.text)
     ws = workshop_id(chris)
     await bea.tap_data(encode(ManageWorkshop("delete", ws)), bea.last)
     assert bea.notices()[-1] == "Löschen kann den Workshop nur, wer ihn angelegt hat."
@@ -565,7 +623,9 @@ async def test_deleting_a_workshop_removes_its_runs_and_nothing_else(bot: BotHar
     await chris.tap("Workshop löschen")
     assert "endgültig löschen" in chris.last.text
     await chris.tap("Ja, endgültig löschen")
-    assert "ist gelöscht" in chris.last.text
+    assert "ist gelöscht" in chris.chat[-2].text
+    assert "sind informiert: 1 von 1" in chris.last.text
+    assert "Die Moderation hat den Workshop gelöscht" in anna.last.text
     assert await query(bot.database, "SELECT COUNT(*) FROM workshops") == [(0,)]
     assert await query(bot.database, "SELECT COUNT(*) FROM workshop_participants") == [(0,)]
     assert await query(bot.database, "SELECT workshop_id, COUNT(*) FROM runs GROUP BY 1") == [(None, 1)]
@@ -596,5 +656,6 @@ async def test_participants_and_coordinators_carry_on_after_a_restart(
         assert "insgesamt 2 von 7 beantwortet" in pia.last.text
         await pia.tap("C · ")
         await chris.tap_data(status_data, status_message)  # a menu button from before the restart
-        assert "Beigetreten: 1 · alle Aussagen beantwortet: 0" in status_message.text
-        assert "• Politik: 1 beigetreten, 0 fertig" in status_message.text
+        assert ("Beigetreten: 1 · mit mindestens einem Handlungsfeld: 1 · alle Aussagen "
+                "beantwortet: 0") in status_message.text
+        assert "• Politik: 1 beigetreten, 1 mit Handlungsfeld, 0 fertig" in status_message.text

@@ -23,6 +23,8 @@ from tests.test_workshop import (
     take_part,
 )
 
+BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
+
 NO_RESULTS = "Es gibt noch keine Ergebnisse"
 
 
@@ -42,18 +44,15 @@ async def test_a_participants_loeschen_takes_them_out_of_the_workshop(bot: BotHa
 
     question = await confirm_deletion(people[0])  # one of the three from Verwaltung: Integration
     assert "Ihre Antworten in Workshops zählen danach auch in deren gemeinsamen Ergebnissen " \
-           "nicht mehr mit" in question
+           "nicht mehr mit, von der nächsten Freigabe an" in question
     assert "angelegt haben" not in question  # she created no workshop
 
     status = menu(chris)
     await chris.tap("📈 Stand", status)  # shown in place of the menu
-    assert "Beigetreten: 8 · alle Aussagen beantwortet: 8" in status.text
-    assert "Verwaltung: Integration: 2 beigetreten, 2 fertig" in status.text
-    await chris.tap("📊 Ergebnis")
-    text = result_text(chris)
-    assert "Grundlage sind die Antworten von 8 Teilnehmer*innen" in text
-    # down to 2, Verwaltung: Integration is no longer shown on its own
-    assert "Perspektiven: Politik (3) · weitere Perspektiven (5)" in text
+    assert "Beigetreten: 8 · mit mindestens einem Handlungsfeld: 8" in status.text
+    assert "Verwaltung: Integration: 2 beigetreten, 2 mit Handlungsfeld, 2 fertig" in status.text
+    # down to 2, Verwaltung: Integration will no longer be shown on its own
+    assert "zusammengefasst als „weitere Perspektiven“: Verwaltung: Integration" in status.text
     assert await query(bot.database, "SELECT COUNT(*) FROM workshop_participants") == [(8,)]
     assert await query(bot.database, "SELECT COUNT(*) FROM runs WHERE user_id = ?",
                        people[0].id) == [(0,)]
@@ -106,7 +105,7 @@ async def test_retention_takes_inactive_people_out_of_workshops_and_workshops_wi
         await job.run(bot.app)
         status = menu(chris)
         await chris.tap("📈 Stand", status)
-        assert "Beigetreten: 8 · alle Aussagen beantwortet: 8" in status.text
+        assert "Beigetreten: 8 · mit mindestens einem Handlungsfeld: 8" in status.text
         assert "Andere" not in status.text
 
         review = people[1].button("Antworten ansehen und ändern")
@@ -131,7 +130,9 @@ async def test_datenschutz_covers_the_name_workshops_and_what_deleting_does(
     assert "Ihre Antworten in diesem Workshop" in text
     assert "Was die Moderation eines Workshops sieht" in text
     assert "Niemals Ihre einzelnen Antworten" in text and "erst ab 3 Personen" in text
-    assert "verschwinden dabei auch aus den Ergebnissen der Workshops" in text
+    assert "Chat, CSV und PDF zeigen immer dieselbe gespeicherte Freigabe" in text
+    assert "zählen im gemeinsamen Ergebnis nicht mit" in text  # the coordinators' own answers
+    assert "Jede weitere Freigabe wird ohne sie berechnet" in text
     assert "wird dieser Workshop mit allen darin gegebenen Antworten gelöscht" in text
     assert "legt sie nicht ab" in text  # charts, PDFs and CSV files are made in memory
 

@@ -38,6 +38,7 @@ class Awaited(Enum):
 
     REPORT_NAME = "report_name"      # the municipality's name for the printable report
     WORKSHOP_NAME = "workshop_name"  # the municipality of a workshop being set up
+    WORKSHOP_STEP = "workshop_step"  # an agreed next step of a workshop (what, who, by when)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class PendingInput:
     run_id: int | None  # REPORT_NAME: the run whose report follows the name
     since: str
     until: str
+    workshop_id: int | None = None  # WORKSHOP_STEP: the workshop the step belongs to
+    position: int | None = None     # WORKSHOP_STEP: its place in the list (1–5)
 
 
 @dataclass(frozen=True)
@@ -89,3 +92,24 @@ class Draft:
     municipality: str | None
     field_ids: tuple[str, ...]
     created_at: str
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """A participant's answers in a workshop, for the aggregate: never shown as such."""
+
+    user_id: int
+    perspective: str
+    coordinator: bool          # created or co-coordinates the workshop
+    answers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Release:
+    """A released workshop result: the shown numbers as stored, and when."""
+
+    id: int
+    number: int                # 1 for the workshop's first release
+    kind: str                  # 'interim' or 'final'
+    released_at: str
+    result: str                # JSON, see bot.domain.workshop_release

@@ -6,26 +6,33 @@ same statements. What matters then is where the perspectives meet and where
 they part: those statements are the workshop's topics for dialogue.
 
 Everything here is a pure function of the answers, grouped by perspective and
-stripped of who gave them. Anonymity rules, applied to every number shown:
+stripped of who gave them. Anonymity rules, applied to every number shown, for
+a minimum group size ``k`` (``SELBSTCHECK_MIN_GROUP``, never below 3):
 
-- A perspective appears on its own only with at least ``MIN_GROUP``
-  respondents; smaller ones are pooled as "weitere Perspektiven". If that pool
-  would itself stay below ``MIN_GROUP``, the smallest shown perspective joins
-  it, so no shown group is ever smaller than ``MIN_GROUP``.
-- A score (per field or statement) is shown only when at least ``MIN_GROUP``
-  people of that group actually rated (A–D) there; "cannot judge" answers can
-  otherwise shrink a group below the threshold.
-- Counted are participants who answered every statement: partial runs would
-  make groups differ per field and are still in progress anyway.
+- A perspective appears on its own only with at least ``k`` respondents;
+  smaller ones are pooled as "weitere Perspektiven". If that pool would itself
+  stay below ``k``, the smallest shown perspective joins it, so no shown group
+  is ever smaller than ``k``.
+- Each cell of a row is shown or withheld by :mod:`bot.domain.disclosure`: at
+  least ``k`` raters, no complementary cell, and between releases no
+  difference of fewer than ``k`` people. A withheld cell carries no numbers at
+  all, so no view can print its counts.
+- Coordinators' own answers are not counted: they know them, and could
+  subtract them from their group's numbers.
+- Every field a participant completed counts, whether or not they finished
+  the workshop; a field half answered does not count yet.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
+from typing import Protocol
 
+from bot.domain.disclosure import DEFAULT_MIN_GROUP, Cell, suppress_row
 from bot.domain.questionnaire import Field, Level, Scale, Statement
 from bot.domain.scoring import score_field
 
@@ -41,13 +48,20 @@ PERSPECTIVES: tuple[str, ...] = (
     "bildung",                 # education providers
     "andere",                  # anybody else
 )
+# The administration's own perspectives: their summary suggests work to do; everybody
+# else's lists what they rated lowest, as points to raise in the discussion.
+ADMINISTRATION: tuple[str, ...] = ("verwaltung_integration", "verwaltung_fachamt", "leitung")
 FURTHER = "weitere"   # the pool of perspectives too small to be shown on their own
 OVERALL = "gesamt"    # everybody
 
-MIN_GROUP = 3             # fewest people behind any number that is shown
 MIN_SPREAD = 100 / 3      # one step on the A–D scale, in percentage points
 UNKNOWN_SHARE = 1 / 3     # a third of the room cannot judge: ask who knows
 TOKEN_BYTES = 16          # 22 URL-safe characters, 128 bits: not guessable
+
+
+def answer_minutes(statements: int) -> tuple[int, int]:
+    """How long answering takes, from a quarter to two fifths of a minute per statement."""
+    return max(round(statements * 0.25), 1), max(round(statements * 0.4), 2)
 
 
 def new_token() -> str:
@@ -91,10 +105,26 @@ def progress(counts: Iterable[PerspectiveProgress]) -> Progress:
 
 @dataclass(frozen=True)
 class Response:
-    """One participant's complete answers, known only by their perspective."""
+    """One participant's answers, known only by their perspective."""
 
     perspective: str
     answers: Mapping[str, str]
+    person: int = 0            # a key that stays the same between releases; never shown
+    coordinator: bool = False  # coordinators' own answers are never counted
+
+
+def counted_answers(fields: Sequence[Field], answers: Mapping[str, str]) -> dict[str, str]:
+    """The answers of every field the person completed; a field half answered does not count."""
+    return {statement.id: answers[statement.id] for field in fields
+            if all(statement.id in answers for statement in field.statements)
+            for statement in field.statements}
+
+
+def counted(fields: Sequence[Field], responses: Sequence[Response]) -> list[Response]:
+    """The responses that count, each cut to its completed fields."""
+    kept = [Response(r.perspective, counted_answers(fields, r.answers), r.person)
+            for r in responses if not r.coordinator]
+    return [r for r in kept if r.answers]
 
 
 @dataclass(frozen=True)
@@ -108,18 +138,19 @@ class Group:
 
 @dataclass(frozen=True)
 class Score:
-    """One group's value for a field or a statement."""
+    """One group's value for a field or a statement; a withheld one carries no numbers."""
 
-    raters: int              # people who rated (A–D) at least once here
-    answers: int             # all answers here, "cannot judge" included
-    unknown: int             # "cannot judge" answers
+    raters: int | None       # people who rated (A–D) at least once here
+    answers: int | None      # all answers here, "cannot judge" included
+    unknown: int | None      # "cannot judge" answers
     percent: float | None    # None when withheld or nothing was rated
     level: Level | None      # fields only; None when withheld or too many "cannot judge"
+    withheld: bool = False   # hidden to protect somebody (see bot.domain.disclosure)
 
-    @property
-    def withheld(self) -> bool:
-        """Too few people rated here to show a number without exposing someone."""
-        return self.raters < MIN_GROUP
+    @classmethod
+    def hidden(cls) -> Score:
+        return cls(raters=None, answers=None, unknown=None, percent=None, level=None,
+                   withheld=True)
 
     @property
     def percent_rounded(self) -> int | None:
@@ -161,19 +192,23 @@ class StatementComparison:
 
     @property
     def unknown_share(self) -> float:
-        return self.overall.unknown / self.overall.answers if self.overall.answers else 0.0
+        overall = self.overall
+        if overall.withheld or not overall.answers or overall.unknown is None:
+            return 0.0
+        return overall.unknown / overall.answers
 
 
 @dataclass(frozen=True)
 class WorkshopResult:
     respondents: int
+    minimum: int                   # k: fewest people behind any number shown
     groups: tuple[Group, ...]      # shown groups (perspectives, then FURTHER); OVERALL apart
     fields: tuple[FieldComparison, ...]
     statements: tuple[StatementComparison, ...]
 
     @property
     def available(self) -> bool:
-        return self.respondents >= MIN_GROUP
+        return self.respondents >= self.minimum
 
     @property
     def comparable(self) -> bool:
@@ -190,19 +225,32 @@ class WorkshopResult:
     def unjudged(self) -> tuple[StatementComparison, ...]:
         """Statements that many could not judge, most such answers first."""
         many = [s for s in self.statements
-                if s.overall.unknown >= 1 and s.unknown_share >= UNKNOWN_SHARE]
+                if s.overall.unknown and s.unknown_share >= UNKNOWN_SHARE]
         return tuple(sorted(many, key=lambda s: -s.unknown_share))
 
 
-def form_groups(counts: Mapping[str, int]) -> tuple[Group, ...]:
-    """The groups shown on their own, each with at least ``MIN_GROUP`` respondents."""
-    shown = [p for p in PERSPECTIVES if counts.get(p, 0) >= MIN_GROUP]
-    pooled = [p for p in PERSPECTIVES if 0 < counts.get(p, 0) < MIN_GROUP]
+class History(Protocol):
+    """What changed since the last release (see :mod:`bot.domain.workshop_release`).
+
+    ``perspectives`` names a group by its members; ``None`` is everybody. ``row``
+    is a field's or a statement's id.
+    """
+
+    def changed(self, perspectives: tuple[str, ...] | None, row: str) -> int: ...
+
+    def shown_before(self, perspectives: tuple[str, ...] | None, row: str) -> bool: ...
+
+
+def form_groups(counts: Mapping[str, int],
+                minimum: int = DEFAULT_MIN_GROUP) -> tuple[Group, ...]:
+    """The groups shown on their own, each with at least ``minimum`` respondents."""
+    shown = [p for p in PERSPECTIVES if counts.get(p, 0) >= minimum]
+    pooled = [p for p in PERSPECTIVES if 0 < counts.get(p, 0) < minimum]
 
     def size(perspectives: Sequence[str]) -> int:
         return sum(counts[p] for p in perspectives)
 
-    while pooled and size(pooled) < MIN_GROUP and shown:
+    while pooled and size(pooled) < minimum and shown:
         smallest = min(reversed(shown), key=lambda p: counts[p])  # the later one on a tie
         shown.remove(smallest)
         pooled.append(smallest)
@@ -213,30 +261,56 @@ def form_groups(counts: Mapping[str, int]) -> tuple[Group, ...]:
     return tuple(groups)
 
 
-def aggregate(fields: tuple[Field, ...], scale: Scale,
-              responses: Sequence[Response]) -> WorkshopResult:
-    """The workshop's result from complete responses; empty below ``MIN_GROUP`` respondents."""
-    counts: dict[str, int] = {}
-    for response in responses:
-        counts[response.perspective] = counts.get(response.perspective, 0) + 1
-    if len(responses) < MIN_GROUP:
-        return WorkshopResult(respondents=len(responses), groups=(), fields=(), statements=())
-    groups = form_groups(counts)
-    members = {group.key: [r for r in responses if r.perspective in group.perspectives]
+def aggregate(fields: tuple[Field, ...], scale: Scale, responses: Sequence[Response],
+              minimum: int = DEFAULT_MIN_GROUP, history: History | None = None) -> WorkshopResult:
+    """The workshop's result; empty below ``minimum`` counted respondents.
+
+    ``history``: what changed since the last release, so that this result
+    cannot be subtracted from it; ``None`` for a first release.
+    """
+    people = counted(fields, responses)
+    if len(people) < minimum:
+        return WorkshopResult(respondents=len(people), minimum=minimum, groups=(), fields=(),
+                              statements=())
+    groups = form_groups(Counter(r.perspective for r in people), minimum)
+    members = {group.key: [r for r in people if r.perspective in group.perspectives]
                for group in groups}
-    field_rows = tuple(
-        FieldComparison(field=field, overall=_field_score(field, responses, scale),
-                        by_group=tuple((g, _field_score(field, members[g.key], scale))
-                                       for g in groups))
-        for field in fields)
-    statement_rows = tuple(
-        StatementComparison(field=field, statement=statement,
-                            overall=_statement_score(statement, responses, scale),
-                            by_group=tuple((g, _statement_score(statement, members[g.key], scale))
-                                           for g in groups))
-        for field in fields for statement in field.statements)
-    return WorkshopResult(respondents=len(responses), groups=groups, fields=field_rows,
-                          statements=statement_rows)
+
+    def row(raw_overall: Score, raw: list[Score], row_id: str,
+            forced: frozenset[int] = frozenset()) -> tuple[Score, tuple[tuple[Group, Score], ...],
+                                                           frozenset[int]]:
+        cells = [_cell(score, group.perspectives, row_id, history)
+                 for group, score in zip(groups, raw)]
+        hidden, overall_hidden = suppress_row(cells, _cell(raw_overall, None, row_id, history),
+                                              minimum, forced)
+        by_group = tuple((group, Score.hidden() if i in hidden else score)
+                         for i, (group, score) in enumerate(zip(groups, raw)))
+        return (Score.hidden() if overall_hidden else raw_overall), by_group, hidden
+
+    field_rows: list[FieldComparison] = []
+    statement_rows: list[StatementComparison] = []
+    for field in fields:
+        overall, by_group, hidden = row(
+            _field_score(field, people, scale),
+            [_field_score(field, members[g.key], scale) for g in groups], field.id)
+        field_rows.append(FieldComparison(field, overall, by_group))
+        for statement in field.statements:
+            overall, by_group, _ = row(
+                _statement_score(statement, people, scale),
+                [_statement_score(statement, members[g.key], scale) for g in groups],
+                statement.id, hidden)
+            statement_rows.append(StatementComparison(field, statement, overall, by_group))
+    return WorkshopResult(respondents=len(people), minimum=minimum, groups=groups,
+                          fields=tuple(field_rows), statements=tuple(statement_rows))
+
+
+def _cell(score: Score, perspectives: tuple[str, ...] | None, row: str,
+          history: History | None) -> Cell:
+    if history is None:
+        return Cell(raters=score.raters or 0, answered=score.answers or 0)
+    return Cell(raters=score.raters or 0, answered=score.answers or 0,
+                changed=history.changed(perspectives, row),
+                shown_before=history.shown_before(perspectives, row))
 
 
 def _field_score(field: Field, responses: Sequence[Response], scale: Scale) -> Score:
@@ -249,9 +323,8 @@ def _field_score(field: Field, responses: Sequence[Response], scale: Scale) -> S
         unknown += len(own.unknown)
         if own.score is not None:
             personal.append(own.score)
-    if len(personal) < MIN_GROUP:
-        return Score(raters=len(personal), answers=answers, unknown=unknown, percent=None,
-                     level=None)
+    if not personal:
+        return Score(raters=0, answers=answers, unknown=unknown, percent=None, level=None)
     percent = fmean(personal)
     too_unsure = unknown / answers > scale.max_unknown_share
     return Score(raters=len(personal), answers=answers, unknown=unknown, percent=percent,
@@ -271,5 +344,5 @@ def _statement_score(statement: Statement, responses: Sequence[Response], scale:
             unknown += 1
         else:
             points.append(choice_points)
-    percent = (100 * fmean(points) / scale.max_points) if len(points) >= MIN_GROUP else None
+    percent = 100 * fmean(points) / scale.max_points if points else None
     return Score(raters=len(points), answers=answers, unknown=unknown, percent=percent, level=None)

@@ -193,7 +193,7 @@ class NameRemove:
 
 
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
-                  "pdf", "cocoord", "delete")
+                  "pdf", "cocoord", "delete", "release", "remind", "steps")
 CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
 DRAFT_STEPS = ("all", "create", "drop", "new")
 
@@ -219,6 +219,35 @@ class ConfirmWorkshop:
 class ChoosePerspective:
     workshop_id: int
     perspective: str
+
+
+@dataclass(frozen=True)
+class ChangePerspective:
+    """Choose the perspective again: a mistake, noticed before the first answer."""
+
+    workshop_id: int
+
+
+@dataclass(frozen=True)
+class RemoveCoordinator:
+    """The creator removes a co-coordinator (named by their user id, never shown)."""
+
+    workshop_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class EditNextStep:
+    """Type an agreed next step in ``position`` (1–5); ``None``: a new one in the first free place."""
+
+    workshop_id: int
+    position: int | None
+
+
+@dataclass(frozen=True)
+class RemoveNextStep:
+    workshop_id: int
+    position: int
 
 
 @dataclass(frozen=True)
@@ -251,7 +280,8 @@ class KeepData:
 
 ButtonAction = (Answer | Back | Info | Pause | ShowResults | Cancel | ContinueRun | Keep | Begin
                 | ReviewFields | ReviewField | ChangeOpen | Change | Report | NameAsk | NameSkip
-                | NameRemove | ManageWorkshop | ConfirmWorkshop | ChoosePerspective | DraftField
+                | NameRemove | ManageWorkshop | ConfirmWorkshop | ChoosePerspective
+                | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
                 | DraftStep | Erase | KeepData)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
           | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | ButtonAction)
@@ -311,6 +341,14 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return f"wy:{what}:{workshop_id}:{revision}"
         case ChoosePerspective(workshop_id, perspective):
             return f"wp:{workshop_id}:{perspective}"
+        case ChangePerspective(workshop_id):
+            return f"wp:{workshop_id}:neu"
+        case RemoveCoordinator(workshop_id, user_id):
+            return f"wk:{workshop_id}:{user_id}"
+        case EditNextStep(workshop_id, position):
+            return f"wn:{workshop_id}:{'neu' if position is None else position}"
+        case RemoveNextStep(workshop_id, position):
+            return f"wx:{workshop_id}:{position}"
         case DraftField(field_id, select):
             return f"wd:{'+' if select else '-'}:{field_id}"
         case DraftStep(what):
@@ -359,6 +397,15 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
      lambda g: ConfirmWorkshop(g["what"], int(g["ws"]), int(g["rev"]))),
     (re.compile(rf"wp:(?P<ws>{_WS}):(?P<what>{'|'.join(PERSPECTIVES)})"),
      lambda g: ChoosePerspective(int(g["ws"]), g["what"])),
+    (re.compile(rf"wp:(?P<ws>{_WS}):neu"), lambda g: ChangePerspective(int(g["ws"]))),
+    # The creator removes a co-coordinator, named by their user id.
+    (re.compile(rf"wk:(?P<ws>{_WS}):(?P<user>[1-9][0-9]{{0,14}})"),
+     lambda g: RemoveCoordinator(int(g["ws"]), int(g["user"]))),
+    # Agreed next steps: type one (in place 1–5, or a new one), or remove one.
+    (re.compile(rf"wn:(?P<ws>{_WS}):(?P<pos>[1-5]|neu)"),
+     lambda g: EditNextStep(int(g["ws"]), None if g["pos"] == "neu" else int(g["pos"]))),
+    (re.compile(rf"wx:(?P<ws>{_WS}):(?P<pos>[1-5])"),
+     lambda g: RemoveNextStep(int(g["ws"]), int(g["pos"]))),
     (re.compile(rf"wd:(?P<select>[+-]):(?P<field>{_ID})"),
      lambda g: DraftField(g["field"], select=g["select"] == "+")),
     (re.compile(rf"wd:(?P<what>{'|'.join(DRAFT_STEPS)})"), lambda g: DraftStep(g["what"])),

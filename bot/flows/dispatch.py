@@ -22,11 +22,13 @@ from bot.flows.actions import (
     CancelRequest,
     Change,
     ChangeOpen,
+    ChangePerspective,
     ChoosePerspective,
     ConfirmWorkshop,
     ContinueRun,
     DraftField,
     DraftStep,
+    EditNextStep,
     Erase,
     EraseRequest,
     Help,
@@ -40,6 +42,8 @@ from bot.flows.actions import (
     NameSkip,
     Pause,
     PrivacyStatement,
+    RemoveCoordinator,
+    RemoveNextStep,
     Report,
     ReportRequest,
     Resume,
@@ -81,8 +85,9 @@ class Flows:
         self._reports = Reports(storage, questionnaire, renderer, self.results_view)
         self._review = Review(storage, questionnaire, renderer, self.results_view)
         self._workshops = WorkshopDesk(storage, questionnaire, renderer, self._selfcheck,
-                                       invitation_link)
-        self._privacy = Privacy(storage, renderer, settings.retention_days)
+                                       invitation_link, minimum=settings.min_group)
+        self._privacy = Privacy(storage, renderer, settings.retention_days,
+                                minimum=settings.min_group)
 
     async def act(self, person: int, action: Action) -> Outcome:  # noqa: C901 - one case each
         """What ``person`` (the storage's user id) sees after doing ``action``."""
@@ -110,10 +115,10 @@ class Flows:
             case EraseRequest():
                 return await privacy.erase_request(person)
             case Text(text):
-                # The bot asks for a typed name in two places: the municipality's name for
-                # the printable report, and the name of a workshop being set up. Asking for
-                # one stops waiting for the other (see bot.store.storage), so at most one of
-                # them takes the message.
+                # The bot asks for typed text in three places: the municipality's name for
+                # the printable report, the name of a workshop being set up, and a workshop's
+                # agreed next step. Asking for one stops waiting for the others (one pending
+                # input per person, see bot.store.people), so at most one takes the message.
                 return (await reports.name_message(person, text)
                         or await workshops.text(person, text)
                         or await selfcheck.hint(person))
@@ -159,6 +164,14 @@ class Flows:
                 return await workshops.confirm(person, workshop_id, what, revision)
             case ChoosePerspective(workshop_id, perspective):
                 return await workshops.choose_perspective(person, workshop_id, perspective)
+            case ChangePerspective(workshop_id):
+                return await workshops.change_perspective(person, workshop_id)
+            case RemoveCoordinator(workshop_id, user_id):
+                return await workshops.remove_coordinator(person, workshop_id, user_id)
+            case EditNextStep(workshop_id, position):
+                return await workshops.ask_step(person, workshop_id, position)
+            case RemoveNextStep(workshop_id, position):
+                return await workshops.remove_step(person, workshop_id, position)
             case DraftField(field_id, select):
                 return await workshops.draft_field(person, field_id, select)
             case DraftStep(what):

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.domain.workshop import MIN_GROUP
+from bot.domain.disclosure import DEFAULT_MIN_GROUP
 from bot.flows.actions import Erase, KeepData
 from bot.flows.outcome import Button, Outcome, Reply
 from bot.output.render import Renderer
@@ -37,8 +37,10 @@ class Privacy:
     """/datenschutz, /loeschen and the retention period."""
 
     def __init__(self, storage: Storage, renderer: Renderer, retention_days: int,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, *,
+                 minimum: int = DEFAULT_MIN_GROUP) -> None:
         self.storage = storage
+        self.minimum = minimum
         self.render = renderer
         self.retention_days = retention_days
         self._clock = clock
@@ -46,7 +48,7 @@ class Privacy:
     def statement(self) -> Outcome:
         """/datenschutz: what is stored, why, and for how long."""
         parts = self.render.html_parts("privacy.html.j2", retention_days=self.retention_days,
-                                       minimum=MIN_GROUP)
+                                       minimum=self.minimum)
         return Outcome(send=tuple(Reply(part) for part in parts))
 
     async def erase_request(self, user_id: int) -> Outcome:

@@ -72,12 +72,18 @@ class ResultsView:
 
     # --- the summary in the chat --------------------------------------------------
 
-    async def summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Message, ...]:
-        """The chart (once a field is assessed), then the summary text with its buttons."""
+    async def summary(self, run: Run, answers: Mapping[str, str], *,
+                      discussion: bool = False) -> tuple[Message, ...]:
+        """The chart (once a field is assessed), then the summary text with its buttons.
+
+        ``discussion``: a workshop participant outside the administration, whose
+        lowest ratings are points to raise in the discussion, not work to do.
+        """
         view = await self.run_results(run, answers)
         scale = self.questionnaire.scale
         parts = self.render.html_parts("summary.html.j2", run=run, results=view.results,
-                                       scale=scale, changes=self.change_texts(view))
+                                       scale=scale, changes=self.change_texts(view),
+                                       discussion=discussion)
         if not view.shown_results:
             return tuple(Reply(part) for part in parts)
         keyboard = ((Button(self.render.text("results.button.report"), Report(run.id)),),

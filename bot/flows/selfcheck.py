@@ -21,6 +21,7 @@ from bot.domain.progress import (
 )
 from bot.domain.questionnaire import Field, Questionnaire, Statement
 from bot.domain.scoring import score_field
+from bot.domain.workshop import ADMINISTRATION
 from bot.flows import run_state
 from bot.flows.actions import (
     Answer,
@@ -75,7 +76,8 @@ class SelfCheck:
         (a mangled or forged link); say so first.
         """
         run, _ = await self._open_runs(user_id)
-        if run is None and not await self.storage.runs.finished_runs(user_id):
+        if (run is None and not await self.storage.runs.finished_runs(user_id)
+                and await self.storage.workshops.latest_run_of(user_id) is None):
             outcome = Outcome(send=(self._welcome(),))
         else:
             outcome = await self.resume(user_id)
@@ -91,6 +93,12 @@ class SelfCheck:
         finished = await self.storage.runs.finished_runs(user_id)
         if finished:
             return Outcome(send=(self._finished_prompt(finished[0]),))
+        returning = await self.storage.workshops.latest_run_of(user_id)
+        if returning is not None:  # a workshop finished, or closed before they finished
+            workshop, workshop_run = returning
+            return Outcome(send=(Reply(self.render.html(
+                "workshop_returning.html.j2", workshop=workshop,
+                finished=workshop_run.status == "finished")),))
         return Outcome(send=(Reply(self.render.html("not_started.html.j2"),
                                    self._single(self.render.text("button.begin"), Begin())),))
 
@@ -381,7 +389,11 @@ class SelfCheck:
         A workshop run's summary is the person's own; a note says so, and that
         the group's result comes from the coordinators.
         """
-        summary = await self.view.summary(run, answers)
+        participant = (await self.storage.workshops.participant(run.workshop_id, run.user_id)
+                       if run.workshop_id is not None else None)
+        discussion = (participant is not None and participant.perspective is not None
+                      and participant.perspective not in ADMINISTRATION)
+        summary = await self.view.summary(run, answers, discussion=discussion)
         workshop = await self._workshop_name(run)
         if workshop is None:
             return summary

@@ -16,30 +16,50 @@ refusal as a workshop that does not exist, so ids reveal nothing.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from bot.domain.entities import Awaited, Draft, Workshop
+from bot.domain.disclosure import DEFAULT_MIN_GROUP
+from bot.domain.entities import Awaited, Draft, Release, Workshop
 from bot.domain.names import NAME_MAX_LENGTH, NAME_MIN_LENGTH, municipality_name, printable
+from bot.domain.next_steps import LIMITS as STEP_LIMITS
+from bot.domain.next_steps import MOST_STEPS, free_position, parse_step
 from bot.domain.questionnaire import Field, Questionnaire
 from bot.domain.workshop import (
     FURTHER,
-    MIN_GROUP,
     OVERALL,
     PERSPECTIVES,
     Response,
     WorkshopResult,
     aggregate,
+    answer_minutes,
+    counted,
+    form_groups,
     new_token,
     progress,
 )
+from bot.domain.workshop_release import (
+    FINAL,
+    INTERIM,
+    Changes,
+    Marker,
+    from_snapshot,
+    markers_of,
+    short_of_release,
+    snapshot,
+)
 from bot.flows import run_state
 from bot.flows.actions import (
+    ChangePerspective,
     ChoosePerspective,
     ConfirmWorkshop,
     DraftField,
     DraftStep,
+    EditNextStep,
     ManageWorkshop,
+    RemoveCoordinator,
+    RemoveNextStep,
     ShowResults,
 )
 from bot.flows.invitations import CoordinatorInvitation, Invitation, InvitationLink, WorkshopInvitation
@@ -60,11 +80,13 @@ from bot.flows.selfcheck import SelfCheck
 from bot.flows.work_quota import WorkQuota
 from bot.output.chart import PRINT_DPI
 from bot.output.chart import draw as draw_chart
+from bot.output.comparison_chart import PROJECTOR_DPI, comparison_chart, draw_comparison
 from bot.output.qr import qr_png
 from bot.output.render import Renderer
 from bot.output.workers import in_drawing_process, in_print_process
-from bot.output.workshop_export import csv_filename, result_csv
+from bot.output.workshop_export import csv_filename, result_csv, slug
 from bot.output.workshop_report import (
+    COMPARISON,
     WorkshopReport,
     perspective_charts,
     print_workshop_report,
@@ -73,6 +95,7 @@ from bot.output.workshop_report import (
 from bot.store.storage import Storage
 
 NAME_LENGTH = (NAME_MIN_LENGTH, NAME_MAX_LENGTH)  # a municipality's name (bot/domain/names.py)
+REMINDER_PAUSE = timedelta(minutes=10)  # at most one reminder in this time
 DIALOGUE_SHOWN = 5                     # topics for dialogue in the chat (all in the CSV)
 UNJUDGED_SHOWN = 10                    # "could not judge" statements in the chat
 
@@ -82,12 +105,14 @@ class WorkshopDesk:
 
     ``selfcheck`` starts and continues a participant's run (they answer in the
     ordinary self-check); ``invitation_link`` turns an invitation into the
-    channel's link.
+    channel's link; ``minimum`` is k, see :mod:`bot.domain.disclosure`.
     """
 
     def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
-                 selfcheck: SelfCheck, invitation_link: InvitationLink) -> None:
+                 selfcheck: SelfCheck, invitation_link: InvitationLink, *,
+                 minimum: int = DEFAULT_MIN_GROUP) -> None:
         self.storage = storage
+        self.minimum = minimum
         self.questionnaire = questionnaire
         self.render = renderer
         self.selfcheck = selfcheck
@@ -113,9 +138,14 @@ class WorkshopDesk:
         return await self._ask_name(user_id)
 
     async def text(self, user_id: int, text: str | None) -> Outcome | None:
-        """A message that may be the awaited municipality name; ``None`` if it is not."""
+        """A message that may be the awaited municipality name or next step; ``None`` if not."""
         pending = await self.storage.people.pending_input(user_id)
-        if pending is None or pending.awaited is not Awaited.WORKSHOP_NAME or not text:
+        if pending is None or not text:
+            return None
+        if (pending.awaited is Awaited.WORKSHOP_STEP and pending.workshop_id is not None
+                and pending.position is not None):
+            return await self._typed_step(user_id, pending.workshop_id, pending.position, text)
+        if pending.awaited is not Awaited.WORKSHOP_NAME:
             return None
         draft = await self.storage.workshops.draft(user_id)
         if draft is None:
@@ -183,14 +213,16 @@ class WorkshopDesk:
         fields = self.questionnaire.fields
         selected = self.questionnaire.select(field_ids)
         rows: list[tuple[Button, ...]] = [
-            (Button(self.render.text("workshop.button.field", field=f, chosen=f in selected),
+            (Button(self.render.text("workshop.button.field", field=f, chosen=f in selected,
+                                     minutes=answer_minutes(len(f.statements))),
                     DraftField(f.id, select=f not in selected)),) for f in fields]
         rows.append((Button(self.render.text("workshop.button.all_fields"), DraftStep("all")),))
         rows.append((Button(self.render.text("workshop.button.create"), DraftStep("create")),
                      Button(self.render.text("workshop.button.drop"), DraftStep("drop"))))
         statements = sum(len(f.statements) for f in selected)
         text = self.render.html("workshop_fields.html.j2", municipality=municipality,
-                                selected=selected, total=len(fields), statements=statements)
+                                selected=selected, total=len(fields), statements=statements,
+                                minutes=answer_minutes(statements), minimum=self.minimum)
         return Reply(text, tuple(rows))
 
     def _all_field_ids(self) -> tuple[str, ...]:
@@ -210,27 +242,16 @@ class WorkshopDesk:
             case "status":
                 return Outcome(notice=self.render.text("workshop.notice.refreshed"),
                                edit=await self._status(workshop))
-            case "result":
-                result = await self._result(workshop)
-                return Outcome(send=self._result_replies(workshop, result, "coordinators"))
-            case "invite":
-                return Outcome(send=self._invitation(workshop))
-            case "cocoord":
-                token = await self.storage.workshops.offer_coordinator_token(workshop.id, new_token())
-                assert token is not None
-                return Outcome(send=self._cocoord_invitation(
-                    workshop, token, again=workshop.coordinator_token is not None))
-            case "csv" | "pdf":
-                result = await self._result(workshop)
-                if not result.available:
-                    return Outcome(notice=self.render.text("workshop.notice.result_not_ready",
-                                                           minimum=MIN_GROUP), alert=True)
-                if action == "pdf" and (wait := self.reports.take(user_id)) is not None:
-                    return Outcome(notice=self.render.text("workshop.notice.report_busy",
-                                                           seconds=wait), alert=True)
-                document = (self._csv(workshop, result) if action == "csv"
-                            else await self._report(workshop, result))
-                return Outcome(send=(document,))
+            case "result" | "csv" | "pdf":
+                return await self._show_released(workshop, action, user_id)
+            case "release":
+                return await self._release_interim(workshop)
+            case "remind":
+                return await self._remind(workshop)
+            case "steps":
+                return Outcome(edit=await self._steps_view(workshop, user_id))
+            case "invite" | "renew" | "cocoord":
+                return await self._invite(workshop, user_id, action)
             case "delete" if not owner:
                 return Outcome(notice=self.render.text("workshop.notice.owner_only"), alert=True)
             case "close" if not workshop.open:
@@ -238,14 +259,45 @@ class WorkshopDesk:
                                edit=await self._menu(workshop, user_id))
             case "share":
                 return await self._ask_share(workshop)
-            case _:  # renew, close, delete: ask first
+            case _:  # close, delete: ask first
                 return Outcome(edit=self._question(workshop, action))
 
+    async def _show_released(self, workshop: Workshop, action: str, user_id: int) -> Outcome:
+        """The released result in the chat (with the comparison chart), as CSV or as PDF."""
+        released = await self._released(workshop)
+        if released is None:
+            return self._not_released(workshop)
+        if action == "csv":
+            return Outcome(send=(await self._csv(workshop, *released),))
+        if action == "pdf":
+            if (wait := self.reports.take(user_id)) is not None:
+                return Outcome(notice=self.render.text("workshop.notice.report_busy",
+                                                       seconds=wait), alert=True)
+            return Outcome(send=(await self._report(workshop, *released),))
+        return Outcome(send=(await self._comparison(workshop, *released),
+                             *self._result_replies(workshop, *released, "coordinators")))
+
+    async def _invite(self, workshop: Workshop, user_id: int, action: str) -> Outcome:
+        """Inviting people: participants (anybody coordinating), co-coordinators (the creator);
+        a closed workshop takes nobody new."""
+        if not workshop.open:
+            return Outcome(notice=self.render.text("workshop.notice.already_closed"),
+                           edit=await self._menu(workshop, user_id))
+        if action == "invite":
+            return Outcome(send=self._invitation(workshop))
+        if action == "renew":
+            return Outcome(edit=self._question(workshop, action))
+        if workshop.created_by != user_id:
+            return Outcome(notice=self.render.text("workshop.notice.owner_only_cocoord"),
+                           alert=True)
+        token = await self.storage.workshops.offer_coordinator_token(workshop.id, new_token())
+        assert token is not None
+        return Outcome(send=self._cocoord_invitation(
+            workshop, token, again=workshop.coordinator_token is not None))
+
     async def _ask_share(self, workshop: Workshop) -> Outcome:
-        result = await self._result(workshop)
-        if not result.available:
-            return Outcome(notice=self.render.text("workshop.notice.result_not_ready",
-                                                   minimum=MIN_GROUP), alert=True)
+        if await self._released(workshop) is None:
+            return self._not_released(workshop)
         recipients = await self.storage.workshops.participant_ids(workshop.id)
         return Outcome(edit=self._question(workshop, "share", recipients=len(recipients)))
 
@@ -258,8 +310,7 @@ class WorkshopDesk:
                                       **context), keyboard)
 
     async def confirm(self, user_id: int, workshop_id: int, action: str,
-                      revision: int) -> Outcome:
-        """"Yes" to a change, carried out only at the revision it was asked at."""
+                         revision: int) -> Outcome:
         workshop = await self._managed(user_id, workshop_id)
         if workshop is None:
             return invalid_button(self.render)
@@ -281,6 +332,7 @@ class WorkshopDesk:
                     return stale
                 closed = await self.storage.workshops.workshop(workshop.id)
                 assert closed is not None
+                await self._release(closed, FINAL)
                 return Outcome(notice=self.render.text("workshop.notice.closed"),
                                edit=await self._menu(closed, user_id))
             case "share":
@@ -296,27 +348,127 @@ class WorkshopDesk:
                 return Outcome(clear_keyboard=True, send=self._cocoord_invitation(
                     renewed, renewed.coordinator_token, again=False))
             case _:  # delete
+                participants = tuple(await self.storage.workshops.participant_ids(workshop.id))
                 if not await self.storage.workshops.delete(workshop.id, revision):
                     return stale
+                told = Reply(self.render.html("workshop_deleted_notice.html.j2",
+                                              workshop=workshop))
                 return Outcome(edit=Reply(self.render.html("workshop_deleted.html.j2",
-                                                           workshop=workshop)))
+                                                           workshop=workshop)),
+                               broadcast=self._broadcast(participants, (told,), workshop,
+                                                         "workshop_deleted_told.html.j2")
+                               if participants else None)
 
     async def _share(self, workshop: Workshop, user_id: int) -> Outcome:
-        result = await self._result(workshop)
+        released = await self._released(workshop)
+        if released is None:
+            return self._not_released(workshop)
         recipients = tuple(await self.storage.workshops.participant_ids(workshop.id))
-        replies = self._result_replies(workshop, result, "participants")
+        replies = self._result_replies(workshop, *released, "participants")
         current = await self.storage.workshops.workshop(workshop.id)
         assert current is not None
         return Outcome(notice=self.render.text("workshop.notice.sending"),
                        edit=await self._menu(current, user_id),
-                       broadcast=Broadcast(recipients, replies, workshop.municipality,
-                                           reported=functools.partial(
-                                               self._shared, workshop.municipality)))
+                       broadcast=self._broadcast(recipients, replies, workshop,
+                                                 "workshop_shared.html.j2"))
 
-    def _shared(self, municipality: str, report: BroadcastReport) -> tuple[Message, ...]:
-        """Tell the coordinator how the sharing went."""
-        return (Reply(self.render.html("workshop_shared.html.j2", municipality=municipality,
-                                       report=report)),)
+    def _reported(self, template: str, municipality: str,
+                  report: BroadcastReport) -> tuple[Message, ...]:
+        """Tell the coordinator how the sharing (the reminder, the deletion notice) went."""
+        return (Reply(self.render.html(template, municipality=municipality, report=report)),)
+
+    def _broadcast(self, recipients: tuple[int, ...], replies: tuple[Reply, ...],
+                   workshop: Workshop, template: str) -> Broadcast:
+        return Broadcast(recipients, replies, workshop.municipality,
+                         reported=functools.partial(self._reported, template,
+                                                    workshop.municipality))
+
+    async def _remind(self, workshop: Workshop) -> Outcome:
+        """A paced reminder to everyone not finished: once per ten minutes, whoever taps."""
+        if not workshop.open:
+            return Outcome(notice=self.render.text("workshop.notice.already_closed"))
+        recipients = tuple(await self.storage.workshops.unfinished_participant_ids(workshop.id))
+        if not recipients:
+            return Outcome(notice=self.render.text("workshop.notice.reminder_nobody"),
+                           alert=True)
+        if not await self.storage.workshops.claim_reminder(workshop.id, REMINDER_PAUSE):
+            return Outcome(notice=self.render.text(
+                "workshop.notice.reminder_too_soon",
+                minutes=int(REMINDER_PAUSE.total_seconds() // 60)), alert=True)
+        reminder = Reply(self.render.html("workshop_reminder.html.j2", workshop=workshop))
+        return Outcome(notice=self.render.text("workshop.notice.reminder_sending"),
+                       broadcast=self._broadcast(recipients, (reminder,), workshop,
+                                                 "workshop_reminded.html.j2"))
+
+    # --- agreed next steps ------------------------------------------------------------------
+
+    async def _steps_view(self, workshop: Workshop, user_id: int) -> Reply:
+        steps = await self.storage.steps.of(workshop.id)
+        earlier = await self.storage.steps.earlier(user_id, workshop)
+        text = self.render.html(
+            "workshop_steps.html.j2", workshop=workshop, steps=steps, most=MOST_STEPS,
+            earlier=earlier is not None, earlier_steps=earlier[1] if earlier else (),
+            earlier_opened=german_date(local_date(earlier[0].created_at)) if earlier else None)
+        rows: list[tuple[Button, ...]] = [
+            (Button(self.render.text("workshop.button.step_edit", position=step.position),
+                    EditNextStep(workshop.id, step.position)),
+             Button(self.render.text("workshop.button.step_remove", position=step.position),
+                    RemoveNextStep(workshop.id, step.position))) for step in steps]
+        if len(steps) < MOST_STEPS:
+            rows.append((Button(self.render.text("workshop.button.step_new"),
+                                EditNextStep(workshop.id, None)),))
+        rows.append((Button(self.render.text("workshop.button.back_to_menu"),
+                            ManageWorkshop("menu", workshop.id)),))
+        return Reply(text, tuple(rows))
+
+    async def ask_step(self, user_id: int, workshop_id: int, position: int | None) -> Outcome:
+        """Wait for the step typed next (``None``: a new one); it replaces whatever else the
+        bot waited for (see :meth:`bot.store.steps.Steps.await_step`)."""
+        workshop = await self._managed(user_id, workshop_id)
+        if workshop is None:
+            return invalid_button(self.render)
+        if position is None:
+            position = free_position({s.position for s in await self.storage.steps.of(workshop.id)})
+            if position is None:
+                return Outcome(notice=self.render.text("workshop.notice.steps_full"), alert=True)
+        await self.storage.steps.await_step(user_id, workshop.id, position)
+        return Outcome(send=(Reply(self.render.html("workshop_step_prompt.html.j2",
+                                                    workshop=workshop, position=position)),))
+
+    async def _typed_step(self, user_id: int, workshop_id: int, position: int,
+                          text: str) -> Outcome | None:
+        """The awaited step; ``None`` if the person no longer coordinates that workshop."""
+        workshop = await self._managed(user_id, workshop_id)
+        if workshop is None:
+            await self.storage.steps.stop_awaiting(user_id)
+            return None
+        step = parse_step(text)
+        if step is None:
+            return self._say("workshop_step_invalid.html.j2", limits=STEP_LIMITS)
+        await self.storage.steps.save(user_id, workshop.id, position, step.what, step.who,
+                                      step.due)
+        return Outcome(send=(await self._steps_view(workshop, user_id),))
+
+    async def remove_step(self, user_id: int, workshop_id: int, position: int) -> Outcome:
+        workshop = await self._managed(user_id, workshop_id)
+        if workshop is None:
+            return invalid_button(self.render)
+        removed = await self.storage.steps.remove(workshop.id, position)
+        return Outcome(notice=self.render.text("workshop.notice.step_removed" if removed
+                                               else "workshop.notice.step_gone"),
+                       edit=await self._steps_view(workshop, user_id))
+
+    async def remove_coordinator(self, user_id: int, workshop_id: int, target: int) -> Outcome:
+        """The creator ends a co-coordination; anybody else is refused like a stranger."""
+        workshop = await self._managed(user_id, workshop_id)
+        if workshop is None:
+            return invalid_button(self.render)
+        if workshop.created_by != user_id:
+            return Outcome(notice=self.render.text("workshop.notice.owner_only_cocoord"),
+                           alert=True)
+        removed = await self.storage.workshops.remove_co_coordinator(workshop.id, target)
+        notice = "workshop.notice.cocoord_removed" if removed else "workshop.notice.cocoord_gone"
+        return Outcome(notice=self.render.text(notice), edit=await self._menu(workshop, user_id))
 
     async def _managed(self, user_id: int, workshop_id: int) -> Workshop | None:
         """The workshop if the person coordinates it; ``None`` for strangers and unknown ids."""
@@ -342,22 +494,36 @@ class WorkshopDesk:
     async def _menu(self, workshop: Workshop, user_id: int) -> Reply:
         await self._settle_runs(workshop)
         state = progress(await self.storage.workshops.progress(workshop.id))
+        owner = workshop.created_by == user_id
+        co = await self.storage.workshops.co_coordinators(workshop.id) if owner else []
+        since = [self._moment(added_at) for _, added_at in co]
         text = self.render.html("workshop_menu.html.j2", workshop=workshop, progress=state,
                                 fields=self._fields(workshop),
                                 every_field=workshop.field_ids is None,
-                                coordinators=await self.storage.workshops.coordinator_count(workshop.id))
-        return Reply(text, self._menu_keyboard(workshop, owner=workshop.created_by == user_id))
+                                coordinators=await self.storage.workshops.coordinator_count(workshop.id),
+                                co_since=since)
+        removals = tuple((Button(self.render.text("workshop.button.remove_cocoord", since=when),
+                                 RemoveCoordinator(workshop.id, person)),)
+                         for (person, _), when in zip(co, since))
+        return Reply(text, self._menu_keyboard(workshop, owner=owner) + removals)
+
+    @staticmethod
+    def _moment(timestamp: str) -> str:
+        """"25.11.2026, 14:03": when something happened, on the Berlin clock."""
+        local = datetime.fromisoformat(timestamp).astimezone(LOCAL_TIME)
+        return local.strftime("%d.%m.%Y, %H:%M")
 
     def _menu_keyboard(self, workshop: Workshop, *, owner: bool) -> Keyboard:
         def button(action: str) -> Button:
             return Button(self.render.text(f"workshop.button.{action}"),
                           ManageWorkshop(action, workshop.id))
 
-        rows = [(button("status"), button("result")),
-                (button("invite"), button("renew")),
-                (button("cocoord"),),
-                (button("csv"), button("pdf")),
-                (button("share"),)]
+        rows: list[tuple[Button, ...]] = [(button("status"), button("result"))]
+        if workshop.open:  # a closed workshop takes nobody new
+            rows.append((button("invite"), button("renew")))
+            if owner:
+                rows.append((button("cocoord"),))
+        rows += [(button("csv"), button("pdf")), (button("share"), button("steps"))]
         if workshop.open:
             rows.append((button("close"),))
         if owner:
@@ -367,44 +533,131 @@ class WorkshopDesk:
     async def _status(self, workshop: Workshop) -> Reply:
         await self._settle_runs(workshop)
         state = progress(await self.storage.workshops.progress(workshop.id))
-        text = self.render.html("workshop_status.html.j2", workshop=workshop, progress=state,
-                                labels=self.labels, minimum=MIN_GROUP)
-        keyboard = ((Button(self.render.text("workshop.button.refresh"),
-                            ManageWorkshop("status", workshop.id)),
-                     Button(self.render.text("workshop.button.result"),
-                            ManageWorkshop("result", workshop.id))),
-                    (Button(self.render.text("workshop.button.back_to_menu"),
-                            ManageWorkshop("menu", workshop.id)),))
-        return Reply(text, keyboard)
+        draft, changes, latest, responses = await self._draft_release(workshop)
+        joined = {row.perspective: row.joined for row in state.rows if row.perspective}
+        planned = form_groups(joined, self.minimum)
+        pooled = next((g.perspectives for g in planned if g.key == FURTHER), ())
+        alone = {p for g in planned if g.key != FURTHER for p in g.perspectives}
+        text = self.render.html(
+            "workshop_status.html.j2", workshop=workshop, progress=state, labels=self.labels,
+            minimum=self.minimum, pooled=pooled, alone=alone,
+            completed=Counter(r.perspective for r in counted(self._fields(workshop), responses)),
+            latest=latest, short=short_of_release(draft, changes) if workshop.open else ())
+        keyboard: list[tuple[Button, ...]] = [
+            (Button(self.render.text("workshop.button.refresh"),
+                    ManageWorkshop("status", workshop.id)),
+             Button(self.render.text("workshop.button.result"),
+                    ManageWorkshop("result", workshop.id)))]
+        if workshop.open:
+            keyboard.append((Button(self.render.text("workshop.button.release"),
+                                    ManageWorkshop("release", workshop.id)),
+                             Button(self.render.text("workshop.button.remind"),
+                                    ManageWorkshop("remind", workshop.id))))
+        keyboard.append((Button(self.render.text("workshop.button.back_to_menu"),
+                                ManageWorkshop("menu", workshop.id)),))
+        return Reply(text, tuple(keyboard))
 
-    async def _result(self, workshop: Workshop) -> WorkshopResult:
+    # --- released results: the only result anybody sees ---------------------------------
+
+    async def _responses(self, workshop: Workshop) -> list[Response]:
+        return [Response(c.perspective, c.answers, person=c.user_id, coordinator=c.coordinator)
+                for c in await self.storage.releases.contributions(workshop.id)]
+
+    async def _draft_release(self, workshop: Workshop) -> tuple[
+            WorkshopResult, Changes | None, Release | None, list[Response]]:
+        """What a release now would show, what changed since the last one, that one, and
+        the responses it is made of (read once, so that its markers match it exactly)."""
         await self._settle_runs(workshop)
-        responses = [Response(perspective, answers) for perspective, answers
-                     in await self.storage.workshops.responses(workshop.id)]
-        return aggregate(self._fields(workshop), self.questionnaire.scale, responses)
+        fields = self._fields(workshop)
+        responses = await self._responses(workshop)
+        latest = await self.storage.releases.latest(workshop.id)
+        changes = None
+        if latest is not None:
+            previous = from_snapshot(latest.result, fields, self.questionnaire.scale)
+            markers = [Marker(*row) for row in await self.storage.releases.markers(latest.id)]
+            changes = Changes(fields, responses, markers, previous)
+        result = aggregate(fields, self.questionnaire.scale, responses, self.minimum, changes)
+        return result, changes, latest, responses
 
-    def _result_replies(self, workshop: Workshop, result: WorkshopResult,
+    async def _release(self, workshop: Workshop, kind: str) -> bool:
+        """Store a release of the result as it stands; False if there is nothing to release."""
+        result, _, latest, responses = await self._draft_release(workshop)
+        if not result.available:
+            return False
+        markers = [(m.person, m.perspective, m.statement_id, m.choice)
+                   for m in markers_of(self._fields(workshop), responses)]
+        return await self.storage.releases.save(workshop.id, latest.id if latest else None, kind,
+                                               snapshot(result), markers)
+
+    async def _release_interim(self, workshop: Workshop) -> Outcome:
+        """A release while answering goes on: only with ``k`` new people in every shown group."""
+        if not workshop.open:
+            return Outcome(notice=self.render.text("workshop.notice.already_closed"))
+        draft, changes, _, _ = await self._draft_release(workshop)
+        if short_of_release(draft, changes) or not await self._release(workshop, INTERIM):
+            return Outcome(notice=self.render.text("workshop.notice.release_refused",
+                                                   minimum=self.minimum), alert=True,
+                           edit=await self._status(workshop))
+        released = await self._released(workshop)
+        assert released is not None
+        return Outcome(notice=self.render.text("workshop.notice.released"),
+                       edit=await self._status(workshop),
+                       send=(await self._comparison(workshop, *released),
+                             *self._result_replies(workshop, *released, "coordinators")))
+
+    async def _released(self, workshop: Workshop) -> tuple[Release, WorkshopResult] | None:
+        latest = await self.storage.releases.latest(workshop.id)
+        if latest is None:
+            return None
+        return latest, from_snapshot(latest.result, self._fields(workshop),
+                                     self.questionnaire.scale)
+
+    def _not_released(self, workshop: Workshop) -> Outcome:
+        """Nothing released yet – or never, if the workshop closed with fewer than k."""
+        key = "result_not_released" if workshop.open else "result_never_released"
+        return Outcome(notice=self.render.text(f"workshop.notice.{key}", minimum=self.minimum),
+                       alert=True)
+
+    async def _comparison(self, workshop: Workshop, release: Release,
+                          result: WorkshopResult) -> Photo:
+        """The perspectives side by side in one chart, sized for a projector."""
+        chart = comparison_chart(result, self.questionnaire.scale, self.render, self.labels)
+        png = await in_drawing_process(draw_comparison, chart)
+        caption = self.render.html("workshop_chart_caption.html.j2", workshop=workshop,
+                                   release=release,
+                                   released=german_date(local_date(release.released_at)))
+        return Photo(png, self.render.text("workshop.chart.filename",
+                                           name=slug(workshop.municipality)), caption)
+
+    def _result_replies(self, workshop: Workshop, release: Release, result: WorkshopResult,
                         audience: str) -> tuple[Reply, ...]:
         parts = self.render.html_parts(
             "workshop_result.html.j2", workshop=workshop, result=result, audience=audience,
-            labels=self.labels, scale=self.questionnaire.scale, minimum=MIN_GROUP,
+            release=release, released=german_date(local_date(release.released_at)),
+            labels=self.labels, scale=self.questionnaire.scale, minimum=result.minimum,
             dialogue=result.dialogue[:DIALOGUE_SHOWN],
             more_dialogue=len(result.dialogue) > DIALOGUE_SHOWN,
             unjudged=result.unjudged[:UNJUDGED_SHOWN],
             more_unjudged=len(result.unjudged) > UNJUDGED_SHOWN)
         return tuple(Reply(part) for part in parts)
 
-    def _csv(self, workshop: Workshop, result: WorkshopResult) -> Document:
-        content = result_csv(result, self.questionnaire.scale, self.render, self.labels)
+    async def _csv(self, workshop: Workshop, release: Release,
+                   result: WorkshopResult) -> Document:
+        content = result_csv(result, self.questionnaire.scale, self.render, self.labels,
+                             await self.storage.steps.of(workshop.id))
         caption = self.render.html("workshop_csv_caption.html.j2", workshop=workshop,
-                                   result=result)
+                                   result=result, release=release,
+                                   released=german_date(local_date(release.released_at)))
         return Document(content, csv_filename(workshop.municipality, self.render), caption)
 
-    async def _report(self, workshop: Workshop, result: WorkshopResult) -> Document:
+    async def _report(self, workshop: Workshop, release: Release,
+                      result: WorkshopResult) -> Document:
         """The printable report with a chart per perspective (see :mod:`bot.output.workshop_report`)."""
         report = WorkshopReport(
             workshop=replace(workshop, municipality=printable(workshop.municipality)),
-            result=result,
+            result=result, release=release,
+            steps=tuple(await self.storage.steps.of(workshop.id)),
+            released=german_date(local_date(release.released_at)),
             charts=perspective_charts(result, self.questionnaire.scale, self.render),
             labels=self.labels, scale=self.questionnaire.scale,
             every_field=workshop.field_ids is None,
@@ -413,9 +666,12 @@ class WorkshopDesk:
             closed=german_date(local_date(workshop.closed_at)) if workshop.closed_at else None)
         charts = {chart.key: await in_drawing_process(draw_chart, chart.chart, "png", PRINT_DPI)
                   for chart in report.charts}
+        charts[COMPARISON] = await in_drawing_process(
+            draw_comparison, comparison_chart(result, self.questionnaire.scale, self.render,
+                                                self.labels), "png", PROJECTOR_DPI)
         pdf = await in_print_process(print_workshop_report, self.render, report, charts)
         caption = self.render.html("workshop_report_caption.html.j2", workshop=workshop,
-                                   result=result)
+                                   result=result, release=release)
         return Document(pdf, report_filename(workshop.municipality, self.render), caption)
 
     def _cocoord_invitation(self, workshop: Workshop, token: str, *,
@@ -439,7 +695,7 @@ class WorkshopDesk:
         """The message to forward, and the QR code of its link to project or print."""
         link = self.invitation_link(WorkshopInvitation(workshop.token))
         text = self.render.html("workshop_invitation.html.j2", workshop=workshop, link=link,
-                                minimum=MIN_GROUP)
+                                minimum=self.minimum)
         caption = self.render.html("workshop_qr_caption.html.j2", workshop=workshop)
         return Reply(text), Photo(qr_png(link), "einladung-qr.png", caption)
 
@@ -449,7 +705,7 @@ class WorkshopDesk:
     # --- links: joining as participant or co-coordinator --------------------------------
 
     async def open_link(self, user_id: int, invitation: Invitation) -> Outcome:
-        """An invitation link (``/start <payload>``), parsed and validated by the channel."""
+        """``/start <payload>``: the payload has been parsed and validated already."""
         match invitation:
             case WorkshopInvitation(token=token):
                 workshop = await self.storage.workshops.by_token(token)
@@ -474,10 +730,13 @@ class WorkshopDesk:
     async def _perspective_choice(self, user_id: int, workshop: Workshop) -> Reply:
         fields = self._fields(workshop)
         personal = await self.storage.runs.active_run(user_id)
+        total = sum(len(f.statements) for f in fields)
         text = self.render.html("workshop_join.html.j2", workshop=workshop, fields=fields,
-                                every_field=workshop.field_ids is None,
-                                total=sum(len(f.statements) for f in fields),
-                                personal_open=personal is not None, minimum=MIN_GROUP)
+                                every_field=workshop.field_ids is None, total=total,
+                                minutes=answer_minutes(total),
+                                personal_open=personal is not None, minimum=self.minimum,
+                                coordinator=await self.storage.workshops.is_coordinator(workshop.id,
+                                                                              user_id))
         keyboard = tuple((Button(self.labels[p], ChoosePerspective(workshop.id, p)),)
                          for p in PERSPECTIVES)
         return Reply(text, keyboard)
@@ -504,8 +763,26 @@ class WorkshopDesk:
                            clear_keyboard=True)
         continued = await self._continue(user_id, workshop)
         chosen = Reply(self.render.html("workshop_perspective_chosen.html.j2", workshop=workshop,
-                                        perspective=self.labels[perspective]))
+                                        perspective=self.labels[perspective]),
+                       ((Button(self.render.text("workshop.button.change_perspective"),
+                                ChangePerspective(workshop.id)),),))
         return Outcome(edit=chosen, send=continued.send)
+
+    async def change_perspective(self, user_id: int, workshop_id: int) -> Outcome:
+        """A perspective chosen by mistake: chosen again, as long as nothing is answered."""
+        workshop = await self.storage.workshops.workshop(workshop_id)
+        participant = await self.storage.workshops.participant(workshop_id, user_id)
+        if workshop is None or participant is None:
+            return invalid_button(self.render)
+        if not workshop.open:
+            return Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
+                           alert=True, clear_keyboard=True)
+        if participant.perspective is None:  # a repeated tap: the choice is already shown
+            return Outcome(edit=await self._perspective_choice(user_id, workshop))
+        if not await self.storage.workshops.reset_perspective(workshop.id, user_id):
+            return Outcome(notice=self.render.text("workshop.notice.perspective_fixed"),
+                           alert=True, clear_keyboard=True)
+        return Outcome(edit=await self._perspective_choice(user_id, workshop))
 
     async def _continue(self, user_id: int, workshop: Workshop) -> Outcome:
         """A participant with a perspective: their open workshop run, a new one, or "done"."""
@@ -540,5 +817,3 @@ class WorkshopDesk:
 
     def _say(self, template: str, **context: object) -> Outcome:
         return Outcome(send=(Reply(self.render.html(template, **context)),))
-
-

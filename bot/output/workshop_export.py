@@ -1,7 +1,7 @@
 """The workshop result as a CSV file, for the coordinators' own documentation.
 
-Only the aggregated numbers go into the file, with the same anonymity rules
-as the chat view (a withheld value stays empty). Semicolons and a UTF-8 byte
+Only the released aggregates go into the file, with the same anonymity rules
+as the chat view (a withheld cell stays empty, its counts included). Semicolons and a UTF-8 byte
 order mark, because that is what a spreadsheet on a German office computer
 opens correctly by double-click.
 """
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from bot.domain.names import file_slug
+from bot.domain.next_steps import Step
 from bot.domain.questionnaire import Scale
 from bot.domain.workshop import OVERALL, Group, Score, WorkshopResult
 from bot.output.render import Renderer
@@ -22,8 +23,9 @@ _COLUMNS = ("level", "number", "title", "group", "raters", "answers", "unknown",
 
 
 def result_csv(result: WorkshopResult, scale: Scale, renderer: Renderer,
-               labels: Mapping[str, str]) -> bytes:
-    """One row per field and statement and per group (overall first)."""
+               labels: Mapping[str, str], steps: Sequence[Step] = ()) -> bytes:
+    """One row per field and statement and per group (overall first); then, after an
+    empty line and a header of their own, the agreed next steps."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([renderer.text(f"workshop.csv.{column}") for column in _COLUMNS])
@@ -39,6 +41,13 @@ def result_csv(result: WorkshopResult, scale: Scale, renderer: Renderer,
             writer.writerow([renderer.text("workshop.csv.statement"), statement.number,
                              statement.statement.text, labels[group.key],
                              *_numbers(score), assessment])
+    if steps:
+        writer.writerow([])
+        writer.writerow([renderer.text(f"workshop.csv.{column}")
+                         for column in ("steps", "position", "what", "who", "due")])
+        for step in steps:
+            writer.writerow([renderer.text("workshop.csv.step"), step.position, step.what,
+                             step.who, step.due])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -52,6 +61,9 @@ def slug(text: str) -> str:
 
 
 def _numbers(score: Score) -> list[object]:
+    """A withheld cell prints no counts either: they would give it away."""
+    if score.withheld:
+        return ["", "", "", ""]
     return [score.raters, score.answers, score.unknown,
             "" if score.percent_rounded is None else score.percent_rounded]
 

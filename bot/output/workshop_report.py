@@ -5,7 +5,7 @@ score overall and per perspective, a chart per perspective, the statements
 where the perspectives differ most (the topics for dialogue) and those many
 could not judge. Only the aggregates of :mod:`bot.domain.workshop` go in, so its
 anonymity rules hold on paper too: a perspective with fewer than
-``MIN_GROUP`` respondents only appears inside "weitere Perspektiven", and a
+``k`` respondents only appears inside "weitere Perspektiven", and a
 withheld value is a gap with a note, never a zero.
 
 The charts are the results' profile chart (:mod:`bot.output.chart`), one per group,
@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.domain.entities import Workshop
+from bot.domain.entities import Release, Workshop
+from bot.domain.next_steps import Step
 from bot.domain.questionnaire import Scale
 from bot.domain.workshop import (
-    MIN_GROUP,
     OVERALL,
     UNKNOWN_SHARE,
     Group,
@@ -34,6 +34,7 @@ from bot.output.report_pdf import png_data_uri, print_pdf
 from bot.output.workshop_export import slug
 
 DIALOGUE_PRINTED = 15  # a page or two of topics; a workshop cannot discuss more in a day
+COMPARISON = "vergleich"  # the key of the perspectives' comparison chart among the charts
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,10 @@ class WorkshopReport:
     """Everything the workshop's report shows; dates are already written the German way."""
 
     workshop: Workshop
-    result: WorkshopResult
+    result: WorkshopResult         # the release shown, as stored
+    release: Release
+    released: str                  # the day it was released
+    steps: tuple[Step, ...]        # the agreed next steps, on a page of their own
     charts: tuple[PerspectiveChart, ...]  # overall first, then the shown groups
     labels: Mapping[str, str]  # perspective ids, FURTHER and OVERALL -> their names
     scale: Scale
@@ -109,4 +113,4 @@ def print_workshop_report(renderer: Renderer, report: WorkshopReport,
     """
     return print_pdf(renderer, "workshop_report.html.j2", report=report,
                       charts={key: png_data_uri(png) for key, png in charts.items()},
-                      minimum=MIN_GROUP, unknown_share=UNKNOWN_SHARE)
+                      minimum=report.result.minimum, unknown_share=UNKNOWN_SHARE)

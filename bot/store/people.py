@@ -30,14 +30,17 @@ async def ensure_user(database: Database, user_id: int) -> None:
 
 
 async def await_input(db: aiosqlite.Connection, user_id: int, awaited: Awaited,
-                      run_id: int | None = None) -> None:
+                      run_id: int | None = None, *, workshop_id: int | None = None,
+                      position: int | None = None) -> None:
     """Within a transaction: the person's next message is ``awaited``, replacing any earlier wait."""
     moment = datetime.now(timezone.utc)
     await db.execute(
-        "INSERT INTO pending_inputs (user_id, awaited, run_id, since, until)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET awaited = excluded.awaited,"
-        " run_id = excluded.run_id, since = excluded.since, until = excluded.until",
-        (user_id, awaited.value, run_id, timestamp(moment),
+        "INSERT INTO pending_inputs (user_id, awaited, run_id, workshop_id, position, since,"
+        " until) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+        " awaited = excluded.awaited, run_id = excluded.run_id,"
+        " workshop_id = excluded.workshop_id, position = excluded.position,"
+        " since = excluded.since, until = excluded.until",
+        (user_id, awaited.value, run_id, workshop_id, position, timestamp(moment),
          timestamp(moment + PENDING_INPUT_VALID)))
     if awaited is not Awaited.WORKSHOP_NAME:  # a workshop still without its name is dropped
         await db.execute("DELETE FROM workshop_drafts WHERE user_id = ? AND municipality IS NULL",
@@ -68,12 +71,13 @@ class People:
 
     # --- what the bot waits for the person to type ----------------------------------
 
-    async def await_input(self, user_id: int, awaited: Awaited,
-                          run_id: int | None = None) -> None:
+    async def await_input(self, user_id: int, awaited: Awaited, run_id: int | None = None, *,
+                          workshop_id: int | None = None, position: int | None = None) -> None:
         """Remember that the person's next message is ``awaited`` (kept across restarts)."""
         await ensure_user(self._db, user_id)
         async with self._db.transaction() as db:
-            await await_input(db, user_id, awaited, run_id)
+            await await_input(db, user_id, awaited, run_id, workshop_id=workshop_id,
+                              position=position)
 
     async def pending_input(self, user_id: int) -> PendingInput | None:
         """What the bot waits for, unless that wait has run out."""
@@ -82,7 +86,8 @@ class People:
         if row is None:
             return None
         return PendingInput(user_id=row["user_id"], awaited=Awaited(row["awaited"]),
-                            run_id=row["run_id"], since=row["since"], until=row["until"])
+                            run_id=row["run_id"], since=row["since"], until=row["until"],
+                            workshop_id=row["workshop_id"], position=row["position"])
 
     async def stop_awaiting(self, user_id: int, awaited: Awaited) -> None:
         async with self._db.transaction() as db:

@@ -163,6 +163,65 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE municipality_names;
     ALTER TABLE municipality_names_5 RENAME TO municipality_names;
     """,
+    # 6: released workshop results. Every view shows a stored release, never the
+    # live aggregate. A release keeps only the shown numbers (``result``, JSON)
+    # and a marker per counted answer, to tell what changed by the next release;
+    # a person's deletion blanks their markers (who and what) but keeps the
+    # fact that somebody of that perspective left. Also: the last reminder, the
+    # steps a workshop agreed on, and a step being typed as one more pending
+    # input (the table is rebuilt: its CHECK names what may be awaited).
+    """
+    CREATE TABLE workshop_releases (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        workshop_id  INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        kind         TEXT NOT NULL CHECK (kind IN ('interim', 'final')),
+        released_at  TEXT NOT NULL,
+        result       TEXT NOT NULL
+    );
+    CREATE INDEX workshop_releases_by_workshop ON workshop_releases(workshop_id);
+    CREATE TABLE workshop_release_markers (
+        release_id    INTEGER NOT NULL REFERENCES workshop_releases(id) ON DELETE CASCADE,
+        user_id       INTEGER,                 -- NULL once the person has deleted their data
+        perspective   TEXT NOT NULL,
+        statement_id  TEXT NOT NULL,
+        choice        TEXT                     -- NULL once the person has deleted their data
+    );
+    CREATE INDEX workshop_release_markers_by_release ON workshop_release_markers(release_id);
+    CREATE INDEX workshop_release_markers_by_user ON workshop_release_markers(user_id)
+        WHERE user_id IS NOT NULL;
+    CREATE TRIGGER workshop_release_markers_forget_a_deleted_person BEFORE DELETE ON users
+    BEGIN
+        UPDATE workshop_release_markers SET user_id = NULL, choice = NULL
+            WHERE user_id = OLD.user_id;
+    END;
+    -- the last reminder to those not finished: at most one every ten minutes
+    ALTER TABLE workshops ADD COLUMN reminded_at TEXT;
+    -- the steps a workshop agreed on (at most five)
+    CREATE TABLE workshop_steps (
+        workshop_id  INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        position     INTEGER NOT NULL CHECK (position BETWEEN 1 AND 5),
+        what         TEXT NOT NULL,
+        who          TEXT NOT NULL,
+        due          TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        PRIMARY KEY (workshop_id, position)
+    ) WITHOUT ROWID;
+    CREATE TABLE pending_inputs_6 (
+        user_id      INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        awaited      TEXT NOT NULL
+                     CHECK (awaited IN ('report_name', 'workshop_name', 'workshop_step')),
+        run_id       INTEGER REFERENCES runs(id) ON DELETE SET NULL,  -- report_name
+        workshop_id  INTEGER REFERENCES workshops(id) ON DELETE CASCADE,  -- workshop_step
+        position     INTEGER CHECK (position BETWEEN 1 AND 5),          -- workshop_step
+        since        TEXT NOT NULL,
+        until        TEXT NOT NULL,
+        CHECK ((awaited = 'workshop_step') = (workshop_id IS NOT NULL AND position IS NOT NULL))
+    );
+    INSERT INTO pending_inputs_6 (user_id, awaited, run_id, since, until)
+        SELECT user_id, awaited, run_id, since, until FROM pending_inputs;
+    DROP TABLE pending_inputs;
+    ALTER TABLE pending_inputs_6 RENAME TO pending_inputs;
+    """,
 )
 
 

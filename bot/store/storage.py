@@ -1,7 +1,8 @@
 """The one object the flows receive: every query module over one shared connection.
 
 The composition root opens a :class:`Storage`; a flow reaches its queries by
-what they serve – ``storage.runs``, ``storage.workshops``, ``storage.people`` –
+what they serve – ``storage.runs``, ``storage.workshops`` (with its ``storage.releases``
+and ``storage.steps``), ``storage.people`` –
 and the heartbeat by ``storage.health``. The pieces live in their own
 modules: :mod:`bot.store.connection` (connection, transactions, group
 commit), :mod:`bot.store.schema` (migrations) and :mod:`bot.store.operations`
@@ -16,7 +17,9 @@ from bot.store import schema
 from bot.store.connection import Database
 from bot.store.operations import Health
 from bot.store.people import People
+from bot.store.releases import Releases
 from bot.store.runs import Runs
+from bot.store.steps import Steps
 from bot.store.workshops import Workshops
 
 
@@ -28,6 +31,8 @@ class Storage:
         self.runs = Runs(database)
         self.workshops = Workshops(database)
         self.people = People(database)
+        self.releases = Releases(database)
+        self.steps = Steps(database)
         self.health = Health(database)
 
     @classmethod

@@ -8,17 +8,18 @@ CASCADE``, so deleting a person takes their answers out of every aggregate.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
 
 import aiosqlite
 
 from bot.domain.entities import Awaited, Draft, Participant, Run, Workshop
 from bot.domain.workshop import PerspectiveProgress
-from bot.store.connection import Database, now
+from bot.store.connection import Database, now, timestamp
 from bot.store.people import await_input, ensure_user, stop_awaiting
 from bot.store.runs import ids, run_from_row
 
 
-def _workshop_from_row(row: aiosqlite.Row) -> Workshop:
+def workshop_from_row(row: aiosqlite.Row) -> Workshop:
     return Workshop(id=row["id"], token=row["token"], coordinator_token=row["coordinator_token"],
                     municipality=row["municipality"], field_ids=ids(row["field_ids"]),
                     status=row["status"], revision=row["revision"], created_by=row["created_by"],
@@ -108,7 +109,7 @@ class Workshops:
 
     async def _one(self, sql: str, key: object) -> Workshop | None:
         row = await self._db.row(sql, (key,))
-        return _workshop_from_row(row) if row else None
+        return workshop_from_row(row) if row else None
 
     async def coordinated_by(self, user_id: int) -> list[Workshop]:
         """The workshops the person coordinates (created or co-coordinates), newest first."""
@@ -116,7 +117,7 @@ class Workshops:
             "SELECT * FROM workshops WHERE created_by = ? OR id IN"
             " (SELECT workshop_id FROM workshop_coordinators WHERE user_id = ?)"
             " ORDER BY id DESC", (user_id, user_id))
-        return [_workshop_from_row(row) for row in rows]
+        return [workshop_from_row(row) for row in rows]
 
     async def is_coordinator(self, workshop_id: int, user_id: int) -> bool:
         return await self._db.row(
@@ -265,3 +266,58 @@ class Workshops:
             responses.setdefault(row["run_id"], (row["perspective"], {}))[1][
                 row["statement_id"]] = row["choice"]
         return list(responses.values())
+
+    # --- helping people finish ------------------------------------------------------
+
+    async def unfinished_participant_ids(self, workshop_id: int) -> list[int]:
+        """Participants without a finished run in the workshop, in the order they joined."""
+        rows = await self._db.rows(
+            "SELECT p.user_id FROM workshop_participants p WHERE p.workshop_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.workshop_id = p.workshop_id"
+            "  AND r.user_id = p.user_id AND r.status = 'finished')"
+            " ORDER BY p.joined_at, p.user_id", (workshop_id,))
+        return [row["user_id"] for row in rows]
+
+    async def claim_reminder(self, workshop_id: int, pause: timedelta,
+                             at: datetime | None = None) -> bool:
+        """Note a reminder now, unless the last one is less than ``pause`` ago (then False).
+
+        One statement decides, so two taps at once send one reminder.
+        """
+        moment = at or datetime.now(timezone.utc)
+        return bool(await self._db.write(
+            "UPDATE workshops SET reminded_at = ? WHERE id = ? AND status = 'open'"
+            " AND (reminded_at IS NULL OR reminded_at <= ?)",
+            (timestamp(moment), workshop_id, timestamp(moment - pause))))
+
+    async def latest_run_of(self, user_id: int) -> tuple[Workshop, Run] | None:
+        """The workshop of the person's latest workshop run, and that run (any status)."""
+        row = await self._db.row(
+            "SELECT r.* FROM runs r JOIN workshops w ON w.id = r.workshop_id"
+            " WHERE r.user_id = ? ORDER BY r.id DESC LIMIT 1", (user_id,))
+        if row is None:
+            return None
+        run = run_from_row(row)
+        workshop = await self.workshop(run.workshop_id) if run.workshop_id else None
+        return (workshop, run) if workshop else None
+
+    async def co_coordinators(self, workshop_id: int) -> list[tuple[int, str]]:
+        """(person, since when) of the workshop's co-coordinators, longest-serving first."""
+        rows = await self._db.rows(
+            "SELECT user_id, added_at FROM workshop_coordinators WHERE workshop_id = ?"
+            " ORDER BY added_at, user_id", (workshop_id,))
+        return [(row["user_id"], row["added_at"]) for row in rows]
+
+    async def remove_co_coordinator(self, workshop_id: int, user_id: int) -> bool:
+        return bool(await self._db.write(
+            "DELETE FROM workshop_coordinators WHERE workshop_id = ? AND user_id = ?",
+            (workshop_id, user_id)))
+
+    async def reset_perspective(self, workshop_id: int, user_id: int) -> bool:
+        """Forget the participant's perspective, only while they have not answered yet."""
+        return bool(await self._db.write(
+            "UPDATE workshop_participants SET perspective = NULL"
+            " WHERE workshop_id = ? AND user_id = ? AND perspective IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM answers a JOIN runs r ON r.id = a.run_id"
+            "  WHERE r.workshop_id = ? AND r.user_id = ?)",
+            (workshop_id, user_id, workshop_id, user_id)))

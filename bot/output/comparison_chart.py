@@ -1,0 +1,144 @@
+"""One picture of the perspectives: per field a group of bars, one per shown group and overall.
+
+Comparing small profiles means moving the eyes between charts; in the room the
+workshop looks at one slide. So per field of action the bars of every shown
+perspective stand side by side, the overall value first, in the same colour
+per perspective across all fields. A withheld value is a gap with a label,
+never a zero: a zero would read as the lowest possible rating.
+
+The chart is sized for a projector (16:9, 1920 × 1080 at 144 dpi) and used in
+the chat result and at the top of the PDF. :class:`ComparisonChart` holds all
+its values and wording, so tests read what the chart shows from its data; this
+module's drawing only renders it (in the drawing process, like the profile
+chart of :mod:`bot.output.chart`).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.domain.questionnaire import Scale
+from bot.domain.workshop import OVERALL, Score, WorkshopResult
+from bot.output.chart import load_matplotlib
+from bot.output.render import Renderer
+
+# One calm colour per column, overall darkest; no traffic lights (no verdicts).
+_COLOURS = ("#1d1d1b", "#2b6f8e", "#8fb8c9", "#c7793a", "#6a8f3c", "#8c5a9e", "#b9a23a",
+            "#4f8f8a", "#a34d4d", "#777777", "#3d5a80")
+_MUTED = "#6b6b6b"
+_GAP = "#e6eef2"
+PROJECTOR_DPI = 144                                 # 1920 × 1080 pixels, 16:9
+_WIDTH, _HEIGHT = 1920 / PROJECTOR_DPI, 1080 / PROJECTOR_DPI  # inches
+
+
+@dataclass(frozen=True)
+class Column:
+    """A shown group (or overall) as a series of bars, one per field."""
+
+    key: str     # a perspective id, FURTHER or OVERALL
+    label: str   # its name and size, e.g. "Politik (6)"
+
+
+@dataclass(frozen=True)
+class ComparisonBar:
+    """One group's value in one field; ``score`` None is a gap that ``note`` explains."""
+
+    key: str
+    score: int | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    label: str                          # e.g. "1 Steuerung"
+    bars: tuple[ComparisonBar, ...]     # in the order of the columns
+
+
+@dataclass(frozen=True)
+class ComparisonChart:
+    title: str
+    columns: tuple[Column, ...]         # overall first
+    fields: tuple[FieldGroup, ...]
+    axis_label: str
+
+    def value(self, field_label: str, key: str) -> int | None:
+        """A bar's value by field and group (for readers of the data, such as tests)."""
+        group = next(g for g in self.fields if g.label == field_label)
+        return next(b.score for b in group.bars if b.key == key)
+
+
+def comparison_chart(result: WorkshopResult, scale: Scale, renderer: Renderer,
+                     labels: Mapping[str, str]) -> ComparisonChart:
+    """The chart's data from a released result: shown values only, gaps for the rest."""
+    columns = [Column(OVERALL, renderer.text("workshop.chart.column", label=labels[OVERALL],
+                                             people=result.respondents))]
+    columns += [Column(group.key, renderer.text("workshop.chart.column", label=labels[group.key],
+                                                people=group.respondents))
+                for group in result.groups] if result.comparable else []
+    fields = []
+    for row in result.fields:
+        scores = [(OVERALL, row.overall)]
+        if result.comparable:
+            scores += [(group.key, score) for group, score in row.by_group]
+        fields.append(FieldGroup(renderer.text("results.chart_label", field=row.field),
+                                 tuple(_bar(key, score, scale, renderer)
+                                       for key, score in scores)))
+    return ComparisonChart(title=renderer.text("workshop.chart.title"), columns=tuple(columns),
+                           fields=tuple(fields), axis_label=renderer.text("workshop.chart.axis"))
+
+
+def _bar(key: str, score: Score, scale: Scale, renderer: Renderer) -> ComparisonBar:
+    if score.withheld or score.percent_rounded is None:
+        return ComparisonBar(key, None, renderer.text("workshop.chart.withheld"))
+    if score.level is None:  # rated, but mostly "Keine Einschätzung möglich"
+        return ComparisonBar(key, None, scale.insufficient_label)
+    return ComparisonBar(key, score.percent_rounded)
+
+
+def draw_comparison(chart: ComparisonChart, image_format: str = "png",
+                      dpi: int = PROJECTOR_DPI) -> bytes:
+    """The chart as PNG bytes (CPU-bound: called in the drawing process)."""
+    load_matplotlib()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    figure = Figure(figsize=(_WIDTH, _HEIGHT))
+    FigureCanvasAgg(figure)
+    axes = figure.add_axes((0.07, 0.2, 0.9, 0.68))
+    figure.text(0.07, 0.94, chart.title, fontsize=24, fontweight="bold", va="center")
+    count = max(len(chart.columns), 1)
+    width = 0.8 / count
+    for index, group in enumerate(chart.fields):
+        for position, bar in enumerate(group.bars):
+            x = index - 0.4 + width * (position + 0.5)
+            if bar.score is None:
+                axes.bar(x, 100, width * 0.9, color=_GAP, edgecolor=_MUTED, linestyle=":",
+                         linewidth=1)
+                axes.text(x, 50, bar.note or "", rotation=90, ha="center", va="center",
+                          fontsize=12, color=_MUTED, style="italic")
+            else:
+                axes.bar(x, bar.score, width * 0.9, color=_COLOURS[position % len(_COLOURS)])
+                axes.text(x, bar.score + 1.5, f"{bar.score}", ha="center", va="bottom",
+                          fontsize=13, fontweight="bold")
+    axes.set_ylim(0, 110)
+    axes.set_yticks((0, 25, 50, 75, 100))
+    axes.tick_params(labelsize=14)
+    axes.set_ylabel(chart.axis_label, fontsize=14)
+    axes.set_xticks(range(len(chart.fields)))
+    # "3 Zugang & Teilhabe": the number above the name, so seven names fit side by side
+    axes.set_xticklabels([group.label.replace(" ", "\n", 1).replace(" & ", " &\n")
+                          for group in chart.fields], fontsize=14)
+    axes.set_xlim(-0.5, len(chart.fields) - 0.5)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    handles = [Patch(color=_COLOURS[i % len(_COLOURS)], label=column.label)
+               for i, column in enumerate(chart.columns)]
+    figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), fontsize=14,
+                  frameon=False)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=image_format, dpi=dpi, facecolor="white",
+                   metadata={"Software": None})
+    return buffer.getvalue()

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.bench.fake_bot_api import FakeBotAPI
+from bot.domain.highlights import first_sentence
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from bot.store.storage import Storage
@@ -84,11 +85,12 @@ async def test_complete_run_edits_in_place_and_ends_with_summary(bot: BotHarness
     summary = anna.last.text
     assert "Ihr Ergebnis im Überblick" in summary
     assert "kein Ranking" in summary
-    assert "1. Steuerung & Strategie" in summary and "Einschätzung: Auf gutem Weg (56 %)" in summary
-    assert "• 1.3 Klären Sie die Zuständigkeiten im Verwaltungsvorstand." in summary
-    assert "Einschätzung: Erste Bausteine (33 %)" in summary  # field 2: C, C
-    assert "• 2.1 Überarbeiten Sie die Stellenanzeigen." in summary
-    assert "Einschätzung: Zu wenige Einschätzungen" in summary  # field 3: E, E
+    assert "1. Steuerung & Strategie" in summary and "Auf gutem Weg · 56 %" in summary
+    assert ("→ 1.3 Die Zuständigkeiten sind klar geregelt.\n"
+            "Klären Sie die Zuständigkeiten im Verwaltungsvorstand.") in summary
+    assert "Erste Bausteine · 33 %" in summary  # field 2: C, C
+    assert "→ 2.1 Stellenanzeigen sprechen Menschen" in summary
+    assert "\nZu wenige Einschätzungen\n" in summary  # field 3: E, E
     assert "Beziehen Sie die Fachämter ein." in summary
     assert "Bringen Sie einen Ratsbeschluss" not in summary  # answered A: no suggestion
     assert await stored_answers(bot.database) == {
@@ -281,8 +283,8 @@ async def test_results_midway_show_only_completed_fields(bot: BotHarness) -> Non
     await anna.send("/ergebnis")
     summary = anna.last.text
     assert "Zwischenstand" in summary
-    assert "Einschätzung: Etablierte Stärke (100 %)" in summary
-    assert "Noch nicht abgeschlossen (0 von 2 Aussagen beantwortet)" in summary
+    assert "Etablierte Stärke · 100 %" in summary
+    assert "Noch nicht abgeschlossen: 0 von 2 Aussagen beantwortet." in summary
 
 
 async def test_full_questionnaire_from_start_to_summary(
@@ -298,10 +300,13 @@ async def test_full_questionnaire_from_start_to_summary(
         assert len(notes) == 6  # fields 1–6; the last field ends with the summary
         summary_start = next(i for i, m in enumerate(anna.chat) if "Ihr Ergebnis im Überblick" in (m.text or ""))
         summary = anna.chat[summary_start:]
-        assert len(summary) > 1, "a summary this long must be split into several messages"
+        assert len(summary) <= 2, "even with mostly C/D answers the result fits in two messages"
         joined = "\n".join(m.text or "" for m in summary)
         for field in full_questionnaire.fields:
             assert f"{field.number}. {field.title}" in joined
         first = full_questionnaire.fields[0]
-        assert first.statements[0].suggestion in joined  # answered C
+        # 1.2 and 1.3 answered D come first, each with its statement and suggestion's first sentence
+        for statement in first.statements[1:3]:
+            assert f"{statement.text}\n{first_sentence(statement.suggestion)}" in joined
+        assert first.statements[0].text not in joined  # answered C: one tap away
     assert len(await stored_answers(tmp_path / "full.db")) == total

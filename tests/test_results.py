@@ -76,7 +76,8 @@ async def test_finished_run_brings_chart_then_summary_with_report_and_review_but
     assert image.format == "PNG" and image.width >= 900  # sharp on a phone screen
     assert "Ihr Profil" in (photo.caption or "") and "Schraffiert" in (photo.caption or "")
     assert "Ihr Ergebnis im Überblick" in (summary.text or "")
-    assert labels(summary) == ["📄 Bericht als PDF", "✏️ Antworten ansehen und ändern"]
+    assert labels(summary) == ["🔎 1 · Steuerung", "🔎 2 · Öffnung", "🔎 3 · Teilhabe",
+                               "📄 Bericht als PDF", "✏️ Antworten ändern"]
 
 
 async def test_chart_marks_fields_without_enough_answers_and_open_fields(bot: BotHarness) -> None:
@@ -268,7 +269,7 @@ async def test_review_after_a_field_changes_an_answer_and_the_results_follow(
     assert run is not None and run.cursor is None
     assert await storage.runs.answers(run.id) == {"eins-01": "A", "eins-02": "B", "eins-03": "A"}
     await anna.send("/ergebnis")
-    assert "Einschätzung: Etablierte Stärke (89 %)" in (anna.last.text or "")
+    assert "Etablierte Stärke · 89 %" in (anna.last.text or "")
     # the check goes on where it stood
     await anna.tap("Weiter im Selbstcheck", review)
     assert "Stellenanzeigen sprechen Menschen" in (anna.last.text or "")
@@ -279,7 +280,7 @@ async def test_review_from_the_results_of_a_finished_run_changes_summary_and_rep
         bot: BotHarness) -> None:
     anna = bot.person()
     await finish_a_run(anna, RUN_ONE)
-    await anna.tap("Antworten ansehen und ändern")
+    await anna.tap("Antworten ändern")
     picker = anna.last
     assert labels(picker) == ["1 · Steuerung", "2 · Öffnung", "3 · Teilhabe"]
     await anna.tap("2 · Öffnung")
@@ -294,7 +295,7 @@ async def test_review_from_the_results_of_a_finished_run_changes_summary_and_rep
     await anna.tap("📊 Ergebnis")
     summary = anna.last.text or ""
     assert anna.chat[-2].kind == "photo"
-    assert "Einschätzung: Etablierte Stärke (100 %)" in summary
+    assert "Etablierte Stärke · 100 %" in summary
     assert "Überarbeiten Sie die Stellenanzeigen" not in summary
     await anna.tap("Bericht als PDF")
     await anna.tap("Überspringen")
@@ -310,7 +311,7 @@ async def test_review_from_the_results_of_a_finished_run_changes_summary_and_rep
 async def test_same_answer_again_changes_nothing(bot: BotHarness) -> None:
     anna = bot.person()
     await finish_a_run(anna, RUN_ONE)
-    await anna.tap("Antworten ansehen und ändern")
+    await anna.tap("Antworten ändern")
     await anna.tap("1 · Steuerung")
     await anna.tap("1.1 · B")
     await anna.tap("B · Trifft eher zu")
@@ -333,7 +334,7 @@ async def test_long_fields_are_reviewed_page_by_page(tmp_path: Path, renderer: R
     async with BotHarness(tmp_path / "l.db", questionnaire, renderer) as bot:
         anna = bot.person()
         await finish_a_run(anna, ("B",) * 10)
-        await anna.tap("Antworten ansehen und ändern")
+        await anna.tap("Antworten ändern")
         await anna.tap("1 · Steuerung")
         page_one = anna.last
         assert "Aussagen 1–8 von 10" in (page_one.text or "")
@@ -396,7 +397,7 @@ async def test_a_later_run_shows_each_fields_change_against_the_persons_previous
     await anna.tap("Neuen Durchgang beginnen")
     await answer(anna, RUN_TWO)
     summary = anna.last.text or ""
-    assert "Einschätzung: Auf gutem Weg (67 %)" in summary
+    assert "Auf gutem Weg · 67 %" in summary
     assert "▲ +11 Prozentpunkte seit Ihrem Durchgang vom 03.02.2026 (damals 56 %)" in summary
     assert "▼ −16 Prozentpunkte seit Ihrem Durchgang vom 03.02.2026 (damals 33 %)" in summary
     assert "In Ihrem Durchgang vom 03.02.2026: zu wenige Einschätzungen" in summary

@@ -160,6 +160,22 @@ class ReviewField:
 
 
 @dataclass(frozen=True)
+class FieldDetail:
+    """A field's full assessment and all its suggestions, in place of the short result (page by page)."""
+
+    run_id: int
+    field_id: str
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class SummaryBack:
+    """Back from a field's full text to the short result."""
+
+    run_id: int
+
+
+@dataclass(frozen=True)
 class ChangeOpen:
     run_id: int
     statement_id: str
@@ -250,9 +266,9 @@ class KeepData:
 
 
 ButtonAction = (Answer | Back | Info | Pause | ShowResults | Cancel | ContinueRun | Keep | Begin
-                | ReviewFields | ReviewField | ChangeOpen | Change | Report | NameAsk | NameSkip
-                | NameRemove | ManageWorkshop | ConfirmWorkshop | ChoosePerspective | DraftField
-                | DraftStep | Erase | KeepData)
+                | ReviewFields | ReviewField | FieldDetail | SummaryBack | ChangeOpen | Change
+                | Report | NameAsk | NameSkip | NameRemove | ManageWorkshop | ConfirmWorkshop
+                | ChoosePerspective | DraftField | DraftStep | Erase | KeepData)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
           | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | ButtonAction)
 
@@ -293,6 +309,10 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return f"v{'b' if in_place else 'l'}:{run_id}"
         case ReviewField(run_id, field_id, page):
             return f"v:{run_id}:{field_id}" + ("" if page is None else f":{page}")
+        case FieldDetail(run_id, field_id, page):
+            return f"rf:{run_id}:{field_id}:{page}"
+        case SummaryBack(run_id):
+            return f"rb:{run_id}"
         case ChangeOpen(run_id, statement_id):
             return f"c:{run_id}:{statement_id}"
         case Change(run_id, statement_id, choice):
@@ -343,6 +363,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     (re.compile(rf"v:(?P<run>{_RUN}):(?P<field>{_ID})(?::(?P<page>[0-9]{{1,2}}))?"),
      lambda g: ReviewField(int(g["run"]), g["field"],
                            int(g["page"]) if g["page"] is not None else None)),
+    # The short result: a field's full text in place, and back.
+    (re.compile(rf"rf:(?P<run>{_RUN}):(?P<field>{_ID}):(?P<page>[0-9]{{1,2}})"),
+     lambda g: FieldDetail(int(g["run"]), g["field"], int(g["page"]))),
+    (re.compile(rf"rb:(?P<run>{_RUN})"), lambda g: SummaryBack(int(g["run"]))),
     (re.compile(rf"c:(?P<run>{_RUN}):(?P<sid>{_ID})"),
      lambda g: ChangeOpen(int(g["run"]), g["sid"])),
     (re.compile(rf"c:(?P<run>{_RUN}):(?P<sid>{_ID}):(?P<choice>[A-E])"),

@@ -29,6 +29,7 @@ from bot.flows.actions import (
     DraftStep,
     Erase,
     EraseRequest,
+    FieldDetail,
     Help,
     Info,
     Keep,
@@ -47,6 +48,7 @@ from bot.flows.actions import (
     ReviewFields,
     ShowResults,
     Start,
+    SummaryBack,
     Text,
     UnknownCommand,
     WorkshopCommand,
@@ -141,6 +143,10 @@ class Flows:
                 return await review.fields(person, run_id, in_place=in_place)
             case ReviewField(run_id, field_id, page):
                 return await review.field(person, run_id, field_id, page)
+            case FieldDetail(run_id, field_id, page):
+                return await self.results_view.detail(person, run_id, field_id, page)
+            case SummaryBack(run_id):
+                return await self.results_view.back_to_summary(person, run_id)
             case ChangeOpen(run_id, statement_id):
                 return await review.change_open(person, run_id, statement_id)
             case Change(run_id, statement_id, choice):

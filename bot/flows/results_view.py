@@ -15,15 +15,16 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.comparison import FieldChange, compare
 from bot.domain.entities import Run
+from bot.domain.highlights import first_sentence, most_useful
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.scoring import FieldResult, score_fields
 from bot.flows import run_state
-from bot.flows.actions import Report, ReviewFields
-from bot.flows.outcome import Button, Message, Outcome, Photo, Reply
+from bot.flows.actions import FieldDetail, Report, ReviewFields, SummaryBack
+from bot.flows.outcome import Button, Keyboard, Message, Outcome, Photo, Reply
 from bot.flows.refusals import invalid_button
 from bot.output.chart import Bar, ProfileChart
 from bot.output.chart import draw as draw_chart
-from bot.output.render import Renderer
+from bot.output.render import Renderer, pack_blocks
 from bot.output.workers import in_drawing_process
 from bot.store.storage import Storage
 
@@ -70,24 +71,93 @@ class ResultsView:
         self.questionnaire = questionnaire
         self.render = renderer
 
-    # --- the summary in the chat --------------------------------------------------
+    # --- the short result in the chat -------------------------------------------------
 
     async def summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Message, ...]:
-        """The chart (once a field is assessed), then the summary text with its buttons."""
+        """The chart (once a field is assessed), then one short block per field with its buttons.
+
+        The blocks fill at most two messages for any mix of answers; the full
+        assessment and every suggestion are one tap away (:meth:`detail`) and
+        in the PDF report.
+        """
         view = await self.run_results(run, answers)
-        scale = self.questionnaire.scale
-        parts = self.render.html_parts("summary.html.j2", run=run, results=view.results,
-                                       scale=scale, changes=self.change_texts(view))
+        parts = self.summary_texts(view)
         if not view.shown_results:
             return tuple(Reply(part) for part in parts)
-        keyboard = ((Button(self.render.text("results.button.report"), Report(run.id)),),
-                    (Button(self.render.text("results.button.review"), ReviewFields(run.id)),))
-        texts = [Reply(part) for part in parts[:-1]] + [Reply(parts[-1], keyboard)]
+        texts = [Reply(part) for part in parts[:-1]] + [Reply(parts[-1], self.summary_keyboard(view))]
         chart = await in_drawing_process(draw_chart, self.profile_chart(view), "png")
         caption = self.render.html("chart_caption.html.j2", run=run,
                                    hatched=any(r.insufficient for r in view.shown_results),
                                    previous=self.previous_date(view))
         return (Photo(chart, self.render.text("results.chart_file_name"), caption), *texts)
+
+    def summary_texts(self, view: RunResults) -> list[str]:
+        """The short result's messages: blocks packed so that no field is split across two."""
+        scale = self.questionnaire.scale
+        changes = self.change_texts(view)
+        blocks = [self.render.html("summary.html.j2", run=view.run)]
+        for result in view.results:
+            highlights = most_useful(result, view.answers, scale)
+            blocks.append(self.render.html(
+                "summary_field.html.j2", result=result, scale=scale, shown=view.shown(result),
+                change=changes.get(result.field.id), sentence=first_sentence(result.assessment),
+                highlights=[(s, first_sentence(s.suggestion)) for s in highlights],
+                button=self.render.text("results.button.field_detail", field=result.field)))
+        if view.shown_results:
+            blocks.append(self.render.html("summary_footer.html.j2"))
+        return pack_blocks(blocks)
+
+    def summary_keyboard(self, view: RunResults) -> Keyboard:
+        """A button per assessed field for its full text, then the report and the review."""
+        run = view.run
+        fields = [Button(self.render.text("results.button.field_detail", field=r.field),
+                         FieldDetail(run.id, r.field.id)) for r in view.shown_results]
+        rows: list[tuple[Button, ...]] = [tuple(fields[i:i + 2]) for i in range(0, len(fields), 2)]
+        rows.append((Button(self.render.text("results.button.report"), Report(run.id)),
+                     Button(self.render.text("results.button.review"), ReviewFields(run.id))))
+        return tuple(rows)
+
+    async def detail(self, user_id: int, run_id: int, field_id: str, page: int) -> Outcome:
+        """A field's full assessment and all its suggestions, in place of the short result."""
+        run, refusal = await self.owned_run(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        view = await self.run_results(run, await self.storage.runs.answers(run.id))
+        result = next((r for r in view.results if r.field.id == field_id), None)
+        if result is None:
+            return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
+        if not view.shown(result):
+            return Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
+        pages = self.render.html_parts(
+            "field_detail.html.j2", result=result, scale=self.questionnaire.scale,
+            change=self.change_texts(view).get(field_id))
+        page = min(page, len(pages) - 1)
+        text = pages[page]
+        if page > 0:
+            text = self.render.html("field_detail_continued.html.j2", field=result.field,
+                                    page=page + 1, pages=len(pages)) + "\n\n" + text
+        paging = []
+        if page > 0:
+            paging.append(Button(self.render.text("results.button.page_back"),
+                                 FieldDetail(run.id, field_id, page - 1)))
+        if page < len(pages) - 1:
+            paging.append(Button(self.render.text("results.button.page_next"),
+                                 FieldDetail(run.id, field_id, page + 1)))
+        rows = ((tuple(paging),) if paging else ()) + (
+            (Button(self.render.text("results.button.back_to_summary"), SummaryBack(run.id)),),)
+        return Outcome(edit=Reply(text, rows))
+
+    async def back_to_summary(self, user_id: int, run_id: int) -> Outcome:
+        """The short result's last message again, with its buttons, where the full text was."""
+        run, refusal = await self.owned_run(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        view = await self.run_results(run, await self.storage.runs.answers(run.id))
+        if not view.shown_results:
+            return Outcome(notice=self.render.text("results.notice.nothing_to_review"), alert=True)
+        return Outcome(edit=Reply(self.summary_texts(view)[-1], self.summary_keyboard(view)))
 
     async def run_results(self, run: Run, answers: Mapping[str, str]) -> RunResults:
         """A run's scored fields and their change against the person's previous run."""

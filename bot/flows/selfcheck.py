@@ -367,7 +367,7 @@ class SelfCheck:
         text = self.render.html("statement.html.j2", position=position, trace=trace,
                                 show_info=show_info,
                                 current=self.questionnaire.scale.choice(current) if current else None)
-        return Reply(text, tuple(rows))
+        return Reply(text, tuple(rows), live=True)
 
     def _trace(self, fields: tuple[Field, ...], statement: Statement, choice: str,
                answers: Mapping[str, str]) -> str:

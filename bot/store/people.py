@@ -107,6 +107,25 @@ class People:
                 " decided_at = excluded.decided_at", (user_id, name, now()))
             await stop_awaiting(db, user_id, Awaited.REPORT_NAME)
 
+    # --- the message that shows the live statement ------------------------------------
+
+    async def live_statement(self, user_id: int) -> int | None:
+        """The message id of the person's live statement, as the channel last reported it."""
+        row = await self._db.row("SELECT message_id FROM live_statements WHERE user_id = ?",
+                                 (user_id,))
+        return None if row is None else int(row["message_id"])
+
+    async def set_live_statement(self, user_id: int, message_id: int | None) -> None:
+        """Remember the message that now shows the live statement (``None``: none does)."""
+        if message_id is None:
+            await self._db.write("DELETE FROM live_statements WHERE user_id = ?", (user_id,))
+            return
+        await ensure_user(self._db, user_id)
+        await self._db.write(
+            "INSERT INTO live_statements (user_id, message_id) VALUES (?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET message_id = excluded.message_id",
+            (user_id, message_id))
+
     # --- activity, deletion and retention --------------------------------------------
 
     async def touch(self, user_id: int, at: datetime | None = None) -> None:

@@ -163,6 +163,15 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE municipality_names;
     ALTER TABLE municipality_names_5 RENAME TO municipality_names;
     """,
+    # 6: the message that shows a person's one live statement, so a channel that
+    # keeps old messages (Telegram) can take the buttons off it once the
+    # statement is sent again: only one copy can be answered.
+    """
+    CREATE TABLE live_statements (
+        user_id     INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        message_id  INTEGER NOT NULL
+    );
+    """,
 )
 
 

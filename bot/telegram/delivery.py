@@ -42,7 +42,9 @@ async def deliver(update: Update, context: BotContext, outcome: Outcome) -> None
     chat = update.effective_chat
     assert chat is not None
     for message in outcome.send:
-        await send(context.bot, chat.id, message)
+        sent = await send(context.bot, chat.id, message)
+        if isinstance(message, Reply):
+            await _track_live_statement(update, context, message, sent)
     if outcome.later is not None:
         for message in await outcome.later():
             await send(context.bot, chat.id, message)
@@ -55,17 +57,46 @@ async def deliver(update: Update, context: BotContext, outcome: Outcome) -> None
             await send(context.bot, chat.id, message)
 
 
-async def send(bot: Bot, chat_id: int, message: Message) -> None:
-    """One new message: text, an image or a file, each with its buttons."""
+async def send(bot: Bot, chat_id: int, message: Message) -> int:
+    """One new message: text, an image or a file, each with its buttons; its message id."""
     match message:
         case Reply(text=text, keyboard=keyboard):
-            await bot.send_message(chat_id, text, reply_markup=markup(keyboard))
+            sent = await bot.send_message(chat_id, text, reply_markup=markup(keyboard))
         case Photo(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
-            await bot.send_photo(chat_id, data, filename=file_name, caption=caption,
-                                 reply_markup=markup(keyboard))
+            sent = await bot.send_photo(chat_id, data, filename=file_name, caption=caption,
+                                        reply_markup=markup(keyboard))
         case Document(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
-            await bot.send_document(chat_id, data, filename=file_name, caption=caption,
-                                    reply_markup=markup(keyboard))
+            sent = await bot.send_document(chat_id, data, filename=file_name, caption=caption,
+                                           reply_markup=markup(keyboard))
+    return sent.message_id
+
+
+async def _track_live_statement(update: Update, context: BotContext, reply: Reply,
+                                message_id: int | None) -> None:
+    """Keep one answerable copy of the live statement in a private chat.
+
+    A new live statement takes the buttons off the message that showed the
+    previous one; a message that stops showing it (edited into a note) is
+    forgotten, so its own buttons stay. Kept in the store, so this holds
+    across restarts.
+    """
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or chat.type != "private" or message_id is None:
+        return
+    people = context.services.storage.people
+    previous = await people.live_statement(user.id)
+    if not reply.live:
+        if previous == message_id:
+            await people.set_live_statement(user.id, None)
+        return
+    if previous == message_id:
+        return
+    if previous is not None:
+        try:
+            await context.bot.edit_message_reply_markup(chat.id, previous, reply_markup=None)
+        except BadRequest as error:  # already without buttons, too old or deleted
+            log.info("could not take the buttons off an old statement: %s", error.message)
+    await people.set_live_statement(user.id, message_id)
 
 
 async def _together(*calls: Awaitable[object]) -> None:
@@ -79,24 +110,29 @@ async def _change_tapped_message(update: Update, context: BotContext, outcome: O
     query = update.callback_query
     assert query is not None
     if outcome.edit is not None:
-        await _edit(update, context, outcome.edit)
+        message_id = await _edit(update, context, outcome.edit)
+        await _track_live_statement(update, context, outcome.edit, message_id)
     elif outcome.clear_keyboard:
         await _ignore_unchanged(query.edit_message_reply_markup(reply_markup=None))
 
 
-async def _edit(update: Update, context: BotContext, reply: Reply) -> None:
+async def _edit(update: Update, context: BotContext, reply: Reply) -> int | None:
+    """Change the tapped message; the id of the message that shows ``reply`` now."""
     query = update.callback_query
     assert query is not None
+    tapped = query.message.message_id if query.message is not None else None
     try:
         await query.edit_message_text(reply.text, reply_markup=markup(reply.keyboard))
     except BadRequest as error:
         if "not modified" in error.message:
-            return  # the message already shows this: a repeated tap or update
+            return tapped  # the message already shows this: a repeated tap or update
         # Too old, deleted or otherwise not editable: say it in a new message.
         log.info("edit failed (%s), sending a new message instead", error.message)
         assert update.effective_chat is not None
-        await context.bot.send_message(update.effective_chat.id, reply.text,
-                                       reply_markup=markup(reply.keyboard))
+        sent = await context.bot.send_message(update.effective_chat.id, reply.text,
+                                              reply_markup=markup(reply.keyboard))
+        return sent.message_id
+    return tapped
 
 
 async def _answer_query(update: Update, notice: str | None, alert: bool) -> None:

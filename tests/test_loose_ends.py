@@ -58,3 +58,45 @@ async def test_a_field_note_keeps_its_review_button_when_the_statement_moves_on(
     await anna.send("/weiter")
     assert note.reply_markup is not None  # the review button stays: the note is no statement
     assert sum(answerable(m) for m in anna.chat) == 1
+
+
+async def finished(bot: BotHarness):  # noqa: ANN201 - a Person
+    anna = await started(bot)
+    for choice in "ABCCCAA":
+        await anna.tap(f"{choice} · ")
+    return anna
+
+
+async def test_a_question_during_the_name_prompt_is_not_taken_as_the_name(bot: BotHarness) -> None:
+    anna = await finished(bot)
+    await anna.tap("Bericht als PDF")
+    assert "Wie heißt Ihre Kommune?" in (anna.last.text or "")
+    await anna.send("Wie lange dauert das noch?")
+    assert "klingt nach einer Frage" in (anna.last.text or "")
+    assert not [m for m in anna.chat if m.kind == "document"]
+    await anna.send("Stadt Musterstadt")
+    assert "Stadt Musterstadt" in (anna.chat[-2].text or "")
+    assert anna.last.kind == "document" and "Stadt-Musterstadt" in (anna.last.file_name or "")
+
+
+async def test_a_sentence_is_only_the_name_when_the_person_says_so(bot: BotHarness) -> None:
+    anna = await finished(bot)
+    await anna.tap("Bericht als PDF")
+    await anna.send("Ich bin aus Musterstadt")
+    assert "Als Namen Ihrer Kommune übernehmen?" in (anna.last.text or "")
+    await anna.tap("Ja, als Namen übernehmen")
+    assert anna.last.kind == "document" and "Ich-bin-aus-Musterstadt" in (anna.last.file_name or "")
+
+
+async def test_going_back_to_answering_ends_the_wait_for_the_name(bot: BotHarness) -> None:
+    anna = await started(bot)
+    for choice in "ABC":
+        await anna.tap(f"{choice} · ")
+    await anna.send("/bericht")
+    assert "Wie heißt Ihre Kommune?" in (anna.last.text or "")
+    await anna.tap("A · Trifft zu")  # back to the open statement instead
+    await anna.send("Neustadt")
+    assert not [m for m in anna.chat if m.kind == "document"]
+    assert answerable(anna.last)  # a hint, and the open statement again
+    await anna.send("/bericht")
+    assert "Wie heißt Ihre Kommune?" in (anna.last.text or "")  # still not named

@@ -53,6 +53,7 @@ class PendingInput:
     run_id: int | None  # REPORT_NAME: the run whose report follows the name
     since: str
     until: str
+    candidate: str | None = None  # REPORT_NAME: a doubtful text the person may confirm as the name
 
 
 @dataclass(frozen=True)

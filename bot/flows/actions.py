@@ -208,6 +208,11 @@ class NameRemove:
     pass
 
 
+@dataclass(frozen=True)
+class NameConfirm:
+    """"Yes, take it as the name" for a typed text that read like a sentence."""
+
+
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
                   "pdf", "cocoord", "delete")
 CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
@@ -267,7 +272,7 @@ class KeepData:
 
 ButtonAction = (Answer | Back | Info | Pause | ShowResults | Cancel | ContinueRun | Keep | Begin
                 | ReviewFields | ReviewField | FieldDetail | SummaryBack | ChangeOpen | Change
-                | Report | NameAsk | NameSkip | NameRemove | ManageWorkshop | ConfirmWorkshop
+                | Report | NameAsk | NameSkip | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop
                 | ChoosePerspective | DraftField | DraftStep | Erase | KeepData)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
           | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | ButtonAction)
@@ -325,6 +330,8 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return "n:s"
         case NameRemove():
             return "n:r"
+        case NameConfirm():
+            return "n:y"
         case ManageWorkshop(what, workshop_id):
             return f"w:{what}:{workshop_id}"
         case ConfirmWorkshop(what, workshop_id, revision):
@@ -375,6 +382,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     (re.compile(rf"n:a:(?P<run>{_RUN})"), lambda g: NameAsk(int(g["run"]))),
     (re.compile(r"n:s"), lambda g: NameSkip()),
     (re.compile(r"n:r"), lambda g: NameRemove()),
+    (re.compile(r"n:y"), lambda g: NameConfirm()),
     # Workshops: each management button names a workshop; who may tap it is the desk's check.
     (re.compile(rf"w:(?P<what>{'|'.join(MANAGE_ACTIONS)}):(?P<ws>{_WS})"),
      lambda g: ManageWorkshop(g["what"], int(g["ws"]))),

@@ -37,6 +37,7 @@ from bot.flows.actions import (
     ManageWorkshop,
     Media,
     NameAsk,
+    NameConfirm,
     NameRemove,
     NameSkip,
     Pause,
@@ -67,6 +68,12 @@ from bot.store.storage import Storage
 
 log = logging.getLogger(__name__)
 
+# Going back to answering or using another command ends the wait for the report's
+# name: a message typed after that is not taken as the name.
+ENDS_NAME_WAIT = (Start, Resume, ShowResults, Help, CancelRequest, WorkshopCommand,
+                  PrivacyStatement, EraseRequest, UnknownCommand, Answer, Back, Begin,
+                  ContinueRun, Keep)
+
 
 class Flows:
     """Every flow of the bot behind one method, :meth:`act`.
@@ -90,6 +97,8 @@ class Flows:
         """What ``person`` (the storage's user id) sees after doing ``action``."""
         selfcheck, reports, review = self._selfcheck, self._reports, self._review
         workshops, privacy = self._workshops, self._privacy
+        if isinstance(action, ENDS_NAME_WAIT):
+            await reports.end_name_wait(person)
         match action:
             case Start(payload=None | UnknownPayload() as payload):
                 return await selfcheck.start(person, unknown_link=payload is not None)
@@ -159,6 +168,8 @@ class Flows:
                 return await reports.skip_name(person)
             case NameRemove():
                 return await reports.remove_name(person)
+            case NameConfirm():
+                return await reports.confirm_name(person)
             case ManageWorkshop(what, workshop_id):
                 return await workshops.manage(person, workshop_id, what)
             case ConfirmWorkshop(what, workshop_id, revision):

@@ -36,7 +36,8 @@ async def await_input(db: aiosqlite.Connection, user_id: int, awaited: Awaited,
     await db.execute(
         "INSERT INTO pending_inputs (user_id, awaited, run_id, since, until)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET awaited = excluded.awaited,"
-        " run_id = excluded.run_id, since = excluded.since, until = excluded.until",
+        " run_id = excluded.run_id, since = excluded.since, until = excluded.until,"
+        " candidate = NULL",
         (user_id, awaited.value, run_id, timestamp(moment),
          timestamp(moment + PENDING_INPUT_VALID)))
     if awaited is not Awaited.WORKSHOP_NAME:  # a workshop still without its name is dropped
@@ -82,7 +83,13 @@ class People:
         if row is None:
             return None
         return PendingInput(user_id=row["user_id"], awaited=Awaited(row["awaited"]),
-                            run_id=row["run_id"], since=row["since"], until=row["until"])
+                            run_id=row["run_id"], since=row["since"], until=row["until"],
+                            candidate=row["candidate"])
+
+    async def set_candidate(self, user_id: int, awaited: Awaited, candidate: str | None) -> None:
+        """Keep a doubtful text while the person is asked whether it is what was awaited."""
+        await self._db.write("UPDATE pending_inputs SET candidate = ? WHERE user_id = ?"
+                             " AND awaited = ?", (candidate, user_id, awaited.value))
 
     async def stop_awaiting(self, user_id: int, awaited: Awaited) -> None:
         async with self._db.transaction() as db:

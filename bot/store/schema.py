@@ -165,12 +165,15 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 6: the message that shows a person's one live statement, so a channel that
     # keeps old messages (Telegram) can take the buttons off it once the
-    # statement is sent again: only one copy can be answered.
+    # statement is sent again: only one copy can be answered. And a doubtful
+    # text typed when the report's name was asked for, kept until confirmed.
     """
     CREATE TABLE live_statements (
         user_id     INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
         message_id  INTEGER NOT NULL
     );
+    -- A typed text that may or may not be the awaited name, until the person says.
+    ALTER TABLE pending_inputs ADD COLUMN candidate TEXT;
     """,
 )
 

@@ -243,7 +243,7 @@ async def test_commands_with_unexpected_arguments_do_the_sensible_thing(bot: Bot
     await anna.tap("A · Trifft zu")
 
     await anna.send("/weiter xyz")
-    assert "Willkommen zurück" in anna.chat[-2].text
+    assert "1 von 7 Aussagen beantwortet" in anna.chat[-2].text
     await anna.send("/ergebnis 1 2 3")
     assert "Zwischenstand" in anna.last.text
     await anna.send("/hilfe bitte")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -149,7 +150,13 @@ async def test_pause_and_resume_after_restart(
         await anna.tap("B · Trifft eher zu")
         await anna.tap("Pause")
         assert "Ihre 2 Antworten sind gespeichert" in anna.last.text
-        assert "/weiter" in anna.last.text and anna.last.reply_markup is None
+        assert "/weiter" in anna.last.text
+        assert [b["text"] for row in anna.last.reply_markup["inline_keyboard"] for b in row] == [
+            "▶️ Weitermachen"]
+    # the answers were given an hour ago: a real pause
+    with sqlite3.connect(tmp_path / "r.db") as db:
+        db.execute("UPDATE answers SET answered_at ="
+                   " strftime('%Y-%m-%dT%H:%M:%S+00:00', answered_at, '-1 hour')")
     # a new Application on the same database file, as after a restart
     async with BotHarness(tmp_path / "r.db", small_questionnaire, renderer, api) as second:
         anna = second.person()

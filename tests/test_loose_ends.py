@@ -100,3 +100,47 @@ async def test_going_back_to_answering_ends_the_wait_for_the_name(bot: BotHarnes
     assert answerable(anna.last)  # a hint, and the open statement again
     await anna.send("/bericht")
     assert "Wie heißt Ihre Kommune?" in (anna.last.text or "")  # still not named
+
+
+async def test_pause_offers_to_go_on_and_a_short_break_is_no_welcome_back(bot: BotHarness) -> None:
+    anna = await started(bot)
+    await anna.tap("A · Trifft zu")
+    await anna.tap("Pause")
+    paused = anna.last
+    assert "Ihre Antwort ist gespeichert" in (paused.text or "")  # one answer, singular
+    await anna.tap("▶️ Weitermachen", paused)
+    assert anna.last is paused and answerable(paused)  # the statement is back in its place
+    assert "Es gibt ein Integrationskonzept mit Zielen." in (paused.text or "")
+    await anna.send("/weiter")
+    note = anna.chat[-2].text or ""
+    assert "Willkommen zurück" not in note and "1 von 7 Aussagen beantwortet" in note
+    assert "noch etwa 2 Minuten" in note  # six statements left
+    assert sum(answerable(m) for m in anna.chat) == 1
+
+
+async def test_keeping_ones_data_names_the_next_step(bot: BotHarness) -> None:
+    anna = await finished(bot)
+    await anna.send("/loeschen")
+    await anna.tap("Nein, Daten behalten")
+    assert "/ergebnis" in (anna.last.text or "") and "/weiter" not in (anna.last.text or "")
+
+
+def test_fixed_button_labels_fit_a_phone(renderer: Renderer) -> None:
+    """About 32 characters fit a button on a 360-dp screen; labels with a name vary."""
+    import tomllib
+
+    from bot.resources import REPORTS_DIR
+
+    def labels(table: dict[str, object], prefix: str = "") -> dict[str, str]:
+        found: dict[str, str] = {}
+        for key, value in table.items():
+            if isinstance(value, dict):
+                found.update(labels(value, f"{prefix}{key}."))
+            elif ".button" in f".{prefix}{key}" and "{{" not in str(value):
+                found[f"{prefix}{key}"] = str(value)
+        return found
+
+    with (REPORTS_DIR / "texts.toml").open("rb") as handle:
+        fixed = labels(tomllib.load(handle))
+    assert len(fixed) > 30
+    assert {key: label for key, label in fixed.items() if len(label) > 32} == {}

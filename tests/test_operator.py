@@ -94,7 +94,7 @@ async def test_both_pdf_reports_show_the_operator(
         for number in range(3):
             await take_part(bot.person(100 + number, f"P{number}"), payload,
                             "Politik", "ABCDABC")
-        await chris.tap("🖨 Bericht als PDF")
+        await chris.tap("📄 Bericht als PDF")
         pages = PdfReader(io.BytesIO(chris.last.file)).pages
         last_page = " ".join(pages[-1].extract_text().split())
         assert "Bereitgestellt von: Stadt Musterstadt, Amt für Integration" in last_page

@@ -38,7 +38,7 @@ async def test_a_run_begun_before_the_update_resumes_and_shows_its_results(
         assert ":steuerung-05:" in anna.button("A · Trifft zu")[0]
         await anna.send("/ergebnis")
         shown = "".join(anna.texts()[-3:])
-        assert "1. Management & Steuerung\nNoch nicht abgeschlossen (4 von 13 Aussagen beantwortet)" \
+        assert "1. Management & Steuerung\nNoch nicht abgeschlossen: 4 von 13 Aussagen beantwortet." \
             in shown
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert not errors, [r.getMessage() for r in errors]

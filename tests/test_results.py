@@ -248,8 +248,8 @@ async def test_review_after_a_field_changes_an_answer_and_the_results_follow(
     await anna.tap("beginnen")
     await answer(anna, ("A", "B", "D"))
     note = anna.chat[-2]
-    assert labels(note) == ["✏️ Antworten zu Handlungsfeld 1 ansehen und ändern"]
-    await anna.tap("Antworten zu Handlungsfeld 1", note)
+    assert labels(note) == ["✏️ Antworten in Feld 1 ändern"]
+    await anna.tap("Antworten in Feld 1", note)
     review = anna.last
     assert "Einschätzung jetzt: Auf gutem Weg (56 %)" in (review.text or "")
     assert "1.3 Die Zuständigkeiten sind klar geregelt.\n→ D – Trifft nicht zu" in (review.text or "")

@@ -212,13 +212,13 @@ async def test_joining_keeps_the_personal_check_and_weiter_follows_the_last_one_
     note, statement = anna.chat[-2:]
     assert "Sie sind im Workshop „Musterstadt“" in note.text
     assert "insgesamt 1 von 7 beantwortet" in statement.text
-    assert "Stattdessen: persönlicher Selbstcheck" in str(note.reply_markup)
-    await anna.tap("Stattdessen: persönlicher Selbstcheck")
+    assert "Zum eigenen Selbstcheck" in str(note.reply_markup)
+    await anna.tap("Zum eigenen Selbstcheck")
     assert "insgesamt 2 von 7 beantwortet" in anna.last.text
     assert "Die Zuständigkeiten sind klar geregelt." in anna.last.text
     await anna.send("/weiter")  # now the personal check is the one last worked on
     assert "Sie sind im Workshop" not in anna.chat[-2].text
-    assert "Stattdessen: Workshop „Musterstadt“" in str(anna.chat[-2].reply_markup)
+    assert "Zum Workshop „Musterstadt“" in str(anna.chat[-2].reply_markup)
     assert "insgesamt 2 von 7 beantwortet" in anna.last.text
 
     # an old button of the personal check keeps answering the personal check
@@ -331,7 +331,7 @@ async def test_result_per_perspective_with_topics_for_dialogue(bot: BotHarness) 
 
 async def test_csv_export_holds_the_aggregates_only(bot: BotHarness) -> None:
     chris, _ = await run_workshop(bot)
-    await chris.tap("📄 CSV-Export")
+    await chris.tap("🗂 CSV-Export")
     document = chris.last
     assert document.kind == "document" and document.file_name == "workshop-Musterstadt.csv"
     assert "9 Teilnehmer*innen" in document.caption
@@ -356,7 +356,7 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
     for person, (perspective, answers) in zip(people, plan):
         await take_part(person, payload, perspective, answers)
 
-    await chris.tap("🖨 Bericht als PDF")
+    await chris.tap("📄 Bericht als PDF")
     document = chris.last
     assert document.kind == "document" and document.file_name == "workshop-Musterstadt.pdf"
     assert "Bericht zum Workshop „Musterstadt“" in document.caption
@@ -402,7 +402,7 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
 
     await chris.tap("Workshop schließen")
     await chris.tap("Ja, Workshop schließen")
-    await chris.tap("🖨 Bericht als PDF")
+    await chris.tap("📄 Bericht als PDF")
     closed = " ".join(PdfReader(io.BytesIO(chris.last.file)).pages[0].extract_text().split())
     assert "Workshop geschlossen am" in closed and "noch offen" not in closed
 
@@ -416,7 +416,7 @@ async def test_no_result_before_three_have_finished(bot: BotHarness) -> None:
     await chris.tap("📊 Ergebnis")
     assert "sobald mindestens 3 Teilnehmer*innen alle Aussagen beantwortet haben. Bisher sind es 2" in chris.last.text
     assert "Steuerung" not in chris.last.text
-    for button in ("📄 CSV-Export", "🖨 Bericht als PDF", "📤 Ergebnis teilen"):
+    for button in ("🗂 CSV-Export", "📄 Bericht als PDF", "📤 Ergebnis teilen"):
         await chris.tap(button)
         assert chris.notices()[-1].startswith("Ein Ergebnis gibt es, sobald mindestens 3")
     assert not bot.api.calls_to("sendDocument")
@@ -503,7 +503,7 @@ async def test_co_coordinator_joins_with_a_one_time_link(bot: BotHarness) -> Non
     await chris.tap("Co-Moderation einladen", menu(chris))  # again: the same unused link
     assert latest_link(chris, "k") == first
     assert "derselbe Link wie zuvor" in chris.chat[-2].text
-    renew, note = chris.button("Neuen Co-Moderations-Link erzeugen")
+    renew, note = chris.button("Co-Moderations-Link erneuern")
     await chris.tap_data(renew, note)  # a new link replaces the unused one
     second = latest_link(chris, "k")
     assert second != first and note.reply_markup is None

@@ -109,7 +109,7 @@ async def test_retention_takes_inactive_people_out_of_workshops_and_workshops_wi
         assert "Beigetreten: 8 · alle Aussagen beantwortet: 8" in status.text
         assert "Andere" not in status.text
 
-        review = people[1].button("Antworten ansehen und ändern")
+        review = people[1].button("Antworten ändern")
         make_inactive(bot.database, chris.id, days=31)
         await job.run(bot.app)
         assert await query(bot.database, "SELECT COUNT(*) FROM workshops") == [(0,)]
@@ -158,8 +158,8 @@ async def test_charts_reports_and_exports_are_never_written_to_disk(bot: BotHarn
             await anna.tap("B · ")
         await anna.send("/bericht")
         await anna.send("Musterstadt")
-        await chris.tap("📄 CSV-Export", menu(chris))
-        await chris.tap("🖨 Bericht als PDF", menu(chris))
+        await chris.tap("🗂 CSV-Export", menu(chris))
+        await chris.tap("📄 Bericht als PDF", menu(chris))
     finally:
         watching = False
     kinds = [m.kind for m in anna.chat] + [m.kind for m in chris.chat]

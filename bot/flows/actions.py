@@ -121,6 +121,13 @@ class Pause:
 
 
 @dataclass(frozen=True)
+class Unpause:
+    """▶️ on the pause message: the open statement again, in its place."""
+
+    run_id: int
+
+
+@dataclass(frozen=True)
 class Cancel:
     run_id: int
 
@@ -270,7 +277,7 @@ class KeepData:
     pass
 
 
-ButtonAction = (Answer | Back | Info | Pause | ShowResults | Cancel | ContinueRun | Keep | Begin
+ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | ContinueRun | Keep | Begin
                 | ReviewFields | ReviewField | FieldDetail | SummaryBack | ChangeOpen | Change
                 | Report | NameAsk | NameSkip | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop
                 | ChoosePerspective | DraftField | DraftStep | Erase | KeepData)
@@ -300,6 +307,8 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return f"i:{run_id}:{statement_id}"
         case Pause(run_id):
             return f"p:{run_id}"
+        case Unpause(run_id):
+            return f"u:{run_id}"
         case ShowResults(run_id):
             return f"r:{run_id}"
         case Cancel(run_id):
@@ -358,6 +367,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     (re.compile(rf"b:(?P<run>{_RUN}):(?P<sid>{_ID})"), lambda g: Back(int(g["run"]), g["sid"])),
     (re.compile(rf"i:(?P<run>{_RUN}):(?P<sid>{_ID})"), lambda g: Info(int(g["run"]), g["sid"])),
     (re.compile(rf"p:(?P<run>{_RUN})"), lambda g: Pause(int(g["run"]))),
+    (re.compile(rf"u:(?P<run>{_RUN})"), lambda g: Unpause(int(g["run"]))),
     (re.compile(rf"r:(?P<run>{_RUN})"), lambda g: ShowResults(int(g["run"]))),
     (re.compile(rf"x:(?P<run>{_RUN})"), lambda g: Cancel(int(g["run"]))),
     (re.compile(rf"s:(?P<run>{_RUN})"), lambda g: ContinueRun(int(g["run"]))),

@@ -52,6 +52,7 @@ from bot.flows.actions import (
     SummaryBack,
     Text,
     UnknownCommand,
+    Unpause,
     WorkshopCommand,
 )
 from bot.flows.invitations import CoordinatorInvitation, InvitationLink, UnknownPayload, WorkshopInvitation
@@ -72,7 +73,7 @@ log = logging.getLogger(__name__)
 # name: a message typed after that is not taken as the name.
 ENDS_NAME_WAIT = (Start, Resume, ShowResults, Help, CancelRequest, WorkshopCommand,
                   PrivacyStatement, EraseRequest, UnknownCommand, Answer, Back, Begin,
-                  ContinueRun, Keep)
+                  ContinueRun, Keep, Unpause)
 
 
 class Flows:
@@ -140,6 +141,8 @@ class Flows:
                 return await selfcheck.info(person, run_id, statement_id)
             case Pause(run_id):
                 return await selfcheck.pause(person, run_id)
+            case Unpause(run_id):
+                return await selfcheck.unpause(person, run_id)
             case Cancel(run_id):
                 return await selfcheck.cancel(person, run_id)
             case ContinueRun(run_id):
@@ -183,7 +186,7 @@ class Flows:
             case Erase(issued_at):
                 return await privacy.erase(person, issued_at)
             case KeepData():
-                return privacy.keep()
+                return await privacy.keep(person)
         raise TypeError(f"not an action: {action!r}")
 
     def refuse_button(self) -> Outcome:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
 
 from bot.domain.entities import Run
 from bot.domain.progress import (
@@ -34,6 +35,7 @@ from bot.flows.actions import (
     Pause,
     ReviewField,
     ShowResults,
+    Unpause,
 )
 from bot.flows.keyed_locks import KeyedLocks
 from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
@@ -43,6 +45,13 @@ from bot.output.render import Renderer
 from bot.store.storage import Storage
 
 MAX_COMMAND_SHOWN = 40  # an unknown command can be a whole message long
+REAL_PAUSE = timedelta(minutes=30)  # "Willkommen zurück" only after a break this long
+SECONDS_PER_STATEMENT = 20  # reading and weighing one statement, as the welcome estimates
+
+
+def minutes_left(position: Position) -> int:
+    """About how long the statements still open take, in whole minutes (at least one)."""
+    return max(1, round((position.total - position.answered) * SECONDS_PER_STATEMENT / 60))
 
 
 class SelfCheck:
@@ -202,7 +211,18 @@ class SelfCheck:
             return found
         run, answers = found
         position = self._position(run, answers, run.cursor)
-        return Outcome(edit=Reply(self.render.html("paused.html.j2", position=position)))
+        return Outcome(edit=Reply(self.render.html("paused.html.j2", position=position),
+                                  self._single(self.render.text("button.unpause"),
+                                               Unpause(run.id))))
+
+    async def unpause(self, user_id: int, run_id: int) -> Outcome:
+        """▶️ after a pause: the open statement where the pause note was."""
+        found = await self._active_run_for(user_id, run_id)
+        if isinstance(found, Outcome):
+            return found
+        run, answers = found
+        return Outcome(edit=self._statement_reply(run, self._position(run, answers, run.cursor),
+                                                 answers))
 
     # --- results, cancelling, help -------------------------------------------
 
@@ -314,9 +334,12 @@ class SelfCheck:
             label = (self.render.text("workshop.button.switch_to_workshop", workshop=name) if name
                      else self.render.text("workshop.button.switch_to_personal"))
             switches.append((Button(label, ContinueRun(other.id)),))
+        last = await self.storage.runs.last_answered_at(run.id)
+        away = last is not None and datetime.now(timezone.utc) - datetime.fromisoformat(last) > REAL_PAUSE
         note = Reply(self.render.html("resume.html.j2", position=position,
                                       workshop=await self._workshop_name(run),
-                                      others=len(others)), tuple(switches))
+                                      others=len(others), welcome_back=away,
+                                      minutes_left=minutes_left(position)), tuple(switches))
         return note, self._statement_reply(run, position, answers)
 
     def _stale_statement(self, run: Run, answers: Mapping[str, str], statement_id: str,

@@ -131,6 +131,12 @@ class Runs:
 
     # --- answers ---------------------------------------------------------------
 
+    async def last_answered_at(self, run_id: int) -> str | None:
+        """When the run's newest answer was given (``None``: none yet)."""
+        row = await self._db.row("SELECT MAX(answered_at) AS at FROM answers WHERE run_id = ?",
+                                 (run_id,))
+        return None if row is None else row["at"]
+
     async def answers(self, run_id: int) -> dict[str, str]:
         rows = await self._db.rows("SELECT statement_id, choice FROM answers WHERE run_id = ?",
                                    (run_id,))

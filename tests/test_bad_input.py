@@ -78,7 +78,7 @@ async def test_a_button_from_an_older_questionnaire_version_is_explained(
         await anna.tap_data(old_data, old_message)
         assert "nicht mehr. Hier geht es weiter." in anna.notices()[-1]
         assert "Die Zuständigkeiten sind klar geregelt." in anna.last.text  # eins-03, now 2nd
-        assert "Aussage 2 von 3" in anna.last.text
+        assert "Feld 1 · 2/3" in anna.last.text
     assert await all_answers(tmp_path / "v.db") == {"eins-01": "A"}
 
 

@@ -39,8 +39,10 @@ async def test_start_welcomes_and_first_statement_shows_scale_and_progress(bot: 
 
     await anna.tap("Selbstcheck beginnen")
     statement = anna.last
-    assert "Handlungsfeld 1 von 3 · Steuerung & Strategie" in statement.text
-    assert "Aussage 1 von 3 · insgesamt 0 von 7 beantwortet" in statement.text
+    # one progress line; the field's introduction is behind ℹ️, so the buttons stay on screen
+    assert statement.text.startswith("Feld 1 · 1/3 · gesamt 0/7\n")
+    assert "Wie die Kommune" not in statement.text
+    assert "Feld 1 · 1/3 · gesamt 0/7" in statement.text
     assert "Der Rat hat einen Beschluss zur Integrationsarbeit gefasst." in statement.text
     assert answer_labels(anna) == ["A · Trifft zu", "B · Trifft eher zu", "C · Trifft eher nicht zu",
                                    "D · Trifft nicht zu", "E · Keine Einschätzung möglich"]
@@ -75,9 +77,11 @@ async def test_complete_run_edits_in_place_and_ends_with_summary(bot: BotHarness
     # end of field 1: the statement message becomes the interim note, field 2 starts below
     note = anna.chat[-2].text
     assert "Handlungsfeld 1 abgeschlossen: Steuerung & Strategie" in note
-    assert "Einschätzung: Auf gutem Weg (56 %)" in note  # (3+2+0)/9
+    assert "Einschätzung: Auf gutem Weg · 56 %" in note  # (3+2+0)/9
     assert "Die Steuerung ist auf gutem Weg." in note
-    assert "Handlungsfeld 2 von 3 · Öffnung & Vielfalt" in anna.last.text
+    assert "Feld 2 · 1/2" in anna.last.text
+    # the next field's introduction closes the note that ends the previous one
+    assert "Handlungsfeld 2 von 3: Öffnung & Vielfalt\nWie offen die Verwaltung ist." in anna.chat[-2].text
     for label in ("C · Trifft eher nicht", "C · Trifft eher nicht", "E · Keine", "E · Keine"):
         await anna.tap(label)
     # the statement message says so, then the chart and the summary follow
@@ -110,7 +114,7 @@ async def test_back_lets_the_person_change_the_previous_answer(bot: BotHarness) 
     assert answer_labels(anna)[0] == "✅ A · Trifft zu"
     await anna.tap("C · Trifft eher nicht zu")
     assert "Es gibt ein Integrationskonzept" in anna.last.text
-    assert "Aussage 2 von 3 · insgesamt 1 von 7 beantwortet" in anna.last.text
+    assert "Feld 1 · 2/3 · gesamt 1/7" in anna.last.text
     assert await stored_answers(bot.database) == {"eins-01": "C"}
 
 
@@ -253,7 +257,7 @@ async def test_cancel_ends_the_run_after_confirmation_and_keeps_it_stored(bot: B
     assert "Der Durchgang ist beendet" in anna.last.text
     await anna.send("/start")
     await anna.tap("beginnen")
-    assert "insgesamt 0 von 7 beantwortet" in anna.last.text
+    assert "gesamt 0/7" in anna.last.text
     storage = await Storage.open(bot.database)
     try:
         async with storage.database.connection.execute("SELECT status, COUNT(*) FROM runs GROUP BY status") as cur:
@@ -276,7 +280,7 @@ async def test_finished_check_offers_results_again_and_a_new_run(bot: BotHarness
     assert "Ihr Ergebnis im Überblick" in anna.last.text
     await anna.send("/start")
     await anna.tap("Neuen Durchgang beginnen")
-    assert "insgesamt 0 von 7 beantwortet" in anna.last.text
+    assert "gesamt 0/7" in anna.last.text
 
 
 async def test_results_midway_show_only_completed_fields(bot: BotHarness) -> None:

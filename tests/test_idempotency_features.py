@@ -124,7 +124,7 @@ async def test_switching_runs_twice_and_forged_switches(bot: BotHarness) -> None
     personal = await query(bot.database, "SELECT id FROM runs WHERE workshop_id IS NULL")
     assert await query(bot.database, "SELECT current_run FROM users WHERE user_id = 2") == personal
     await pia.send("/weiter")
-    assert "insgesamt 1 von 7 beantwortet" in pia.last.text  # where she switched to
+    assert "gesamt 1/7" in pia.last.text  # where she switched to
     (run_id,), = personal
     await finished(eve)
     (eves,), = await query(bot.database, "SELECT id FROM runs WHERE user_id = 3")

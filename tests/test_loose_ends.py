@@ -144,3 +144,14 @@ def test_fixed_button_labels_fit_a_phone(renderer: Renderer) -> None:
         fixed = labels(tomllib.load(handle))
     assert len(fixed) > 30
     assert {key: label for key, label in fixed.items() if len(label) > 32} == {}
+
+
+async def test_the_first_statement_of_a_field_has_its_introduction_behind_info(
+        bot: BotHarness) -> None:
+    anna = await started(bot)
+    first = anna.last
+    assert "Wie die Kommune ihre Integrationsarbeit lenkt." not in (first.text or "")
+    await anna.tap("ℹ️ Erläuterung", first)
+    assert "Gemeint ist ein förmlicher Beschluss des Rates." in (first.text or "")
+    assert "Handlungsfeld 1 von 3: Steuerung & Strategie" in (first.text or "")
+    assert answerable(first)

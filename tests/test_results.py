@@ -273,7 +273,7 @@ async def test_review_after_a_field_changes_an_answer_and_the_results_follow(
     # the check goes on where it stood
     await anna.tap("Weiter im Selbstcheck", review)
     assert "Stellenanzeigen sprechen Menschen" in (anna.last.text or "")
-    assert "insgesamt 3 von 7 beantwortet" in (anna.last.text or "")
+    assert "gesamt 3/7" in (anna.last.text or "")
 
 
 async def test_review_from_the_results_of_a_finished_run_changes_summary_and_report(

@@ -175,8 +175,8 @@ async def test_participant_joins_chooses_a_perspective_and_answers_the_selected_
                       "Bildung", "Andere"]
     await pia.tap("Politik")
     assert "Ihre Perspektive: Politik" in pia.chat[-2].text and pia.chat[-2].reply_markup is None
-    assert "Handlungsfeld 1 von 2 · Steuerung & Strategie" in pia.last.text
-    assert "insgesamt 0 von 5 beantwortet" in pia.last.text
+    assert "Feld 1 · 1/3 · gesamt 0/5" in pia.last.text
+    assert "gesamt 0/5" in pia.last.text
     for choice in "ABCDA":
         await pia.tap(f"{choice} · ")
     done, chart, summary, note = pia.chat[-4:]
@@ -211,20 +211,20 @@ async def test_joining_keeps_the_personal_check_and_weiter_follows_the_last_one_
     await anna.send("/weiter")
     note, statement = anna.chat[-2:]
     assert "Sie sind im Workshop „Musterstadt“" in note.text
-    assert "insgesamt 1 von 7 beantwortet" in statement.text
+    assert "gesamt 1/7" in statement.text
     assert "Zum eigenen Selbstcheck" in str(note.reply_markup)
     await anna.tap("Zum eigenen Selbstcheck")
-    assert "insgesamt 2 von 7 beantwortet" in anna.last.text
+    assert "gesamt 2/7" in anna.last.text
     assert "Die Zuständigkeiten sind klar geregelt." in anna.last.text
     await anna.send("/weiter")  # now the personal check is the one last worked on
     assert "Sie sind im Workshop" not in anna.chat[-2].text
     assert "Zum Workshop „Musterstadt“" in str(anna.chat[-2].reply_markup)
-    assert "insgesamt 2 von 7 beantwortet" in anna.last.text
+    assert "gesamt 2/7" in anna.last.text
 
     # an old button of the personal check keeps answering the personal check
     await anna.tap_data(personal_data, personal_message)
     await anna.send("/start")
-    assert "insgesamt 3 von 7 beantwortet" in anna.last.text and "Sie sind im Workshop" not in anna.chat[-2].text
+    assert "gesamt 3/7" in anna.last.text and "Sie sind im Workshop" not in anna.chat[-2].text
     runs = await query(bot.database, "SELECT workshop_id IS NULL, status FROM runs ORDER BY id")
     assert runs == [(1, "active"), (0, "active")]
     answers = await query(bot.database, "SELECT r.workshop_id IS NULL, COUNT(*) FROM answers a"
@@ -240,7 +240,7 @@ async def test_cancelling_a_workshop_run_explains_what_it_means(bot: BotHarness)
     assert "Ihre Teilnahme am Workshop „Musterstadt“ wirklich beenden?" in pia.last.text
     await pia.tap("Ja, diesen Durchgang beenden")
     await pia.send(f"/start {payload}")  # rejoining starts afresh, same perspective
-    assert "insgesamt 0 von 7 beantwortet" in pia.last.text
+    assert "gesamt 0/7" in pia.last.text
 
 
 # --- links that do not (or no longer) work ----------------------------------------------------
@@ -270,7 +270,7 @@ async def test_wrong_renewed_and_closed_links_get_a_clear_message(bot: BotHarnes
     await paul.send(f"/start {new}")
     assert "Aus welcher Perspektive nehmen Sie teil?" in paul.last.text
     await pia.send("/weiter")  # who already takes part just carries on
-    assert "insgesamt 2 von 7 beantwortet" in pia.last.text
+    assert "gesamt 2/7" in pia.last.text
     await pia.tap("C · ")
 
     await chris.tap("Workshop schließen")
@@ -573,7 +573,7 @@ async def test_deleting_a_workshop_removes_its_runs_and_nothing_else(bot: BotHar
     await anna.tap_data(workshop_button, workshop_message)
     assert anna.notices()[-1].startswith(REFUSAL)
     await anna.send("/weiter")
-    assert "insgesamt 1 von 7 beantwortet" in anna.last.text  # her personal check, untouched
+    assert "gesamt 1/7" in anna.last.text  # her personal check, untouched
     await anna.send(f"/start {payload}")
     assert "Dieser Einladungslink ist nicht (mehr) gültig" in anna.last.text
     await chris.send("/workshop")
@@ -593,7 +593,7 @@ async def test_participants_and_coordinators_carry_on_after_a_restart(
         chris, pia = second.person(1, "Chris"), second.person(2, "Pia")
         await pia.send("/weiter")
         assert "Sie sind im Workshop „Musterstadt“" in pia.chat[-2].text
-        assert "insgesamt 2 von 7 beantwortet" in pia.last.text
+        assert "gesamt 2/7" in pia.last.text
         await pia.tap("C · ")
         await chris.tap_data(status_data, status_message)  # a menu button from before the restart
         assert "Beigetreten: 1 · alle Aussagen beantwortet: 0" in status_message.text

@@ -85,7 +85,7 @@ async def test_a_creators_loeschen_deletes_the_workshop_and_its_people_are_told(
     assert pia.notices()[-1].startswith(REFUSAL)
     assert "Workshop inzwischen gelöscht" in pia.notices()[-1]
     await pia.send("/weiter")
-    assert "insgesamt 1 von 7 beantwortet" in pia.last.text  # her own check, untouched
+    assert "gesamt 1/7" in pia.last.text  # her own check, untouched
     await pia.send(f"/start {payload}")
     assert "Dieser Einladungslink ist nicht (mehr) gültig" in pia.last.text
     await bea.tap_data(*bea_status)  # the co-coordinator's menu

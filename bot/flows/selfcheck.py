@@ -169,7 +169,10 @@ class SelfCheck:
         if completed is not None:
             result = score_field(completed, updated, self.questionnaire.scale)
             note = Reply(self.render.html("field_done.html.j2", trace=trace, result=result,
-                                          scale=self.questionnaire.scale),
+                                          scale=self.questionnaire.scale,
+                                          left=next_position.total - next_position.answered,
+                                          minutes=minutes_left(next_position),
+                                          intro=self._field_intro(next_position)),
                          self._single(self.render.text("results.button.review_field",
                                                        field=completed),
                                       ReviewField(run.id, completed.id)))
@@ -381,7 +384,7 @@ class SelfCheck:
                     Answer(run.id, statement.id, c.key)),)
             for c in choices]
         extra = []
-        if statement.info and not show_info:
+        if (statement.info or position.index_in_field == 0) and not show_info:
             extra.append(Button(self.render.text("button.info"), Info(run.id, statement.id)))
         if position.previous is not None:
             extra.append(Button(self.render.text("button.back"), Back(run.id, statement.id)))
@@ -389,8 +392,15 @@ class SelfCheck:
         rows.append(tuple(extra))
         text = self.render.html("statement.html.j2", position=position, trace=trace,
                                 show_info=show_info,
+                                intro=self._field_intro(position) if show_info
+                                and position.index_in_field == 0 else None,
                                 current=self.questionnaire.scale.choice(current) if current else None)
         return Reply(text, tuple(rows), live=True)
+
+    def _field_intro(self, position: Position) -> str:
+        """A field's introduction: in the note that ends the previous field, else behind ℹ️."""
+        minutes = max(1, round(len(position.field.statements) * SECONDS_PER_STATEMENT / 60))
+        return self.render.html("field_intro.html.j2", position=position, minutes=minutes)
 
     def _trace(self, fields: tuple[Field, ...], statement: Statement, choice: str,
                answers: Mapping[str, str]) -> str:

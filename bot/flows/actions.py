@@ -183,6 +183,23 @@ class SummaryBack:
 
 
 @dataclass(frozen=True)
+class Priorities:
+    """Choosing the next steps: which field's suggestions (``None``: the choice so far)."""
+
+    run_id: int
+    field_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Prioritize:
+    """Choose (or drop) one suggestion as a next step: a state, not a toggle."""
+
+    run_id: int
+    statement_id: str
+    chosen: bool
+
+
+@dataclass(frozen=True)
 class ChangeOpen:
     run_id: int
     statement_id: str
@@ -278,7 +295,8 @@ class KeepData:
 
 
 ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | ContinueRun | Keep | Begin
-                | ReviewFields | ReviewField | FieldDetail | SummaryBack | ChangeOpen | Change
+                | ReviewFields | ReviewField | FieldDetail | SummaryBack | Priorities | Prioritize
+                | ChangeOpen | Change
                 | Report | NameAsk | NameSkip | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop
                 | ChoosePerspective | DraftField | DraftStep | Erase | KeepData)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
@@ -327,6 +345,10 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return f"rf:{run_id}:{field_id}:{page}"
         case SummaryBack(run_id):
             return f"rb:{run_id}"
+        case Priorities(run_id, field_id):
+            return f"pr:{run_id}" + ("" if field_id is None else f":{field_id}")
+        case Prioritize(run_id, statement_id, chosen):
+            return f"pp:{run_id}:{statement_id}:{'+' if chosen else '-'}"
         case ChangeOpen(run_id, statement_id):
             return f"c:{run_id}:{statement_id}"
         case Change(run_id, statement_id, choice):
@@ -384,6 +406,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     (re.compile(rf"rf:(?P<run>{_RUN}):(?P<field>{_ID}):(?P<page>[0-9]{{1,2}})"),
      lambda g: FieldDetail(int(g["run"]), g["field"], int(g["page"]))),
     (re.compile(rf"rb:(?P<run>{_RUN})"), lambda g: SummaryBack(int(g["run"]))),
+    (re.compile(rf"pr:(?P<run>{_RUN})(?::(?P<field>{_ID}))?"),
+     lambda g: Priorities(int(g["run"]), g["field"])),
+    (re.compile(rf"pp:(?P<run>{_RUN}):(?P<sid>{_ID}):(?P<chosen>[+-])"),
+     lambda g: Prioritize(int(g["run"]), g["sid"], g["chosen"] == "+")),
     (re.compile(rf"c:(?P<run>{_RUN}):(?P<sid>{_ID})"),
      lambda g: ChangeOpen(int(g["run"]), g["sid"])),
     (re.compile(rf"c:(?P<run>{_RUN}):(?P<sid>{_ID}):(?P<choice>[A-E])"),

@@ -41,6 +41,8 @@ from bot.flows.actions import (
     NameRemove,
     NameSkip,
     Pause,
+    Priorities,
+    Prioritize,
     PrivacyStatement,
     Report,
     ReportRequest,
@@ -56,6 +58,7 @@ from bot.flows.actions import (
     WorkshopCommand,
 )
 from bot.flows.invitations import CoordinatorInvitation, InvitationLink, UnknownPayload, WorkshopInvitation
+from bot.flows.next_steps import NextSteps
 from bot.flows.outcome import Outcome
 from bot.flows.privacy import Privacy
 from bot.flows.refusals import invalid_button
@@ -90,6 +93,7 @@ class Flows:
         self._selfcheck = SelfCheck(storage, questionnaire, renderer, self.results_view)
         self._reports = Reports(storage, questionnaire, renderer, self.results_view)
         self._review = Review(storage, questionnaire, renderer, self.results_view)
+        self._next_steps = NextSteps(storage, renderer, self.results_view)
         self._workshops = WorkshopDesk(storage, questionnaire, renderer, self._selfcheck,
                                        invitation_link)
         self._privacy = Privacy(storage, renderer, settings.retention_days)
@@ -159,6 +163,10 @@ class Flows:
                 return await self.results_view.detail(person, run_id, field_id, page)
             case SummaryBack(run_id):
                 return await self.results_view.back_to_summary(person, run_id)
+            case Priorities(run_id, field_id):
+                return await self._next_steps.overview(person, run_id, field_id)
+            case Prioritize(run_id, statement_id, chosen):
+                return await self._next_steps.choose(person, run_id, statement_id, chosen)
             case ChangeOpen(run_id, statement_id):
                 return await review.change_open(person, run_id, statement_id)
             case Change(run_id, statement_id, choice):

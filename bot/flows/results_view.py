@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from bot.domain.comparison import FieldChange, compare
 from bot.domain.entities import Run
 from bot.domain.highlights import first_sentence, most_useful
-from bot.domain.questionnaire import Questionnaire
+from bot.domain.questionnaire import Questionnaire, Statement
 from bot.domain.scoring import FieldResult, score_fields
 from bot.flows import run_state
-from bot.flows.actions import FieldDetail, Report, ReviewFields, SummaryBack
+from bot.flows.actions import FieldDetail, Priorities, Report, ReviewFields, SummaryBack
 from bot.flows.outcome import Button, Keyboard, Message, Outcome, Photo, Reply
 from bot.flows.refusals import invalid_button
 from bot.output.chart import Bar, ProfileChart
@@ -54,6 +54,8 @@ class RunResults:
     results: tuple[FieldResult, ...]
     previous: Run | None
     changes: Mapping[str, FieldChange]
+    priorities: tuple[Statement, ...] = ()  # the next steps chosen for this run
+    planned_before: tuple[Statement, ...] = ()  # those chosen for the previous run
 
     def shown(self, result: FieldResult) -> bool:
         return is_shown(self.run, result)
@@ -95,7 +97,11 @@ class ResultsView:
         """The short result's messages: blocks packed so that no field is split across two."""
         scale = self.questionnaire.scale
         changes = self.change_texts(view)
-        blocks = [self.render.html("summary.html.j2", run=view.run)]
+        blocks = [self.render.html("summary.html.j2", run=view.run,
+                                   steps=self.step_items(view.priorities),
+                                   planned=self.step_items(view.planned_before)
+                                   if not view.priorities else [],
+                                   previous=self.previous_date(view))]
         for result in view.results:
             highlights = most_useful(result, view.answers, scale)
             blocks.append(self.render.html(
@@ -107,12 +113,24 @@ class ResultsView:
             blocks.append(self.render.html("summary_footer.html.j2"))
         return pack_blocks(blocks)
 
+    def step_items(self, statements: tuple[Statement, ...]) -> list[tuple[str, Statement, str]]:
+        """Each chosen step as its number ("1.3"), statement and the suggestion's first sentence."""
+        items = []
+        for statement in statements:
+            field = self.questionnaire.field_of(statement.id)
+            number = f"{field.number}.{field.statements.index(statement) + 1}"
+            items.append((number, statement, first_sentence(statement.suggestion)))
+        return items
+
     def summary_keyboard(self, view: RunResults) -> Keyboard:
         """A button per assessed field for its full text, then the report and the review."""
         run = view.run
         fields = [Button(self.render.text("results.button.field_detail", field=r.field),
                          FieldDetail(run.id, r.field.id)) for r in view.shown_results]
         rows: list[tuple[Button, ...]] = [tuple(fields[i:i + 2]) for i in range(0, len(fields), 2)]
+        if any(r.suggestions for r in view.shown_results):
+            rows.append((Button(self.render.text("results.button.next_steps"),
+                                Priorities(run.id)),))
         rows.append((Button(self.render.text("results.button.report"), Report(run.id)),
                      Button(self.render.text("results.button.review"), ReviewFields(run.id))))
         return tuple(rows)
@@ -171,7 +189,13 @@ class ResultsView:
                                   await self.storage.runs.answers(previous.id), scale)
             changes = compare(tuple(r for r in results if is_shown(run, r)), before)
         return RunResults(run=run, answers=answers, results=results, previous=previous,
-                          changes=changes)
+                          changes=changes, priorities=await self._priorities(run),
+                          planned_before=await self._priorities(previous) if previous else ())
+
+    async def _priorities(self, run: Run) -> tuple[Statement, ...]:
+        """The run's chosen next steps that the questionnaire still has."""
+        found = (self.questionnaire.statement(s) for s in await self.storage.runs.priorities(run.id))
+        return tuple(s for s in found if s is not None)
 
     def previous_date(self, view: RunResults) -> str | None:
         if view.previous is None or view.previous.finished_at is None:

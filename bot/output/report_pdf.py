@@ -45,6 +45,7 @@ class ReportContent:
     created: str
     finished: str | None
     previous: str | None
+    steps: tuple[tuple[str, str, str], ...] = ()  # the chosen next steps: number, statement, suggestion
 
 
 def _weasyprint() -> ModuleType:

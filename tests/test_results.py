@@ -77,7 +77,8 @@ async def test_finished_run_brings_chart_then_summary_with_report_and_review_but
     assert "Ihr Profil" in (photo.caption or "") and "Schraffiert" in (photo.caption or "")
     assert "Ihr Ergebnis im Überblick" in (summary.text or "")
     assert labels(summary) == ["🔎 1 · Steuerung", "🔎 2 · Öffnung", "🔎 3 · Teilhabe",
-                               "📄 Bericht als PDF", "✏️ Antworten ändern"]
+                               "⭐ Nächste Schritte wählen", "📄 Bericht als PDF",
+                               "✏️ Antworten ändern"]
 
 
 async def test_chart_marks_fields_without_enough_answers_and_open_fields(bot: BotHarness) -> None:
@@ -144,9 +145,9 @@ async def test_report_asks_for_the_name_once_and_holds_fields_assessments_and_su
     assert f"Durchgang abgeschlossen am {day}" in text
     for expected in (
             # the fields with their assessments
-            "Steuerung & Strategie", "Einschätzung: Auf gutem Weg 56 %",
+            "Steuerung & Strategie", "Einschätzung: Auf gutem Weg · 56 %",
             "Die Steuerung ist auf gutem Weg.",
-            "Öffnung & Vielfalt", "Einschätzung: Erste Bausteine 33 %",
+            "Öffnung & Vielfalt", "Einschätzung: Erste Bausteine · 33 %",
             "Erste Bausteine der Öffnung sind gelegt.",
             "Teilhabe", "Einschätzung: Zu wenige Einschätzungen", "Beziehen Sie die Fachämter ein.",
             # suggestions for C and D answers, the hint for an E answer
@@ -233,7 +234,7 @@ async def test_report_of_a_running_check_holds_only_completed_fields(bot: BotHar
     await anna.send("/bericht")
     await anna.tap("Überspringen")
     text = pdf_text(anna.last)
-    assert "Zwischenstand" in text and "Einschätzung: Etablierte Stärke 89 %" in text
+    assert "Zwischenstand" in text and "Einschätzung: Etablierte Stärke · 89 %" in text
     assert "2. Öffnung & Vielfalt noch nicht abgeschlossen" in text
     assert "Überarbeiten Sie die Stellenanzeigen" not in text  # 2.1 answered, field still open
 

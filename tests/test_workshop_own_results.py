@@ -59,7 +59,7 @@ async def test_results_and_report_follow_the_run_last_worked_on(bot: BotHarness)
     assert report.kind == "document" and "Frankfurt (Oder)" in report.caption
     assert labels(report) == []  # the workshop's name is not the person's to change
     text = pdf_text(report)
-    assert "Frankfurt (Oder)" in text and "Einschätzung: Etablierte Stärke 100 %" in text
+    assert "Frankfurt (Oder)" in text and "Einschätzung: Etablierte Stärke · 100 %" in text
     assert await query(bot.database, "SELECT COUNT(*) FROM municipality_names") == [(0,)]
 
 

@@ -87,7 +87,9 @@ class ResultsView:
         if not view.shown_results:
             return tuple(Reply(part) for part in parts)
         texts = [Reply(part) for part in parts[:-1]] + [Reply(parts[-1], self.summary_keyboard(view))]
-        chart = await in_drawing_process(draw_chart, self.profile_chart(view), "png")
+        name = await self.storage.people.municipality_name(run.user_id)
+        chart = await in_drawing_process(
+            draw_chart, self.profile_chart(view, municipality=name.name if name else None), "png")
         caption = self.render.html("chart_caption.html.j2", run=run,
                                    hatched=any(r.insufficient for r in view.shown_results),
                                    previous=self.previous_date(view))
@@ -219,7 +221,8 @@ class ResultsView:
                 texts[field_id] = self.render.text("results.change_previous_unassessed", date=day)
         return texts
 
-    def profile_chart(self, view: RunResults, *, titled: bool = True) -> ProfileChart:
+    def profile_chart(self, view: RunResults, *, titled: bool = True,
+                      municipality: str | None = None) -> ProfileChart:
         """What the chart shows: every field of the run, scored, open or not assessable."""
         bars = []
         for result in view.results:
@@ -233,13 +236,18 @@ class ResultsView:
                 bars.append(Bar(label, None, note=self.questionnaire.scale.insufficient_label,
                                 insufficient=True, previous=previous))
             else:
-                bars.append(Bar(label, result.score_percent, previous=previous))
+                bars.append(Bar(label, result.score_percent, previous=previous,
+                                level=result.level.label if result.level else None))
         day = self.previous_date(view)
         return ProfileChart(
             title=self.render.text("results.chart_title") if titled else None, bars=tuple(bars),
             scale_labels=tuple(self.render.text("results.chart_scale", value=v)
                                for v in (0, 25, 50, 75, 100)),
-            previous_legend=self.render.text("results.chart_previous", date=day) if day else None)
+            previous_legend=self.render.text("results.chart_previous", date=day) if day else None,
+            context=self.render.text("results.chart_context", municipality=municipality,
+                                     date=german_date(local_date(view.run.finished_at
+                                                                 or datetime.now(LOCAL_TIME))))
+            if titled else None)  # the report's pages say all that already
 
     async def owned_run(self, user_id: int, run_id: int) -> tuple[Run | None, Outcome | None]:
         """The person's own active or finished run, else the polite refusal for the tap."""

@@ -77,7 +77,10 @@ def test_even_the_longest_block_of_every_field_leaves_the_result_in_two_messages
     from bot.output.render import pack_blocks
 
     scale = full_questionnaire.scale
-    blocks = [renderer.html("summary.html.j2", run=_Finished())]
+    steps = sorted(full_questionnaire.statements, key=lambda s: -len(first_sentence(s.suggestion)))
+    blocks = [renderer.html("summary.html.j2", run=_Finished(), previous="31.12.2026",
+                            planned=[], steps=[("7.12", s, first_sentence(s.suggestion))
+                                               for s in steps[:3]])]
     for field in full_questionnaire.fields:
         result = score_field(field, {s.id: "D" for s in field.statements}, scale)
         longest = sorted(field.statements, key=lambda s: -len(s.text + first_sentence(s.suggestion)))

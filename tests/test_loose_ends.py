@@ -155,3 +155,22 @@ async def test_the_first_statement_of_a_field_has_its_introduction_behind_info(
     assert "Gemeint ist ein förmlicher Beschluss des Rates." in (first.text or "")
     assert "Handlungsfeld 1 von 3: Steuerung & Strategie" in (first.text or "")
     assert answerable(first)
+
+
+async def test_the_welcome_says_what_it_is_and_one_field_can_be_answered_alone(
+        bot: BotHarness) -> None:
+    jo = bot.person(77, "Jo")
+    await jo.send("/start")
+    welcome = jo.last.text or ""
+    for part in ("kein Ranking", "7 Aussagen aus 3 Handlungsfeldern", "Minuten", "/datenschutz",
+                 "Workshop", "nicht Ihr Name"):
+        assert part in welcome, part
+    assert len(welcome) < 1200  # a few lines, not a manual
+    await jo.tap("🧩 Nur ein Handlungsfeld")
+    await jo.tap("2 · Öffnung (2)")
+    assert "Feld 2 · 1/2 · gesamt 0/2" in (jo.last.text or "")
+    await jo.tap("B · ")
+    await jo.tap("C · ")
+    summary = jo.last.text or ""
+    assert "2. Öffnung & Vielfalt\nAuf gutem Weg · 50 %" in summary
+    assert "Steuerung" not in summary and "Teilhabe" not in summary  # only what was answered

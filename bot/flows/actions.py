@@ -150,6 +150,13 @@ class Begin:
 
 
 @dataclass(frozen=True)
+class BeginField:
+    """Answer one field of action only (``None``: choose which first)."""
+
+    field_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ReviewFields:
     """Which field to review; ``in_place`` edits the tapped message instead of sending a new one."""
 
@@ -294,7 +301,7 @@ class KeepData:
     pass
 
 
-ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | ContinueRun | Keep | Begin
+ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | ContinueRun | Keep | Begin | BeginField
                 | ReviewFields | ReviewField | FieldDetail | SummaryBack | Priorities | Prioritize
                 | ChangeOpen | Change
                 | Report | NameAsk | NameSkip | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop
@@ -337,6 +344,8 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return "keep"
         case Begin():
             return "begin"
+        case BeginField(field_id):
+            return "bf" if field_id is None else f"bf:{field_id}"
         case ReviewFields(run_id, in_place):
             return f"v{'b' if in_place else 'l'}:{run_id}"
         case ReviewField(run_id, field_id, page):
@@ -395,6 +404,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     (re.compile(rf"s:(?P<run>{_RUN})"), lambda g: ContinueRun(int(g["run"]))),
     (re.compile(r"keep"), lambda g: Keep()),
     (re.compile(r"begin"), lambda g: Begin()),
+    (re.compile(rf"bf(?::(?P<field>{_ID}))?"), lambda g: BeginField(g["field"])),
     # Results: opening a review ("vl", "v" without a page) sends a new message; moving
     # inside one ("vb", "v" with a page, "c") edits it in place.
     (re.compile(rf"vl:(?P<run>{_RUN})"), lambda g: ReviewFields(int(g["run"]))),

@@ -18,6 +18,7 @@ from bot.flows.actions import (
     Answer,
     Back,
     Begin,
+    BeginField,
     Cancel,
     CancelRequest,
     Change,
@@ -76,7 +77,7 @@ log = logging.getLogger(__name__)
 # name: a message typed after that is not taken as the name.
 ENDS_NAME_WAIT = (Start, Resume, ShowResults, Help, CancelRequest, WorkshopCommand,
                   PrivacyStatement, EraseRequest, UnknownCommand, Answer, Back, Begin,
-                  ContinueRun, Keep, Unpause)
+                  ContinueRun, Keep, Unpause, BeginField)
 
 
 class Flows:
@@ -155,6 +156,8 @@ class Flows:
                 return await selfcheck.keep(person)
             case Begin():
                 return await selfcheck.begin(person)
+            case BeginField(field_id):
+                return await selfcheck.begin_field(person, field_id)
             case ReviewFields(run_id, in_place):
                 return await review.fields(person, run_id, in_place=in_place)
             case ReviewField(run_id, field_id, page):

@@ -27,6 +27,7 @@ from bot.flows.actions import (
     Answer,
     Back,
     Begin,
+    BeginField,
     ButtonAction,
     Cancel,
     ContinueRun,
@@ -114,6 +115,22 @@ class SelfCheck:
         if not created and not (await run_state.settled(self.storage, self.questionnaire,
                                                          run)).active:
             run, created = await self.storage.runs.open_run(user_id)
+        if not created:
+            return Outcome(notice=self.render.text("reliability.run_running"), clear_keyboard=True)
+        return Outcome(clear_keyboard=True, send=(await self.statement_message(run),))
+
+    async def begin_field(self, user_id: int, field_id: str | None) -> Outcome:
+        """One field only (a colleague who speaks for one area); without a field: which one."""
+        if field_id is None:
+            rows = tuple((Button(self.render.text("button.field_only", field=f,
+                                                  count=len(f.statements)),
+                                 BeginField(f.id)),) for f in self.questionnaire.fields)
+            return Outcome(clear_keyboard=True,
+                           send=(Reply(self.render.html("field_choice.html.j2"), rows),))
+        field = self.questionnaire.field(field_id)
+        if field is None:
+            return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
+        run, created = await self.storage.runs.open_run(user_id, (field.id,))
         if not created:
             return Outcome(notice=self.render.text("reliability.run_running"), clear_keyboard=True)
         return Outcome(clear_keyboard=True, send=(await self.statement_message(run),))
@@ -365,7 +382,8 @@ class SelfCheck:
     def _welcome(self) -> Reply:
         return Reply(self.render.html("welcome.html.j2", questionnaire=self.questionnaire,
                                       total=len(self.questionnaire.statements)),
-                     self._single(self.render.text("button.begin"), Begin()))
+                     ((Button(self.render.text("button.begin"), Begin()),),
+                      (Button(self.render.text("button.one_field"), BeginField()),)))
 
     def _finished_prompt(self, run: Run) -> Reply:
         keyboard = ((Button(self.render.text("button.show_results"), ShowResults(run.id)),),

@@ -71,6 +71,9 @@ async def test_three_next_steps_head_the_result_survive_a_restart_and_open_the_r
             assert suggestion in pages[steps]
         assert "Wer?" in pages[steps] and "Bis wann?" in pages[steps]
         assert "Festlegung dieses Werkzeugs" in " ".join(pages)
+        # short fields share a page instead of each opening a nearly empty one
+        assert "Steuerung & Strategie" in pages[steps + 1]
+        assert "Öffnung & Vielfalt" in pages[steps + 1]
 
         # changing the choice later: drop one, choose another
         await anna.send("/ergebnis")

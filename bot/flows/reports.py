@@ -88,7 +88,9 @@ class Reports:
             finished=german_date(local_date(run.finished_at)) if run.finished_at else None,
             previous=self.view.previous_date(view),
             steps=tuple((number, statement.text, statement.suggestion)
-                        for number, statement, _ in self.view.step_items(view.priorities)))
+                        for number, statement, _ in self.view.step_items(view.priorities)),
+            retired={r.field.id: tuple(self.view.retired_answers(view, r.field.id))
+                     for r in view.results})
         pdf = await in_print_process(print_report, self.render, content)
         file_name = self.render.text("results.file_name", name=file_slug(municipality or ""),
                                      date=today.isoformat())

@@ -115,6 +115,18 @@ class ResultsView:
             blocks.append(self.render.html("summary_footer.html.j2"))
         return pack_blocks(blocks)
 
+    def retired_answers(self, view: RunResults, field_id: str) -> list[tuple[str, str]]:
+        """Answers this run gave to a field's statements that a questionnaire update retired.
+
+        They stay readable with the statement's kept text (answer key and label),
+        but no longer count towards the field's assessment.
+        """
+        scale = self.questionnaire.scale
+        return [(retired.text, f"{view.answers[retired.id]} – "
+                               f"{scale.choice(view.answers[retired.id]).label}")
+                for retired in self.questionnaire.retired.values()
+                if retired.field_id == field_id and retired.id in view.answers]
+
     def step_items(self, statements: tuple[Statement, ...]) -> list[tuple[str, Statement, str]]:
         """Each chosen step as its number ("1.3"), statement and the suggestion's first sentence."""
         items = []

@@ -252,7 +252,7 @@ async def test_review_after_a_field_changes_an_answer_and_the_results_follow(
     assert labels(note) == ["✏️ Antworten in Feld 1 ändern"]
     await anna.tap("Antworten in Feld 1", note)
     review = anna.last
-    assert "Einschätzung jetzt: Auf gutem Weg (56 %)" in (review.text or "")
+    assert "Einschätzung jetzt: Auf gutem Weg · 56 %" in (review.text or "")
     assert "1.3 Die Zuständigkeiten sind klar geregelt.\n→ D – Trifft nicht zu" in (review.text or "")
     assert labels(review)[:3] == ["1.1 · A", "1.2 · B", "1.3 · D"]
 
@@ -262,7 +262,7 @@ async def test_review_after_a_field_changes_an_answer_and_the_results_follow(
     assert "✅ D · Trifft nicht zu" in labels(anna.last)
     await anna.tap("A · Trifft zu")
     assert anna.notices()[-1] == "Geändert: 1.3 – A · Trifft zu"
-    assert "Einschätzung jetzt: Etablierte Stärke (89 %)" in (anna.last.text or "")
+    assert "Einschätzung jetzt: Etablierte Stärke · 89 %" in (anna.last.text or "")
     assert "1.3 · A" in labels(anna.last)
 
     storage = results_view(bot).storage
@@ -290,7 +290,7 @@ async def test_review_from_the_results_of_a_finished_run_changes_summary_and_rep
     await anna.tap("A · Trifft zu")
     await anna.tap("2.2 · C")
     await anna.tap("A · Trifft zu")
-    assert "Einschätzung jetzt: Etablierte Stärke (100 %)" in (anna.last.text or "")
+    assert "Einschätzung jetzt: Etablierte Stärke · 100 %" in (anna.last.text or "")
     assert "Weiter im Selbstcheck" not in labels(anna.last)  # the run is finished
 
     await anna.tap("📊 Ergebnis")
@@ -319,7 +319,7 @@ async def test_same_answer_again_changes_nothing(bot: BotHarness) -> None:
     assert anna.notices()[-1] == "Diese Antwort war schon gewählt – nichts geändert."
     await anna.tap("1.1 · B")
     await anna.tap("Zurück zur Übersicht")
-    assert "Einschätzung jetzt: Auf gutem Weg (56 %)" in (anna.last.text or "")
+    assert "Einschätzung jetzt: Auf gutem Weg · 56 %" in (anna.last.text or "")
 
 
 async def test_long_fields_are_reviewed_page_by_page(tmp_path: Path, renderer: Renderer) -> None:
@@ -346,7 +346,7 @@ async def test_long_fields_are_reviewed_page_by_page(tmp_path: Path, renderer: R
         await anna.tap("D · Trifft nicht zu")
         assert "Aussagen 9–10 von 10" in (anna.last.text or "")  # back on the same page
         assert "1.10 · D" in labels(anna.last)
-        assert "Einschätzung jetzt: Auf gutem Weg (60 %)" in (anna.last.text or "")  # 18/30
+        assert "Einschätzung jetzt: Auf gutem Weg · 60 %" in (anna.last.text or "")  # 18/30
 
 
 async def test_forged_and_stale_review_buttons_get_a_polite_refusal(bot: BotHarness) -> None:

@@ -78,7 +78,7 @@ async def test_a_button_from_an_older_questionnaire_version_is_explained(
         await anna.tap_data(old_data, old_message)
         assert "nicht mehr. Hier geht es weiter." in anna.notices()[-1]
         assert "Die Zuständigkeiten sind klar geregelt." in anna.last.text  # eins-03, now 2nd
-        assert "Aussage 2 von 3" in anna.last.text
+        assert "Feld 1 · 2/3" in anna.last.text
     assert await all_answers(tmp_path / "v.db") == {"eins-01": "A"}
 
 
@@ -244,7 +244,7 @@ async def test_commands_with_unexpected_arguments_do_the_sensible_thing(bot: Bot
     await anna.tap("A · Trifft zu")
 
     await anna.send("/weiter xyz")
-    assert "Willkommen zurück" in anna.chat[-2].text
+    assert "1 von 7 Aussagen beantwortet" in anna.chat[-2].text
     await anna.send("/ergebnis 1 2 3")
     assert "Zwischenstand" in anna.last.text
     await anna.send("/hilfe bitte")

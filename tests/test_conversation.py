@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.bench.fake_bot_api import FakeBotAPI
+from bot.domain.highlights import first_sentence
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from bot.store.storage import Storage
@@ -37,8 +39,10 @@ async def test_start_welcomes_and_first_statement_shows_scale_and_progress(bot: 
 
     await anna.tap("Selbstcheck beginnen")
     statement = anna.last
-    assert "Handlungsfeld 1 von 3 · Steuerung & Strategie" in statement.text
-    assert "Aussage 1 von 3 · insgesamt 0 von 7 beantwortet" in statement.text
+    # one progress line; the field's introduction is behind ℹ️, so the buttons stay on screen
+    assert statement.text.startswith("Feld 1 · 1/3 · gesamt 0/7\n")
+    assert "Wie die Kommune" not in statement.text
+    assert "Feld 1 · 1/3 · gesamt 0/7" in statement.text
     assert "Der Rat hat einen Beschluss zur Integrationsarbeit gefasst." in statement.text
     assert answer_labels(anna) == ["A · Trifft zu", "B · Trifft eher zu", "C · Trifft eher nicht zu",
                                    "D · Trifft nicht zu", "E · Keine Einschätzung möglich"]
@@ -73,9 +77,11 @@ async def test_complete_run_edits_in_place_and_ends_with_summary(bot: BotHarness
     # end of field 1: the statement message becomes the interim note, field 2 starts below
     note = anna.chat[-2].text
     assert "Handlungsfeld 1 abgeschlossen: Steuerung & Strategie" in note
-    assert "Einschätzung: Auf gutem Weg (56 %)" in note  # (3+2+0)/9
+    assert "Einschätzung: Auf gutem Weg · 56 %" in note  # (3+2+0)/9
     assert "Die Steuerung ist auf gutem Weg." in note
-    assert "Handlungsfeld 2 von 3 · Öffnung & Vielfalt" in anna.last.text
+    assert "Feld 2 · 1/2" in anna.last.text
+    # the next field's introduction closes the note that ends the previous one
+    assert "Handlungsfeld 2 von 3: Öffnung & Vielfalt\nWie offen die Verwaltung ist." in anna.chat[-2].text
     for label in ("C · Trifft eher nicht", "C · Trifft eher nicht", "E · Keine", "E · Keine"):
         await anna.tap(label)
     # the statement message says so, then the chart and the summary follow
@@ -84,11 +90,12 @@ async def test_complete_run_edits_in_place_and_ends_with_summary(bot: BotHarness
     summary = anna.last.text
     assert "Ihr Ergebnis im Überblick" in summary
     assert "kein Ranking" in summary
-    assert "1. Steuerung & Strategie" in summary and "Einschätzung: Auf gutem Weg (56 %)" in summary
-    assert "• 1.3 Klären Sie die Zuständigkeiten im Verwaltungsvorstand." in summary
-    assert "Einschätzung: Erste Bausteine (33 %)" in summary  # field 2: C, C
-    assert "• 2.1 Überarbeiten Sie die Stellenanzeigen." in summary
-    assert "Einschätzung: Zu wenige Einschätzungen" in summary  # field 3: E, E
+    assert "1. Steuerung & Strategie" in summary and "Auf gutem Weg · 56 %" in summary
+    assert ("→ 1.3 Die Zuständigkeiten sind klar geregelt.\n"
+            "Klären Sie die Zuständigkeiten im Verwaltungsvorstand.") in summary
+    assert "Erste Bausteine · 33 %" in summary  # field 2: C, C
+    assert "→ 2.1 Stellenanzeigen sprechen Menschen" in summary
+    assert "\nZu wenige Einschätzungen\n" in summary  # field 3: E, E
     assert "Beziehen Sie die Fachämter ein." in summary
     assert "Bringen Sie einen Ratsbeschluss" not in summary  # answered A: no suggestion
     assert await stored_answers(bot.database) == {
@@ -107,7 +114,7 @@ async def test_back_lets_the_person_change_the_previous_answer(bot: BotHarness) 
     assert answer_labels(anna)[0] == "✅ A · Trifft zu"
     await anna.tap("C · Trifft eher nicht zu")
     assert "Es gibt ein Integrationskonzept" in anna.last.text
-    assert "Aussage 2 von 3 · insgesamt 1 von 7 beantwortet" in anna.last.text
+    assert "Feld 1 · 2/3 · gesamt 1/7" in anna.last.text
     assert await stored_answers(bot.database) == {"eins-01": "C"}
 
 
@@ -147,7 +154,13 @@ async def test_pause_and_resume_after_restart(
         await anna.tap("B · Trifft eher zu")
         await anna.tap("Pause")
         assert "Ihre 2 Antworten sind gespeichert" in anna.last.text
-        assert "/weiter" in anna.last.text and anna.last.reply_markup is None
+        assert "/weiter" in anna.last.text
+        assert [b["text"] for row in anna.last.reply_markup["inline_keyboard"] for b in row] == [
+            "▶️ Weitermachen"]
+    # the answers were given an hour ago: a real pause
+    with sqlite3.connect(tmp_path / "r.db") as db:
+        db.execute("UPDATE answers SET answered_at ="
+                   " strftime('%Y-%m-%dT%H:%M:%S+00:00', answered_at, '-1 hour')")
     # a new Application on the same database file, as after a restart
     async with BotHarness(tmp_path / "r.db", small_questionnaire, renderer, api) as second:
         anna = second.person()
@@ -244,7 +257,7 @@ async def test_cancel_ends_the_run_after_confirmation_and_keeps_it_stored(bot: B
     assert "Der Durchgang ist beendet" in anna.last.text
     await anna.send("/start")
     await anna.tap("beginnen")
-    assert "insgesamt 0 von 7 beantwortet" in anna.last.text
+    assert "gesamt 0/7" in anna.last.text
     storage = await Storage.open(bot.database)
     try:
         async with storage.database.connection.execute("SELECT status, COUNT(*) FROM runs GROUP BY status") as cur:
@@ -267,7 +280,7 @@ async def test_finished_check_offers_results_again_and_a_new_run(bot: BotHarness
     assert "Ihr Ergebnis im Überblick" in anna.last.text
     await anna.send("/start")
     await anna.tap("Neuen Durchgang beginnen")
-    assert "insgesamt 0 von 7 beantwortet" in anna.last.text
+    assert "gesamt 0/7" in anna.last.text
 
 
 async def test_results_midway_show_only_completed_fields(bot: BotHarness) -> None:
@@ -281,8 +294,8 @@ async def test_results_midway_show_only_completed_fields(bot: BotHarness) -> Non
     await anna.send("/ergebnis")
     summary = anna.last.text
     assert "Zwischenstand" in summary
-    assert "Einschätzung: Etablierte Stärke (100 %)" in summary
-    assert "Noch nicht abgeschlossen (0 von 2 Aussagen beantwortet)" in summary
+    assert "Etablierte Stärke · 100 %" in summary
+    assert "Noch nicht abgeschlossen: 0 von 2 Aussagen beantwortet." in summary
 
 
 async def test_full_questionnaire_from_start_to_summary(
@@ -298,10 +311,13 @@ async def test_full_questionnaire_from_start_to_summary(
         assert len(notes) == 6  # fields 1–6; the last field ends with the summary
         summary_start = next(i for i, m in enumerate(anna.chat) if "Ihr Ergebnis im Überblick" in (m.text or ""))
         summary = anna.chat[summary_start:]
-        assert len(summary) > 1, "a summary this long must be split into several messages"
+        assert len(summary) <= 2, "even with mostly C/D answers the result fits in two messages"
         joined = "\n".join(m.text or "" for m in summary)
         for field in full_questionnaire.fields:
             assert f"{field.number}. {field.title}" in joined
         first = full_questionnaire.fields[0]
-        assert first.statements[0].suggestion in joined  # answered C
+        # 1.2 and 1.3 answered D come first, each with its statement and suggestion's first sentence
+        for statement in first.statements[1:3]:
+            assert f"{statement.text}\n{first_sentence(statement.suggestion)}" in joined
+        assert first.statements[0].text not in joined  # answered C: one tap away
     assert len(await stored_answers(tmp_path / "full.db")) == total

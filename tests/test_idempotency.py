@@ -50,7 +50,7 @@ async def test_the_same_update_delivered_twice_records_one_answer(bot: BotHarnes
     # the message moved on once and shows statement 2; no second message appeared
     assert len(anna.chat) == 2
     assert "Es gibt ein Integrationskonzept" in anna.last.text
-    assert "insgesamt 1 von 7 beantwortet" in anna.last.text
+    assert "gesamt 1/7" in anna.last.text
 
 
 async def test_a_double_tap_records_one_answer_and_only_confirms_the_second(bot: BotHarness) -> None:
@@ -78,7 +78,7 @@ async def test_a_double_tap_that_completes_a_field_keeps_the_interim_note(bot: B
     note = anna.chat[-2].text
     assert "Handlungsfeld 1 abgeschlossen" in note  # not overwritten by the second tap
     assert len(statement_messages(anna)) == 1, "the next statement must be sent once"
-    assert "Handlungsfeld 2 von 3" in anna.last.text
+    assert "Feld 2 · 1/2" in anna.last.text
     assert (await stored(bot.database))[0] == {"eins-01": "A", "eins-02": "A", "eins-03": "C"}
 
 
@@ -121,7 +121,7 @@ async def test_two_taps_racing_with_concurrent_processing_record_one_answer(
                                                      ("Trifft zu" if answers["eins-01"] == "A"
                                                       else "Trifft nicht zu"))
         assert notices(anna)[1] == "Diese Aussage ist bereits beantwortet. Hier geht es weiter."
-        assert "insgesamt 1 von 7 beantwortet" in anna.last.text
+        assert "gesamt 1/7" in anna.last.text
 
 
 async def test_racing_taps_stay_consistent_even_without_per_person_ordering(
@@ -139,4 +139,4 @@ async def test_racing_taps_stay_consistent_even_without_per_person_ordering(
         await asyncio.gather(*(bot.process(tap) for tap in taps))
         assert await stored(bot.database) == ({"eins-01": "B"}, ["active"])
         assert sum(n.startswith("Gespeichert") for n in notices(anna)) == 1
-        assert "insgesamt 1 von 7 beantwortet" in anna.last.text
+        assert "gesamt 1/7" in anna.last.text

@@ -33,7 +33,7 @@ async def finished(person: Person, answers: str = "BBBBBBB") -> None:
 async def test_a_changed_answer_delivered_twice_changes_it_once(bot: BotHarness) -> None:
     anna = bot.person()
     await finished(anna)
-    await anna.tap("Antworten ansehen und ändern")
+    await anna.tap("Antworten ändern")
     await anna.tap("1 · Steuerung")
     await anna.tap("1.1 · B")
     sent = len(bot.api.calls_to("sendMessage"))
@@ -120,11 +120,11 @@ async def test_switching_runs_twice_and_forged_switches(bot: BotHarness) -> None
     await pia.tap("A · ")
     await take_part(pia, payload, "Politik", "B")
     await pia.send("/weiter")  # the workshop run, with a button to switch
-    await twice(pia, "Stattdessen: persönlicher Selbstcheck")
+    await twice(pia, "Zum eigenen Selbstcheck")
     personal = await query(bot.database, "SELECT id FROM runs WHERE workshop_id IS NULL")
     assert await query(bot.database, "SELECT current_run FROM users WHERE user_id = 2") == personal
     await pia.send("/weiter")
-    assert "insgesamt 1 von 7 beantwortet" in pia.last.text  # where she switched to
+    assert "gesamt 1/7" in pia.last.text  # where she switched to
     (run_id,), = personal
     await finished(eve)
     (eves,), = await query(bot.database, "SELECT id FROM runs WHERE user_id = 3")

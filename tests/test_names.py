@@ -65,3 +65,14 @@ async def test_report_file_name_and_title_page_use_the_rules(bot: BotHarness) ->
     text = pdf_text(document)
     assert "Musterstadt" in text
     assert "🏛" not in text and RLO not in text and ZWSP not in text
+
+
+def test_questions_and_sentences_are_doubted_names_are_not() -> None:
+    from bot.domain.names import NameDoubt, name_doubt
+    assert name_doubt("Wie lange dauert das noch?") is NameDoubt.QUESTION
+    assert name_doubt("Stadt Musterstadt?") is NameDoubt.QUESTION
+    assert name_doubt("Ich bin aus Musterstadt") is NameDoubt.UNSURE
+    assert name_doubt("Das geht doch nicht.") is NameDoubt.UNSURE
+    for name in ("Stadt Musterstadt", "Landkreis Dachau", "Frankfurt (Oder)",
+                 "Verbandsgemeinde Bad Ems-Nassau", "St. Ingbert"):
+        assert name_doubt(name) is None, name

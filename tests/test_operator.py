@@ -72,7 +72,7 @@ async def test_without_an_operator_datenschutz_and_welcome_say_so_plainly(
     assert f"Verantwortlich\n{UNNAMED}." in text
     assert "Datenschutzbeauftragte" not in text
     await anna.send("/start")
-    assert f"{UNNAMED}. Was der Bot speichert" in anna.last.text
+    assert f"{UNNAMED}. Gespeichert werden Ihre Antworten" in anna.last.text
 
 
 async def test_both_pdf_reports_show_the_operator(
@@ -95,7 +95,7 @@ async def test_both_pdf_reports_show_the_operator(
             await take_part(bot.person(100 + number, f"P{number}"), payload,
                             "Politik", "ABCDABC")
         await release(chris)
-        await chris.tap("🖨 Bericht als PDF")
+        await chris.tap("📄 Bericht als PDF")
         pages = PdfReader(io.BytesIO(chris.last.file)).pages
         last_page = " ".join(pages[-1].extract_text().split())
         assert "Bereitgestellt von: Stadt Musterstadt, Amt für Integration" in last_page

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from bot.domain.questionnaire import load_questionnaire
 from bot.output.render import Renderer
@@ -38,7 +40,25 @@ async def test_a_run_begun_before_the_update_resumes_and_shows_its_results(
         assert ":steuerung-05:" in anna.button("A · Trifft zu")[0]
         await anna.send("/ergebnis")
         shown = "".join(anna.texts()[-3:])
-        assert "1. Management & Steuerung\nNoch nicht abgeschlossen (4 von 13 Aussagen beantwortet)" \
+        assert "1. Management & Steuerung\nNoch nicht abgeschlossen: 4 von 13 Aussagen beantwortet." \
             in shown
+        # the answer to the retired statement stays readable, with its kept text, uncounted
+        retired_text = full_questionnaire.retired["steuerung-04"].text
+        for _ in range(9):  # the rest of field 1
+            await anna.tap("A · Trifft zu")
+        note = next(m for m in anna.chat if "Handlungsfeld 1 abgeschlossen" in (m.text or ""))
+        await anna.tap("Antworten in Feld 1 ändern", note)
+        await anna.tap("Weitere Aussagen ▶️")
+        while "Weitere Aussagen ▶️" in str(anna.last.reply_markup):
+            await anna.tap("Weitere Aussagen ▶️", anna.last)
+        assert f"Aus früheren Fassungen (nicht mehr im Fragebogen, zählt nicht mit)\n– {retired_text}" \
+            "\n→ B – Trifft eher zu" in anna.last.text
+        await anna.send("/bericht")
+        await anna.tap("Überspringen")
+        document = anna.last
+        assert document.kind == "document" and document.file is not None
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(document.file)).pages).split())
+        assert "Antworten zu Aussagen früherer Fassungen" in text
+        assert " ".join(retired_text.split()) in text
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert not errors, [r.getMessage() for r in errors]

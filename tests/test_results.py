@@ -76,7 +76,9 @@ async def test_finished_run_brings_chart_then_summary_with_report_and_review_but
     assert image.format == "PNG" and image.width >= 900  # sharp on a phone screen
     assert "Ihr Profil" in (photo.caption or "") and "Schraffiert" in (photo.caption or "")
     assert "Ihr Ergebnis im Überblick" in (summary.text or "")
-    assert labels(summary) == ["📄 Bericht als PDF", "✏️ Antworten ansehen und ändern"]
+    assert labels(summary) == ["🔎 1 · Steuerung", "🔎 2 · Öffnung", "🔎 3 · Teilhabe",
+                               "⭐ Nächste Schritte wählen", "📄 Bericht als PDF",
+                               "✏️ Antworten ändern"]
 
 
 async def test_chart_marks_fields_without_enough_answers_and_open_fields(bot: BotHarness) -> None:
@@ -143,9 +145,9 @@ async def test_report_asks_for_the_name_once_and_holds_fields_assessments_and_su
     assert f"Durchgang abgeschlossen am {day}" in text
     for expected in (
             # the fields with their assessments
-            "Steuerung & Strategie", "Einschätzung: Auf gutem Weg 56 %",
+            "Steuerung & Strategie", "Einschätzung: Auf gutem Weg · 56 %",
             "Die Steuerung ist auf gutem Weg.",
-            "Öffnung & Vielfalt", "Einschätzung: Erste Bausteine 33 %",
+            "Öffnung & Vielfalt", "Einschätzung: Erste Bausteine · 33 %",
             "Erste Bausteine der Öffnung sind gelegt.",
             "Teilhabe", "Einschätzung: Zu wenige Einschätzungen", "Beziehen Sie die Fachämter ein.",
             # suggestions for C and D answers, the hint for an E answer
@@ -232,7 +234,7 @@ async def test_report_of_a_running_check_holds_only_completed_fields(bot: BotHar
     await anna.send("/bericht")
     await anna.tap("Überspringen")
     text = pdf_text(anna.last)
-    assert "Zwischenstand" in text and "Einschätzung: Etablierte Stärke 89 %" in text
+    assert "Zwischenstand" in text and "Einschätzung: Etablierte Stärke · 89 %" in text
     assert "2. Öffnung & Vielfalt noch nicht abgeschlossen" in text
     assert "Überarbeiten Sie die Stellenanzeigen" not in text  # 2.1 answered, field still open
 
@@ -247,10 +249,10 @@ async def test_review_after_a_field_changes_an_answer_and_the_results_follow(
     await anna.tap("beginnen")
     await answer(anna, ("A", "B", "D"))
     note = anna.chat[-2]
-    assert labels(note) == ["✏️ Antworten zu Handlungsfeld 1 ansehen und ändern"]
-    await anna.tap("Antworten zu Handlungsfeld 1", note)
+    assert labels(note) == ["✏️ Antworten in Feld 1 ändern"]
+    await anna.tap("Antworten in Feld 1", note)
     review = anna.last
-    assert "Einschätzung jetzt: Auf gutem Weg (56 %)" in (review.text or "")
+    assert "Einschätzung jetzt: Auf gutem Weg · 56 %" in (review.text or "")
     assert "1.3 Die Zuständigkeiten sind klar geregelt.\n→ D – Trifft nicht zu" in (review.text or "")
     assert labels(review)[:3] == ["1.1 · A", "1.2 · B", "1.3 · D"]
 
@@ -260,7 +262,7 @@ async def test_review_after_a_field_changes_an_answer_and_the_results_follow(
     assert "✅ D · Trifft nicht zu" in labels(anna.last)
     await anna.tap("A · Trifft zu")
     assert anna.notices()[-1] == "Geändert: 1.3 – A · Trifft zu"
-    assert "Einschätzung jetzt: Etablierte Stärke (89 %)" in (anna.last.text or "")
+    assert "Einschätzung jetzt: Etablierte Stärke · 89 %" in (anna.last.text or "")
     assert "1.3 · A" in labels(anna.last)
 
     storage = results_view(bot).storage
@@ -268,18 +270,18 @@ async def test_review_after_a_field_changes_an_answer_and_the_results_follow(
     assert run is not None and run.cursor is None
     assert await storage.runs.answers(run.id) == {"eins-01": "A", "eins-02": "B", "eins-03": "A"}
     await anna.send("/ergebnis")
-    assert "Einschätzung: Etablierte Stärke (89 %)" in (anna.last.text or "")
+    assert "Etablierte Stärke · 89 %" in (anna.last.text or "")
     # the check goes on where it stood
     await anna.tap("Weiter im Selbstcheck", review)
     assert "Stellenanzeigen sprechen Menschen" in (anna.last.text or "")
-    assert "insgesamt 3 von 7 beantwortet" in (anna.last.text or "")
+    assert "gesamt 3/7" in (anna.last.text or "")
 
 
 async def test_review_from_the_results_of_a_finished_run_changes_summary_and_report(
         bot: BotHarness) -> None:
     anna = bot.person()
     await finish_a_run(anna, RUN_ONE)
-    await anna.tap("Antworten ansehen und ändern")
+    await anna.tap("Antworten ändern")
     picker = anna.last
     assert labels(picker) == ["1 · Steuerung", "2 · Öffnung", "3 · Teilhabe"]
     await anna.tap("2 · Öffnung")
@@ -288,13 +290,13 @@ async def test_review_from_the_results_of_a_finished_run_changes_summary_and_rep
     await anna.tap("A · Trifft zu")
     await anna.tap("2.2 · C")
     await anna.tap("A · Trifft zu")
-    assert "Einschätzung jetzt: Etablierte Stärke (100 %)" in (anna.last.text or "")
+    assert "Einschätzung jetzt: Etablierte Stärke · 100 %" in (anna.last.text or "")
     assert "Weiter im Selbstcheck" not in labels(anna.last)  # the run is finished
 
     await anna.tap("📊 Ergebnis")
     summary = anna.last.text or ""
     assert anna.chat[-2].kind == "photo"
-    assert "Einschätzung: Etablierte Stärke (100 %)" in summary
+    assert "Etablierte Stärke · 100 %" in summary
     assert "Überarbeiten Sie die Stellenanzeigen" not in summary
     await anna.tap("Bericht als PDF")
     await anna.tap("Überspringen")
@@ -310,14 +312,14 @@ async def test_review_from_the_results_of_a_finished_run_changes_summary_and_rep
 async def test_same_answer_again_changes_nothing(bot: BotHarness) -> None:
     anna = bot.person()
     await finish_a_run(anna, RUN_ONE)
-    await anna.tap("Antworten ansehen und ändern")
+    await anna.tap("Antworten ändern")
     await anna.tap("1 · Steuerung")
     await anna.tap("1.1 · B")
     await anna.tap("B · Trifft eher zu")
     assert anna.notices()[-1] == "Diese Antwort war schon gewählt – nichts geändert."
     await anna.tap("1.1 · B")
     await anna.tap("Zurück zur Übersicht")
-    assert "Einschätzung jetzt: Auf gutem Weg (56 %)" in (anna.last.text or "")
+    assert "Einschätzung jetzt: Auf gutem Weg · 56 %" in (anna.last.text or "")
 
 
 async def test_long_fields_are_reviewed_page_by_page(tmp_path: Path, renderer: Renderer) -> None:
@@ -333,7 +335,7 @@ async def test_long_fields_are_reviewed_page_by_page(tmp_path: Path, renderer: R
     async with BotHarness(tmp_path / "l.db", questionnaire, renderer) as bot:
         anna = bot.person()
         await finish_a_run(anna, ("B",) * 10)
-        await anna.tap("Antworten ansehen und ändern")
+        await anna.tap("Antworten ändern")
         await anna.tap("1 · Steuerung")
         page_one = anna.last
         assert "Aussagen 1–8 von 10" in (page_one.text or "")
@@ -344,7 +346,7 @@ async def test_long_fields_are_reviewed_page_by_page(tmp_path: Path, renderer: R
         await anna.tap("D · Trifft nicht zu")
         assert "Aussagen 9–10 von 10" in (anna.last.text or "")  # back on the same page
         assert "1.10 · D" in labels(anna.last)
-        assert "Einschätzung jetzt: Auf gutem Weg (60 %)" in (anna.last.text or "")  # 18/30
+        assert "Einschätzung jetzt: Auf gutem Weg · 60 %" in (anna.last.text or "")  # 18/30
 
 
 async def test_forged_and_stale_review_buttons_get_a_polite_refusal(bot: BotHarness) -> None:
@@ -396,7 +398,7 @@ async def test_a_later_run_shows_each_fields_change_against_the_persons_previous
     await anna.tap("Neuen Durchgang beginnen")
     await answer(anna, RUN_TWO)
     summary = anna.last.text or ""
-    assert "Einschätzung: Auf gutem Weg (67 %)" in summary
+    assert "Auf gutem Weg · 67 %" in summary
     assert "▲ +11 Prozentpunkte seit Ihrem Durchgang vom 03.02.2026 (damals 56 %)" in summary
     assert "▼ −16 Prozentpunkte seit Ihrem Durchgang vom 03.02.2026 (damals 33 %)" in summary
     assert "In Ihrem Durchgang vom 03.02.2026: zu wenige Einschätzungen" in summary

@@ -141,3 +141,17 @@ def test_missing_pango_stops_the_start_with_one_clear_error(monkeypatch: pytest.
     monkeypatch.setattr(builtins, "__import__", without_pango)
     with pytest.raises(ReportSetupError, match="libpango-1.0-0 libpangoft2-1.0-0"):
         check_available()
+
+
+def test_chart_puts_the_level_in_words_before_the_percentage_and_says_whose_it_is() -> None:
+    chart = ProfileChart(
+        title="Ihr Profil", scale_labels=CHART.scale_labels, previous_legend=None,
+        context="Selbstcheck Weltoffene Kommune · Stadt Musterstadt · 26.11.2026",
+        bars=(Bar("1 Steuerung", 56, level="Auf gutem Weg"),
+              Bar("3 Teilhabe", None, note="Zu wenige Einschätzungen", insufficient=True,
+                  previous=40)))
+    svg = draw(chart, "svg").decode()
+    for text in ("Auf gutem Weg · 56 %", "Zu wenige Einschätzungen",
+                 "Selbstcheck Weltoffene Kommune · Stadt Musterstadt · 26.11.2026"):
+        assert f">{text}<" in svg, text
+    assert ">56 %<" not in svg  # never the bare number: it would read like a school grade

@@ -198,8 +198,7 @@ async def test_participant_joins_chooses_a_perspective_and_answers_the_selected_
     await pia.tap("Politik")
     assert "Ihre Perspektive: Politik" in pia.chat[-2].text
     assert "Andere Perspektive wählen" in str(pia.chat[-2].reply_markup)  # until the first answer
-    assert "Handlungsfeld 1 von 2 · Steuerung & Strategie" in pia.last.text
-    assert "insgesamt 0 von 5 beantwortet" in pia.last.text
+    assert "Feld 1 · 1/3 · gesamt 0/5" in pia.last.text
     for choice in "ABCDA":
         await pia.tap(f"{choice} · ")
     done, chart, summary, note = pia.chat[-4:]
@@ -234,20 +233,20 @@ async def test_joining_keeps_the_personal_check_and_weiter_follows_the_last_one_
     await anna.send("/weiter")
     note, statement = anna.chat[-2:]
     assert "Sie sind im Workshop „Musterstadt“" in note.text
-    assert "insgesamt 1 von 7 beantwortet" in statement.text
-    assert "Stattdessen: persönlicher Selbstcheck" in str(note.reply_markup)
-    await anna.tap("Stattdessen: persönlicher Selbstcheck")
-    assert "insgesamt 2 von 7 beantwortet" in anna.last.text
+    assert "gesamt 1/7" in statement.text
+    assert "Zum eigenen Selbstcheck" in str(note.reply_markup)
+    await anna.tap("Zum eigenen Selbstcheck")
+    assert "gesamt 2/7" in anna.last.text
     assert "Die Zuständigkeiten sind klar geregelt." in anna.last.text
     await anna.send("/weiter")  # now the personal check is the one last worked on
     assert "Sie sind im Workshop" not in anna.chat[-2].text
-    assert "Stattdessen: Workshop „Musterstadt“" in str(anna.chat[-2].reply_markup)
-    assert "insgesamt 2 von 7 beantwortet" in anna.last.text
+    assert "Zum Workshop „Musterstadt“" in str(anna.chat[-2].reply_markup)
+    assert "gesamt 2/7" in anna.last.text
 
     # an old button of the personal check keeps answering the personal check
     await anna.tap_data(personal_data, personal_message)
     await anna.send("/start")
-    assert "insgesamt 3 von 7 beantwortet" in anna.last.text and "Sie sind im Workshop" not in anna.chat[-2].text
+    assert "gesamt 3/7" in anna.last.text and "Sie sind im Workshop" not in anna.chat[-2].text
     runs = await query(bot.database, "SELECT workshop_id IS NULL, status FROM runs ORDER BY id")
     assert runs == [(1, "active"), (0, "active")]
     answers = await query(bot.database, "SELECT r.workshop_id IS NULL, COUNT(*) FROM answers a"
@@ -263,7 +262,7 @@ async def test_cancelling_a_workshop_run_explains_what_it_means(bot: BotHarness)
     assert "Ihre Teilnahme am Workshop „Musterstadt“ wirklich beenden?" in pia.last.text
     await pia.tap("Ja, diesen Durchgang beenden")
     await pia.send(f"/start {payload}")  # rejoining starts afresh, same perspective
-    assert "insgesamt 0 von 7 beantwortet" in pia.last.text
+    assert "gesamt 0/7" in pia.last.text
 
 
 # --- links that do not (or no longer) work ----------------------------------------------------
@@ -293,7 +292,7 @@ async def test_wrong_renewed_and_closed_links_get_a_clear_message(bot: BotHarnes
     await paul.send(f"/start {new}")
     assert "Aus welcher Perspektive nehmen Sie teil?" in paul.last.text
     await pia.send("/weiter")  # who already takes part just carries on
-    assert "insgesamt 2 von 7 beantwortet" in pia.last.text
+    assert "gesamt 2/7" in pia.last.text
     await pia.tap("C · ")
 
     await chris.tap("Workshop schließen")
@@ -362,7 +361,7 @@ async def test_result_per_perspective_with_topics_for_dialogue(bot: BotHarness) 
 
 async def test_csv_export_holds_the_aggregates_only(bot: BotHarness) -> None:
     chris, _ = await run_workshop(bot)
-    await chris.tap("📄 CSV-Export")
+    await chris.tap("🗂 CSV-Export")
     document = chris.last
     assert document.kind == "document" and document.file_name == "workshop-Musterstadt.csv"
     assert "9 Teilnehmer*innen" in document.caption
@@ -388,7 +387,7 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
         await take_part(person, payload, perspective, answers)
     await release(chris)
 
-    await chris.tap("🖨 Bericht als PDF")
+    await chris.tap("📄 Bericht als PDF")
     document = chris.last
     assert document.kind == "document" and document.file_name == "workshop-Musterstadt.pdf"
     assert "Bericht zum Workshop „Musterstadt“" in document.caption
@@ -437,7 +436,7 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
 
     await chris.tap("Workshop schließen")
     await chris.tap("Ja, Workshop schließen")
-    await chris.tap("🖨 Bericht als PDF")
+    await chris.tap("📄 Bericht als PDF")
     closed = " ".join(PdfReader(io.BytesIO(chris.last.file)).pages[0].extract_text().split())
     assert "Workshop geschlossen am" in closed and "noch offen" not in closed
 
@@ -455,7 +454,7 @@ async def test_no_result_before_three_have_completed_a_field(bot: BotHarness) ->
     await chris.tap("🔓 Zwischenstand freigeben")
     assert chris.notices()[-1].startswith("Ein Zwischenstand geht noch nicht")
     await chris.tap("◀️ Menü")
-    for button in ("📄 CSV-Export", "🖨 Bericht als PDF", "📤 Ergebnis teilen"):
+    for button in ("🗂 CSV-Export", "📄 Bericht als PDF", "📤 Ergebnis teilen"):
         await chris.tap(button)
         assert chris.notices()[-1].startswith("Noch ist kein Ergebnis freigegeben")
     assert not bot.api.calls_to("sendDocument")
@@ -560,7 +559,7 @@ async def test_co_coordinator_joins_with_a_one_time_link(bot: BotHarness) -> Non
     await chris.tap("Co-Moderation einladen", menu(chris))  # again: the same unused link
     assert latest_link(chris, "k") == first
     assert "derselbe Link wie zuvor" in chris.chat[-2].text
-    renew, note = chris.button("Neuen Co-Moderations-Link erzeugen")
+    renew, note = chris.button("Co-Moderations-Link erneuern")
     await chris.tap_data(renew, note)  # a new link replaces the unused one
     second = latest_link(chris, "k")
     assert second != first and note.reply_markup is None
@@ -633,7 +632,7 @@ async def test_deleting_a_workshop_removes_its_runs_and_nothing_else(bot: BotHar
     await anna.tap_data(workshop_button, workshop_message)
     assert anna.notices()[-1].startswith(REFUSAL)
     await anna.send("/weiter")
-    assert "insgesamt 1 von 7 beantwortet" in anna.last.text  # her personal check, untouched
+    assert "gesamt 1/7" in anna.last.text  # her personal check, untouched
     await anna.send(f"/start {payload}")
     assert "Dieser Einladungslink ist nicht (mehr) gültig" in anna.last.text
     await chris.send("/workshop")
@@ -653,7 +652,7 @@ async def test_participants_and_coordinators_carry_on_after_a_restart(
         chris, pia = second.person(1, "Chris"), second.person(2, "Pia")
         await pia.send("/weiter")
         assert "Sie sind im Workshop „Musterstadt“" in pia.chat[-2].text
-        assert "insgesamt 2 von 7 beantwortet" in pia.last.text
+        assert "gesamt 2/7" in pia.last.text
         await pia.tap("C · ")
         await chris.tap_data(status_data, status_message)  # a menu button from before the restart
         assert ("Beigetreten: 1 · mit mindestens einem Handlungsfeld: 1 · alle Aussagen "

@@ -93,7 +93,8 @@ async def test_outside_the_administration_the_summary_lists_points_to_raise(
     summary = next(m.text for m in zoe.chat if "Ihr Ergebnis im Überblick" in (m.text or ""))
     assert "Punkte für das Gespräch im Workshop" in summary
     assert "1.1 Der Rat hat einen Beschluss zur Integrationsarbeit gefasst." in summary
-    assert "Anregungen zur Weiterarbeit" not in summary
+    assert "Bringen Sie einen Ratsbeschluss auf den Weg." not in summary  # no to-do
     await take_part(vera, payload, "Verwaltung: Integration", "DAAAAAA")
     summary = next(m.text for m in vera.chat if "Ihr Ergebnis im Überblick" in (m.text or ""))
-    assert "Anregungen zur Weiterarbeit" in summary and "Punkte für das Gespräch" not in summary
+    assert "Bringen Sie einen Ratsbeschluss auf den Weg." in summary  # a suggestion for 1.1
+    assert "Punkte für das Gespräch" not in summary

@@ -98,7 +98,7 @@ async def test_a_perspective_chosen_by_mistake_is_changed_before_the_first_answe
     await pia.tap("Bildung", joined)
     assert "Ihre Perspektive: Bildung" in joined.text
     assert "Sie sind im Workshop „Musterstadt“" in pia.chat[-2].text  # on with statement 1
-    assert "Handlungsfeld 1 von 3" in pia.last.text
+    assert "Feld 1 · 1/3" in pia.last.text
     assert await query(bot.database, "SELECT perspective FROM workshop_participants") == [
         ("bildung",)]
     await pia.tap("A · ")

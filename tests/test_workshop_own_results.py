@@ -27,14 +27,14 @@ async def test_workshop_runs_and_personal_runs_are_never_compared(bot: BotHarnes
 
     await take_part(anna, await set_up(chris, "Musterstadt"), "Politik", "AAAAAAA")
     chart, summary, note = anna.chat[-3:]
-    assert "Einschätzung: Etablierte Stärke (100 %)" in summary.text
+    assert "Etablierte Stärke · 100 %" in summary.text
     assert "Prozentpunkte" not in summary.text and "Durchgang vom" not in summary.text
     assert chart.kind == "photo" and "Raute" not in chart.caption
     assert "Workshop „Musterstadt“" in note.text
 
     await take_part(anna, await set_up(dora, "Beispielhausen"), "Politik", "DDDDDDD")
     summary = anna.chat[-2].text
-    assert "Einschätzung: Ausgangspunkt (0 %)" in summary
+    assert "Ausgangspunkt · 0 %" in summary
     assert "Prozentpunkte" not in summary  # nor with the other workshop
 
     await new_personal_run(anna, RUN_TWO)
@@ -51,7 +51,7 @@ async def test_results_and_report_follow_the_run_last_worked_on(bot: BotHarness)
 
     await anna.send("/ergebnis")  # the workshop run, with its first field completed
     summary, note = anna.chat[-2:]
-    assert "Einschätzung: Etablierte Stärke (100 %)" in summary.text
+    assert "Etablierte Stärke · 100 %" in summary.text
     assert "Zwischenstand im Workshop „Frankfurt (Oder)“" in note.text
 
     await anna.send("/bericht")  # no question for the name: the workshop has it
@@ -59,7 +59,7 @@ async def test_results_and_report_follow_the_run_last_worked_on(bot: BotHarness)
     assert report.kind == "document" and "Frankfurt (Oder)" in report.caption
     assert labels(report) == []  # the workshop's name is not the person's to change
     text = pdf_text(report)
-    assert "Frankfurt (Oder)" in text and "Einschätzung: Etablierte Stärke 100 %" in text
+    assert "Frankfurt (Oder)" in text and "Einschätzung: Etablierte Stärke · 100 %" in text
     assert await query(bot.database, "SELECT COUNT(*) FROM municipality_names") == [(0,)]
 
 
@@ -96,7 +96,7 @@ async def test_a_closed_workshop_takes_no_changed_answers(bot: BotHarness) -> No
     await chris.tap("Workshop schließen")
     await chris.tap("Ja, Workshop schließen")
 
-    await pia.tap("Antworten ansehen und ändern")
+    await pia.tap("Antworten ändern")
     await pia.tap("1 · Steuerung")
     assert "Der Rat hat einen Beschluss" in pia.last.text  # her own answers stay visible
     await pia.tap("1.2 · A")

@@ -84,7 +84,7 @@ async def test_a_creators_loeschen_deletes_the_workshop_and_its_people_are_told(
     assert pia.notices()[-1].startswith(REFUSAL)
     assert "Workshop inzwischen gelöscht" in pia.notices()[-1]
     await pia.send("/weiter")
-    assert "insgesamt 1 von 7 beantwortet" in pia.last.text  # her own check, untouched
+    assert "gesamt 1/7" in pia.last.text  # her own check, untouched
     await pia.send(f"/start {payload}")
     assert "Dieser Einladungslink ist nicht (mehr) gültig" in pia.last.text
     await bea.tap_data(*bea_status)  # the co-coordinator's menu
@@ -108,7 +108,7 @@ async def test_retention_takes_inactive_people_out_of_workshops_and_workshops_wi
         assert "Beigetreten: 8 · mit mindestens einem Handlungsfeld: 8" in status.text
         assert "Andere" not in status.text
 
-        review = people[1].button("Antworten ansehen und ändern")
+        review = people[1].button("Antworten ändern")
         make_inactive(bot.database, chris.id, days=31)
         await job.run(bot.app)
         assert await query(bot.database, "SELECT COUNT(*) FROM workshops") == [(0,)]
@@ -159,8 +159,8 @@ async def test_charts_reports_and_exports_are_never_written_to_disk(bot: BotHarn
             await anna.tap("B · ")
         await anna.send("/bericht")
         await anna.send("Musterstadt")
-        await chris.tap("📄 CSV-Export", menu(chris))
-        await chris.tap("🖨 Bericht als PDF", menu(chris))
+        await chris.tap("🗂 CSV-Export", menu(chris))
+        await chris.tap("📄 Bericht als PDF", menu(chris))
     finally:
         watching = False
     kinds = [m.kind for m in anna.chat] + [m.kind for m in chris.chat]

@@ -46,9 +46,9 @@ async def every_view(chris: Person) -> tuple[str, bytes, str]:
     await chris.tap("📊 Ergebnis")
     chat = result_text(chris)
     await reopen_menu(chris)
-    await chris.tap("📄 CSV-Export")
+    await chris.tap("🗂 CSV-Export")
     csv_file = chris.last.file
-    await chris.tap("🖨 Bericht als PDF", chris.chat[-2])
+    await chris.tap("📄 Bericht als PDF", chris.chat[-2])
     reader = PdfReader(io.BytesIO(chris.last.file))
     pdf = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert csv_file is not None

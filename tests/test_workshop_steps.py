@@ -66,13 +66,13 @@ async def test_coordinators_record_steps_that_reach_pdf_csv_and_the_next_worksho
     assert "Infoblätter in fünf Sprachen" in view and "3." not in chris.last.text
 
     await reopen_menu(chris)
-    await chris.tap("📄 CSV-Export")
+    await chris.tap("🗂 CSV-Export")
     lines = chris.last.file.decode("utf-8-sig").splitlines()
     assert lines[-3:] == ["Vereinbarte Schritte;Nr.;Was;Wer;Bis wann",
                           "Schritt;1;Infoblätter in fünf Sprachen;Jugendamt;bis Mai 2027",
                           "Schritt;2;Integrationsbeirat einbeziehen;Bürgermeisterin;"
                           "nächste Ratssitzung"]
-    await chris.tap("🖨 Bericht als PDF", chris.chat[-2])
+    await chris.tap("📄 Bericht als PDF", chris.chat[-2])
     pages = PdfReader(io.BytesIO(chris.last.file)).pages
     last = " ".join(pages[-1].extract_text().split())
     assert last.startswith("Vereinbarte nächste Schritte")  # a page of its own

@@ -370,8 +370,8 @@ class Crowd:
 
 def _ends_summary(message: dict[str, Any]) -> bool:
     """The results summary's last message: the one with the button for the PDF report."""
-    first = message["reply_markup"]["inline_keyboard"][0][0].get("callback_data")
-    return isinstance(decode(first), actions.Report)
+    return any(isinstance(decode(button.get("callback_data")), actions.Report)
+               for row in message["reply_markup"]["inline_keyboard"] for button in row)
 
 
 def _person_id(call: Call) -> int | None:

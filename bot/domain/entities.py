@@ -56,6 +56,7 @@ class PendingInput:
     until: str
     workshop_id: int | None = None  # WORKSHOP_STEP: the workshop the step belongs to
     position: int | None = None     # WORKSHOP_STEP: its place in the list (1–5)
+    candidate: str | None = None  # REPORT_NAME: a doubtful text the person may confirm as the name
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ names differ. They are removed, whitespace is folded, and a name needs a letter
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 
@@ -34,6 +35,33 @@ def municipality_name(text: str) -> str | None:
     if not any(c.isalpha() for c in name):
         return None
     return name
+
+
+class NameDoubt(enum.Enum):
+    """Why a typed text may not be the name that was asked for."""
+
+    QUESTION = "question"  # "Wie lange dauert das noch?": never a name
+    UNSURE = "unsure"  # reads like a sentence: ask before taking it
+
+
+# Words a German sentence or question starts with, but no municipality's name.
+_SENTENCE_STARTS = frozenset((
+    "wie", "was", "wann", "warum", "wieso", "weshalb", "wo", "woher", "wohin", "wer", "wen",
+    "wem", "welche", "welcher", "welches", "kann", "können", "könnte", "muss", "müssen", "soll",
+    "sollen", "darf", "gibt", "ist", "sind", "habe", "haben", "hat", "ich", "wir", "bitte",
+    "danke", "ja", "nein", "ok", "okay", "hallo", "und", "aber", "nicht", "keine", "kein"))
+_NAME_WORDS_MAX = 6  # "Verbandsgemeinde Bad Ems-Nassau" has four
+
+
+def name_doubt(name: str) -> NameDoubt | None:
+    """Whether a cleaned name (see :func:`municipality_name`) reads like a question or a sentence."""
+    if "?" in name:
+        return NameDoubt.QUESTION
+    words = name.split()
+    first = words[0].strip(",.!:;").lower()
+    if first in _SENTENCE_STARTS or len(words) > _NAME_WORDS_MAX or name.endswith(("!", ".", ":")):
+        return NameDoubt.UNSURE
+    return None
 
 
 def printable(name: str) -> str:

@@ -121,6 +121,13 @@ class Pause:
 
 
 @dataclass(frozen=True)
+class Unpause:
+    """▶️ on the pause message: the open statement again, in its place."""
+
+    run_id: int
+
+
+@dataclass(frozen=True)
 class Cancel:
     run_id: int
 
@@ -143,6 +150,13 @@ class Begin:
 
 
 @dataclass(frozen=True)
+class BeginField:
+    """Answer one field of action only (``None``: choose which first)."""
+
+    field_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ReviewFields:
     """Which field to review; ``in_place`` edits the tapped message instead of sending a new one."""
 
@@ -157,6 +171,39 @@ class ReviewField:
     run_id: int
     field_id: str
     page: int | None = None
+
+
+@dataclass(frozen=True)
+class FieldDetail:
+    """A field's full assessment and all its suggestions, in place of the short result (page by page)."""
+
+    run_id: int
+    field_id: str
+    page: int = 0
+
+
+@dataclass(frozen=True)
+class SummaryBack:
+    """Back from a field's full text to the short result."""
+
+    run_id: int
+
+
+@dataclass(frozen=True)
+class Priorities:
+    """Choosing the next steps: which field's suggestions (``None``: the choice so far)."""
+
+    run_id: int
+    field_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Prioritize:
+    """Choose (or drop) one suggestion as a next step: a state, not a toggle."""
+
+    run_id: int
+    statement_id: str
+    chosen: bool
 
 
 @dataclass(frozen=True)
@@ -190,6 +237,11 @@ class NameSkip:
 @dataclass(frozen=True)
 class NameRemove:
     pass
+
+
+@dataclass(frozen=True)
+class NameConfirm:
+    """"Yes, take it as the name" for a typed text that read like a sentence."""
 
 
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
@@ -278,9 +330,10 @@ class KeepData:
     pass
 
 
-ButtonAction = (Answer | Back | Info | Pause | ShowResults | Cancel | ContinueRun | Keep | Begin
-                | ReviewFields | ReviewField | ChangeOpen | Change | Report | NameAsk | NameSkip
-                | NameRemove | ManageWorkshop | ConfirmWorkshop | ChoosePerspective
+ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | ContinueRun | Keep
+                | Begin | BeginField | ReviewFields | ReviewField | FieldDetail | SummaryBack
+                | Priorities | Prioritize | ChangeOpen | Change | Report | NameAsk | NameSkip
+                | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop | ChoosePerspective
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
                 | DraftStep | Erase | KeepData)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
@@ -309,6 +362,8 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return f"i:{run_id}:{statement_id}"
         case Pause(run_id):
             return f"p:{run_id}"
+        case Unpause(run_id):
+            return f"u:{run_id}"
         case ShowResults(run_id):
             return f"r:{run_id}"
         case Cancel(run_id):
@@ -319,10 +374,20 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return "keep"
         case Begin():
             return "begin"
+        case BeginField(field_id):
+            return "bf" if field_id is None else f"bf:{field_id}"
         case ReviewFields(run_id, in_place):
             return f"v{'b' if in_place else 'l'}:{run_id}"
         case ReviewField(run_id, field_id, page):
             return f"v:{run_id}:{field_id}" + ("" if page is None else f":{page}")
+        case FieldDetail(run_id, field_id, page):
+            return f"rf:{run_id}:{field_id}:{page}"
+        case SummaryBack(run_id):
+            return f"rb:{run_id}"
+        case Priorities(run_id, field_id):
+            return f"pr:{run_id}" + ("" if field_id is None else f":{field_id}")
+        case Prioritize(run_id, statement_id, chosen):
+            return f"pp:{run_id}:{statement_id}:{'+' if chosen else '-'}"
         case ChangeOpen(run_id, statement_id):
             return f"c:{run_id}:{statement_id}"
         case Change(run_id, statement_id, choice):
@@ -335,6 +400,8 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return "n:s"
         case NameRemove():
             return "n:r"
+        case NameConfirm():
+            return "n:y"
         case ManageWorkshop(what, workshop_id):
             return f"w:{what}:{workshop_id}"
         case ConfirmWorkshop(what, workshop_id, revision):
@@ -369,11 +436,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     (re.compile(rf"b:(?P<run>{_RUN}):(?P<sid>{_ID})"), lambda g: Back(int(g["run"]), g["sid"])),
     (re.compile(rf"i:(?P<run>{_RUN}):(?P<sid>{_ID})"), lambda g: Info(int(g["run"]), g["sid"])),
     (re.compile(rf"p:(?P<run>{_RUN})"), lambda g: Pause(int(g["run"]))),
+    (re.compile(rf"u:(?P<run>{_RUN})"), lambda g: Unpause(int(g["run"]))),
     (re.compile(rf"r:(?P<run>{_RUN})"), lambda g: ShowResults(int(g["run"]))),
     (re.compile(rf"x:(?P<run>{_RUN})"), lambda g: Cancel(int(g["run"]))),
     (re.compile(rf"s:(?P<run>{_RUN})"), lambda g: ContinueRun(int(g["run"]))),
     (re.compile(r"keep"), lambda g: Keep()),
     (re.compile(r"begin"), lambda g: Begin()),
+    (re.compile(rf"bf(?::(?P<field>{_ID}))?"), lambda g: BeginField(g["field"])),
     # Results: opening a review ("vl", "v" without a page) sends a new message; moving
     # inside one ("vb", "v" with a page, "c") edits it in place.
     (re.compile(rf"vl:(?P<run>{_RUN})"), lambda g: ReviewFields(int(g["run"]))),
@@ -381,6 +450,14 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     (re.compile(rf"v:(?P<run>{_RUN}):(?P<field>{_ID})(?::(?P<page>[0-9]{{1,2}}))?"),
      lambda g: ReviewField(int(g["run"]), g["field"],
                            int(g["page"]) if g["page"] is not None else None)),
+    # The short result: a field's full text in place, and back.
+    (re.compile(rf"rf:(?P<run>{_RUN}):(?P<field>{_ID}):(?P<page>[0-9]{{1,2}})"),
+     lambda g: FieldDetail(int(g["run"]), g["field"], int(g["page"]))),
+    (re.compile(rf"rb:(?P<run>{_RUN})"), lambda g: SummaryBack(int(g["run"]))),
+    (re.compile(rf"pr:(?P<run>{_RUN})(?::(?P<field>{_ID}))?"),
+     lambda g: Priorities(int(g["run"]), g["field"])),
+    (re.compile(rf"pp:(?P<run>{_RUN}):(?P<sid>{_ID}):(?P<chosen>[+-])"),
+     lambda g: Prioritize(int(g["run"]), g["sid"], g["chosen"] == "+")),
     (re.compile(rf"c:(?P<run>{_RUN}):(?P<sid>{_ID})"),
      lambda g: ChangeOpen(int(g["run"]), g["sid"])),
     (re.compile(rf"c:(?P<run>{_RUN}):(?P<sid>{_ID}):(?P<choice>[A-E])"),
@@ -389,6 +466,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     (re.compile(rf"n:a:(?P<run>{_RUN})"), lambda g: NameAsk(int(g["run"]))),
     (re.compile(r"n:s"), lambda g: NameSkip()),
     (re.compile(r"n:r"), lambda g: NameRemove()),
+    (re.compile(r"n:y"), lambda g: NameConfirm()),
     # Workshops: each management button names a workshop; who may tap it is the desk's check.
     (re.compile(rf"w:(?P<what>{'|'.join(MANAGE_ACTIONS)}):(?P<ws>{_WS})"),
      lambda g: ManageWorkshop(g["what"], int(g["ws"]))),

@@ -18,6 +18,7 @@ from bot.flows.actions import (
     Answer,
     Back,
     Begin,
+    BeginField,
     Cancel,
     CancelRequest,
     Change,
@@ -31,6 +32,7 @@ from bot.flows.actions import (
     EditNextStep,
     Erase,
     EraseRequest,
+    FieldDetail,
     Help,
     Info,
     Keep,
@@ -38,9 +40,12 @@ from bot.flows.actions import (
     ManageWorkshop,
     Media,
     NameAsk,
+    NameConfirm,
     NameRemove,
     NameSkip,
     Pause,
+    Priorities,
+    Prioritize,
     PrivacyStatement,
     RemoveCoordinator,
     RemoveNextStep,
@@ -51,11 +56,14 @@ from bot.flows.actions import (
     ReviewFields,
     ShowResults,
     Start,
+    SummaryBack,
     Text,
     UnknownCommand,
+    Unpause,
     WorkshopCommand,
 )
 from bot.flows.invitations import CoordinatorInvitation, InvitationLink, UnknownPayload, WorkshopInvitation
+from bot.flows.next_steps import NextSteps
 from bot.flows.outcome import Outcome
 from bot.flows.privacy import Privacy
 from bot.flows.refusals import invalid_button
@@ -68,6 +76,12 @@ from bot.output.render import Renderer
 from bot.store.storage import Storage
 
 log = logging.getLogger(__name__)
+
+# Going back to answering or using another command ends the wait for the report's
+# name: a message typed after that is not taken as the name.
+ENDS_NAME_WAIT = (Start, Resume, ShowResults, Help, CancelRequest, WorkshopCommand,
+                  PrivacyStatement, EraseRequest, UnknownCommand, Answer, Back, Begin,
+                  ContinueRun, Keep, Unpause, BeginField)
 
 
 class Flows:
@@ -84,6 +98,7 @@ class Flows:
         self._selfcheck = SelfCheck(storage, questionnaire, renderer, self.results_view)
         self._reports = Reports(storage, questionnaire, renderer, self.results_view)
         self._review = Review(storage, questionnaire, renderer, self.results_view)
+        self._next_steps = NextSteps(storage, renderer, self.results_view)
         self._workshops = WorkshopDesk(storage, questionnaire, renderer, self._selfcheck,
                                        invitation_link, minimum=settings.min_group)
         self._privacy = Privacy(storage, renderer, settings.retention_days,
@@ -93,6 +108,8 @@ class Flows:
         """What ``person`` (the storage's user id) sees after doing ``action``."""
         selfcheck, reports, review = self._selfcheck, self._reports, self._review
         workshops, privacy = self._workshops, self._privacy
+        if isinstance(action, ENDS_NAME_WAIT):
+            await reports.end_name_wait(person)
         match action:
             case Start(payload=None | UnknownPayload() as payload):
                 return await selfcheck.start(person, unknown_link=payload is not None)
@@ -134,6 +151,8 @@ class Flows:
                 return await selfcheck.info(person, run_id, statement_id)
             case Pause(run_id):
                 return await selfcheck.pause(person, run_id)
+            case Unpause(run_id):
+                return await selfcheck.unpause(person, run_id)
             case Cancel(run_id):
                 return await selfcheck.cancel(person, run_id)
             case ContinueRun(run_id):
@@ -142,10 +161,20 @@ class Flows:
                 return await selfcheck.keep(person)
             case Begin():
                 return await selfcheck.begin(person)
+            case BeginField(field_id):
+                return await selfcheck.begin_field(person, field_id)
             case ReviewFields(run_id, in_place):
                 return await review.fields(person, run_id, in_place=in_place)
             case ReviewField(run_id, field_id, page):
                 return await review.field(person, run_id, field_id, page)
+            case FieldDetail(run_id, field_id, page):
+                return await self.results_view.detail(person, run_id, field_id, page)
+            case SummaryBack(run_id):
+                return await self.results_view.back_to_summary(person, run_id)
+            case Priorities(run_id, field_id):
+                return await self._next_steps.overview(person, run_id, field_id)
+            case Prioritize(run_id, statement_id, chosen):
+                return await self._next_steps.choose(person, run_id, statement_id, chosen)
             case ChangeOpen(run_id, statement_id):
                 return await review.change_open(person, run_id, statement_id)
             case Change(run_id, statement_id, choice):
@@ -158,6 +187,8 @@ class Flows:
                 return await reports.skip_name(person)
             case NameRemove():
                 return await reports.remove_name(person)
+            case NameConfirm():
+                return await reports.confirm_name(person)
             case ManageWorkshop(what, workshop_id):
                 return await workshops.manage(person, workshop_id, what)
             case ConfirmWorkshop(what, workshop_id, revision):
@@ -179,7 +210,7 @@ class Flows:
             case Erase(issued_at):
                 return await privacy.erase(person, issued_at)
             case KeepData():
-                return privacy.keep()
+                return await privacy.keep(person)
         raise TypeError(f"not an action: {action!r}")
 
     def refuse_button(self) -> Outcome:

@@ -29,10 +29,17 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 @dataclass(frozen=True)
 class Reply:
-    """One chat message: HTML text and an optional inline keyboard."""
+    """One chat message: HTML text and an optional inline keyboard.
+
+    ``live``: it shows the statement the person answers now. Only one copy of
+    that may be answerable, so a channel that keeps earlier messages takes
+    the buttons off the previous live statement (a channel that shows one
+    page at a time can ignore it).
+    """
 
     text: str
     keyboard: Keyboard = ()
+    live: bool = False
 
 
 @dataclass(frozen=True)

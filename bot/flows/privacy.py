@@ -66,9 +66,15 @@ class Privacy:
             participating=await self.storage.workshops.takes_part(user_id))
         return Outcome(send=(Reply(question, keyboard),))
 
-    def keep(self) -> Outcome:
-        """"Nein, behalten": nothing changes."""
-        return Outcome(edit=Reply(self.render.html("privacy_kept.html.j2")))
+    async def keep(self, user_id: int) -> Outcome:
+        """"Nein, behalten": nothing changes; the note names the person's next step."""
+        if await self.storage.runs.active_runs(user_id):
+            step = "open"
+        elif await self.storage.runs.finished_runs(user_id):
+            step = "finished"
+        else:
+            step = "none"
+        return Outcome(edit=Reply(self.render.html("privacy_kept.html.j2", step=step)))
 
     async def erase(self, user_id: int, issued_at: int) -> Outcome:
         """"Ja, löschen", asked at ``issued_at``: delete everything, or ask again if that was long ago."""

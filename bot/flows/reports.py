@@ -10,9 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.entities import Awaited
-from bot.domain.names import NAME_MAX_LENGTH, file_slug, municipality_name, printable
+from bot.domain.names import (
+    NAME_MAX_LENGTH,
+    NameDoubt,
+    file_slug,
+    municipality_name,
+    name_doubt,
+    printable,
+)
 from bot.domain.questionnaire import Questionnaire
-from bot.flows.actions import Begin, NameAsk, NameRemove, NameSkip
+from bot.flows.actions import Begin, NameAsk, NameConfirm, NameRemove, NameSkip
 from bot.flows.outcome import Button, Document, Keyboard, Message, Outcome, Reply
 from bot.flows.results_view import LOCAL_TIME, ResultsView, RunResults, german_date, local_date
 from bot.flows.work_quota import WorkQuota
@@ -79,7 +86,11 @@ class Reports:
             chart_png=chart,
             created=german_date(today),
             finished=german_date(local_date(run.finished_at)) if run.finished_at else None,
-            previous=self.view.previous_date(view))
+            previous=self.view.previous_date(view),
+            steps=tuple((number, statement.text, statement.suggestion)
+                        for number, statement, _ in self.view.step_items(view.priorities)),
+            retired={r.field.id: tuple(self.view.retired_answers(view, r.field.id))
+                     for r in view.results})
         pdf = await in_print_process(print_report, self.render, content)
         file_name = self.render.text("results.file_name", name=file_slug(municipality or ""),
                                      date=today.isoformat())
@@ -118,13 +129,36 @@ class Reports:
         if pending is None or pending.awaited is not Awaited.REPORT_NAME:
             return None
         name = municipality_name(text or "")
+        skip = (Button(self.render.text("results.button.name_skip"), NameSkip()),)
         if name is None:
             return Outcome(send=(Reply(self.render.html("name_invalid.html.j2",
-                                                        max_length=NAME_MAX_LENGTH),
-                                       ((Button(self.render.text("results.button.name_skip"),
-                                                NameSkip()),),)),))
+                                                        max_length=NAME_MAX_LENGTH), (skip,)),))
+        doubt = name_doubt(name)
+        if doubt is NameDoubt.QUESTION:
+            return Outcome(send=(Reply(self.render.html("name_question.html.j2"), (skip,)),))
+        if doubt is NameDoubt.UNSURE:
+            await self.storage.people.set_candidate(user_id, Awaited.REPORT_NAME, name)
+            confirm = (Button(self.render.text("results.button.name_confirm"), NameConfirm()),)
+            return Outcome(send=(Reply(self.render.html("name_confirm.html.j2", name=name),
+                                       (confirm, skip)),))
         await self.storage.people.set_municipality_name(user_id, name)
         return await self._after_name(user_id, pending.run_id, name)
+
+    async def confirm_name(self, user_id: int) -> Outcome:
+        """"Ja, als Namen übernehmen": the doubtful text is the name after all."""
+        pending = await self.storage.people.pending_input(user_id)
+        if pending is None or pending.awaited is not Awaited.REPORT_NAME or not pending.candidate:
+            return Outcome(notice=self.render.text("results.notice.name_prompt_closed"),
+                           clear_keyboard=True)
+        await self.storage.people.set_municipality_name(user_id, pending.candidate)
+        outcome = await self._after_name(user_id, pending.run_id, pending.candidate)
+        return Outcome(clear_keyboard=True, send=outcome.send)
+
+    async def end_name_wait(self, user_id: int) -> None:
+        """The person moved on (answering, another command): a later text is no name."""
+        pending = await self.storage.people.pending_input(user_id)
+        if pending is not None and pending.awaited is Awaited.REPORT_NAME:
+            await self.storage.people.stop_awaiting(user_id, Awaited.REPORT_NAME)
 
     async def skip_name(self, user_id: int) -> Outcome:
         """"Überspringen" (first time: the report without a name) or "Namen behalten"."""

@@ -15,15 +15,16 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.comparison import FieldChange, compare
 from bot.domain.entities import Run
-from bot.domain.questionnaire import Questionnaire
+from bot.domain.highlights import first_sentence, most_useful
+from bot.domain.questionnaire import Questionnaire, Statement
 from bot.domain.scoring import FieldResult, score_fields
 from bot.flows import run_state
-from bot.flows.actions import Report, ReviewFields
-from bot.flows.outcome import Button, Message, Outcome, Photo, Reply
+from bot.flows.actions import FieldDetail, Priorities, Report, ReviewFields, SummaryBack
+from bot.flows.outcome import Button, Keyboard, Message, Outcome, Photo, Reply
 from bot.flows.refusals import invalid_button
 from bot.output.chart import Bar, ProfileChart
 from bot.output.chart import draw as draw_chart
-from bot.output.render import Renderer
+from bot.output.render import Renderer, pack_blocks
 from bot.output.workers import in_drawing_process
 from bot.store.storage import Storage
 
@@ -53,6 +54,8 @@ class RunResults:
     results: tuple[FieldResult, ...]
     previous: Run | None
     changes: Mapping[str, FieldChange]
+    priorities: tuple[Statement, ...] = ()  # the next steps chosen for this run
+    planned_before: tuple[Statement, ...] = ()  # those chosen for the previous run
 
     def shown(self, result: FieldResult) -> bool:
         return is_shown(self.run, result)
@@ -70,30 +73,128 @@ class ResultsView:
         self.questionnaire = questionnaire
         self.render = renderer
 
-    # --- the summary in the chat --------------------------------------------------
+    # --- the short result in the chat -------------------------------------------------
 
     async def summary(self, run: Run, answers: Mapping[str, str], *,
                       discussion: bool = False) -> tuple[Message, ...]:
-        """The chart (once a field is assessed), then the summary text with its buttons.
+        """The chart (once a field is assessed), then one short block per field with its buttons.
 
-        ``discussion``: a workshop participant outside the administration, whose
-        lowest ratings are points to raise in the discussion, not work to do.
+        The blocks fill at most two messages for any mix of answers; the full
+        assessment and every suggestion are one tap away (:meth:`detail`) and
+        in the PDF report. ``discussion``: a workshop participant outside the
+        administration, whose lowest ratings are points to raise in the
+        discussion, not work to do.
         """
         view = await self.run_results(run, answers)
-        scale = self.questionnaire.scale
-        parts = self.render.html_parts("summary.html.j2", run=run, results=view.results,
-                                       scale=scale, changes=self.change_texts(view),
-                                       discussion=discussion)
+        parts = self.summary_texts(view, discussion=discussion)
         if not view.shown_results:
             return tuple(Reply(part) for part in parts)
-        keyboard = ((Button(self.render.text("results.button.report"), Report(run.id)),),
-                    (Button(self.render.text("results.button.review"), ReviewFields(run.id)),))
+        keyboard = self.summary_keyboard(view, discussion=discussion)
         texts = [Reply(part) for part in parts[:-1]] + [Reply(parts[-1], keyboard)]
-        chart = await in_drawing_process(draw_chart, self.profile_chart(view), "png")
+        name = await self.storage.people.municipality_name(run.user_id)
+        chart = await in_drawing_process(
+            draw_chart, self.profile_chart(view, municipality=name.name if name else None), "png")
         caption = self.render.html("chart_caption.html.j2", run=run,
                                    hatched=any(r.insufficient for r in view.shown_results),
                                    previous=self.previous_date(view))
         return (Photo(chart, self.render.text("results.chart_file_name"), caption), *texts)
+
+    def summary_texts(self, view: RunResults, *, discussion: bool = False) -> list[str]:
+        """The short result's messages: blocks packed so that no field is split across two."""
+        scale = self.questionnaire.scale
+        changes = self.change_texts(view)
+        blocks = [self.render.html("summary.html.j2", run=view.run,
+                                   steps=self.step_items(view.priorities),
+                                   planned=self.step_items(view.planned_before)
+                                   if not view.priorities else [],
+                                   previous=self.previous_date(view), discussion=discussion)]
+        for result in view.results:
+            highlights = most_useful(result, view.answers, scale)
+            blocks.append(self.render.html(
+                "summary_field.html.j2", result=result, scale=scale, shown=view.shown(result),
+                change=changes.get(result.field.id), sentence=first_sentence(result.assessment),
+                highlights=[(s, first_sentence(s.suggestion)) for s in highlights],
+                button=self.render.text("results.button.field_detail", field=result.field),
+                discussion=discussion))
+        if view.shown_results:
+            blocks.append(self.render.html("summary_footer.html.j2"))
+        return pack_blocks(blocks)
+
+    def retired_answers(self, view: RunResults, field_id: str) -> list[tuple[str, str]]:
+        """Answers this run gave to a field's statements that a questionnaire update retired.
+
+        They stay readable with the statement's kept text (answer key and label),
+        but no longer count towards the field's assessment.
+        """
+        scale = self.questionnaire.scale
+        return [(retired.text, f"{view.answers[retired.id]} – "
+                               f"{scale.choice(view.answers[retired.id]).label}")
+                for retired in self.questionnaire.retired.values()
+                if retired.field_id == field_id and retired.id in view.answers]
+
+    def step_items(self, statements: tuple[Statement, ...]) -> list[tuple[str, Statement, str]]:
+        """Each chosen step as its number ("1.3"), statement and the suggestion's first sentence."""
+        items = []
+        for statement in statements:
+            field = self.questionnaire.field_of(statement.id)
+            number = f"{field.number}.{field.statements.index(statement) + 1}"
+            items.append((number, statement, first_sentence(statement.suggestion)))
+        return items
+
+    def summary_keyboard(self, view: RunResults, *, discussion: bool = False) -> Keyboard:
+        """A button per assessed field for its full text, then the report and the review."""
+        run = view.run
+        fields = [Button(self.render.text("results.button.field_detail", field=r.field),
+                         FieldDetail(run.id, r.field.id)) for r in view.shown_results]
+        rows: list[tuple[Button, ...]] = [tuple(fields[i:i + 2]) for i in range(0, len(fields), 2)]
+        if not discussion and any(r.suggestions for r in view.shown_results):
+            rows.append((Button(self.render.text("results.button.next_steps"),
+                                Priorities(run.id)),))
+        rows.append((Button(self.render.text("results.button.report"), Report(run.id)),
+                     Button(self.render.text("results.button.review"), ReviewFields(run.id))))
+        return tuple(rows)
+
+    async def detail(self, user_id: int, run_id: int, field_id: str, page: int) -> Outcome:
+        """A field's full assessment and all its suggestions, in place of the short result."""
+        run, refusal = await self.owned_run(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        view = await self.run_results(run, await self.storage.runs.answers(run.id))
+        result = next((r for r in view.results if r.field.id == field_id), None)
+        if result is None:
+            return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
+        if not view.shown(result):
+            return Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
+        pages = self.render.html_parts(
+            "field_detail.html.j2", result=result, scale=self.questionnaire.scale,
+            change=self.change_texts(view).get(field_id))
+        page = min(page, len(pages) - 1)
+        text = pages[page]
+        if page > 0:
+            text = self.render.html("field_detail_continued.html.j2", field=result.field,
+                                    page=page + 1, pages=len(pages)) + "\n\n" + text
+        paging = []
+        if page > 0:
+            paging.append(Button(self.render.text("results.button.page_back"),
+                                 FieldDetail(run.id, field_id, page - 1)))
+        if page < len(pages) - 1:
+            paging.append(Button(self.render.text("results.button.page_next"),
+                                 FieldDetail(run.id, field_id, page + 1)))
+        rows = ((tuple(paging),) if paging else ()) + (
+            (Button(self.render.text("results.button.back_to_summary"), SummaryBack(run.id)),),)
+        return Outcome(edit=Reply(text, rows))
+
+    async def back_to_summary(self, user_id: int, run_id: int) -> Outcome:
+        """The short result's last message again, with its buttons, where the full text was."""
+        run, refusal = await self.owned_run(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        view = await self.run_results(run, await self.storage.runs.answers(run.id))
+        if not view.shown_results:
+            return Outcome(notice=self.render.text("results.notice.nothing_to_review"), alert=True)
+        return Outcome(edit=Reply(self.summary_texts(view)[-1], self.summary_keyboard(view)))
 
     async def run_results(self, run: Run, answers: Mapping[str, str]) -> RunResults:
         """A run's scored fields and their change against the person's previous run."""
@@ -107,7 +208,13 @@ class ResultsView:
                                   await self.storage.runs.answers(previous.id), scale)
             changes = compare(tuple(r for r in results if is_shown(run, r)), before)
         return RunResults(run=run, answers=answers, results=results, previous=previous,
-                          changes=changes)
+                          changes=changes, priorities=await self._priorities(run),
+                          planned_before=await self._priorities(previous) if previous else ())
+
+    async def _priorities(self, run: Run) -> tuple[Statement, ...]:
+        """The run's chosen next steps that the questionnaire still has."""
+        found = (self.questionnaire.statement(s) for s in await self.storage.runs.priorities(run.id))
+        return tuple(s for s in found if s is not None)
 
     def previous_date(self, view: RunResults) -> str | None:
         if view.previous is None or view.previous.finished_at is None:
@@ -131,7 +238,8 @@ class ResultsView:
                 texts[field_id] = self.render.text("results.change_previous_unassessed", date=day)
         return texts
 
-    def profile_chart(self, view: RunResults, *, titled: bool = True) -> ProfileChart:
+    def profile_chart(self, view: RunResults, *, titled: bool = True,
+                      municipality: str | None = None) -> ProfileChart:
         """What the chart shows: every field of the run, scored, open or not assessable."""
         bars = []
         for result in view.results:
@@ -145,13 +253,18 @@ class ResultsView:
                 bars.append(Bar(label, None, note=self.questionnaire.scale.insufficient_label,
                                 insufficient=True, previous=previous))
             else:
-                bars.append(Bar(label, result.score_percent, previous=previous))
+                bars.append(Bar(label, result.score_percent, previous=previous,
+                                level=result.level.label if result.level else None))
         day = self.previous_date(view)
         return ProfileChart(
             title=self.render.text("results.chart_title") if titled else None, bars=tuple(bars),
             scale_labels=tuple(self.render.text("results.chart_scale", value=v)
                                for v in (0, 25, 50, 75, 100)),
-            previous_legend=self.render.text("results.chart_previous", date=day) if day else None)
+            previous_legend=self.render.text("results.chart_previous", date=day) if day else None,
+            context=self.render.text("results.chart_context", municipality=municipality,
+                                     date=german_date(local_date(view.run.finished_at
+                                                                 or datetime.now(LOCAL_TIME))))
+            if titled else None)  # the report's pages say all that already
 
     async def owned_run(self, user_id: int, run_id: int) -> tuple[Run | None, Outcome | None]:
         """The person's own active or finished run, else the polite refusal for the tap."""

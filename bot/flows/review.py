@@ -102,6 +102,7 @@ class Review:
         text = self.render.html(
             "review.html.j2", result=result, scale=scale, pages=pages,
             change=self.view.change_texts(view).get(field.id),
+            retired=self.view.retired_answers(view, field.id) if page == pages - 1 else [],
             items=[(field.statements.index(s) + 1, s,
                     scale.choice(answers[s.id]) if s.id in answers else None)
                    for s in statements])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
 
 from bot.domain.entities import Run
 from bot.domain.progress import (
@@ -27,6 +28,7 @@ from bot.flows.actions import (
     Answer,
     Back,
     Begin,
+    BeginField,
     ButtonAction,
     Cancel,
     ContinueRun,
@@ -35,6 +37,7 @@ from bot.flows.actions import (
     Pause,
     ReviewField,
     ShowResults,
+    Unpause,
 )
 from bot.flows.keyed_locks import KeyedLocks
 from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
@@ -44,6 +47,13 @@ from bot.output.render import Renderer
 from bot.store.storage import Storage
 
 MAX_COMMAND_SHOWN = 40  # an unknown command can be a whole message long
+REAL_PAUSE = timedelta(minutes=30)  # "Willkommen zurück" only after a break this long
+SECONDS_PER_STATEMENT = 20  # reading and weighing one statement, as the welcome estimates
+
+
+def minutes_left(position: Position) -> int:
+    """About how long the statements still open take, in whole minutes (at least one)."""
+    return max(1, round((position.total - position.answered) * SECONDS_PER_STATEMENT / 60))
 
 
 class SelfCheck:
@@ -117,6 +127,22 @@ class SelfCheck:
             return Outcome(notice=self.render.text("reliability.run_running"), clear_keyboard=True)
         return Outcome(clear_keyboard=True, send=(await self.statement_message(run),))
 
+    async def begin_field(self, user_id: int, field_id: str | None) -> Outcome:
+        """One field only (a colleague who speaks for one area); without a field: which one."""
+        if field_id is None:
+            rows = tuple((Button(self.render.text("button.field_only", field=f,
+                                                  count=len(f.statements)),
+                                 BeginField(f.id)),) for f in self.questionnaire.fields)
+            return Outcome(clear_keyboard=True,
+                           send=(Reply(self.render.html("field_choice.html.j2"), rows),))
+        field = self.questionnaire.field(field_id)
+        if field is None:
+            return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
+        run, created = await self.storage.runs.open_run(user_id, (field.id,))
+        if not created:
+            return Outcome(notice=self.render.text("reliability.run_running"), clear_keyboard=True)
+        return Outcome(clear_keyboard=True, send=(await self.statement_message(run),))
+
     async def statement_message(self, run: Run) -> Reply:
         """The statement ``run`` continues with, ready to answer (e.g. a new workshop run)."""
         answers = await self.storage.runs.answers(run.id)
@@ -168,7 +194,10 @@ class SelfCheck:
         if completed is not None:
             result = score_field(completed, updated, self.questionnaire.scale)
             note = Reply(self.render.html("field_done.html.j2", trace=trace, result=result,
-                                          scale=self.questionnaire.scale),
+                                          scale=self.questionnaire.scale,
+                                          left=next_position.total - next_position.answered,
+                                          minutes=minutes_left(next_position),
+                                          intro=self._field_intro(next_position)),
                          self._single(self.render.text("results.button.review_field",
                                                        field=completed),
                                       ReviewField(run.id, completed.id)))
@@ -210,7 +239,18 @@ class SelfCheck:
             return found
         run, answers = found
         position = self._position(run, answers, run.cursor)
-        return Outcome(edit=Reply(self.render.html("paused.html.j2", position=position)))
+        return Outcome(edit=Reply(self.render.html("paused.html.j2", position=position),
+                                  self._single(self.render.text("button.unpause"),
+                                               Unpause(run.id))))
+
+    async def unpause(self, user_id: int, run_id: int) -> Outcome:
+        """▶️ after a pause: the open statement where the pause note was."""
+        found = await self._active_run_for(user_id, run_id)
+        if isinstance(found, Outcome):
+            return found
+        run, answers = found
+        return Outcome(edit=self._statement_reply(run, self._position(run, answers, run.cursor),
+                                                 answers))
 
     # --- results, cancelling, help -------------------------------------------
 
@@ -322,9 +362,12 @@ class SelfCheck:
             label = (self.render.text("workshop.button.switch_to_workshop", workshop=name) if name
                      else self.render.text("workshop.button.switch_to_personal"))
             switches.append((Button(label, ContinueRun(other.id)),))
+        last = await self.storage.runs.last_answered_at(run.id)
+        away = last is not None and datetime.now(timezone.utc) - datetime.fromisoformat(last) > REAL_PAUSE
         note = Reply(self.render.html("resume.html.j2", position=position,
                                       workshop=await self._workshop_name(run),
-                                      others=len(others)), tuple(switches))
+                                      others=len(others), welcome_back=away,
+                                      minutes_left=minutes_left(position)), tuple(switches))
         return note, self._statement_reply(run, position, answers)
 
     def _stale_statement(self, run: Run, answers: Mapping[str, str], statement_id: str,
@@ -347,7 +390,8 @@ class SelfCheck:
     def _welcome(self) -> Reply:
         return Reply(self.render.html("welcome.html.j2", questionnaire=self.questionnaire,
                                       total=len(self.questionnaire.statements)),
-                     self._single(self.render.text("button.begin"), Begin()))
+                     ((Button(self.render.text("button.begin"), Begin()),),
+                      (Button(self.render.text("button.one_field"), BeginField()),)))
 
     def _finished_prompt(self, run: Run) -> Reply:
         keyboard = ((Button(self.render.text("button.show_results"), ShowResults(run.id)),),
@@ -366,7 +410,7 @@ class SelfCheck:
                     Answer(run.id, statement.id, c.key)),)
             for c in choices]
         extra = []
-        if statement.info and not show_info:
+        if (statement.info or position.index_in_field == 0) and not show_info:
             extra.append(Button(self.render.text("button.info"), Info(run.id, statement.id)))
         if position.previous is not None:
             extra.append(Button(self.render.text("button.back"), Back(run.id, statement.id)))
@@ -374,8 +418,15 @@ class SelfCheck:
         rows.append(tuple(extra))
         text = self.render.html("statement.html.j2", position=position, trace=trace,
                                 show_info=show_info,
+                                intro=self._field_intro(position) if show_info
+                                and position.index_in_field == 0 else None,
                                 current=self.questionnaire.scale.choice(current) if current else None)
-        return Reply(text, tuple(rows))
+        return Reply(text, tuple(rows), live=True)
+
+    def _field_intro(self, position: Position) -> str:
+        """A field's introduction: in the note that ends the previous field, else behind ℹ️."""
+        minutes = max(1, round(len(position.field.statements) * SECONDS_PER_STATEMENT / 60))
+        return self.render.html("field_intro.html.j2", position=position, minutes=minutes)
 
     def _trace(self, fields: tuple[Field, ...], statement: Statement, choice: str,
                answers: Mapping[str, str]) -> str:

@@ -59,6 +59,7 @@ class Bar:
     note: str | None = None
     insufficient: bool = False
     previous: int | None = None  # the same person's previous run, drawn as a marker
+    level: str | None = None  # the level in words, shown before the percentage
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class ProfileChart:
     bars: tuple[Bar, ...]
     scale_labels: tuple[str, ...]  # under the axis at 0, 25, 50, 75, 100
     previous_legend: str | None = None  # e.g. "◆ Durchgang vom 03.02.2026"
+    context: str | None = None  # what, whose and when, so a forwarded image explains itself
 
 
 def load_matplotlib() -> ModuleType:
@@ -99,19 +101,22 @@ def _figure(chart: ProfileChart) -> Figure:
     from matplotlib.figure import Figure
 
     rows = len(chart.bars)
-    head = _HEAD if chart.title else 0.15
+    head = (_HEAD if chart.title else 0.15) + (0.4 if chart.context else 0)
     height = head + rows * _ROW + _FOOT + (0.35 if _has_previous(chart) else 0)
     figure = Figure(figsize=(_WIDTH, height))
     FigureCanvasAgg(figure)
     top = 1 - head / height
     bottom = (_FOOT + (0.35 if _has_previous(chart) else 0)) / height
-    axes = figure.add_axes((0.04, bottom, 0.80, top - bottom))
+    axes = figure.add_axes((0.04, bottom, 0.92, top - bottom))
     axes.set_xlim(0, 100)
     axes.set_ylim(rows, 0)
     axes.axis("off")
     if chart.title:
         figure.text(0.04, 1 - 0.3 / height, chart.title, fontsize=_TITLE_PT, fontweight="bold",
                     va="center", ha="left")
+    if chart.context:
+        figure.text(0.04, 1 - (0.75 if chart.title else 0.3) / height, chart.context,
+                    fontsize=_LEGEND_PT, color=_MUTED, va="center", ha="left")
     for guide in (25, 50, 75):
         axes.axvline(guide, color="white", linewidth=2, zorder=2)
     for row, bar in enumerate(chart.bars):
@@ -136,19 +141,22 @@ def _draw_row(ax: Axes, row: int, bar: Bar) -> None:
     ax.text(0, label_y, bar.label, fontsize=_LABEL_PT, ha="left", va="center")
     ax.add_patch(Rectangle((0, bar_y - bar_height / 2), 100, bar_height, color=_TRACK,
                            zorder=1, linewidth=0))
+    # The value sits on the label's line, right-aligned: the level in words, then the
+    # percentage, or the note why there is none. Nothing is written over the bar,
+    # so the marker of the previous run can never cover it.
     if bar.score is None:
         if bar.insufficient:
             ax.add_patch(Rectangle((0, bar_y - bar_height / 2), 100, bar_height, fill=False,
                                    hatch="///", edgecolor=_HATCH, linewidth=0, zorder=1.5))
         if bar.note:
-            ax.text(2, bar_y, bar.note, fontsize=_VALUE_PT - 2, style="italic", color=_MUTED,
-                    ha="left", va="center", zorder=4,
-                    bbox={"facecolor": _TRACK, "edgecolor": "none", "pad": 1})
+            ax.text(100, label_y, bar.note, fontsize=_VALUE_PT - 2, style="italic",
+                    color=_MUTED, ha="right", va="center")
     else:
         ax.add_patch(Rectangle((0, bar_y - bar_height / 2), bar.score, bar_height, color=_BAR,
                                zorder=3, linewidth=0))
-        ax.text(101.5, bar_y, f"{bar.score} %", fontsize=_VALUE_PT, fontweight="bold",
-                ha="left", va="center", clip_on=False)
+        value = f"{bar.level} · {bar.score} %" if bar.level else f"{bar.score} %"
+        ax.text(100, label_y, value, fontsize=_VALUE_PT, fontweight="bold", ha="right",
+                va="center")
     if bar.previous is not None:
         ax.plot([bar.previous], [bar_y], marker="D", markersize=10, color=_PREVIOUS,
                 markeredgecolor="white", markeredgewidth=1.5, zorder=5, clip_on=False)

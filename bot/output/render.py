@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from bot.resources import REPORTS_DIR
 
 MESSAGE_LIMIT = 4096  # Telegram's maximum message length
 _BLANK_LINES = re.compile(r"\n{3,}")
+_TAG = re.compile(r"<[^>]*>")
 
 
 class TemplateSetupError(Exception):
@@ -143,6 +145,27 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
                 current = piece
     if current:
         parts.append(current)
+    return parts
+
+
+def visible_length(html: str) -> int:
+    """What Telegram counts against its limit: the text after its HTML tags are parsed."""
+    return telegram_length(unescape(_TAG.sub("", html)))
+
+
+def pack_blocks(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Blocks (e.g. one per field) joined into as few messages as fit, never cutting a block.
+
+    Only a block longer than a whole message is split, at its paragraphs.
+    """
+    parts: list[str] = []
+    for block in blocks:
+        if parts and visible_length(f"{parts[-1]}\n\n{block}") <= limit:
+            parts[-1] = f"{parts[-1]}\n\n{block}"
+        elif visible_length(block) <= limit:
+            parts.append(block)
+        else:
+            parts.extend(split_message(block, limit))
     return parts
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 
 from bot.domain.comparison import FieldChange
@@ -45,6 +45,9 @@ class ReportContent:
     created: str
     finished: str | None
     previous: str | None
+    steps: tuple[tuple[str, str, str], ...] = ()  # the chosen next steps: number, statement, suggestion
+    # per field id: answers to statements retired since (kept text, answer), not counted
+    retired: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 def _weasyprint() -> ModuleType:

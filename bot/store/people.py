@@ -39,7 +39,7 @@ async def await_input(db: aiosqlite.Connection, user_id: int, awaited: Awaited,
         " until) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
         " awaited = excluded.awaited, run_id = excluded.run_id,"
         " workshop_id = excluded.workshop_id, position = excluded.position,"
-        " since = excluded.since, until = excluded.until",
+        " since = excluded.since, until = excluded.until, candidate = NULL",
         (user_id, awaited.value, run_id, workshop_id, position, timestamp(moment),
          timestamp(moment + PENDING_INPUT_VALID)))
     if awaited is not Awaited.WORKSHOP_NAME:  # a workshop still without its name is dropped
@@ -87,7 +87,13 @@ class People:
             return None
         return PendingInput(user_id=row["user_id"], awaited=Awaited(row["awaited"]),
                             run_id=row["run_id"], since=row["since"], until=row["until"],
-                            workshop_id=row["workshop_id"], position=row["position"])
+                            workshop_id=row["workshop_id"], position=row["position"],
+                            candidate=row["candidate"])
+
+    async def set_candidate(self, user_id: int, awaited: Awaited, candidate: str | None) -> None:
+        """Keep a doubtful text while the person is asked whether it is what was awaited."""
+        await self._db.write("UPDATE pending_inputs SET candidate = ? WHERE user_id = ?"
+                             " AND awaited = ?", (candidate, user_id, awaited.value))
 
     async def stop_awaiting(self, user_id: int, awaited: Awaited) -> None:
         async with self._db.transaction() as db:
@@ -111,6 +117,25 @@ class People:
                 " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
                 " decided_at = excluded.decided_at", (user_id, name, now()))
             await stop_awaiting(db, user_id, Awaited.REPORT_NAME)
+
+    # --- the message that shows the live statement ------------------------------------
+
+    async def live_statement(self, user_id: int) -> int | None:
+        """The message id of the person's live statement, as the channel last reported it."""
+        row = await self._db.row("SELECT message_id FROM live_statements WHERE user_id = ?",
+                                 (user_id,))
+        return None if row is None else int(row["message_id"])
+
+    async def set_live_statement(self, user_id: int, message_id: int | None) -> None:
+        """Remember the message that now shows the live statement (``None``: none does)."""
+        if message_id is None:
+            await self._db.write("DELETE FROM live_statements WHERE user_id = ?", (user_id,))
+            return
+        await ensure_user(self._db, user_id)
+        await self._db.write(
+            "INSERT INTO live_statements (user_id, message_id) VALUES (?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET message_id = excluded.message_id",
+            (user_id, message_id))
 
     # --- activity, deletion and retention --------------------------------------------
 

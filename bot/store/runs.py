@@ -131,6 +131,39 @@ class Runs:
 
     # --- answers ---------------------------------------------------------------
 
+    # --- the next steps chosen from the suggestions ------------------------------------
+
+    async def priorities(self, run_id: int) -> tuple[str, ...]:
+        """The statements whose suggestions the person chose as next steps, in the order chosen."""
+        rows = await self._db.rows("SELECT statement_id FROM priorities WHERE run_id = ?"
+                                   " ORDER BY chosen_at, statement_id", (run_id,))
+        return tuple(row["statement_id"] for row in rows)
+
+    async def set_priority(self, run_id: int, statement_id: str, chosen: bool,
+                           limit: int) -> bool:
+        """Choose (or drop) a next step; ``False`` when ``limit`` are chosen already."""
+        async with self._db.transaction() as db:
+            if not chosen:
+                await db.execute("DELETE FROM priorities WHERE run_id = ? AND statement_id = ?",
+                                 (run_id, statement_id))
+                return True
+            cursor = await db.execute("SELECT statement_id FROM priorities WHERE run_id = ?",
+                                      (run_id,))
+            present = {row[0] for row in await cursor.fetchall()}
+            if statement_id in present:
+                return True
+            if len(present) >= limit:
+                return False
+            await db.execute("INSERT INTO priorities (run_id, statement_id, chosen_at)"
+                             " VALUES (?, ?, ?)", (run_id, statement_id, now()))
+            return True
+
+    async def last_answered_at(self, run_id: int) -> str | None:
+        """When the run's newest answer was given (``None``: none yet)."""
+        row = await self._db.row("SELECT MAX(answered_at) AS at FROM answers WHERE run_id = ?",
+                                 (run_id,))
+        return None if row is None else row["at"]
+
     async def answers(self, run_id: int) -> dict[str, str]:
         rows = await self._db.rows("SELECT statement_id, choice FROM answers WHERE run_id = ?",
                                    (run_id,))

@@ -222,6 +222,26 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE pending_inputs;
     ALTER TABLE pending_inputs_6 RENAME TO pending_inputs;
     """,
+    # 7: the message that shows a person's one live statement, so a channel that
+    # keeps old messages (Telegram) can take the buttons off it once the
+    # statement is sent again: only one copy can be answered. A doubtful text
+    # typed when the report's name was asked for, kept until confirmed. And the
+    # suggestions a person chose as their next steps, kept with the run.
+    """
+    CREATE TABLE live_statements (
+        user_id     INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        message_id  INTEGER NOT NULL
+    );
+    -- A typed text that may or may not be the awaited name, until the person says.
+    ALTER TABLE pending_inputs ADD COLUMN candidate TEXT;
+    -- "Ihre nächsten Schritte": up to three suggestions a person chose for a run.
+    CREATE TABLE priorities (
+        run_id        INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        statement_id  TEXT NOT NULL,
+        chosen_at     TEXT NOT NULL,
+        PRIMARY KEY (run_id, statement_id)
+    ) WITHOUT ROWID;
+    """,
 )
 
 

@@ -26,7 +26,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.flows.actions import Answer, decode
 from bot.telegram.context import BotContext
-from bot.telegram.delivery import Tapped, carry_out
+from bot.telegram.delivery import LiveStatement, Tapped, carry_out
 
 RAW_KEY = "selbstcheck_answer_tap"  # never a field of Telegram's updates
 
@@ -97,8 +97,10 @@ async def answer(update: Update, context: BotContext) -> None:
     tap = answer_tap(raw)
     flows = context.services.flows
     await flows.note_activity(tap.person)  # as the gate does for every private update
+    # Only private chats' answer taps are set aside (see set_aside_update).
+    live = LiveStatement(context.bot, context.services, tap.chat_id)
     await carry_out(context.bot, context.services, tap.chat_id, tap.tapped,
-                    await flows.act(tap.person, tap.action))
+                    await flows.act(tap.person, tap.action), live)
     raise ApplicationHandlerStop
 
 

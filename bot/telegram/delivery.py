@@ -55,9 +55,10 @@ def keyboard_json(keyboard: Keyboard) -> dict[str, Any] | None:
         for row in keyboard]}
 
 
-async def send_text(bot: Bot, chat_id: int, reply: Reply) -> None:
-    """sendMessage without decoding the Message it returns."""
-    await bot.do_api_request("sendMessage", api_kwargs=_text_call(reply, chat_id=chat_id))
+async def send_text(bot: Bot, chat_id: int, reply: Reply) -> int:
+    """sendMessage without decoding the Message it returns; the new message's id."""
+    sent = await bot.do_api_request("sendMessage", api_kwargs=_text_call(reply, chat_id=chat_id))
+    return int(sent["message_id"])
 
 
 async def edit_text(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> None:
@@ -91,19 +92,23 @@ async def deliver(update: Update, context: BotContext, outcome: Outcome) -> None
     if query is not None:
         assert query.message is not None  # buttons are only in the bot's own messages
         tapped = Tapped(query.id, query.message.message_id)
-    await carry_out(context.bot, context.services, chat.id, tapped, outcome)
+    live = LiveStatement(context.bot, context.services, chat.id) if chat.type == "private" else None
+    await carry_out(context.bot, context.services, chat.id, tapped, outcome, live)
 
 
 async def carry_out(bot: Bot, services: Services, chat_id: int, tapped: Tapped | None,
-                    outcome: Outcome) -> None:
-    """``outcome`` in the chat ``chat_id``; ``tapped``: the button it answers, if any."""
+                    outcome: Outcome, live: LiveStatement | None = None) -> None:
+    """``outcome`` in the chat ``chat_id``; ``tapped``: the button it answers, if any;
+    ``live`` keeps one answerable copy of a statement in a private chat."""
     if tapped is not None:
         # The tap's answer and the change of the tapped message do not depend on
         # each other: sent together, the person sees both after one round trip.
         await _together(_answer_query(bot, tapped, outcome.notice, outcome.alert),
-                        _change_tapped_message(bot, chat_id, tapped, outcome))
+                        _change_tapped_message(bot, chat_id, tapped, outcome, live))
     for message in outcome.send:
-        await send(bot, chat_id, message)
+        sent = await send(bot, chat_id, message)
+        if live is not None and isinstance(message, Reply):
+            await live.shown(message, sent)
     if outcome.later is not None:
         for message in await outcome.later():
             await send(bot, chat_id, message)
@@ -116,17 +121,47 @@ async def carry_out(bot: Bot, services: Services, chat_id: int, tapped: Tapped |
             await send(bot, chat_id, message)
 
 
-async def send(bot: Bot, chat_id: int, message: Message) -> None:
-    """One new message: text, an image or a file, each with its buttons."""
+async def send(bot: Bot, chat_id: int, message: Message) -> int:
+    """One new message: text, an image or a file, each with its buttons; its message id."""
     match message:
         case Reply():
-            await send_text(bot, chat_id, message)
+            return await send_text(bot, chat_id, message)
         case Photo(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
-            await bot.send_photo(chat_id, data, filename=file_name, caption=caption,
-                                 reply_markup=markup(keyboard))
+            photo = await bot.send_photo(chat_id, data, filename=file_name, caption=caption,
+                                         reply_markup=markup(keyboard))
+            return photo.message_id
         case Document(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
-            await bot.send_document(chat_id, data, filename=file_name, caption=caption,
-                                    reply_markup=markup(keyboard))
+            document = await bot.send_document(chat_id, data, filename=file_name,
+                                               caption=caption, reply_markup=markup(keyboard))
+            return document.message_id
+
+
+class LiveStatement:
+    """Keeps one answerable copy of the live statement in a private chat.
+
+    A new live statement takes the buttons off the message that showed the
+    previous one; a message that stops showing it (edited into a note) is
+    forgotten, so its own buttons stay. Kept in the store, so this holds
+    across restarts. In a private chat the chat id is the person's id.
+    """
+
+    def __init__(self, bot: Bot, services: Services, person: int) -> None:
+        self._bot, self._people, self._person = bot, services.storage.people, person
+
+    async def shown(self, reply: Reply, message_id: int) -> None:
+        previous = await self._people.live_statement(self._person)
+        if not reply.live:
+            if previous == message_id:
+                await self._people.set_live_statement(self._person, None)
+            return
+        if previous == message_id:
+            return
+        if previous is not None:
+            try:
+                await self._bot.edit_message_reply_markup(self._person, previous, reply_markup=None)
+            except BadRequest as error:  # already without buttons, too old or deleted
+                log.info("could not take the buttons off an old statement: %s", error.message)
+        await self._people.set_live_statement(self._person, message_id)
 
 
 async def _together(*calls: Awaitable[object]) -> None:
@@ -137,23 +172,27 @@ async def _together(*calls: Awaitable[object]) -> None:
 
 
 async def _change_tapped_message(bot: Bot, chat_id: int, tapped: Tapped,
-                                 outcome: Outcome) -> None:
+                                 outcome: Outcome, live: LiveStatement | None) -> None:
     if outcome.edit is not None:
-        await _edit(bot, chat_id, tapped, outcome.edit)
+        message_id = await _edit(bot, chat_id, tapped, outcome.edit)
+        if live is not None:
+            await live.shown(outcome.edit, message_id)
     elif outcome.clear_keyboard:
         await _ignore_unchanged(bot.edit_message_reply_markup(
             chat_id=chat_id, message_id=tapped.message_id, reply_markup=None))
 
 
-async def _edit(bot: Bot, chat_id: int, tapped: Tapped, reply: Reply) -> None:
+async def _edit(bot: Bot, chat_id: int, tapped: Tapped, reply: Reply) -> int:
+    """Change the tapped message; the id of the message that shows ``reply`` now."""
     try:
         await edit_text(bot, chat_id, tapped.message_id, reply)
     except BadRequest as error:
         if "not modified" in error.message:
-            return  # the message already shows this: a repeated tap or update
+            return tapped.message_id  # it already shows this: a repeated tap or update
         # Too old, deleted or otherwise not editable: say it in a new message.
         log.info("edit failed (%s), sending a new message instead", error.message)
-        await send_text(bot, chat_id, reply)
+        return await send_text(bot, chat_id, reply)
+    return tapped.message_id
 
 
 async def _answer_query(bot: Bot, tapped: Tapped, notice: str | None, alert: bool) -> None:

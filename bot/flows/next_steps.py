@@ -1,0 +1,88 @@
+""""Ihre nächsten Schritte": up to three suggestions a person chooses to start with.
+
+The self-check ends with the municipality planning its next steps, not with
+a list. The choice is kept with the run, heads the chat result and the PDF
+report, and a later run shows what was planned the time before. Choosing
+edits the result's last message in place, like a field's full text.
+"""
+
+from __future__ import annotations
+
+from bot.flows.actions import Priorities, Prioritize, SummaryBack
+from bot.flows.outcome import Button, Outcome, Reply
+from bot.flows.results_view import ResultsView, RunResults
+from bot.output.render import Renderer
+from bot.store.storage import Storage
+
+MAX_STEPS = 3
+STEPS_PER_ROW = 4
+
+
+class NextSteps:
+    """Choosing, changing and showing a run's next steps."""
+
+    def __init__(self, storage: Storage, renderer: Renderer, view: ResultsView) -> None:
+        self.storage = storage
+        self.render = renderer
+        self.view = view
+
+    async def overview(self, user_id: int, run_id: int, field_id: str | None = None,
+                       notice: str | None = None) -> Outcome:
+        """The steps chosen so far and a button per field with suggestions; or one field's."""
+        view = await self._results(user_id, run_id)
+        if isinstance(view, Outcome):
+            return view
+        if field_id is not None:
+            return self._field(view, field_id, notice)
+        run = view.run
+        fields = [r for r in view.shown_results if r.suggestions]
+        buttons = [Button(self.render.text("results.button.steps_field", field=r.field,
+                                           count=len(r.suggestions)),
+                          Priorities(run.id, r.field.id)) for r in fields]
+        rows = [tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2)]
+        rows.append((Button(self.render.text("results.button.back_to_summary"),
+                            SummaryBack(run.id)),))
+        text = self.render.html("next_steps.html.j2",
+                                steps=self.view.step_items(view.priorities))
+        return Outcome(notice=notice, edit=Reply(text, tuple(rows)))
+
+    async def choose(self, user_id: int, run_id: int, statement_id: str, chosen: bool) -> Outcome:
+        """Choose or drop one suggestion, then show its field's suggestions again."""
+        view = await self._results(user_id, run_id)
+        if isinstance(view, Outcome):
+            return view
+        result = next((r for r in view.shown_results
+                       if any(s.id == statement_id for s in r.suggestions)), None)
+        if result is None:  # answered differently by now, or a forged button
+            return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
+        if not await self.storage.runs.set_priority(run_id, statement_id, chosen, MAX_STEPS):
+            return Outcome(notice=self.render.text("results.notice.steps_full"), alert=True)
+        statement = next(s for s in result.suggestions if s.id == statement_id)
+        number = self.view.step_items((statement,))[0][0]
+        notice = self.render.text("results.notice.step_chosen" if chosen
+                                  else "results.notice.step_dropped", number=number)
+        return await self.overview(user_id, run_id, result.field.id, notice)
+
+    def _field(self, view: RunResults, field_id: str, notice: str | None) -> Outcome:
+        result = next((r for r in view.shown_results if r.field.id == field_id), None)
+        if result is None or not result.suggestions:
+            return Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
+        chosen_ids = {s.id for s in view.priorities}
+        items = self.view.step_items(result.suggestions)
+        buttons = [Button(self.render.text("results.button.step", number=number,
+                                           chosen=statement.id in chosen_ids),
+                          Prioritize(view.run.id, statement.id, statement.id not in chosen_ids))
+                   for number, statement, _ in items]
+        rows = [tuple(buttons[i:i + STEPS_PER_ROW]) for i in range(0, len(buttons), STEPS_PER_ROW)]
+        rows.append((Button(self.render.text("results.button.back_to_steps"),
+                            Priorities(view.run.id)),))
+        text = self.render.html("next_steps_field.html.j2", result=result, items=items,
+                                chosen_ids=chosen_ids, chosen=len(chosen_ids), limit=MAX_STEPS)
+        return Outcome(notice=notice, edit=Reply(text, tuple(rows)))
+
+    async def _results(self, user_id: int, run_id: int) -> RunResults | Outcome:
+        run, refusal = await self.view.owned_run(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        return await self.view.run_results(run, await self.storage.runs.answers(run.id))

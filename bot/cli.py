@@ -8,6 +8,7 @@ Every expected failure ends with one line on stderr and a non-zero exit code:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from datetime import datetime, timedelta, timezone
@@ -25,6 +26,7 @@ from bot.output.render import Renderer, TemplateSetupError
 from bot.output.render_process import DRAWING, PRINTING
 from bot.output.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
+from bot.serve import serve_browser
 from bot.store.storage import StorageError, backup_database, last_heartbeat
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,11 @@ def _run() -> None:
     finally:
         PRINTING.shut_down()  # it starts again with the first report
     check_database(settings.database)
+    if settings.token is None:
+        log.info("starting: the browser channel alone (no TELEGRAM_BOT_TOKEN)")
+        asyncio.run(serve_browser(settings, questionnaire, renderer))
+        log.info("stopped")
+        return
     log.info("starting: %s", "webhook" if settings.webhook else "polling")
     try:
         run(build_application(settings, questionnaire, renderer), settings)

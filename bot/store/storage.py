@@ -143,6 +143,15 @@ MIGRATIONS: tuple[str, ...] = (
         beat_at  TEXT NOT NULL
     );
     """,
+    # 5: people in the browser (negative user ids): the SHA-256 of the random
+    # token in their cookie and continue link, never the token itself.
+    """
+    CREATE TABLE web_sessions (
+        token_hash  BLOB PRIMARY KEY,
+        user_id     INTEGER NOT NULL UNIQUE REFERENCES users(user_id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )
 
 

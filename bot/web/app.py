@@ -1,0 +1,264 @@
+"""The browser channel: a Starlette app showing the same flows as the Telegram bot.
+
+Every change is a POST of one plain form (a button's encoded action, a
+command of the navigation, or a typed name) carrying the session's CSRF
+token; the flows' answer is kept briefly and shown by the GET the POST
+redirects to (POST-redirect-GET), so reloading never acts twice and nothing
+depends on JavaScript.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from starlette.applications import Starlette
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.config import Web
+from bot.flows.deep_link import qr_png
+from bot.flows.outcome import Message, Outcome
+from bot.store import web_sessions
+from bot.store.storage import Storage
+from bot.web.flows_port import COMMANDS, FlowsPort
+from bot.web.pages import STATIC_DIR, Pages
+from bot.web.security import (BodyLimit, BodyTooLarge, SecurityHeaders, Throttle, csrf_token,
+                              csrf_valid)
+from bot.web.views import KeptViews, View, view_of
+
+log = logging.getLogger(__name__)
+
+COOKIE = "selbstcheck"
+MAX_COOKIE_DAYS = 400  # browsers cap a cookie's lifetime there
+MAX_TEXT = 200  # a typed name; the flows check it further
+_MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
+                ".png": "image/png"}
+
+
+@dataclass
+class Person:
+    id: int
+    token: str
+
+
+class WebChannel:
+    """The routes' shared state: the flows, the database, the kept views."""
+
+    def __init__(self, port: FlowsPort, storage: Storage, pages: Pages, web: Web,
+                 retention_days: int, throttle: Throttle | None = None) -> None:
+        self.port = port
+        self.storage = storage
+        self.pages = pages
+        self.web = web
+        self.kept = KeptViews()
+        self.throttle = throttle or Throttle()
+        self.cookie_days = min(retention_days or MAX_COOKIE_DAYS, MAX_COOKIE_DAYS)
+
+    # --- who is asking ----------------------------------------------------------
+
+    def _client(self, request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    async def _known(self, request: Request) -> Person | None:
+        """The person named by the request's cookie; an unknown cookie counts as a guess."""
+        token = request.cookies.get(COOKIE)
+        if not token:
+            return None
+        if len(token) > 64:
+            self.throttle.failed(self._client(request))
+            return None
+        person = await web_sessions.person_of(self.storage, token)
+        if person is None:
+            self.throttle.failed(self._client(request))
+            return None
+        return Person(person, token)
+
+    async def _person(self, request: Request) -> tuple[Person, bool]:
+        """The asking person, created on a first visit (``True`` then: set the cookie)."""
+        known = await self._known(request)
+        if known is not None:
+            return known, False
+        person, token = await web_sessions.create_person(self.storage)
+        return Person(person, token), True
+
+    def _with_cookie(self, response: Response, person: Person) -> Response:
+        response.set_cookie(COOKIE, person.token, max_age=self.cookie_days * 86400, path="/",
+                            httponly=True, samesite="lax", secure=self.web.secure)
+        return response
+
+    # --- pages ------------------------------------------------------------------
+
+    def continue_link(self, person: Person) -> str:
+        return f"{self.web.public_url}/weiter/{person.token}"
+
+    def _page(self, template: str, person: Person | None, status: int = 200,
+              **context: object) -> HTMLResponse:
+        html = self.pages.render(template, csrf=csrf_token(person.token) if person else None,
+                                 commands=COMMANDS, **context)
+        return HTMLResponse(html, status_code=status)
+
+    def error(self, key: str, status: int, person: Person | None = None) -> HTMLResponse:
+        """A clear German page for a request that is refused; nothing was stored."""
+        return self._page("error.html.j2", person, status,
+                          message=self.pages.text(f"web.error.{key}"))
+
+    def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
+        return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text,
+                       lambda caption: self.pages.text("web.chart_alt", caption=caption))
+
+    async def _carried_out(self, outcome: Outcome) -> View:
+        later = await outcome.later() if outcome.later is not None else ()
+        return self._view(outcome, (*outcome.send, *later))
+
+    async def home(self, request: Request) -> Response:
+        if self.throttle.blocked(self._client(request)):
+            return self.error("too_many", 429)
+        person, new = await self._person(request)
+        await self.port.note_activity(person.id)
+        view = self.kept.get(person.id)
+        if view is None or not view.messages:
+            # Nothing (or only a notice) to show: where the person stands now.
+            current = await self._carried_out(await self.port.start(person.id))
+            if view is not None:
+                current.notice, current.alert = view.notice, view.alert
+            view = current
+            self.kept.put(person.id, view)
+        response = self._page("conversation.html.j2", person, view=view)
+        return self._with_cookie(response, person) if new else response
+
+    async def act(self, request: Request) -> Response:
+        """One form: a button, a command of the navigation or a typed name."""
+        if getattr(request.state, "too_large", False):
+            return self.error("too_large", 413)
+        try:
+            form = await request.form(max_files=0, max_fields=8)
+        except BodyTooLarge:
+            return self.error("too_large", 413)
+        except (MultiPartException, HTTPException, UnicodeDecodeError):
+            return self.error("bad_request", 400)
+        if self.throttle.blocked(self._client(request)):
+            return self.error("too_many", 429)
+        person = await self._known(request)
+        if person is None or not csrf_valid(person.token, form.get("csrf")):
+            return self.error("csrf", 403)
+        outcome = await self._outcome(person, form)
+        if outcome is None:
+            return self.error("bad_request", 400, person)
+        view = await self._carried_out(outcome)
+        if await web_sessions.person_of(self.storage, person.token) is None:
+            # The person deleted their data: show the confirmation once, forget the cookie.
+            self.kept.forget(person.id)
+            response = self._page("conversation.html.j2", None, view=view)
+            response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax",
+                                   secure=self.web.secure)
+            return response
+        self.kept.put(person.id, view)
+        return RedirectResponse(f"{self.web_base}/", status_code=303)
+
+    async def _outcome(self, person: Person, form: FormData) -> Outcome | None:
+        await self.port.note_activity(person.id)
+        command, action, text = form.get("command"), form.get("action"), form.get("text")
+        if isinstance(command, str) and command in (*COMMANDS, "abbrechen"):
+            return await self.port.command(person.id, command)
+        if isinstance(action, str) and 0 < len(action) <= 64:
+            return await self.port.button(person.id, action)
+        if isinstance(text, str) and 0 < len(text.strip()) <= MAX_TEXT:
+            return await self.port.text(person.id, text)
+        return None
+
+    @property
+    def web_base(self) -> str:
+        """The public URL's path, for redirects behind a proxy that serves a sub-path."""
+        return urlsplit(self.web.public_url).path.rstrip("/")
+
+    async def continue_with(self, request: Request) -> Response:
+        """The private continue link: this browser becomes the person named in it."""
+        client = self._client(request)
+        if self.throttle.blocked(client):
+            return self.error("too_many", 429)
+        token = request.path_params["token"]
+        person = (await web_sessions.person_of(self.storage, token)
+                  if len(token) <= 64 else None)
+        if person is None:
+            self.throttle.failed(client)
+            return self.error("link_invalid", 404)
+        self.kept.forget(person)  # a fresh look at where the person stands
+        response = RedirectResponse(f"{self.web_base}/", status_code=303)
+        return self._with_cookie(response, Person(person, token))
+
+    async def continue_page(self, request: Request) -> Response:
+        person, new = await self._person(request)
+        response = self._page("continue.html.j2", person, link=self.continue_link(person))
+        return self._with_cookie(response, person) if new else response
+
+    async def continue_qr(self, request: Request) -> Response:
+        person = await self._known(request)
+        if person is None:
+            return self.error("not_found", 404)
+        return Response(qr_png(self.continue_link(person)), media_type="image/png")
+
+    async def file(self, request: Request) -> Response:
+        person = await self._known(request)
+        kept = self.kept.file(person.id, request.path_params["key"]) if person else None
+        if kept is None:
+            return self.error("file_gone", 404, person)
+        suffix = kept.file_name[kept.file_name.rfind("."):].lower()
+        media_type = _MEDIA_TYPES.get(suffix, "application/octet-stream")
+        disposition = "inline" if suffix == ".png" else "attachment"
+        return Response(kept.data, media_type=media_type, headers={
+            "content-disposition": f"{disposition}; filename*=UTF-8''{_quoted(kept.file_name)}"})
+
+    async def privacy(self, request: Request) -> Response:
+        person = await self._known(request)
+        outcome = await self.port.command(person.id if person else 0, "datenschutz")
+        return self._page("conversation.html.j2", person, view=await self._carried_out(outcome))
+
+    async def accessibility(self, request: Request) -> Response:
+        return self._page("accessibility.html.j2", await self._known(request))
+
+    async def not_found(self, request: Request, exc: Exception) -> Response:
+        return self.error("not_found", 404)
+
+    async def not_allowed(self, request: Request, exc: Exception) -> Response:
+        return self.error("method", 405)
+
+    async def server_error(self, request: Request, exc: Exception) -> Response:
+        log.error("error while handling a browser request: %s %s", request.method,
+                  request.url.path.split("/")[1] if request.url.path else "", exc_info=exc)
+        return self.error("server", 500)
+
+
+def _quoted(file_name: str) -> str:
+    return quote(file_name, safe="")
+
+
+def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """The app; ``extra_routes`` come from the composition root (Telegram's webhook)."""
+    routes: list[BaseRoute] = [
+        Route("/", channel.home, methods=["GET"]),
+        Route("/aktion", channel.act, methods=["POST"]),
+        Route("/weiter/{token}", channel.continue_with, methods=["GET"]),
+        Route("/fortsetzen", channel.continue_page, methods=["GET"]),
+        Route("/fortsetzen/qr.png", channel.continue_qr, methods=["GET"]),
+        Route("/datei/{key}", channel.file, methods=["GET"]),
+        Route("/datenschutz", channel.privacy, methods=["GET"]),
+        Route("/barrierefreiheit", channel.accessibility, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        *extra_routes,
+    ]
+    webhook_prefixes = {route.path: 1024 * 1024 for route in extra_routes
+                        if isinstance(route, Route)}
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limits=webhook_prefixes)],
+        exception_handlers={404: channel.not_found, 405: channel.not_allowed,
+                            500: channel.server_error})

@@ -1,0 +1,40 @@
+"""The HTTP server (uvicorn) for the browser channel and, when configured, the webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+import uvicorn
+from starlette.applications import Starlette
+
+from bot.config import Web
+from bot.web.flows_port import FlowsPort
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_INTERVAL = timedelta(seconds=30)
+RETENTION_INTERVAL = timedelta(days=1)
+RETENTION_FIRST_RUN = timedelta(minutes=5)
+
+
+def http_server(app: Starlette, web: Web) -> uvicorn.Server:
+    """Without an access log: continue and invitation links carry their token in the path."""
+    config = uvicorn.Config(app, host=web.listen, port=web.port, log_config=None,
+                            access_log=False, proxy_headers=True, server_header=False,
+                            lifespan="off", timeout_graceful_shutdown=10)
+    return uvicorn.Server(config)
+
+
+async def keep_alive(port: FlowsPort, retention_days: int) -> None:
+    """Heartbeat and retention while the browser channel runs without Telegram's job queue."""
+    next_retention = asyncio.get_running_loop().time() + RETENTION_FIRST_RUN.total_seconds()
+    while True:
+        await port.beat()
+        if retention_days and asyncio.get_running_loop().time() >= next_retention:
+            deleted = await port.delete_expired()
+            log.info("retention: deleted the data of %d person(s) inactive for more than %d days",
+                     deleted, retention_days)
+            next_retention += RETENTION_INTERVAL.total_seconds()
+        await asyncio.sleep(HEARTBEAT_INTERVAL.total_seconds())

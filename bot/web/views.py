@@ -1,0 +1,124 @@
+"""An :class:`~bot.flows.outcome.Outcome` as a page shows it, kept briefly per person.
+
+A form's POST carries out one action and redirects; the GET that follows
+shows what the flows answered. In between, the answer waits here, in memory
+and only for a few minutes: a person's view is replaced by their next one,
+and charts, reports and exports (made in memory, never written to disk) can
+be fetched by their random id by that person only.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
+
+KEEP_SECONDS = 10 * 60
+MAX_PEOPLE = 5_000  # views kept at once; the oldest go first
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class ShownButton:
+    label: str
+    value: str | None = None  # sent by the form: the button's encoded action
+    url: str | None = None  # a link button
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    html: Markup  # Telegram's HTML subset, escaped by the templates that made it
+    rows: tuple[tuple[ShownButton, ...], ...] = ()
+    image: str | None = None  # id of a kept image (a chart, a QR code)
+    alt: str = ""
+    download: str | None = None  # id of a kept file (a PDF report, a CSV export)
+    file_name: str = ""
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    data: bytes
+    file_name: str
+
+
+@dataclass
+class View:
+    notice: str | None = None
+    alert: bool = False
+    messages: list[ShownMessage] = field(default_factory=list)
+    asks_for_text: bool = False
+    files: dict[str, KeptFile] = field(default_factory=dict)
+    made_at: float = field(default_factory=time.monotonic)
+
+
+def plain(html: str) -> str:
+    """The text of a message without its tags, e.g. for an image's text alternative."""
+    return Markup(_TAG.sub("", html)).unescape()
+
+
+def view_of(outcome: Outcome, messages: tuple[Message, ...],
+            value: Callable[[Button], str | None], asks_for_text: Callable[[list[Button]], bool],
+            chart_alt: Callable[[str], str]) -> View:
+    """The page for an outcome; ``messages`` are its messages, ``later`` ones included."""
+    view = View(notice=outcome.notice, alert=outcome.alert)
+    shown = ([outcome.edit] if outcome.edit is not None else []) + list(messages)
+    buttons: list[Button] = []
+    for message in shown:
+        rows = tuple(tuple(ShownButton(b.label, value(b), b.url) for b in row)
+                     for row in message.keyboard)
+        buttons.extend(b for row in message.keyboard for b in row)
+        match message:
+            case Reply(text=text):
+                view.messages.append(ShownMessage(Markup(text), rows))
+            case Photo(data=data, file_name=file_name, caption=caption):
+                key = _keep(view, data, file_name)
+                view.messages.append(ShownMessage(Markup(caption), rows, image=key,
+                                                  alt=chart_alt(plain(caption))))
+            case Document(data=data, file_name=file_name, caption=caption):
+                key = _keep(view, data, file_name)
+                view.messages.append(ShownMessage(Markup(caption), rows, download=key,
+                                                  file_name=file_name))
+    view.asks_for_text = asks_for_text(buttons)
+    return view
+
+
+def _keep(view: View, data: bytes, file_name: str) -> str:
+    key = secrets.token_urlsafe(16)
+    view.files[key] = KeptFile(data, file_name)
+    return key
+
+
+class KeptViews:
+    """The latest view per person, for ``KEEP_SECONDS``."""
+
+    def __init__(self, keep_seconds: float = KEEP_SECONDS, people: int = MAX_PEOPLE) -> None:
+        self.keep_seconds = keep_seconds
+        self.people = people
+        self._views: OrderedDict[int, View] = OrderedDict()
+
+    def put(self, person: int, view: View) -> None:
+        self._views[person] = view
+        self._views.move_to_end(person)
+        while len(self._views) > self.people:
+            self._views.popitem(last=False)
+
+    def get(self, person: int) -> View | None:
+        view = self._views.get(person)
+        if view is not None and time.monotonic() - view.made_at > self.keep_seconds:
+            del self._views[person]
+            return None
+        return view
+
+    def file(self, person: int, key: str) -> KeptFile | None:
+        view = self.get(person)
+        return view.files.get(key) if view is not None else None
+
+    def forget(self, person: int) -> None:
+        self._views.pop(person, None)

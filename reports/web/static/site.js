@@ -1,0 +1,18 @@
+// Only an improvement: every page works without it.
+// A form sends once: a second click while the page loads would act twice.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "1";
+});
+// Pages that show a live state (a workshop's projector view) refresh themselves.
+(function () {
+  var refresh = document.querySelector("[data-refresh]");
+  if (refresh) {
+    window.setTimeout(function () { window.location.reload(); },
+                      1000 * Number(refresh.getAttribute("data-refresh")));
+  }
+})();

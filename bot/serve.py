@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from urllib.parse import urlsplit
 
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire
@@ -16,7 +17,7 @@ from bot.telegram.commands import command_descriptions
 from bot.web.app import WebChannel, build_web_app
 from bot.web.flows_port import FlowsPort
 from bot.web.pages import Pages
-from bot.web.server import http_server, keep_alive
+from bot.web.server import http_server, keep_alive, stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,6 @@ def web_channel(settings: Settings, storage: Storage, questionnaire: Questionnai
     selfcheck = SelfCheck(storage, questionnaire, renderer)
     privacy = Privacy(storage, renderer, settings.retention_days, settings.privacy_contact)
     port = FlowsPort(selfcheck, privacy, None, command_descriptions(renderer))
-    from urllib.parse import urlsplit
     pages = Pages(renderer, urlsplit(settings.web.public_url).path.rstrip("/"),
                   settings.privacy_contact)
     return WebChannel(port, storage, pages, settings.web, settings.retention_days)
@@ -39,6 +39,7 @@ async def serve_browser(settings: Settings, questionnaire: Questionnaire,
     try:
         channel = web_channel(settings, storage, questionnaire, renderer)
         server = http_server(build_web_app(channel), settings.web)
+        stop_on_signals(server)
         jobs = asyncio.create_task(keep_alive(channel.port, settings.retention_days))
         print(f"Selbstcheck im Browser: {settings.web.public_url}/", flush=True)
         try:

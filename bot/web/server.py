@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
+from collections.abc import Iterator
 from datetime import timedelta
 
 import uvicorn
@@ -19,12 +22,35 @@ RETENTION_INTERVAL = timedelta(days=1)
 RETENTION_FIRST_RUN = timedelta(minutes=5)
 
 
-def http_server(app: Starlette, web: Web) -> uvicorn.Server:
+class HttpServer(uvicorn.Server):
+    """uvicorn's server, stopped by the process's own SIGTERM/SIGINT handling.
+
+    uvicorn re-raises a captured signal once it has shut down, which would end
+    the process before the bot closes its database and exits 0; the process
+    installs its handlers itself (:func:`stop_on_signals`).
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+    def stop(self) -> None:
+        self.should_exit = True
+
+
+def http_server(app: Starlette, web: Web) -> HttpServer:
     """Without an access log: continue and invitation links carry their token in the path."""
     config = uvicorn.Config(app, host=web.listen, port=web.port, log_config=None,
                             access_log=False, proxy_headers=True, server_header=False,
                             lifespan="off", timeout_graceful_shutdown=10)
-    return uvicorn.Server(config)
+    return HttpServer(config)
+
+
+def stop_on_signals(server: HttpServer) -> None:
+    """SIGTERM (``docker stop``) and SIGINT let the server finish its requests and return."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, server.stop)
 
 
 async def keep_alive(port: FlowsPort, retention_days: int) -> None:

@@ -98,7 +98,10 @@ class WebChannel:
     # --- pages ------------------------------------------------------------------
 
     def continue_link(self, person: Person) -> str:
-        return f"{self.web.public_url}/weiter/{person.token}"
+        return self.continue_link_for(person.token)
+
+    def continue_link_for(self, token: str) -> str:
+        return f"{self.web.public_url}/weiter/{token}"
 
     def _page(self, template: str, person: Person | None, status: int = 200,
               **context: object) -> HTMLResponse:

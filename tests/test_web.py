@@ -1,0 +1,177 @@
+"""The browser channel over an ASGI client: forms, sessions and what every request must pass."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.config import Settings, Web
+from bot.domain.questionnaire import Questionnaire
+from bot.output.render import Renderer
+from bot.serve import web_channel
+from bot.store.storage import Storage
+from bot.web.app import COOKIE, WebChannel, build_web_app
+from bot.web.security import Throttle
+
+_CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
+_ACTION = re.compile(r'name="action" value="([^"]+)">([^<]+)<')
+
+
+class Browser:
+    """A client with a cookie jar, like one browser."""
+
+    def __init__(self, channel: WebChannel) -> None:
+        transport = httpx.ASGITransport(app=build_web_app(channel), client=("192.0.2.7", 50000))
+        self.http = httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080")
+        self.page = ""
+
+    async def get(self, path: str = "/") -> httpx.Response:
+        response = await self.http.get(path)
+        self.page = response.text
+        return response
+
+    def csrf(self) -> str:
+        match = _CSRF.search(self.page)
+        assert match, self.page
+        return match[1]
+
+    def button(self, label: str) -> str:
+        for value, shown in _ACTION.findall(self.page):
+            if label in shown:
+                return value.replace("&#34;", '"')
+        raise AssertionError(f"no button {label!r} on the page")
+
+    async def post(self, **fields: str) -> httpx.Response:
+        return await self.http.post("/aktion", data={"csrf": self.csrf(), **fields})
+
+    async def press(self, label: str) -> httpx.Response:
+        response = await self.post(action=self.button(label))
+        assert response.status_code == 303, response.text
+        return await self.get(response.headers["location"])
+
+
+@pytest.fixture
+async def channel(tmp_path: Path, small_questionnaire: Questionnaire,
+                  renderer: Renderer) -> AsyncIterator[WebChannel]:
+    storage = await Storage.open(tmp_path / "web.db")
+    settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web())
+    try:
+        yield web_channel(settings, storage, small_questionnaire, renderer)
+    finally:
+        await storage.close()
+
+
+async def counts(channel: WebChannel) -> tuple[int, int]:
+    users = await channel.storage._rows("SELECT COUNT(*) FROM users")
+    answers = await channel.storage._rows("SELECT COUNT(*) FROM answers")
+    return users[0][0], answers[0][0]
+
+
+async def test_a_first_visit_gets_a_session_cookie_and_safe_headers(channel: WebChannel) -> None:
+    browser = Browser(channel)
+    response = await browser.get()
+    assert response.status_code == 200 and "Willkommen zum Selbstcheck" in response.text
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    token = browser.http.cookies[COOKIE]
+    assert len(token) >= 22  # at least 128 bits
+    headers = response.headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "script-src 'self';" in headers["content-security-policy"]
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["cache-control"] == "no-store"
+    assert "<script>" not in response.text and "style=" not in response.text
+    # only the token's hash is stored; the person is a negative user id
+    rows = await channel.storage._rows("SELECT user_id, token_hash FROM web_sessions")
+    assert len(rows) == 1 and rows[0][0] < 0 and token.encode() not in bytes(rows[0][1])
+    again = await browser.get()
+    assert "set-cookie" not in again.headers  # the same person
+
+
+async def test_answers_go_post_redirect_get_and_a_reload_acts_once(channel: WebChannel) -> None:
+    browser = Browser(channel)
+    await browser.get()
+    page = await browser.press("Selbstcheck beginnen")
+    assert "insgesamt 0 von 7 beantwortet" in page.text
+    page = await browser.press("A · Trifft zu")
+    assert "Gespeichert: A – Trifft zu" in page.text and "insgesamt 1 von 7" in page.text
+    reloaded = await browser.get()
+    assert "insgesamt 1 von 7" in reloaded.text
+    assert await counts(channel) == (1, 1)
+
+
+async def test_a_form_without_a_valid_csrf_token_is_refused_and_stores_nothing(
+        channel: WebChannel) -> None:
+    browser = Browser(channel)
+    await browser.get()
+    await browser.press("Selbstcheck beginnen")
+    answer = browser.button("A · Trifft zu")
+    before = await counts(channel)
+    for csrf in (None, "0" * 64, "kaputt"):
+        data = {"action": answer} if csrf is None else {"action": answer, "csrf": csrf}
+        response = await browser.http.post("/aktion", data=data)
+        assert response.status_code == 403
+        assert "Formular ist abgelaufen" in response.text and 'lang="de"' in response.text
+    # another browser's token does not fit this session
+    other = Browser(channel)
+    await other.get()
+    response = await browser.http.post("/aktion", data={"action": answer, "csrf": other.csrf()})
+    assert response.status_code == 403
+    assert await counts(channel) == (before[0] + 1, before[1])
+
+
+async def test_bad_requests_get_a_clear_german_page_and_store_nothing(channel: WebChannel) -> None:
+    browser = Browser(channel)
+    await browser.get()
+    before = await counts(channel)
+    big = await browser.http.post("/aktion", data={"csrf": browser.csrf(), "text": "x" * 40_000})
+    assert big.status_code == 413 and "zu groß" in big.text
+    forged = await browser.post(action="a:1:eins-01:A")  # somebody else's run
+    assert forged.status_code == 303
+    shown = await browser.get()
+    assert "nicht (mehr) gültig" in shown.text
+    empty = await browser.post()
+    assert empty.status_code == 400 and "nicht verarbeitet" in empty.text
+    missing = await browser.http.get("/gibt-es-nicht")
+    assert missing.status_code == 404 and "Diese Seite gibt es nicht." in missing.text
+    wrong_method = await browser.http.delete("/")
+    assert wrong_method.status_code == 405
+    assert await counts(channel) == before
+
+
+async def test_guessing_continue_links_is_slowed_per_client(channel: WebChannel) -> None:
+    channel.throttle = Throttle(attempts=5)
+    owner = Browser(channel)
+    await owner.get()
+    link = channel.continue_link_for(owner.http.cookies[COOKIE])
+    path = link.removeprefix("http://127.0.0.1:8080")
+    guesser = Browser(channel)
+    for guess in range(5):
+        response = await guesser.http.get(f"/weiter/{'A' * 31}{guess}")
+        assert response.status_code == 404 and "nicht (mehr) gültig" in response.text
+    blocked = await guesser.http.get(path)  # even the right link, for a while
+    assert blocked.status_code == 429 and "Zu viele" in blocked.text
+    assert COOKIE not in blocked.headers.get("set-cookie", "")
+
+
+async def test_the_continue_link_makes_another_browser_the_same_person(
+        channel: WebChannel) -> None:
+    first = Browser(channel)
+    await first.get()
+    await first.press("Selbstcheck beginnen")
+    await first.press("B · Trifft eher zu")
+    page = await first.get("/fortsetzen")
+    link = re.search(r'<a href="(http://127\.0\.0\.1:8080/weiter/[^"]+)"', page.text)
+    assert link
+    qr = await first.http.get("/fortsetzen/qr.png")
+    assert qr.headers["content-type"] == "image/png" and qr.content[:4] == b"\x89PNG"
+    second = Browser(channel)
+    moved = await second.http.get(link[1].removeprefix("http://127.0.0.1:8080"))
+    assert moved.status_code == 303
+    page = await second.get(moved.headers["location"])
+    assert "insgesamt 1 von 7 beantwortet" in page.text
+    assert await counts(channel) == (1, 1)

@@ -17,7 +17,7 @@ from pathlib import Path
 from telegram.error import InvalidToken
 
 from bot import logs
-from bot.telegram.application import build_application, check_database, run
+from bot.app import build_application
 from bot.config import ConfigError, database_from_env, settings_from_env
 from bot.domain.content_check import check_questionnaire
 from bot.telegram.jobs import HEARTBEAT_MAX_AGE
@@ -28,6 +28,7 @@ from bot.output.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
 from bot.serve import serve_browser
 from bot.store.storage import StorageError, backup_database, last_heartbeat
+from bot.telegram.application import check_database, run
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.telegram.application import build_application
+from bot.app import build_application
 from bot.config import Settings
 from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
 from bot.domain.questionnaire import Questionnaire, load_questionnaire

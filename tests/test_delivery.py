@@ -7,7 +7,7 @@ from typing import TypeVar
 
 import pytest
 
-from bot.flows import results
+from bot.flows import results_view
 from bot.output.render_process import in_render_process
 from tests.conftest import BotHarness
 from tests.test_conversation import stored_answers
@@ -51,7 +51,7 @@ async def test_the_last_answer_is_confirmed_before_the_chart_is_drawn(
         calls_when_drawn.append([call.method for call in bot.api.calls[before:]])
         return await in_render_process(function, *args)
 
-    monkeypatch.setattr(results, "in_render_process", drawing)
+    monkeypatch.setattr(results_view, "in_render_process", drawing)
     anna = bot.person()
     await anna.send("/start")
     await anna.tap("beginnen")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.flows import callback_data as cb
+from bot.flows.actions import ConfirmWorkshop, ContinueRun, ManageWorkshop, encode
 from tests import updates
 from tests.conftest import BotHarness, Person
 from tests.test_workshop import REFUSAL, menu, query, set_up, take_part
@@ -127,7 +127,7 @@ async def test_switching_runs_twice_and_forged_switches(bot: BotHarness) -> None
     (run_id,), = personal
     await finished(eve)
     (eves,), = await query(bot.database, "SELECT id FROM runs WHERE user_id = 3")
-    for forged in (cb.continue_run(run_id), cb.continue_run(999_999), cb.continue_run(eves),
+    for forged in (encode(ContinueRun(run_id)), encode(ContinueRun(999_999)), encode(ContinueRun(eves)),
                    "s:0", "s:1:2", "s:" + "9" * 40):
         await eve.tap_data(forged, eve.last)
         assert eve.notices()[-1].startswith(REFUSAL) or eve.notices()[-1].startswith(
@@ -142,7 +142,7 @@ async def test_forged_workshop_set_up_and_renewal_buttons_are_refused(bot: BotHa
     await chris.tap("Co-Moderation einladen", menu(chris))
     tokens = await query(bot.database, "SELECT coordinator_token, revision FROM workshops")
     await eve.send("/hilfe")
-    for forged in (cb.confirm("cocoord", ws, 0), cb.manage("cocoord", ws), "wd:+:gibtsnicht",
+    for forged in (encode(ConfirmWorkshop("cocoord", ws, 0)), encode(ManageWorkshop("cocoord", ws)), "wd:+:gibtsnicht",
                    "wd:*:eins", "wd:f:eins", "wy:cocoord:1:x"):
         await eve.tap_data(forged, eve.last)
         assert eve.notices()[-1].startswith(REFUSAL) or eve.notices()[-1].startswith(

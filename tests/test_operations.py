@@ -213,7 +213,7 @@ async def test_health_is_0_while_the_heartbeat_is_fresh_and_1_otherwise(
     monkeypatch.setenv("SELBSTCHECK_DB", str(bot.database))
     assert health() == 0  # written at start-up
     (beat,) = bot.app.job_queue.get_jobs_by_name("heartbeat")
-    storage = bot.app.bot_data["selfcheck"].storage
+    storage = bot.app.bot_data.services.storage
     await storage.beat(datetime.now(timezone.utc) - timedelta(minutes=10))
     assert health() == 1
     assert "letztes Lebenszeichen vor 6" in capsys.readouterr().err

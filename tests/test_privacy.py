@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.flows import callback_data as cb
+from bot.flows.actions import Erase, encode
 from bot.logs import REDACTED, configure_logging
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
@@ -142,7 +142,7 @@ async def test_an_old_or_forged_confirmation_deletes_nothing(bot: BotHarness, ag
     anna = await answering(bot, 4711, "Anna")
     await anna.send("/loeschen")
     confirmation = anna.last
-    await anna.tap_data(cb.delete(int(time.time()) - age), confirmation)
+    await anna.tap_data(encode(Erase(int(time.time()) - age)), confirmation)
     assert anna.notices()[-1].startswith("Diese Rückfrage ist abgelaufen, es wurde nichts gelöscht")
     assert rows_of(bot.database, 4711) == {"users": 1, "runs": 1, "answers": 2}
 

@@ -33,9 +33,17 @@ async def test_drawing_runs_in_another_process_that_yields_the_cpu_to_the_bot() 
 def test_warming_up_loads_the_chart_library_there() -> None:
     drawing = RenderProcess()
     try:
-        assert drawing.warm_up().result(timeout=60) is None
+        worker = drawing.call(os.getpid)
+        assert not _loaded_matplotlib(worker)  # a worker starts lean
+        drawing.warm_up().result(timeout=60)
+        assert drawing.pid == worker and _loaded_matplotlib(worker)
     finally:
         drawing.shut_down()
+
+
+def _loaded_matplotlib(pid: int) -> bool:
+    """Whether the process has matplotlib's compiled parts mapped (Linux)."""
+    return "/matplotlib/" in Path(f"/proc/{pid}/maps").read_text()
 
 
 async def test_a_drawing_process_that_died_is_replaced() -> None:

@@ -12,10 +12,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
-from bot.telegram.handlers import CORE_KEY
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.output.render import Renderer
-from bot.flows.results import ResultsCore
+from bot.flows.results_view import ResultsView
 from bot.store.storage import Storage
 from tests.conftest import SMALL_FIELDS, BotHarness, Person, write_questionnaire
 
@@ -42,8 +41,8 @@ def pdf_text(document: StoredMessage) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
-def results_core(bot: BotHarness) -> ResultsCore:
-    return bot.app.bot_data[CORE_KEY].results_core
+def results_view(bot: BotHarness) -> ResultsView:
+    return bot.app.bot_data.services.flows.results_view
 
 
 async def open_storage(bot: BotHarness) -> Storage:
@@ -83,7 +82,7 @@ async def test_finished_run_brings_chart_then_summary_with_report_and_review_but
 async def test_chart_marks_fields_without_enough_answers_and_open_fields(bot: BotHarness) -> None:
     anna = bot.person()
     await finish_a_run(anna, RUN_ONE)
-    core = results_core(bot)
+    core = results_view(bot)
     storage = core.storage
     run = (await storage.finished_runs(anna.id))[0]
     chart = core.profile_chart(await core.run_results(run, await storage.answers(run.id)))
@@ -136,7 +135,7 @@ async def test_report_asks_for_the_name_once_and_holds_fields_assessments_and_su
     text = pdf_text(document)
     assert "Stadt Musterstadt <am See> & Umland" in text
     assert "kein Ranking" in text and "Orientierung" in text
-    run = (await results_core(bot).storage.finished_runs(anna.id))[0]
+    run = (await results_view(bot).storage.finished_runs(anna.id))[0]
     assert run.finished_at is not None
     # The report shows the finishing day as the municipality reads it (Berlin time),
     # which is the next day in UTC's last hour or two before midnight.
@@ -264,7 +263,7 @@ async def test_review_after_a_field_changes_an_answer_and_the_results_follow(
     assert "Einschätzung jetzt: Etablierte Stärke (89 %)" in (anna.last.text or "")
     assert "1.3 · A" in labels(anna.last)
 
-    storage = results_core(bot).storage
+    storage = results_view(bot).storage
     run = await storage.active_run(anna.id)
     assert run is not None and run.cursor is None
     assert await storage.answers(run.id) == {"eins-01": "A", "eins-02": "B", "eins-03": "A"}
@@ -353,7 +352,7 @@ async def test_forged_and_stale_review_buttons_get_a_polite_refusal(bot: BotHarn
     await anna.send("/start")
     await anna.tap("beginnen")
     await answer(anna, ("A", "B", "D", "C"))
-    run = await results_core(bot).storage.active_run(anna.id)
+    run = await results_view(bot).storage.active_run(anna.id)
     assert run is not None
     await ben.send("/start")
     for data in (f"v:{run.id}:eins", f"c:{run.id}:eins-01:D", f"d:{run.id}", f"vl:{run.id}",
@@ -369,7 +368,7 @@ async def test_forged_and_stale_review_buttons_get_a_polite_refusal(bot: BotHarn
     assert "noch nicht abgeschlossen" in (anna.notices()[-1] or "")
     await anna.tap_data(f"c:{run.id}:eins-99:A", anna.last)
     assert "nicht mehr" in (anna.notices()[-1] or "")
-    storage = results_core(bot).storage
+    storage = results_view(bot).storage
     assert await storage.answers(run.id) == {"eins-01": "A", "eins-02": "B", "eins-03": "D",
                                              "zwei-01": "C"}
     # a cancelled run's buttons are closed
@@ -387,7 +386,7 @@ async def test_a_later_run_shows_each_fields_change_against_the_persons_previous
         bot: BotHarness) -> None:
     anna, ben = bot.person(4711, "Anna"), bot.person(4712, "Ben")
     await finish_a_run(anna, RUN_ONE)
-    storage = results_core(bot).storage
+    storage = results_view(bot).storage
     first = (await storage.finished_runs(anna.id))[0]
     await set_finished_at(bot, first.id, "2026-02-03T09:30:00+00:00")
     # somebody else's run in between must never be the comparison

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.flows import callback_data as cb
+from bot.flows.actions import (MAX_BYTES, ButtonAction, Change, ChangeOpen, NameAsk, NameRemove,
+                               NameSkip, Report, ReviewField, ReviewFields, decode, encode)
 from bot.output.chart import Bar, ProfileChart, render
 from bot.domain.comparison import FieldChange, compare
 from bot.domain.questionnaire import Questionnaire
 from bot.output.report_pdf import ReportSetupError, check_available
-from bot.flows.results import german_date, local_date, normalise_name
+from bot.flows.reports import normalise_name
+from bot.flows.results_view import german_date, local_date
 from bot.domain.scoring import score_fields
 from bot.store.storage import MIGRATIONS, Storage
 
@@ -83,29 +85,17 @@ def test_chart_png_is_the_same_for_the_same_results() -> None:
 
 def test_results_buttons_fit_telegrams_64_bytes_and_read_back() -> None:
     run, long_id = 999_999_999_999, "a" * 24
-    encoded = {
-        cb.review_fields(run): ("review_fields", None, None, None, None),
-        cb.review_fields_here(run): ("review_fields_here", None, None, None, None),
-        cb.review_field(run, long_id): ("review_field", long_id, None, None, None),
-        cb.review_field(run, long_id, 12): ("review_page", long_id, None, None, 12),
-        cb.change_open(run, long_id): ("change_open", None, long_id, None, None),
-        cb.change(run, long_id, "E"): ("change", None, long_id, "E", None),
-        cb.report(run): ("report", None, None, None, None),
-        cb.name_ask(run): ("name_ask", None, None, None, None),
-    }
-    for data, (action, field, statement, choice, page) in encoded.items():
-        assert len(data.encode()) <= cb.MAX_BYTES
-        decoded = cb.decode(data)
-        assert decoded is not None and decoded.action == action, data
-        assert (decoded.field_id, decoded.statement_id, decoded.choice, decoded.page) == (
-            field, statement, choice, page)
-        if action.startswith(("review", "change", "report", "name_ask")):
-            assert decoded.run_id == run
-    assert cb.decode(cb.NAME_SKIP).action == "name_skip"  # type: ignore[union-attr]
-    assert cb.decode(cb.NAME_REMOVE).action == "name_remove"  # type: ignore[union-attr]
+    actions: list[ButtonAction] = [
+        ReviewFields(run), ReviewFields(run, in_place=True), ReviewField(run, long_id),
+        ReviewField(run, long_id, 12), ChangeOpen(run, long_id), Change(run, long_id, "E"),
+        Report(run), NameAsk(run), NameSkip(), NameRemove()]
+    for action in actions:
+        data = encode(action)
+        assert len(data.encode()) <= MAX_BYTES
+        assert decode(data) == action, data
     for forged in ("v:1:Eins", "v:1:eins:123", "c:1:eins-01:F", "vl:0", "d:x", "n:a:",
                    "n:skip", "v:1:eins:1:2", "c:1:../x"):
-        assert cb.decode(forged) is None, forged
+        assert decode(forged) is None, forged
 
 
 async def test_an_existing_database_gains_the_name_table_and_keeps_its_runs(

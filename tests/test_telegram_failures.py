@@ -120,11 +120,11 @@ async def test_an_unexpected_failure_is_logged_with_context_and_explained(
 
 async def test_an_answer_that_cannot_be_stored_is_never_confirmed(bot: BotHarness) -> None:
     anna = await started(bot)
-    selfcheck = bot.app.bot_data["selfcheck"]
-    await selfcheck.storage._db.execute("PRAGMA query_only = ON")  # as with a full disk
+    storage = bot.app.bot_data.services.storage
+    await storage._db.execute("PRAGMA query_only = ON")  # as with a full disk
     await anna.tap("A · Trifft zu")
     assert not any((n or "").startswith("Gespeichert") for n in anna.notices())
     assert anna.notices()[-1].startswith("Das hat leider nicht geklappt")
     assert "Der Rat hat einen Beschluss" in anna.last.text  # still the open statement
-    await selfcheck.storage._db.execute("PRAGMA query_only = OFF")
+    await storage._db.execute("PRAGMA query_only = OFF")
     assert await answers_of(bot.database) == {}

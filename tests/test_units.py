@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flows import callback_data as cb
+from bot.flows.actions import Answer, Back, Begin, decode, encode
 from bot.output.render import split_message, telegram_length
 
 
 def test_callback_data_round_trips_and_stays_within_64_bytes() -> None:
     longest_id = "a" + "b" * 23
-    data = cb.answer(999_999_999_999, longest_id, "E")
+    data = encode(Answer(999_999_999_999, longest_id, "E"))
     assert len(data.encode()) <= 64
-    assert cb.decode(data) == cb.Callback("answer", 999_999_999_999, longest_id, "E")
-    assert cb.decode(cb.back(7, "eins-01")) == cb.Callback("back", 7, "eins-01")
-    assert cb.decode(cb.BEGIN) == cb.Callback("begin")
+    assert decode(data) == Answer(999_999_999_999, longest_id, "E")
+    assert decode(encode(Back(7, "eins-01"))) == Back(7, "eins-01")
+    assert decode(encode(Begin())) == Begin()
 
 
 @pytest.mark.parametrize("data", [
@@ -23,7 +23,7 @@ def test_callback_data_round_trips_and_stays_within_64_bytes() -> None:
     "a:1:" + "x" * 60 + ":A", "ä" * 40,
 ])
 def test_malformed_callback_data_is_rejected(data: str | None) -> None:
-    assert cb.decode(data) is None
+    assert decode(data) is None
 
 
 def test_split_message_keeps_paragraphs_and_respects_the_limit() -> None:

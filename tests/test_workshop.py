@@ -8,10 +8,11 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from bot.flows import callback_data as cb
+from bot.flows.actions import (CONFIRMED_ACTIONS, MANAGE_ACTIONS, ChoosePerspective,
+                               ConfirmWorkshop, ManageWorkshop, encode)
 from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
-from bot.flows.deep_link import qr_png
 from bot.domain.questionnaire import Questionnaire
+from bot.output.qr import qr_png
 from bot.output.render import Renderer
 from bot.store.storage import Storage
 from tests.conftest import BotHarness, Person
@@ -386,7 +387,7 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
     assert "(der Workshop ist noch offen)" in text
 
     participant = people[0]  # only coordinators get the report
-    await participant.tap_data(cb.manage("pdf", workshop_id(chris)), participant.last)
+    await participant.tap_data(encode(ManageWorkshop("pdf", workshop_id(chris))), participant.last)
     assert participant.notices()[-1].startswith(REFUSAL)
     assert participant.last.kind != "document"
     assert len(bot.api.calls_to("sendDocument")) == 1
@@ -466,17 +467,17 @@ async def test_strangers_and_participants_can_neither_see_nor_manage_a_workshop(
     stranger, participant = bot.person(66, "Eve"), people[0]
     for person in (stranger, participant):
         sent_before = len(person.chat)
-        for action in cb.MANAGE_ACTIONS:
-            await person.tap_data(cb.manage(action, ws), chris.last)
+        for action in MANAGE_ACTIONS:
+            await person.tap_data(encode(ManageWorkshop(action, ws)), chris.last)
             assert person.notices()[-1].startswith(REFUSAL), action
-        for action in cb.CONFIRMED_ACTIONS:
-            await person.tap_data(cb.confirm(action, ws, 0), chris.last)
+        for action in CONFIRMED_ACTIONS:
+            await person.tap_data(encode(ConfirmWorkshop(action, ws, 0)), chris.last)
             assert person.notices()[-1].startswith(REFUSAL), action
         assert len(person.chat) == sent_before  # no status, result, link or file reached them
     assert await query(bot.database, "SELECT token, revision, status FROM workshops") == token_before
     await stranger.send("/workshop")
     assert "Für welche Kommune ist der Workshop?" in stranger.last.text  # lists nothing of Chris's
-    await stranger.tap_data(cb.perspective(ws, "politik"), stranger.last)  # never joined
+    await stranger.tap_data(encode(ChoosePerspective(ws, "politik")), stranger.last)  # never joined
     assert stranger.notices()[-1].startswith(REFUSAL)
     for forged in ("w:status:x", "w:peek:1", f"wy:delete:{ws}", "wp:1:admin", "wd:f:../x"):
         await stranger.tap_data(forged, stranger.last)
@@ -519,9 +520,9 @@ async def test_co_coordinator_joins_with_a_one_time_link(bot: BotHarness) -> Non
     await bea.tap("📈 Stand")
     assert "Beigetreten: 1 · alle Aussagen beantwortet: 1" in bea.last.text
     ws = workshop_id(chris)
-    await bea.tap_data(cb.manage("delete", ws), bea.last)
+    await bea.tap_data(encode(ManageWorkshop("delete", ws)), bea.last)
     assert bea.notices()[-1] == "Löschen kann den Workshop nur, wer ihn angelegt hat."
-    await bea.tap_data(cb.confirm("delete", ws, 0), bea.last)
+    await bea.tap_data(encode(ConfirmWorkshop("delete", ws, 0)), bea.last)
     assert bea.notices()[-1] == "Löschen kann den Workshop nur, wer ihn angelegt hat."
     await bea.tap("◀️ Menü")
     await bea.tap("Workshop schließen")

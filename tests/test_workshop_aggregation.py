@@ -6,12 +6,13 @@ import random
 
 import pytest
 
-from bot.flows.deep_link import (CoordinatorInvitation, UnknownPayload, WorkshopInvitation,
-                           parse_start, qr_png, start_link)
 from bot.domain.questionnaire import Questionnaire
+from bot.flows.invitations import CoordinatorInvitation, UnknownPayload, WorkshopInvitation
+from bot.output.qr import qr_png
 from bot.output.render import Renderer
-from bot.domain.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response, aggregate,
-                          form_groups, new_token, progress)
+from bot.telegram.deep_link import parse_start, start_link
+from bot.domain.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, PerspectiveProgress,
+                                 Response, aggregate, form_groups, new_token, progress)
 from bot.output.workshop_report import perspective_charts
 
 TOKEN = "AbCdEfGhIjKlMnOpQrSt_-"  # 22 characters, as new_token() makes them
@@ -103,7 +104,8 @@ def test_no_shown_group_is_ever_smaller_than_three() -> None:
 
 
 def test_progress_is_ordered_like_the_perspective_list() -> None:
-    state = progress([(None, 2, 0), ("politik", 3, 1), ("verwaltung_integration", 1, 1)])
+    state = progress([PerspectiveProgress(None, 2, 0), PerspectiveProgress("politik", 3, 1),
+                      PerspectiveProgress("verwaltung_integration", 1, 1)])
     assert [row.perspective for row in state.rows] == ["verwaltung_integration", "politik", None]
     assert (state.joined, state.finished) == (6, 2)
 

@@ -8,7 +8,7 @@ municipality, and a closed workshop takes no changed answers.
 
 from __future__ import annotations
 
-from bot.flows import callback_data as cb
+from bot.flows.actions import Change, encode
 from tests.conftest import BotHarness, Person
 from tests.test_results import RUN_ONE, RUN_TWO, finish_a_run, labels, pdf_text
 from tests.test_workshop import query, set_up, take_part
@@ -91,7 +91,7 @@ async def test_a_closed_workshop_takes_no_changed_answers(bot: BotHarness) -> No
     await take_part(pia, await set_up(chris), "Politik", "AAAAAAA")
     [(run_id,)] = await query(bot.database, "SELECT id FROM runs WHERE user_id = 2")
 
-    await pia.tap_data(cb.change(run_id, "eins-01", "B"), pia.last)  # still open: allowed
+    await pia.tap_data(encode(Change(run_id, "eins-01", "B")), pia.last)  # still open: allowed
     assert pia.notices()[-1].startswith("Geändert: 1.1")
     await chris.tap("Workshop schließen")
     await chris.tap("Ja, Workshop schließen")
@@ -101,7 +101,7 @@ async def test_a_closed_workshop_takes_no_changed_answers(bot: BotHarness) -> No
     assert "Der Rat hat einen Beschluss" in pia.last.text  # her own answers stay visible
     await pia.tap("1.2 · A")
     assert pia.notices()[-1] == "Dieser Workshop ist geschlossen. Antworten werden nicht mehr angenommen."
-    await pia.tap_data(cb.change(run_id, "eins-02", "D"), pia.last)
+    await pia.tap_data(encode(Change(run_id, "eins-02", "D")), pia.last)
     assert pia.notices()[-1] == "Dieser Workshop ist geschlossen. Antworten werden nicht mehr angenommen."
     assert await query(bot.database, "SELECT statement_id, choice FROM answers"
                        " WHERE statement_id LIKE 'eins-%' ORDER BY 1") == [

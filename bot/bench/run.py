@@ -36,16 +36,17 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.flows import callback_data as cb
-from bot.telegram import handlers
-from bot.telegram.application import build_application, tune_garbage_collector
+from bot.flows import actions
+from bot.flows.actions import Answer, Begin, decode, encode
+from bot.app import build_application
+from bot.telegram.application import tune_garbage_collector
 from bot.config import Settings
 from bot.bench.fake_bot_api import Call, FakeBotAPI
 from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
 from bot.output.render import Renderer
 from bot.output.render_process import DRAWING
 from bot.resources import QUESTIONS_DIR
-from bot.flows.selfcheck import SelfCheck
+from bot.store.storage import Storage
 from bot.store.storage import measure_commit_rate
 
 TELEGRAM_BULK_RATE = 30  # messages per second to many different chats
@@ -234,7 +235,7 @@ class Person:
 
     async def begin(self) -> None:
         await self.command("/start")
-        await self.tap(cb.BEGIN, expects=self.crowd.order[0])
+        await self.tap(encode(Begin()), expects=self.crowd.order[0])
 
     async def answer_next(self) -> Tap:
         """Answer the statement on screen with a choice that varies from person to person."""
@@ -245,7 +246,7 @@ class Person:
         choice = CHOICES[(self.id + index) % len(CHOICES)]
         new_message = following is not None and \
             self.crowd.field_of[following] != self.crowd.field_of[self.statement]
-        tap = await self.tap(cb.answer(run_id, self.statement, choice), expects=following,
+        tap = await self.tap(encode(Answer(run_id, self.statement, choice)), expects=following,
                              expects_new_message=new_message)
         self.crowd.answers_counted += tap.reply is not None
         return tap
@@ -329,24 +330,23 @@ class Crowd:
     @staticmethod
     def statement_of(message: dict[str, Any]) -> str | None:
         for row in message["reply_markup"]["inline_keyboard"]:
-            decoded = cb.decode(row[0].get("callback_data"))
-            if decoded is not None and decoded.action == "answer":
+            decoded = decode(row[0].get("callback_data"))
+            if isinstance(decoded, Answer):
                 return decoded.statement_id
         return None
 
     @staticmethod
     def run_of(message: dict[str, Any] | None) -> int:
         assert message is not None
-        decoded = cb.decode(message["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
-        assert decoded is not None and decoded.run_id is not None
+        decoded = decode(message["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+        assert isinstance(decoded, Answer)
         return decoded.run_id
 
 
 def _ends_summary(message: dict[str, Any]) -> bool:
     """The results summary's last message: the one with the button for the PDF report."""
     first = message["reply_markup"]["inline_keyboard"][0][0].get("callback_data")
-    decoded = cb.decode(first)
-    return decoded is not None and decoded.action == "report"
+    return isinstance(decode(first), actions.Report)
 
 
 def _person_id(call: Call) -> int | None:
@@ -427,15 +427,15 @@ async def _sessions(crowd: Crowd, api: FakeBotAPI, config: BenchConfig, report: 
     report.sessions_active = len(people)
 
 
-async def _stored_answers(selfcheck: SelfCheck, people: Iterable[Person]) -> int:
+async def _stored_answers(storage: Storage, people: Iterable[Person]) -> int:
     total = 0
     for person in people:
-        run = await selfcheck.storage.active_run(person.id)
+        run = await storage.active_run(person.id)
         if run is None:
-            finished = await selfcheck.storage.finished_runs(person.id)
+            finished = await storage.finished_runs(person.id)
             run = finished[0] if finished else None
         if run is not None:
-            total += len(await selfcheck.storage.answers(run.id))
+            total += len(await storage.answers(run.id))
     return total
 
 
@@ -474,7 +474,7 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
             await _burst(crowd, api, config, report)
             if config.sessions:
                 await _sessions(crowd, api, config, report)
-            report.answers_stored = await _stored_answers(app.bot_data[handlers.CORE_KEY],
+            report.answers_stored = await _stored_answers(app.bot_data.services.storage,
                                                           crowd.people.values())
         finally:
             await app.stop()

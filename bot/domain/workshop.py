@@ -22,7 +22,7 @@ stripped of who gave them. Anonymity rules, applied to every number shown:
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 
@@ -78,11 +78,11 @@ class Progress:
         return sum(row.finished for row in self.rows)
 
 
-def progress(counts: Sequence[tuple[str | None, int, int]]) -> Progress:
-    """Order (perspective, joined, finished) counts for display."""
+def progress(counts: Iterable[PerspectiveProgress]) -> Progress:
+    """Order the counts per perspective for display."""
     order = {perspective: i for i, perspective in enumerate((*PERSPECTIVES, None))}
-    rows = sorted((PerspectiveProgress(p, joined, finished) for p, joined, finished in counts
-                   if p in order), key=lambda row: order[row.perspective])
+    rows = sorted((row for row in counts if row.perspective in order),
+                  key=lambda row: order[row.perspective])
     return Progress(tuple(rows))
 
 

@@ -9,13 +9,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
+from bot.flows.actions import ButtonAction
+
 
 @dataclass(frozen=True)
 class Button:
-    """A button that sends ``data`` back to the bot, or with ``url`` opens a link instead."""
+    """A button that sends ``action`` back to the bot, or with ``url`` opens a link instead.
+
+    The channel encodes the action (see :func:`bot.flows.actions.encode`).
+    """
 
     label: str
-    data: str | None = None
+    action: ButtonAction | None = None
     url: str | None = None
 
 
@@ -54,15 +59,6 @@ Message = Reply | Photo | Document
 
 
 @dataclass(frozen=True)
-class Broadcast:
-    """The same messages to many people: a bulk notification, paced by the front end."""
-
-    recipients: tuple[int, ...]
-    replies: tuple[Reply, ...]
-    topic: str  # what is being sent (a workshop's municipality), for the report afterwards
-
-
-@dataclass(frozen=True)
 class BroadcastReport:
     delivered: int
     unreachable: int  # blocked the bot, deleted their account, or kept failing
@@ -70,6 +66,20 @@ class BroadcastReport:
     @property
     def total(self) -> int:
         return self.delivered + self.unreachable
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """The same messages to many people: a bulk notification, paced by the channel.
+
+    ``reported`` makes the messages that tell the sender how it went, once
+    every recipient had their turn.
+    """
+
+    recipients: tuple[int, ...]
+    replies: tuple[Reply, ...]
+    topic: str  # what is being sent (a workshop's municipality), for the report afterwards
+    reported: Callable[[BroadcastReport], tuple[Message, ...]] | None = None
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from stored answers, never stored) and the workshops they created, with the
 runs in them.
 
 Like :mod:`bot.flows.selfcheck`, this is plain Python returning an
-:class:`~bot.flows.outcome.Outcome`; the Telegram side lives in
-:mod:`bot.telegram.privacy_handlers`.
+:class:`~bot.flows.outcome.Outcome`, free of any channel.
 """
 
 from __future__ import annotations
@@ -21,11 +20,11 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.flows import callback_data as cb
-from bot.output.render import Renderer
-from bot.flows.outcome import Button, Outcome, Reply
-from bot.store.storage import Storage
 from bot.domain.workshop import MIN_GROUP
+from bot.flows.actions import Erase, KeepData
+from bot.flows.outcome import Button, Outcome, Reply
+from bot.output.render import Renderer
+from bot.store.storage import Storage
 
 # A "Ja, löschen" button older than this asks again instead of deleting: a
 # deletion should follow from a decision taken just now, not from a tap on an
@@ -56,8 +55,8 @@ class Privacy:
         if not await self.storage.has_user(user_id):
             return Outcome(send=(Reply(self.render.html("privacy_nothing_stored.html.j2")),))
         keyboard = ((Button(self.render.text("privacy.button_delete"),
-                            cb.delete(int(self._clock()))),),
-                    (Button(self.render.text("privacy.button_keep"), cb.DELETE_NO),))
+                            Erase(int(self._clock()))),),
+                    (Button(self.render.text("privacy.button_keep"), KeepData()),))
         # Deleting a person deletes the workshops they created, with everybody's
         # answers in them: say so before, by name.
         created = [w for w in await self.storage.workshops_of(user_id) if w.created_by == user_id]
@@ -66,15 +65,13 @@ class Privacy:
             participating=await self.storage.takes_part_in_workshops(user_id))
         return Outcome(send=(Reply(question, keyboard),))
 
-    async def erase(self, user_id: int, data: str | None) -> Outcome:
-        """A tap on the confirmation: delete everything, keep everything, or ask again."""
-        decision = cb.decode_deletion(data)
-        if decision is None:
-            return Outcome(notice=self.render.text("notice.invalid_button"), alert=True)
-        if not decision.confirmed:
-            return Outcome(edit=Reply(self.render.html("privacy_kept.html.j2")))
-        assert decision.issued_at is not None
-        age = self._clock() - decision.issued_at
+    def keep(self) -> Outcome:
+        """"Nein, behalten": nothing changes."""
+        return Outcome(edit=Reply(self.render.html("privacy_kept.html.j2")))
+
+    async def erase(self, user_id: int, issued_at: int) -> Outcome:
+        """"Ja, löschen", asked at ``issued_at``: delete everything, or ask again if that was long ago."""
+        age = self._clock() - issued_at
         if not -_CLOCK_SKEW_SECONDS <= age <= CONFIRMATION_SECONDS:
             return Outcome(notice=self.render.text("privacy.expired"), alert=True,
                            clear_keyboard=True)

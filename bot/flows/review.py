@@ -12,16 +12,14 @@ Opening a review sends a new message; moving inside it edits that message.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from bot.flows import callback_data as cb
-from bot.domain.questionnaire import Field, Statement
-from bot.flows.outcome import Button, Outcome, Reply
+from bot.domain.questionnaire import Field, Questionnaire, Statement
 from bot.domain.scoring import FieldResult
-from bot.store.storage import Run
-
-if TYPE_CHECKING:  # the results core owns this review and is imported at run time by it
-    from bot.flows.results import ResultsCore, RunResults
+from bot.flows.actions import Change, ChangeOpen, Keep, ReviewField, ReviewFields, ShowResults
+from bot.flows.outcome import Button, Outcome, Reply
+from bot.flows.results_view import ResultsView, RunResults
+from bot.output.render import Renderer
+from bot.store.storage import Run, Storage
 
 PAGE_SIZE = 8  # statements per review message: 8 of the longest still fit in 4096 chars
 
@@ -43,27 +41,30 @@ class _GivenAnswer:
     def page(self) -> int:
         """The review page of its field that shows it."""
         return (self.number - 1) // PAGE_SIZE
+
+
 BUTTONS_PER_ROW = 4
 
 
 class Review:
-    """The review messages of one bot; :class:`~bot.flows.results.ResultsCore` routes the taps here."""
+    """The review messages: which field, a field's answers page by page, changing one answer."""
 
-    def __init__(self, results: ResultsCore) -> None:
-        self.results = results
-        self.storage = results.storage
-        self.questionnaire = results.questionnaire
-        self.render = results.render
+    def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
+                 view: ResultsView) -> None:
+        self.storage = storage
+        self.questionnaire = questionnaire
+        self.render = renderer
+        self.view = view
 
     async def fields(self, user_id: int, run_id: int, *, in_place: bool = False) -> Outcome:
         """Which field's answers to look at: the run's assessed fields."""
-        run, refusal = await self.results.open_run(user_id, run_id)
+        run, refusal = await self.view.owned_run(user_id, run_id)
         if refusal:
             return refusal
         assert run is not None
-        view = await self.results.run_results(run, await self.storage.answers(run.id))
+        view = await self.view.run_results(run, await self.storage.answers(run.id))
         rows = tuple((Button(self.render.text("results.button.review_field_choice", result=result),
-                             cb.review_field(run.id, result.field.id, 0)),)
+                             ReviewField(run.id, result.field.id, 0)),)
                      for result in view.shown_results)
         if not rows:
             return Outcome(notice=self.render.text("results.notice.nothing_to_review"), alert=True)
@@ -73,14 +74,14 @@ class Review:
     async def field(self, user_id: int, run_id: int, field_id: str,
                     page: int | None = None, *, notice: str | None = None) -> Outcome:
         """A field's statements with the answers given; ``page`` set: shown in place."""
-        run, refusal = await self.results.open_run(user_id, run_id)
+        run, refusal = await self.view.owned_run(user_id, run_id)
         if refusal:
             return refusal
         assert run is not None
         field = self.questionnaire.field(field_id)
         if field is None or field.id not in {f.id for f in self.questionnaire.select(run.field_ids)}:
             return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
-        view = await self.results.run_results(run, await self.storage.answers(run.id))
+        view = await self.view.run_results(run, await self.storage.answers(run.id))
         result = next(r for r in view.results if r.field.id == field.id)
         if not view.shown(result):
             return Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
@@ -99,31 +100,31 @@ class Review:
         answers = view.answers
         text = self.render.html(
             "review.html.j2", result=result, scale=scale, pages=pages,
-            change=self.results.change_texts(view).get(field.id),
+            change=self.view.change_texts(view).get(field.id),
             items=[(field.statements.index(s) + 1, s,
                     scale.choice(answers[s.id]) if s.id in answers else None)
                    for s in statements])
         buttons = [Button(self.render.text("results.button.review_statement", field=field,
                                            number=field.statements.index(s) + 1,
                                            choice=answers[s.id]),
-                          cb.change_open(run.id, s.id))
+                          ChangeOpen(run.id, s.id))
                    for s in statements if s.id in answers]
         rows: list[tuple[Button, ...]] = [tuple(buttons[i:i + BUTTONS_PER_ROW])
                                           for i in range(0, len(buttons), BUTTONS_PER_ROW)]
         paging = []
         if page > 0:
             paging.append(Button(self.render.text("results.button.page_back"),
-                                 cb.review_field(run.id, field.id, page - 1)))
+                                 ReviewField(run.id, field.id, page - 1)))
         if page < pages - 1:
             paging.append(Button(self.render.text("results.button.page_next"),
-                                 cb.review_field(run.id, field.id, page + 1)))
+                                 ReviewField(run.id, field.id, page + 1)))
         if paging:
             rows.append(tuple(paging))
         rows.append((Button(self.render.text("results.button.other_fields"),
-                            cb.review_fields_here(run.id)),
-                     Button(self.render.text("results.button.show_results"), cb.results(run.id))))
+                            ReviewFields(run.id, in_place=True)),
+                     Button(self.render.text("results.button.show_results"), ShowResults(run.id))))
         if run.active:
-            rows.append((Button(self.render.text("results.button.continue"), cb.KEEP),))
+            rows.append((Button(self.render.text("results.button.continue"), Keep()),))
         return Reply(text, tuple(rows))
 
     async def change_open(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
@@ -133,10 +134,10 @@ class Review:
             return given
         rows = tuple((Button(self.render.text("button.choice", choice=c,
                                               chosen=c.key == given.choice),
-                             cb.change(given.run.id, given.statement.id, c.key)),)
+                             Change(given.run.id, given.statement.id, c.key)),)
                      for c in self.questionnaire.scale.choices)
         back = (Button(self.render.text("results.button.back_to_review"),
-                       cb.review_field(given.run.id, given.field.id, given.page)),)
+                       ReviewField(given.run.id, given.field.id, given.page)),)
         text = self.render.html("change.html.j2", field=given.field, number=given.number,
                                 statement=given.statement,
                                 current=self.questionnaire.scale.choice(given.choice))
@@ -159,7 +160,7 @@ class Review:
     async def _changeable(self, user_id: int, run_id: int,
                           statement_id: str) -> _GivenAnswer | Outcome:
         """The given answer, or the refusal to show instead."""
-        run, refusal = await self.results.open_run(user_id, run_id)
+        run, refusal = await self.view.owned_run(user_id, run_id)
         if refusal:
             return refusal
         assert run is not None

@@ -19,13 +19,21 @@ async def settled(storage: Storage, questionnaire: Questionnaire, run: Run) -> R
     """The run, finished now if nothing is left to answer in it."""
     if not run.active:
         return run
+    settled_run, _ = await settled_with_answers(storage, questionnaire, run)
+    return settled_run
+
+
+async def settled_with_answers(storage: Storage, questionnaire: Questionnaire,
+                               run: Run) -> tuple[Run, dict[str, str]]:
+    """The settled run and its answers, read once for both (a tap needs them together)."""
     answers = await storage.answers(run.id)
-    if current_statement(questionnaire.select(run.field_ids), answers, None) is not None:
-        return run
+    if not run.active or current_statement(questionnaire.select(run.field_ids), answers,
+                                           None) is not None:
+        return run, answers
     await storage.finish_run(run.id)
     finished = await storage.run(run.id)
     assert finished is not None
-    return finished
+    return finished, answers
 
 
 async def open_runs(storage: Storage, questionnaire: Questionnaire, user_id: int) -> list[Run]:
@@ -35,8 +43,8 @@ async def open_runs(storage: Storage, questionnaire: Questionnaire, user_id: int
     return [run for run in runs if run.active]
 
 
-async def open_run(storage: Storage, questionnaire: Questionnaire, user_id: int,
-                   workshop_id: int | None = None) -> Run | None:
+async def settled_active_run(storage: Storage, questionnaire: Questionnaire, user_id: int,
+                             workshop_id: int | None = None) -> Run | None:
     """The person's open personal run, or their open run in the given workshop."""
     run = await storage.active_run(user_id, workshop_id)
     if run is None:

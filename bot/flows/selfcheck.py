@@ -1,8 +1,9 @@
 """The self-check conversation: every decision about what the person sees next.
 
-Each public method takes what a handler decoded from an update and returns an
-:class:`~bot.flows.outcome.Outcome`. Nothing here knows Telegram; all state comes from
-:mod:`bot.store.storage`, all wording from the templates.
+Each public method takes what a channel decoded (see :mod:`bot.flows.actions`)
+and returns an :class:`~bot.flows.outcome.Outcome`. Nothing here knows a
+channel; all state comes from :mod:`bot.store.storage`, all wording from the
+templates.
 """
 
 from __future__ import annotations
@@ -10,29 +11,36 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
-from bot.flows import callback_data as cb
-from bot.flows import run_state
-from bot.flows.keyed_locks import KeyedLocks
-from bot.domain.progress import (Position, current_statement, field_completed_by, ordered_statements,
-                          position_of)
+from bot.domain.progress import (Position, current_statement, field_completed_by,
+                                 ordered_statements, position_of)
 from bot.domain.questionnaire import Field, Questionnaire, Statement
-from bot.output.render import Renderer
-from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
-from bot.flows.results import ResultsCore, german_date, local_date
 from bot.domain.scoring import score_field
+from bot.flows import run_state
+from bot.flows.actions import (Answer, Back, Begin, ButtonAction, Cancel, ContinueRun, Info, Keep,
+                               Pause, ReviewField, ShowResults)
+from bot.flows.keyed_locks import KeyedLocks
+from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
+from bot.flows.refusals import invalid_button
+from bot.flows.results_view import ResultsView, german_date, local_date
+from bot.output.render import Renderer
 from bot.store.storage import Run, Storage
+
+MAX_COMMAND_SHOWN = 40  # an unknown command can be a whole message long
 
 
 class SelfCheck:
     """The personal self-check, from the welcome to the summary."""
 
-    def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer) -> None:
+    def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
+                 view: ResultsView) -> None:
         self.storage = storage
         self.questionnaire = questionnaire
         self.render = renderer
-        self.results_core = ResultsCore(storage, questionnaire, renderer)
-        # Taps on one run are handled one after another even when updates are
-        # processed concurrently, so a double tap can never record twice.
+        self.view = view
+        # Taps on one run are handled one after another, so a double tap can never
+        # record twice. The Telegram channel also handles each person's updates in
+        # order (bot/telegram/update_processor.py), but that keeps their replies in
+        # order; this lock is what keeps answers right, whatever the channel.
         self._run_locks = KeyedLocks()
         # The scale's button labels and "saved" notices never change: render them once.
         choices = questionnaire.scale.choices
@@ -67,7 +75,7 @@ class SelfCheck:
         if finished:
             return Outcome(send=(self._finished_prompt(finished[0]),))
         return Outcome(send=(Reply(self.render.html("not_started.html.j2"),
-                                   self._single(self.render.text("button.begin"), cb.BEGIN)),))
+                                   self._single(self.render.text("button.begin"), Begin())),))
 
     async def begin(self, user_id: int) -> Outcome:
         """Start a run; earlier runs stay stored.
@@ -77,62 +85,36 @@ class SelfCheck:
         in the chat, and a second copy of it would only confuse.
         """
         run, created = await self.storage.open_run(user_id)
-        if not created and not (await self._settled(run)).active:
+        if not created and not (await run_state.settled(self.storage, self.questionnaire,
+                                                         run)).active:
             run, created = await self.storage.open_run(user_id)
         if not created:
             return Outcome(notice=self.render.text("reliability.run_running"), clear_keyboard=True)
-        return Outcome(clear_keyboard=True, send=(await self.open_statement(run),))
+        return Outcome(clear_keyboard=True, send=(await self.statement_message(run),))
 
-    async def open_statement(self, run: Run) -> Reply:
+    async def statement_message(self, run: Run) -> Reply:
         """The statement ``run`` continues with, ready to answer (e.g. a new workshop run)."""
         answers = await self.storage.answers(run.id)
         return self._statement_reply(run, self._position(run, answers, run.cursor), answers)
 
     async def continue_run(self, user_id: int, run_id: int) -> Outcome:
         """Switch to another open run (personal or workshop) and continue there."""
-        run, refusal = await self._active_run_for(user_id, run_id)
-        if refusal:
-            return refusal
-        assert run is not None
+        found = await self._active_run_for(user_id, run_id)
+        if isinstance(found, Outcome):
+            return found
+        run, _ = found
         await self.storage.set_current_run(user_id, run.id)
         others = tuple(r for r in await self.storage.active_runs(user_id) if r.id != run.id)
         return Outcome(clear_keyboard=True, send=await self._resume_replies(run, others))
-
-    # --- buttons ---------------------------------------------------------------
-
-    async def press(self, user_id: int, data: str | None) -> Outcome:
-        """A button tap: validate its data, then do what it names."""
-        match cb.decode(data):
-            case cb.Callback(action="answer", run_id=int(run), statement_id=str(sid),
-                             choice=str(choice)):
-                return await self.answer(user_id, run, sid, choice)
-            case cb.Callback(action="back", run_id=int(run), statement_id=str(sid)):
-                return await self.back(user_id, run, sid)
-            case cb.Callback(action="info", run_id=int(run), statement_id=str(sid)):
-                return await self.info(user_id, run, sid)
-            case cb.Callback(action="pause", run_id=int(run)):
-                return await self.pause(user_id, run)
-            case cb.Callback(action="results", run_id=int(run)):
-                return await self.results(user_id, run)
-            case cb.Callback(action="cancel", run_id=int(run)):
-                return await self.cancel(user_id, run)
-            case cb.Callback(action="continue", run_id=int(run)):
-                return await self.continue_run(user_id, run)
-            case cb.Callback(action="keep"):
-                return await self.keep(user_id)
-            case cb.Callback(action="begin"):
-                return await self.begin(user_id)
-        return self._invalid()
 
     # --- answering -------------------------------------------------------------
 
     async def answer(self, user_id: int, run_id: int, statement_id: str, choice: str) -> Outcome:
         async with self._run_locks.hold(run_id):
-            run, refusal = await self._active_run_for(user_id, run_id)
-            if refusal:
-                return refusal
-            assert run is not None
-            answers = await self.storage.answers(run.id)
+            found = await self._active_run_for(user_id, run_id)
+            if isinstance(found, Outcome):
+                return found
+            run, answers = found
             stale = self._stale_statement(run, answers, statement_id, choice)
             if stale:
                 return stale
@@ -164,7 +146,7 @@ class SelfCheck:
                                           scale=self.questionnaire.scale),
                          self._single(self.render.text("results.button.review_field",
                                                        field=completed),
-                                      cb.review_field(run.id, completed.id)))
+                                      ReviewField(run.id, completed.id)))
             return Outcome(notice=notice, edit=note,
                            send=(self._statement_reply(run, next_position, updated),))
         return Outcome(notice=notice,
@@ -172,11 +154,10 @@ class SelfCheck:
 
     async def back(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
         async with self._run_locks.hold(run_id):
-            run, refusal = await self._active_run_for(user_id, run_id)
-            if refusal:
-                return refusal
-            assert run is not None
-            answers = await self.storage.answers(run.id)
+            found = await self._active_run_for(user_id, run_id)
+            if isinstance(found, Outcome):
+                return found
+            run, answers = found
             stale = self._stale_statement(run, answers, statement_id)
             if stale:
                 return stale
@@ -188,11 +169,10 @@ class SelfCheck:
         return Outcome(edit=self._statement_reply(run, position, answers))
 
     async def info(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
-        run, refusal = await self._active_run_for(user_id, run_id)
-        if refusal:
-            return refusal
-        assert run is not None
-        answers = await self.storage.answers(run.id)
+        found = await self._active_run_for(user_id, run_id)
+        if isinstance(found, Outcome):
+            return found
+        run, answers = found
         stale = self._stale_statement(run, answers, statement_id)
         if stale:
             return stale
@@ -200,11 +180,10 @@ class SelfCheck:
         return Outcome(edit=self._statement_reply(run, position, answers, show_info=True))
 
     async def pause(self, user_id: int, run_id: int) -> Outcome:
-        run, refusal = await self._active_run_for(user_id, run_id)
-        if refusal:
-            return refusal
-        assert run is not None
-        answers = await self.storage.answers(run.id)
+        found = await self._active_run_for(user_id, run_id)
+        if isinstance(found, Outcome):
+            return found
+        run, answers = found
         position = self._position(run, answers, run.cursor)
         return Outcome(edit=Reply(self.render.html("paused.html.j2", position=position)))
 
@@ -215,12 +194,12 @@ class SelfCheck:
         if run_id is not None:
             run = await self.storage.run(run_id)
             if run is None or run.user_id != user_id:
-                return self._invalid()
+                return invalid_button(self.render)
         else:
-            run = await self.results_core.current_run(user_id)
+            run = await self.view.current_run(user_id)
         if run is None:
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
-                                       self._single(self.render.text("button.begin"), cb.BEGIN)),))
+                                       self._single(self.render.text("button.begin"), Begin())),))
         answers = await self.storage.answers(run.id)
         return Outcome(later=functools.partial(self._summary, run, answers))
 
@@ -229,18 +208,18 @@ class SelfCheck:
         run, _ = await self._open_runs(user_id)
         if run is None:
             return Outcome(send=(Reply(self.render.html("nothing_to_cancel.html.j2")),))
-        keyboard = ((Button(self.render.text("button.cancel_confirm"), cb.cancel(run.id)),),
-                    (Button(self.render.text("button.cancel_keep"), cb.KEEP),))
+        keyboard = ((Button(self.render.text("button.cancel_confirm"), Cancel(run.id)),),
+                    (Button(self.render.text("button.cancel_keep"), Keep()),))
         workshop = await self._workshop_name(run)
         question = (self.render.html("workshop_cancel_confirm.html.j2", workshop=workshop)
                     if workshop else self.render.html("cancel_confirm.html.j2"))
         return Outcome(send=(Reply(question, keyboard),))
 
     async def cancel(self, user_id: int, run_id: int) -> Outcome:
-        run, refusal = await self._active_run_for(user_id, run_id)
-        if refusal:
-            return refusal
-        assert run is not None
+        found = await self._active_run_for(user_id, run_id)
+        if isinstance(found, Outcome):
+            return found
+        run, _ = found
         await self.storage.cancel_run(run.id)
         return Outcome(edit=Reply(self.render.html("cancelled.html.j2")))
 
@@ -256,6 +235,8 @@ class SelfCheck:
                    media: bool = False) -> Outcome:
         """Free text, a sticker, photo or voice message, or an unknown command: say what
         works, and show the open statement again."""
+        if unknown_command is not None and len(unknown_command) > MAX_COMMAND_SHOWN:
+            unknown_command = unknown_command[:MAX_COMMAND_SHOWN] + "…"
         note = Reply(self.render.html("hint.html.j2", command=unknown_command, media=media))
         run, _ = await self._open_runs(user_id)
         if run is None:
@@ -274,24 +255,19 @@ class SelfCheck:
         assert statement is not None, "an active run always has an open statement"
         return position_of(fields, statement.id, answers)
 
-    async def open_run(self, user_id: int, workshop_id: int | None = None) -> Run | None:
-        """The person's open personal run, or their open run in a workshop."""
-        return await run_state.open_run(self.storage, self.questionnaire, user_id, workshop_id)
-
-    async def _settled(self, run: Run) -> Run:
-        return await run_state.settled(self.storage, self.questionnaire, run)
-
-    async def _active_run_for(self, user_id: int, run_id: int) -> tuple[Run | None, Outcome | None]:
+    async def _active_run_for(self, user_id: int,
+                              run_id: int) -> tuple[Run, dict[str, str]] | Outcome:
+        """The person's own active run with its answers, else the refusal to show instead."""
         run = await self.storage.run(run_id)
         if run is None or run.user_id != user_id:
-            return None, self._invalid()
-        run = await self._settled(run)
+            return invalid_button(self.render)
+        run, answers = await run_state.settled_with_answers(self.storage, self.questionnaire, run)
         if not run.active:
             workshop = await self.storage.workshop(run.workshop_id) if run.workshop_id else None
             notice = ("workshop.notice.closed_for_answers" if workshop and not workshop.open
                       else "notice.run_closed")
-            return None, Outcome(notice=self.render.text(notice), alert=True, clear_keyboard=True)
-        return run, None
+            return Outcome(notice=self.render.text(notice), alert=True, clear_keyboard=True)
+        return run, answers
 
     async def _open_runs(self, user_id: int) -> tuple[Run | None, tuple[Run, ...]]:
         """The open run the person last worked on, and their other open runs.
@@ -320,7 +296,7 @@ class SelfCheck:
             name = await self._workshop_name(other)
             label = (self.render.text("workshop.button.switch_to_workshop", workshop=name) if name
                      else self.render.text("workshop.button.switch_to_personal"))
-            switches.append((Button(label, cb.continue_run(other.id)),))
+            switches.append((Button(label, ContinueRun(other.id)),))
         note = Reply(self.render.html("resume.html.j2", position=position,
                                       workshop=await self._workshop_name(run),
                                       others=len(others)), tuple(switches))
@@ -343,17 +319,14 @@ class SelfCheck:
         notice = self.render.text("notice.already_answered" if known else "notice.statement_gone")
         return Outcome(notice=notice, edit=self._statement_reply(run, position, answers))
 
-    def _invalid(self) -> Outcome:
-        return Outcome(notice=self.render.text("notice.invalid_button"), alert=True)
-
     def _welcome(self) -> Reply:
         return Reply(self.render.html("welcome.html.j2", questionnaire=self.questionnaire,
                                       total=len(self.questionnaire.statements)),
-                     self._single(self.render.text("button.begin"), cb.BEGIN))
+                     self._single(self.render.text("button.begin"), Begin()))
 
     def _finished_prompt(self, run: Run) -> Reply:
-        keyboard = ((Button(self.render.text("button.show_results"), cb.results(run.id)),),
-                    (Button(self.render.text("button.new_run"), cb.BEGIN),))
+        keyboard = ((Button(self.render.text("button.show_results"), ShowResults(run.id)),),
+                    (Button(self.render.text("button.new_run"), Begin()),))
         assert run.finished_at is not None
         finished_on = german_date(local_date(run.finished_at))
         return Reply(self.render.html("finished.html.j2", finished_on=finished_on), keyboard)
@@ -365,14 +338,14 @@ class SelfCheck:
         choices = self.questionnaire.scale.choices
         rows: list[tuple[Button, ...]] = [
             (Button(self._choice_labels[c.key, c.key == current],
-                    cb.answer(run.id, statement.id, c.key)),)
+                    Answer(run.id, statement.id, c.key)),)
             for c in choices]
         extra = []
         if statement.info and not show_info:
-            extra.append(Button(self.render.text("button.info"), cb.info(run.id, statement.id)))
+            extra.append(Button(self.render.text("button.info"), Info(run.id, statement.id)))
         if position.previous is not None:
-            extra.append(Button(self.render.text("button.back"), cb.back(run.id, statement.id)))
-        extra.append(Button(self.render.text("button.pause"), cb.pause(run.id)))
+            extra.append(Button(self.render.text("button.back"), Back(run.id, statement.id)))
+        extra.append(Button(self.render.text("button.pause"), Pause(run.id)))
         rows.append(tuple(extra))
         text = self.render.html("statement.html.j2", position=position, trace=trace,
                                 show_info=show_info,
@@ -391,7 +364,7 @@ class SelfCheck:
         A workshop run's summary is the person's own; a note says so, and that
         the group's result comes from the coordinators.
         """
-        summary = await self.results_core.summary(run, answers)
+        summary = await self.view.summary(run, answers)
         workshop = await self._workshop_name(run)
         if workshop is None:
             return summary
@@ -400,6 +373,6 @@ class SelfCheck:
         return (*summary, note)
 
     @staticmethod
-    def _single(label: str, data: str) -> Keyboard:
-        return ((Button(label, data),),)
+    def _single(label: str, action: ButtonAction) -> Keyboard:
+        return ((Button(label, action),),)
 

@@ -1,8 +1,8 @@
 """The workshop conversation: coordinators set up and run a workshop, participants join it.
 
 Like :class:`~bot.flows.selfcheck.SelfCheck`, every public method takes what a
-handler decoded and returns an :class:`~bot.flows.outcome.Outcome`; nothing here
-knows Telegram. Participants answer the statements through the ordinary
+channel decoded and returns an :class:`~bot.flows.outcome.Outcome`; nothing here
+knows a channel. Participants answer the statements through the ordinary
 self-check (their run carries the workshop and its field selection), so this
 module only covers joining, choosing a perspective, and everything the
 coordinators do.
@@ -15,27 +15,31 @@ refusal as a workshop that does not exist, so ids reveal nothing.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta, timezone
 
-from bot.flows import callback_data as cb
+from bot.domain.questionnaire import Field, Questionnaire
+from bot.domain.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response,
+                                 WorkshopResult, aggregate, new_token, progress)
 from bot.flows import run_state
+from bot.flows.actions import (ChoosePerspective, ConfirmWorkshop, DraftField, DraftStep,
+                               ManageWorkshop, ShowResults)
+from bot.flows.invitations import (CoordinatorInvitation, Invitation, InvitationLink,
+                                   WorkshopInvitation)
+from bot.flows.outcome import (Broadcast, BroadcastReport, Button, Document, Keyboard, Message,
+                               Outcome, Photo, Reply)
+from bot.flows.refusals import invalid_button
+from bot.flows.results_view import LOCAL_TIME, german_date, local_date
+from bot.flows.selfcheck import SelfCheck
 from bot.output.chart import PRINT_DPI
 from bot.output.chart import render as render_chart
-from bot.flows.deep_link import (CoordinatorInvitation, Invitation, WorkshopInvitation, qr_png,
-                           start_link)
-from bot.domain.questionnaire import Field, Questionnaire
+from bot.output.qr import qr_png
 from bot.output.render import Renderer
 from bot.output.render_process import in_print_process, in_render_process
-from bot.flows.outcome import (Broadcast, BroadcastReport, Button, Document, Keyboard, Outcome, Photo,
-                         Reply)
-from bot.flows.results import LOCAL_TIME, german_date, local_date
-from bot.flows.selfcheck import SelfCheck
-from bot.store.storage import Draft, Storage, Workshop
-from bot.domain.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response, WorkshopResult,
-                          aggregate, new_token, progress)
 from bot.output.workshop_export import csv_filename, result_csv
-from bot.output.workshop_report import (WorkshopReport, perspective_charts, render_workshop_report,
-                                 report_filename)
+from bot.output.workshop_report import (WorkshopReport, perspective_charts,
+                                        render_workshop_report, report_filename)
+from bot.store.storage import Draft, Storage, Workshop
 
 NAME_LENGTH = (2, 80)                  # a municipality's name, after folding whitespace
 NAME_WAIT = timedelta(hours=1)         # a message counts as the awaited name only this long
@@ -44,13 +48,20 @@ UNJUDGED_SHOWN = 10                    # "could not judge" statements in the cha
 
 
 class WorkshopDesk:
+    """Setting up, coordinating and joining workshops.
+
+    ``selfcheck`` starts and continues a participant's run (they answer in the
+    ordinary self-check); ``invitation_link`` turns an invitation into the
+    channel's link.
+    """
+
     def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
-                 selfcheck: SelfCheck, bot_username: str) -> None:
+                 selfcheck: SelfCheck, invitation_link: InvitationLink) -> None:
         self.storage = storage
         self.questionnaire = questionnaire
         self.render = renderer
         self.selfcheck = selfcheck
-        self.bot_username = bot_username
+        self.invitation_link = invitation_link
         self.labels = {key: renderer.text(f"workshop.perspective.{key}")
                        for key in (*PERSPECTIVES, FURTHER, OVERALL)}
 
@@ -85,31 +96,40 @@ class WorkshopDesk:
 
     async def _ask_name(self, user_id: int) -> Outcome:
         await self.storage.start_draft(user_id, None, self._all_field_ids())
-        keyboard = ((Button(self.render.text("workshop.button.drop"), cb.draft("drop")),),)
+        keyboard = ((Button(self.render.text("workshop.button.drop"), DraftStep("drop")),),)
         return Outcome(send=(Reply(self.render.html("workshop_ask_name.html.j2"), keyboard),))
 
-    async def _draft_press(self, user_id: int, action: str, what: str,
-                           select: bool | None = None) -> Outcome:
-        if action == "draft" and what == "new":
+    async def draft_step(self, user_id: int, what: str) -> Outcome:
+        """Setting a workshop up: a new one, dropping it, every field, or creating it."""
+        if what == "new":
             return await self._ask_name(user_id)
-        draft = await self.storage.draft(user_id)
-        if action == "draft" and what == "drop":
+        if what == "drop":
             await self.storage.drop_draft(user_id)
             return Outcome(edit=Reply(self.render.html("workshop_draft_dropped.html.j2")))
+        draft = await self.storage.draft(user_id)
         if draft is None or draft.municipality is None:
-            return Outcome(notice=self.render.text("workshop.notice.draft_gone"), alert=True,
-                           clear_keyboard=True)
-        if action == "draft_field":
-            if self.questionnaire.field(what) is None:
-                return self._invalid()
-            chosen = set(draft.field_ids) | {what} if select else set(draft.field_ids) - {what}
-            selection = tuple(f.id for f in self.questionnaire.fields if f.id in chosen)
-            await self.storage.set_draft_fields(user_id, selection)
-            return Outcome(edit=self._field_choice(draft.municipality, selection))
+            return self._draft_gone()
         if what == "all":
             await self.storage.set_draft_fields(user_id, self._all_field_ids())
             return Outcome(edit=self._field_choice(draft.municipality, self._all_field_ids()))
         return await self._create(user_id, draft)
+
+    async def draft_field(self, user_id: int, field_id: str, select: bool) -> Outcome:
+        """Select or deselect one field of the workshop being set up."""
+        draft = await self.storage.draft(user_id)
+        if draft is None or draft.municipality is None:
+            return self._draft_gone()
+        if self.questionnaire.field(field_id) is None:
+            return invalid_button(self.render)
+        chosen = (set(draft.field_ids) | {field_id} if select
+                  else set(draft.field_ids) - {field_id})
+        selection = tuple(f.id for f in self.questionnaire.fields if f.id in chosen)
+        await self.storage.set_draft_fields(user_id, selection)
+        return Outcome(edit=self._field_choice(draft.municipality, selection))
+
+    def _draft_gone(self) -> Outcome:
+        return Outcome(notice=self.render.text("workshop.notice.draft_gone"), alert=True,
+                       clear_keyboard=True)
 
     async def _create(self, user_id: int, draft: Draft) -> Outcome:
         selected = self.questionnaire.select(draft.field_ids)
@@ -130,10 +150,10 @@ class WorkshopDesk:
         selected = self.questionnaire.select(field_ids)
         rows: list[tuple[Button, ...]] = [
             (Button(self.render.text("workshop.button.field", field=f, chosen=f in selected),
-                    cb.draft_field(f.id, select=f not in selected)),) for f in fields]
-        rows.append((Button(self.render.text("workshop.button.all_fields"), cb.draft("all")),))
-        rows.append((Button(self.render.text("workshop.button.create"), cb.draft("create")),
-                     Button(self.render.text("workshop.button.drop"), cb.draft("drop"))))
+                    DraftField(f.id, select=f not in selected)),) for f in fields]
+        rows.append((Button(self.render.text("workshop.button.all_fields"), DraftStep("all")),))
+        rows.append((Button(self.render.text("workshop.button.create"), DraftStep("create")),
+                     Button(self.render.text("workshop.button.drop"), DraftStep("drop"))))
         statements = sum(len(f.statements) for f in selected)
         text = self.render.html("workshop_fields.html.j2", municipality=municipality,
                                 selected=selected, total=len(fields), statements=statements)
@@ -142,29 +162,13 @@ class WorkshopDesk:
     def _all_field_ids(self) -> tuple[str, ...]:
         return tuple(f.id for f in self.questionnaire.fields)
 
-    # --- buttons -------------------------------------------------------------------
-
-    async def press(self, user_id: int, data: str | None) -> Outcome:
-        """A workshop button: validate it, check who taps it, then do what it names."""
-        match cb.decode_workshop(data):
-            case cb.WorkshopCallback(action="draft" | "draft_field" as action, what=what,
-                                     select=select):
-                return await self._draft_press(user_id, action, what, select)
-            case cb.WorkshopCallback(action="perspective", workshop_id=int(ws), what=what):
-                return await self.choose_perspective(user_id, ws, what)
-            case cb.WorkshopCallback(action="manage", workshop_id=int(ws), what=what):
-                return await self._manage(user_id, ws, what)
-            case cb.WorkshopCallback(action="confirm", workshop_id=int(ws), what=what,
-                                     revision=int(revision)):
-                return await self._confirmed(user_id, ws, what, revision)
-        return self._invalid()
-
     # --- coordinating ----------------------------------------------------------------
 
-    async def _manage(self, user_id: int, workshop_id: int, action: str) -> Outcome:
+    async def manage(self, user_id: int, workshop_id: int, action: str) -> Outcome:
+        """A coordinator's menu entry; strangers and unknown ids get the same refusal."""
         workshop = await self._managed(user_id, workshop_id)
         if workshop is None:
-            return self._invalid()
+            return invalid_button(self.render)
         owner = workshop.created_by == user_id
         match action:
             case "menu":
@@ -210,17 +214,18 @@ class WorkshopDesk:
 
     def _question(self, workshop: Workshop, action: str, **context: object) -> Reply:
         keyboard = ((Button(self.render.text(f"workshop.button.yes_{action}"),
-                            cb.confirm(action, workshop.id, workshop.revision)),),
+                            ConfirmWorkshop(action, workshop.id, workshop.revision)),),
                     (Button(self.render.text("workshop.button.no"),
-                            cb.manage("menu", workshop.id)),))
+                            ManageWorkshop("menu", workshop.id)),))
         return Reply(self.render.html(f"workshop_ask_{action}.html.j2", workshop=workshop,
                                       **context), keyboard)
 
-    async def _confirmed(self, user_id: int, workshop_id: int, action: str,
-                         revision: int) -> Outcome:
+    async def confirm(self, user_id: int, workshop_id: int, action: str,
+                      revision: int) -> Outcome:
+        """"Yes" to a change, carried out only at the revision it was asked at."""
         workshop = await self._managed(user_id, workshop_id)
         if workshop is None:
-            return self._invalid()
+            return invalid_button(self.render)
         if action == "delete" and workshop.created_by != user_id:
             return Outcome(notice=self.render.text("workshop.notice.owner_only"), alert=True)
         stale = Outcome(notice=self.render.text("workshop.notice.stale"), alert=True,
@@ -267,13 +272,14 @@ class WorkshopDesk:
         assert current is not None
         return Outcome(notice=self.render.text("workshop.notice.sending"),
                        edit=await self._menu(current, user_id),
-                       broadcast=Broadcast(recipients, replies, workshop.municipality))
+                       broadcast=Broadcast(recipients, replies, workshop.municipality,
+                                           reported=functools.partial(
+                                               self._shared, workshop.municipality)))
 
-    def shared(self, broadcast: Broadcast, report: BroadcastReport) -> Outcome:
+    def _shared(self, municipality: str, report: BroadcastReport) -> tuple[Message, ...]:
         """Tell the coordinator how the sharing went."""
-        return Outcome(send=(Reply(self.render.html("workshop_shared.html.j2",
-                                                    municipality=broadcast.topic,
-                                                    report=report)),))
+        return (Reply(self.render.html("workshop_shared.html.j2", municipality=municipality,
+                                       report=report)),)
 
     async def _managed(self, user_id: int, workshop_id: int) -> Workshop | None:
         """The workshop if the person coordinates it; ``None`` for strangers and unknown ids."""
@@ -286,8 +292,8 @@ class WorkshopDesk:
 
     def _workshop_list(self, workshops: list[Workshop]) -> Reply:
         rows = tuple((Button(self.render.text("workshop.button.open_menu", workshop=w),
-                             cb.manage("menu", w.id)),) for w in workshops)
-        new = ((Button(self.render.text("workshop.button.new"), cb.draft("new")),),)
+                             ManageWorkshop("menu", w.id)),) for w in workshops)
+        new = ((Button(self.render.text("workshop.button.new"), DraftStep("new")),),)
         return Reply(self.render.html("workshop_list.html.j2", workshops=workshops), rows + new)
 
     async def _settle_runs(self, workshop: Workshop) -> None:
@@ -298,8 +304,7 @@ class WorkshopDesk:
 
     async def _menu(self, workshop: Workshop, user_id: int) -> Reply:
         await self._settle_runs(workshop)
-        state = progress([(c.perspective, c.joined, c.finished)
-                          for c in await self.storage.workshop_progress(workshop.id)])
+        state = progress(await self.storage.workshop_progress(workshop.id))
         text = self.render.html("workshop_menu.html.j2", workshop=workshop, progress=state,
                                 fields=self._fields(workshop),
                                 every_field=workshop.field_ids is None,
@@ -309,7 +314,7 @@ class WorkshopDesk:
     def _menu_keyboard(self, workshop: Workshop, *, owner: bool) -> Keyboard:
         def button(action: str) -> Button:
             return Button(self.render.text(f"workshop.button.{action}"),
-                          cb.manage(action, workshop.id))
+                          ManageWorkshop(action, workshop.id))
 
         rows = [(button("status"), button("result")),
                 (button("invite"), button("renew")),
@@ -324,16 +329,15 @@ class WorkshopDesk:
 
     async def _status(self, workshop: Workshop) -> Reply:
         await self._settle_runs(workshop)
-        state = progress([(c.perspective, c.joined, c.finished)
-                          for c in await self.storage.workshop_progress(workshop.id)])
+        state = progress(await self.storage.workshop_progress(workshop.id))
         text = self.render.html("workshop_status.html.j2", workshop=workshop, progress=state,
                                 labels=self.labels, minimum=MIN_GROUP)
         keyboard = ((Button(self.render.text("workshop.button.refresh"),
-                            cb.manage("status", workshop.id)),
+                            ManageWorkshop("status", workshop.id)),
                      Button(self.render.text("workshop.button.result"),
-                            cb.manage("result", workshop.id))),
+                            ManageWorkshop("result", workshop.id))),
                     (Button(self.render.text("workshop.button.back_to_menu"),
-                            cb.manage("menu", workshop.id)),))
+                            ManageWorkshop("menu", workshop.id)),))
         return Reply(text, keyboard)
 
     async def _result(self, workshop: Workshop) -> WorkshopResult:
@@ -386,16 +390,16 @@ class WorkshopDesk:
         keyboard: Keyboard = ()
         if again:
             keyboard = ((Button(self.render.text("reliability.cocoord_renew"),
-                                cb.confirm("cocoord", workshop.id, workshop.revision)),),)
+                                ConfirmWorkshop("cocoord", workshop.id, workshop.revision)),),)
         note = Reply(self.render.html("workshop_cocoord_note.html.j2", workshop=workshop,
                                       again=again), keyboard)
-        link = start_link(self.bot_username, CoordinatorInvitation(token))
+        link = self.invitation_link(CoordinatorInvitation(token))
         return note, Reply(self.render.html("workshop_cocoord_invite.html.j2",
                                             workshop=workshop, link=link))
 
     def _invitation(self, workshop: Workshop) -> tuple[Reply, Photo]:
         """The message to forward, and the QR code of its link to project or print."""
-        link = start_link(self.bot_username, WorkshopInvitation(workshop.token))
+        link = self.invitation_link(WorkshopInvitation(workshop.token))
         text = self.render.html("workshop_invitation.html.j2", workshop=workshop, link=link,
                                 minimum=MIN_GROUP)
         caption = self.render.html("workshop_qr_caption.html.j2", workshop=workshop)
@@ -407,7 +411,7 @@ class WorkshopDesk:
     # --- links: joining as participant or co-coordinator --------------------------------
 
     async def open_link(self, user_id: int, invitation: Invitation) -> Outcome:
-        """``/start <payload>``: the payload has been parsed and validated already."""
+        """An invitation link (``/start <payload>``), parsed and validated by the channel."""
         match invitation:
             case WorkshopInvitation(token=token):
                 workshop = await self.storage.workshop_by_token(token)
@@ -436,7 +440,7 @@ class WorkshopDesk:
                                 every_field=workshop.field_ids is None,
                                 total=sum(len(f.statements) for f in fields),
                                 personal_open=personal is not None, minimum=MIN_GROUP)
-        keyboard = tuple((Button(self.labels[p], cb.perspective(workshop.id, p)),)
+        keyboard = tuple((Button(self.labels[p], ChoosePerspective(workshop.id, p)),)
                          for p in PERSPECTIVES)
         return Reply(text, keyboard)
 
@@ -444,7 +448,7 @@ class WorkshopDesk:
         workshop = await self.storage.workshop(workshop_id)
         participant = await self.storage.participant(workshop_id, user_id)
         if workshop is None or participant is None:
-            return self._invalid()
+            return invalid_button(self.render)
         if not workshop.open:
             return Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
                            alert=True, clear_keyboard=True)
@@ -469,17 +473,19 @@ class WorkshopDesk:
         """A participant with a perspective: their open workshop run, a new one, or "done"."""
         # Settled like every run: one left with nothing to answer after a
         # questionnaire update counts as finished.
-        run = await self.selfcheck.open_run(user_id, workshop.id)
+        run = await run_state.settled_active_run(self.storage, self.questionnaire, user_id,
+                                                 workshop.id)
         if run is not None:
             return await self.selfcheck.continue_run(user_id, run.id)
         if not await self.storage.finished_runs(user_id, workshop.id):
             await self.storage.start_run(user_id, workshop.field_ids, workshop.id)
-            run = await self.selfcheck.open_run(user_id, workshop.id)
+            run = await run_state.settled_active_run(self.storage, self.questionnaire, user_id,
+                                                     workshop.id)
             if run is not None:
-                return Outcome(send=(await self.selfcheck.open_statement(run),))
+                return Outcome(send=(await self.selfcheck.statement_message(run),))
         finished = await self.storage.finished_runs(user_id, workshop.id)
         keyboard = ((Button(self.render.text("workshop.button.own_result"),
-                            cb.results(finished[0].id)),),)
+                            ShowResults(finished[0].id)),),)
         return Outcome(send=(Reply(self.render.html("workshop_already_done.html.j2",
                                                     workshop=workshop), keyboard),))
 
@@ -496,9 +502,6 @@ class WorkshopDesk:
 
     def _say(self, template: str, **context: object) -> Outcome:
         return Outcome(send=(Reply(self.render.html(template, **context)),))
-
-    def _invalid(self) -> Outcome:
-        return Outcome(notice=self.render.text("notice.invalid_button"), alert=True)
 
 
 def clean_name(text: str) -> str | None:

@@ -78,9 +78,6 @@ class Renderer:
             fixed = self._fixed_texts[key] = self._texts[key].render()
         return fixed
 
-    def has_text(self, key: str) -> bool:
-        return key in self._texts
-
     def html(self, template: str, **context: Any) -> str:
         """A message in Telegram HTML, blank-line runs folded."""
         rendered = self._html.get_template(template).render(**context)

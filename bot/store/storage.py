@@ -29,6 +29,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.domain.workshop import PerspectiveProgress
+
 MIGRATIONS: tuple[str, ...] = (
     # 1: people, their runs through the questionnaire and their answers.
     """
@@ -223,13 +225,6 @@ class Draft:
     municipality: str | None
     field_ids: tuple[str, ...]
     created_at: str
-
-
-@dataclass(frozen=True)
-class PerspectiveCount:
-    perspective: str | None  # None: joined, but no perspective chosen yet
-    joined: int
-    finished: int
 
 
 async def _configure(connection: aiosqlite.Connection) -> None:
@@ -820,7 +815,7 @@ class Storage:
             " ORDER BY joined_at, user_id", (workshop_id,))
         return [row["user_id"] for row in rows]
 
-    async def workshop_progress(self, workshop_id: int) -> list[PerspectiveCount]:
+    async def workshop_progress(self, workshop_id: int) -> list[PerspectiveProgress]:
         """Joined and finished participants per perspective: counts, never names."""
         rows = await self._rows(
             "SELECT p.perspective, COUNT(*) AS joined, SUM(EXISTS (SELECT 1 FROM runs r"
@@ -828,7 +823,7 @@ class Storage:
             "  AND r.status = 'finished')) AS finished"
             " FROM workshop_participants p WHERE p.workshop_id = ? GROUP BY p.perspective",
             (workshop_id,))
-        return [PerspectiveCount(row["perspective"], row["joined"], row["finished"])
+        return [PerspectiveProgress(row["perspective"], row["joined"], row["finished"])
                 for row in rows]
 
     async def workshop_responses(self, workshop_id: int) -> list[tuple[str, dict[str, str]]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ParseMode
@@ -12,35 +14,37 @@ from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, Callb
                           CommandHandler, Defaults, MessageHandler, filters)
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot.flows import callback_data as cb
-from bot.telegram import gate, handlers, jobs, privacy_handlers, results_handlers, workshop_handlers
-from bot.telegram.broadcast import Broadcaster
-from bot.telegram.commands import command_descriptions
 from bot.config import Settings
-from bot.telegram.network import RetryingRequest
-from bot.flows.privacy import Privacy
-from bot.domain.questionnaire import Questionnaire
-from bot.output.render import Renderer
 from bot.output.render_process import DRAWING
-from bot.flows.selfcheck import SelfCheck
 from bot.store.storage import Storage
+from bot.telegram import gate, handlers, jobs
+from bot.telegram.commands import command_descriptions
+from bot.telegram.context import CONTEXT_TYPES, BotContext
+from bot.telegram.network import RetryingRequest
 from bot.telegram.update_processor import PerUserUpdateProcessor
-from bot.flows.workshop_desk import WorkshopDesk
+
+if TYPE_CHECKING:  # the composition root imports this module to build the channel
+    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
 # Bot API calls the bot makes at once (PTB's default); getUpdates has its own connection.
 CONNECTION_POOL_SIZE = 256
 
+TelegramApplication = Application[Any, BotContext, Any, Any, Any, Any]
+# Opens the services once the bot knows its username (from getMe at initialize).
+OpenServices = Callable[[str], Awaitable["Services"]]
 
-def build_application(settings: Settings, questionnaire: Questionnaire, renderer: Renderer, *,
-                      request: BaseRequest | None = None) -> Application:
+
+def build(settings: Settings, open_services: OpenServices, *,
+          request: BaseRequest | None = None) -> TelegramApplication:
     """The bot, ready to run; ``request`` replaces the network layer (tests, benchmark)."""
     builder = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
+        .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=None))
         .concurrent_updates(PerUserUpdateProcessor())
         # Replies to a person's own tap are not subject to the 30/s bulk limit, so
@@ -49,22 +53,22 @@ def build_application(settings: Settings, questionnaire: Questionnaire, renderer
         .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=5))
         # Network failures are retried where that cannot send anything twice.
         .request(RetryingRequest(request or HTTPXRequest(connection_pool_size=CONNECTION_POOL_SIZE)))
-        .post_init(_open_storage(settings, questionnaire, renderer))
-        .post_shutdown(_close_storage)
+        .post_init(_starting(settings, open_services))
+        .post_shutdown(_stopped)
     )
     if request is not None:
         builder = builder.get_updates_request(request)
-    application = builder.build()
+    application: TelegramApplication = builder.build()
     _register_handlers(application)
     return application
 
 
-def _register_handlers(application: Application) -> None:
+def _register_handlers(application: TelegramApplication) -> None:
     # Before everything else: private chats only, edits ignored (see bot/telegram/gate.py).
     application.add_handlers(gate.gate_handlers(), group=gate.GROUP)
     private = filters.ChatType.PRIVATE
-    # Note: order matters. Known commands first, then buttons with their own prefix
-    # before the generic button handler, then unknown commands, then the rest.
+    # Note: order matters. Known commands first, then every button (decoded once, see
+    # bot/flows/actions.py), then unknown commands, then the rest.
     application.add_handlers([
         CommandHandler("start", handlers.start, filters=private),
         CommandHandler("weiter", handlers.weiter, filters=private),
@@ -72,17 +76,11 @@ def _register_handlers(application: Application) -> None:
         CommandHandler("hilfe", handlers.hilfe, filters=private),
         CommandHandler("help", handlers.hilfe, filters=private),
         CommandHandler("abbrechen", handlers.abbrechen, filters=private),
-        CommandHandler("bericht", results_handlers.bericht, filters=private),
-        CommandHandler("workshop", workshop_handlers.workshop_command, filters=private),
-        CommandHandler("datenschutz", privacy_handlers.datenschutz, filters=private),
-        CommandHandler("loeschen", privacy_handlers.loeschen, filters=private),
-        # Buttons with their own prefix – deleting one's data ("del:"), results (review,
-        # change, report, name) and workshops ("w…") – before the generic button handler,
-        # which takes every other tap.
-        CallbackQueryHandler(privacy_handlers.deletion_button, pattern=cb.DELETION_PREFIX),
-        CallbackQueryHandler(results_handlers.button, pattern=cb.RESULTS_PATTERN),
-        CallbackQueryHandler(workshop_handlers.workshop_button, pattern=cb.WORKSHOP_PATTERN),
-        CallbackQueryHandler(handlers.button),
+        CommandHandler("bericht", handlers.bericht, filters=private),
+        CommandHandler("workshop", handlers.workshop, filters=private),
+        CommandHandler("datenschutz", handlers.datenschutz, filters=private),
+        CommandHandler("loeschen", handlers.loeschen, filters=private),
+        CallbackQueryHandler(handlers.tap),
         MessageHandler(private & filters.COMMAND, handlers.unknown_command),
         # Free text: a name the bot asked for (report, workshop), else a hint.
         MessageHandler(private & filters.TEXT, handlers.free_text),
@@ -91,33 +89,26 @@ def _register_handlers(application: Application) -> None:
     application.add_error_handler(handlers.error_handler)
 
 
-def _open_storage(settings: Settings, questionnaire: Questionnaire, renderer: Renderer):  # noqa: ANN202
-    async def post_init(application: Application) -> None:
-        storage = await Storage.open(settings.database)
-        selfcheck = SelfCheck(storage, questionnaire, renderer)
-        application.bot_data[handlers.CORE_KEY] = selfcheck
-        # The bot's username (from getMe at initialize) builds the invitation links.
-        application.bot_data[handlers.WORKSHOPS_KEY] = WorkshopDesk(
-            storage, questionnaire, renderer, selfcheck, application.bot.username)
-        application.bot_data[workshop_handlers.BROADCASTER_KEY] = Broadcaster()
-        application.bot_data[privacy_handlers.PRIVACY_KEY] = Privacy(
-            storage, renderer, settings.retention_days, settings.privacy_contact)
-        await storage.beat()  # healthy from the start; the heartbeat job keeps it fresh
+def _starting(settings: Settings,
+              open_services: OpenServices) -> Callable[[TelegramApplication], Awaitable[None]]:
+    async def post_init(application: TelegramApplication) -> None:
+        services = await open_services(application.bot.username)
+        application.bot_data.services = services
+        await services.storage.beat()  # healthy from the start; the heartbeat job keeps it fresh
         jobs.schedule(application, settings.retention_days)
         DRAWING.warm_up()  # the first run's end should not wait for matplotlib to load
         commands = [BotCommand(name, description)
-                    for name, description in command_descriptions(renderer).items()]
+                    for name, description in command_descriptions(services.renderer).items()]
         await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
         await application.bot.set_my_commands(commands)
     return post_init
 
 
-async def _close_storage(application: Application) -> None:
+async def _stopped(application: TelegramApplication) -> None:
     """Runs after PTB has finished every update in flight, so no answer is cut off."""
-    application.bot_data.pop(privacy_handlers.PRIVACY_KEY, None)
-    selfcheck: SelfCheck | None = application.bot_data.pop(handlers.CORE_KEY, None)
-    if selfcheck is not None:
-        await selfcheck.storage.close()
+    services, application.bot_data.services = application.bot_data.services, None
+    if services is not None:
+        await services.storage.close()
 
 
 def check_database(path: str) -> None:
@@ -142,7 +133,7 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(10_000, 10, 10)
 
 
-def run(application: Application, settings: Settings) -> None:
+def run(application: TelegramApplication, settings: Settings) -> None:
     """Until SIGTERM/SIGINT: then PTB stops fetching, finishes what it fetched and shuts down.
 
     ``bootstrap_retries=-1``: a network failure at start-up is retried rather

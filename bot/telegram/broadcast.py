@@ -20,9 +20,9 @@ from aiolimiter import AsyncLimiter
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.telegram.handlers import markup
-from bot.telegram.network import may_retry
 from bot.flows.outcome import Broadcast, BroadcastReport, Reply
+from bot.telegram.delivery import markup
+from bot.telegram.network import may_retry
 
 log = logging.getLogger(__name__)
 

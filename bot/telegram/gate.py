@@ -16,25 +16,26 @@ feature remembering it:
 from __future__ import annotations
 
 import logging
-import sqlite3
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import (ApplicationHandlerStop, BaseHandler, CommandHandler, ContextTypes,
-                          MessageHandler, TypeHandler, filters)
+from telegram.ext import (ApplicationHandlerStop, BaseHandler, CommandHandler, MessageHandler,
+                          TypeHandler, filters)
 
-from bot.flows import deep_link
-from bot.telegram.commands import ALIASES, COMMANDS
-from bot.telegram.handlers import core, deliver, describe
-from bot.telegram.privacy_handlers import privacy
 from bot.flows.outcome import Button, Outcome, Reply
+from bot.telegram import deep_link
+from bot.telegram.commands import ALIASES, COMMANDS
+from bot.telegram.context import BotContext
+from bot.telegram.delivery import deliver
+from bot.telegram.handlers import describe
 
 log = logging.getLogger(__name__)
 
 GROUP = -1  # PTB handler group: runs before the features' handlers in group 0
 
 
-def gate_handlers() -> list[BaseHandler]:
+def gate_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     """In order: within one group PTB runs only the first handler that matches."""
     return [
         MessageHandler(filters.UpdateType.EDITED, ignore_edit),
@@ -43,19 +44,19 @@ def gate_handlers() -> list[BaseHandler]:
     ]
 
 
-async def ignore_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ignore_edit(update: Update, context: BotContext) -> None:
     log.debug("ignored: %s", describe(update))
     raise ApplicationHandlerStop
 
 
-async def group_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def group_command(update: Update, context: BotContext) -> None:
     """One of our commands in a group: point to the private chat, show nothing personal."""
-    selfcheck = core(context)
+    render = context.services.renderer
     payload = deep_link.payload_of(context.args) if _is_start(update) else None
     link = deep_link.private_chat_link(context.bot.username, payload)
-    button = Button(selfcheck.render.text("reliability.group_button"), url=link)
+    button = Button(render.text("reliability.group_button"), url=link)
     await deliver(update, context, Outcome(send=(
-        Reply(selfcheck.render.html("group.html.j2"), ((button,),)),)))
+        Reply(render.html("group.html.j2"), ((button,),)),)))
     raise ApplicationHandlerStop
 
 
@@ -65,24 +66,16 @@ def _is_start(update: Update) -> bool:
     return bool(words) and words[0].split("@")[0] == "/start"
 
 
-async def _note_activity(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> None:
-    """Best effort: a failed note must not stand between a person and their answer."""
-    try:
-        await privacy(context).touch(user_id)
-    except sqlite3.Error as error:
-        log.warning("could not note a person's activity: %s", error)
-
-
-async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_only(update: Update, context: BotContext) -> None:
     """Let private-chat updates through (noting the person's activity), stop all others."""
     chat = update.effective_chat
     if chat is not None and chat.type == ChatType.PRIVATE:
         if update.effective_user is not None:
-            await _note_activity(context, update.effective_user.id)
+            await context.services.flows.note_activity(update.effective_user.id)
         return
     if update.callback_query is not None:
         # A button on a group message, a forwarded message or an inline message.
-        await update.callback_query.answer(core(context).render.text("reliability.group_refusal"),
-                                           show_alert=True)
+        await update.callback_query.answer(
+            context.services.renderer.text("reliability.group_refusal"), show_alert=True)
     log.debug("not a private chat, ignored: %s", describe(update))
     raise ApplicationHandlerStop

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram.ext import Application, ContextTypes
+from typing import Any
 
-from bot.telegram.handlers import core
-from bot.telegram.privacy_handlers import privacy
+from telegram.ext import Application
+
+from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)
 
@@ -19,9 +20,10 @@ RETENTION_INTERVAL = timedelta(days=1)
 RETENTION_FIRST_RUN = timedelta(minutes=5)  # after a start, so restarts never skip a day
 
 
-def schedule(application: Application, retention_days: int) -> None:
+def schedule(application: Application[Any, BotContext, Any, Any, Any, Any],
+             retention_days: int) -> None:
     """Register the jobs; they start with the application (the first beat is written
-    at start-up, see :func:`bot.telegram.application._open_storage`)."""
+    at start-up, see :func:`bot.telegram.application.build`)."""
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot[job-queue] is a dependency"
     job_queue.run_repeating(heartbeat, interval=HEARTBEAT_INTERVAL, first=HEARTBEAT_INTERVAL,
@@ -31,12 +33,12 @@ def schedule(application: Application, retention_days: int) -> None:
                                 first=RETENTION_FIRST_RUN, name="retention")
 
 
-async def heartbeat(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def heartbeat(context: BotContext) -> None:
     """Proves that the event loop runs and the database takes writes."""
-    await core(context).storage.beat()
+    await context.services.storage.beat()
 
 
-async def delete_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
-    deleted = await privacy(context).delete_expired()
+async def delete_expired(context: BotContext) -> None:
+    deleted = await context.services.flows.delete_expired()
     log.info("retention: deleted the data of %d person(s) inactive for more than %d days",
-             deleted, privacy(context).retention_days)
+             deleted, context.services.settings.retention_days)

@@ -1,4 +1,4 @@
-"""Deep links: the payload of ``/start PAYLOAD``, links into the private chat, their QR code.
+"""Telegram's deep links: the payload of ``/start PAYLOAD`` and the links into the private chat.
 
 Telegram passes ``t.me/<bot>?start=<payload>`` to the bot as ``/start <payload>``.
 A payload arrives from a link anybody can edit, so it is parsed here, in one
@@ -8,45 +8,22 @@ else happens: a forged or mangled payload never reaches the database as
 anything but a well-formed token. The links the bot hands out are built here
 too, and only from payloads that parse back to themselves.
 
-A feature that hands out links adds its payload type with its prefix to
-``_PREFIXES`` (and to the ``Invitation`` union).
+A feature that hands out links adds its payload type (in
+:mod:`bot.flows.invitations`) with its prefix to ``_PREFIXES``.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-import segno
+from bot.flows.invitations import (CoordinatorInvitation, Invitation, StartPayload, UnknownPayload,
+                                   WorkshopInvitation)
 
 MAX_PAYLOAD = 64
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # see bot.workshop.new_token
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # see bot.domain.workshop.new_token
 
-
-@dataclass(frozen=True)
-class WorkshopInvitation:
-    """``w_<token>``: join a workshop as a participant."""
-
-    token: str
-
-
-@dataclass(frozen=True)
-class CoordinatorInvitation:
-    """``k_<token>``: become a co-coordinator of a workshop (a one-time link)."""
-
-    token: str
-
-
-@dataclass(frozen=True)
-class UnknownPayload:
-    """A payload this bot does not understand: broken, mistyped or forged."""
-
-
-Invitation = WorkshopInvitation | CoordinatorInvitation
-StartPayload = Invitation | UnknownPayload
 
 _PREFIXES: dict[str, type[WorkshopInvitation] | type[CoordinatorInvitation]] = {
     "w_": WorkshopInvitation,
@@ -92,10 +69,3 @@ def private_chat_link(bot_username: str, payload: str | None = None) -> str:
     if payload is not None and not _PAYLOAD.fullmatch(payload):
         raise ValueError(f"not a valid deep-link payload: {payload!r}")
     return f"https://t.me/{bot_username}" + (f"?start={payload}" if payload else "")
-
-
-def qr_png(link: str) -> bytes:
-    """A PNG of the link's QR code, large enough to project or print."""
-    buffer = io.BytesIO()
-    segno.make(link, error="m", micro=False).save(buffer, kind="png", scale=12, border=4)
-    return buffer.getvalue()

@@ -1,0 +1,379 @@
+"""Everything a person can do, as typed actions, and the one codec for actions that travel in a button.
+
+A channel decodes its input once into one of these values and hands it to
+:meth:`bot.flows.dispatch.Flows.act`. Buttons live on in a chat for days and
+across restarts, and anybody can send arbitrary button data, so a button
+names exactly what it answers (run, statement, choice) and every incoming
+string is parsed against a strict pattern: anything that does not match is
+rejected as a whole. The strings keep the form they have always had, so
+buttons already in people's chats keep working after an update.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.domain.workshop import PERSPECTIVES
+from bot.flows.invitations import StartPayload
+
+MAX_BYTES = 64  # Telegram's limit for callback_data
+
+# --- commands and messages ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Start:
+    """/start, with the deep link's payload if it came with one."""
+
+    payload: StartPayload | None = None
+
+
+@dataclass(frozen=True)
+class Resume:
+    """/weiter."""
+
+
+@dataclass(frozen=True)
+class ShowResults:
+    """/ergebnis (``run_id`` ``None``: the current run) and the results button."""
+
+    run_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Help:
+    """/hilfe with the channel's commands (name, description), as the channel shows them."""
+
+    commands: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class CancelRequest:
+    """/abbrechen."""
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """/bericht."""
+
+
+@dataclass(frozen=True)
+class WorkshopCommand:
+    """/workshop, optionally with the municipality's name."""
+
+    argument: str = ""
+
+
+@dataclass(frozen=True)
+class PrivacyStatement:
+    """/datenschutz."""
+
+
+@dataclass(frozen=True)
+class EraseRequest:
+    """/loeschen."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """Free text: a name the bot asked for, else a hint."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Media:
+    """A sticker, photo, voice message or file: nothing to evaluate."""
+
+
+@dataclass(frozen=True)
+class UnknownCommand:
+    command: str
+
+
+# --- buttons ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    run_id: int
+    statement_id: str
+    choice: str
+
+
+@dataclass(frozen=True)
+class Back:
+    run_id: int
+    statement_id: str
+
+
+@dataclass(frozen=True)
+class Info:
+    run_id: int
+    statement_id: str
+
+
+@dataclass(frozen=True)
+class Pause:
+    run_id: int
+
+
+@dataclass(frozen=True)
+class Cancel:
+    run_id: int
+
+
+@dataclass(frozen=True)
+class ContinueRun:
+    """Switch to another open run."""
+
+    run_id: int
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Keep the run going (after "cancel?" or from a review)."""
+
+
+@dataclass(frozen=True)
+class Begin:
+    pass
+
+
+@dataclass(frozen=True)
+class ReviewFields:
+    """Which field to review; ``in_place`` edits the tapped message instead of sending a new one."""
+
+    run_id: int
+    in_place: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewField:
+    """A field's answers; with a ``page`` shown in place, without one as a new message."""
+
+    run_id: int
+    field_id: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class ChangeOpen:
+    run_id: int
+    statement_id: str
+
+
+@dataclass(frozen=True)
+class Change:
+    run_id: int
+    statement_id: str
+    choice: str
+
+
+@dataclass(frozen=True)
+class Report:
+    run_id: int
+
+
+@dataclass(frozen=True)
+class NameAsk:
+    run_id: int
+
+
+@dataclass(frozen=True)
+class NameSkip:
+    pass
+
+
+@dataclass(frozen=True)
+class NameRemove:
+    pass
+
+
+MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
+                  "pdf", "cocoord", "delete")
+CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
+DRAFT_STEPS = ("all", "create", "drop", "new")
+
+
+@dataclass(frozen=True)
+class ManageWorkshop:
+    """A coordinator's menu entry (one of ``MANAGE_ACTIONS``)."""
+
+    what: str
+    workshop_id: int
+
+
+@dataclass(frozen=True)
+class ConfirmWorkshop:
+    """"Yes" to a change (one of ``CONFIRMED_ACTIONS``), at the workshop revision it was asked at."""
+
+    what: str
+    workshop_id: int
+    revision: int
+
+
+@dataclass(frozen=True)
+class ChoosePerspective:
+    workshop_id: int
+    perspective: str
+
+
+@dataclass(frozen=True)
+class DraftField:
+    """Select (or deselect) one field of a workshop being set up: a state, not a toggle,
+    so a repeated tap or update changes nothing."""
+
+    field_id: str
+    select: bool
+
+
+@dataclass(frozen=True)
+class DraftStep:
+    """Setting a workshop up: one of ``DRAFT_STEPS``."""
+
+    what: str
+
+
+@dataclass(frozen=True)
+class Erase:
+    """"Yes, delete my data", with the time the question was asked."""
+
+    issued_at: int
+
+
+@dataclass(frozen=True)
+class KeepData:
+    pass
+
+
+ButtonAction = (Answer | Back | Info | Pause | ShowResults | Cancel | ContinueRun | Keep | Begin
+                | ReviewFields | ReviewField | ChangeOpen | Change | Report | NameAsk | NameSkip
+                | NameRemove | ManageWorkshop | ConfirmWorkshop | ChoosePerspective | DraftField
+                | DraftStep | Erase | KeepData)
+Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
+          | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | ButtonAction)
+
+# --- the codec ------------------------------------------------------------------------
+
+
+def encode(action: ButtonAction) -> str:
+    """The button string of ``action``; raises for what no button may carry or for more than 64 bytes."""
+    data = _encoded(action)
+    if decode(data) != action:
+        raise ValueError(f"not a valid button: {action!r}")
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError(f"button data longer than {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action type
+    match action:
+        case Answer(run_id, statement_id, choice):
+            return f"a:{run_id}:{statement_id}:{choice}"
+        case Back(run_id, statement_id):
+            return f"b:{run_id}:{statement_id}"
+        case Info(run_id, statement_id):
+            return f"i:{run_id}:{statement_id}"
+        case Pause(run_id):
+            return f"p:{run_id}"
+        case ShowResults(run_id):
+            return f"r:{run_id}"
+        case Cancel(run_id):
+            return f"x:{run_id}"
+        case ContinueRun(run_id):
+            return f"s:{run_id}"
+        case Keep():
+            return "keep"
+        case Begin():
+            return "begin"
+        case ReviewFields(run_id, in_place):
+            return f"v{'b' if in_place else 'l'}:{run_id}"
+        case ReviewField(run_id, field_id, page):
+            return f"v:{run_id}:{field_id}" + ("" if page is None else f":{page}")
+        case ChangeOpen(run_id, statement_id):
+            return f"c:{run_id}:{statement_id}"
+        case Change(run_id, statement_id, choice):
+            return f"c:{run_id}:{statement_id}:{choice}"
+        case Report(run_id):
+            return f"d:{run_id}"
+        case NameAsk(run_id):
+            return f"n:a:{run_id}"
+        case NameSkip():
+            return "n:s"
+        case NameRemove():
+            return "n:r"
+        case ManageWorkshop(what, workshop_id):
+            return f"w:{what}:{workshop_id}"
+        case ConfirmWorkshop(what, workshop_id, revision):
+            return f"wy:{what}:{workshop_id}:{revision}"
+        case ChoosePerspective(workshop_id, perspective):
+            return f"wp:{workshop_id}:{perspective}"
+        case DraftField(field_id, select):
+            return f"wd:{'+' if select else '-'}:{field_id}"
+        case DraftStep(what):
+            return f"wd:{what}"
+        case Erase(issued_at):
+            return f"del:{issued_at}"
+        case KeepData():
+            return "del:no"
+    raise TypeError(f"not a button action: {action!r}")
+
+
+_ID = r"[a-z][a-z0-9_-]{0,23}"
+_RUN = r"[1-9][0-9]{0,11}"
+_WS = _RUN
+_PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]], ...] = (
+    (re.compile(rf"a:(?P<run>{_RUN}):(?P<sid>{_ID}):(?P<choice>[A-E])"),
+     lambda g: Answer(int(g["run"]), g["sid"], g["choice"])),
+    (re.compile(rf"b:(?P<run>{_RUN}):(?P<sid>{_ID})"), lambda g: Back(int(g["run"]), g["sid"])),
+    (re.compile(rf"i:(?P<run>{_RUN}):(?P<sid>{_ID})"), lambda g: Info(int(g["run"]), g["sid"])),
+    (re.compile(rf"p:(?P<run>{_RUN})"), lambda g: Pause(int(g["run"]))),
+    (re.compile(rf"r:(?P<run>{_RUN})"), lambda g: ShowResults(int(g["run"]))),
+    (re.compile(rf"x:(?P<run>{_RUN})"), lambda g: Cancel(int(g["run"]))),
+    (re.compile(rf"s:(?P<run>{_RUN})"), lambda g: ContinueRun(int(g["run"]))),
+    (re.compile(r"keep"), lambda g: Keep()),
+    (re.compile(r"begin"), lambda g: Begin()),
+    # Results: opening a review ("vl", "v" without a page) sends a new message; moving
+    # inside one ("vb", "v" with a page, "c") edits it in place.
+    (re.compile(rf"vl:(?P<run>{_RUN})"), lambda g: ReviewFields(int(g["run"]))),
+    (re.compile(rf"vb:(?P<run>{_RUN})"), lambda g: ReviewFields(int(g["run"]), in_place=True)),
+    (re.compile(rf"v:(?P<run>{_RUN}):(?P<field>{_ID})(?::(?P<page>[0-9]{{1,2}}))?"),
+     lambda g: ReviewField(int(g["run"]), g["field"],
+                           int(g["page"]) if g["page"] is not None else None)),
+    (re.compile(rf"c:(?P<run>{_RUN}):(?P<sid>{_ID})"),
+     lambda g: ChangeOpen(int(g["run"]), g["sid"])),
+    (re.compile(rf"c:(?P<run>{_RUN}):(?P<sid>{_ID}):(?P<choice>[A-E])"),
+     lambda g: Change(int(g["run"]), g["sid"], g["choice"])),
+    (re.compile(rf"d:(?P<run>{_RUN})"), lambda g: Report(int(g["run"]))),
+    (re.compile(rf"n:a:(?P<run>{_RUN})"), lambda g: NameAsk(int(g["run"]))),
+    (re.compile(r"n:s"), lambda g: NameSkip()),
+    (re.compile(r"n:r"), lambda g: NameRemove()),
+    # Workshops: each management button names a workshop; who may tap it is the desk's check.
+    (re.compile(rf"w:(?P<what>{'|'.join(MANAGE_ACTIONS)}):(?P<ws>{_WS})"),
+     lambda g: ManageWorkshop(g["what"], int(g["ws"]))),
+    (re.compile(rf"wy:(?P<what>{'|'.join(CONFIRMED_ACTIONS)}):(?P<ws>{_WS})"
+                rf":(?P<rev>0|[1-9][0-9]{{0,8}})"),
+     lambda g: ConfirmWorkshop(g["what"], int(g["ws"]), int(g["rev"]))),
+    (re.compile(rf"wp:(?P<ws>{_WS}):(?P<what>{'|'.join(PERSPECTIVES)})"),
+     lambda g: ChoosePerspective(int(g["ws"]), g["what"])),
+    (re.compile(rf"wd:(?P<select>[+-]):(?P<field>{_ID})"),
+     lambda g: DraftField(g["field"], select=g["select"] == "+")),
+    (re.compile(rf"wd:(?P<what>{'|'.join(DRAFT_STEPS)})"), lambda g: DraftStep(g["what"])),
+    # Deleting one's data: a prefix of its own, so no other button can ever mean it.
+    (re.compile(r"del:(?P<issued>[1-9][0-9]{0,11})"), lambda g: Erase(int(g["issued"]))),
+    (re.compile(r"del:no"), lambda g: KeepData()),
+)
+
+
+def decode(data: str | None) -> ButtonAction | None:
+    """The button's action, or ``None`` for anything malformed, oversized or unknown."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    for pattern, action in _PATTERNS:
+        match = pattern.fullmatch(data)
+        if match:
+            return action(match.groupdict())
+    return None

@@ -1,0 +1,155 @@
+"""The one entry point of the flows: a decoded action in, the :class:`Outcome` to carry out back.
+
+A channel (Telegram, the browser) decodes its input once into an action from
+:mod:`bot.flows.actions` and calls :meth:`Flows.act`; the ``match`` below is
+the only place that knows which flow does what. The flows are built here,
+once, and handed what they need; none of them is reached through another.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from bot.config import Settings
+from bot.domain.questionnaire import Questionnaire
+from bot.flows.actions import (Action, Answer, Back, Begin, Cancel, CancelRequest, Change,
+                               ChangeOpen, ChoosePerspective, ConfirmWorkshop, ContinueRun,
+                               DraftField, DraftStep, Erase, EraseRequest, Help, Info, Keep,
+                               KeepData, ManageWorkshop, Media, NameAsk, NameRemove, NameSkip,
+                               Pause, PrivacyStatement, Report, ReportRequest, Resume,
+                               ReviewField, ReviewFields, ShowResults, Start, Text,
+                               UnknownCommand, WorkshopCommand)
+from bot.flows.invitations import InvitationLink, UnknownPayload
+from bot.flows.outcome import Outcome
+from bot.flows.privacy import Privacy
+from bot.flows.refusals import invalid_button
+from bot.flows.reports import Reports
+from bot.flows.results_view import ResultsView
+from bot.flows.review import Review
+from bot.flows.selfcheck import SelfCheck
+from bot.flows.workshop_desk import WorkshopDesk
+from bot.output.render import Renderer
+from bot.store.storage import Storage
+
+log = logging.getLogger(__name__)
+
+
+class Flows:
+    """Every flow of the bot behind one method, :meth:`act`.
+
+    ``invitation_link`` builds the link a workshop invitation travels as
+    (for Telegram a ``t.me`` deep link).
+    """
+
+    def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
+                 settings: Settings, invitation_link: InvitationLink) -> None:
+        self._render = renderer
+        self.results_view = ResultsView(storage, questionnaire, renderer)
+        self._selfcheck = SelfCheck(storage, questionnaire, renderer, self.results_view)
+        self._reports = Reports(storage, questionnaire, renderer, self.results_view)
+        self._review = Review(storage, questionnaire, renderer, self.results_view)
+        self._workshops = WorkshopDesk(storage, questionnaire, renderer, self._selfcheck,
+                                       invitation_link)
+        self._privacy = Privacy(storage, renderer, settings.retention_days,
+                                settings.privacy_contact)
+
+    async def act(self, person: int, action: Action) -> Outcome:  # noqa: C901 - one case each
+        """What ``person`` (the storage's user id) sees after doing ``action``."""
+        selfcheck, reports, review = self._selfcheck, self._reports, self._review
+        workshops, privacy = self._workshops, self._privacy
+        match action:
+            case Start(payload=None | UnknownPayload() as payload):
+                return await selfcheck.start(person, unknown_link=payload is not None)
+            case Start(payload=invitation):
+                return await workshops.open_link(person, invitation)
+            case Resume():
+                return await selfcheck.resume(person)
+            case ShowResults(run_id):
+                return await selfcheck.results(person, run_id)
+            case Help(commands):
+                return selfcheck.help(dict(commands))
+            case CancelRequest():
+                return await selfcheck.cancel_request(person)
+            case ReportRequest():
+                return await reports.report(person)
+            case WorkshopCommand(argument):
+                return await workshops.command(person, argument)
+            case PrivacyStatement():
+                return privacy.statement()
+            case EraseRequest():
+                return await privacy.erase_request(person)
+            case Text(text):
+                # The bot asks for a typed name in two places: the municipality's name for
+                # the printable report, and the name of a workshop being set up. Asking for
+                # one stops waiting for the other (see bot.store.storage), so at most one of
+                # them takes the message.
+                return (await reports.name_message(person, text)
+                        or await workshops.text(person, text)
+                        or await selfcheck.hint(person))
+            case Media():
+                return await selfcheck.hint(person, media=True)
+            case UnknownCommand(command):
+                return await selfcheck.hint(person, command)
+            case Answer(run_id, statement_id, choice):
+                return await selfcheck.answer(person, run_id, statement_id, choice)
+            case Back(run_id, statement_id):
+                return await selfcheck.back(person, run_id, statement_id)
+            case Info(run_id, statement_id):
+                return await selfcheck.info(person, run_id, statement_id)
+            case Pause(run_id):
+                return await selfcheck.pause(person, run_id)
+            case Cancel(run_id):
+                return await selfcheck.cancel(person, run_id)
+            case ContinueRun(run_id):
+                return await selfcheck.continue_run(person, run_id)
+            case Keep():
+                return await selfcheck.keep(person)
+            case Begin():
+                return await selfcheck.begin(person)
+            case ReviewFields(run_id, in_place):
+                return await review.fields(person, run_id, in_place=in_place)
+            case ReviewField(run_id, field_id, page):
+                return await review.field(person, run_id, field_id, page)
+            case ChangeOpen(run_id, statement_id):
+                return await review.change_open(person, run_id, statement_id)
+            case Change(run_id, statement_id, choice):
+                return await review.change(person, run_id, statement_id, choice)
+            case Report(run_id):
+                return await reports.report(person, run_id)
+            case NameAsk(run_id):
+                return await reports.ask_name(person, run_id)
+            case NameSkip():
+                return await reports.skip_name(person)
+            case NameRemove():
+                return await reports.remove_name(person)
+            case ManageWorkshop(what, workshop_id):
+                return await workshops.manage(person, workshop_id, what)
+            case ConfirmWorkshop(what, workshop_id, revision):
+                return await workshops.confirm(person, workshop_id, what, revision)
+            case ChoosePerspective(workshop_id, perspective):
+                return await workshops.choose_perspective(person, workshop_id, perspective)
+            case DraftField(field_id, select):
+                return await workshops.draft_field(person, field_id, select)
+            case DraftStep(what):
+                return await workshops.draft_step(person, what)
+            case Erase(issued_at):
+                return await privacy.erase(person, issued_at)
+            case KeepData():
+                return privacy.keep()
+        raise TypeError(f"not an action: {action!r}")
+
+    def refuse_button(self) -> Outcome:
+        """The answer to button data that decodes to nothing (forged, mangled, from an old bot)."""
+        return invalid_button(self._render)
+
+    async def note_activity(self, person: int) -> None:
+        """Keep an active person's data from expiring; best effort, never in a person's way."""
+        try:
+            await self._privacy.touch(person)
+        except sqlite3.Error as error:
+            log.warning("could not note a person's activity: %s", error)
+
+    async def delete_expired(self) -> int:
+        """Delete everyone inactive for longer than the retention period (a daily job)."""
+        return await self._privacy.delete_expired()

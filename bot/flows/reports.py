@@ -1,0 +1,168 @@
+"""The printable report of a run and the municipality's name on its title page.
+
+Like :mod:`bot.flows.selfcheck`, every public method returns an
+:class:`~bot.flows.outcome.Outcome` and knows nothing of any channel; the
+summary, chart and comparison come from :mod:`bot.flows.results_view`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from bot.domain.questionnaire import Questionnaire
+from bot.flows.actions import Begin, NameAsk, NameRemove, NameSkip
+from bot.flows.outcome import Button, Document, Outcome, Reply
+from bot.flows.results_view import LOCAL_TIME, ResultsView, RunResults, german_date, local_date
+from bot.output.chart import PRINT_DPI
+from bot.output.chart import render as render_chart
+from bot.output.render import Renderer
+from bot.output.render_process import in_print_process, in_render_process
+from bot.output.report_pdf import ReportContent, render_report
+from bot.store.storage import Storage
+
+NAME_MAX_LENGTH = 80
+# A name prompt left unanswered for longer is forgotten, so a message days later
+# is not mistaken for the municipality's name.
+NAME_PROMPT_VALID = timedelta(hours=24)
+
+
+def normalise_name(text: str) -> str | None:
+    """The municipality's name from a message, or ``None`` if it cannot be one."""
+    name = " ".join(text.split())
+    if not 2 <= len(name) <= NAME_MAX_LENGTH or not any(c.isalpha() for c in name):
+        return None
+    return name
+
+
+class Reports:
+    """/bericht and the report button; asking for, keeping and removing the municipality's name."""
+
+    def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
+                 view: ResultsView) -> None:
+        self.storage = storage
+        self.questionnaire = questionnaire
+        self.render = renderer
+        self.view = view
+
+    # --- the printable report -------------------------------------------------------
+
+    async def report(self, user_id: int, run_id: int | None = None) -> Outcome:
+        """/bericht: the PDF; the first time, ask for the municipality's name first."""
+        if run_id is not None:
+            run, refusal = await self.view.owned_run(user_id, run_id)
+            if refusal:
+                return refusal
+        else:
+            run = await self.view.current_run(user_id)
+        if run is None:
+            return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
+                                       ((Button(self.render.text("button.begin"), Begin()),),)),))
+        view = await self.view.run_results(run, await self.storage.answers(run.id))
+        if not view.shown_results:
+            return Outcome(send=(Reply(self.render.html("report_empty.html.j2")),))
+        workshop = await self.storage.workshop(run.workshop_id) if run.workshop_id else None
+        if workshop is not None:  # a workshop run: the workshop names the municipality
+            return Outcome(send=(await self._report_document(view, workshop.municipality,
+                                                             renamable=False),))
+        name = await self.storage.municipality_name(user_id)
+        if name is None or not name.decided:
+            await self.storage.await_municipality_name(user_id, run.id)
+            return Outcome(send=(self._name_prompt(None),))
+        return Outcome(send=(await self._report_document(view, name.name),))
+
+    async def _report_document(self, view: RunResults, municipality: str | None, *,
+                               renamable: bool = True) -> Document:
+        today = datetime.now(LOCAL_TIME).date()
+        run = view.run
+        chart = await in_render_process(render_chart, self.view.profile_chart(view, titled=False),
+                                        "png", PRINT_DPI)
+        content = ReportContent(
+            municipality=municipality, run=run, results=view.results,
+            shown={r.field.id for r in view.shown_results}, scale=self.questionnaire.scale,
+            changes=self.view.change_texts(view), comparisons=view.changes, answers=view.answers,
+            chart_png=chart,
+            created=german_date(today),
+            finished=german_date(local_date(run.finished_at)) if run.finished_at else None,
+            previous=self.view.previous_date(view))
+        pdf = await in_print_process(render_report, self.render, content)
+        slug = re.sub(r"[^\w]+", "-", municipality or "").strip("-")
+        file_name = self.render.text("results.file_name", name=slug, date=today.isoformat())
+        caption = self.render.html("report_caption.html.j2", municipality=municipality, run=run)
+        if not renamable:
+            return Document(pdf, file_name, caption)
+        label = "results.button.name_change" if municipality else "results.button.name_add"
+        return Document(pdf, file_name, caption,
+                        ((Button(self.render.text(label), NameAsk(run.id)),),))
+
+    # --- the municipality's name ----------------------------------------------------------
+
+    async def ask_name(self, user_id: int, run_id: int) -> Outcome:
+        """"Namen der Kommune angeben/ändern": the next message is the name."""
+        run, refusal = await self.view.owned_run(user_id, run_id)
+        if refusal:
+            return refusal
+        assert run is not None
+        state = await self.storage.municipality_name(user_id)
+        await self.storage.await_municipality_name(user_id, run.id)
+        return Outcome(send=(self._name_prompt(state.name if state else None),))
+
+    def _name_prompt(self, current: str | None) -> Reply:
+        if current:
+            keyboard = ((Button(self.render.text("results.button.name_keep"), NameSkip()),),
+                        (Button(self.render.text("results.button.name_remove"), NameRemove()),))
+        else:
+            keyboard = ((Button(self.render.text("results.button.name_skip"), NameSkip()),),)
+        return Reply(self.render.html("name_prompt.html.j2", current=current,
+                                      max_length=NAME_MAX_LENGTH), keyboard)
+
+    async def name_message(self, user_id: int, text: str | None) -> Outcome | None:
+        """A message while the bot waits for the name; ``None`` when it is not waiting."""
+        state = await self.storage.municipality_name(user_id)
+        if state is None or state.awaiting_since is None:
+            return None
+        if datetime.now(LOCAL_TIME) - datetime.fromisoformat(state.awaiting_since) > NAME_PROMPT_VALID:
+            return None
+        name = normalise_name(text or "")
+        if name is None:
+            return Outcome(send=(Reply(self.render.html("name_invalid.html.j2",
+                                                        max_length=NAME_MAX_LENGTH),
+                                       ((Button(self.render.text("results.button.name_skip"),
+                                                NameSkip()),),)),))
+        await self.storage.set_municipality_name(user_id, name)
+        return await self._after_name(user_id, state.report_run_id, name)
+
+    async def skip_name(self, user_id: int) -> Outcome:
+        """"Überspringen" (first time: the report without a name) or "Namen behalten"."""
+        state = await self.storage.municipality_name(user_id)
+        if state is None or state.awaiting_since is None:
+            return Outcome(notice=self.render.text("results.notice.name_prompt_closed"),
+                           clear_keyboard=True)
+        if state.decided:
+            await self.storage.stop_awaiting_municipality_name(user_id)
+            return Outcome(clear_keyboard=True, send=(Reply(self.render.html(
+                "name_saved.html.j2", name=state.name, unchanged=True)),))
+        await self.storage.set_municipality_name(user_id, None)
+        outcome = await self._after_name(user_id, state.report_run_id, None)
+        return Outcome(clear_keyboard=True, send=outcome.send)
+
+    async def remove_name(self, user_id: int) -> Outcome:
+        state = await self.storage.municipality_name(user_id)
+        if state is None or state.awaiting_since is None:
+            return Outcome(notice=self.render.text("results.notice.name_prompt_closed"),
+                           clear_keyboard=True)
+        await self.storage.set_municipality_name(user_id, None)
+        outcome = await self._after_name(user_id, state.report_run_id, None)
+        return Outcome(clear_keyboard=True, send=outcome.send)
+
+    async def _after_name(self, user_id: int, report_run_id: int | None,
+                          name: str | None) -> Outcome:
+        """Confirm the name, then send the report that was waiting for it."""
+        confirmation = Reply(self.render.html("name_saved.html.j2", name=name, unchanged=False))
+        run = await self.storage.run(report_run_id) if report_run_id is not None else None
+        if run is None or run.user_id != user_id or run.status == "cancelled":
+            return Outcome(send=(confirmation,))
+        view = await self.view.run_results(run, await self.storage.answers(run.id))
+        if not view.shown_results:
+            return Outcome(send=(confirmation,))
+        return Outcome(send=(confirmation, await self._report_document(view, name)))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from telegram import Update
 from telegram.request import BaseRequest
 
 from bot.config import Settings
@@ -15,6 +19,13 @@ from bot.store.storage import Storage
 from bot.telegram import application, deep_link
 from bot.telegram.application import TelegramApplication
 from bot.telegram.broadcast import Broadcaster
+from bot.telegram.commands import command_descriptions
+from bot.telegram.webhook import webhook_route
+from bot.web import links
+from bot.web.app import WebChannel, build_web_app
+from bot.web.flows_port import FlowsPort
+from bot.web.pages import Pages
+from bot.web.server import http_server, keep_alive, stop_on_signals
 
 
 @dataclass(frozen=True)
@@ -30,13 +41,92 @@ class Services:
 
 
 async def open_services(settings: Settings, questionnaire: Questionnaire, renderer: Renderer,
-                        bot_username: str) -> Services:
-    """Open the database and build the flows; invitations become the bot's ``t.me`` links."""
+                        bot_username: str | None) -> Services:
+    """Open the database and build the flows.
+
+    Invitations become the bot's ``t.me`` links where there is a bot, else the
+    browser's addresses.
+    """
     storage = await Storage.open(settings.database)
-    flows = Flows(storage, questionnaire, renderer, settings,
-                  functools.partial(deep_link.start_link, bot_username))
+    link = (functools.partial(deep_link.start_link, bot_username) if bot_username
+            else links.invitation_link(settings.web.public_url))
+    flows = Flows(storage, questionnaire, renderer, settings, link)
     return Services(settings=settings, questionnaire=questionnaire, renderer=renderer,
                     storage=storage, flows=flows, broadcaster=Broadcaster())
+
+
+def web_channel(services: Services) -> WebChannel:
+    """The browser channel on the same flows and database as the bot."""
+    settings = services.settings
+    port = FlowsPort(services.flows, command_descriptions(services.renderer))
+    pages = Pages(services.renderer, urlsplit(settings.web.public_url).path.rstrip("/"),
+                  settings.privacy_contact)
+    return WebChannel(port, services.storage, pages, settings.web, settings.retention_days)
+
+
+async def serve(settings: Settings, questionnaire: Questionnaire, renderer: Renderer) -> None:
+    """Both channels in one event loop until SIGTERM/SIGINT; the browser alone without a token.
+
+    As in python-telegram-bot's custom-webhook example: the bot is started by
+    hand and uvicorn's server runs beside it; when the server returns (on a
+    signal) the bot stops fetching, finishes what it has and shuts down.
+    """
+    if settings.token is None:
+        await _serve_browser(settings, questionnaire, renderer)
+        return
+    bot = build_application(settings, questionnaire, renderer)
+    async with bot:  # initialize (getMe: a rejected token ends here) … shutdown
+        assert bot.post_init is not None and bot.post_shutdown is not None
+        await bot.post_init(bot)  # opens the services; run_polling would call it here too
+        try:
+            services = bot.bot_data.services
+            assert services is not None
+            webhook = settings.webhook
+            routes = [webhook_route(bot, webhook)] if webhook else []
+            server = http_server(build_web_app(web_channel(services), routes), settings.web)
+            stop_on_signals(server)
+            await bot.start()
+            if webhook is not None:
+                await bot.bot.set_webhook(webhook.url, secret_token=webhook.secret,
+                                          allowed_updates=Update.ALL_TYPES)
+            else:
+                assert bot.updater is not None
+                await bot.updater.start_polling(allowed_updates=Update.ALL_TYPES,
+                                                bootstrap_retries=-1)
+            _announce(settings, renderer)
+            await server.serve()
+            if bot.updater is not None and bot.updater.running:
+                await bot.updater.stop()
+            await bot.stop()
+        finally:
+            await bot.shutdown()
+            await bot.post_shutdown(bot)
+
+
+async def _serve_browser(settings: Settings, questionnaire: Questionnaire,
+                         renderer: Renderer) -> None:
+    services = await open_services(settings, questionnaire, renderer, None)
+    try:
+        channel = web_channel(services)
+        server = http_server(build_web_app(channel), settings.web)
+        stop_on_signals(server)
+        await services.storage.beat()
+        jobs = asyncio.create_task(keep_alive(channel.port, services.storage,
+                                              settings.retention_days))
+        _announce(settings, renderer)
+        try:
+            await server.serve()
+        finally:
+            jobs.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await jobs
+    finally:
+        await services.storage.close()
+
+
+def _announce(settings: Settings, renderer: Renderer) -> None:
+    """The address to open, on standard output: the first thing a newcomer needs."""
+    print(renderer.text("web.started", url=f"{settings.web.public_url}/"), flush=True)
 
 
 def build_application(settings: Settings, questionnaire: Questionnaire, renderer: Renderer, *,

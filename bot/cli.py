@@ -17,7 +17,7 @@ from pathlib import Path
 from telegram.error import InvalidToken
 
 from bot import logs
-from bot.app import build_application
+from bot.app import serve
 from bot.config import ConfigError, database_from_env, settings_from_env
 from bot.domain.content_check import check_questionnaire
 from bot.telegram.jobs import HEARTBEAT_MAX_AGE
@@ -26,9 +26,8 @@ from bot.output.render import Renderer, TemplateSetupError
 from bot.output.render_process import DRAWING, PRINTING
 from bot.output.report_pdf import ReportSetupError, check_available
 from bot.resources import QUESTIONS_DIR
-from bot.serve import serve_browser
 from bot.store.storage import StorageError, backup_database, last_heartbeat
-from bot.telegram.application import check_database, run
+from bot.telegram.application import check_database, tune_garbage_collector
 
 log = logging.getLogger(__name__)
 
@@ -100,14 +99,12 @@ def _run() -> None:
     finally:
         PRINTING.shut_down()  # it starts again with the first report
     check_database(settings.database)
-    if settings.token is None:
-        log.info("starting: the browser channel alone (no TELEGRAM_BOT_TOKEN)")
-        asyncio.run(serve_browser(settings, questionnaire, renderer))
-        log.info("stopped")
-        return
-    log.info("starting: %s", "webhook" if settings.webhook else "polling")
+    log.info("starting: %s", "the browser alone (no token)" if settings.token is None else
+             "browser and Telegram (webhook)" if settings.webhook else
+             "browser and Telegram (polling)")
+    tune_garbage_collector()
     try:
-        run(build_application(settings, questionnaire, renderer), settings)
+        asyncio.run(serve(settings, questionnaire, renderer))
     except InvalidToken:
         raise
     except Exception:  # logged through the redacting formatter, unlike a bare traceback

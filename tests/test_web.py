@@ -12,8 +12,7 @@ import pytest
 from bot.config import Settings, Web
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
-from bot.serve import web_channel
-from bot.store.storage import Storage
+from bot.app import open_services, web_channel
 from bot.web.app import COOKIE, WebChannel, build_web_app
 from bot.web.security import Throttle
 
@@ -57,12 +56,12 @@ class Browser:
 @pytest.fixture
 async def channel(tmp_path: Path, small_questionnaire: Questionnaire,
                   renderer: Renderer) -> AsyncIterator[WebChannel]:
-    storage = await Storage.open(tmp_path / "web.db")
     settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web())
+    services = await open_services(settings, small_questionnaire, renderer, None)
     try:
-        yield web_channel(settings, storage, small_questionnaire, renderer)
+        yield web_channel(services)
     finally:
-        await storage.close()
+        await services.storage.close()
 
 
 async def counts(channel: WebChannel) -> tuple[int, int]:

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, Update
+from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
 from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler,
                           CommandHandler, Defaults, MessageHandler, filters)
@@ -131,19 +131,3 @@ def tune_garbage_collector() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
-
-
-def run(application: TelegramApplication, settings: Settings) -> None:
-    """Until SIGTERM/SIGINT: then PTB stops fetching, finishes what it fetched and shuts down.
-
-    ``bootstrap_retries=-1``: a network failure at start-up is retried rather
-    than ending the process (an invalid token still ends it at once).
-    """
-    tune_garbage_collector()
-    webhook = settings.webhook
-    if webhook is None:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
-        return
-    application.run_webhook(listen=webhook.listen, port=webhook.port, url_path=webhook.path,
-                            webhook_url=webhook.url, secret_token=webhook.secret,
-                            allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)

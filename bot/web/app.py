@@ -25,8 +25,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.config import Web
-from bot.flows.deep_link import qr_png
 from bot.flows.outcome import Message, Outcome
+from bot.output.qr import qr_png
 from bot.store import web_sessions
 from bot.store.storage import Storage
 from bot.web.flows_port import COMMANDS, FlowsPort
@@ -115,8 +115,7 @@ class WebChannel:
                           message=self.pages.text(f"web.error.{key}"))
 
     def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
-        return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text,
-                       lambda caption: self.pages.text("web.chart_alt", caption=caption))
+        return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text)
 
     async def _carried_out(self, outcome: Outcome) -> View:
         later = await outcome.later() if outcome.later is not None else ()
@@ -198,6 +197,18 @@ class WebChannel:
         response = RedirectResponse(f"{self.web_base}/", status_code=303)
         return self._with_cookie(response, Person(person, token))
 
+    async def invitation(self, request: Request) -> Response:
+        """A workshop's invitation link (or a co-coordinator's): opened like ``/start`` in Telegram."""
+        if self.throttle.blocked(self._client(request)):
+            return self.error("too_many", 429)
+        person, new = await self._person(request)
+        await self.port.note_activity(person.id)
+        kind = request.url.path.rstrip("/").split("/")[-2]
+        outcome = await self.port.invitation(person.id, kind, request.path_params["token"])
+        self.kept.put(person.id, await self._carried_out(outcome))
+        response = RedirectResponse(f"{self.web_base}/", status_code=303)
+        return self._with_cookie(response, person) if new else response
+
     async def continue_page(self, request: Request) -> Response:
         person, new = await self._person(request)
         response = self._page("continue.html.j2", person, link=self.continue_link(person))
@@ -251,6 +262,8 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/aktion", channel.act, methods=["POST"]),
         Route("/weiter/{token}", channel.continue_with, methods=["GET"]),
         Route("/fortsetzen", channel.continue_page, methods=["GET"]),
+        Route("/w/{token}", channel.invitation, methods=["GET"]),  # take part in a workshop
+        Route("/k/{token}", channel.invitation, methods=["GET"]),  # co-coordinate one
         Route("/fortsetzen/qr.png", channel.continue_qr, methods=["GET"]),
         Route("/datei/{key}", channel.file, methods=["GET"]),
         Route("/datenschutz", channel.privacy, methods=["GET"]),

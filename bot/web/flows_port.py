@@ -1,106 +1,94 @@
-"""The one place the browser channel meets the flows.
+"""The one place the browser channel meets the flows: input in, ``Flows.act`` called.
 
-Pages know commands by name, buttons by the string in a form field and typed
-text; this module turns each into one call of the flows and hands back the
+Pages know commands by name, buttons by the string in a form field (the same
+codec as Telegram's callback data, :mod:`bot.flows.actions`) and typed text;
+this module decodes each into one action and hands back the
 :class:`~bot.flows.outcome.Outcome`. Everything else in :mod:`bot.web` is
-independent of how the flows are called, so a change of the flows' surface
-is a change here alone.
+independent of how the flows are called.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.flows import callback_data as cb
-from bot.flows import deep_link
+from bot.flows.actions import (Action, CancelRequest, DraftStep, EraseRequest, Help, NameSkip,
+                               PrivacyStatement, ReportRequest, Resume, ShowResults, Start, Text,
+                               WorkshopCommand, decode, encode)
+from bot.flows.dispatch import Flows
+from bot.flows.invitations import (CoordinatorInvitation, UnknownPayload, WorkshopInvitation)
 from bot.flows.outcome import Button, Outcome
-from bot.flows.privacy import Privacy
-from bot.flows.selfcheck import SelfCheck
-from bot.flows.workshop_desk import WorkshopDesk
 
 # The navigation: the commands a page offers, in this order.
 COMMANDS: tuple[str, ...] = ("weiter", "ergebnis", "bericht", "workshop", "hilfe", "datenschutz",
                              "loeschen")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # an invitation token (bot.domain.workshop.new_token)
 
 
-@dataclass
+@dataclass(frozen=True)
 class FlowsPort:
-    selfcheck: SelfCheck
-    privacy: Privacy
-    workshops: WorkshopDesk | None
-    help_commands: Mapping[str, str]
+    flows: Flows
+    help_commands: Mapping[str, str]  # the command table /hilfe lists
 
     async def start(self, person: int) -> Outcome:
         """What a person sees on arriving: the welcome, or where they stand."""
-        return await self.selfcheck.start(person)
+        return await self.flows.act(person, Start(None))
 
     async def command(self, person: int, name: str) -> Outcome:
+        return await self.flows.act(person, self._command(name))
+
+    def _command(self, name: str) -> Action:
         match name:
             case "weiter":
-                return await self.selfcheck.resume(person)
+                return Resume()
             case "ergebnis":
-                return await self.selfcheck.results(person)
+                return ShowResults()
             case "bericht":
-                return await self.selfcheck.results_core.report(person)
-            case "workshop" if self.workshops is not None:
-                return await self.workshops.command(person)
+                return ReportRequest()
+            case "workshop":
+                return WorkshopCommand()
             case "hilfe":
-                return self.selfcheck.help(self.help_commands)
+                return Help(tuple(self.help_commands.items()))
             case "datenschutz":
-                return self.privacy.statement()
+                return PrivacyStatement()
             case "loeschen":
-                return await self.privacy.erase_request(person)
+                return EraseRequest()
             case "abbrechen":
-                return await self.selfcheck.cancel_request(person)
-        return await self.selfcheck.hint(person, f"/{name}")
+                return CancelRequest()
+        raise ValueError(f"not a command of the browser: {name!r}")
 
     async def button(self, person: int, value: str) -> Outcome:
         """A pressed form button: its value is the button's encoded action."""
-        if cb.decode_deletion(value) is not None:
-            return await self.privacy.erase(person, value)
-        if cb.decode_workshop(value) is not None and self.workshops is not None:
-            return await self.workshops.press(person, value)
-        decoded = cb.decode(value)
-        if decoded is not None and decoded.action in _RESULTS_ACTIONS:
-            return await self.selfcheck.results_core.press(person, value)
-        return await self.selfcheck.press(person, value)
+        action = decode(value)
+        if action is None:
+            return self.flows.refuse_button()
+        return await self.flows.act(person, action)
 
     async def text(self, person: int, text: str) -> Outcome:
         """Typed text: a name the flows asked for, else a hint."""
-        workshops = self.workshops
-        return (await self.selfcheck.results_core.name_message(person, text)
-                or (await workshops.text(person, text) if workshops is not None else None)
-                or await self.selfcheck.hint(person))
+        return await self.flows.act(person, Text(text))
 
-    async def invitation(self, person: int, payload: str) -> Outcome:
-        """An invitation link's payload (``w_<token>``), parsed as strictly as in Telegram."""
-        parsed = deep_link.parse_start([payload])
-        if isinstance(parsed, deep_link.WorkshopInvitation | deep_link.CoordinatorInvitation) \
-                and self.workshops is not None:
-            return await self.workshops.open_link(person, parsed)
-        return await self.selfcheck.start(person, unknown_link=True)
+    async def invitation(self, person: int, kind: str, token: str) -> Outcome:
+        """An invitation link (``kind`` "w" to take part, "k" to co-coordinate), strictly parsed."""
+        if not _TOKEN.fullmatch(token) or kind not in ("w", "k"):
+            return await self.flows.act(person, Start(UnknownPayload()))
+        invitation = WorkshopInvitation(token) if kind == "w" else CoordinatorInvitation(token)
+        return await self.flows.act(person, Start(invitation))
 
     @staticmethod
     def value(button: Button) -> str | None:
         """What a form sends for this button (``None`` for a link button)."""
-        return button.data
+        return encode(button.action) if button.action is not None else None
 
     @staticmethod
     def asks_for_text(buttons: list[Button]) -> bool:
         """A message with these buttons waits for a typed name (report or workshop)."""
-        return any(b.data in (cb.NAME_SKIP, cb.draft("drop")) for b in buttons)
+        return any(isinstance(b.action, NameSkip) or b.action == DraftStep("drop")
+                   for b in buttons)
 
     async def note_activity(self, person: int) -> None:
-        await self.privacy.touch(person)
+        await self.flows.note_activity(person)
 
     async def delete_expired(self) -> int:
-        return await self.privacy.delete_expired()
-
-    async def beat(self) -> None:
-        await self.selfcheck.storage.beat()
-
-
-_RESULTS_ACTIONS = frozenset({"review_fields", "review_fields_here", "review_field", "review_page",
-                              "change_open", "change", "report", "name_ask", "name_skip",
-                              "name_remove"})
+        return await self.flows.delete_expired()

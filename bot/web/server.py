@@ -13,6 +13,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from bot.config import Web
+from bot.store.storage import Storage
 from bot.web.flows_port import FlowsPort
 
 log = logging.getLogger(__name__)
@@ -53,11 +54,11 @@ def stop_on_signals(server: HttpServer) -> None:
         loop.add_signal_handler(signum, server.stop)
 
 
-async def keep_alive(port: FlowsPort, retention_days: int) -> None:
+async def keep_alive(port: FlowsPort, storage: Storage, retention_days: int) -> None:
     """Heartbeat and retention while the browser channel runs without Telegram's job queue."""
     next_retention = asyncio.get_running_loop().time() + RETENTION_FIRST_RUN.total_seconds()
     while True:
-        await port.beat()
+        await storage.beat()
         if retention_days and asyncio.get_running_loop().time() >= next_retention:
             deleted = await port.delete_expired()
             log.info("retention: deleted the data of %d person(s) inactive for more than %d days",

@@ -64,8 +64,8 @@ def plain(html: str) -> str:
 
 
 def view_of(outcome: Outcome, messages: tuple[Message, ...],
-            value: Callable[[Button], str | None], asks_for_text: Callable[[list[Button]], bool],
-            chart_alt: Callable[[str], str]) -> View:
+            value: Callable[[Button], str | None],
+            asks_for_text: Callable[[list[Button]], bool]) -> View:
     """The page for an outcome; ``messages`` are its messages, ``later`` ones included."""
     view = View(notice=outcome.notice, alert=outcome.alert)
     shown = ([outcome.edit] if outcome.edit is not None else []) + list(messages)
@@ -77,10 +77,10 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
         match message:
             case Reply(text=text):
                 view.messages.append(ShownMessage(Markup(text), rows))
-            case Photo(data=data, file_name=file_name, caption=caption):
+            case Photo(data=data, file_name=file_name, caption=caption, description=description):
                 key = _keep(view, data, file_name)
                 view.messages.append(ShownMessage(Markup(caption), rows, image=key,
-                                                  alt=chart_alt(plain(caption))))
+                                                  alt=description or plain(caption)))
             case Document(data=data, file_name=file_name, caption=caption):
                 key = _keep(view, data, file_name)
                 view.messages.append(ShownMessage(Markup(caption), rows, download=key,

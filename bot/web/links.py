@@ -1,0 +1,13 @@
+"""The browser's addresses that travel outside the site: invitations to a workshop."""
+
+from __future__ import annotations
+
+from bot.flows.invitations import InvitationLink, Invitation, WorkshopInvitation
+
+
+def invitation_link(public_url: str) -> InvitationLink:
+    """Invitations as web addresses (``/w/<token>`` to take part, ``/k/<token>`` to co-coordinate)."""
+    def link(invitation: Invitation) -> str:
+        kind = "w" if isinstance(invitation, WorkshopInvitation) else "k"
+        return f"{public_url}/{kind}/{invitation.token}"
+    return link

@@ -25,6 +25,7 @@ from bot.web import links
 from bot.web.app import WebChannel, build_web_app
 from bot.web.flows_port import FlowsPort
 from bot.web.pages import Pages
+from bot.web.projector import Projector
 from bot.web.server import http_server, keep_alive, stop_on_signals
 
 
@@ -61,7 +62,11 @@ def web_channel(services: Services) -> WebChannel:
     port = FlowsPort(services.flows, command_descriptions(services.renderer))
     pages = Pages(services.renderer, urlsplit(settings.web.public_url).path.rstrip("/"),
                   settings.privacy_contact)
-    return WebChannel(port, services.storage, pages, settings.web, settings.retention_days)
+    # The room's projector shows the browser's invitation address, also beside a bot.
+    projector = Projector(services.storage, services.questionnaire, services.renderer,
+                          links.invitation_link(settings.web.public_url))
+    return WebChannel(port, services.storage, pages, settings.web, settings.retention_days,
+                      projector)
 
 
 async def serve(settings: Settings, questionnaire: Questionnaire, renderer: Renderer) -> None:

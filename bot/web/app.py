@@ -28,9 +28,11 @@ from bot.config import Web
 from bot.flows.outcome import Message, Outcome
 from bot.output.qr import qr_png
 from bot.store import web_sessions
-from bot.store.storage import Storage
+from bot.domain.workshop import MIN_GROUP
+from bot.store.storage import Storage, Workshop
 from bot.web.flows_port import COMMANDS, FlowsPort
 from bot.web.pages import STATIC_DIR, Pages
+from bot.web.projector import REFRESH_SECONDS, Projector
 from bot.web.security import (BodyLimit, BodyTooLarge, SecurityHeaders, Throttle, csrf_token,
                               csrf_valid)
 from bot.web.views import KeptViews, View, view_of
@@ -54,8 +56,10 @@ class WebChannel:
     """The routes' shared state: the flows, the database, the kept views."""
 
     def __init__(self, port: FlowsPort, storage: Storage, pages: Pages, web: Web,
-                 retention_days: int, throttle: Throttle | None = None) -> None:
+                 retention_days: int, projector: Projector,
+                 throttle: Throttle | None = None) -> None:
         self.port = port
+        self.projector = projector
         self.storage = storage
         self.pages = pages
         self.web = web
@@ -115,7 +119,8 @@ class WebChannel:
                           message=self.pages.text(f"web.error.{key}"))
 
     def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
-        return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text)
+        return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text,
+                       self.port.managed_workshop)
 
     async def _carried_out(self, outcome: Outcome) -> View:
         later = await outcome.later() if outcome.later is not None else ()
@@ -239,6 +244,37 @@ class WebChannel:
     async def accessibility(self, request: Request) -> Response:
         return self._page("accessibility.html.j2", await self._known(request))
 
+    async def _projected(self, request: Request) -> tuple[Person | None, Workshop | None]:
+        person = await self._known(request)
+        if person is None:
+            return None, None
+        return person, await self.projector.workshop_for(person.id,
+                                                         request.path_params["workshop"])
+
+    async def projector_page(self, request: Request) -> Response:
+        """The room's view of a workshop: join code and counts, then the comparison."""
+        person, workshop = await self._projected(request)
+        if workshop is None:
+            return self.error("not_found", 404, person)
+        projection = await self.projector.projection(workshop)
+        number = request.path_params.get("number")
+        topic = None
+        if number is not None:
+            dialogue = projection.result.dialogue if projection.result else ()
+            if not 1 <= number <= len(dialogue):
+                return self.error("not_found", 404, person)
+            topic = dialogue[number - 1]
+        return self._page("projector.html.j2", person, p=projection, topic=topic, number=number,
+                          labels=self.projector.labels, refresh=REFRESH_SECONDS,
+                          minimum=MIN_GROUP)
+
+    async def projector_qr(self, request: Request) -> Response:
+        _, workshop = await self._projected(request)
+        if workshop is None:
+            return self.error("not_found", 404)
+        projection = await self.projector.projection(workshop)
+        return Response(qr_png(projection.link), media_type="image/png")
+
     async def not_found(self, request: Request, exc: Exception) -> Response:
         return self.error("not_found", 404)
 
@@ -268,6 +304,10 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/datei/{key}", channel.file, methods=["GET"]),
         Route("/datenschutz", channel.privacy, methods=["GET"]),
         Route("/barrierefreiheit", channel.accessibility, methods=["GET"]),
+        Route("/projektor/{workshop:int}", channel.projector_page, methods=["GET"]),
+        Route("/projektor/{workshop:int}/qr.png", channel.projector_qr, methods=["GET"]),
+        Route("/projektor/{workshop:int}/thema/{number:int}", channel.projector_page,
+              methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *extra_routes,
     ]

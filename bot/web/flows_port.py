@@ -13,7 +13,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.flows.actions import (Action, CancelRequest, DraftStep, EraseRequest, Help, NameSkip,
+from bot.flows.actions import (Action, CancelRequest, DraftStep, EraseRequest, Help, ManageWorkshop,
+                               NameSkip,
                                PrivacyStatement, ReportRequest, Resume, ShowResults, Start, Text,
                                WorkshopCommand, decode, encode)
 from bot.flows.dispatch import Flows
@@ -86,6 +87,12 @@ class FlowsPort:
         """A message with these buttons waits for a typed name (report or workshop)."""
         return any(isinstance(b.action, NameSkip) or b.action == DraftStep("drop")
                    for b in buttons)
+
+    @staticmethod
+    def managed_workshop(buttons: list[Button]) -> int | None:
+        """The workshop a coordinator's menu with these buttons manages, if any."""
+        return next((b.action.workshop_id for b in buttons
+                     if isinstance(b.action, ManageWorkshop)), None)
 
     async def note_activity(self, person: int) -> None:
         await self.flows.note_activity(person)

@@ -54,6 +54,7 @@ class View:
     alert: bool = False
     messages: list[ShownMessage] = field(default_factory=list)
     asks_for_text: bool = False
+    workshop: int | None = None  # a coordinator's workshop: its projector view is offered
     files: dict[str, KeptFile] = field(default_factory=dict)
     made_at: float = field(default_factory=time.monotonic)
 
@@ -65,7 +66,8 @@ def plain(html: str) -> str:
 
 def view_of(outcome: Outcome, messages: tuple[Message, ...],
             value: Callable[[Button], str | None],
-            asks_for_text: Callable[[list[Button]], bool]) -> View:
+            asks_for_text: Callable[[list[Button]], bool],
+            managed_workshop: Callable[[list[Button]], int | None]) -> View:
     """The page for an outcome; ``messages`` are its messages, ``later`` ones included."""
     view = View(notice=outcome.notice, alert=outcome.alert)
     shown = ([outcome.edit] if outcome.edit is not None else []) + list(messages)
@@ -86,6 +88,7 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
                 view.messages.append(ShownMessage(Markup(caption), rows, download=key,
                                                   file_name=file_name))
     view.asks_for_text = asks_for_text(buttons)
+    view.workshop = managed_workshop(buttons)
     return view
 
 

@@ -33,7 +33,10 @@ if not os.path.exists(CHROMIUM):
                 allow_module_level=True)
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
+
+# A loaded machine (charts and PDFs are made in worker processes) may need more than 5 s.
+expect.set_options(timeout=15_000)
 
 
 def _free_port() -> int:

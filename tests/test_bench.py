@@ -18,6 +18,7 @@ from bot.domain.questionnaire import load_questionnaire
 
 async def test_benchmark_counts_and_stores_every_answer(tmp_path: Path) -> None:
     config = BenchConfig(users=3, statements=2, latency=0.0, sessions=4, session_answers=1,
+                         browser_users=3,
                          finishers=0, directory=tmp_path, commit_seconds=0.05, tap_timeout=10)
     report = await run_benchmark(config)
     assert report.lost_taps == 0
@@ -31,6 +32,11 @@ async def test_benchmark_counts_and_stores_every_answer(tmp_path: Path) -> None:
     assert report.commit_rate > 0
     text = format_report(report)
     assert "6 answers in" in text and "answers counted 12, stored 12 (expected 12), taps lost 0" in text
+    # the browser run: three people answer twice over HTTP, each answer stored
+    assert report.browser is not None
+    assert (report.browser.answers, report.browser.stored, report.browser.failures) == (6, 6, 0)
+    assert "browser: 3 people answer over HTTP on 127.0.0.1" in text
+    assert "6 answers in" in text.split("browser:")[1]
     assert list(tmp_path.iterdir()) == []  # the temporary databases are gone
 
 
@@ -38,7 +44,7 @@ async def test_field_ends_and_the_end_of_the_run_are_waited_for(tmp_path: Path) 
     # At a field's end the next statement comes as a new message below the interim
     # note; the last answer turns the statement into the closing note and the summary
     # follows. The benchmark waits for each, so every answer is counted once.
-    config = BenchConfig(users=1, statements=105, latency=0.0, sessions=0, finishers=0,
+    config = BenchConfig(users=1, statements=105, browser_users=0, latency=0.0, sessions=0, finishers=0,
                          directory=tmp_path, commit_seconds=0.05, tap_timeout=10)
     report = await run_benchmark(config)
     assert report.lost_taps == 0
@@ -52,7 +58,7 @@ async def test_field_ends_and_the_end_of_the_run_are_waited_for(tmp_path: Path) 
 async def test_runs_ending_during_the_burst_get_closing_note_and_summary(tmp_path: Path) -> None:
     # Two people are at their last statement when the burst starts; each ends their
     # run during a round and is counted once the summary (chart, text) has arrived.
-    config = BenchConfig(users=2, statements=2, latency=0.0, sessions=0, finishers=2,
+    config = BenchConfig(users=2, statements=2, latency=0.0, sessions=0, finishers=2, browser_users=0,
                          directory=tmp_path, commit_seconds=0.05, tap_timeout=30)
     report = await run_benchmark(config)
     assert report.lost_taps == 0
@@ -73,11 +79,12 @@ def test_synthetic_questionnaire_is_valid_and_full_size(tmp_path: Path) -> None:
 def test_command_line_prints_the_figures(tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     main(["--users", "2", "--statements", "1", "--latency", "0", "--sessions", "0",
-          "--finishers", "1",
+          "--finishers", "1", "--browser-users", "2",
           "--dir", str(tmp_path), "--commit-seconds", "0.05"])
     out = capsys.readouterr().out
     for figure in ("answers/s", "tap-to-reply p50", "CPU", "RSS", "single-row commits",
-                   "messages/s", "outgoing Bot API calls", "summary with chart complete"):
+                   "messages/s", "outgoing Bot API calls", "summary with chart complete",
+                   "request to response (answer stored, 303)", "to the next statement's page"):
         assert figure in out
 
 
@@ -87,7 +94,7 @@ async def test_flood_control_delays_replies_but_drops_none(tmp_path: Path) -> No
     api = FakeBotAPI()
     for _ in range(2):
         api.fail_next("editMessageText", 429, "Too Many Requests: retry after 1", retry_after=1)
-    config = BenchConfig(users=4, statements=2, latency=0.0, sessions=0, finishers=0,
+    config = BenchConfig(users=4, statements=2, browser_users=0, latency=0.0, sessions=0, finishers=0,
                          directory=tmp_path, commit_seconds=0.05, tap_timeout=20)
     report = await run_benchmark(config, api)
     assert report.lost_taps == 0
@@ -100,7 +107,7 @@ async def test_flood_control_delays_replies_but_drops_none(tmp_path: Path) -> No
 async def test_taps_spread_over_a_moment_are_each_counted_once(tmp_path: Path) -> None:
     # With --spread the people of a round tap at random moments within it; the
     # round still waits for every one of them.
-    config = BenchConfig(users=5, statements=2, latency=0.02, spread=0.2, sessions=0,
+    config = BenchConfig(users=5, statements=2, latency=0.02, browser_users=0, spread=0.2, sessions=0,
                          finishers=0, directory=tmp_path, commit_seconds=0.05, tap_timeout=10)
     report = await run_benchmark(config)
     assert report.lost_taps == 0

@@ -39,6 +39,7 @@ from telegram.ext import Application
 from bot.flows import actions
 from bot.flows.actions import Answer, Begin, decode, encode
 from bot.app import build_application
+from bot.bench.browser import BrowserFigures, browser_burst
 from bot.telegram.application import tune_garbage_collector
 from bot.config import Settings
 from bot.bench.fake_bot_api import Call, FakeBotAPI
@@ -74,6 +75,9 @@ class BenchConfig:
     directory: Path = Path(".")  # a temporary directory in it holds the databases
     commit_seconds: float = 1.0
     tap_timeout: float = 60.0
+    # People answering in the browser at once, over HTTP on 127.0.0.1 (0: skip);
+    # each answers ``statements`` statements, all in the same instant per round.
+    browser_users: int = 300
 
     @property
     def run_ends(self) -> int:
@@ -144,6 +148,7 @@ class Report:
     sessions_active: int = 0
     commit_rate: float = 0.0
     load_average: float = 0.0
+    browser: BrowserFigures | None = None
 
     @property
     def burst_answers(self) -> int:
@@ -476,6 +481,9 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
                 await _sessions(crowd, api, config, report)
             report.answers_stored = await _stored_answers(app.bot_data.services.storage,
                                                           crowd.people.values())
+            if config.browser_users:
+                report.browser = await browser_burst(app.bot_data.services,
+                                                     config.browser_users, config.statements)
         finally:
             await app.stop()
             await app.shutdown()
@@ -589,6 +597,18 @@ def format_report(report: Report) -> str:
     if report.drawing_peak_rss_mb is not None:
         lines.append(f"  and the process that draws the charts: peak "
                      f"{_fmt_mb(report.drawing_peak_rss_mb)} RSS")
+    browser = report.browser
+    if browser is not None:
+        lines += [
+            f"browser: {browser.people} people answer over HTTP on 127.0.0.1 at the same moment, "
+            f"{browser.statements} times (same process, same database):",
+            f"  {browser.answers} answers in {browser.seconds:.2f} s = "
+            f"{browser.answers_per_second:.0f} answers/s",
+            f"  request to response (answer stored, 303): {_spread(browser.response)}",
+            f"  to the next statement's page: {_spread(browser.next_page)}",
+            f"  answers stored {browser.stored} (expected {browser.people * browser.statements}), "
+            f"failed requests {browser.failures}",
+        ]
     lines += [
         "ceilings:",
         f"  raw aiosqlite single-row commits, WAL, synchronous=NORMAL, same directory: "
@@ -653,6 +673,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="people who end their run during the burst, their summary with "
                              "its chart drawn while the others tap (default: one per 100 "
                              "answers of the burst)")
+    parser.add_argument("--browser-users", type=int, default=defaults.browser_users,
+                        help="people answering in the browser at once over HTTP, 0 to skip "
+                             "(default %(default)s)")
     parser.add_argument("--shipped-questionnaire", action="store_true",
                         help="use questions/ instead of a synthetic 7 x 15 questionnaire")
     parser.add_argument("--dir", type=Path, default=defaults.directory,
@@ -664,7 +687,7 @@ def main(argv: list[str] | None = None) -> None:
     config = BenchConfig(users=args.users, statements=args.statements, latency=args.latency,
                          spread=args.spread,
                          sessions=args.sessions, session_answers=args.session_answers,
-                         finishers=args.finishers,
+                         finishers=args.finishers, browser_users=args.browser_users,
                          shipped_questionnaire=args.shipped_questionnaire, directory=args.dir,
                          commit_seconds=args.commit_seconds)
     try:
@@ -673,4 +696,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"bench: {error}") from None
     print(format_report(report))
     if report.lost_taps or report.answers_stored != report.answers_expected:
+        raise SystemExit(1)
+    browser = report.browser
+    if browser is not None and (browser.failures
+                                or browser.stored != browser.people * browser.statements):
         raise SystemExit(1)

@@ -481,6 +481,8 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
                 await _sessions(crowd, api, config, report)
             report.answers_stored = await _stored_answers(app.bot_data.services.storage,
                                                           crowd.people.values())
+            # The Telegram run's memory, before the browser clients (in this process too) add theirs.
+            report.peak_rss_mb = _peak_rss_mb()
             if config.browser_users:
                 report.browser = await browser_burst(app.bot_data.services,
                                                      config.browser_users, config.statements)
@@ -492,7 +494,6 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
             gc.set_threshold(*collector_settings)
         report.answers_counted = crowd.answers_counted
         report.lost_taps = crowd.lost_taps
-        report.peak_rss_mb = _peak_rss_mb()
         await asyncio.to_thread(DRAWING.shut_down)  # a finished child reports its peak memory
         report.drawing_peak_rss_mb = _children_peak_rss_mb()
         report.commit_rate = await measure_commit_rate(base / "commit-probe.db",

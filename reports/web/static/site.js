@@ -8,6 +8,12 @@ document.addEventListener("submit", function (event) {
   }
   form.dataset.sent = "1";
 });
+// Back to a page from the browser's cache: its forms may be sent again.
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-sent]").forEach(function (form) {
+    delete form.dataset.sent;
+  });
+});
 // Pages that show a live state (a workshop's projector view) refresh themselves.
 (function () {
   var refresh = document.querySelector("[data-refresh]");

@@ -20,14 +20,14 @@ from bot import logs
 from bot.app import serve
 from bot.config import ConfigError, database_from_env, settings_from_env
 from bot.domain.content_check import check_questionnaire
-from bot.telegram.jobs import HEARTBEAT_MAX_AGE
 from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
 from bot.output.render import Renderer, TemplateSetupError
-from bot.output.render_process import DRAWING, PRINTING
 from bot.output.report_pdf import ReportSetupError, check_available
+from bot.output.workers import DRAWING, PRINTING
 from bot.resources import QUESTIONS_DIR
 from bot.store.storage import StorageError, backup_database, last_heartbeat
 from bot.telegram.application import check_database, tune_garbage_collector
+from bot.telegram.jobs import HEARTBEAT_MAX_AGE
 
 log = logging.getLogger(__name__)
 

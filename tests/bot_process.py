@@ -60,7 +60,7 @@ class BotProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
-            raise AssertionError(f"no exit within {timeout} s of SIGTERM:\n{self.output()}")
+            raise AssertionError(f"no exit within {timeout} s of SIGTERM:\n{self.output()}") from None
 
     def stop_if_running(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -12,8 +12,8 @@ import pytest
 from telegram import Update
 
 from bot.app import build_application
-from bot.config import Settings
 from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
+from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.output.render import Renderer
 from bot.resources import QUESTIONS_DIR

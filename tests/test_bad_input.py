@@ -12,8 +12,8 @@ from bot.domain.questionnaire import load_questionnaire
 from bot.output.render import Renderer
 from bot.store.storage import Storage
 from tests import updates
-from tests.test_workshop import menu, set_up, take_part
 from tests.conftest import SMALL_FIELDS, BotHarness, Person, write_questionnaire
+from tests.test_workshop import menu, set_up, take_part
 
 INVALID = "Diese Schaltfläche ist nicht (mehr) gültig"
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.bench.run import (BenchConfig, format_report, main, run_benchmark,
-                       write_synthetic_questionnaire)
 from bot.bench.fake_bot_api import FakeBotAPI
+from bot.bench.run import BenchConfig, format_report, main, run_benchmark, write_synthetic_questionnaire
 from bot.domain.questionnaire import load_questionnaire
 
 

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram.ext import ExtBot
 
-from bot.telegram.broadcast import Broadcaster
 from bot.bench.fake_bot_api import FakeBotAPI
 from bot.flows.outcome import Broadcast, Reply
+from bot.telegram.broadcast import Broadcaster
 from tests.conftest import BotHarness
 from tests.test_workshop import latest_link, set_up, take_part
 

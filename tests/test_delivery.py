@@ -8,7 +8,7 @@ from typing import TypeVar
 import pytest
 
 from bot.flows import results_view
-from bot.output.render_process import in_render_process
+from bot.output.workers import in_drawing_process
 from tests.conftest import BotHarness
 from tests.test_conversation import stored_answers
 
@@ -49,9 +49,9 @@ async def test_the_last_answer_is_confirmed_before_the_chart_is_drawn(
 
     async def drawing(function: Callable[..., T], *args: object) -> T:
         calls_when_drawn.append([call.method for call in bot.api.calls[before:]])
-        return await in_render_process(function, *args)
+        return await in_drawing_process(function, *args)
 
-    monkeypatch.setattr(results_view, "in_render_process", drawing)
+    monkeypatch.setattr(results_view, "in_drawing_process", drawing)
     anna = bot.person()
     await anna.send("/start")
     await anna.tap("beginnen")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import Erase, encode
 from bot.logs import REDACTED, configure_logging
-from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from tests import updates
 from tests.conftest import BotHarness, Person

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
-from bot.output.render import Renderer
 from bot.flows.results_view import ResultsView
+from bot.output.render import Renderer
 from bot.store.storage import Storage
 from tests.conftest import SMALL_FIELDS, BotHarness, Person, write_questionnaire
 

@@ -8,15 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from bot.flows.actions import (MAX_BYTES, ButtonAction, Change, ChangeOpen, NameAsk, NameRemove,
-                               NameSkip, Report, ReviewField, ReviewFields, decode, encode)
-from bot.output.chart import Bar, ProfileChart, render
 from bot.domain.comparison import FieldChange, compare
 from bot.domain.questionnaire import Questionnaire
-from bot.output.report_pdf import ReportSetupError, check_available
+from bot.domain.scoring import score_fields
+from bot.flows.actions import (
+    MAX_BYTES,
+    ButtonAction,
+    Change,
+    ChangeOpen,
+    NameAsk,
+    NameRemove,
+    NameSkip,
+    Report,
+    ReviewField,
+    ReviewFields,
+    decode,
+    encode,
+)
 from bot.flows.reports import normalise_name
 from bot.flows.results_view import german_date, local_date
-from bot.domain.scoring import score_fields
+from bot.output.chart import Bar, ProfileChart, draw
+from bot.output.report_pdf import ReportSetupError, check_available
 from bot.store.storage import MIGRATIONS, Storage
 
 
@@ -66,7 +78,7 @@ CHART = ProfileChart(
 
 
 def test_chart_draws_every_field_with_its_value_or_its_note() -> None:
-    svg = render(CHART, "svg").decode()
+    svg = draw(CHART, "svg").decode()
     for text in ("Ihr Profil", "1 Steuerung", "56 %", "2 Öffnung", "0 %", "3 Teilhabe",
                  "Zu wenige Einschätzungen", "4 Arbeit", "noch nicht abgeschlossen",
                  "◆ = Ihr Durchgang vom 03.02.2026", "100 %"):
@@ -74,12 +86,12 @@ def test_chart_draws_every_field_with_its_value_or_its_note() -> None:
     assert svg.count("<pattern") == 1  # only the field with too few ratings is hatched
     without_previous = ProfileChart(title=None, scale_labels=CHART.scale_labels,
                                     previous_legend=None, bars=(Bar("1 Steuerung", 56),))
-    svg = render(without_previous, "svg").decode()
+    svg = draw(without_previous, "svg").decode()
     assert "Durchgang" not in svg and "<pattern" not in svg
 
 
 def test_chart_png_is_the_same_for_the_same_results() -> None:
-    first, second = render(CHART), render(CHART)
+    first, second = draw(CHART), draw(CHART)
     assert first.startswith(b"\x89PNG") and first == second
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.app import open_services, web_channel
 from bot.config import Settings, Web
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
-from bot.app import open_services, web_channel
 from bot.web.app import COOKIE, WebChannel, build_web_app
 from bot.web.security import Throttle
 

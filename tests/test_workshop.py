@@ -8,10 +8,16 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from bot.flows.actions import (CONFIRMED_ACTIONS, MANAGE_ACTIONS, ChoosePerspective,
-                               ConfirmWorkshop, ManageWorkshop, encode)
 from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
 from bot.domain.questionnaire import Questionnaire
+from bot.flows.actions import (
+    CONFIRMED_ACTIONS,
+    MANAGE_ACTIONS,
+    ChoosePerspective,
+    ConfirmWorkshop,
+    ManageWorkshop,
+    encode,
+)
 from bot.output.qr import qr_png
 from bot.output.render import Renderer
 from bot.store.storage import Storage

@@ -7,13 +7,23 @@ import random
 import pytest
 
 from bot.domain.questionnaire import Questionnaire
+from bot.domain.workshop import (
+    FURTHER,
+    MIN_GROUP,
+    OVERALL,
+    PERSPECTIVES,
+    PerspectiveProgress,
+    Response,
+    aggregate,
+    form_groups,
+    new_token,
+    progress,
+)
 from bot.flows.invitations import CoordinatorInvitation, UnknownPayload, WorkshopInvitation
 from bot.output.qr import qr_png
 from bot.output.render import Renderer
-from bot.telegram.deep_link import parse_start, start_link
-from bot.domain.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, PerspectiveProgress,
-                                 Response, aggregate, form_groups, new_token, progress)
 from bot.output.workshop_report import perspective_charts
+from bot.telegram.deep_link import parse_start, start_link
 
 TOKEN = "AbCdEfGhIjKlMnOpQrSt_-"  # 22 characters, as new_token() makes them
 

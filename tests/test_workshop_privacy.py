@@ -12,8 +12,16 @@ from bot.output.render import Renderer
 from bot.output.report_pdf import check_available
 from tests.conftest import BotHarness, Person
 from tests.test_privacy import make_inactive
-from tests.test_workshop import (REFUSAL, latest_link, menu, query, result_text, run_workshop,
-                                 set_up, take_part)
+from tests.test_workshop import (
+    REFUSAL,
+    latest_link,
+    menu,
+    query,
+    result_text,
+    run_workshop,
+    set_up,
+    take_part,
+)
 
 NO_RESULTS = "Es gibt noch keine Ergebnisse"
 

@@ -176,7 +176,7 @@ class FakeBotAPI(BaseRequest):
         names = [part[0] for part in uploads.values() if isinstance(part, tuple)]
         if api_method == "getUpdates":
             self._record(Call(api_method, params, files))
-            await asyncio.sleep(min(float(params.get("timeout", 0) or 0), 0.05))
+            await asyncio.sleep(min(float(str(params.get("timeout") or 0)), 0.05))
             return 200, _ok([])
         if self.latency:
             await asyncio.sleep(self.latency)

@@ -34,21 +34,19 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
 
-from bot.flows import actions
-from bot.flows.actions import Answer, Begin, decode, encode
 from bot.app import build_application
 from bot.bench.browser import BrowserFigures, browser_burst
-from bot.telegram.application import tune_garbage_collector
-from bot.config import Settings
 from bot.bench.fake_bot_api import Call, FakeBotAPI
+from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
+from bot.flows import actions
+from bot.flows.actions import Answer, Begin, decode, encode
 from bot.output.render import Renderer
-from bot.output.render_process import DRAWING
+from bot.output.workers import DRAWING
 from bot.resources import QUESTIONS_DIR
-from bot.store.storage import Storage
-from bot.store.storage import measure_commit_rate
+from bot.store.storage import Storage, measure_commit_rate
+from bot.telegram.application import TelegramApplication, tune_garbage_collector
 
 TELEGRAM_BULK_RATE = 30  # messages per second to many different chats
 TELEGRAM_CHAT_RATE = 1  # messages per second into one chat
@@ -144,7 +142,7 @@ class Report:
     rss_start_mb: float = 0.0
     rss_sessions_mb: float | None = None
     peak_rss_mb: float = 0.0
-    drawing_peak_rss_mb: float | None = None  # the chart process (bot.render_process); no PDFs here
+    drawing_peak_rss_mb: float | None = None  # the chart process (bot.output.workers); no PDFs here
     sessions_active: int = 0
     commit_rate: float = 0.0
     load_average: float = 0.0
@@ -305,7 +303,8 @@ class Person:
 class Crowd:
     """The simulated people and the fake Bot API's view of them."""
 
-    def __init__(self, app: Application, questionnaire: Questionnaire, tap_timeout: float) -> None:
+    def __init__(self, app: TelegramApplication, questionnaire: Questionnaire,
+                 tap_timeout: float) -> None:
         self.app = app
         self.tap_timeout = tap_timeout
         self.order = tuple(s.id for s in questionnaire.statements)
@@ -328,7 +327,8 @@ class Crowd:
         self.calls += 1
         self.calls_by_method[call.method] += 1
         self.calls_by_second[int(now)] += 1
-        person = self.people.get(_person_id(call))
+        person_id = _person_id(call)
+        person = self.people.get(person_id) if person_id is not None else None
         if person is not None:
             person.saw(call, now)
 

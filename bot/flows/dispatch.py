@@ -13,14 +13,45 @@ import sqlite3
 
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire
-from bot.flows.actions import (Action, Answer, Back, Begin, Cancel, CancelRequest, Change,
-                               ChangeOpen, ChoosePerspective, ConfirmWorkshop, ContinueRun,
-                               DraftField, DraftStep, Erase, EraseRequest, Help, Info, Keep,
-                               KeepData, ManageWorkshop, Media, NameAsk, NameRemove, NameSkip,
-                               Pause, PrivacyStatement, Report, ReportRequest, Resume,
-                               ReviewField, ReviewFields, ShowResults, Start, Text,
-                               UnknownCommand, WorkshopCommand)
-from bot.flows.invitations import InvitationLink, UnknownPayload
+from bot.flows.actions import (
+    Action,
+    Answer,
+    Back,
+    Begin,
+    Cancel,
+    CancelRequest,
+    Change,
+    ChangeOpen,
+    ChoosePerspective,
+    ConfirmWorkshop,
+    ContinueRun,
+    DraftField,
+    DraftStep,
+    Erase,
+    EraseRequest,
+    Help,
+    Info,
+    Keep,
+    KeepData,
+    ManageWorkshop,
+    Media,
+    NameAsk,
+    NameRemove,
+    NameSkip,
+    Pause,
+    PrivacyStatement,
+    Report,
+    ReportRequest,
+    Resume,
+    ReviewField,
+    ReviewFields,
+    ShowResults,
+    Start,
+    Text,
+    UnknownCommand,
+    WorkshopCommand,
+)
+from bot.flows.invitations import CoordinatorInvitation, InvitationLink, UnknownPayload, WorkshopInvitation
 from bot.flows.outcome import Outcome
 from bot.flows.privacy import Privacy
 from bot.flows.refusals import invalid_button
@@ -61,7 +92,7 @@ class Flows:
         match action:
             case Start(payload=None | UnknownPayload() as payload):
                 return await selfcheck.start(person, unknown_link=payload is not None)
-            case Start(payload=invitation):
+            case Start(payload=WorkshopInvitation() | CoordinatorInvitation() as invitation):
                 return await workshops.open_link(person, invitation)
             case Resume():
                 return await selfcheck.resume(person)

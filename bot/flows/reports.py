@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import Begin, NameAsk, NameRemove, NameSkip
-from bot.flows.outcome import Button, Document, Outcome, Reply
+from bot.flows.outcome import Button, Document, Keyboard, Outcome, Reply
 from bot.flows.results_view import LOCAL_TIME, ResultsView, RunResults, german_date, local_date
 from bot.output.chart import PRINT_DPI
-from bot.output.chart import render as render_chart
+from bot.output.chart import draw as draw_chart
 from bot.output.render import Renderer
-from bot.output.render_process import in_print_process, in_render_process
-from bot.output.report_pdf import ReportContent, render_report
+from bot.output.report_pdf import ReportContent, print_report
+from bot.output.workers import in_drawing_process, in_print_process
 from bot.store.storage import Storage
 
 NAME_MAX_LENGTH = 80
@@ -75,7 +75,7 @@ class Reports:
                                renamable: bool = True) -> Document:
         today = datetime.now(LOCAL_TIME).date()
         run = view.run
-        chart = await in_render_process(render_chart, self.view.profile_chart(view, titled=False),
+        chart = await in_drawing_process(draw_chart, self.view.profile_chart(view, titled=False),
                                         "png", PRINT_DPI)
         content = ReportContent(
             municipality=municipality, run=run, results=view.results,
@@ -85,7 +85,7 @@ class Reports:
             created=german_date(today),
             finished=german_date(local_date(run.finished_at)) if run.finished_at else None,
             previous=self.view.previous_date(view))
-        pdf = await in_print_process(render_report, self.render, content)
+        pdf = await in_print_process(print_report, self.render, content)
         slug = re.sub(r"[^\w]+", "-", municipality or "").strip("-")
         file_name = self.render.text("results.file_name", name=slug, date=today.isoformat())
         caption = self.render.html("report_caption.html.j2", municipality=municipality, run=run)
@@ -108,6 +108,7 @@ class Reports:
         return Outcome(send=(self._name_prompt(state.name if state else None),))
 
     def _name_prompt(self, current: str | None) -> Reply:
+        keyboard: Keyboard
         if current:
             keyboard = ((Button(self.render.text("results.button.name_keep"), NameSkip()),),
                         (Button(self.render.text("results.button.name_remove"), NameRemove()),))

@@ -21,9 +21,9 @@ from bot.flows.actions import Report, ReviewFields
 from bot.flows.outcome import Button, Message, Outcome, Photo, Reply
 from bot.flows.refusals import invalid_button
 from bot.output.chart import Bar, ProfileChart
-from bot.output.chart import render as render_chart
+from bot.output.chart import draw as draw_chart
 from bot.output.render import Renderer
-from bot.output.render_process import in_render_process
+from bot.output.workers import in_drawing_process
 from bot.store.storage import Run, Storage
 
 LOCAL_TIME = ZoneInfo("Europe/Berlin")  # dates as the municipality reads them
@@ -83,7 +83,7 @@ class ResultsView:
                     (Button(self.render.text("results.button.review"), ReviewFields(run.id)),))
         texts = [Reply(part) for part in parts[:-1]] + [Reply(parts[-1], keyboard)]
         profile = self.profile_chart(view)
-        chart = await in_render_process(render_chart, profile, "png")
+        chart = await in_drawing_process(draw_chart, profile, "png")
         caption = self.render.html("chart_caption.html.j2", run=run,
                                    hatched=any(r.insufficient for r in view.shown_results),
                                    previous=self.previous_date(view))

@@ -11,13 +11,29 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
-from bot.domain.progress import (Position, current_statement, field_completed_by,
-                                 ordered_statements, position_of)
+from bot.domain.progress import (
+    Position,
+    current_statement,
+    field_completed_by,
+    ordered_statements,
+    position_of,
+)
 from bot.domain.questionnaire import Field, Questionnaire, Statement
 from bot.domain.scoring import score_field
 from bot.flows import run_state
-from bot.flows.actions import (Answer, Back, Begin, ButtonAction, Cancel, ContinueRun, Info, Keep,
-                               Pause, ReviewField, ShowResults)
+from bot.flows.actions import (
+    Answer,
+    Back,
+    Begin,
+    ButtonAction,
+    Cancel,
+    ContinueRun,
+    Info,
+    Keep,
+    Pause,
+    ReviewField,
+    ShowResults,
+)
 from bot.flows.keyed_locks import KeyedLocks
 from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
 from bot.flows.refusals import invalid_button

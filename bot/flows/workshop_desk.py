@@ -19,26 +19,53 @@ import functools
 from datetime import datetime, timedelta, timezone
 
 from bot.domain.questionnaire import Field, Questionnaire
-from bot.domain.workshop import (FURTHER, MIN_GROUP, OVERALL, PERSPECTIVES, Response,
-                                 WorkshopResult, aggregate, new_token, progress)
+from bot.domain.workshop import (
+    FURTHER,
+    MIN_GROUP,
+    OVERALL,
+    PERSPECTIVES,
+    Response,
+    WorkshopResult,
+    aggregate,
+    new_token,
+    progress,
+)
 from bot.flows import run_state
-from bot.flows.actions import (ChoosePerspective, ConfirmWorkshop, DraftField, DraftStep,
-                               ManageWorkshop, ShowResults)
-from bot.flows.invitations import (CoordinatorInvitation, Invitation, InvitationLink,
-                                   WorkshopInvitation)
-from bot.flows.outcome import (Broadcast, BroadcastReport, Button, Document, Keyboard, Message,
-                               Outcome, Photo, Reply)
+from bot.flows.actions import (
+    ChoosePerspective,
+    ConfirmWorkshop,
+    DraftField,
+    DraftStep,
+    ManageWorkshop,
+    ShowResults,
+)
+from bot.flows.invitations import CoordinatorInvitation, Invitation, InvitationLink, WorkshopInvitation
+from bot.flows.outcome import (
+    Broadcast,
+    BroadcastReport,
+    Button,
+    Document,
+    Keyboard,
+    Message,
+    Outcome,
+    Photo,
+    Reply,
+)
 from bot.flows.refusals import invalid_button
 from bot.flows.results_view import LOCAL_TIME, german_date, local_date
 from bot.flows.selfcheck import SelfCheck
 from bot.output.chart import PRINT_DPI
-from bot.output.chart import render as render_chart
+from bot.output.chart import draw as draw_chart
 from bot.output.qr import qr_png
 from bot.output.render import Renderer
-from bot.output.render_process import in_print_process, in_render_process
+from bot.output.workers import in_drawing_process, in_print_process
 from bot.output.workshop_export import csv_filename, result_csv
-from bot.output.workshop_report import (WorkshopReport, perspective_charts,
-                                        render_workshop_report, report_filename)
+from bot.output.workshop_report import (
+    WorkshopReport,
+    perspective_charts,
+    print_workshop_report,
+    report_filename,
+)
 from bot.store.storage import Draft, Storage, Workshop
 
 NAME_LENGTH = (2, 80)                  # a municipality's name, after folding whitespace
@@ -373,9 +400,9 @@ class WorkshopDesk:
             created=german_date(datetime.now(LOCAL_TIME).date()),
             opened=german_date(local_date(workshop.created_at)),
             closed=german_date(local_date(workshop.closed_at)) if workshop.closed_at else None)
-        charts = {chart.key: await in_render_process(render_chart, chart.chart, "png", PRINT_DPI)
+        charts = {chart.key: await in_drawing_process(draw_chart, chart.chart, "png", PRINT_DPI)
                   for chart in report.charts}
-        pdf = await in_print_process(render_workshop_report, self.render, report, charts)
+        pdf = await in_print_process(print_workshop_report, self.render, report, charts)
         caption = self.render.html("workshop_report_caption.html.j2", workshop=workshop,
                                    result=result)
         return Document(pdf, report_filename(workshop.municipality, self.render), caption)

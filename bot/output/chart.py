@@ -12,7 +12,7 @@ left behind between two renders. All wording arrives in :class:`ProfileChart`
 
 matplotlib (with NumPy, about 45 MB) is loaded on the first drawing, not on
 import: the bot's process builds :class:`ProfileChart` values, and only the
-drawing process (:mod:`bot.output.render_process`) draws them.
+drawing process (:mod:`bot.output.workers`) draws them.
 """
 
 from __future__ import annotations
@@ -76,10 +76,10 @@ def load_matplotlib() -> ModuleType:
     return matplotlib
 
 
-def render(chart: ProfileChart, image_format: str = "png", dpi: int = 120) -> bytes:
+def draw(chart: ProfileChart, image_format: str = "png", dpi: int = 120) -> bytes:
     """The chart as PNG (chat, print) or SVG bytes; text stays text in the SVG."""
     matplotlib = load_matplotlib()
-    figure = _draw(chart)
+    figure = _figure(chart)
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "selbstcheck"}):
         figure.savefig(buffer, format=image_format, dpi=dpi, facecolor="white",
@@ -94,7 +94,7 @@ def _metadata(image_format: str) -> dict[str, str | None]:
     return {"Software": None}
 
 
-def _draw(chart: ProfileChart) -> Figure:
+def _figure(chart: ProfileChart) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

@@ -1,4 +1,4 @@
-"""The worker side of :mod:`bot.output.render_process`: jobs arrive on stdin, answers leave on stdout.
+"""The worker side of :mod:`bot.output.workers`: jobs arrive on stdin, answers leave on stdout.
 
 Both sides use the frame format defined here.
 
@@ -31,7 +31,8 @@ def main() -> None:
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     # A library that prints must not write into an answer: print goes to stderr.
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    jobs = sys.stdin.buffer.raw  # unbuffered, so waiting for the next job sees every byte
+    # unbuffered, so waiting for the next job sees every byte (stdin's buffer is a BufferedReader)
+    jobs = sys.stdin.buffer.raw  # type: ignore[union-attr]
     settings = receive_frame(jobs)
     if settings is None:
         return

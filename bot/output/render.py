@@ -14,8 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from jinja2 import (Environment, FileSystemLoader, StrictUndefined, Template, TemplateError,
-                    select_autoescape)
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError, select_autoescape
 
 from bot.resources import REPORTS_DIR
 
@@ -53,7 +52,7 @@ class Renderer:
     def __reduce__(self) -> tuple[Any, tuple[Path]]:
         """Pickled as its directory, so it can travel to the drawing process.
 
-        There (:mod:`bot.output.render_process`) :func:`shared_renderer` builds one
+        There (:mod:`bot.output.workers`) :func:`shared_renderer` builds one
         renderer per directory and keeps it.
         """
         return shared_renderer, (self._directory,)

@@ -1,7 +1,7 @@
 """The printable reports: an HTML template from ``reports/`` turned into a PDF.
 
 A person's own report lives here; the workshop's report (bot/output/workshop_report.py)
-is made the same way, with :func:`render_pdf` and :func:`png_data_uri`.
+is made the same way, with :func:`print_pdf` and :func:`png_data_uri`.
 
 People forward the report to colleagues and print it for the workshop, so it is
 a PDF laid out for A4 paper. It is written as a Jinja2 HTML template like every
@@ -19,9 +19,9 @@ from types import ModuleType
 
 from bot.domain.comparison import FieldChange
 from bot.domain.questionnaire import Scale
+from bot.domain.scoring import FieldResult
 from bot.output.render import Renderer
 from bot.resources import REPORTS_DIR
-from bot.domain.scoring import FieldResult
 from bot.store.storage import Run
 
 
@@ -54,7 +54,8 @@ def _weasyprint() -> ModuleType:
         raise ReportSetupError(
             f"PDF-Berichte brauchen die Systembibliothek Pango (Debian: libpango-1.0-0 "
             f"libpangoft2-1.0-0): {error}") from None
-    return weasyprint
+    module: ModuleType = weasyprint
+    return module
 
 
 def check_available() -> None:
@@ -67,14 +68,15 @@ def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def render_pdf(renderer: Renderer, template: str, **context: object) -> bytes:
+def print_pdf(renderer: Renderer, template: str, **context: object) -> bytes:
     """A report template from ``reports/`` as PDF bytes (CPU-bound: call it off the event loop)."""
     html = _weasyprint().HTML(string=renderer.html(template, **context),
                               base_url=str(REPORTS_DIR))
-    return html.write_pdf()
+    pdf: bytes = html.write_pdf()
+    return pdf
 
 
-def render_report(renderer: Renderer, content: ReportContent) -> bytes:
+def print_report(renderer: Renderer, content: ReportContent) -> bytes:
     """The person's report as PDF bytes (CPU-bound: call it off the event loop)."""
-    return render_pdf(renderer, "report.html.j2", report=content,
+    return print_pdf(renderer, "report.html.j2", report=content,
                       chart=png_data_uri(content.chart_png))

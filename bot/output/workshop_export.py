@@ -15,8 +15,8 @@ import unicodedata
 from collections.abc import Mapping
 
 from bot.domain.questionnaire import Scale
-from bot.output.render import Renderer
 from bot.domain.workshop import OVERALL, Group, Score, WorkshopResult
+from bot.output.render import Renderer
 
 _COLUMNS = ("level", "number", "title", "group", "raters", "answers", "unknown", "percent",
             "assessment")

@@ -17,14 +17,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.output.chart import Bar, ProfileChart
 from bot.domain.questionnaire import Scale
+from bot.domain.workshop import (
+    MIN_GROUP,
+    OVERALL,
+    UNKNOWN_SHARE,
+    Group,
+    Score,
+    StatementComparison,
+    WorkshopResult,
+)
+from bot.output.chart import Bar, ProfileChart
 from bot.output.render import Renderer
-from bot.output.report_pdf import png_data_uri, render_pdf
-from bot.store.storage import Workshop
-from bot.domain.workshop import (MIN_GROUP, OVERALL, UNKNOWN_SHARE, Group, Score, StatementComparison,
-                          WorkshopResult)
+from bot.output.report_pdf import png_data_uri, print_pdf
 from bot.output.workshop_export import slug
+from bot.store.storage import Workshop
 
 DIALOGUE_PRINTED = 15  # a page or two of topics; a workshop cannot discuss more in a day
 
@@ -93,13 +100,13 @@ def report_filename(municipality: str, renderer: Renderer) -> str:
     return renderer.text("workshop.report.filename", name=slug(municipality))
 
 
-def render_workshop_report(renderer: Renderer, report: WorkshopReport,
+def print_workshop_report(renderer: Renderer, report: WorkshopReport,
                            charts: Mapping[str, bytes]) -> bytes:
     """The report as PDF bytes (CPU-bound: call it off the event loop).
 
     ``charts`` are the perspectives' charts as PNG by key, drawn beforehand
     where charts are drawn, so that the PDF's process needs no matplotlib.
     """
-    return render_pdf(renderer, "workshop_report.html.j2", report=report,
+    return print_pdf(renderer, "workshop_report.html.j2", report=report,
                       charts={key: png_data_uri(png) for key, png in charts.items()},
                       minimum=MIN_GROUP, unknown_share=UNKNOWN_SHARE)

@@ -5,17 +5,25 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
-from telegram.ext import (AIORateLimiter, Application, ApplicationBuilder, CallbackQueryHandler,
-                          CommandHandler, Defaults, MessageHandler, filters)
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
-from bot.output.render_process import DRAWING
+from bot.output.workers import DRAWING
 from bot.store.storage import Storage
 from bot.telegram import gate, handlers, jobs
 from bot.telegram.commands import command_descriptions
@@ -39,6 +47,8 @@ OpenServices = Callable[[str], Awaitable["Services"]]
 def build(settings: Settings, open_services: OpenServices, *,
           request: BaseRequest | None = None) -> TelegramApplication:
     """The bot, ready to run; ``request`` replaces the network layer (tests, benchmark)."""
+    if settings.token is None:
+        raise ValueError("the Telegram channel needs TELEGRAM_BOT_TOKEN")
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -90,7 +100,7 @@ def _register_handlers(application: TelegramApplication) -> None:
 
 
 def _starting(settings: Settings,
-              open_services: OpenServices) -> Callable[[TelegramApplication], Awaitable[None]]:
+              open_services: OpenServices) -> Callable[[TelegramApplication], Coroutine[Any, Any, None]]:
     async def post_init(application: TelegramApplication) -> None:
         services = await open_services(application.bot.username)
         application.bot_data.services = services

@@ -17,8 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.flows.invitations import (CoordinatorInvitation, Invitation, StartPayload, UnknownPayload,
-                                   WorkshopInvitation)
+from bot.flows.invitations import (
+    CoordinatorInvitation,
+    Invitation,
+    StartPayload,
+    UnknownPayload,
+    WorkshopInvitation,
+)
 
 MAX_PAYLOAD = 64
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")

@@ -20,8 +20,14 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import (ApplicationHandlerStop, BaseHandler, CommandHandler, MessageHandler,
-                          TypeHandler, filters)
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot.flows.outcome import Button, Outcome, Reply
 from bot.telegram import deep_link

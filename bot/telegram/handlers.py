@@ -9,9 +9,24 @@ from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden
 
-from bot.flows.actions import (Action, CancelRequest, EraseRequest, Help, ManageWorkshop, Media,
-                               PrivacyStatement, Report, ReportRequest, Resume, ShowResults,
-                               Start, Text, UnknownCommand, WorkshopCommand, decode)
+from bot.flows.actions import (
+    Action,
+    CancelRequest,
+    EraseRequest,
+    Help,
+    ManageWorkshop,
+    Media,
+    PrivacyStatement,
+    Report,
+    ReportRequest,
+    Resume,
+    ShowResults,
+    Start,
+    Text,
+    UnknownCommand,
+    WorkshopCommand,
+    decode,
+)
 from bot.telegram import deep_link
 from bot.telegram.commands import ALIASES, COMMANDS, command_descriptions
 from bot.telegram.context import BotContext

@@ -25,16 +25,15 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.config import Web
+from bot.domain.workshop import MIN_GROUP
 from bot.flows.outcome import Message, Outcome
 from bot.output.qr import qr_png
 from bot.store import web_sessions
-from bot.domain.workshop import MIN_GROUP
 from bot.store.storage import Storage, Workshop
 from bot.web.flows_port import COMMANDS, FlowsPort
 from bot.web.pages import STATIC_DIR, Pages
 from bot.web.projector import REFRESH_SECONDS, Projector
-from bot.web.security import (BodyLimit, BodyTooLarge, SecurityHeaders, Throttle, csrf_token,
-                              csrf_valid)
+from bot.web.security import BodyLimit, BodyTooLarge, SecurityHeaders, Throttle, csrf_token, csrf_valid
 from bot.web.views import KeptViews, View, view_of
 
 log = logging.getLogger(__name__)

@@ -13,12 +13,26 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.flows.actions import (Action, CancelRequest, DraftStep, EraseRequest, Help, ManageWorkshop,
-                               NameSkip,
-                               PrivacyStatement, ReportRequest, Resume, ShowResults, Start, Text,
-                               WorkshopCommand, decode, encode)
+from bot.flows.actions import (
+    Action,
+    CancelRequest,
+    DraftStep,
+    EraseRequest,
+    Help,
+    ManageWorkshop,
+    NameSkip,
+    PrivacyStatement,
+    ReportRequest,
+    Resume,
+    ShowResults,
+    Start,
+    Text,
+    WorkshopCommand,
+    decode,
+    encode,
+)
 from bot.flows.dispatch import Flows
-from bot.flows.invitations import (CoordinatorInvitation, UnknownPayload, WorkshopInvitation)
+from bot.flows.invitations import CoordinatorInvitation, UnknownPayload, WorkshopInvitation
 from bot.flows.outcome import Button, Outcome
 
 # The navigation: the commands a page offers, in this order.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.flows.invitations import InvitationLink, Invitation, WorkshopInvitation
+from bot.flows.invitations import Invitation, InvitationLink, WorkshopInvitation
 
 
 def invitation_link(public_url: str) -> InvitationLink:

@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.questionnaire import Questionnaire
-from bot.domain.workshop import (PERSPECTIVES, Progress, Response, WorkshopResult, aggregate,
-                                 progress)
+from bot.domain.workshop import PERSPECTIVES, Progress, Response, WorkshopResult, aggregate, progress
 from bot.flows.invitations import InvitationLink, WorkshopInvitation
 from bot.output.render import Renderer
 from bot.store.storage import Storage, Workshop

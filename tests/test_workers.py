@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from bot.output.render import Renderer
-from bot.output.render_process import NICENESS, RenderProcess
+from bot.output.workers import NICENESS, WorkerProcess
 
 
 async def test_drawing_runs_in_another_process_that_yields_the_cpu_to_the_bot() -> None:
-    drawing = RenderProcess()
+    drawing = WorkerProcess()
     try:
         assert await drawing.run(os.getpid) != os.getpid()
         assert await drawing.run(os.nice, 0) == min(19, os.nice(0) + NICENESS)
@@ -31,7 +31,7 @@ async def test_drawing_runs_in_another_process_that_yields_the_cpu_to_the_bot() 
 
 
 def test_warming_up_loads_the_chart_library_there() -> None:
-    drawing = RenderProcess()
+    drawing = WorkerProcess()
     try:
         worker = drawing.call(os.getpid)
         assert not _loaded_matplotlib(worker)  # a worker starts lean
@@ -48,7 +48,7 @@ def _loaded_matplotlib(pid: int) -> bool:
 
 async def test_a_drawing_process_that_died_is_replaced() -> None:
     # Killed for its memory or crashed in a C library: the next chart still comes.
-    drawing = RenderProcess()
+    drawing = WorkerProcess()
     try:
         first = await drawing.run(os.getpid)
         os.kill(first, signal.SIGKILL)
@@ -59,7 +59,7 @@ async def test_a_drawing_process_that_died_is_replaced() -> None:
 
 
 def test_an_error_in_the_drawing_process_arrives_as_itself_with_where_it_happened() -> None:
-    drawing = RenderProcess()
+    drawing = WorkerProcess()
     try:
         with pytest.raises(ZeroDivisionError) as raised:
             drawing.call(operator.truediv, 1, 0)
@@ -71,7 +71,7 @@ def test_an_error_in_the_drawing_process_arrives_as_itself_with_where_it_happene
 
 def test_the_drawing_process_loads_neither_the_bot_nor_the_telegram_library() -> None:
     # It draws; what the bot's process has loaded would only cost memory there.
-    drawing = RenderProcess()
+    drawing = WorkerProcess()
     try:
         loaded = drawing.call(eval, "sorted(__import__('sys').modules)")
         assert "telegram" not in loaded and "bot.telegram.application" not in loaded and "aiosqlite" not in loaded
@@ -80,7 +80,7 @@ def test_the_drawing_process_loads_neither_the_bot_nor_the_telegram_library() ->
 
 
 def test_a_process_with_an_idle_time_ends_after_it_and_starts_again_for_the_next_job() -> None:
-    printing = RenderProcess(idle_seconds=0.2)
+    printing = WorkerProcess(idle_seconds=0.2)
     try:
         first = printing.call(os.getpid)
         for _ in range(100):
@@ -96,7 +96,7 @@ def test_a_process_with_an_idle_time_ends_after_it_and_starts_again_for_the_next
 def test_the_drawing_process_redacts_the_token_in_its_log_lines(
         capfd: pytest.CaptureFixture[str]) -> None:
     token = "123456789:AAF-token_seen_only_by_this_test"
-    drawing = RenderProcess()
+    drawing = WorkerProcess()
     drawing.keep_out_of_logs((token,))
     try:
         drawing.call(logging.getLogger("bot.output.chart").warning, "request to /bot%s failed", token)
@@ -119,7 +119,7 @@ def test_the_drawing_process_ends_when_the_bot_is_killed(tmp_path: Path) -> None
     script = tmp_path / "killed_bot.py"
     script.write_text(textwrap.dedent("""
         import os, time
-        from bot.output.render_process import DRAWING
+        from bot.output.workers import DRAWING
         if __name__ == "__main__":
             print(DRAWING.call(os.getpid), flush=True)
             time.sleep(60)

@@ -1,17 +1,15 @@
 """Charts and PDFs are drawn in processes of their own, so drawing never stalls anybody's taps.
 
-A results chart costs about 80 ms of CPU in matplotlib, a PDF report several
-times that. In a thread of the bot's process a drawing holds the GIL for most
-of that time, and everybody else's taps wait: in ``python -m bot.bench``, 45
-people ending their run during a 300-person burst raised the others' p99
-tap-to-reply from 280–345 ms to 420–950 ms that way. In a process of its own,
-at a lower priority (when both cores are busy, taps go first and a summary
-waits a little), it stayed at 280–420 ms.
+A chart or a PDF report takes matplotlib or WeasyPrint a long while of CPU.
+In a thread of the bot's process a drawing holds the GIL for most of that
+time, and everybody else's taps wait. In a process of its own, at a lower
+priority (when both cores are busy, taps go first and a summary waits a
+little), they do not; the README's performance section has the measurements.
 
 Two workers serve the whole bot process (every application in it), each
 started on first use and doing one job at a time: ``DRAWING`` draws the
 charts and stays, ``PRINTING`` makes the PDF reports with WeasyPrint and ends
-after a minute without work, because its ~60 MB are needed only while
+after a minute without work, because its memory is needed only while
 somebody asks for a report. A worker is a plain ``python -m
 bot.output.drawing_worker`` with pipes for stdin and stdout: it imports only what it
 draws with (not the bot, not the Telegram library, as ``multiprocessing``'s
@@ -46,7 +44,7 @@ class WorkerDied(RuntimeError):
     """The worker ended before it answered: killed for its memory, crashed in a C library."""
 
 
-class RenderProcess:
+class WorkerProcess:
     """One worker process, started on first use; ``idle_seconds``: it ends after so long without work."""
 
     def __init__(self, idle_seconds: float | None = None) -> None:
@@ -141,13 +139,13 @@ class RenderProcess:
         worker.wait()
 
 
-DRAWING = RenderProcess()
-PRINTING = RenderProcess(idle_seconds=PRINTING_IDLE_SECONDS)
+DRAWING = WorkerProcess()
+PRINTING = WorkerProcess(idle_seconds=PRINTING_IDLE_SECONDS)
 for _worker in (DRAWING, PRINTING):
     atexit.register(_worker.shut_down)  # a normal exit waits for the workers to end
 
 
-async def in_render_process(function: Callable[..., _T], *args: object) -> _T:
+async def in_drawing_process(function: Callable[..., _T], *args: object) -> _T:
     """Draw a chart off the bot's process: the bot's only way to draw one."""
     return await DRAWING.run(function, *args)
 

@@ -56,8 +56,12 @@ async def open_services(settings: Settings, questionnaire: Questionnaire, render
                     storage=storage, flows=flows, broadcaster=Broadcaster())
 
 
-def web_channel(services: Services) -> WebChannel:
-    """The browser channel on the same flows and database as the bot."""
+def web_channel(services: Services, bot_username: str | None = None) -> WebChannel:
+    """The browser channel on the same flows and database as the bot.
+
+    With a bot (``bot_username``), a workshop invitation opened in the browser
+    also offers to continue in Telegram instead.
+    """
     settings = services.settings
     port = FlowsPort(services.flows, command_descriptions(services.renderer))
     pages = Pages(services.renderer, urlsplit(settings.web.public_url).path.rstrip("/"),
@@ -65,8 +69,10 @@ def web_channel(services: Services) -> WebChannel:
     # The room's projector shows the browser's invitation address, also beside a bot.
     projector = Projector(services.storage, services.questionnaire, services.renderer,
                           links.invitation_link(settings.web.public_url))
+    telegram_link = (functools.partial(deep_link.start_link, bot_username) if bot_username
+                     else None)
     return WebChannel(port, services.storage, pages, settings.web, settings.retention_days,
-                      projector)
+                      projector, telegram_link)
 
 
 async def serve(settings: Settings, questionnaire: Questionnaire, renderer: Renderer) -> None:
@@ -88,7 +94,8 @@ async def serve(settings: Settings, questionnaire: Questionnaire, renderer: Rend
             assert services is not None
             webhook = settings.webhook
             routes = [webhook_route(bot, webhook)] if webhook else []
-            server = http_server(build_web_app(web_channel(services), routes), settings.web)
+            channel = web_channel(services, bot.bot.username)
+            server = http_server(build_web_app(channel, routes), settings.web)
             stop_on_signals(server)
             await bot.start()
             if webhook is not None:

@@ -174,3 +174,30 @@ async def test_the_continue_link_makes_another_browser_the_same_person(
     page = await second.get(moved.headers["location"])
     assert "insgesamt 1 von 7 beantwortet" in page.text
     assert await counts(channel) == (1, 1)
+
+
+async def test_a_workshop_invitation_opens_in_the_browser_and_offers_telegram(
+        channel: WebChannel) -> None:
+    channel.telegram_link = lambda invitation: f"https://t.me/selbstcheck_bot?start=w_{invitation.token}"
+    coordinator = Browser(channel)
+    await coordinator.get()
+    asked = await coordinator.post(command="workshop")
+    assert asked.status_code == 303
+    await coordinator.get()
+    named = await coordinator.post(text="Musterstadt")
+    assert named.status_code == 303
+    await coordinator.get()
+    page = await coordinator.press("Workshop anlegen")
+    link = re.search(r"http://127\.0\.0\.1:8080/w/([A-Za-z0-9_-]{22})", page.text)
+    assert link, page.text
+    participant = Browser(channel)
+    opened = await participant.http.get(f"/w/{link[1]}")
+    assert opened.status_code == 303
+    page = await participant.get(opened.headers["location"])
+    assert "Musterstadt" in page.text and "Politik" in page.text
+    assert f'href="https://t.me/selbstcheck_bot?start=w_{link[1]}"' in page.text
+    assert "In Telegram öffnen" in page.text
+    # a mangled invitation is explained, without the Telegram button
+    mangled = await participant.http.get("/w/kaputt")
+    page = await participant.get(mangled.headers["location"])
+    assert "In Telegram öffnen" not in page.text

@@ -26,11 +26,12 @@ from starlette.staticfiles import StaticFiles
 
 from bot.config import Web
 from bot.domain.workshop import MIN_GROUP
+from bot.flows.invitations import InvitationLink, WorkshopInvitation
 from bot.flows.outcome import Message, Outcome
 from bot.output.qr import qr_png
 from bot.store import web_sessions
 from bot.store.storage import Storage, Workshop
-from bot.web.flows_port import COMMANDS, FlowsPort
+from bot.web.flows_port import COMMANDS, INVITATION_TOKEN, FlowsPort
 from bot.web.pages import STATIC_DIR, Pages
 from bot.web.projector import REFRESH_SECONDS, Projector
 from bot.web.security import BodyLimit, BodyTooLarge, SecurityHeaders, Throttle, csrf_token, csrf_valid
@@ -56,9 +57,11 @@ class WebChannel:
 
     def __init__(self, port: FlowsPort, storage: Storage, pages: Pages, web: Web,
                  retention_days: int, projector: Projector,
+                 telegram_link: InvitationLink | None = None,
                  throttle: Throttle | None = None) -> None:
         self.port = port
         self.projector = projector
+        self.telegram_link = telegram_link  # where the bot runs: the invitation in Telegram
         self.storage = storage
         self.pages = pages
         self.web = web
@@ -207,9 +210,12 @@ class WebChannel:
             return self.error("too_many", 429)
         person, new = await self._person(request)
         await self.port.note_activity(person.id)
-        kind = request.url.path.rstrip("/").split("/")[-2]
-        outcome = await self.port.invitation(person.id, kind, request.path_params["token"])
-        self.kept.put(person.id, await self._carried_out(outcome))
+        kind, token = request.url.path.rstrip("/").split("/")[-2], request.path_params["token"]
+        outcome = await self.port.invitation(person.id, kind, token)
+        view = await self._carried_out(outcome)
+        if self.telegram_link is not None and kind == "w" and INVITATION_TOKEN.fullmatch(token):
+            view.telegram = self.telegram_link(WorkshopInvitation(token))
+        self.kept.put(person.id, view)
         response = RedirectResponse(f"{self.web_base}/", status_code=303)
         return self._with_cookie(response, person) if new else response
 

@@ -38,7 +38,7 @@ from bot.flows.outcome import Button, Outcome
 # The navigation: the commands a page offers, in this order.
 COMMANDS: tuple[str, ...] = ("weiter", "ergebnis", "bericht", "workshop", "hilfe", "datenschutz",
                              "loeschen")
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # an invitation token (bot.domain.workshop.new_token)
+INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # as bot.domain.workshop.new_token makes them
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class FlowsPort:
 
     async def invitation(self, person: int, kind: str, token: str) -> Outcome:
         """An invitation link (``kind`` "w" to take part, "k" to co-coordinate), strictly parsed."""
-        if not _TOKEN.fullmatch(token) or kind not in ("w", "k"):
+        if not INVITATION_TOKEN.fullmatch(token) or kind not in ("w", "k"):
             return await self.flows.act(person, Start(UnknownPayload()))
         invitation = WorkshopInvitation(token) if kind == "w" else CoordinatorInvitation(token)
         return await self.flows.act(person, Start(invitation))

@@ -55,6 +55,7 @@ class View:
     messages: list[ShownMessage] = field(default_factory=list)
     asks_for_text: bool = False
     workshop: int | None = None  # a coordinator's workshop: its projector view is offered
+    telegram: str | None = None  # the same invitation in Telegram, where the bot runs
     files: dict[str, KeptFile] = field(default_factory=dict)
     made_at: float = field(default_factory=time.monotonic)
 

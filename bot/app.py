@@ -8,7 +8,7 @@ import functools
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.request import BaseRequest
 
 from bot.config import Settings
@@ -56,11 +56,12 @@ async def open_services(settings: Settings, questionnaire: Questionnaire, render
                     storage=storage, flows=flows, broadcaster=Broadcaster())
 
 
-def web_channel(services: Services, bot_username: str | None = None) -> WebChannel:
+def web_channel(services: Services, bot: Bot | None = None) -> WebChannel:
     """The browser channel on the same flows and database as the bot.
 
-    With a bot (``bot_username``), a workshop invitation opened in the browser
-    also offers to continue in Telegram instead.
+    With a bot, a workshop invitation opened in the browser also offers to
+    continue in Telegram instead, and a result shared from the browser reaches
+    the participants in Telegram.
     """
     settings = services.settings
     port = FlowsPort(services.flows, command_descriptions(services.renderer))
@@ -69,10 +70,12 @@ def web_channel(services: Services, bot_username: str | None = None) -> WebChann
     # The room's projector shows the browser's invitation address, also beside a bot.
     projector = Projector(services.storage, services.questionnaire, services.renderer,
                           links.invitation_link(settings.web.public_url))
-    telegram_link = (functools.partial(deep_link.start_link, bot_username) if bot_username
-                     else None)
+    if bot is None:
+        return WebChannel(port, services.storage, pages, settings.web, settings.retention_days,
+                          projector)
     return WebChannel(port, services.storage, pages, settings.web, settings.retention_days,
-                      projector, telegram_link)
+                      projector, functools.partial(deep_link.start_link, bot.username),
+                      functools.partial(services.broadcaster.send, bot))
 
 
 async def serve(settings: Settings, questionnaire: Questionnaire, renderer: Renderer) -> None:
@@ -94,7 +97,7 @@ async def serve(settings: Settings, questionnaire: Questionnaire, renderer: Rend
             assert services is not None
             webhook = settings.webhook
             routes = [webhook_route(bot, webhook)] if webhook else []
-            channel = web_channel(services, bot.bot.username)
+            channel = web_channel(services, bot.bot)
             server = http_server(build_web_app(channel, routes), settings.web)
             stop_on_signals(server)
             await bot.start()

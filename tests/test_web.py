@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,7 +13,9 @@ import pytest
 from bot.app import open_services, web_channel
 from bot.config import Settings, Web
 from bot.domain.questionnaire import Questionnaire
+from bot.flows.outcome import Broadcast, BroadcastReport
 from bot.output.render import Renderer
+from bot.store import web_sessions
 from bot.web.app import COOKIE, WebChannel, build_web_app
 from bot.web.security import Throttle
 
@@ -201,3 +204,51 @@ async def test_a_workshop_invitation_opens_in_the_browser_and_offers_telegram(
     mangled = await participant.http.get("/w/kaputt")
     page = await participant.get(mangled.headers["location"])
     assert "In Telegram öffnen" not in page.text
+
+
+async def test_a_result_shared_from_the_browser_says_who_could_not_be_reached(
+        channel: WebChannel) -> None:
+    sent: list[Broadcast] = []
+
+    async def telegram(broadcast: Broadcast) -> BroadcastReport:
+        sent.append(broadcast)
+        return BroadcastReport(len(broadcast.recipients), 0)
+
+    channel.telegram_broadcast = telegram
+    coordinator = Browser(channel)
+    await coordinator.get()
+    await coordinator.post(command="workshop")
+    await coordinator.get()
+    await coordinator.post(text="Musterstadt")
+    await coordinator.get()
+    page = await coordinator.press("Workshop anlegen")
+    link = re.search(r"http://127\.0\.0\.1:8080(/w/[A-Za-z0-9_-]{22})", page.text)
+    assert link
+    for _ in range(3):
+        participant = Browser(channel)
+        opened = await participant.http.get(link[1])
+        await participant.get(opened.headers["location"])
+        await participant.press("Politik")
+        for _ in range(7):
+            await participant.press("B · Trifft eher zu")
+    # and somebody who joined in Telegram (a positive user id)
+    person = await web_sessions.person_of(channel.storage, coordinator.http.cookies[COOKIE])
+    assert person is not None
+    workshop = (await channel.storage.workshops_of(person))[0]
+    await channel.storage.ensure_user(4711)
+    await channel.storage.join_workshop(workshop.id, 4711)
+    await coordinator.post(command="workshop")
+    await coordinator.get()
+    await coordinator.press("Musterstadt")
+    await coordinator.press("Ergebnis teilen")
+    page = await coordinator.press("Ja, Ergebnis senden")
+    for _ in range(100):  # sent in the background; the page then says how it went
+        page = await coordinator.get()
+        if "gesendet" in page.text:
+            break
+        await asyncio.sleep(0.01)
+    # people in the browser cannot be messaged; the one in Telegram gets the result there
+    assert "an 1 von 4 Teilnehmer*innen gesendet" in page.text
+    assert "3 Personen waren nicht erreichbar" in page.text
+    assert [broadcast.recipients for broadcast in sent] == [(4711,)]
+    assert "Musterstadt" in sent[0].replies[0].text

@@ -9,9 +9,10 @@ depends on JavaScript.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
@@ -27,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 from bot.config import Web
 from bot.domain.workshop import MIN_GROUP
 from bot.flows.invitations import InvitationLink, WorkshopInvitation
-from bot.flows.outcome import Message, Outcome
+from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome
 from bot.output.qr import qr_png
 from bot.store import web_sessions
 from bot.store.storage import Storage, Workshop
@@ -38,6 +39,8 @@ from bot.web.security import BodyLimit, BodyTooLarge, SecurityHeaders, Throttle,
 from bot.web.views import KeptViews, View, view_of
 
 log = logging.getLogger(__name__)
+
+BroadcastSender = Callable[[Broadcast], Awaitable[BroadcastReport]]
 
 COOKIE = "selbstcheck"
 MAX_COOKIE_DAYS = 400  # browsers cap a cookie's lifetime there
@@ -58,10 +61,13 @@ class WebChannel:
     def __init__(self, port: FlowsPort, storage: Storage, pages: Pages, web: Web,
                  retention_days: int, projector: Projector,
                  telegram_link: InvitationLink | None = None,
+                 telegram_broadcast: BroadcastSender | None = None,
                  throttle: Throttle | None = None) -> None:
         self.port = port
         self.projector = projector
         self.telegram_link = telegram_link  # where the bot runs: the invitation in Telegram
+        self.telegram_broadcast = telegram_broadcast  # where the bot runs: bulk messages
+        self._broadcasts: set[asyncio.Task[None]] = set()
         self.storage = storage
         self.pages = pages
         self.web = web
@@ -171,7 +177,33 @@ class WebChannel:
                                    secure=self.web.secure)
             return response
         self.kept.put(person.id, view)
+        if outcome.broadcast is not None:
+            self._start_broadcast(person.id, outcome.broadcast)
         return RedirectResponse(f"{self.web_base}/", status_code=303)
+
+    def _start_broadcast(self, sender: int, broadcast: Broadcast) -> None:
+        """Send in the background at Telegram's pace; the sender's page then says how it went.
+
+        People in the browser cannot be sent anything: they count as not reached.
+        """
+        async def send() -> None:
+            reached = tuple(r for r in broadcast.recipients if r > 0)
+            report = BroadcastReport(0, 0)
+            if reached and self.telegram_broadcast is not None:
+                report = await self.telegram_broadcast(replace(broadcast, recipients=reached))
+            report = BroadcastReport(report.delivered,
+                                     len(broadcast.recipients) - report.delivered)
+            messages = broadcast.reported(report) if broadcast.reported else ()
+            self.kept.add(sender, self._view(Outcome(), messages))
+
+        task = asyncio.create_task(send())
+        self._broadcasts.add(task)
+        task.add_done_callback(self._broadcast_done)
+
+    def _broadcast_done(self, task: asyncio.Task[None]) -> None:
+        self._broadcasts.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("sharing a result from the browser failed", exc_info=task.exception())
 
     async def _outcome(self, person: Person, form: FormData) -> Outcome | None:
         await self.port.note_activity(person.id)

@@ -113,6 +113,15 @@ class KeptViews:
         while len(self._views) > self.people:
             self._views.popitem(last=False)
 
+    def add(self, person: int, view: View) -> None:
+        """More messages below what the person sees now (or on their own, if nothing is kept)."""
+        current = self.get(person)
+        if current is None:
+            self.put(person, view)
+            return
+        current.messages.extend(view.messages)
+        current.files.update(view.files)
+
     def get(self, person: int) -> View | None:
         view = self._views.get(person)
         if view is not None and time.monotonic() - view.made_at > self.keep_seconds:

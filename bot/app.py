@@ -23,7 +23,7 @@ from bot.telegram.commands import command_descriptions
 from bot.telegram.webhook import webhook_route
 from bot.web import links
 from bot.web.app import WebChannel, build_web_app
-from bot.web.flows_port import FlowsPort
+from bot.web.flows_port import COMMANDS, FlowsPort
 from bot.web.pages import Pages
 from bot.web.projector import Projector
 from bot.web.server import http_server, keep_alive, stop_on_signals
@@ -64,7 +64,9 @@ def web_channel(services: Services, bot: Bot | None = None) -> WebChannel:
     the participants in Telegram.
     """
     settings = services.settings
-    port = FlowsPort(services.flows, command_descriptions(services.renderer))
+    descriptions = command_descriptions(services.renderer)
+    # /hilfe in the browser lists what its navigation offers.
+    port = FlowsPort(services.flows, {name: descriptions[name] for name in COMMANDS})
     pages = Pages(services.renderer, urlsplit(settings.web.public_url).path.rstrip("/"),
                   settings.privacy_contact)
     # The room's projector shows the browser's invitation address, also beside a bot.

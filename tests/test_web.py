@@ -18,6 +18,7 @@ from bot.output.render import Renderer
 from bot.store import web_sessions
 from bot.web.app import COOKIE, WebChannel, build_web_app
 from bot.web.security import Throttle
+from bot.web.views import in_browser_words
 
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 _ACTION = re.compile(r'name="action" value="([^"]+)">([^<]+)<')
@@ -252,3 +253,11 @@ async def test_a_result_shared_from_the_browser_says_who_could_not_be_reached(
     assert "3 Personen waren nicht erreichbar" in page.text
     assert [broadcast.recipients for broadcast in sent] == [(4711,)]
     assert "Musterstadt" in sent[0].replies[0].text
+
+
+def test_commands_in_messages_are_named_as_the_browser_shows_them() -> None:
+    labels = {"weiter": "Weiter", "loeschen": "Daten löschen"}
+    assert in_browser_words("Mit /weiter geht es weiter; /loeschen, /abbrechen.", labels) == (
+        "Mit „Weiter“ geht es weiter; „Daten löschen“, /abbrechen.")
+    link = '<a href="https://example.org/weiter/abc">https://t.me/bot?start=w_x</a>'
+    assert in_browser_words(link, labels) == link

@@ -74,6 +74,9 @@ class WebChannel:
         self.kept = KeptViews()
         self.throttle = throttle or Throttle()
         self.cookie_days = min(retention_days or MAX_COOKIE_DAYS, MAX_COOKIE_DAYS)
+        # "/start" shows where a person stands, as "Weiter" does in the browser.
+        self.command_labels = {name: pages.text(f"web.nav.{name}") for name in COMMANDS}
+        self.command_labels["start"] = self.command_labels["weiter"]
 
     # --- who is asking ----------------------------------------------------------
 
@@ -128,7 +131,7 @@ class WebChannel:
 
     def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
         return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text,
-                       self.port.managed_workshop)
+                       self.port.managed_workshop, self.command_labels)
 
     async def _carried_out(self, outcome: Outcome) -> View:
         later = await outcome.later() if outcome.later is not None else ()

@@ -13,16 +13,18 @@ import re
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
 
 KEEP_SECONDS = 10 * 60
 MAX_PEOPLE = 5_000  # views kept at once; the oldest go first
 _TAG = re.compile(r"<[^>]+>")
+# A Telegram command named in a message ("Mit /weiter geht es weiter"), not part of a path or URL.
+_COMMAND = re.compile(r"(?<![\w/.:])/([a-z]+)\b")
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,26 @@ def plain(html: str) -> str:
     return Markup(_TAG.sub("", html)).unescape()
 
 
+def in_browser_words(html: str, commands: Mapping[str, str]) -> str:
+    """Commands named in a message as the browser's navigation names them ("/weiter" → „Weiter“).
+
+    ``commands`` maps a command to its label; commands the browser does not offer stay as
+    they are.
+    """
+    def label(match: re.Match[str]) -> str:
+        shown = commands.get(match[1])
+        return f"„{escape(shown)}“" if shown is not None else match[0]
+    return _COMMAND.sub(label, html)
+
+
 def view_of(outcome: Outcome, messages: tuple[Message, ...],
             value: Callable[[Button], str | None],
             asks_for_text: Callable[[list[Button]], bool],
-            managed_workshop: Callable[[list[Button]], int | None]) -> View:
+            managed_workshop: Callable[[list[Button]], int | None],
+            commands: Mapping[str, str]) -> View:
     """The page for an outcome; ``messages`` are its messages, ``later`` ones included."""
-    view = View(notice=outcome.notice, alert=outcome.alert)
+    notice = in_browser_words(outcome.notice, commands) if outcome.notice else None
+    view = View(notice=notice, alert=outcome.alert)
     shown = ([outcome.edit] if outcome.edit is not None else []) + list(messages)
     buttons: list[Button] = []
     for message in shown:
@@ -79,7 +95,7 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
         buttons.extend(b for row in message.keyboard for b in row)
         match message:
             case Reply(text=text):
-                view.messages.append(ShownMessage(Markup(text), rows))
+                view.messages.append(ShownMessage(Markup(in_browser_words(text, commands)), rows))
             case Photo(data=data, file_name=file_name, caption=caption, description=description):
                 key = _keep(view, data, file_name)
                 view.messages.append(ShownMessage(Markup(caption), rows, image=key,

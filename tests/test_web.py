@@ -100,6 +100,8 @@ async def test_answers_go_post_redirect_get_and_a_reload_acts_once(channel: WebC
     await browser.get()
     page = await browser.press("Selbstcheck beginnen")
     assert "insgesamt 0 von 7 beantwortet" in page.text
+    # the page's title names what it shows
+    assert "<title>Handlungsfeld 1 von 3 · Steuerung &amp; Strategie – " in page.text
     page = await browser.press("A · Trifft zu")
     assert "Gespeichert: A – Trifft zu" in page.text and "insgesamt 1 von 7" in page.text
     reloaded = await browser.get()

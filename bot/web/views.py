@@ -23,6 +23,7 @@ from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
 KEEP_SECONDS = 10 * 60
 MAX_PEOPLE = 5_000  # views kept at once; the oldest go first
 _TAG = re.compile(r"<[^>]+>")
+_HEADING = re.compile(r"<b>([^<]{3,120})</b>")
 # A Telegram command named in a message ("Mit /weiter geht es weiter"), not part of a path or URL.
 _COMMAND = re.compile(r"(?<![\w/.:])/([a-z]+)\b")
 
@@ -60,6 +61,15 @@ class View:
     telegram: str | None = None  # the same invitation in Telegram, where the bot runs
     files: dict[str, KeptFile] = field(default_factory=dict)
     made_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def title(self) -> str | None:
+        """What the page is about, for its ``<title>``: the first bold line of the last message."""
+        for message in reversed(self.messages):
+            heading = _HEADING.search(message.html)
+            if heading:
+                return plain(heading[1]).strip(" :")
+        return None
 
 
 def plain(html: str) -> str:

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.dispatch import Flows
 from bot.output.render import Renderer
+from bot.store import web_sessions
 from bot.store.storage import Storage
 from bot.telegram import application, deep_link
 from bot.telegram.application import TelegramApplication
@@ -51,7 +52,12 @@ async def open_services(settings: Settings, questionnaire: Questionnaire, render
     storage = await Storage.open(settings.database)
     link = (functools.partial(deep_link.start_link, bot_username) if bot_username
             else links.invitation_link(settings.web.public_url))
-    flows = Flows(storage, questionnaire, renderer, settings, link)
+
+    async def management_link(person: int, workshop_id: int) -> str:
+        token = await web_sessions.open_session(storage, person)
+        return links.management_link(settings.web.public_url, token, workshop_id)
+
+    flows = Flows(storage, questionnaire, renderer, settings, link, management_link)
     return Services(settings=settings, questionnaire=questionnaire, renderer=renderer,
                     storage=storage, flows=flows, broadcaster=Broadcaster())
 

@@ -13,7 +13,8 @@ import pytest
 from bot.app import open_services, web_channel
 from bot.config import Settings, Web
 from bot.domain.questionnaire import Questionnaire
-from bot.flows.outcome import Broadcast, BroadcastReport
+from bot.flows.actions import DraftStep, ManageWorkshop, Text, WorkshopCommand
+from bot.flows.outcome import Broadcast, BroadcastReport, Reply
 from bot.output.render import Renderer
 from bot.store import web_sessions
 from bot.web.app import COOKIE, WebChannel, build_web_app
@@ -263,3 +264,37 @@ def test_commands_in_messages_are_named_as_the_browser_shows_them() -> None:
         "Mit „Weiter“ geht es weiter; „Daten löschen“, /abbrechen.")
     link = '<a href="https://example.org/weiter/abc">https://t.me/bot?start=w_x</a>'
     assert in_browser_words(link, labels) == link
+
+
+async def test_a_telegram_coordinator_manages_the_workshop_in_the_browser_by_a_private_link(
+        channel: WebChannel) -> None:
+    coordinator = 4711  # a Telegram user id
+    flows = channel.port.flows
+    await flows.act(coordinator, WorkshopCommand())
+    await flows.act(coordinator, Text("Musterstadt"))
+    await flows.act(coordinator, DraftStep("create"))
+    workshop = (await channel.storage.workshops_of(coordinator))[0]
+    menu = await flows.act(coordinator, ManageWorkshop("menu", workshop.id))
+    assert menu.edit is not None
+    assert ManageWorkshop("browser", workshop.id) in [b.action for row in menu.edit.keyboard
+                                                      for b in row]
+    outcome = await flows.act(coordinator, ManageWorkshop("browser", workshop.id))
+    assert isinstance(outcome.send[0], Reply)
+    link = re.search(r"http://127\.0\.0\.1:8080(/verwalten/[A-Za-z0-9_-]{32}/[0-9]+)",
+                     outcome.send[0].text)
+    assert link, outcome.send[0].text
+    laptop = Browser(channel)
+    opened = await laptop.http.get(link[1])
+    assert opened.status_code == 303
+    page = await laptop.get(opened.headers["location"])
+    assert "Workshop „Musterstadt“" in page.text and "Projektor-Ansicht" in page.text
+    projector = await laptop.get(f"/projektor/{workshop.id}")
+    # the room joins in the browser, also when the workshop was set up in Telegram
+    assert f"http://127.0.0.1:8080/w/{workshop.token}" in projector.text
+    # a guessed link is refused; the person's data deleted, the link is gone
+    stranger = Browser(channel)
+    guessed = await stranger.http.get(f"/verwalten/{'A' * 32}/{workshop.id}")
+    assert guessed.status_code == 404
+    await channel.storage.delete_user(coordinator)
+    gone = await stranger.http.get(link[1])
+    assert gone.status_code == 404

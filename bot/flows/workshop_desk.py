@@ -39,7 +39,13 @@ from bot.flows.actions import (
     ManageWorkshop,
     ShowResults,
 )
-from bot.flows.invitations import CoordinatorInvitation, Invitation, InvitationLink, WorkshopInvitation
+from bot.flows.invitations import (
+    CoordinatorInvitation,
+    Invitation,
+    InvitationLink,
+    ManagementLink,
+    WorkshopInvitation,
+)
 from bot.flows.outcome import (
     Broadcast,
     BroadcastReport,
@@ -83,12 +89,14 @@ class WorkshopDesk:
     """
 
     def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
-                 selfcheck: SelfCheck, invitation_link: InvitationLink) -> None:
+                 selfcheck: SelfCheck, invitation_link: InvitationLink,
+                 management_link: ManagementLink | None = None) -> None:
         self.storage = storage
         self.questionnaire = questionnaire
         self.render = renderer
         self.selfcheck = selfcheck
         self.invitation_link = invitation_link
+        self.management_link = management_link
         self.labels = {key: renderer.text(f"workshop.perspective.{key}")
                        for key in (*PERSPECTIVES, FURTHER, OVERALL)}
 
@@ -208,6 +216,10 @@ class WorkshopDesk:
                 return Outcome(send=self._result_replies(workshop, result, "coordinators"))
             case "invite":
                 return Outcome(send=self._invitation(workshop))
+            case "browser" if self.management_link is not None:
+                link = await self.management_link(user_id, workshop.id)
+                return Outcome(send=(Reply(self.render.html("workshop_browser.html.j2",
+                                                             workshop=workshop, link=link)),))
             case "cocoord":
                 token = await self.storage.offer_coordinator_token(workshop.id, new_token())
                 assert token is not None
@@ -348,6 +360,8 @@ class WorkshopDesk:
                 (button("cocoord"),),
                 (button("csv"), button("pdf")),
                 (button("share"),)]
+        if self.management_link is not None:
+            rows.append((button("browser"),))
         if workshop.open:
             rows.append((button("close"),))
         if owner:

@@ -1,8 +1,9 @@
 """People in the browser: an anonymous person per random token, no account.
 
 A browser person is a ``users`` row with a negative user id (Telegram's are
-positive, so the two never collide) and one ``web_sessions`` row naming it by
-the SHA-256 of a random token. The token itself lives only in the person's
+positive, so the two never collide) and a ``web_sessions`` row naming it by
+the SHA-256 of a random token. A Telegram coordinator's private management
+link is such a row for their (positive) user id. The token itself lives only in the person's
 cookie and continue link: a copy of the database cannot be turned back into
 working links. The session hangs off the user with ``ON DELETE CASCADE``, so
 deleting the person's data (or the retention period) ends the session too.
@@ -40,6 +41,14 @@ async def person_of(storage: Storage, token: str) -> int | None:
     row = await storage._row("SELECT user_id FROM web_sessions WHERE token_hash = ?",
                              (token_hash(token),))
     return int(row["user_id"]) if row is not None else None
+
+
+async def open_session(storage: Storage, person: int) -> str:
+    """A further token for a known person: a coordinator's private link into the browser."""
+    token = new_token()
+    await storage._write("INSERT INTO web_sessions (token_hash, user_id, created_at)"
+                         " VALUES (?, ?, ?)", (token_hash(token), person, _now()))
+    return token
 
 
 async def create_person(storage: Storage) -> tuple[int, str]:

@@ -225,7 +225,11 @@ class WebChannel:
         return urlsplit(self.web.public_url).path.rstrip("/")
 
     async def continue_with(self, request: Request) -> Response:
-        """The private continue link: this browser becomes the person named in it."""
+        """The private continue link: this browser becomes the person named in it.
+
+        A coordinator's management link (``/verwalten/<token>/<workshop>``) does the
+        same and opens the workshop's menu.
+        """
         client = self._client(request)
         if self.throttle.blocked(client):
             return self.error("too_many", 429)
@@ -236,6 +240,10 @@ class WebChannel:
             self.throttle.failed(client)
             return self.error("link_invalid", 404)
         self.kept.forget(person)  # a fresh look at where the person stands
+        workshop = request.path_params.get("workshop")
+        if workshop is not None:
+            self.kept.put(person, await self._carried_out(await self.port.manage(person,
+                                                                                 workshop)))
         response = RedirectResponse(f"{self.web_base}/", status_code=303)
         return self._with_cookie(response, Person(person, token))
 
@@ -337,6 +345,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/", channel.home, methods=["GET"]),
         Route("/aktion", channel.act, methods=["POST"]),
         Route("/weiter/{token}", channel.continue_with, methods=["GET"]),
+        Route("/verwalten/{token}/{workshop:int}", channel.continue_with, methods=["GET"]),
         Route("/fortsetzen", channel.continue_page, methods=["GET"]),
         Route("/w/{token}", channel.invitation, methods=["GET"]),  # take part in a workshop
         Route("/k/{token}", channel.invitation, methods=["GET"]),  # co-coordinate one

@@ -91,6 +91,10 @@ class FlowsPort:
         invitation = WorkshopInvitation(token) if kind == "w" else CoordinatorInvitation(token)
         return await self.flows.act(person, Start(invitation))
 
+    async def manage(self, person: int, workshop_id: int) -> Outcome:
+        """A workshop's menu, as a coordinator's management link opens it."""
+        return await self.flows.act(person, ManageWorkshop("menu", workshop_id))
+
     @staticmethod
     def value(button: Button) -> str | None:
         """What a form sends for this button (``None`` for a link button)."""

@@ -1,4 +1,4 @@
-"""The browser's addresses that travel outside the site: invitations to a workshop."""
+"""The browser's addresses that travel outside the site: invitations, a coordinator's link."""
 
 from __future__ import annotations
 
@@ -11,3 +11,8 @@ def invitation_link(public_url: str) -> InvitationLink:
         kind = "w" if isinstance(invitation, WorkshopInvitation) else "k"
         return f"{public_url}/{kind}/{invitation.token}"
     return link
+
+
+def management_link(public_url: str, token: str, workshop_id: int) -> str:
+    """A coordinator's private link: this browser becomes them, at the workshop's menu."""
+    return f"{public_url}/verwalten/{token}/{workshop_id}"

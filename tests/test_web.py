@@ -264,6 +264,7 @@ def test_commands_in_messages_are_named_as_the_browser_shows_them() -> None:
         "Mit „Weiter“ geht es weiter; „Daten löschen“, /abbrechen.")
     link = '<a href="https://example.org/weiter/abc">https://t.me/bot?start=w_x</a>'
     assert in_browser_words(link, labels) == link
+    assert in_browser_words("▰▰▱▱ 50 %", labels) == '<span aria-hidden="true">▰▰▱▱</span> 50 %'
 
 
 async def test_a_telegram_coordinator_manages_the_workshop_in_the_browser_by_a_private_link(

@@ -24,6 +24,7 @@ KEEP_SECONDS = 10 * 60
 MAX_PEOPLE = 5_000  # views kept at once; the oldest go first
 _TAG = re.compile(r"<[^>]+>")
 _HEADING = re.compile(r"<b>([^<]{3,120})</b>")
+_PROGRESS_BAR = re.compile(r"[▰▱]{2,}")  # drawn progress; the words beside it say the same
 # A Telegram command named in a message ("Mit /weiter geht es weiter"), not part of a path or URL.
 _COMMAND = re.compile(r"(?<![\w/.:])/([a-z]+)\b")
 
@@ -81,11 +82,13 @@ def in_browser_words(html: str, commands: Mapping[str, str]) -> str:
     """Commands named in a message as the browser's navigation names them ("/weiter" → „Weiter“).
 
     ``commands`` maps a command to its label; commands the browser does not offer stay as
-    they are.
+    they are. A progress bar drawn from characters is hidden from screen readers, which
+    would read every character out; the figures beside it say the same.
     """
     def label(match: re.Match[str]) -> str:
         shown = commands.get(match[1])
         return f"„{escape(shown)}“" if shown is not None else match[0]
+    html = _PROGRESS_BAR.sub(r'<span aria-hidden="true">\g<0></span>', html)
     return _COMMAND.sub(label, html)
 
 

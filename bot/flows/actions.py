@@ -193,7 +193,7 @@ class NameRemove:
 
 
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
-                  "pdf", "cocoord", "delete", "release", "remind", "steps")
+                  "pdf", "cocoord", "delete", "release", "remind", "steps", "browser")
 CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
 DRAFT_STEPS = ("all", "create", "drop", "new")
 

@@ -89,11 +89,14 @@ class ResultsView:
         keyboard = ((Button(self.render.text("results.button.report"), Report(run.id)),),
                     (Button(self.render.text("results.button.review"), ReviewFields(run.id)),))
         texts = [Reply(part) for part in parts[:-1]] + [Reply(parts[-1], keyboard)]
-        chart = await in_drawing_process(draw_chart, self.profile_chart(view), "png")
+        profile = self.profile_chart(view)
+        chart = await in_drawing_process(draw_chart, profile, "png")
         caption = self.render.html("chart_caption.html.j2", run=run,
                                    hatched=any(r.insufficient for r in view.shown_results),
                                    previous=self.previous_date(view))
-        return (Photo(chart, self.render.text("results.chart_file_name"), caption), *texts)
+        description = self.render.text("results.chart_description", chart=profile)
+        return (Photo(chart, self.render.text("results.chart_file_name"), caption,
+                      description=description), *texts)
 
     async def run_results(self, run: Run, answers: Mapping[str, str]) -> RunResults:
         """A run's scored fields and their change against the person's previous run."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from telegram import Bot
+from telegram.error import TelegramError
 from telegram.request import BaseRequest
 
 from bot.config import Settings, operator_warnings
@@ -131,8 +132,11 @@ async def _serve_both(bot: TelegramApplication, settings: Settings, renderer: Re
                                           allowed_updates=ALLOWED_UPDATES)
             else:
                 assert bot.updater is not None
-                await bot.updater.start_polling(allowed_updates=ALLOWED_UPDATES,
-                                                bootstrap_retries=-1)
+                # Failed fetches go to the error handler, as run_polling sends them: the
+                # fetching bot has logged them in one short line (bot/telegram/polling.py).
+                await bot.updater.start_polling(
+                    allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1,
+                    error_callback=lambda error: _report_fetch_error(bot, error))
             _announce(settings, renderer)
             await server.serve()
             if bot.updater is not None and bot.updater.running:
@@ -141,6 +145,10 @@ async def _serve_both(bot: TelegramApplication, settings: Settings, renderer: Re
         finally:
             await bot.shutdown()
             await bot.post_shutdown(bot)
+
+
+def _report_fetch_error(bot: TelegramApplication, error: TelegramError) -> None:
+    bot.create_task(bot.process_error(error=error, update=None))
 
 
 async def _serve_browser(settings: Settings, questionnaire: Questionnaire,

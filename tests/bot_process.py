@@ -37,9 +37,10 @@ class BotProcess:
         self.env = clean_environment(
             TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url,
             TELEGRAM_BASE_FILE_URL=server.base_file_url, SELBSTCHECK_DB=str(database),
-            SELBSTCHECK_QUESTIONS_DIR=str(questions),
+            SELBSTCHECK_QUESTIONS_DIR=str(questions), **env)
+        if not {"SELBSTCHECK_PORT", "SELBSTCHECK_WEBHOOK_PORT"} & env.keys():
             # Its HTTP server (the browser channel) on a port of its own, never a shared default.
-            SELBSTCHECK_LISTEN="127.0.0.1", SELBSTCHECK_PORT=str(free_port()), **env)
+            self.env["SELBSTCHECK_PORT"] = str(free_port())
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, *args: str) -> BotProcess:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,9 +17,10 @@ from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import DraftStep, ManageWorkshop, Text, WorkshopCommand
 from bot.flows.outcome import Broadcast, BroadcastReport, Reply
 from bot.output.render import Renderer
-from bot.store import web_sessions
+from bot.store.operations import backup_database
 from bot.web.app import COOKIE, WebChannel, build_web_app
 from bot.web.security import Throttle
+from bot.web.server import keep_alive
 from bot.web.views import in_browser_words
 
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -228,7 +230,7 @@ async def test_a_result_shared_from_the_browser_says_who_could_not_be_reached(
     page = await coordinator.press("Workshop anlegen")
     link = re.search(r"http://127\.0\.0\.1:8080(/w/[A-Za-z0-9_-]{22})", page.text)
     assert link
-    for _ in range(3):
+    for _ in range(5):  # k = 5 by default: enough for a release
         participant = Browser(channel)
         opened = await participant.http.get(link[1])
         await participant.get(opened.headers["location"])
@@ -236,11 +238,16 @@ async def test_a_result_shared_from_the_browser_says_who_could_not_be_reached(
         for _ in range(7):
             await participant.press("B · Trifft eher zu")
     # and somebody who joined in Telegram (a positive user id)
-    person = await web_sessions.person_of(channel.storage, coordinator.http.cookies[COOKIE])
+    person = await channel.storage.web_sessions.person_of(coordinator.http.cookies[COOKIE])
     assert person is not None
     workshop = (await channel.storage.workshops.coordinated_by(person))[0]
     await channel.storage.people.ensure_user(4711)
     await channel.storage.workshops.join(workshop.id, 4711)
+    await coordinator.post(command="workshop")
+    await coordinator.get()
+    await coordinator.press("Musterstadt")
+    await coordinator.press("Stand")
+    await coordinator.press("Zwischenstand freigeben")  # only a released result is shared
     await coordinator.post(command="workshop")
     await coordinator.get()
     await coordinator.press("Musterstadt")
@@ -252,8 +259,8 @@ async def test_a_result_shared_from_the_browser_says_who_could_not_be_reached(
             break
         await asyncio.sleep(0.01)
     # people in the browser cannot be messaged; the one in Telegram gets the result there
-    assert "an 1 von 4 Teilnehmer*innen gesendet" in page.text
-    assert "3 Personen waren nicht erreichbar" in page.text
+    assert "an 1 von 6 Teilnehmer*innen gesendet" in page.text
+    assert "5 Personen waren nicht erreichbar" in page.text
     assert [broadcast.recipients for broadcast in sent] == [(4711,)]
     assert "Musterstadt" in sent[0].replies[0].text
 
@@ -299,3 +306,16 @@ async def test_a_telegram_coordinator_manages_the_workshop_in_the_browser_by_a_p
     await channel.storage.people.delete(coordinator)
     gone = await stranger.http.get(link[1])
     assert gone.status_code == 404
+
+
+async def test_without_telegram_a_replaced_database_file_stops_the_server(
+        channel: WebChannel, tmp_path: Path) -> None:
+    # As the bot's heartbeat does: answers confirmed into a file nobody reads again must stop.
+    stops: list[bool] = []
+    database = channel.storage.database.path
+    backup_database(database, tmp_path / "restored.db")
+    os.replace(tmp_path / "restored.db", database)  # a restore while the server runs
+    reason = await asyncio.wait_for(
+        keep_alive(channel.port, channel.storage, 0, lambda: stops.append(True)), 10)
+    assert stops == [True]
+    assert "gelöscht oder ersetzt" in reason

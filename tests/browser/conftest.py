@@ -54,7 +54,10 @@ class Server:
                  if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
         env = {**clean, "SELBSTCHECK_DB": str(self.database), "SELBSTCHECK_PORT": str(self.port),
                "SELBSTCHECK_QUESTIONS_DIR": str(write_questionnaire(tmp / "questions")),
-               "SELBSTCHECK_PRIVACY_CONTACT": "Stadt Musterstadt, datenschutz@musterstadt.example"}
+               "SELBSTCHECK_OPERATOR_NAME": "Stadt Musterstadt",
+               "SELBSTCHECK_OPERATOR_CONTACT": "datenschutz@musterstadt.example",
+               # k = 3, the lowest allowed: a workshop of six shows two perspectives
+               "SELBSTCHECK_MIN_GROUP": "3"}
         assert SCRIPT, "the console script selbstcheck-bot is not installed beside this Python"
         self.log = tmp / "server.log"
         with self.log.open("w") as log:

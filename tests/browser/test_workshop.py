@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import PHONE, Server, check_accessible
 
-# Two perspectives with three people each: both are shown on their own (at least three).
+# Two perspectives with three people each: both are shown on their own (k = 3, see conftest).
 PEOPLE = (("Politik", "C · Trifft eher nicht zu"),) * 3 + (("Bildung", "A · Trifft zu"),) * 3
 
 
@@ -72,6 +72,7 @@ def test_a_workshop_with_participants_in_their_own_browsers(
     coordinator.get_by_role("button", name="Stand").click()
     expect(main).to_contain_text("3")
     check_accessible(axe, coordinator)
+    coordinator.get_by_role("button", name="Zwischenstand freigeben").click()  # shown once released
     coordinator.get_by_role("button", name="📊 Ergebnis", exact=True).click()
     expect(main).to_contain_text("Gesamt")
     check_accessible(axe, coordinator)

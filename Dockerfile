@@ -27,10 +27,11 @@ RUN pip install --no-cache-dir .
 
 USER 10001
 WORKDIR /data
-# In a container the webhook server (only used when SELBSTCHECK_WEBHOOK_URL is
-# set) must listen on all interfaces; publishing the port decides who reaches it.
+# In a container the HTTP server (the browser channel, and the webhook when
+# SELBSTCHECK_WEBHOOK_URL is set) must listen on all interfaces; publishing the
+# port decides who reaches it.
 ENV SELBSTCHECK_DB=/data/selbstcheck.db \
-    SELBSTCHECK_WEBHOOK_LISTEN=0.0.0.0
+    SELBSTCHECK_LISTEN=0.0.0.0
 VOLUME ["/data"]
 EXPOSE 8080
 # Healthy while the running bot keeps writing its heartbeat into the database

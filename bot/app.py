@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
+import logging
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from telegram import Bot
+from telegram.error import TelegramError
 from telegram.request import BaseRequest
 
-from bot.config import Settings
+from bot.config import Settings, operator_warnings
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.dispatch import Flows
 from bot.output.render import Renderer
@@ -15,6 +21,18 @@ from bot.store.storage import Storage
 from bot.telegram import application, deep_link
 from bot.telegram.application import TelegramApplication
 from bot.telegram.broadcast import Broadcaster
+from bot.telegram.commands import command_descriptions
+from bot.telegram.jobs import stopped_by_heartbeat
+from bot.telegram.polling import ALLOWED_UPDATES
+from bot.telegram.webhook import webhook_route
+from bot.web import links
+from bot.web.app import WebChannel, build_web_app
+from bot.web.flows_port import COMMANDS, FlowsPort
+from bot.web.pages import Pages
+from bot.web.projector import Projector
+from bot.web.server import http_server, keep_alive, stop_on_signals
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,13 +48,137 @@ class Services:
 
 
 async def open_services(settings: Settings, questionnaire: Questionnaire, renderer: Renderer,
-                        bot_username: str) -> Services:
-    """Open the database and build the flows; invitations become the bot's ``t.me`` links."""
+                        bot_username: str | None) -> Services:
+    """Open the database and build the flows.
+
+    Invitations become the bot's ``t.me`` links where there is a bot, else the
+    browser's addresses.
+    """
     storage = await Storage.open(settings.database)
-    flows = Flows(storage, questionnaire, renderer, settings,
-                  functools.partial(deep_link.start_link, bot_username))
+    link = (functools.partial(deep_link.start_link, bot_username) if bot_username
+            else links.invitation_link(settings.web.public_url))
+
+    async def management_link(person: int, workshop_id: int) -> str:
+        token = await storage.web_sessions.open_session(person)
+        return links.management_link(settings.web.public_url, token, workshop_id)
+
+    flows = Flows(storage, questionnaire, renderer, settings, link, management_link)
     return Services(settings=settings, questionnaire=questionnaire, renderer=renderer,
                     storage=storage, flows=flows, broadcaster=Broadcaster())
+
+
+def web_channel(services: Services, bot: Bot | None = None) -> WebChannel:
+    """The browser channel on the same flows and database as the bot.
+
+    With a bot, a workshop invitation opened in the browser also offers to
+    continue in Telegram instead, and a result shared from the browser reaches
+    the participants in Telegram.
+    """
+    settings = services.settings
+    descriptions = command_descriptions(services.renderer)
+    # /hilfe in the browser lists what its navigation offers.
+    port = FlowsPort(services.flows, {name: descriptions[name] for name in COMMANDS})
+    pages = Pages(services.renderer, urlsplit(settings.web.public_url).path.rstrip("/"),
+                  settings.operator)
+    # The room's projector shows the browser's invitation address, also beside a bot.
+    projector = Projector(services.storage, services.questionnaire, services.renderer,
+                          links.invitation_link(settings.web.public_url), settings.min_group)
+    if bot is None:
+        return WebChannel(port, services.storage, pages, settings.web, settings.retention_days,
+                          projector)
+    return WebChannel(port, services.storage, pages, settings.web, settings.retention_days,
+                      projector, functools.partial(deep_link.start_link, bot.username),
+                      functools.partial(services.broadcaster.send, bot))
+
+
+async def serve(settings: Settings, questionnaire: Questionnaire, renderer: Renderer) -> str | None:
+    """Both channels in one event loop until SIGTERM/SIGINT; the browser alone without a token.
+
+    As in python-telegram-bot's custom-webhook example: the bot is started by
+    hand and uvicorn's server runs beside it; when the server returns (on a
+    signal, or the heartbeat finding the database file replaced) the bot stops
+    fetching, finishes what it has and shuts down. Returns why the heartbeat
+    stopped it, if it did: the process then ends with an error.
+    """
+    if settings.token is None:
+        return await _serve_browser(settings, questionnaire, renderer)
+    bot = build_application(settings, questionnaire, renderer)
+    try:
+        await _serve_both(bot, settings, renderer)
+    finally:
+        # PTB closes its clients only after a complete start; a rejected token stops it earlier.
+        await application.close_network(bot)
+    return stopped_by_heartbeat(bot)
+
+
+async def _serve_both(bot: TelegramApplication, settings: Settings, renderer: Renderer) -> None:
+    async with bot:  # initialize (getMe: a rejected token ends here) … shutdown
+        assert bot.post_init is not None and bot.post_shutdown is not None
+        await bot.post_init(bot)  # opens the services; run_polling would call it here too
+        try:
+            services = bot.bot_data.services
+            assert services is not None
+            webhook = settings.webhook
+            # Webhook updates are decoded by PTB; setting answer taps aside applies to
+            # getUpdates only (bot/telegram/answer_taps.py).
+            routes = [webhook_route(bot, webhook)] if webhook else []
+            channel = web_channel(services, bot.bot)
+            server = http_server(build_web_app(channel, routes), settings.web)
+            stop_on_signals(server)
+            bot.bot_data.stop_serving = server.stop
+            await bot.start()
+            if webhook is not None:
+                await bot.bot.set_webhook(webhook.url, secret_token=webhook.secret,
+                                          allowed_updates=ALLOWED_UPDATES)
+            else:
+                assert bot.updater is not None
+                # Failed fetches go to the error handler, as run_polling sends them: the
+                # fetching bot has logged them in one short line (bot/telegram/polling.py).
+                await bot.updater.start_polling(
+                    allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1,
+                    error_callback=lambda error: _report_fetch_error(bot, error))
+            _announce(settings, renderer)
+            await server.serve()
+            if bot.updater is not None and bot.updater.running:
+                await bot.updater.stop()
+            await bot.stop()
+        finally:
+            await bot.shutdown()
+            await bot.post_shutdown(bot)
+
+
+def _report_fetch_error(bot: TelegramApplication, error: TelegramError) -> None:
+    bot.create_task(bot.process_error(error=error, update=None))
+
+
+async def _serve_browser(settings: Settings, questionnaire: Questionnaire,
+                         renderer: Renderer) -> str | None:
+    services = await open_services(settings, questionnaire, renderer, None)
+    try:
+        channel = web_channel(services)
+        server = http_server(build_web_app(channel), settings.web)
+        stop_on_signals(server)
+        await services.storage.health.beat()
+        for warning in operator_warnings(settings.operator):
+            log.warning(warning)
+        jobs = asyncio.create_task(keep_alive(channel.port, services.storage,
+                                              settings.retention_days, server.stop))
+        _announce(settings, renderer)
+        try:
+            await server.serve()
+        finally:
+            if not jobs.done():
+                jobs.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await jobs
+        return None if jobs.cancelled() else jobs.result()
+    finally:
+        await services.storage.close()
+
+
+def _announce(settings: Settings, renderer: Renderer) -> None:
+    """The address to open, on standard output: the first thing a newcomer needs."""
+    print(renderer.text("web.started", url=f"{settings.web.public_url}/"), flush=True)
 
 
 def build_application(settings: Settings, questionnaire: Questionnaire, renderer: Renderer, *,

@@ -8,6 +8,7 @@ Every expected failure ends with one line on stderr and a non-zero exit code:
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from datetime import datetime, timedelta, timezone
@@ -16,7 +17,7 @@ from pathlib import Path
 from telegram.error import InvalidToken
 
 from bot import logs
-from bot.app import build_application
+from bot.app import serve
 from bot.config import ConfigError, database_from_env, settings_from_env
 from bot.domain.content_check import check_questionnaire, load_style
 from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
@@ -26,8 +27,8 @@ from bot.output.workers import DRAWING, PRINTING
 from bot.resources import QUESTIONS_DIR
 from bot.store.errors import StorageError
 from bot.store.operations import backup_database, check_writable, hold_instance_lock, last_heartbeat
-from bot.telegram.application import check_database, run
-from bot.telegram.jobs import HEARTBEAT_MAX_AGE, stopped_by_heartbeat
+from bot.telegram.application import check_database, tune_garbage_collector, use_uvloop
+from bot.telegram.jobs import HEARTBEAT_MAX_AGE
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +103,13 @@ def _run() -> None:
     check_database(settings.database)
     # Held until the process ends; backup and health do not take it.
     instance_lock = hold_instance_lock(settings.database)
-    log.info("starting: %s", "webhook" if settings.webhook else "polling")
+    log.info("starting: %s", "the browser alone (no token)" if settings.token is None else
+             "browser and Telegram (webhook)" if settings.webhook else
+             "browser and Telegram (polling)")
+    tune_garbage_collector()
+    use_uvloop()
     try:
-        application = build_application(settings, questionnaire, renderer)
-        run(application, settings)
+        stopped_because = asyncio.run(serve(settings, questionnaire, renderer))
     except InvalidToken:
         raise
     except Exception:  # logged through the redacting formatter, unlike a bare traceback
@@ -113,7 +117,7 @@ def _run() -> None:
         raise SystemExit(OPERATION_FAILED) from None
     finally:
         instance_lock.close()
-    if stopped_by_heartbeat(application):
+    if stopped_because is not None:
         raise SystemExit(OPERATION_FAILED)
     log.info("stopped")
 

@@ -15,8 +15,12 @@ DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 DEFAULT_DATABASE = "selbstcheck.db"
 DEFAULT_RETENTION_DAYS = 365
-DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
-DEFAULT_WEBHOOK_PORT = 8080
+DEFAULT_LISTEN = "127.0.0.1"
+DEFAULT_PORT = 8080
+# The listen settings' names before the browser channel shared the HTTP server
+# with the webhook; still read when the new ones are not set.
+_FORMER_NAMES = {"SELBSTCHECK_LISTEN": "SELBSTCHECK_WEBHOOK_LISTEN",
+                 "SELBSTCHECK_PORT": "SELBSTCHECK_WEBHOOK_PORT"}
 
 _TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
 # Telegram accepts 1-256 of these characters as a webhook secret token.
@@ -29,20 +33,36 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Webhook:
-    """Receive updates over HTTPS from Telegram instead of polling for them."""
+    """Receive updates over HTTPS from Telegram instead of polling for them.
+
+    The webhook is served by the same HTTP server as the browser channel, on
+    the path of its public URL.
+    """
 
     url: str
     secret: str
-    listen: str = DEFAULT_WEBHOOK_LISTEN
-    port: int = DEFAULT_WEBHOOK_PORT
 
     @property
     def path(self) -> str:
-        """The local path the webhook server answers on: the public URL's path."""
+        """The local path the server answers the webhook on: the public URL's path."""
         return urlsplit(self.url).path.strip("/")
 
     def __repr__(self) -> str:  # the secret must never reach a log
-        return f"Webhook(url={self.url!r}, secret='***', listen={self.listen!r}, port={self.port})"
+        return f"Webhook(url={self.url!r}, secret='***')"
+
+
+@dataclass(frozen=True)
+class Web:
+    """The HTTP server: the browser channel (and the webhook, when configured)."""
+
+    listen: str = DEFAULT_LISTEN
+    port: int = DEFAULT_PORT
+    public_url: str = f"http://{DEFAULT_LISTEN}:{DEFAULT_PORT}"  # links and QR codes, no "/"
+
+    @property
+    def secure(self) -> bool:
+        """Reached over https (behind a proxy): cookies are sent only over https then."""
+        return self.public_url.startswith("https://")
 
 
 @dataclass(frozen=True)
@@ -65,7 +85,7 @@ class Operator:
 
 @dataclass(frozen=True)
 class Settings:
-    token: str
+    token: str | None  # None: the browser channel alone
     database: str = DEFAULT_DATABASE
     base_url: str = DEFAULT_BASE_URL
     base_file_url: str = DEFAULT_BASE_FILE_URL
@@ -74,25 +94,24 @@ class Settings:
     operator: Operator = Operator()
     webhook: Webhook | None = None
     min_group: int = DEFAULT_MIN_GROUP  # k: fewest people behind any workshop number shown
+    web: Web = Web()
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """Strings that must never appear in a log line."""
-        return (self.token,) + ((self.webhook.secret,) if self.webhook else ())
+        return (((self.token,) if self.token else ())
+                + ((self.webhook.secret,) if self.webhook else ()))
 
     def __repr__(self) -> str:  # the token must never reach a log
         return (f"Settings(token='***', database={self.database!r}, "
                 f"base_url={self.base_url!r}, base_file_url={self.base_file_url!r}, "
                 f"questions_dir={self.questions_dir!r}, retention_days={self.retention_days}, "
-                f"min_group={self.min_group}, webhook={self.webhook!r})")
+                f"min_group={self.min_group}, webhook={self.webhook!r}, web={self.web!r})")
 
 
 def settings_from_env(environ: Mapping[str, str] = os.environ) -> Settings:
-    token = _get(environ, "TELEGRAM_BOT_TOKEN")
-    if not token:
-        raise ConfigError("TELEGRAM_BOT_TOKEN ist nicht gesetzt: bitte das Token von "
-                          "@BotFather als Umgebungsvariable angeben.")
-    if not _TOKEN.fullmatch(token):
+    token = _get(environ, "TELEGRAM_BOT_TOKEN") or None
+    if token is not None and not _TOKEN.fullmatch(token):
         raise ConfigError("TELEGRAM_BOT_TOKEN hat nicht die Form eines Bot-Tokens "
                           "(Zahl:Zeichenfolge, wie von @BotFather vergeben).")
     questions_dir = _get(environ, "SELBSTCHECK_QUESTIONS_DIR")
@@ -105,9 +124,10 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> Settings:
         retention_days=_number(environ, "SELBSTCHECK_RETENTION_DAYS", DEFAULT_RETENTION_DAYS,
                                minimum=0, maximum=36500),
         operator=_operator(environ),
-        webhook=_webhook(environ),
+        webhook=_webhook(environ, token),
         min_group=_number(environ, "SELBSTCHECK_MIN_GROUP", DEFAULT_MIN_GROUP,
                           minimum=LOWEST_MIN_GROUP, maximum=100),
+        web=_web(environ),
     )
 
 
@@ -142,10 +162,13 @@ def _operator(environ: Mapping[str, str]) -> Operator:
                     dpo_contact=_get(environ, "SELBSTCHECK_DPO_CONTACT") or None)
 
 
-def _webhook(environ: Mapping[str, str]) -> Webhook | None:
+def _webhook(environ: Mapping[str, str], token: str | None) -> Webhook | None:
     url = _get(environ, "SELBSTCHECK_WEBHOOK_URL")
     if not url:
         return None
+    if token is None:
+        raise ConfigError("SELBSTCHECK_WEBHOOK_URL ist gesetzt, TELEGRAM_BOT_TOKEN aber nicht: "
+                          "ohne Token gibt es keinen Telegram-Webhook.")
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:
         raise ConfigError("SELBSTCHECK_WEBHOOK_URL muss eine https://-Adresse sein "
@@ -157,10 +180,34 @@ def _webhook(environ: Mapping[str, str]) -> Webhook | None:
     if not _WEBHOOK_SECRET.fullmatch(secret):
         raise ConfigError("SELBSTCHECK_WEBHOOK_SECRET: 1 bis 256 Zeichen aus A-Z, a-z, 0-9, "
                           "_ und - verwenden.")
-    return Webhook(url=url, secret=secret,
-                   listen=_get(environ, "SELBSTCHECK_WEBHOOK_LISTEN") or DEFAULT_WEBHOOK_LISTEN,
-                   port=_number(environ, "SELBSTCHECK_WEBHOOK_PORT", DEFAULT_WEBHOOK_PORT,
-                                minimum=1, maximum=65535))
+    return Webhook(url=url, secret=secret)
+
+
+def _web(environ: Mapping[str, str]) -> Web:
+    listen_name, port_name = (_setting_name(environ, name)
+                              for name in ("SELBSTCHECK_LISTEN", "SELBSTCHECK_PORT"))
+    listen = _get(environ, listen_name) or DEFAULT_LISTEN
+    port = _number(environ, port_name, DEFAULT_PORT, minimum=1, maximum=65535)
+    public_url = _get(environ, "SELBSTCHECK_PUBLIC_URL").rstrip("/")
+    if not public_url:
+        # Reachable from this machine: the address a person types into the browser.
+        host = "127.0.0.1" if listen in ("0.0.0.0", "::", "") else listen
+        host = f"[{host}]" if ":" in host else host
+        public_url = f"http://{host}:{port}"
+    parts = urlsplit(public_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment:
+        raise ConfigError("SELBSTCHECK_PUBLIC_URL muss eine http://- oder https://-Adresse "
+                          "ohne ?- und #-Teil sein, z. B. https://selbstcheck.example.org.")
+    return Web(listen=listen, port=port, public_url=public_url)
+
+
+def _setting_name(environ: Mapping[str, str], name: str) -> str:
+    """``name``, or its former name where only that one is set."""
+    former = _FORMER_NAMES[name]
+    if not _get(environ, name) and _get(environ, former):
+        return former
+    return name
 
 
 def _get(environ: Mapping[str, str], name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,12 @@ def clean_environment(**env: str) -> dict[str, str]:
     return {**kept, "PYTHONUNBUFFERED": "1", **env}
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 class BotProcess:
     """One run of the bot; ``log`` collects its stdout and stderr."""
 
@@ -31,6 +38,9 @@ class BotProcess:
             TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url,
             TELEGRAM_BASE_FILE_URL=server.base_file_url, SELBSTCHECK_DB=str(database),
             SELBSTCHECK_QUESTIONS_DIR=str(questions), **env)
+        if not {"SELBSTCHECK_PORT", "SELBSTCHECK_WEBHOOK_PORT"} & env.keys():
+            # Its HTTP server (the browser channel) on a port of its own, never a shared default.
+            self.env["SELBSTCHECK_PORT"] = str(free_port())
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, *args: str) -> BotProcess:

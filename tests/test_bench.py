@@ -26,7 +26,8 @@ from bot.flows.work_quota import REPORTS_PER_WINDOW
 
 async def test_benchmark_counts_and_stores_every_answer(tmp_path: Path) -> None:
     config = BenchConfig(users=3, statements=2, latency=0.0, sessions=4, session_answers=1,
-                         finishers=0, directory=tmp_path, commit_seconds=0.05, transport="memory", tap_timeout=10)
+                         browser_users=3, finishers=0, directory=tmp_path, commit_seconds=0.05,
+                         transport="memory", tap_timeout=10)
     report = await run_benchmark(config)
     assert report.lost_taps == 0
     assert len(report.single.in_place) == 2 and len(report.burst.in_place) == 3 * 2
@@ -39,6 +40,11 @@ async def test_benchmark_counts_and_stores_every_answer(tmp_path: Path) -> None:
     assert report.commit_rate > 0
     text = format_report(report)
     assert "6 answers in" in text and "answers counted 12, stored 12 (expected 12), taps lost 0" in text
+    # the browser run: three people answer twice over HTTP, each answer stored
+    assert report.browser is not None
+    assert (report.browser.answers, report.browser.stored, report.browser.failures) == (6, 6, 0)
+    assert "browser: 3 people answer over HTTP on 127.0.0.1" in text
+    assert "6 answers in" in text.split("browser:")[1]
     assert list(tmp_path.iterdir()) == []  # the temporary databases are gone
 
 
@@ -46,7 +52,7 @@ async def test_field_ends_and_the_end_of_the_run_are_waited_for(tmp_path: Path) 
     # At a field's end the next statement comes as a new message below the interim
     # note; the last answer turns the statement into the closing note and the summary
     # follows. The benchmark waits for each, so every answer is counted once.
-    config = BenchConfig(users=1, statements=105, latency=0.0, sessions=0, finishers=0,
+    config = BenchConfig(users=1, statements=105, latency=0.0, sessions=0, browser_users=0, finishers=0,
                          directory=tmp_path, commit_seconds=0.05, transport="memory", tap_timeout=10)
     report = await run_benchmark(config)
     assert report.lost_taps == 0
@@ -60,7 +66,7 @@ async def test_field_ends_and_the_end_of_the_run_are_waited_for(tmp_path: Path) 
 async def test_runs_ending_during_the_burst_get_closing_note_and_summary(tmp_path: Path) -> None:
     # Two people are at their last statement when the burst starts; each ends their
     # run during a round and is counted once the summary (chart, text) has arrived.
-    config = BenchConfig(users=2, statements=2, latency=0.0, sessions=0, finishers=2,
+    config = BenchConfig(users=2, statements=2, latency=0.0, sessions=0, browser_users=0, finishers=2,
                          directory=tmp_path, commit_seconds=0.05, transport="memory", tap_timeout=30)
     report = await run_benchmark(config)
     assert report.lost_taps == 0
@@ -81,12 +87,13 @@ def test_synthetic_questionnaire_is_valid_and_full_size(tmp_path: Path) -> None:
 def test_command_line_prints_the_figures(tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     main(["--users", "2", "--statements", "1", "--latency", "0", "--sessions", "0",
-          "--finishers", "1",
+          "--finishers", "1", "--browser-users", "2",
           "--dir", str(tmp_path), "--commit-seconds", "0.05"])
     out = capsys.readouterr().out
     for figure in ("answers/s", "tap-to-reply p50", "CPU", "RSS", "single-row commits",
                    "messages/s", "outgoing Bot API calls", "summary with chart complete",
-                   "the bot's process alone", "without a framework"):
+                   "the bot's process alone", "without a framework",
+                   "request to response (answer stored, 303)", "to the next statement's page"):
         assert figure in out
 
 
@@ -95,7 +102,7 @@ async def test_the_bot_as_deployed_answers_every_tap_over_http(tmp_path: Path,
                                                                transport: str) -> None:
     # python -m bot with its own HTTP client, fetching updates or sent them by webhook;
     # then the floor under the same burst.
-    config = BenchConfig(users=3, statements=2, latency=0.01, sessions=2, session_answers=1,
+    config = BenchConfig(users=3, statements=2, latency=0.01, sessions=2, session_answers=1, browser_users=0,
                          finishers=0, directory=tmp_path, commit_seconds=0.05, tap_timeout=20,
                          transport=transport)
     report = await run_benchmark(config)
@@ -114,7 +121,7 @@ async def test_flood_control_delays_replies_but_drops_none(tmp_path: Path) -> No
     api = FakeBotAPI()
     for _ in range(2):
         api.fail_next("editMessageText", 429, "Too Many Requests: retry after 1", retry_after=1)
-    config = BenchConfig(users=4, statements=2, latency=0.0, sessions=0, finishers=0,
+    config = BenchConfig(users=4, statements=2, latency=0.0, sessions=0, browser_users=0, finishers=0,
                          directory=tmp_path, commit_seconds=0.05, transport="memory", tap_timeout=20)
     report = await run_benchmark(config, api)
     assert report.lost_taps == 0
@@ -127,7 +134,7 @@ async def test_flood_control_delays_replies_but_drops_none(tmp_path: Path) -> No
 async def test_taps_spread_over_a_moment_are_each_counted_once(tmp_path: Path) -> None:
     # With --spread the people of a round tap at random moments within it; the
     # round still waits for every one of them.
-    config = BenchConfig(users=5, statements=2, latency=0.02, spread=0.2, sessions=0,
+    config = BenchConfig(users=5, statements=2, latency=0.02, spread=0.2, sessions=0, browser_users=0,
                          finishers=0, directory=tmp_path, commit_seconds=0.05, transport="memory", tap_timeout=10)
     report = await run_benchmark(config)
     assert report.lost_taps == 0

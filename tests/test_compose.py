@@ -14,13 +14,14 @@ from typing import Any
 
 import yaml
 
-from bot.config import DEFAULT_WEBHOOK_PORT
+from bot.config import DEFAULT_PORT
 
 REPO = Path(__file__).resolve().parent.parent
 # Fixed by the image (the database on the volume, listening on all interfaces in a
 # container) or kept only for older installations: not offered in compose.yaml.
-SET_BY_THE_IMAGE = {"SELBSTCHECK_DB", "SELBSTCHECK_WEBHOOK_LISTEN"}
-DEPRECATED = {"SELBSTCHECK_PRIVACY_CONTACT"}
+SET_BY_THE_IMAGE = {"SELBSTCHECK_DB", "SELBSTCHECK_LISTEN"}
+DEPRECATED = {"SELBSTCHECK_PRIVACY_CONTACT", "SELBSTCHECK_WEBHOOK_LISTEN",
+              "SELBSTCHECK_WEBHOOK_PORT"}
 
 
 def dockerfile() -> dict[str, list[str]]:
@@ -79,14 +80,14 @@ def test_health_check_and_restart_policy_match_the_image() -> None:
     assert service["restart"] in ("unless-stopped", "always")
 
 
-def test_the_published_port_is_the_webhook_port_and_only_on_the_host() -> None:
+def test_the_published_port_is_the_servers_port_and_only_on_the_host() -> None:
     service = bot_service()
     exposed = int(dockerfile()["EXPOSE"][0])
-    assert exposed == DEFAULT_WEBHOOK_PORT
+    assert exposed == DEFAULT_PORT
     [mapping] = service["ports"]
     host_address, _, container_port = mapping.split(":")
     assert host_address == "127.0.0.1" and int(container_port) == exposed
-    assert service["environment"]["SELBSTCHECK_WEBHOOK_PORT"].endswith(f":-{exposed}}}")
+    assert service["environment"]["SELBSTCHECK_PORT"].endswith(f":-{exposed}}}")
 
 
 def test_read_only_root_with_every_writable_path_on_a_volume_or_tmpfs() -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,12 +24,45 @@ def run_script(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=60)
 
 
-def test_missing_token_is_one_clear_line(tmp_path: Path) -> None:
-    result = run_script(tmp_path)
-    assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        "selbstcheck-bot: TELEGRAM_BOT_TOKEN ist nicht gesetzt: bitte das Token von "
-        "@BotFather als Umgebungsvariable angeben."]
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serves_the_browser_version(command: list[str], tmp_path: Path) -> None:
+    """Started without a token from an unrelated directory: the self-check in the browser."""
+    port = _free_port()
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
+    process = subprocess.Popen(command, cwd=tmp_path, env={**clean, "SELBSTCHECK_PORT": str(port)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        address = process.stdout.readline().strip()
+        assert address == f"Selbstcheck im Browser: http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+                    html = page.read().decode()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.1)
+        assert "Willkommen zum Selbstcheck" in html and 'lang="de"' in html
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/site.css", timeout=10) as css:
+            assert css.status == 200 and b"font-family" in css.read()
+    finally:
+        process.terminate()
+        code = process.wait(timeout=30)
+    assert code == 0, process.stderr.read() if process.stderr else ""
+    assert (tmp_path / "selbstcheck.db").exists()
+
+
+def test_without_a_token_the_script_serves_the_browser_version(tmp_path: Path) -> None:
+    assert SCRIPT, "the console script selbstcheck-bot is not installed beside this Python"
+    _serves_the_browser_version([SCRIPT], tmp_path)
 
 
 def test_unusable_database_path_is_one_clear_line_after_loading_the_shipped_data(
@@ -43,7 +79,4 @@ def test_unusable_database_path_is_one_clear_line_after_loading_the_shipped_data
 
 @pytest.mark.skipif(sys.platform != "linux", reason="module run checked on Linux CI")
 def test_python_dash_m_bot_runs_the_same_entry_point(tmp_path: Path) -> None:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    result = subprocess.run([sys.executable, "-m", "bot"], cwd=tmp_path, env=clean,
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2 and "TELEGRAM_BOT_TOKEN" in result.stderr
+    _serves_the_browser_version([sys.executable, "-m", "bot"], tmp_path)

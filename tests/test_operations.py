@@ -244,7 +244,10 @@ def test_health_without_a_beat_yet_is_unhealthy(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("env", "message"), [
-    ({"TELEGRAM_BOT_TOKEN": ""}, "TELEGRAM_BOT_TOKEN ist nicht gesetzt"),
+    ({"TELEGRAM_BOT_TOKEN": "", "SELBSTCHECK_WEBHOOK_URL": "https://bot.example.org/hook",
+      "SELBSTCHECK_WEBHOOK_SECRET": "abc"}, "TELEGRAM_BOT_TOKEN aber nicht"),
+    ({"SELBSTCHECK_PUBLIC_URL": "ftp://selbstcheck.example.org"}, "SELBSTCHECK_PUBLIC_URL"),
+    ({"SELBSTCHECK_PORT": "0"}, "SELBSTCHECK_PORT muss eine ganze Zahl"),
     ({"TELEGRAM_BOT_TOKEN": "kein token"}, "nicht die Form eines Bot-Tokens"),
     ({"SELBSTCHECK_RETENTION_DAYS": "ein Jahr"}, "SELBSTCHECK_RETENTION_DAYS muss eine ganze Zahl"),
     ({"SELBSTCHECK_WEBHOOK_URL": "https://bot.example.org/hook"}, "SELBSTCHECK_WEBHOOK_SECRET fehlt"),
@@ -254,7 +257,7 @@ def test_health_without_a_beat_yet_is_unhealthy(tmp_path: Path) -> None:
       "SELBSTCHECK_WEBHOOK_SECRET": "mit Leerzeichen"}, "SELBSTCHECK_WEBHOOK_SECRET: 1 bis 256"),
     ({"SELBSTCHECK_WEBHOOK_URL": "https://bot.example.org/hook",
       "SELBSTCHECK_WEBHOOK_SECRET": "abc", "SELBSTCHECK_WEBHOOK_PORT": "99999"},
-     "SELBSTCHECK_WEBHOOK_PORT muss eine ganze Zahl"),
+     "SELBSTCHECK_WEBHOOK_PORT muss eine ganze Zahl"),  # the former name is still read
 ])
 def test_bad_settings_are_refused_with_a_clear_message(env: dict[str, str], message: str) -> None:
     environ = {"TELEGRAM_BOT_TOKEN": "123:abcdef", **env}
@@ -268,8 +271,10 @@ def test_webhook_settings_from_the_environment() -> None:
         "SELBSTCHECK_WEBHOOK_SECRET": "s3cr3t_-", "SELBSTCHECK_WEBHOOK_LISTEN": "0.0.0.0",
         "SELBSTCHECK_WEBHOOK_PORT": "8443", "SELBSTCHECK_RETENTION_DAYS": "0"})
     assert settings.webhook is not None
-    assert (settings.webhook.path, settings.webhook.listen, settings.webhook.port) == (
+    # the former names of the listen settings still work
+    assert (settings.webhook.path, settings.web.listen, settings.web.port) == (
         "tg/x", "0.0.0.0", 8443)
+    assert settings.web.public_url == "http://127.0.0.1:8443"
     assert settings.retention_days == 0
     assert "s3cr3t_-" not in repr(settings) and "abcdef" not in repr(settings)
     assert settings.secrets == ("123:abcdef", "s3cr3t_-")
@@ -319,12 +324,6 @@ def test_an_unusable_database_path_ends_the_start_with_one_line(tmp_path: Path,
     assert result.returncode == 2
     line = _one_line(result)
     assert "Datenbank" in line and str(database) in line and "abcdef" not in line
-
-
-def test_a_missing_token_ends_the_start_with_one_line() -> None:
-    result = run_cli()
-    assert result.returncode == 2
-    assert "TELEGRAM_BOT_TOKEN ist nicht gesetzt" in _one_line(result)
 
 
 async def _create(path: Path) -> None:
@@ -386,7 +385,7 @@ async def test_the_heartbeat_stops_the_bot_when_its_database_file_is_replaced_or
         bot: BotHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
         tmp_path: Path) -> None:
     stops: list[Application] = []
-    monkeypatch.setattr(Application, "stop_running", lambda app: stops.append(app))
+    bot.app.bot_data.stop_serving = lambda: stops.append(bot.app)
     (beat,) = bot.app.job_queue.get_jobs_by_name("heartbeat")
     await beat.run(bot.app)
     assert stops == [] and stopped_by_heartbeat(bot.app) is None
@@ -403,3 +402,12 @@ async def test_the_heartbeat_stops_the_bot_when_its_database_file_is_replaced_or
     bot.database.unlink()
     with pytest.raises(StorageError, match="gelöscht oder ersetzt"):
         await storage.health.beat()
+
+
+def test_browser_settings_from_the_environment() -> None:
+    settings = settings_from_env({"SELBSTCHECK_LISTEN": "0.0.0.0", "SELBSTCHECK_PORT": "9000",
+                                  "SELBSTCHECK_PUBLIC_URL": "https://selbstcheck.example.org/"})
+    assert settings.token is None and settings.secrets == ()
+    assert (settings.web.listen, settings.web.port, settings.web.public_url, settings.web.secure) \
+        == ("0.0.0.0", 9000, "https://selbstcheck.example.org", True)
+    assert not settings_from_env({}).web.secure

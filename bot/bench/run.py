@@ -39,7 +39,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_application
+from bot.app import build_application, open_services
+from bot.bench.browser import BrowserFigures, browser_burst
 from bot.bench.commit_probe import measure_commit_rate
 from bot.bench.fake_bot_api import Call, FakeBotAPI
 from bot.bench.floor import run_floor
@@ -84,6 +85,9 @@ class BenchConfig:
     transport: str = "polling"  # see TRANSPORTS
     floor: bool = True  # measure the floor too (not with the in-memory transport)
     bot_python: str = sys.executable  # the installation whose bot runs as a process
+    # People answering in the browser at once, over HTTP on 127.0.0.1 (0: skip);
+    # each answers ``statements`` statements, all in the same instant per round.
+    browser_users: int = 300
 
     @property
     def run_ends(self) -> int:
@@ -157,6 +161,7 @@ class Report:
     load_average: float = 0.0
     floor_cpu_ms_per_tap: float | None = None
     floor_lost_taps: int = 0
+    browser: BrowserFigures | None = None
 
     @property
     def burst_answers(self) -> int:
@@ -512,9 +517,22 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
                                     config.spread, crowd.sample_edit, base, config.tap_timeout)
             report.floor_cpu_ms_per_tap = floor.cpu_ms_per_tap
             report.floor_lost_taps = floor.lost_taps
+        if config.browser_users:
+            report.browser = await _browser_run(config, questionnaire, base / "browser.db")
         report.commit_rate = await measure_commit_rate(base / "commit-probe.db",
                                                        config.commit_seconds)
     return report
+
+
+async def _browser_run(config: BenchConfig, questionnaire: Questionnaire,
+                       database: Path) -> BrowserFigures:
+    """The browser channel in this process on a database of its own, after the Telegram run."""
+    settings = Settings(token=None, database=str(database))
+    services = await open_services(settings, questionnaire, Renderer(), None)
+    try:
+        return await browser_burst(services, config.browser_users, config.statements)
+    finally:
+        await services.storage.close()
 
 
 async def _phases(crowd: Crowd, api: FakeBotAPI | HttpBotAPI, config: BenchConfig,
@@ -555,12 +573,13 @@ async def _in_process(config: BenchConfig, questionnaire: Questionnaire, databas
 async def _as_process(config: BenchConfig, questionnaire: Questionnaire, database: Path,
                       questions: Path, report: Report, server: HttpBotAPI) -> Crowd:
     """``python -m bot`` as deployed, over HTTP, polling or with a webhook."""
-    webhook_port = _free_port() if config.transport == "webhook" else None
-    if webhook_port is not None:
-        server.webhook_target = f"http://127.0.0.1:{webhook_port}/telegram"
+    port = _free_port()  # the bot's HTTP server: the browser channel, and the webhook
+    webhook = config.transport == "webhook"
+    if webhook:
+        server.webhook_target = f"http://127.0.0.1:{port}/telegram"
     await server.start()
-    bot = BotProcess(server, database, questions, database.with_suffix(".log"),
-                     webhook_port=webhook_port, python=config.bot_python)
+    bot = BotProcess(server, database, questions, database.with_suffix(".log"), port=port,
+                     webhook=webhook, python=config.bot_python)
     crowd = Crowd(bot, questionnaire, config.tap_timeout)
     server.api.on_answer = crowd.on_answer
     try:
@@ -778,6 +797,18 @@ def format_report(report: Report) -> str:
                         if report.cpu_over_floor is not None else "")
                      + (f" ({report.floor_lost_taps} floor taps lost)"
                         if report.floor_lost_taps else ""))
+    browser = report.browser
+    if browser is not None:
+        lines += [
+            f"browser: {browser.people} people answer over HTTP on 127.0.0.1 at the same moment, "
+            f"{browser.statements} times (in the benchmark's process, a database of its own):",
+            f"  {browser.answers} answers in {browser.seconds:.2f} s = "
+            f"{browser.answers_per_second:.0f} answers/s",
+            f"  request to response (answer stored, 303): {_spread(browser.response)}",
+            f"  to the next statement's page: {_spread(browser.next_page)}",
+            f"  answers stored {browser.stored} (expected {browser.people * browser.statements}), "
+            f"failed requests {browser.failures}",
+        ]
     lines += [
         "ceilings:",
         f"  raw aiosqlite single-row commits, WAL, synchronous=NORMAL, same directory: "
@@ -857,6 +888,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="people who end their run during the burst, their summary with "
                              "its chart drawn while the others tap (default: one per 100 "
                              "answers of the burst)")
+    parser.add_argument("--browser-users", type=int, default=defaults.browser_users,
+                        help="people answering in the browser at once over HTTP, 0 to skip "
+                             "(default %(default)s)")
     parser.add_argument("--shipped-questionnaire", action="store_true",
                         help="use questions/ instead of a synthetic 7 x 15 questionnaire")
     parser.add_argument("--dir", type=Path, default=defaults.directory,
@@ -882,7 +916,7 @@ def main(argv: list[str] | None = None) -> None:
     config = BenchConfig(users=args.users, statements=args.statements, latency=args.latency,
                          spread=args.spread,
                          sessions=args.sessions, session_answers=args.session_answers,
-                         finishers=args.finishers,
+                         finishers=args.finishers, browser_users=args.browser_users,
                          shipped_questionnaire=args.shipped_questionnaire, directory=args.dir,
                          commit_seconds=args.commit_seconds, transport=args.transport,
                          floor=not args.no_floor, bot_python=args.bot_python)
@@ -896,4 +930,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"bench: {error}") from None
     print(format_report(report))
     if report.lost_taps or report.answers_stored != report.answers_expected:
+        raise SystemExit(1)
+    browser = report.browser
+    if browser is not None and (browser.failures
+                                or browser.stored != browser.people * browser.statements):
         raise SystemExit(1)

@@ -48,20 +48,19 @@ class BotProcess:
     """The bot started with ``python -m bot`` and the environment an operator would set."""
 
     def __init__(self, server: HttpBotAPI, database: Path, questions: Path, log: Path, *,
-                 webhook_port: int | None = None, python: str = sys.executable) -> None:
+                 port: int, webhook: bool = False, python: str = sys.executable) -> None:
         self.server = server
         self.log = log
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
         self.env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url,
                         TELEGRAM_BASE_FILE_URL=server.base_file_url, SELBSTCHECK_DB=str(database),
-                        SELBSTCHECK_QUESTIONS_DIR=str(questions), PYTHONUNBUFFERED="1")
-        if webhook_port is not None:
-            self.env.update(SELBSTCHECK_WEBHOOK_URL=f"https://127.0.0.1:{webhook_port}/telegram",
-                            SELBSTCHECK_WEBHOOK_SECRET=WEBHOOK_SECRET,
-                            SELBSTCHECK_WEBHOOK_LISTEN="127.0.0.1",
-                            SELBSTCHECK_WEBHOOK_PORT=str(webhook_port))
-        self.webhook = webhook_port is not None
+                        SELBSTCHECK_QUESTIONS_DIR=str(questions), PYTHONUNBUFFERED="1",
+                        SELBSTCHECK_LISTEN="127.0.0.1", SELBSTCHECK_PORT=str(port))
+        if webhook:
+            self.env.update(SELBSTCHECK_WEBHOOK_URL=f"https://127.0.0.1:{port}/telegram",
+                            SELBSTCHECK_WEBHOOK_SECRET=WEBHOOK_SECRET)
+        self.webhook = webhook
         self.python = python
         self.process: subprocess.Popen[bytes] | None = None
 

@@ -245,7 +245,7 @@ class NameConfirm:
 
 
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
-                  "pdf", "cocoord", "delete", "release", "remind", "steps")
+                  "pdf", "cocoord", "delete", "release", "remind", "steps", "browser")
 CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
 DRAFT_STEPS = ("all", "create", "drop", "new")
 

@@ -62,7 +62,13 @@ from bot.flows.actions import (
     Unpause,
     WorkshopCommand,
 )
-from bot.flows.invitations import CoordinatorInvitation, InvitationLink, UnknownPayload, WorkshopInvitation
+from bot.flows.invitations import (
+    CoordinatorInvitation,
+    InvitationLink,
+    ManagementLink,
+    UnknownPayload,
+    WorkshopInvitation,
+)
 from bot.flows.next_steps import NextSteps
 from bot.flows.outcome import Outcome
 from bot.flows.privacy import Privacy
@@ -88,11 +94,13 @@ class Flows:
     """Every flow of the bot behind one method, :meth:`act`.
 
     ``invitation_link`` builds the link a workshop invitation travels as
-    (for Telegram a ``t.me`` deep link).
+    (for Telegram a ``t.me`` deep link); ``management_link`` a coordinator's
+    private link to manage a workshop in the browser, where the browser runs.
     """
 
     def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
-                 settings: Settings, invitation_link: InvitationLink) -> None:
+                 settings: Settings, invitation_link: InvitationLink,
+                 management_link: ManagementLink | None = None) -> None:
         self._render = renderer
         self.results_view = ResultsView(storage, questionnaire, renderer)
         self._selfcheck = SelfCheck(storage, questionnaire, renderer, self.results_view)
@@ -100,7 +108,8 @@ class Flows:
         self._review = Review(storage, questionnaire, renderer, self.results_view)
         self._next_steps = NextSteps(storage, renderer, self.results_view)
         self._workshops = WorkshopDesk(storage, questionnaire, renderer, self._selfcheck,
-                                       invitation_link, minimum=settings.min_group)
+                                       invitation_link, management_link,
+                                       minimum=settings.min_group)
         self._privacy = Privacy(storage, renderer, settings.retention_days,
                                 minimum=settings.min_group)
 

@@ -6,7 +6,7 @@ channel's business; the flows only meet the parsed, validated values.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 
@@ -33,3 +33,6 @@ Invitation = WorkshopInvitation | CoordinatorInvitation
 StartPayload = Invitation | UnknownPayload
 # The link that carries an invitation into the channel, e.g. ``https://t.me/<bot>?start=w_…``.
 InvitationLink = Callable[[Invitation], str]
+# A coordinator's private link that opens a workshop's management (and its projector view) in
+# the browser, for (person, workshop id); ``None`` where no browser channel runs.
+ManagementLink = Callable[[int, int], Awaitable[str]]

@@ -44,12 +44,17 @@ class Reply:
 
 @dataclass(frozen=True)
 class Photo:
-    """An image (PNG bytes) with an HTML caption: the results chart, an invitation's QR code."""
+    """An image (PNG bytes) with an HTML caption: the results chart, an invitation's QR code.
+
+    ``description`` says in words what the image shows, values included: the
+    text alternative where a channel can give one (the browser's ``alt``).
+    """
 
     data: bytes
     file_name: str
     caption: str
     keyboard: Keyboard = ()
+    description: str = ""
 
 
 @dataclass(frozen=True)

@@ -92,12 +92,14 @@ class ResultsView:
         keyboard = self.summary_keyboard(view, discussion=discussion)
         texts = [Reply(part) for part in parts[:-1]] + [Reply(parts[-1], keyboard)]
         name = await self.storage.people.municipality_name(run.user_id)
-        chart = await in_drawing_process(
-            draw_chart, self.profile_chart(view, municipality=name.name if name else None), "png")
+        profile = self.profile_chart(view, municipality=name.name if name else None)
+        chart = await in_drawing_process(draw_chart, profile, "png")
         caption = self.render.html("chart_caption.html.j2", run=run,
                                    hatched=any(r.insufficient for r in view.shown_results),
                                    previous=self.previous_date(view))
-        return (Photo(chart, self.render.text("results.chart_file_name"), caption), *texts)
+        description = self.render.text("results.chart_description", chart=profile)
+        return (Photo(chart, self.render.text("results.chart_file_name"), caption,
+                      description=description), *texts)
 
     def summary_texts(self, view: RunResults, *, discussion: bool = False) -> list[str]:
         """The short result's messages: blocks packed so that no field is split across two."""

@@ -62,7 +62,13 @@ from bot.flows.actions import (
     RemoveNextStep,
     ShowResults,
 )
-from bot.flows.invitations import CoordinatorInvitation, Invitation, InvitationLink, WorkshopInvitation
+from bot.flows.invitations import (
+    CoordinatorInvitation,
+    Invitation,
+    InvitationLink,
+    ManagementLink,
+    WorkshopInvitation,
+)
 from bot.flows.outcome import (
     Broadcast,
     BroadcastReport,
@@ -109,7 +115,8 @@ class WorkshopDesk:
     """
 
     def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
-                 selfcheck: SelfCheck, invitation_link: InvitationLink, *,
+                 selfcheck: SelfCheck, invitation_link: InvitationLink,
+                 management_link: ManagementLink | None = None, *,
                  minimum: int = DEFAULT_MIN_GROUP) -> None:
         self.storage = storage
         self.minimum = minimum
@@ -117,6 +124,7 @@ class WorkshopDesk:
         self.render = renderer
         self.selfcheck = selfcheck
         self.invitation_link = invitation_link
+        self.management_link = management_link
         self.labels = {key: renderer.text(f"workshop.perspective.{key}")
                        for key in (*PERSPECTIVES, FURTHER, OVERALL)}
         self.reports = WorkQuota()
@@ -252,6 +260,10 @@ class WorkshopDesk:
                 return Outcome(edit=await self._steps_view(workshop, user_id))
             case "invite" | "renew" | "cocoord":
                 return await self._invite(workshop, user_id, action)
+            case "browser" if self.management_link is not None:
+                link = await self.management_link(user_id, workshop.id)
+                return Outcome(send=(Reply(self.render.html("workshop_browser.html.j2",
+                                                             workshop=workshop, link=link)),))
             case "delete" if not owner:
                 return Outcome(notice=self.render.text("workshop.notice.owner_only"), alert=True)
             case "close" if not workshop.open:
@@ -524,6 +536,8 @@ class WorkshopDesk:
             if owner:
                 rows.append((button("cocoord"),))
         rows += [(button("csv"), button("pdf")), (button("share"), button("steps"))]
+        if self.management_link is not None:
+            rows.append((button("browser"),))
         if workshop.open:
             rows.append((button("close"),))
         if owner:

@@ -242,6 +242,17 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run_id, statement_id)
     ) WITHOUT ROWID;
     """,
+    # 8: people in the browser (negative user ids): the SHA-256 of the random
+    # token in their cookie and continue link, never the token itself.
+    """
+    -- A Telegram coordinator may open a private link as well (positive user id).
+    CREATE TABLE web_sessions (
+        token_hash  BLOB PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        created_at  TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX web_sessions_by_user ON web_sessions(user_id);
+    """,
 )
 
 

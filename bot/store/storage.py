@@ -2,7 +2,7 @@
 
 The composition root opens a :class:`Storage`; a flow reaches its queries by
 what they serve – ``storage.runs``, ``storage.workshops`` (with its ``storage.releases``
-and ``storage.steps``), ``storage.people`` –
+and ``storage.steps``), ``storage.people``, the browser's sessions by ``storage.web_sessions`` –
 and the heartbeat by ``storage.health``. The pieces live in their own
 modules: :mod:`bot.store.connection` (connection, transactions, group
 commit), :mod:`bot.store.schema` (migrations) and :mod:`bot.store.operations`
@@ -20,6 +20,7 @@ from bot.store.people import People
 from bot.store.releases import Releases
 from bot.store.runs import Runs
 from bot.store.steps import Steps
+from bot.store.web_sessions import WebSessions
 from bot.store.workshops import Workshops
 
 
@@ -34,6 +35,7 @@ class Storage:
         self.releases = Releases(database)
         self.steps = Steps(database)
         self.health = Health(database)
+        self.web_sessions = WebSessions(database)
 
     @classmethod
     async def open(cls, path: str | Path) -> Storage:

@@ -32,7 +32,7 @@ from bot.telegram.commands import command_descriptions
 from bot.telegram.context import CONTEXT_TYPES, BotContext
 from bot.telegram.liveness import Liveness
 from bot.telegram.network import RetryingRequest
-from bot.telegram.polling import ALLOWED_UPDATES, ReadingBot
+from bot.telegram.polling import ReadingBot
 from bot.telegram.update_processor import PerUserUpdateProcessor
 
 if TYPE_CHECKING:  # the composition root imports this module to build the channel
@@ -51,6 +51,8 @@ OpenServices = Callable[[str], Awaitable["Services"]]
 def build(settings: Settings, open_services: OpenServices, *,
           request: BaseRequest | None = None) -> TelegramApplication:
     """The bot, ready to run; ``request`` replaces the network layer (tests, benchmark)."""
+    if settings.token is None:
+        raise ValueError("the Telegram channel needs TELEGRAM_BOT_TOKEN")
     liveness = Liveness()
     calls, updates = (request, request) if request else (AiohttpRequest(CONNECTION_POOL_SIZE),
                                                          AiohttpRequest(1))
@@ -169,31 +171,3 @@ async def close_network(application: TelegramApplication) -> None:
     for request in application.bot_data.network:
         await request.shutdown()
 
-
-def run(application: TelegramApplication, settings: Settings) -> None:
-    """Until SIGTERM/SIGINT: then PTB stops fetching, finishes what it fetched and shuts down.
-
-    ``bootstrap_retries=-1``: a network failure at start-up is retried rather
-    than ending the process (an invalid token still ends it at once).
-    """
-    tune_garbage_collector()
-    use_uvloop()
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        _go_online(application, settings)
-    finally:
-        loop.run_until_complete(close_network(application))
-        loop.close()
-
-
-def _go_online(application: TelegramApplication, settings: Settings) -> None:
-    webhook = settings.webhook
-    if webhook is None:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1,
-                                close_loop=False)
-        return
-    application.run_webhook(listen=webhook.listen, port=webhook.port, url_path=webhook.path,
-                            webhook_url=webhook.url, secret_token=webhook.secret,
-                            allowed_updates=ALLOWED_UPDATES, bootstrap_retries=-1,
-                            close_loop=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
@@ -23,6 +24,8 @@ class ServicesSlot:
         self.liveness: Liveness | None = None
         # The HTTP clients, closed at the end even if the start failed (a rejected token).
         self.network: tuple[BaseRequest, ...] = ()
+        # Ends the process's HTTP server and so both channels (set by the composition root).
+        self.stop_serving: Callable[[], None] | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], ServicesSlot]):

@@ -51,7 +51,8 @@ async def heartbeat(context: BotContext) -> None:
     except StorageError as error:
         log.error("stopping: %s", error)
         context.bot_data.stopped_because = str(error)
-        context.application.stop_running()
+        if context.bot_data.stop_serving is not None:
+            context.bot_data.stop_serving()
 
 
 def stopped_by_heartbeat(application: Application[Any, BotContext, Any, Any, Any, Any]) -> str | None:

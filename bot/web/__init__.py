@@ -1,0 +1,1 @@
+"""The browser channel: Starlette routes, sessions by cookie, pages and the projector view."""

@@ -1,0 +1,368 @@
+"""The browser channel: a Starlette app showing the same flows as the Telegram bot.
+
+Every change is a POST of one plain form (a button's encoded action, a
+command of the navigation, or a typed name) carrying the session's CSRF
+token; the flows' answer is kept briefly and shown by the GET the POST
+redirects to (POST-redirect-GET), so reloading never acts twice and nothing
+depends on JavaScript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from urllib.parse import quote, urlsplit
+
+from starlette.applications import Starlette
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.config import Web
+from bot.domain.entities import Workshop
+from bot.flows.invitations import InvitationLink, WorkshopInvitation
+from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome
+from bot.output.qr import qr_png
+from bot.store.storage import Storage
+from bot.web.flows_port import COMMANDS, INVITATION_TOKEN, FlowsPort
+from bot.web.pages import STATIC_DIR, Pages
+from bot.web.projector import REFRESH_SECONDS, Projector
+from bot.web.security import BodyLimit, BodyTooLarge, SecurityHeaders, Throttle, csrf_token, csrf_valid
+from bot.web.views import KeptViews, View, view_of
+
+log = logging.getLogger(__name__)
+
+BroadcastSender = Callable[[Broadcast], Awaitable[BroadcastReport]]
+
+COOKIE = "selbstcheck"
+MAX_COOKIE_DAYS = 400  # browsers cap a cookie's lifetime there
+MAX_TEXT = 200  # a typed name; the flows check it further
+_MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
+                ".png": "image/png"}
+
+
+@dataclass
+class Person:
+    id: int
+    token: str
+
+
+class WebChannel:
+    """The routes' shared state: the flows, the database, the kept views."""
+
+    def __init__(self, port: FlowsPort, storage: Storage, pages: Pages, web: Web,
+                 retention_days: int, projector: Projector,
+                 telegram_link: InvitationLink | None = None,
+                 telegram_broadcast: BroadcastSender | None = None,
+                 throttle: Throttle | None = None) -> None:
+        self.port = port
+        self.projector = projector
+        self.telegram_link = telegram_link  # where the bot runs: the invitation in Telegram
+        self.telegram_broadcast = telegram_broadcast  # where the bot runs: bulk messages
+        self._broadcasts: set[asyncio.Task[None]] = set()
+        self.storage = storage
+        self.pages = pages
+        self.web = web
+        self.kept = KeptViews()
+        self.throttle = throttle or Throttle()
+        self.cookie_days = min(retention_days or MAX_COOKIE_DAYS, MAX_COOKIE_DAYS)
+        # "/start" shows where a person stands, as "Weiter" does in the browser.
+        self.command_labels = {name: pages.text(f"web.nav.{name}") for name in COMMANDS}
+        self.command_labels["start"] = self.command_labels["weiter"]
+
+    # --- who is asking ----------------------------------------------------------
+
+    def _client(self, request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    async def _known(self, request: Request) -> Person | None:
+        """The person named by the request's cookie; an unknown cookie counts as a guess."""
+        token = request.cookies.get(COOKIE)
+        if not token:
+            return None
+        if len(token) > 64:
+            self.throttle.failed(self._client(request))
+            return None
+        person = await self.storage.web_sessions.person_of(token)
+        if person is None:
+            self.throttle.failed(self._client(request))
+            return None
+        return Person(person, token)
+
+    async def _person(self, request: Request) -> tuple[Person, bool]:
+        """The asking person, created on a first visit (``True`` then: set the cookie)."""
+        known = await self._known(request)
+        if known is not None:
+            return known, False
+        person, token = await self.storage.web_sessions.create_person()
+        return Person(person, token), True
+
+    def _with_cookie(self, response: Response, person: Person) -> Response:
+        response.set_cookie(COOKIE, person.token, max_age=self.cookie_days * 86400, path="/",
+                            httponly=True, samesite="lax", secure=self.web.secure)
+        return response
+
+    # --- pages ------------------------------------------------------------------
+
+    def continue_link(self, person: Person) -> str:
+        return self.continue_link_for(person.token)
+
+    def continue_link_for(self, token: str) -> str:
+        return f"{self.web.public_url}/weiter/{token}"
+
+    def _page(self, template: str, person: Person | None, status: int = 200,
+              **context: object) -> HTMLResponse:
+        html = self.pages.render(template, csrf=csrf_token(person.token) if person else None,
+                                 commands=COMMANDS, **context)
+        return HTMLResponse(html, status_code=status)
+
+    def error(self, key: str, status: int, person: Person | None = None) -> HTMLResponse:
+        """A clear German page for a request that is refused; nothing was stored."""
+        return self._page("error.html.j2", person, status,
+                          message=self.pages.text(f"web.error.{key}"))
+
+    def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
+        return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text,
+                       self.port.managed_workshop, self.command_labels)
+
+    async def _carried_out(self, outcome: Outcome) -> View:
+        later = await outcome.later() if outcome.later is not None else ()
+        return self._view(outcome, (*outcome.send, *later))
+
+    async def home(self, request: Request) -> Response:
+        if self.throttle.blocked(self._client(request)):
+            return self.error("too_many", 429)
+        person, new = await self._person(request)
+        await self.port.note_activity(person.id)
+        view = self.kept.get(person.id)
+        if view is None or not view.messages:
+            # Nothing (or only a notice) to show: where the person stands now.
+            current = await self._carried_out(await self.port.start(person.id))
+            if view is not None:
+                current.notice, current.alert = view.notice, view.alert
+            view = current
+            self.kept.put(person.id, view)
+        response = self._page("conversation.html.j2", person, view=view)
+        return self._with_cookie(response, person) if new else response
+
+    async def act(self, request: Request) -> Response:
+        """One form: a button, a command of the navigation or a typed name."""
+        if getattr(request.state, "too_large", False):
+            return self.error("too_large", 413)
+        try:
+            form = await request.form(max_files=0, max_fields=8)
+        except BodyTooLarge:
+            return self.error("too_large", 413)
+        except (MultiPartException, HTTPException, UnicodeDecodeError):
+            return self.error("bad_request", 400)
+        if self.throttle.blocked(self._client(request)):
+            return self.error("too_many", 429)
+        person = await self._known(request)
+        if person is None or not csrf_valid(person.token, form.get("csrf")):
+            return self.error("csrf", 403)
+        outcome = await self._outcome(person, form)
+        if outcome is None:
+            return self.error("bad_request", 400, person)
+        view = await self._carried_out(outcome)
+        if await self.storage.web_sessions.person_of(person.token) is None:
+            # The person deleted their data: show the confirmation once, forget the cookie.
+            self.kept.forget(person.id)
+            response = self._page("conversation.html.j2", None, view=view)
+            response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax",
+                                   secure=self.web.secure)
+            return response
+        self.kept.put(person.id, view)
+        if outcome.broadcast is not None:
+            self._start_broadcast(person.id, outcome.broadcast)
+        return RedirectResponse(f"{self.web_base}/", status_code=303)
+
+    def _start_broadcast(self, sender: int, broadcast: Broadcast) -> None:
+        """Send in the background at Telegram's pace; the sender's page then says how it went.
+
+        People in the browser cannot be sent anything: they count as not reached.
+        """
+        async def send() -> None:
+            reached = tuple(r for r in broadcast.recipients if r > 0)
+            report = BroadcastReport(0, 0)
+            if reached and self.telegram_broadcast is not None:
+                report = await self.telegram_broadcast(replace(broadcast, recipients=reached))
+            report = BroadcastReport(report.delivered,
+                                     len(broadcast.recipients) - report.delivered)
+            messages = broadcast.reported(report) if broadcast.reported else ()
+            self.kept.add(sender, self._view(Outcome(), messages))
+
+        task = asyncio.create_task(send())
+        self._broadcasts.add(task)
+        task.add_done_callback(self._broadcast_done)
+
+    def _broadcast_done(self, task: asyncio.Task[None]) -> None:
+        self._broadcasts.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("sharing a result from the browser failed", exc_info=task.exception())
+
+    async def _outcome(self, person: Person, form: FormData) -> Outcome | None:
+        await self.port.note_activity(person.id)
+        command, action, text = form.get("command"), form.get("action"), form.get("text")
+        if isinstance(command, str) and command in (*COMMANDS, "abbrechen"):
+            return await self.port.command(person.id, command)
+        if isinstance(action, str) and 0 < len(action) <= 64:
+            return await self.port.button(person.id, action)
+        if isinstance(text, str) and 0 < len(text.strip()) <= MAX_TEXT:
+            return await self.port.text(person.id, text)
+        return None
+
+    @property
+    def web_base(self) -> str:
+        """The public URL's path, for redirects behind a proxy that serves a sub-path."""
+        return urlsplit(self.web.public_url).path.rstrip("/")
+
+    async def continue_with(self, request: Request) -> Response:
+        """The private continue link: this browser becomes the person named in it.
+
+        A coordinator's management link (``/verwalten/<token>/<workshop>``) does the
+        same and opens the workshop's menu.
+        """
+        client = self._client(request)
+        if self.throttle.blocked(client):
+            return self.error("too_many", 429)
+        token = request.path_params["token"]
+        person = (await self.storage.web_sessions.person_of(token)
+                  if len(token) <= 64 else None)
+        if person is None:
+            self.throttle.failed(client)
+            return self.error("link_invalid", 404)
+        self.kept.forget(person)  # a fresh look at where the person stands
+        workshop = request.path_params.get("workshop")
+        if workshop is not None:
+            self.kept.put(person, await self._carried_out(await self.port.manage(person,
+                                                                                 workshop)))
+        response = RedirectResponse(f"{self.web_base}/", status_code=303)
+        return self._with_cookie(response, Person(person, token))
+
+    async def invitation(self, request: Request) -> Response:
+        """A workshop's invitation link (or a co-coordinator's): opened like ``/start`` in Telegram."""
+        if self.throttle.blocked(self._client(request)):
+            return self.error("too_many", 429)
+        person, new = await self._person(request)
+        await self.port.note_activity(person.id)
+        kind, token = request.url.path.rstrip("/").split("/")[-2], request.path_params["token"]
+        outcome = await self.port.invitation(person.id, kind, token)
+        view = await self._carried_out(outcome)
+        if self.telegram_link is not None and kind == "w" and INVITATION_TOKEN.fullmatch(token):
+            view.telegram = self.telegram_link(WorkshopInvitation(token))
+        self.kept.put(person.id, view)
+        response = RedirectResponse(f"{self.web_base}/", status_code=303)
+        return self._with_cookie(response, person) if new else response
+
+    async def continue_page(self, request: Request) -> Response:
+        person, new = await self._person(request)
+        response = self._page("continue.html.j2", person, link=self.continue_link(person))
+        return self._with_cookie(response, person) if new else response
+
+    async def continue_qr(self, request: Request) -> Response:
+        person = await self._known(request)
+        if person is None:
+            return self.error("not_found", 404)
+        return Response(qr_png(self.continue_link(person)), media_type="image/png")
+
+    async def file(self, request: Request) -> Response:
+        person = await self._known(request)
+        kept = self.kept.file(person.id, request.path_params["key"]) if person else None
+        if kept is None:
+            return self.error("file_gone", 404, person)
+        suffix = kept.file_name[kept.file_name.rfind("."):].lower()
+        media_type = _MEDIA_TYPES.get(suffix, "application/octet-stream")
+        disposition = "inline" if suffix == ".png" else "attachment"
+        return Response(kept.data, media_type=media_type, headers={
+            "content-disposition": f"{disposition}; filename*=UTF-8''{_quoted(kept.file_name)}"})
+
+    async def privacy(self, request: Request) -> Response:
+        person = await self._known(request)
+        outcome = await self.port.command(person.id if person else 0, "datenschutz")
+        return self._page("conversation.html.j2", person, view=await self._carried_out(outcome))
+
+    async def accessibility(self, request: Request) -> Response:
+        return self._page("accessibility.html.j2", await self._known(request))
+
+    async def _projected(self, request: Request) -> tuple[Person | None, Workshop | None]:
+        person = await self._known(request)
+        if person is None:
+            return None, None
+        return person, await self.projector.workshop_for(person.id,
+                                                         request.path_params["workshop"])
+
+    async def projector_page(self, request: Request) -> Response:
+        """The room's view of a workshop: join code and counts, then the comparison."""
+        person, workshop = await self._projected(request)
+        if workshop is None:
+            return self.error("not_found", 404, person)
+        projection = await self.projector.projection(workshop)
+        number = request.path_params.get("number")
+        topic = None
+        if number is not None:
+            dialogue = projection.result.dialogue if projection.result else ()
+            if not 1 <= number <= len(dialogue):
+                return self.error("not_found", 404, person)
+            topic = dialogue[number - 1]
+        return self._page("projector.html.j2", person, p=projection, topic=topic, number=number,
+                          labels=self.projector.labels, refresh=REFRESH_SECONDS,
+                          minimum=self.projector.minimum)
+
+    async def projector_qr(self, request: Request) -> Response:
+        _, workshop = await self._projected(request)
+        if workshop is None:
+            return self.error("not_found", 404)
+        projection = await self.projector.projection(workshop)
+        return Response(qr_png(projection.link), media_type="image/png")
+
+    async def not_found(self, request: Request, exc: Exception) -> Response:
+        return self.error("not_found", 404)
+
+    async def not_allowed(self, request: Request, exc: Exception) -> Response:
+        return self.error("method", 405)
+
+    async def server_error(self, request: Request, exc: Exception) -> Response:
+        log.error("error while handling a browser request: %s %s", request.method,
+                  request.url.path.split("/")[1] if request.url.path else "", exc_info=exc)
+        return self.error("server", 500)
+
+
+def _quoted(file_name: str) -> str:
+    return quote(file_name, safe="")
+
+
+def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """The app; ``extra_routes`` come from the composition root (Telegram's webhook)."""
+    routes: list[BaseRoute] = [
+        Route("/", channel.home, methods=["GET"]),
+        Route("/aktion", channel.act, methods=["POST"]),
+        Route("/weiter/{token}", channel.continue_with, methods=["GET"]),
+        Route("/verwalten/{token}/{workshop:int}", channel.continue_with, methods=["GET"]),
+        Route("/fortsetzen", channel.continue_page, methods=["GET"]),
+        Route("/w/{token}", channel.invitation, methods=["GET"]),  # take part in a workshop
+        Route("/k/{token}", channel.invitation, methods=["GET"]),  # co-coordinate one
+        Route("/fortsetzen/qr.png", channel.continue_qr, methods=["GET"]),
+        Route("/datei/{key}", channel.file, methods=["GET"]),
+        Route("/datenschutz", channel.privacy, methods=["GET"]),
+        Route("/barrierefreiheit", channel.accessibility, methods=["GET"]),
+        Route("/projektor/{workshop:int}", channel.projector_page, methods=["GET"]),
+        Route("/projektor/{workshop:int}/qr.png", channel.projector_qr, methods=["GET"]),
+        Route("/projektor/{workshop:int}/thema/{number:int}", channel.projector_page,
+              methods=["GET"]),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        *extra_routes,
+    ]
+    webhook_prefixes = {route.path: 1024 * 1024 for route in extra_routes
+                        if isinstance(route, Route)}
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limits=webhook_prefixes)],
+        exception_handlers={404: channel.not_found, 405: channel.not_allowed,
+                            500: channel.server_error})

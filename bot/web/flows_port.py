@@ -1,0 +1,119 @@
+"""The one place the browser channel meets the flows: input in, ``Flows.act`` called.
+
+Pages know commands by name, buttons by the string in a form field (the same
+codec as Telegram's callback data, :mod:`bot.flows.actions`) and typed text;
+this module decodes each into one action and hands back the
+:class:`~bot.flows.outcome.Outcome`. Everything else in :mod:`bot.web` is
+independent of how the flows are called.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.flows.actions import (
+    Action,
+    CancelRequest,
+    DraftStep,
+    EraseRequest,
+    Help,
+    ManageWorkshop,
+    NameSkip,
+    PrivacyStatement,
+    ReportRequest,
+    Resume,
+    ShowResults,
+    Start,
+    Text,
+    WorkshopCommand,
+    decode,
+    encode,
+)
+from bot.flows.dispatch import Flows
+from bot.flows.invitations import CoordinatorInvitation, UnknownPayload, WorkshopInvitation
+from bot.flows.outcome import Button, Outcome
+
+# The navigation: the commands a page offers, in this order.
+COMMANDS: tuple[str, ...] = ("weiter", "ergebnis", "bericht", "workshop", "hilfe", "datenschutz",
+                             "loeschen")
+INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # as bot.domain.workshop.new_token makes them
+
+
+@dataclass(frozen=True)
+class FlowsPort:
+    flows: Flows
+    help_commands: Mapping[str, str]  # the command table /hilfe lists
+
+    async def start(self, person: int) -> Outcome:
+        """What a person sees on arriving: the welcome, or where they stand."""
+        return await self.flows.act(person, Start(None))
+
+    async def command(self, person: int, name: str) -> Outcome:
+        return await self.flows.act(person, self._command(name))
+
+    def _command(self, name: str) -> Action:
+        match name:
+            case "weiter":
+                return Resume()
+            case "ergebnis":
+                return ShowResults()
+            case "bericht":
+                return ReportRequest()
+            case "workshop":
+                return WorkshopCommand()
+            case "hilfe":
+                return Help(tuple(self.help_commands.items()))
+            case "datenschutz":
+                return PrivacyStatement()
+            case "loeschen":
+                return EraseRequest()
+            case "abbrechen":
+                return CancelRequest()
+        raise ValueError(f"not a command of the browser: {name!r}")
+
+    async def button(self, person: int, value: str) -> Outcome:
+        """A pressed form button: its value is the button's encoded action."""
+        action = decode(value)
+        if action is None:
+            return self.flows.refuse_button()
+        return await self.flows.act(person, action)
+
+    async def text(self, person: int, text: str) -> Outcome:
+        """Typed text: a name the flows asked for, else a hint."""
+        return await self.flows.act(person, Text(text))
+
+    async def invitation(self, person: int, kind: str, token: str) -> Outcome:
+        """An invitation link (``kind`` "w" to take part, "k" to co-coordinate), strictly parsed."""
+        if not INVITATION_TOKEN.fullmatch(token) or kind not in ("w", "k"):
+            return await self.flows.act(person, Start(UnknownPayload()))
+        invitation = WorkshopInvitation(token) if kind == "w" else CoordinatorInvitation(token)
+        return await self.flows.act(person, Start(invitation))
+
+    async def manage(self, person: int, workshop_id: int) -> Outcome:
+        """A workshop's menu, as a coordinator's management link opens it."""
+        return await self.flows.act(person, ManageWorkshop("menu", workshop_id))
+
+    @staticmethod
+    def value(button: Button) -> str | None:
+        """What a form sends for this button (``None`` for a link button)."""
+        return encode(button.action) if button.action is not None else None
+
+    @staticmethod
+    def asks_for_text(buttons: list[Button]) -> bool:
+        """A message with these buttons waits for a typed name (report or workshop)."""
+        return any(isinstance(b.action, NameSkip) or b.action == DraftStep("drop")
+                   for b in buttons)
+
+    @staticmethod
+    def managed_workshop(buttons: list[Button]) -> int | None:
+        """The workshop a coordinator's menu with these buttons manages, if any."""
+        return next((b.action.workshop_id for b in buttons
+                     if isinstance(b.action, ManageWorkshop)), None)
+
+    async def note_activity(self, person: int) -> None:
+        await self.flows.note_activity(person)
+
+    async def delete_expired(self) -> int:
+        return await self.flows.delete_expired()

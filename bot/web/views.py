@@ -1,0 +1,166 @@
+"""An :class:`~bot.flows.outcome.Outcome` as a page shows it, kept briefly per person.
+
+A form's POST carries out one action and redirects; the GET that follows
+shows what the flows answered. In between, the answer waits here, in memory
+and only for a few minutes: a person's view is replaced by their next one,
+and charts, reports and exports (made in memory, never written to disk) can
+be fetched by their random id by that person only.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
+
+KEEP_SECONDS = 10 * 60
+MAX_PEOPLE = 5_000  # views kept at once; the oldest go first
+_TAG = re.compile(r"<[^>]+>")
+_HEADING = re.compile(r"<b>([^<]{3,120})</b>")
+_PROGRESS_BAR = re.compile(r"[▰▱]{2,}")  # drawn progress; the words beside it say the same
+# A Telegram command named in a message ("Mit /weiter geht es weiter"), not part of a path or URL.
+_COMMAND = re.compile(r"(?<![\w/.:])/([a-z]+)\b")
+
+
+@dataclass(frozen=True)
+class ShownButton:
+    label: str
+    value: str | None = None  # sent by the form: the button's encoded action
+    url: str | None = None  # a link button
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    html: Markup  # Telegram's HTML subset, escaped by the templates that made it
+    rows: tuple[tuple[ShownButton, ...], ...] = ()
+    image: str | None = None  # id of a kept image (a chart, a QR code)
+    alt: str = ""
+    download: str | None = None  # id of a kept file (a PDF report, a CSV export)
+    file_name: str = ""
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    data: bytes
+    file_name: str
+
+
+@dataclass
+class View:
+    notice: str | None = None
+    alert: bool = False
+    messages: list[ShownMessage] = field(default_factory=list)
+    asks_for_text: bool = False
+    workshop: int | None = None  # a coordinator's workshop: its projector view is offered
+    telegram: str | None = None  # the same invitation in Telegram, where the bot runs
+    files: dict[str, KeptFile] = field(default_factory=dict)
+    made_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def title(self) -> str | None:
+        """What the page is about, for its ``<title>``: the first bold line of the last message."""
+        for message in reversed(self.messages):
+            heading = _HEADING.search(message.html)
+            if heading:
+                return plain(heading[1]).strip(" :")
+        return None
+
+
+def plain(html: str) -> str:
+    """The text of a message without its tags, e.g. for an image's text alternative."""
+    return Markup(_TAG.sub("", html)).unescape()
+
+
+def in_browser_words(html: str, commands: Mapping[str, str]) -> str:
+    """Commands named in a message as the browser's navigation names them ("/weiter" → „Weiter“).
+
+    ``commands`` maps a command to its label; commands the browser does not offer stay as
+    they are. A progress bar drawn from characters is hidden from screen readers, which
+    would read every character out; the figures beside it say the same.
+    """
+    def label(match: re.Match[str]) -> str:
+        shown = commands.get(match[1])
+        return f"„{escape(shown)}“" if shown is not None else match[0]
+    html = _PROGRESS_BAR.sub(r'<span aria-hidden="true">\g<0></span>', html)
+    return _COMMAND.sub(label, html)
+
+
+def view_of(outcome: Outcome, messages: tuple[Message, ...],
+            value: Callable[[Button], str | None],
+            asks_for_text: Callable[[list[Button]], bool],
+            managed_workshop: Callable[[list[Button]], int | None],
+            commands: Mapping[str, str]) -> View:
+    """The page for an outcome; ``messages`` are its messages, ``later`` ones included."""
+    notice = in_browser_words(outcome.notice, commands) if outcome.notice else None
+    view = View(notice=notice, alert=outcome.alert)
+    shown = ([outcome.edit] if outcome.edit is not None else []) + list(messages)
+    buttons: list[Button] = []
+    for message in shown:
+        rows = tuple(tuple(ShownButton(b.label, value(b), b.url) for b in row)
+                     for row in message.keyboard)
+        buttons.extend(b for row in message.keyboard for b in row)
+        match message:
+            case Reply(text=text):
+                view.messages.append(ShownMessage(Markup(in_browser_words(text, commands)), rows))
+            case Photo(data=data, file_name=file_name, caption=caption, description=description):
+                key = _keep(view, data, file_name)
+                view.messages.append(ShownMessage(Markup(caption), rows, image=key,
+                                                  alt=description or plain(caption)))
+            case Document(data=data, file_name=file_name, caption=caption):
+                key = _keep(view, data, file_name)
+                view.messages.append(ShownMessage(Markup(caption), rows, download=key,
+                                                  file_name=file_name))
+    view.asks_for_text = asks_for_text(buttons)
+    view.workshop = managed_workshop(buttons)
+    return view
+
+
+def _keep(view: View, data: bytes, file_name: str) -> str:
+    key = secrets.token_urlsafe(16)
+    view.files[key] = KeptFile(data, file_name)
+    return key
+
+
+class KeptViews:
+    """The latest view per person, for ``KEEP_SECONDS``."""
+
+    def __init__(self, keep_seconds: float = KEEP_SECONDS, people: int = MAX_PEOPLE) -> None:
+        self.keep_seconds = keep_seconds
+        self.people = people
+        self._views: OrderedDict[int, View] = OrderedDict()
+
+    def put(self, person: int, view: View) -> None:
+        self._views[person] = view
+        self._views.move_to_end(person)
+        while len(self._views) > self.people:
+            self._views.popitem(last=False)
+
+    def add(self, person: int, view: View) -> None:
+        """More messages below what the person sees now (or on their own, if nothing is kept)."""
+        current = self.get(person)
+        if current is None:
+            self.put(person, view)
+            return
+        current.messages.extend(view.messages)
+        current.files.update(view.files)
+
+    def get(self, person: int) -> View | None:
+        view = self._views.get(person)
+        if view is not None and time.monotonic() - view.made_at > self.keep_seconds:
+            del self._views[person]
+            return None
+        return view
+
+    def file(self, person: int, key: str) -> KeptFile | None:
+        view = self.get(person)
+        return view.files.get(key) if view is not None else None
+
+    def forget(self, person: int) -> None:
+        self._views.pop(person, None)

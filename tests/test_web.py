@@ -1,0 +1,321 @@
+"""The browser channel over an ASGI client: forms, sessions and what every request must pass."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.app import open_services, web_channel
+from bot.config import Settings, Web
+from bot.domain.questionnaire import Questionnaire
+from bot.flows.actions import DraftStep, ManageWorkshop, Text, WorkshopCommand
+from bot.flows.outcome import Broadcast, BroadcastReport, Reply
+from bot.output.render import Renderer
+from bot.store.operations import backup_database
+from bot.web.app import COOKIE, WebChannel, build_web_app
+from bot.web.security import Throttle
+from bot.web.server import keep_alive
+from bot.web.views import in_browser_words
+
+_CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
+_ACTION = re.compile(r'name="action" value="([^"]+)">([^<]+)<')
+
+
+class Browser:
+    """A client with a cookie jar, like one browser."""
+
+    def __init__(self, channel: WebChannel) -> None:
+        transport = httpx.ASGITransport(app=build_web_app(channel), client=("192.0.2.7", 50000))
+        self.http = httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080")
+        self.page = ""
+
+    async def get(self, path: str = "/") -> httpx.Response:
+        response = await self.http.get(path)
+        self.page = response.text
+        return response
+
+    def csrf(self) -> str:
+        match = _CSRF.search(self.page)
+        assert match, self.page
+        return match[1]
+
+    def button(self, label: str) -> str:
+        for value, shown in _ACTION.findall(self.page):
+            if label in shown:
+                return value.replace("&#34;", '"')
+        raise AssertionError(f"no button {label!r} on the page")
+
+    async def post(self, **fields: str) -> httpx.Response:
+        return await self.http.post("/aktion", data={"csrf": self.csrf(), **fields})
+
+    async def press(self, label: str) -> httpx.Response:
+        response = await self.post(action=self.button(label))
+        assert response.status_code == 303, response.text
+        return await self.get(response.headers["location"])
+
+
+@pytest.fixture
+async def channel(tmp_path: Path, small_questionnaire: Questionnaire,
+                  renderer: Renderer) -> AsyncIterator[WebChannel]:
+    settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web())
+    services = await open_services(settings, small_questionnaire, renderer, None)
+    try:
+        yield web_channel(services)
+    finally:
+        await services.storage.close()
+
+
+async def counts(channel: WebChannel) -> tuple[int, int]:
+    users = await channel.storage.database.rows("SELECT COUNT(*) FROM users")
+    answers = await channel.storage.database.rows("SELECT COUNT(*) FROM answers")
+    return users[0][0], answers[0][0]
+
+
+async def test_a_first_visit_gets_a_session_cookie_and_safe_headers(channel: WebChannel) -> None:
+    browser = Browser(channel)
+    response = await browser.get()
+    assert response.status_code == 200 and "Willkommen zum Selbstcheck" in response.text
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    token = browser.http.cookies[COOKIE]
+    assert len(token) >= 22  # at least 128 bits
+    headers = response.headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "script-src 'self';" in headers["content-security-policy"]
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["cache-control"] == "no-store"
+    assert "<script>" not in response.text and "style=" not in response.text
+    # only the token's hash is stored; the person is a negative user id
+    rows = await channel.storage.database.rows("SELECT user_id, token_hash FROM web_sessions")
+    assert len(rows) == 1 and rows[0][0] < 0 and token.encode() not in bytes(rows[0][1])
+    again = await browser.get()
+    assert "set-cookie" not in again.headers  # the same person
+
+
+async def test_answers_go_post_redirect_get_and_a_reload_acts_once(channel: WebChannel) -> None:
+    browser = Browser(channel)
+    await browser.get()
+    page = await browser.press("Selbstcheck beginnen")
+    assert "gesamt 0/7" in page.text
+    # the page's title names what it shows
+    assert "<title>Feld 1 · 1/3 – " in page.text
+    page = await browser.press("A · Trifft zu")
+    assert "Gespeichert: A – Trifft zu" in page.text and "gesamt 1/7" in page.text
+    reloaded = await browser.get()
+    assert "gesamt 1/7" in reloaded.text
+    assert await counts(channel) == (1, 1)
+
+
+async def test_a_form_without_a_valid_csrf_token_is_refused_and_stores_nothing(
+        channel: WebChannel) -> None:
+    browser = Browser(channel)
+    await browser.get()
+    await browser.press("Selbstcheck beginnen")
+    answer = browser.button("A · Trifft zu")
+    before = await counts(channel)
+    for csrf in (None, "0" * 64, "kaputt"):
+        data = {"action": answer} if csrf is None else {"action": answer, "csrf": csrf}
+        response = await browser.http.post("/aktion", data=data)
+        assert response.status_code == 403
+        assert "Formular ist abgelaufen" in response.text and 'lang="de"' in response.text
+    # another browser's token does not fit this session
+    other = Browser(channel)
+    await other.get()
+    response = await browser.http.post("/aktion", data={"action": answer, "csrf": other.csrf()})
+    assert response.status_code == 403
+    assert await counts(channel) == (before[0] + 1, before[1])
+
+
+async def test_bad_requests_get_a_clear_german_page_and_store_nothing(channel: WebChannel) -> None:
+    browser = Browser(channel)
+    await browser.get()
+    before = await counts(channel)
+    big = await browser.http.post("/aktion", data={"csrf": browser.csrf(), "text": "x" * 40_000})
+    assert big.status_code == 413 and "zu groß" in big.text
+    forged = await browser.post(action="a:1:eins-01:A")  # somebody else's run
+    assert forged.status_code == 303
+    shown = await browser.get()
+    assert "nicht (mehr) gültig" in shown.text
+    empty = await browser.post()
+    assert empty.status_code == 400 and "nicht verarbeitet" in empty.text
+    missing = await browser.http.get("/gibt-es-nicht")
+    assert missing.status_code == 404 and "Diese Seite gibt es nicht." in missing.text
+    wrong_method = await browser.http.delete("/")
+    assert wrong_method.status_code == 405
+    assert await counts(channel) == before
+
+
+async def test_guessing_continue_links_is_slowed_per_client(channel: WebChannel) -> None:
+    channel.throttle = Throttle(attempts=5)
+    owner = Browser(channel)
+    await owner.get()
+    link = channel.continue_link_for(owner.http.cookies[COOKIE])
+    path = link.removeprefix("http://127.0.0.1:8080")
+    guesser = Browser(channel)
+    for guess in range(5):
+        response = await guesser.http.get(f"/weiter/{'A' * 31}{guess}")
+        assert response.status_code == 404 and "nicht (mehr) gültig" in response.text
+    blocked = await guesser.http.get(path)  # even the right link, for a while
+    assert blocked.status_code == 429 and "Zu viele" in blocked.text
+    assert COOKIE not in blocked.headers.get("set-cookie", "")
+
+
+async def test_the_continue_link_makes_another_browser_the_same_person(
+        channel: WebChannel) -> None:
+    first = Browser(channel)
+    await first.get()
+    await first.press("Selbstcheck beginnen")
+    await first.press("B · Trifft eher zu")
+    page = await first.get("/fortsetzen")
+    link = re.search(r'<a href="(http://127\.0\.0\.1:8080/weiter/[^"]+)"', page.text)
+    assert link
+    qr = await first.http.get("/fortsetzen/qr.png")
+    assert qr.headers["content-type"] == "image/png" and qr.content[:4] == b"\x89PNG"
+    second = Browser(channel)
+    moved = await second.http.get(link[1].removeprefix("http://127.0.0.1:8080"))
+    assert moved.status_code == 303
+    page = await second.get(moved.headers["location"])
+    assert "gesamt 1/7" in page.text
+    assert await counts(channel) == (1, 1)
+
+
+async def test_a_workshop_invitation_opens_in_the_browser_and_offers_telegram(
+        channel: WebChannel) -> None:
+    channel.telegram_link = lambda invitation: f"https://t.me/selbstcheck_bot?start=w_{invitation.token}"
+    coordinator = Browser(channel)
+    await coordinator.get()
+    asked = await coordinator.post(command="workshop")
+    assert asked.status_code == 303
+    await coordinator.get()
+    named = await coordinator.post(text="Musterstadt")
+    assert named.status_code == 303
+    await coordinator.get()
+    page = await coordinator.press("Workshop anlegen")
+    link = re.search(r"http://127\.0\.0\.1:8080/w/([A-Za-z0-9_-]{22})", page.text)
+    assert link, page.text
+    participant = Browser(channel)
+    opened = await participant.http.get(f"/w/{link[1]}")
+    assert opened.status_code == 303
+    page = await participant.get(opened.headers["location"])
+    assert "Musterstadt" in page.text and "Politik" in page.text
+    assert f'href="https://t.me/selbstcheck_bot?start=w_{link[1]}"' in page.text
+    assert "In Telegram öffnen" in page.text
+    # a mangled invitation is explained, without the Telegram button
+    mangled = await participant.http.get("/w/kaputt")
+    page = await participant.get(mangled.headers["location"])
+    assert "In Telegram öffnen" not in page.text
+
+
+async def test_a_result_shared_from_the_browser_says_who_could_not_be_reached(
+        channel: WebChannel) -> None:
+    sent: list[Broadcast] = []
+
+    async def telegram(broadcast: Broadcast) -> BroadcastReport:
+        sent.append(broadcast)
+        return BroadcastReport(len(broadcast.recipients), 0)
+
+    channel.telegram_broadcast = telegram
+    coordinator = Browser(channel)
+    await coordinator.get()
+    await coordinator.post(command="workshop")
+    await coordinator.get()
+    await coordinator.post(text="Musterstadt")
+    await coordinator.get()
+    page = await coordinator.press("Workshop anlegen")
+    link = re.search(r"http://127\.0\.0\.1:8080(/w/[A-Za-z0-9_-]{22})", page.text)
+    assert link
+    for _ in range(5):  # k = 5 by default: enough for a release
+        participant = Browser(channel)
+        opened = await participant.http.get(link[1])
+        await participant.get(opened.headers["location"])
+        await participant.press("Politik")
+        for _ in range(7):
+            await participant.press("B · Trifft eher zu")
+    # and somebody who joined in Telegram (a positive user id)
+    person = await channel.storage.web_sessions.person_of(coordinator.http.cookies[COOKIE])
+    assert person is not None
+    workshop = (await channel.storage.workshops.coordinated_by(person))[0]
+    await channel.storage.people.ensure_user(4711)
+    await channel.storage.workshops.join(workshop.id, 4711)
+    await coordinator.post(command="workshop")
+    await coordinator.get()
+    await coordinator.press("Musterstadt")
+    await coordinator.press("Stand")
+    await coordinator.press("Zwischenstand freigeben")  # only a released result is shared
+    await coordinator.post(command="workshop")
+    await coordinator.get()
+    await coordinator.press("Musterstadt")
+    await coordinator.press("Ergebnis teilen")
+    page = await coordinator.press("Ja, Ergebnis senden")
+    for _ in range(100):  # sent in the background; the page then says how it went
+        page = await coordinator.get()
+        if "gesendet" in page.text:
+            break
+        await asyncio.sleep(0.01)
+    # people in the browser cannot be messaged; the one in Telegram gets the result there
+    assert "an 1 von 6 Teilnehmer*innen gesendet" in page.text
+    assert "5 Personen waren nicht erreichbar" in page.text
+    assert [broadcast.recipients for broadcast in sent] == [(4711,)]
+    assert "Musterstadt" in sent[0].replies[0].text
+
+
+def test_commands_in_messages_are_named_as_the_browser_shows_them() -> None:
+    labels = {"weiter": "Weiter", "loeschen": "Daten löschen"}
+    assert in_browser_words("Mit /weiter geht es weiter; /loeschen, /abbrechen.", labels) == (
+        "Mit „Weiter“ geht es weiter; „Daten löschen“, /abbrechen.")
+    link = '<a href="https://example.org/weiter/abc">https://t.me/bot?start=w_x</a>'
+    assert in_browser_words(link, labels) == link
+    assert in_browser_words("▰▰▱▱ 50 %", labels) == '<span aria-hidden="true">▰▰▱▱</span> 50 %'
+
+
+async def test_a_telegram_coordinator_manages_the_workshop_in_the_browser_by_a_private_link(
+        channel: WebChannel) -> None:
+    coordinator = 4711  # a Telegram user id
+    flows = channel.port.flows
+    await flows.act(coordinator, WorkshopCommand())
+    await flows.act(coordinator, Text("Musterstadt"))
+    await flows.act(coordinator, DraftStep("create"))
+    workshop = (await channel.storage.workshops.coordinated_by(coordinator))[0]
+    menu = await flows.act(coordinator, ManageWorkshop("menu", workshop.id))
+    assert menu.edit is not None
+    assert ManageWorkshop("browser", workshop.id) in [b.action for row in menu.edit.keyboard
+                                                      for b in row]
+    outcome = await flows.act(coordinator, ManageWorkshop("browser", workshop.id))
+    assert isinstance(outcome.send[0], Reply)
+    link = re.search(r"http://127\.0\.0\.1:8080(/verwalten/[A-Za-z0-9_-]{32}/[0-9]+)",
+                     outcome.send[0].text)
+    assert link, outcome.send[0].text
+    laptop = Browser(channel)
+    opened = await laptop.http.get(link[1])
+    assert opened.status_code == 303
+    page = await laptop.get(opened.headers["location"])
+    assert "Workshop „Musterstadt“" in page.text and "Projektor-Ansicht" in page.text
+    projector = await laptop.get(f"/projektor/{workshop.id}")
+    # the room joins in the browser, also when the workshop was set up in Telegram
+    assert f"http://127.0.0.1:8080/w/{workshop.token}" in projector.text
+    # a guessed link is refused; the person's data deleted, the link is gone
+    stranger = Browser(channel)
+    guessed = await stranger.http.get(f"/verwalten/{'A' * 32}/{workshop.id}")
+    assert guessed.status_code == 404
+    await channel.storage.people.delete(coordinator)
+    gone = await stranger.http.get(link[1])
+    assert gone.status_code == 404
+
+
+async def test_without_telegram_a_replaced_database_file_stops_the_server(
+        channel: WebChannel, tmp_path: Path) -> None:
+    # As the bot's heartbeat does: answers confirmed into a file nobody reads again must stop.
+    stops: list[bool] = []
+    database = channel.storage.database.path
+    backup_database(database, tmp_path / "restored.db")
+    os.replace(tmp_path / "restored.db", database)  # a restore while the server runs
+    reason = await asyncio.wait_for(
+        keep_alive(channel.port, channel.storage, 0, lambda: stops.append(True)), 10)
+    assert stops == [True]
+    assert "gelöscht oder ersetzt" in reason

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.domain.workshop import answer_minutes
 from tests.conftest import BotHarness
-from tests.test_workshop import latest_link, query, result_text, set_up, take_part
+from tests.stories import latest_link, query, result_text, set_up, take_part
 
 BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
 

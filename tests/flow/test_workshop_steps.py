@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from bot.domain.next_steps import AgreedStep, free_position, parse_step
 from tests.conftest import BotHarness
-from tests.test_workshop import release, reopen_menu, set_up, take_part
+from tests.stories import release, reopen_menu, set_up, take_part
 
 BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
 

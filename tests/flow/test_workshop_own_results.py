@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from bot.flows.actions import Change, encode
 from tests.conftest import BotHarness, Person
-from tests.test_results import RUN_ONE, RUN_TWO, finish_a_run, labels, pdf_text
-from tests.test_workshop import query, set_up, take_part
+from tests.stories import RUN_ONE, RUN_TWO, finish_a_run, labels, pdf_text, query, set_up, take_part
 
 
 async def new_personal_run(person: Person, choices: tuple[str, ...]) -> None:

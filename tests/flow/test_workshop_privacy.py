@@ -11,10 +11,10 @@ from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from bot.output.report_pdf import check_available
 from tests.conftest import BotHarness, Person
-from tests.test_privacy import make_inactive
-from tests.test_workshop import (
+from tests.stories import (
     REFUSAL,
     latest_link,
+    make_inactive,
     menu,
     query,
     result_text,

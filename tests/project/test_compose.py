@@ -16,7 +16,7 @@ import yaml
 
 from bot.config import DEFAULT_PORT
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 # Fixed by the image (the database on the volume, listening on all interfaces in a
 # container) or kept only for older installations: not offered in compose.yaml.
 SET_BY_THE_IMAGE = {"SELBSTCHECK_DB", "SELBSTCHECK_LISTEN"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -21,87 +20,30 @@ from bot.flows.actions import (
 from bot.output.qr import qr_png
 from bot.output.render import Renderer
 from bot.store.storage import Storage
-from tests.conftest import BotHarness, Person
+from tests.conftest import BotHarness
+from tests.stories import (
+    LINK,
+    REFUSAL,
+    latest_link,
+    menu,
+    query,
+    release,
+    reopen_menu,
+    result_text,
+    run_workshop,
+    set_up,
+    take_part,
+    workshop_id,
+)
 
-LINK = re.compile(r"https://t\.me/selbstcheck_test_bot\?start=(?P<payload>[wk]_[A-Za-z0-9_-]{22})")
-REFUSAL = "Diese Schaltfläche ist nicht (mehr) gültig"
 # These stories are told with the smallest group size the setting allows.
 BOT_SETTINGS = {"min_group": 3}
-
-
-async def release(coordinator: Person) -> None:
-    """Release the result as it stands, as an interim result (the workshop stays open)."""
-    await coordinator.tap("📈 Stand")
-    await coordinator.tap("🔓 Zwischenstand freigeben")
-    await reopen_menu(coordinator)
-
-
-async def reopen_menu(coordinator: Person, name: str = "Musterstadt") -> None:
-    """/workshop and the workshop's entry: its menu as the chat's newest message."""
-    await coordinator.send("/workshop")
-    await coordinator.tap(f"{name} · ")
-
-
-def status_text(person: Person) -> str:
-    """The newest state view in the person's chat (it replaces the menu in place)."""
-    return next(m.text for m in reversed(person.chat) if (m.text or "").startswith("📈 Stand"))
 
 
 def payload_in(message: StoredMessage) -> str:
     match = LINK.search(message.text or "")
     assert match, f"no invitation link in {message.text!r}"
     return match.group("payload")
-
-
-def latest_link(person: Person, kind: str = "w") -> str:
-    for message in reversed(person.chat):
-        match = LINK.search(message.text or "")
-        if match and match.group("payload").startswith(kind):
-            return match.group("payload")
-    raise AssertionError("no link in the chat")
-
-
-def workshop_id(person: Person) -> int:
-    data, _ = person.button("📈 Stand")
-    return int(data.rsplit(":", 1)[1])
-
-
-async def set_up(coordinator: Person, name: str = "Musterstadt", *,
-                 without: tuple[str, ...] = ()) -> str:
-    """/workshop <name>, optionally deselect fields, create; the invitation payload."""
-    await coordinator.send(f"/workshop {name}")
-    for label in without:
-        await coordinator.tap(label)
-    await coordinator.tap("Workshop anlegen")
-    return latest_link(coordinator)
-
-
-async def take_part(person: Person, payload: str, perspective: str, answers: str) -> None:
-    """Open the invitation, choose a perspective, answer with the given letters."""
-    await person.send(f"/start {payload}")
-    await person.tap(perspective)
-    for choice in answers:
-        await person.tap(f"{choice} · ")
-
-
-def menu(person: Person) -> StoredMessage:
-    """The newest workshop menu in the person's chat (menus are edited in place)."""
-    return next(m for m in reversed(person.chat) if (m.text or "").startswith("Workshop „"))
-
-
-def result_text(person: Person) -> str:
-    start = max(i for i, m in enumerate(person.chat)
-                if (m.text or "").startswith("📊 Workshop „"))
-    return "\n".join(m.text or "" for m in person.chat[start:])
-
-
-async def query(database: Path, sql: str, *parameters: object) -> list[tuple[object, ...]]:
-    storage = await Storage.open(database)
-    try:
-        async with storage.database.connection.execute(sql, parameters) as cursor:
-            return [tuple(row) for row in await cursor.fetchall()]
-    finally:
-        await storage.close()
 
 
 # --- setting up ------------------------------------------------------------------------
@@ -311,21 +253,6 @@ async def test_wrong_renewed_and_closed_links_get_a_clear_message(bot: BotHarnes
 
 
 # --- the aggregated result ------------------------------------------------------------------
-
-
-async def run_workshop(bot: BotHarness) -> tuple[Person, list[Person]]:
-    """Nine participants: 3 administration (A), 3 politics (D, E), 2 education (B, E), 1 other."""
-    chris = bot.person(1, "Chris")
-    payload = await set_up(chris)
-    plan = ([("Verwaltung: Integration", "AAAAAAA")] * 3 + [("Politik", "DDDDDDE")] * 3
-            + [("Bildung", "BBBBBBE")] * 2 + [("Andere", "CCCCCCE")])
-    people = []
-    for i, (perspective, answers) in enumerate(plan):
-        person = bot.person(100 + i, f"P{i}")
-        await take_part(person, payload, perspective, answers)
-        people.append(person)
-    await release(chris)
-    return chris, people
 
 
 async def test_result_per_perspective_with_topics_for_dialogue(bot: BotHarness) -> None:

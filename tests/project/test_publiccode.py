@@ -22,7 +22,7 @@ import pytest
 import yaml
 from license_expression import get_spdx_licensing
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((Path(__file__).parent / "publiccode-0.4.schema.json").read_text("utf-8"))
 
 

@@ -124,7 +124,7 @@ def test_the_drawing_process_ends_when_the_bot_is_killed(tmp_path: Path) -> None
             print(DRAWING.call(os.getpid), flush=True)
             time.sleep(60)
     """))
-    source = str(Path(__file__).resolve().parent.parent)
+    source = str(Path(__file__).resolve().parents[2])
     bot = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
                            env={**os.environ, "PYTHONPATH": source})
     assert bot.stdout is not None

@@ -7,7 +7,7 @@ import pytest
 from bot.domain.names import NAME_MAX_LENGTH, file_slug, municipality_name, printable
 from bot.output.workshop_export import slug
 from tests.conftest import BotHarness
-from tests.test_results import RUN_ONE, finish_a_run, pdf_text
+from tests.stories import RUN_ONE, finish_a_run, pdf_text
 
 RLO, PDF_MARK, LRI, PDI, ZWSP, ZWJ, BOM, ALM = ("\u202e", "\u202c", "\u2066", "\u2069",
                                               "\u200b", "\u200d", "\ufeff", "\u061c")

@@ -6,7 +6,6 @@ import io
 import logging
 import sqlite3
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from bot.logs import REDACTED, configure_logging
 from bot.output.render import Renderer
 from tests import updates
 from tests.conftest import BotHarness, Person
+from tests.stories import make_inactive
 
 TOKEN = "123456:TEST-TOKEN"  # what tests/conftest.py's BotHarness uses
 
@@ -48,17 +48,6 @@ def rows_of(database: Path, user_id: int) -> dict[str, int]:
                 "SELECT COUNT(*) FROM answers JOIN runs ON runs.id = answers.run_id"
                 " WHERE runs.user_id = ?", (user_id,)).fetchone()[0],
         }
-    finally:
-        connection.close()
-
-
-def make_inactive(database: Path, user_id: int, days: int) -> None:
-    moment = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
-    connection = sqlite3.connect(database)
-    try:
-        connection.execute("UPDATE users SET last_active_at = ? WHERE user_id = ?",
-                           (moment, user_id))
-        connection.commit()
     finally:
         connection.close()
 

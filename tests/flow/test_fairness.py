@@ -13,7 +13,7 @@ from bot.flows.work_quota import REPORTS_PER_WINDOW, WorkQuota
 from bot.telegram.update_processor import PerUserUpdateProcessor
 from tests import updates
 from tests.conftest import BotHarness
-from tests.test_results import RUN_ONE, finish_a_run
+from tests.stories import RUN_ONE, finish_a_run
 
 
 def command_from(user_id: int, text: str) -> Update:

@@ -11,27 +11,8 @@ from telegram import Update
 from bot.bench.fake_bot_api import FakeBotAPI
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
-from bot.store.storage import Storage
 from tests.conftest import BotHarness, Person, started
-
-
-async def stored(database: Path) -> tuple[dict[str, str], list[str]]:
-    """Anna's answers in her runs, and the status of each run."""
-    storage = await Storage.open(database)
-    try:
-        async with storage.database.connection.execute("SELECT id, status FROM runs WHERE user_id = 4711") as cur:
-            runs = [tuple(row) for row in await cur.fetchall()]
-        answers: dict[str, str] = {}
-        for run_id, _ in runs:
-            answers.update(await storage.runs.answers(run_id))
-        return answers, [status for _, status in runs]
-    finally:
-        await storage.close()
-
-
-def notices(anna: Person) -> list[str]:
-    """The texts shown on taps (a tap answered without a text is left out)."""
-    return [n for n in anna.notices() if n]
+from tests.stories import notices, stored
 
 
 def statement_messages(anna: Person) -> list[str]:

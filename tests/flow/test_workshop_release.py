@@ -15,7 +15,7 @@ from bot.flows.work_quota import WorkQuota
 from bot.output.render import Renderer
 from tests.conftest import BotHarness, Person
 from tests.disclosure_attack import read_export, recovered_by_complement, withheld_counts_printed
-from tests.test_workshop import query, release, reopen_menu, result_text, set_up, status_text, take_part
+from tests.stories import query, release, reopen_menu, result_text, set_up, status_text, take_part
 
 BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
 

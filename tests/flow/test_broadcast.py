@@ -11,7 +11,7 @@ from bot.bench.fake_bot_api import FakeBotAPI
 from bot.flows.outcome import Broadcast, Reply
 from bot.telegram.broadcast import Broadcaster
 from tests.conftest import BotHarness
-from tests.test_workshop import latest_link, release, set_up, take_part
+from tests.stories import latest_link, release, set_up, take_part
 
 BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
 

@@ -18,7 +18,7 @@ from bot.domain.workshop import TOKEN_BYTES
 from bot.flows.privacy import CONFIRMATION_SECONDS
 from bot.store.storage import Storage
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "datenschutz"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "datenschutz"
 MEASURES = DOCS / "technische-und-organisatorische-massnahmen.md"
 
 
@@ -66,7 +66,7 @@ def test_the_figures_quoted_are_the_codes() -> None:
 
 def test_the_privacy_notice_template_matches_what_datenschutz_says() -> None:
     """Every bullet of /datenschutz's list of stored data is in the template for participants."""
-    template = (Path(__file__).resolve().parent.parent / "reports" / "chat" / "privacy.html.j2").read_text(
+    template = (Path(__file__).resolve().parents[2] / "reports" / "chat" / "privacy.html.j2").read_text(
         encoding="utf-8")
     notice = " ".join((DOCS / "datenschutzhinweis.md").read_text(encoding="utf-8").split())
     # the notice gives k as a number in brackets for the operator to check, like the retention

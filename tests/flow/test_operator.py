@@ -14,8 +14,7 @@ from bot.output.render import Renderer
 from tests.bot_process import TOKEN, BotProcess
 from tests.conftest import BotHarness
 from tests.fake_bot_server import FakeBotServer
-from tests.test_results import RUN_ONE, finish_a_run, pdf_text
-from tests.test_workshop import release, set_up, take_part
+from tests.stories import RUN_ONE, finish_a_run, pdf_text, release, set_up, take_part
 
 MUSTERSTADT = Operator(name="Stadt Musterstadt, Amt für Integration",
                        contact="integration@musterstadt.example, 0241 000000",

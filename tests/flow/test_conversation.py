@@ -13,20 +13,12 @@ from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from bot.store.storage import Storage
 from tests.conftest import BotHarness, Person
+from tests.stories import stored_answers
 
 
 def answer_labels(person: Person) -> list[str]:
     rows = person.last.reply_markup["inline_keyboard"]
     return [row[0]["text"] for row in rows[:5]]
-
-
-async def stored_answers(database: Path) -> dict[str, str]:
-    storage = await Storage.open(database)
-    try:
-        run = await storage.runs.active_run(4711) or (await storage.runs.finished_runs(4711))[0]
-        return await storage.runs.answers(run.id)
-    finally:
-        await storage.close()
 
 
 async def test_start_welcomes_and_first_statement_shows_scale_and_progress(bot: BotHarness) -> None:

@@ -31,7 +31,7 @@ from license_expression import LicenseSymbol, get_spdx_licensing
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PERMISSIVE = {"MIT", "MIT-0", "MIT-CMU", "BSD-2-Clause", "BSD-3-Clause", "0BSD", "ISC",
               "Apache-2.0", "PSF-2.0", "Python-2.0", "HPND", "Zlib", "CC0-1.0", "Unlicense"}
 WEAK_COPYLEFT = {"LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0-only", "LGPL-3.0-or-later",

@@ -13,7 +13,7 @@ from bot.output.render import Renderer
 from bot.store.storage import Storage
 from tests import updates
 from tests.conftest import SMALL_FIELDS, BotHarness, Person, write_questionnaire
-from tests.test_workshop import menu, set_up, take_part
+from tests.stories import menu, set_up, take_part
 
 INVALID = "Diese Schaltfläche ist nicht (mehr) gültig"
 

@@ -10,7 +10,7 @@ import pytest
 from bot.flows import results_view
 from bot.output.workers import in_drawing_process
 from tests.conftest import BotHarness
-from tests.test_conversation import stored_answers
+from tests.stories import stored_answers
 
 T = TypeVar("T")
 TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"

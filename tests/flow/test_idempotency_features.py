@@ -12,7 +12,7 @@ from typing import Any
 from bot.flows.actions import ConfirmWorkshop, ContinueRun, ManageWorkshop, encode
 from tests import updates
 from tests.conftest import BotHarness, Person
-from tests.test_workshop import REFUSAL, menu, query, set_up, take_part
+from tests.stories import REFUSAL, menu, query, set_up, take_part
 
 
 async def twice(person: Person, label: str, message: Any = None) -> None:

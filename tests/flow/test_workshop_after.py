@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.flows.actions import ManageWorkshop, encode
 from tests.conftest import BotHarness
-from tests.test_workshop import REFUSAL, latest_link, menu, query, reopen_menu, set_up, take_part, workshop_id
+from tests.stories import REFUSAL, latest_link, menu, query, reopen_menu, set_up, take_part, workshop_id
 
 BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
 

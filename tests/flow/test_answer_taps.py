@@ -21,7 +21,7 @@ from bot.flows.actions import Answer, Begin, encode
 from bot.output.render import Renderer
 from bot.telegram.answer_taps import RAW_KEY, answer_tap, raw_tap, set_aside
 from tests.conftest import BotHarness, started
-from tests.test_idempotency import notices, stored
+from tests.stories import notices, stored
 
 MESSAGE = {"message_id": 7, "date": 0, "chat": {"id": 42, "type": "private"},
            "text": "Aussage", "reply_markup": {"inline_keyboard": []}}

@@ -9,36 +9,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PIL import Image
-from pypdf import PdfReader
 
-from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
+from bot.bench.fake_bot_api import FakeBotAPI
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.flows.results_view import ResultsView
 from bot.output.render import Renderer
 from bot.store.storage import Storage
-from tests.conftest import SMALL_FIELDS, BotHarness, Person, write_questionnaire
-
-# Answers for the small questionnaire (3 + 2 + 2 statements) and what they score.
-RUN_ONE = ("B", "B", "C", "C", "C", "E", "E")  # 56 % · 33 % · too few
-RUN_TWO = ("A", "B", "C", "D", "C", "A", "A")  # 67 % · 17 % · 100 %
-
-
-async def answer(person: Person, choices: tuple[str, ...]) -> None:
-    for choice in choices:
-        await person.tap(f"{choice} · ")
-
-
-async def finish_a_run(person: Person, choices: tuple[str, ...]) -> None:
-    await person.send("/start")
-    await person.tap("beginnen")
-    await answer(person, choices)
-
-
-def pdf_text(document: StoredMessage) -> str:
-    assert document.kind == "document" and document.file is not None
-    assert document.file.startswith(b"%PDF-")
-    reader = PdfReader(io.BytesIO(document.file))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+from tests.conftest import SMALL_FIELDS, BotHarness, write_questionnaire
+from tests.stories import RUN_ONE, RUN_TWO, answer, finish_a_run, labels, pdf_text
 
 
 def results_view(bot: BotHarness) -> ResultsView:
@@ -56,11 +34,6 @@ async def set_finished_at(bot: BotHarness, run_id: int, timestamp: str) -> None:
                                   (timestamp, run_id))
     finally:
         await storage.close()
-
-
-def labels(message: StoredMessage) -> list[str]:
-    return [b["text"] for row in (message.reply_markup or {}).get("inline_keyboard", [])
-            for b in row]
 
 
 # --- the chart in the chat -----------------------------------------------------------------

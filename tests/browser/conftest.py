@@ -32,7 +32,7 @@ SCREENSHOTS = Path(os.environ.get("SELBSTCHECK_SCREENSHOTS") or tempfile.gettemp
 
 pytest.importorskip("playwright")
 if not os.path.exists(CHROMIUM):
-    pytest.skip("Debian's chromium is not installed (.ci/system-packages installs it)",
+    pytest.skip("Debian's chromium is not installed (.ci/system-packages --tests installs it)",
                 allow_module_level=True)
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402

@@ -21,6 +21,7 @@ from bot.domain.names import (
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import Begin, NameAsk, NameConfirm, NameRemove, NameSkip
 from bot.flows.outcome import Button, Document, Keyboard, Message, Outcome, Reply
+from bot.flows.personal_flow import PersonalFlow
 from bot.flows.results_view import LOCAL_TIME, ResultsView, RunResults, german_date, local_date
 from bot.flows.work_quota import WorkQuota
 from bot.output.chart import PRINT_DPI
@@ -31,15 +32,12 @@ from bot.output.workers import in_drawing_process, in_print_process
 from bot.store.storage import Storage
 
 
-class Reports:
+class Reports(PersonalFlow):
     """/bericht and the report button; asking for, keeping and removing the municipality's name."""
 
     def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
                  view: ResultsView) -> None:
-        self.storage = storage
-        self.questionnaire = questionnaire
-        self.render = renderer
-        self.view = view
+        super().__init__(storage, questionnaire, renderer, view)
         self.quota = WorkQuota()
 
     # --- the printable report -------------------------------------------------------

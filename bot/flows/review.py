@@ -14,13 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.entities import Run
-from bot.domain.questionnaire import Field, Questionnaire, Statement
+from bot.domain.questionnaire import Field, Statement
 from bot.domain.scoring import FieldResult
 from bot.flows.actions import Change, ChangeOpen, Keep, ReviewField, ReviewFields, ShowResults
 from bot.flows.outcome import Button, Outcome, Reply
-from bot.flows.results_view import ResultsView, RunResults
-from bot.output.render import Renderer
-from bot.store.storage import Storage
+from bot.flows.personal_flow import PersonalFlow
+from bot.flows.results_view import RunResults
 
 PAGE_SIZE = 8  # statements per review message: 8 of the longest still fit in 4096 chars
 
@@ -47,15 +46,8 @@ class _GivenAnswer:
 BUTTONS_PER_ROW = 4
 
 
-class Review:
+class Review(PersonalFlow):
     """The review messages: which field, a field's answers page by page, changing one answer."""
-
-    def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
-                 view: ResultsView) -> None:
-        self.storage = storage
-        self.questionnaire = questionnaire
-        self.render = renderer
-        self.view = view
 
     async def fields(self, user_id: int, run_id: int, *, in_place: bool = False) -> Outcome:
         """Which field's answers to look at: the run's assessed fields."""

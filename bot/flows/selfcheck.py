@@ -41,6 +41,7 @@ from bot.flows.actions import (
 )
 from bot.flows.keyed_locks import KeyedLocks
 from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
+from bot.flows.personal_flow import PersonalFlow
 from bot.flows.refusals import invalid_button
 from bot.flows.results_view import ResultsView, german_date, local_date
 from bot.output.render import Renderer
@@ -56,15 +57,12 @@ def minutes_left(position: Position) -> int:
     return max(1, round((position.total - position.answered) * SECONDS_PER_STATEMENT / 60))
 
 
-class SelfCheck:
+class SelfCheck(PersonalFlow):
     """The personal self-check, from the welcome to the summary."""
 
     def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
                  view: ResultsView) -> None:
-        self.storage = storage
-        self.questionnaire = questionnaire
-        self.render = renderer
-        self.view = view
+        super().__init__(storage, questionnaire, renderer, view)
         # Taps on one run are handled one after another, so a double tap can never
         # record twice. The Telegram channel also handles each person's updates in
         # order (bot/telegram/update_processor.py), but that keeps their replies in

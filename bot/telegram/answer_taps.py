@@ -27,6 +27,7 @@ from telegram.request import BaseRequest, RequestData
 from bot.flows.actions import Answer, decode
 from bot.telegram.context import BotContext
 from bot.telegram.delivery import LiveStatement, Tapped, carry_out
+from bot.telegram.network import WrappingRequest
 
 RAW_KEY = "selbstcheck_answer_tap"  # never a field of Telegram's updates
 
@@ -114,21 +115,8 @@ class AnswerTapHandler(BaseHandler[Update, BotContext, None]):
         return raw_tap(update) is not None
 
 
-class SettingAsideRequest(BaseRequest):
+class SettingAsideRequest(WrappingRequest):
     """The client for ``getUpdates``, setting answer taps aside in its answers."""
-
-    def __init__(self, inner: BaseRequest) -> None:
-        self.inner = inner
-
-    @property
-    def read_timeout(self) -> float | None:
-        return self.inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self.inner.shutdown()
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: object = BaseRequest.DEFAULT_NONE,

@@ -428,6 +428,11 @@ def test_webhook_mode_accepts_the_secret_and_rejects_everything_else(
         time.sleep(0.5)
         assert server.api.chat(person["id"]) == [], "a request without the secret got through"
 
+        # An update the library cannot read (a poll without its required fields) is
+        # acknowledged, so Telegram does not deliver it again and again, and skipped.
+        unreadable = {"update_id": 1, "message": {**updates.message(person, chat, "x"),
+                                                  "poll": {"id": "p", "question": "?"}}}
+        assert _post(port, "/telegram/hook", unreadable, secret) == 200
         assert _post(port, "/telegram/hook", start_update(), secret) == 200
         server.wait_for(lambda: bool(server.api.chat(person["id"])), 20, "the welcome")
         assert "Willkommen" in (server.api.chat(person["id"])[0].text or "")
@@ -438,6 +443,7 @@ def test_webhook_mode_accepts_the_secret_and_rejects_everything_else(
     output = bot.output()
     assert secret not in output and TOKEN not in output
     assert "Traceback" not in output
+    assert output.count("an update the library cannot read was skipped (update_id=1") == 1
 
 
 def test_a_token_telegram_rejects_ends_with_one_clear_line(tmp_path: Path, questions: Path) -> None:

@@ -186,15 +186,20 @@ class WebChannel:
     def _start_broadcast(self, sender: int, broadcast: Broadcast) -> None:
         """Send in the background at Telegram's pace; the sender's page then says how it went.
 
-        People in the browser cannot be sent anything: they count as not reached.
+        People in the browser (negative ids) find the messages on their page the next
+        time they open it, while views are kept (``KEEP_SECONDS``): a result shared in the
+        room reaches the phones in the room. People in Telegram get them from the bot.
         """
         async def send() -> None:
-            reached = tuple(r for r in broadcast.recipients if r > 0)
+            in_browser = [r for r in broadcast.recipients if r < 0]
+            in_telegram = tuple(r for r in broadcast.recipients if r > 0)
+            for recipient in in_browser:
+                self.kept.add(recipient, self._view(Outcome(), broadcast.replies))
             report = BroadcastReport(0, 0)
-            if reached and self.telegram_broadcast is not None:
-                report = await self.telegram_broadcast(replace(broadcast, recipients=reached))
-            report = BroadcastReport(report.delivered,
-                                     len(broadcast.recipients) - report.delivered)
+            if in_telegram and self.telegram_broadcast is not None:
+                report = await self.telegram_broadcast(replace(broadcast, recipients=in_telegram))
+            delivered = len(in_browser) + report.delivered
+            report = BroadcastReport(delivered, len(broadcast.recipients) - delivered)
             messages = broadcast.reported(report) if broadcast.reported else ()
             self.kept.add(sender, self._view(Outcome(), messages))
 

@@ -41,7 +41,11 @@ class Broadcaster:
     async def send(self, bot: Bot, broadcast: Broadcast) -> BroadcastReport:
         delivered = unreachable = 0
         for chat_id in broadcast.recipients:
-            if await self._deliver(bot, chat_id, broadcast.replies):
+            # A person of the browser channel (a negative id) has no Telegram chat, and
+            # a negative chat id is a Telegram group's: never send there.
+            if chat_id <= 0:
+                unreachable += 1
+            elif await self._deliver(bot, chat_id, broadcast.replies):
                 delivered += 1
             else:
                 unreachable += 1

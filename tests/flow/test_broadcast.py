@@ -76,6 +76,15 @@ async def test_a_person_who_keeps_hitting_flood_control_is_given_up_the_rest_con
     assert api.chat(21) == [] and [m.text for m in api.chat(22)] == ["Ergebnis"]
 
 
+async def test_a_person_of_the_browser_channel_is_never_sent_to_in_telegram(
+        plain_bot: tuple[ExtBot[None], FakeBotAPI]) -> None:
+    bot, api = plain_bot
+    browser_person = -4_000_000_000_123  # a negative chat id would be a Telegram group's
+    report = await Broadcaster().send(bot, Broadcast((31, browser_person), (Reply("Ergebnis"),), "X"))
+    assert (report.delivered, report.unreachable) == (1, 1)
+    assert [int(c.params["chat_id"]) for c in api.calls_to("sendMessage")] == [31]
+
+
 async def test_a_message_that_may_have_arrived_is_not_sent_twice(
         plain_bot: tuple[ExtBot[None], FakeBotAPI]) -> None:
     bot, api = plain_bot

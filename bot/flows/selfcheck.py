@@ -160,13 +160,10 @@ class SelfCheck(PersonalFlow):
 
     async def answer(self, user_id: int, run_id: int, statement_id: str, choice: str) -> Outcome:
         async with self._run_locks.hold(run_id):
-            found = await self._active_run_for(user_id, run_id)
+            found = await self._on_open_statement(user_id, run_id, statement_id, choice)
             if isinstance(found, Outcome):
                 return found
             run, answers = found
-            stale = self._stale_statement(run, answers, statement_id, choice)
-            if stale:
-                return stale
             statement = self.questionnaire.statement(statement_id)
             assert statement is not None
             fields = self._fields(run)
@@ -206,13 +203,10 @@ class SelfCheck(PersonalFlow):
 
     async def back(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
         async with self._run_locks.hold(run_id):
-            found = await self._active_run_for(user_id, run_id)
+            found = await self._on_open_statement(user_id, run_id, statement_id)
             if isinstance(found, Outcome):
                 return found
             run, answers = found
-            stale = self._stale_statement(run, answers, statement_id)
-            if stale:
-                return stale
             previous = position_of(self._fields(run), statement_id, answers).previous
             if previous is None:
                 return Outcome(notice=self.render.text("notice.first_statement"))
@@ -221,13 +215,10 @@ class SelfCheck(PersonalFlow):
         return Outcome(edit=self._statement_reply(run, position, answers))
 
     async def info(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
-        found = await self._active_run_for(user_id, run_id)
+        found = await self._on_open_statement(user_id, run_id, statement_id)
         if isinstance(found, Outcome):
             return found
         run, answers = found
-        stale = self._stale_statement(run, answers, statement_id)
-        if stale:
-            return stale
         position = self._position(run, answers, run.cursor)
         return Outcome(edit=self._statement_reply(run, position, answers, show_info=True))
 
@@ -331,6 +322,15 @@ class SelfCheck(PersonalFlow):
                       else "notice.run_closed")
             return Outcome(notice=self.render.text(notice), alert=True, clear_keyboard=True)
         return run, answers
+
+    async def _on_open_statement(self, user_id: int, run_id: int, statement_id: str,
+                                 choice: str | None = None) -> tuple[Run, dict[str, str]] | Outcome:
+        """The run and its answers when the tap is on its open statement, else the reply instead."""
+        found = await self._active_run_for(user_id, run_id)
+        if isinstance(found, Outcome):
+            return found
+        run, answers = found
+        return self._stale_statement(run, answers, statement_id, choice) or (run, answers)
 
     async def _open_runs(self, user_id: int) -> tuple[Run | None, tuple[Run, ...]]:
         """The open run the person last worked on, and their other open runs.

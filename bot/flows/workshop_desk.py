@@ -21,7 +21,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
-from bot.domain.entities import Awaited, Draft, Release, Workshop
+from bot.domain.entities import Awaited, Draft, Participant, Release, Workshop
 from bot.domain.names import NAME_MAX_LENGTH, NAME_MIN_LENGTH, municipality_name, printable
 from bot.domain.next_steps import LIMITS as STEP_LIMITS
 from bot.domain.next_steps import MOST_STEPS, free_position, parse_step
@@ -755,7 +755,9 @@ class WorkshopDesk:
                          for p in PERSPECTIVES)
         return Reply(text, keyboard)
 
-    async def choose_perspective(self, user_id: int, workshop_id: int, perspective: str) -> Outcome:
+    async def _taking_part(self, user_id: int,
+                           workshop_id: int) -> tuple[Workshop, Participant] | Outcome:
+        """The open workshop the person takes part in, else the refusal to show instead."""
         workshop = await self.storage.workshops.workshop(workshop_id)
         participant = await self.storage.workshops.participant(workshop_id, user_id)
         if workshop is None or participant is None:
@@ -763,6 +765,13 @@ class WorkshopDesk:
         if not workshop.open:
             return Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
                            alert=True, clear_keyboard=True)
+        return workshop, participant
+
+    async def choose_perspective(self, user_id: int, workshop_id: int, perspective: str) -> Outcome:
+        taking_part = await self._taking_part(user_id, workshop_id)
+        if isinstance(taking_part, Outcome):
+            return taking_part
+        workshop, _ = taking_part
         if not await self.storage.workshops.choose_perspective(workshop.id, user_id, perspective):
             current = await self.storage.workshops.participant(workshop_id, user_id)
             assert current is not None and current.perspective is not None
@@ -784,13 +793,10 @@ class WorkshopDesk:
 
     async def change_perspective(self, user_id: int, workshop_id: int) -> Outcome:
         """A perspective chosen by mistake: chosen again, as long as nothing is answered."""
-        workshop = await self.storage.workshops.workshop(workshop_id)
-        participant = await self.storage.workshops.participant(workshop_id, user_id)
-        if workshop is None or participant is None:
-            return invalid_button(self.render)
-        if not workshop.open:
-            return Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
-                           alert=True, clear_keyboard=True)
+        taking_part = await self._taking_part(user_id, workshop_id)
+        if isinstance(taking_part, Outcome):
+            return taking_part
+        workshop, participant = taking_part
         if participant.perspective is None:  # a repeated tap: the choice is already shown
             return Outcome(edit=await self._perspective_choice(user_id, workshop))
         if not await self.storage.workshops.reset_perspective(workshop.id, user_id):

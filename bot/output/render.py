@@ -176,10 +176,10 @@ def shared_renderer(directory: Path, operator: Operator = NOBODY_NAMED) -> Rende
 
 
 # Templates live in one folder per kind of output, addressed by their file name alone:
-# chat messages, printable reports, console output (and, beside them, the browser's pages
-# under web/, addressed as "web/<name>").
+# chat messages, printable reports, console output. The browser's pages beside them
+# (reports/web/) have an environment of their own (bot/web/pages.py).
 TEMPLATE_FOLDERS = ("chat", "pdf", "console")
 
 
 def _template_folders(directory: Path) -> list[Path]:
-    return [directory / folder for folder in TEMPLATE_FOLDERS] + [directory]
+    return [directory / folder for folder in TEMPLATE_FOLDERS]

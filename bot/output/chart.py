@@ -26,11 +26,12 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-# Colours: one calm colour for the scores, no traffic lights (no verdicts).
-_BAR = "#2b6f8e"
-_TRACK = "#e6eef2"
-_PREVIOUS = "#1d1d1b"
-_MUTED = "#6b6b6b"
+# Colours: one calm colour for the scores, no traffic lights (no verdicts). Shared
+# with the workshop's comparison chart (bot/output/comparison_chart.py).
+BAR = "#2b6f8e"
+TRACK = "#e6eef2"
+INK = "#1d1d1b"  # the previous run's marker here; the overall column there
+MUTED = "#6b6b6b"
 _HATCH = "#b9c3c8"
 
 # Sizes in inches/points for a 960 px wide PNG at 120 dpi, which a phone shows
@@ -80,8 +81,13 @@ def load_matplotlib() -> ModuleType:
 
 def draw(chart: ProfileChart, image_format: str = "png", dpi: int = 120) -> bytes:
     """The chart as PNG (chat, print) or SVG bytes; text stays text in the SVG."""
+    load_matplotlib()
+    return save(_figure(chart), image_format, dpi)
+
+
+def save(figure: Figure, image_format: str, dpi: int) -> bytes:
+    """A drawn figure as PNG or SVG bytes, the same bytes for the same chart."""
     matplotlib = load_matplotlib()
-    figure = _figure(chart)
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "selbstcheck"}):
         figure.savefig(buffer, format=image_format, dpi=dpi, facecolor="white",
@@ -116,17 +122,17 @@ def _figure(chart: ProfileChart) -> Figure:
                     va="center", ha="left")
     if chart.context:
         figure.text(0.04, 1 - (0.75 if chart.title else 0.3) / height, chart.context,
-                    fontsize=_LEGEND_PT, color=_MUTED, va="center", ha="left")
+                    fontsize=_LEGEND_PT, color=MUTED, va="center", ha="left")
     for guide in (25, 50, 75):
         axes.axvline(guide, color="white", linewidth=2, zorder=2)
     for row, bar in enumerate(chart.bars):
         _draw_row(axes, row, bar)
     for position, label in zip((0, 25, 50, 75, 100), chart.scale_labels):
-        axes.text(position, rows + 0.05, label, fontsize=_LEGEND_PT, color=_MUTED,
+        axes.text(position, rows + 0.05, label, fontsize=_LEGEND_PT, color=MUTED,
                   ha="center", va="top")
     if _has_previous(chart) and chart.previous_legend:
         figure.text(0.04, 0.25 / height, chart.previous_legend, fontsize=_LEGEND_PT,
-                    color=_PREVIOUS, ha="left", va="center")
+                    color=INK, ha="left", va="center")
     return figure
 
 
@@ -139,7 +145,7 @@ def _draw_row(ax: Axes, row: int, bar: Bar) -> None:
 
     label_y, bar_y, bar_height = row + 0.28, row + 0.62, 0.36
     ax.text(0, label_y, bar.label, fontsize=_LABEL_PT, ha="left", va="center")
-    ax.add_patch(Rectangle((0, bar_y - bar_height / 2), 100, bar_height, color=_TRACK,
+    ax.add_patch(Rectangle((0, bar_y - bar_height / 2), 100, bar_height, color=TRACK,
                            zorder=1, linewidth=0))
     # The value sits on the label's line, right-aligned: the level in words, then the
     # percentage, or the note why there is none. Nothing is written over the bar,
@@ -150,13 +156,13 @@ def _draw_row(ax: Axes, row: int, bar: Bar) -> None:
                                    hatch="///", edgecolor=_HATCH, linewidth=0, zorder=1.5))
         if bar.note:
             ax.text(100, label_y, bar.note, fontsize=_VALUE_PT - 2, style="italic",
-                    color=_MUTED, ha="right", va="center")
+                    color=MUTED, ha="right", va="center")
     else:
-        ax.add_patch(Rectangle((0, bar_y - bar_height / 2), bar.score, bar_height, color=_BAR,
+        ax.add_patch(Rectangle((0, bar_y - bar_height / 2), bar.score, bar_height, color=BAR,
                                zorder=3, linewidth=0))
         value = f"{bar.level} · {bar.score} %" if bar.level else f"{bar.score} %"
         ax.text(100, label_y, value, fontsize=_VALUE_PT, fontweight="bold", ha="right",
                 va="center")
     if bar.previous is not None:
-        ax.plot([bar.previous], [bar_y], marker="D", markersize=10, color=_PREVIOUS,
+        ax.plot([bar.previous], [bar_y], marker="D", markersize=10, color=INK,
                 markeredgecolor="white", markeredgewidth=1.5, zorder=5, clip_on=False)

@@ -15,20 +15,17 @@ chart of :mod:`bot.output.chart`).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.domain.questionnaire import Scale
 from bot.domain.workshop import OVERALL, Score, WorkshopResult
-from bot.output.chart import load_matplotlib
+from bot.output.chart import BAR, INK, MUTED, TRACK, load_matplotlib, save
 from bot.output.render import Renderer
 
 # One calm colour per column, overall darkest; no traffic lights (no verdicts).
-_COLOURS = ("#1d1d1b", "#2b6f8e", "#8fb8c9", "#c7793a", "#6a8f3c", "#8c5a9e", "#b9a23a",
+_COLOURS = (INK, BAR, "#8fb8c9", "#c7793a", "#6a8f3c", "#8c5a9e", "#b9a23a",
             "#4f8f8a", "#a34d4d", "#777777", "#3d5a80")
-_MUTED = "#6b6b6b"
-_GAP = "#e6eef2"
 PROJECTOR_DPI = 144                                 # 1920 × 1080 pixels, 16:9
 _WIDTH, _HEIGHT = 1920 / PROJECTOR_DPI, 1080 / PROJECTOR_DPI  # inches
 
@@ -89,17 +86,32 @@ def comparison_chart(result: WorkshopResult, scale: Scale, renderer: Renderer,
                            fields=tuple(fields), axis_label=renderer.text("workshop.chart.axis"))
 
 
-def _bar(key: str, score: Score, scale: Scale, renderer: Renderer) -> ComparisonBar:
+@dataclass(frozen=True)
+class Shown:
+    """What a chart draws for a group's score: its percentage, or a gap and why."""
+
+    percent: int | None
+    note: str | None = None
+    insufficient: bool = False  # rated, but mostly "Keine Einschätzung möglich"
+
+
+def shown(score: Score, scale: Scale, renderer: Renderer) -> Shown:
+    """A released score as a chart shows it: withheld values are labelled gaps, never zeros."""
     if score.withheld or score.percent_rounded is None:
-        return ComparisonBar(key, None, renderer.text("workshop.chart.withheld"))
-    if score.level is None:  # rated, but mostly "Keine Einschätzung möglich"
-        return ComparisonBar(key, None, scale.insufficient_label)
-    return ComparisonBar(key, score.percent_rounded)
+        return Shown(None, renderer.text("workshop.chart.withheld"))
+    if score.level is None:
+        return Shown(None, scale.insufficient_label, insufficient=True)
+    return Shown(score.percent_rounded)
+
+
+def _bar(key: str, score: Score, scale: Scale, renderer: Renderer) -> ComparisonBar:
+    value = shown(score, scale, renderer)
+    return ComparisonBar(key, value.percent, value.note)
 
 
 def draw_comparison(chart: ComparisonChart, image_format: str = "png",
                       dpi: int = PROJECTOR_DPI) -> bytes:
-    """The chart as PNG bytes (CPU-bound: called in the drawing process)."""
+    """The chart as PNG or SVG bytes (CPU-bound: called in the drawing process)."""
     load_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -115,10 +127,10 @@ def draw_comparison(chart: ComparisonChart, image_format: str = "png",
         for position, bar in enumerate(group.bars):
             x = index - 0.4 + width * (position + 0.5)
             if bar.score is None:
-                axes.bar(x, 100, width * 0.9, color=_GAP, edgecolor=_MUTED, linestyle=":",
+                axes.bar(x, 100, width * 0.9, color=TRACK, edgecolor=MUTED, linestyle=":",
                          linewidth=1)
                 axes.text(x, 50, bar.note or "", rotation=90, ha="center", va="center",
-                          fontsize=12, color=_MUTED, style="italic")
+                          fontsize=12, color=MUTED, style="italic")
             else:
                 axes.bar(x, bar.score, width * 0.9, color=_COLOURS[position % len(_COLOURS)])
                 axes.text(x, bar.score + 1.5, f"{bar.score}", ha="center", va="bottom",
@@ -138,7 +150,4 @@ def draw_comparison(chart: ComparisonChart, image_format: str = "png",
                for i, column in enumerate(chart.columns)]
     figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), fontsize=14,
                   frameon=False)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=image_format, dpi=dpi, facecolor="white",
-                   metadata={"Software": None})
-    return buffer.getvalue()
+    return save(figure, image_format, dpi)

@@ -29,6 +29,7 @@ from bot.domain.workshop import (
     WorkshopResult,
 )
 from bot.output.chart import Bar, ProfileChart
+from bot.output.comparison_chart import shown
 from bot.output.render import Renderer
 from bot.output.report_pdf import png_data_uri, print_pdf
 from bot.output.workshop_export import slug
@@ -92,11 +93,8 @@ def perspective_charts(result: WorkshopResult, scale: Scale,
 
 def _bar(label: str, score: Score, scale: Scale, renderer: Renderer) -> Bar:
     """A shown value as a bar; a withheld one as a gap that says why."""
-    if score.withheld or score.percent_rounded is None:
-        return Bar(label, None, note=renderer.text("workshop.report.chart_withheld"))
-    if score.level is None:  # rated, but mostly "Keine Einschätzung möglich"
-        return Bar(label, None, note=scale.insufficient_label, insufficient=True)
-    return Bar(label, score.percent_rounded)
+    value = shown(score, scale, renderer)
+    return Bar(label, value.percent, note=value.note, insufficient=value.insufficient)
 
 
 def report_filename(municipality: str, renderer: Renderer) -> str:

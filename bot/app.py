@@ -16,6 +16,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings, operator_warnings
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.dispatch import Flows
+from bot.flows.upkeep import keep_alive
 from bot.output.render import Renderer
 from bot.store.storage import Storage
 from bot.telegram import application, deep_link
@@ -30,7 +31,7 @@ from bot.web.app import WebChannel, build_web_app
 from bot.web.flows_port import COMMANDS, FlowsPort
 from bot.web.pages import Pages
 from bot.web.projector import Projector
-from bot.web.server import http_server, keep_alive, stop_on_signals
+from bot.web.server import http_server, stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ async def _serve_browser(settings: Settings, questionnaire: Questionnaire,
         await services.storage.health.beat()
         for warning in operator_warnings(settings.operator):
             log.warning(warning)
-        jobs = asyncio.create_task(keep_alive(channel.port, services.storage,
+        jobs = asyncio.create_task(keep_alive(services.flows, services.storage,
                                               settings.retention_days, server.stop))
         _announce(settings, renderer)
         try:

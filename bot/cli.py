@@ -21,6 +21,7 @@ from bot.app import serve
 from bot.config import ConfigError, database_from_env, settings_from_env
 from bot.domain.content_check import check_questionnaire, load_style
 from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
+from bot.flows.upkeep import HEARTBEAT_MAX_AGE
 from bot.output.render import Renderer, TemplateSetupError
 from bot.output.report_pdf import ReportSetupError, check_available
 from bot.output.workers import DRAWING, PRINTING
@@ -28,7 +29,6 @@ from bot.resources import QUESTIONS_DIR
 from bot.store.errors import StorageError
 from bot.store.operations import backup_database, check_writable, hold_instance_lock, last_heartbeat
 from bot.telegram.application import check_database, tune_garbage_collector, use_uvloop
-from bot.telegram.jobs import HEARTBEAT_MAX_AGE
 
 log = logging.getLogger(__name__)
 

@@ -114,6 +114,3 @@ class FlowsPort:
 
     async def note_activity(self, person: int) -> None:
         await self.flows.note_activity(person)
-
-    async def delete_expired(self) -> int:
-        return await self.flows.delete_expired()

@@ -16,11 +16,11 @@ from bot.config import Settings, Web
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import DraftStep, ManageWorkshop, Text, WorkshopCommand
 from bot.flows.outcome import Broadcast, BroadcastReport, Reply
+from bot.flows.upkeep import keep_alive
 from bot.output.render import Renderer
 from bot.store.operations import backup_database
 from bot.web.app import COOKIE, WebChannel, build_web_app
 from bot.web.security import Throttle
-from bot.web.server import keep_alive
 from bot.web.views import in_browser_words
 
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -321,6 +321,6 @@ async def test_without_telegram_a_replaced_database_file_stops_the_server(
     backup_database(database, tmp_path / "restored.db")
     os.replace(tmp_path / "restored.db", database)  # a restore while the server runs
     reason = await asyncio.wait_for(
-        keep_alive(channel.port, channel.storage, 0, lambda: stops.append(True)), 10)
+        keep_alive(channel.port.flows, channel.storage, 0, lambda: stops.append(True)), 10)
     assert stops == [True]
     assert "gelöscht oder ersetzt" in reason

@@ -324,8 +324,7 @@ class WebChannel:
         _, workshop = await self._projected(request)
         if workshop is None:
             return self.error("not_found", 404)
-        projection = await self.projector.projection(workshop)
-        return Response(qr_png(projection.link), media_type="image/png")
+        return Response(qr_png(self.projector.link(workshop)), media_type="image/png")
 
     async def not_found(self, request: Request, exc: Exception) -> Response:
         return self.error("not_found", 404)

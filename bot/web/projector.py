@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.domain.entities import Workshop
 from bot.domain.questionnaire import Questionnaire
-from bot.domain.workshop import PERSPECTIVES, Progress, WorkshopResult, progress
+from bot.domain.workshop import FURTHER, OVERALL, PERSPECTIVES, Progress, WorkshopResult, progress
 from bot.domain.workshop_release import from_snapshot
 from bot.flows.invitations import InvitationLink, WorkshopInvitation
 from bot.output.render import Renderer
@@ -41,7 +41,7 @@ class Projector:
         self.questionnaire = questionnaire
         self.invitation_link = invitation_link
         self.labels = {key: renderer.text(f"workshop.perspective.{key}")
-                       for key in (*PERSPECTIVES, "weitere", "gesamt")}
+                       for key in (*PERSPECTIVES, FURTHER, OVERALL)}
 
     async def workshop_for(self, person: int, workshop_id: int) -> Workshop | None:
         """The workshop if ``person`` coordinates it, else ``None``."""
@@ -52,8 +52,12 @@ class Projector:
             return workshop
         return None
 
+    def link(self, workshop: Workshop) -> str:
+        """The address the room joins with (and its QR code shows)."""
+        return self.invitation_link(WorkshopInvitation(workshop.token))
+
     async def projection(self, workshop: Workshop) -> Projection:
-        link = self.invitation_link(WorkshopInvitation(workshop.token))
+        link = self.link(workshop)
         if workshop.open:
             counts = progress(await self.storage.workshops.progress(workshop.id))
             return Projection(workshop, link, counts, None)

@@ -6,6 +6,7 @@ channel's business; the flows only meet the parsed, validated values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -31,6 +32,28 @@ class UnknownPayload:
 
 Invitation = WorkshopInvitation | CoordinatorInvitation
 StartPayload = Invitation | UnknownPayload
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # as bot.domain.workshop.new_token makes them
+# The letter that names each kind of invitation in a link (``w_…`` in Telegram, ``/w/…`` on the
+# web). A feature that hands out links adds its invitation type here.
+KINDS: dict[str, type[WorkshopInvitation] | type[CoordinatorInvitation]] = {
+    "w": WorkshopInvitation,
+    "k": CoordinatorInvitation,
+}
+
+
+def parse(kind: str, token: str) -> Invitation | None:
+    """The invitation a link names, checked strictly; ``None`` for anything else."""
+    invitation_type = KINDS.get(kind)
+    if invitation_type is None or not TOKEN.fullmatch(token):
+        return None
+    return invitation_type(token)
+
+
+def kind_of(invitation: Invitation) -> str:
+    """The letter that names ``invitation``'s kind in a link."""
+    return next(kind for kind, invitation_type in KINDS.items()
+                if isinstance(invitation, invitation_type))
 # The link that carries an invitation into the channel, e.g. ``https://t.me/<bot>?start=w_…``.
 InvitationLink = Callable[[Invitation], str]
 # A coordinator's private link that opens a workshop's management (and its projector view) in

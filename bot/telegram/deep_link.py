@@ -8,8 +8,8 @@ else happens: a forged or mangled payload never reaches the database as
 anything but a well-formed token. The links the bot hands out are built here
 too, and only from payloads that parse back to themselves.
 
-A feature that hands out links adds its payload type (in
-:mod:`bot.flows.invitations`) with its prefix to ``_PREFIXES``.
+A payload is an invitation's kind letter, ``_`` and its token
+(:data:`bot.flows.invitations.KINDS`).
 """
 
 from __future__ import annotations
@@ -17,34 +17,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.flows.invitations import (
-    CoordinatorInvitation,
-    Invitation,
-    StartPayload,
-    UnknownPayload,
-    WorkshopInvitation,
-)
+from bot.flows.invitations import Invitation, StartPayload, UnknownPayload, kind_of, parse
 
-MAX_PAYLOAD = 64
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # see bot.domain.workshop.new_token
-
-
-_PREFIXES: dict[str, type[WorkshopInvitation] | type[CoordinatorInvitation]] = {
-    "w_": WorkshopInvitation,
-    "k_": CoordinatorInvitation,
-}
 
 
 def parse_start(args: Sequence[str] | None) -> StartPayload | None:
     """The meaning of ``/start``'s arguments; ``None`` for a plain ``/start``."""
     if not args:
         return None
-    if len(args) == 1 and _PAYLOAD.fullmatch(args[0]):
-        prefix, token = args[0][:2], args[0][2:]
-        kind = _PREFIXES.get(prefix)
-        if kind is not None and _TOKEN.fullmatch(token):
-            return kind(token)
+    if len(args) == 1 and _PAYLOAD.fullmatch(args[0]) and args[0][1:2] == "_":
+        invitation = parse(args[0][0], args[0][2:])
+        if invitation is not None:
+            return invitation
     return UnknownPayload()
 
 
@@ -57,8 +42,7 @@ def payload_of(args: Sequence[str] | None) -> str | None:
 
 
 def _payload(invitation: Invitation) -> str:
-    prefix = next(p for p, kind in _PREFIXES.items() if isinstance(invitation, kind))
-    return prefix + invitation.token
+    return f"{kind_of(invitation)}_{invitation.token}"
 
 
 def start_link(bot_username: str, invitation: Invitation) -> str:

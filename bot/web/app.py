@@ -27,11 +27,11 @@ from starlette.staticfiles import StaticFiles
 
 from bot.config import Web
 from bot.domain.entities import Workshop
-from bot.flows.invitations import InvitationLink, WorkshopInvitation
+from bot.flows.invitations import InvitationLink, WorkshopInvitation, parse
 from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome
 from bot.output.qr import qr_png
 from bot.store.storage import Storage
-from bot.web.flows_port import COMMANDS, INVITATION_TOKEN, FlowsPort
+from bot.web.flows_port import COMMANDS, FlowsPort
 from bot.web.pages import STATIC_DIR, Pages
 from bot.web.projector import REFRESH_SECONDS, Projector
 from bot.web.security import BodyLimit, BodyTooLarge, SecurityHeaders, Throttle, csrf_token, csrf_valid
@@ -260,8 +260,9 @@ class WebChannel:
         kind, token = request.url.path.rstrip("/").split("/")[-2], request.path_params["token"]
         outcome = await self.port.invitation(person.id, kind, token)
         view = await self._carried_out(outcome)
-        if self.telegram_link is not None and kind == "w" and INVITATION_TOKEN.fullmatch(token):
-            view.telegram = self.telegram_link(WorkshopInvitation(token))
+        invitation = parse(kind, token)
+        if self.telegram_link is not None and isinstance(invitation, WorkshopInvitation):
+            view.telegram = self.telegram_link(invitation)
         self.kept.put(person.id, view)
         response = RedirectResponse(f"{self.web_base}/", status_code=303)
         return self._with_cookie(response, person) if new else response

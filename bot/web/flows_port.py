@@ -9,7 +9,6 @@ independent of how the flows are called.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -32,13 +31,12 @@ from bot.flows.actions import (
     encode,
 )
 from bot.flows.dispatch import Flows
-from bot.flows.invitations import CoordinatorInvitation, UnknownPayload, WorkshopInvitation
+from bot.flows.invitations import UnknownPayload, parse
 from bot.flows.outcome import Button, Outcome
 
 # The navigation: the commands a page offers, in this order.
 COMMANDS: tuple[str, ...] = ("weiter", "ergebnis", "bericht", "workshop", "hilfe", "datenschutz",
                              "loeschen")
-INVITATION_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # as bot.domain.workshop.new_token makes them
 
 
 @dataclass(frozen=True)
@@ -86,10 +84,7 @@ class FlowsPort:
 
     async def invitation(self, person: int, kind: str, token: str) -> Outcome:
         """An invitation link (``kind`` "w" to take part, "k" to co-coordinate), strictly parsed."""
-        if not INVITATION_TOKEN.fullmatch(token) or kind not in ("w", "k"):
-            return await self.flows.act(person, Start(UnknownPayload()))
-        invitation = WorkshopInvitation(token) if kind == "w" else CoordinatorInvitation(token)
-        return await self.flows.act(person, Start(invitation))
+        return await self.flows.act(person, Start(parse(kind, token) or UnknownPayload()))
 
     async def manage(self, person: int, workshop_id: int) -> Outcome:
         """A workshop's menu, as a coordinator's management link opens it."""

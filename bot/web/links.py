@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from bot.flows.invitations import Invitation, InvitationLink, WorkshopInvitation
+from bot.flows.invitations import Invitation, InvitationLink, kind_of
 
 
 def invitation_link(public_url: str) -> InvitationLink:
     """Invitations as web addresses (``/w/<token>`` to take part, ``/k/<token>`` to co-coordinate)."""
     def link(invitation: Invitation) -> str:
-        kind = "w" if isinstance(invitation, WorkshopInvitation) else "k"
-        return f"{public_url}/{kind}/{invitation.token}"
+        return f"{public_url}/{kind_of(invitation)}/{invitation.token}"
     return link
 
 

@@ -84,12 +84,10 @@ def web_channel(services: Services, bot: Bot | None = None) -> WebChannel:
     # The room's projector shows the browser's invitation address, also beside a bot.
     projector = Projector(services.storage, services.questionnaire, services.renderer,
                           links.invitation_link(settings.web.public_url), settings.min_group)
-    if bot is None:
-        return WebChannel(port, services.storage, pages, settings.web, settings.retention_days,
-                          projector)
     return WebChannel(port, services.storage, pages, settings.web, settings.retention_days,
-                      projector, functools.partial(deep_link.start_link, bot.username),
-                      functools.partial(services.broadcaster.send, bot))
+                      projector,
+                      functools.partial(deep_link.start_link, bot.username) if bot else None,
+                      functools.partial(services.broadcaster.send, bot) if bot else None)
 
 
 async def serve(settings: Settings, questionnaire: Questionnaire, renderer: Renderer) -> str | None:

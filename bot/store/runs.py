@@ -129,8 +129,6 @@ class Runs:
             "UPDATE runs SET status = 'finished', cursor = NULL, finished_at = ?"
             " WHERE id = ? AND status = 'active'", (now(), run_id))
 
-    # --- answers ---------------------------------------------------------------
-
     # --- the next steps chosen from the suggestions ------------------------------------
 
     async def priorities(self, run_id: int) -> tuple[str, ...]:

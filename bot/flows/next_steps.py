@@ -81,8 +81,7 @@ class NextSteps:
         return Outcome(notice=notice, edit=Reply(text, tuple(rows)))
 
     async def _results(self, user_id: int, run_id: int) -> RunResults | Outcome:
-        run, refusal = await self.view.owned_run(user_id, run_id)
-        if refusal:
-            return refusal
-        assert run is not None
-        return await self.view.run_results(run, await self.storage.runs.answers(run.id))
+        owned = await self.view.owned_run(user_id, run_id)
+        if isinstance(owned, Outcome):
+            return owned
+        return await self.view.run_results(*owned)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.entities import Awaited
+from bot.domain.entities import Awaited, PendingInput
 from bot.domain.names import (
     NAME_MAX_LENGTH,
     NameDoubt,
@@ -123,12 +123,9 @@ class Reports(PersonalFlow):
         return Reply(self.render.html("name_prompt.html.j2", current=current,
                                       max_length=NAME_MAX_LENGTH), keyboard)
 
-    async def name_message(self, user_id: int, text: str | None) -> Outcome | None:
-        """A message while the bot waits for the name; ``None`` when it is not waiting."""
-        pending = await self.storage.people.pending_input(user_id)
-        if pending is None or pending.awaited is not Awaited.REPORT_NAME:
-            return None
-        name = municipality_name(text or "")
+    async def name_message(self, user_id: int, pending: PendingInput, text: str) -> Outcome:
+        """A message while the bot waits for the name (``pending`` awaits ``REPORT_NAME``)."""
+        name = municipality_name(text)
         skip = (Button(self.render.text("results.button.name_skip"), NameSkip()),)
         if name is None:
             return Outcome(send=(Reply(self.render.html("name_invalid.html.j2",

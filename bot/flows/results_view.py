@@ -210,10 +210,10 @@ class ResultsView:
                                   await self.storage.runs.answers(previous.id), scale)
             changes = compare(tuple(r for r in results if is_shown(run, r)), before)
         return RunResults(run=run, answers=answers, results=results, previous=previous,
-                          changes=changes, priorities=await self._priorities(run),
-                          planned_before=await self._priorities(previous) if previous else ())
+                          changes=changes, priorities=await self.chosen_steps(run),
+                          planned_before=await self.chosen_steps(previous) if previous else ())
 
-    async def _priorities(self, run: Run) -> tuple[Statement, ...]:
+    async def chosen_steps(self, run: Run) -> tuple[Statement, ...]:
         """The run's chosen next steps that the questionnaire still has."""
         found = (self.questionnaire.statement(s) for s in await self.storage.runs.priorities(run.id))
         return tuple(s for s in found if s is not None)

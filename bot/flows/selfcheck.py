@@ -83,18 +83,17 @@ class SelfCheck(PersonalFlow):
         ``unknown_link``: it came with a payload the bot does not understand
         (a mangled or forged link); say so first.
         """
-        run, _ = await self._open_runs(user_id)
-        if (run is None and not await self.storage.runs.finished_runs(user_id)
-                and await self.storage.workshops.latest_run_of(user_id) is None):
-            outcome = Outcome(send=(self._welcome(),))
-        else:
-            outcome = await self.resume(user_id)
+        outcome = await self._resume(user_id, first_visit=True)
         if unknown_link:
             return outcome.preceded_by(Reply(self.render.html("link_unknown.html.j2")))
         return outcome
 
     async def resume(self, user_id: int) -> Outcome:
         """/weiter: continue at the first unanswered statement of the run last worked on."""
+        return await self._resume(user_id, first_visit=False)
+
+    async def _resume(self, user_id: int, *, first_visit: bool) -> Outcome:
+        """Where the person stands; with no run at all, the welcome (``first_visit``) or a nudge."""
         run, others = await self._open_runs(user_id)
         if run is not None:
             return Outcome(send=await self._resume_replies(run, others))
@@ -107,6 +106,8 @@ class SelfCheck(PersonalFlow):
             return Outcome(send=(Reply(self.render.html(
                 "workshop_returning.html.j2", workshop=workshop,
                 finished=workshop_run.status == "finished")),))
+        if first_visit:
+            return Outcome(send=(self._welcome(),))
         return Outcome(send=(Reply(self.render.html("not_started.html.j2"),
                                    self._single(self.render.text("button.begin"), Begin())),))
 

@@ -136,12 +136,8 @@ class ResultsView:
 
     def step_items(self, statements: tuple[Statement, ...]) -> list[tuple[str, Statement, str]]:
         """Each chosen step as its number ("1.3"), statement and the suggestion's first sentence."""
-        items = []
-        for statement in statements:
-            field = self.questionnaire.field_of(statement.id)
-            number = f"{field.number}.{field.statements.index(statement) + 1}"
-            items.append((number, statement, first_sentence(statement.suggestion)))
-        return items
+        return [(self.questionnaire.field_of(statement.id).number_of(statement), statement,
+                 first_sentence(statement.suggestion)) for statement in statements]
 
     def summary_keyboard(self, view: RunResults, *, discussion: bool = False) -> Keyboard:
         """A button per assessed field for its full text, then the report and the review."""

@@ -37,7 +37,7 @@ class _GivenAnswer:
 
     @property
     def number(self) -> int:
-        return self.field.statements.index(self.statement) + 1
+        return self.field.place_of(self.statement)
 
     @property
     def page(self) -> int:
@@ -102,11 +102,11 @@ class Review(PersonalFlow):
             "review.html.j2", result=result, scale=scale, pages=pages,
             change=self.view.change_texts(view).get(field.id),
             retired=self.view.retired_answers(view, field.id) if page == pages - 1 else [],
-            items=[(field.statements.index(s) + 1, s,
+            items=[(field.place_of(s), s,
                     scale.choice(answers[s.id]) if s.id in answers else None)
                    for s in statements])
         buttons = [Button(self.render.text("results.button.review_statement", field=field,
-                                           number=field.statements.index(s) + 1,
+                                           number=field.place_of(s),
                                            choice=answers[s.id]),
                           ChangeOpen(run.id, s.id))
                    for s in statements if s.id in answers]

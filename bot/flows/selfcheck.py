@@ -52,9 +52,14 @@ REAL_PAUSE = timedelta(minutes=30)  # "Willkommen zurück" only after a break th
 SECONDS_PER_STATEMENT = 20  # reading and weighing one statement, as the welcome estimates
 
 
+def minutes_for(statements: int) -> int:
+    """About how long so many statements take, in whole minutes (at least one)."""
+    return max(1, round(statements * SECONDS_PER_STATEMENT / 60))
+
+
 def minutes_left(position: Position) -> int:
-    """About how long the statements still open take, in whole minutes (at least one)."""
-    return max(1, round((position.total - position.answered) * SECONDS_PER_STATEMENT / 60))
+    """About how long the statements still open take."""
+    return minutes_for(position.total - position.answered)
 
 
 class SelfCheck(PersonalFlow):
@@ -424,8 +429,8 @@ class SelfCheck(PersonalFlow):
 
     def _field_intro(self, position: Position) -> str:
         """A field's introduction: in the note that ends the previous field, else behind ℹ️."""
-        minutes = max(1, round(len(position.field.statements) * SECONDS_PER_STATEMENT / 60))
-        return self.render.html("field_intro.html.j2", position=position, minutes=minutes)
+        return self.render.html("field_intro.html.j2", position=position,
+                                minutes=minutes_for(len(position.field.statements)))
 
     def _trace(self, fields: tuple[Field, ...], statement: Statement, choice: str,
                answers: Mapping[str, str]) -> str:

@@ -121,6 +121,14 @@ class Field:
     def assessment(self, level_id: str) -> str:
         return self.assessments[level_id]
 
+    def place_of(self, statement: Statement) -> int:
+        """The statement's place in this field, counted from 1."""
+        return self.statements.index(statement) + 1
+
+    def number_of(self, statement: Statement) -> str:
+        """"3.2": the field's number and the statement's place in it, as every view shows it."""
+        return f"{self.number}.{self.place_of(statement)}"
+
 
 @dataclass(frozen=True)
 class Questionnaire:

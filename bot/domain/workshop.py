@@ -176,7 +176,7 @@ class StatementComparison:
     @property
     def number(self) -> str:
         """"3.2": the field's number and the statement's place in it, as in every summary."""
-        return f"{self.field.number}.{self.field.statements.index(self.statement) + 1}"
+        return self.field.number_of(self.statement)
 
     @property
     def compared(self) -> tuple[tuple[Group, float], ...]:

@@ -12,6 +12,7 @@ import logging
 import sqlite3
 
 from bot.config import Settings
+from bot.domain.entities import Awaited
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import (
     Action,
@@ -102,6 +103,7 @@ class Flows:
                  settings: Settings, invitation_link: InvitationLink,
                  management_link: ManagementLink | None = None) -> None:
         self._render = renderer
+        self._storage = storage
         self.results_view = ResultsView(storage, questionnaire, renderer)
         self._selfcheck = SelfCheck(storage, questionnaire, renderer, self.results_view)
         self._reports = Reports(storage, questionnaire, renderer, self.results_view)
@@ -145,9 +147,12 @@ class Flows:
                 # the printable report, the name of a workshop being set up, and a workshop's
                 # agreed next step. Asking for one stops waiting for the others (one pending
                 # input per person, see bot.store.people), so at most one takes the message.
-                return (await reports.name_message(person, text)
-                        or await workshops.text(person, text)
-                        or await selfcheck.hint(person))
+                pending = await self._storage.people.pending_input(person)
+                if pending is None:
+                    return await selfcheck.hint(person)
+                if pending.awaited is Awaited.REPORT_NAME:
+                    return await reports.name_message(person, pending, text)
+                return await workshops.text(person, pending, text) or await selfcheck.hint(person)
             case Media():
                 return await selfcheck.hint(person, media=True)
             case UnknownCommand(command):

@@ -8,6 +8,8 @@ edits the result's last message in place, like a field's full text.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.flows.actions import Priorities, Prioritize, SummaryBack
 from bot.flows.outcome import Button, Outcome, Reply
 from bot.flows.results_view import ResultsView, RunResults
@@ -61,7 +63,9 @@ class NextSteps:
         number = self.view.step_items((statement,))[0][0]
         notice = self.render.text("results.notice.step_chosen" if chosen
                                   else "results.notice.step_dropped", number=number)
-        return await self.overview(user_id, run_id, result.field.id, notice)
+        # Only the chosen steps changed: the scores, changes and answers stand as read.
+        return self._field(replace(view, priorities=await self.view.chosen_steps(view.run)),
+                           result.field.id, notice)
 
     def _field(self, view: RunResults, field_id: str, notice: str | None) -> Outcome:
         result = next((r for r in view.shown_results if r.field.id == field_id), None)
@@ -81,8 +85,7 @@ class NextSteps:
         return Outcome(notice=notice, edit=Reply(text, tuple(rows)))
 
     async def _results(self, user_id: int, run_id: int) -> RunResults | Outcome:
-        run, refusal = await self.view.owned_run(user_id, run_id)
-        if refusal:
-            return refusal
-        assert run is not None
-        return await self.view.run_results(run, await self.storage.runs.answers(run.id))
+        owned = await self.view.owned_run(user_id, run_id)
+        if isinstance(owned, Outcome):
+            return owned
+        return await self.view.run_results(*owned)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.entities import Awaited
+from bot.domain.entities import Awaited, PendingInput
 from bot.domain.names import (
     NAME_MAX_LENGTH,
     NameDoubt,
@@ -45,15 +45,17 @@ class Reports(PersonalFlow):
     async def report(self, user_id: int, run_id: int | None = None) -> Outcome:
         """/bericht: the PDF; the first time, ask for the municipality's name first."""
         if run_id is not None:
-            run, refusal = await self.view.owned_run(user_id, run_id)
-            if refusal:
-                return refusal
+            owned = await self.view.owned_run(user_id, run_id)
+            if isinstance(owned, Outcome):
+                return owned
+            run, answers = owned
         else:
-            run = await self.view.current_run(user_id)
-        if run is None:
-            return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
-                                       ((Button(self.render.text("button.begin"), Begin()),),)),))
-        view = await self.view.run_results(run, await self.storage.runs.answers(run.id))
+            current = await self.view.current_run(user_id)
+            if current is None:
+                return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
+                                           ((Button(self.render.text("button.begin"), Begin()),),)),))
+            run, answers = current, await self.storage.runs.answers(current.id)
+        view = await self.view.run_results(run, answers)
         if not view.shown_results:
             return Outcome(send=(Reply(self.render.html("report_empty.html.j2")),))
         workshop = await self.storage.workshops.workshop(run.workshop_id) if run.workshop_id else None
@@ -103,10 +105,10 @@ class Reports(PersonalFlow):
 
     async def ask_name(self, user_id: int, run_id: int) -> Outcome:
         """"Namen der Kommune angeben/ändern": the next message is the name."""
-        run, refusal = await self.view.owned_run(user_id, run_id)
-        if refusal:
-            return refusal
-        assert run is not None
+        owned = await self.view.owned_run(user_id, run_id)
+        if isinstance(owned, Outcome):
+            return owned
+        run, _ = owned
         state = await self.storage.people.municipality_name(user_id)
         await self.storage.people.await_input(user_id, Awaited.REPORT_NAME, run.id)
         return Outcome(send=(self._name_prompt(state.name if state else None),))
@@ -121,12 +123,9 @@ class Reports(PersonalFlow):
         return Reply(self.render.html("name_prompt.html.j2", current=current,
                                       max_length=NAME_MAX_LENGTH), keyboard)
 
-    async def name_message(self, user_id: int, text: str | None) -> Outcome | None:
-        """A message while the bot waits for the name; ``None`` when it is not waiting."""
-        pending = await self.storage.people.pending_input(user_id)
-        if pending is None or pending.awaited is not Awaited.REPORT_NAME:
-            return None
-        name = municipality_name(text or "")
+    async def name_message(self, user_id: int, pending: PendingInput, text: str) -> Outcome:
+        """A message while the bot waits for the name (``pending`` awaits ``REPORT_NAME``)."""
+        name = municipality_name(text)
         skip = (Button(self.render.text("results.button.name_skip"), NameSkip()),)
         if name is None:
             return Outcome(send=(Reply(self.render.html("name_invalid.html.j2",

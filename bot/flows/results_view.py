@@ -136,12 +136,8 @@ class ResultsView:
 
     def step_items(self, statements: tuple[Statement, ...]) -> list[tuple[str, Statement, str]]:
         """Each chosen step as its number ("1.3"), statement and the suggestion's first sentence."""
-        items = []
-        for statement in statements:
-            field = self.questionnaire.field_of(statement.id)
-            number = f"{field.number}.{field.statements.index(statement) + 1}"
-            items.append((number, statement, first_sentence(statement.suggestion)))
-        return items
+        return [(self.questionnaire.field_of(statement.id).number_of(statement), statement,
+                 first_sentence(statement.suggestion)) for statement in statements]
 
     def summary_keyboard(self, view: RunResults, *, discussion: bool = False) -> Keyboard:
         """A button per assessed field for its full text, then the report and the review."""
@@ -158,11 +154,11 @@ class ResultsView:
 
     async def detail(self, user_id: int, run_id: int, field_id: str, page: int) -> Outcome:
         """A field's full assessment and all its suggestions, in place of the short result."""
-        run, refusal = await self.owned_run(user_id, run_id)
-        if refusal:
-            return refusal
-        assert run is not None
-        view = await self.run_results(run, await self.storage.runs.answers(run.id))
+        owned = await self.owned_run(user_id, run_id)
+        if isinstance(owned, Outcome):
+            return owned
+        run, answers = owned
+        view = await self.run_results(run, answers)
         result = next((r for r in view.results if r.field.id == field_id), None)
         if result is None:
             return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
@@ -189,11 +185,11 @@ class ResultsView:
 
     async def back_to_summary(self, user_id: int, run_id: int) -> Outcome:
         """The short result's last message again, with its buttons, where the full text was."""
-        run, refusal = await self.owned_run(user_id, run_id)
-        if refusal:
-            return refusal
-        assert run is not None
-        view = await self.run_results(run, await self.storage.runs.answers(run.id))
+        owned = await self.owned_run(user_id, run_id)
+        if isinstance(owned, Outcome):
+            return owned
+        run, answers = owned
+        view = await self.run_results(run, answers)
         if not view.shown_results:
             return Outcome(notice=self.render.text("results.notice.nothing_to_review"), alert=True)
         return Outcome(edit=Reply(self.summary_texts(view)[-1], self.summary_keyboard(view)))
@@ -210,10 +206,10 @@ class ResultsView:
                                   await self.storage.runs.answers(previous.id), scale)
             changes = compare(tuple(r for r in results if is_shown(run, r)), before)
         return RunResults(run=run, answers=answers, results=results, previous=previous,
-                          changes=changes, priorities=await self._priorities(run),
-                          planned_before=await self._priorities(previous) if previous else ())
+                          changes=changes, priorities=await self.chosen_steps(run),
+                          planned_before=await self.chosen_steps(previous) if previous else ())
 
-    async def _priorities(self, run: Run) -> tuple[Statement, ...]:
+    async def chosen_steps(self, run: Run) -> tuple[Statement, ...]:
         """The run's chosen next steps that the questionnaire still has."""
         found = (self.questionnaire.statement(s) for s in await self.storage.runs.priorities(run.id))
         return tuple(s for s in found if s is not None)
@@ -268,16 +264,21 @@ class ResultsView:
                                                                  or datetime.now(LOCAL_TIME))))
             if titled else None)  # the report's pages say all that already
 
-    async def owned_run(self, user_id: int, run_id: int) -> tuple[Run | None, Outcome | None]:
-        """The person's own active or finished run, else the polite refusal for the tap."""
+    async def owned_run(self, user_id: int,
+                        run_id: int) -> tuple[Run, dict[str, str]] | Outcome:
+        """The person's own active or finished run with its answers, else the polite refusal.
+
+        Settling the run reads its answers already; every tap on a run needs
+        them, so they come along instead of being read a second time.
+        """
         run = await self.storage.runs.run(run_id)
         if run is None or run.user_id != user_id:
-            return None, invalid_button(self.render)
-        run = await run_state.settled(self.storage, self.questionnaire, run)
+            return invalid_button(self.render)
+        run, answers = await run_state.settled_with_answers(self.storage, self.questionnaire, run)
         if run.status == "cancelled":
-            return None, Outcome(notice=self.render.text("notice.run_closed"), alert=True,
-                                 clear_keyboard=True)
-        return run, None
+            return Outcome(notice=self.render.text("notice.run_closed"), alert=True,
+                           clear_keyboard=True)
+        return run, answers
 
     async def current_run(self, user_id: int) -> Run | None:
         """The run /ergebnis and /bericht address: the open run last worked on, else the last finished."""

@@ -11,6 +11,7 @@ Opening a review sends a new message; moving inside it edits that message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bot.domain.entities import Run
@@ -32,10 +33,11 @@ class _GivenAnswer:
     field: Field
     statement: Statement
     choice: str
+    answers: Mapping[str, str]  # all the run's answers, as read with the run
 
     @property
     def number(self) -> int:
-        return self.field.statements.index(self.statement) + 1
+        return self.field.place_of(self.statement)
 
     @property
     def page(self) -> int:
@@ -51,11 +53,11 @@ class Review(PersonalFlow):
 
     async def fields(self, user_id: int, run_id: int, *, in_place: bool = False) -> Outcome:
         """Which field's answers to look at: the run's assessed fields."""
-        run, refusal = await self.view.owned_run(user_id, run_id)
-        if refusal:
-            return refusal
-        assert run is not None
-        view = await self.view.run_results(run, await self.storage.runs.answers(run.id))
+        owned = await self.view.owned_run(user_id, run_id)
+        if isinstance(owned, Outcome):
+            return owned
+        view = await self.view.run_results(*owned)
+        run = view.run
         rows = tuple((Button(self.render.text("results.button.review_field_choice", result=result),
                              ReviewField(run.id, result.field.id, 0)),)
                      for result in view.shown_results)
@@ -67,14 +69,19 @@ class Review(PersonalFlow):
     async def field(self, user_id: int, run_id: int, field_id: str,
                     page: int | None = None, *, notice: str | None = None) -> Outcome:
         """A field's statements with the answers given; ``page`` set: shown in place."""
-        run, refusal = await self.view.owned_run(user_id, run_id)
-        if refusal:
-            return refusal
-        assert run is not None
+        owned = await self.view.owned_run(user_id, run_id)
+        if isinstance(owned, Outcome):
+            return owned
+        run, answers = owned
         field = self.questionnaire.field(field_id)
         if field is None or field.id not in {f.id for f in self.questionnaire.select(run.field_ids)}:
             return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
-        view = await self.view.run_results(run, await self.storage.runs.answers(run.id))
+        return await self._field_review(run, answers, field, page, notice)
+
+    async def _field_review(self, run: Run, answers: Mapping[str, str], field: Field,
+                            page: int | None, notice: str | None) -> Outcome:
+        """The review of one of the run's fields, from answers already read."""
+        view = await self.view.run_results(run, answers)
         result = next(r for r in view.results if r.field.id == field.id)
         if not view.shown(result):
             return Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
@@ -95,11 +102,11 @@ class Review(PersonalFlow):
             "review.html.j2", result=result, scale=scale, pages=pages,
             change=self.view.change_texts(view).get(field.id),
             retired=self.view.retired_answers(view, field.id) if page == pages - 1 else [],
-            items=[(field.statements.index(s) + 1, s,
+            items=[(field.place_of(s), s,
                     scale.choice(answers[s.id]) if s.id in answers else None)
                    for s in statements])
         buttons = [Button(self.render.text("results.button.review_statement", field=field,
-                                           number=field.statements.index(s) + 1,
+                                           number=field.place_of(s),
                                            choice=answers[s.id]),
                           ChangeOpen(run.id, s.id))
                    for s in statements if s.id in answers]
@@ -142,28 +149,29 @@ class Review(PersonalFlow):
         given = await self._changeable(user_id, run_id, statement_id)
         if isinstance(given, Outcome):
             return given
+        answers = given.answers
         if choice == given.choice:
             notice = self.render.text("results.notice.unchanged")
         else:
             await self.storage.runs.change_answer(given.run.id, given.statement.id, choice)
+            answers = await self.storage.runs.answers(given.run.id)
             notice = self.render.text("results.notice.changed", field=given.field,
                                       number=given.number,
                                       choice=self.questionnaire.scale.choice(choice))
-        return await self.field(user_id, given.run.id, given.field.id, given.page, notice=notice)
+        return await self._field_review(given.run, answers, given.field, given.page, notice)
 
     async def _changeable(self, user_id: int, run_id: int,
                           statement_id: str) -> _GivenAnswer | Outcome:
         """The given answer, or the refusal to show instead."""
-        run, refusal = await self.view.owned_run(user_id, run_id)
-        if refusal:
-            return refusal
-        assert run is not None
+        owned = await self.view.owned_run(user_id, run_id)
+        if isinstance(owned, Outcome):
+            return owned
+        run, answers = owned
         statement = self.questionnaire.statement(statement_id)
         fields = self.questionnaire.select(run.field_ids)
         if statement is None or statement.field_id not in {f.id for f in fields}:
             return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
         field = self.questionnaire.field_of(statement.id)
-        answers = await self.storage.runs.answers(run.id)
         if statement.id not in answers:
             return Outcome(notice=self.render.text("results.notice.not_answered"), alert=True)
         if run.active and not all(s.id in answers for s in field.statements):
@@ -173,4 +181,4 @@ class Review(PersonalFlow):
             if workshop is None or not workshop.open:  # a closed workshop takes no more answers
                 return Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
                                alert=True)
-        return _GivenAnswer(run, field, statement, answers[statement.id])
+        return _GivenAnswer(run, field, statement, answers[statement.id], answers)

@@ -52,9 +52,14 @@ REAL_PAUSE = timedelta(minutes=30)  # "Willkommen zurück" only after a break th
 SECONDS_PER_STATEMENT = 20  # reading and weighing one statement, as the welcome estimates
 
 
+def minutes_for(statements: int) -> int:
+    """About how long so many statements take, in whole minutes (at least one)."""
+    return max(1, round(statements * SECONDS_PER_STATEMENT / 60))
+
+
 def minutes_left(position: Position) -> int:
-    """About how long the statements still open take, in whole minutes (at least one)."""
-    return max(1, round((position.total - position.answered) * SECONDS_PER_STATEMENT / 60))
+    """About how long the statements still open take."""
+    return minutes_for(position.total - position.answered)
 
 
 class SelfCheck(PersonalFlow):
@@ -83,18 +88,17 @@ class SelfCheck(PersonalFlow):
         ``unknown_link``: it came with a payload the bot does not understand
         (a mangled or forged link); say so first.
         """
-        run, _ = await self._open_runs(user_id)
-        if (run is None and not await self.storage.runs.finished_runs(user_id)
-                and await self.storage.workshops.latest_run_of(user_id) is None):
-            outcome = Outcome(send=(self._welcome(),))
-        else:
-            outcome = await self.resume(user_id)
+        outcome = await self._resume(user_id, first_visit=True)
         if unknown_link:
             return outcome.preceded_by(Reply(self.render.html("link_unknown.html.j2")))
         return outcome
 
     async def resume(self, user_id: int) -> Outcome:
         """/weiter: continue at the first unanswered statement of the run last worked on."""
+        return await self._resume(user_id, first_visit=False)
+
+    async def _resume(self, user_id: int, *, first_visit: bool) -> Outcome:
+        """Where the person stands; with no run at all, the welcome (``first_visit``) or a nudge."""
         run, others = await self._open_runs(user_id)
         if run is not None:
             return Outcome(send=await self._resume_replies(run, others))
@@ -107,6 +111,8 @@ class SelfCheck(PersonalFlow):
             return Outcome(send=(Reply(self.render.html(
                 "workshop_returning.html.j2", workshop=workshop,
                 finished=workshop_run.status == "finished")),))
+        if first_visit:
+            return Outcome(send=(self._welcome(),))
         return Outcome(send=(Reply(self.render.html("not_started.html.j2"),
                                    self._single(self.render.text("button.begin"), Begin())),))
 
@@ -423,8 +429,8 @@ class SelfCheck(PersonalFlow):
 
     def _field_intro(self, position: Position) -> str:
         """A field's introduction: in the note that ends the previous field, else behind ℹ️."""
-        minutes = max(1, round(len(position.field.statements) * SECONDS_PER_STATEMENT / 60))
-        return self.render.html("field_intro.html.j2", position=position, minutes=minutes)
+        return self.render.html("field_intro.html.j2", position=position,
+                                minutes=minutes_for(len(position.field.statements)))
 
     def _trace(self, fields: tuple[Field, ...], statement: Statement, choice: str,
                answers: Mapping[str, str]) -> str:

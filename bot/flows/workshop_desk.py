@@ -21,7 +21,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
-from bot.domain.entities import Awaited, Draft, Participant, Release, Workshop
+from bot.domain.entities import Awaited, Draft, Participant, PendingInput, Release, Workshop
 from bot.domain.names import NAME_MAX_LENGTH, NAME_MIN_LENGTH, municipality_name, printable
 from bot.domain.next_steps import LIMITS as STEP_LIMITS
 from bot.domain.next_steps import MOST_STEPS, free_position, parse_step
@@ -145,9 +145,8 @@ class WorkshopDesk:
             return Outcome(send=(self._workshop_list(workshops),))
         return await self._ask_name(user_id)
 
-    async def text(self, user_id: int, text: str | None) -> Outcome | None:
+    async def text(self, user_id: int, pending: PendingInput | None, text: str | None) -> Outcome | None:
         """A message that may be the awaited municipality name or next step; ``None`` if not."""
-        pending = await self.storage.people.pending_input(user_id)
         if pending is None or not text:
             return None
         if (pending.awaited is Awaited.WORKSHOP_STEP and pending.workshop_id is not None

@@ -218,3 +218,11 @@ def test_check_questions_prints_the_counts_per_field() -> None:
     for line in ("01 Management & Steuerung: 13 Aussagen", "03 Fairer Zugang & Teilhabe: 20 Aussagen",
                  "04 Arbeit & wirtschaftliche Entwicklung: 16 Aussagen"):
         assert line in result.stdout
+
+
+def test_a_statement_is_numbered_by_its_field_and_its_place_in_it(
+        full_questionnaire) -> None:  # noqa: ANN001
+    field = full_questionnaire.fields[2]
+    statement = field.statements[1]
+    assert field.place_of(statement) == 2
+    assert field.number_of(statement) == "3.2"

@@ -104,6 +104,9 @@ NAME_LENGTH = (NAME_MIN_LENGTH, NAME_MAX_LENGTH)  # a municipality's name (bot/d
 REMINDER_PAUSE = timedelta(minutes=10)  # at most one reminder in this time
 DIALOGUE_SHOWN = 5                     # topics for dialogue in the chat (all in the CSV)
 UNJUDGED_SHOWN = 10                    # "could not judge" statements in the chat
+# A release as it would be now: its result, what changed since the last release, that
+# release, and the responses the result is made of (see WorkshopDesk._draft_release).
+Drafted = tuple[WorkshopResult, Changes | None, Release | None, list[Response]]
 
 
 class WorkshopDesk:
@@ -344,7 +347,7 @@ class WorkshopDesk:
                     return stale
                 closed = await self.storage.workshops.workshop(workshop.id)
                 assert closed is not None
-                await self._release(closed, FINAL)
+                await self._release(closed, FINAL, await self._draft_release(closed))
                 return Outcome(notice=self.render.text("workshop.notice.closed"),
                                edit=await self._menu(closed, user_id))
             case "share":
@@ -545,9 +548,8 @@ class WorkshopDesk:
         return tuple(rows)
 
     async def _status(self, workshop: Workshop) -> Reply:
-        await self._settle_runs(workshop)
+        draft, changes, latest, responses = await self._draft_release(workshop)  # settles first
         state = progress(await self.storage.workshops.progress(workshop.id))
-        draft, changes, latest, responses = await self._draft_release(workshop)
         joined = {row.perspective: row.joined for row in state.rows if row.perspective}
         planned = form_groups(joined, self.minimum)
         pooled = next((g.perspectives for g in planned if g.key == FURTHER), ())
@@ -577,8 +579,7 @@ class WorkshopDesk:
         return [Response(c.perspective, c.answers, person=c.user_id, coordinator=c.coordinator)
                 for c in await self.storage.releases.contributions(workshop.id)]
 
-    async def _draft_release(self, workshop: Workshop) -> tuple[
-            WorkshopResult, Changes | None, Release | None, list[Response]]:
+    async def _draft_release(self, workshop: Workshop) -> Drafted:
         """What a release now would show, what changed since the last one, that one, and
         the responses it is made of (read once, so that its markers match it exactly)."""
         await self._settle_runs(workshop)
@@ -593,9 +594,10 @@ class WorkshopDesk:
         result = aggregate(fields, self.questionnaire.scale, responses, self.minimum, changes)
         return result, changes, latest, responses
 
-    async def _release(self, workshop: Workshop, kind: str) -> bool:
-        """Store a release of the result as it stands; False if there is nothing to release."""
-        result, _, latest, responses = await self._draft_release(workshop)
+    async def _release(self, workshop: Workshop, kind: str, drafted: Drafted) -> bool:
+        """Store the release as drafted, so that what the caller checked is what is saved;
+        False if there is nothing to release."""
+        result, _, latest, responses = drafted
         if not result.available:
             return False
         markers = [(m.person, m.perspective, m.statement_id, m.choice)
@@ -607,8 +609,10 @@ class WorkshopDesk:
         """A release while answering goes on: only with ``k`` new people in every shown group."""
         if not workshop.open:
             return Outcome(notice=self.render.text("workshop.notice.already_closed"))
-        draft, changes, _, _ = await self._draft_release(workshop)
-        if short_of_release(draft, changes) or not await self._release(workshop, INTERIM):
+        drafted = await self._draft_release(workshop)
+        draft, changes, _, _ = drafted
+        if short_of_release(draft, changes) or not await self._release(workshop, INTERIM,
+                                                                        drafted):
             return Outcome(notice=self.render.text("workshop.notice.release_refused",
                                                    minimum=self.minimum), alert=True,
                            edit=await self._status(workshop))

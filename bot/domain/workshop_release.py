@@ -21,7 +21,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.domain.questionnaire import Field, Scale
-from bot.domain.workshop import FieldComparison, Group, Response, Score, StatementComparison, WorkshopResult, counted
+from bot.domain.workshop import (
+    OVERALL,
+    FieldComparison,
+    Group,
+    Response,
+    Score,
+    StatementComparison,
+    WorkshopResult,
+    counted,
+)
 
 INTERIM = "interim"
 FINAL = "final"
@@ -118,18 +127,18 @@ class Changes:
 
 
 def short_of_release(result: WorkshopResult, changes: Changes | None) -> tuple[tuple[str, int], ...]:
-    """The shown groups (and "gesamt") that still lack new contributors for an interim release.
+    """The shown groups (and OVERALL, everybody) that still lack new contributors for an interim release.
 
     Empty: the result may be released. Each entry is a group's key and how
     many more people it needs.
     """
     if not result.available:
-        return (("gesamt", result.minimum - result.respondents),)
+        return ((OVERALL, result.minimum - result.respondents),)
     if changes is None:
         return ()
     needs = [(group.key, result.minimum - changes.newcomers(group.perspectives))
              for group in result.groups]
-    needs.append(("gesamt", result.minimum - changes.newcomers(None)))
+    needs.append((OVERALL, result.minimum - changes.newcomers(None)))
     return tuple((key, need) for key, need in needs if need > 0)
 
 

@@ -394,7 +394,7 @@ class WorkshopDesk:
 
     def _broadcast(self, recipients: tuple[int, ...], replies: tuple[Reply, ...],
                    workshop: Workshop, template: str) -> Broadcast:
-        return Broadcast(recipients, replies, workshop.municipality,
+        return Broadcast(recipients, replies,
                          reported=functools.partial(self._reported, template,
                                                     workshop.municipality))
 

@@ -311,7 +311,7 @@ class WorkshopDesk:
             workshop, token, again=workshop.coordinator_token is not None))
 
     async def _ask_share(self, workshop: Workshop) -> Outcome:
-        if await self._released(workshop) is None:
+        if await self.storage.releases.latest(workshop.id) is None:
             return self._not_released(workshop)
         recipients = await self.storage.workshops.participant_ids(workshop.id)
         return Outcome(edit=self._question(workshop, "share", recipients=len(recipients)))

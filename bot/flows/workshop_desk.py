@@ -816,13 +816,13 @@ class WorkshopDesk:
                                                  workshop.id)
         if run is not None:
             return await self.selfcheck.continue_run(user_id, run.id)
-        if not await self.storage.runs.finished_runs(user_id, workshop.id):
-            await self.storage.runs.start_run(user_id, workshop.field_ids, workshop.id)
-            run = await run_state.settled_active_run(self.storage, self.questionnaire, user_id,
-                                                     workshop.id)
-            if run is not None:
-                return Outcome(send=(await self.selfcheck.statement_message(run),))
         finished = await self.storage.runs.finished_runs(user_id, workshop.id)
+        if not finished:
+            started = await self.storage.runs.start_run(user_id, workshop.field_ids, workshop.id)
+            run = await run_state.settled(self.storage, self.questionnaire, started)
+            if run.active:
+                return Outcome(send=(await self.selfcheck.statement_message(run),))
+            finished = [run]  # nothing to answer in it: it settled as finished right away
         keyboard = ((Button(self.render.text("workshop.button.own_result"),
                             ShowResults(finished[0].id)),),)
         return Outcome(send=(Reply(self.render.html("workshop_already_done.html.j2",

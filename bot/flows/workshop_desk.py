@@ -438,7 +438,7 @@ class WorkshopDesk:
 
     async def ask_step(self, user_id: int, workshop_id: int, position: int | None) -> Outcome:
         """Wait for the step typed next (``None``: a new one); it replaces whatever else the
-        bot waited for (see :meth:`bot.store.steps.Steps.await_step`)."""
+        bot waited for (see :meth:`bot.store.people.People.await_input`)."""
         workshop = await self._managed(user_id, workshop_id)
         if workshop is None:
             return invalid_button(self.render)
@@ -446,7 +446,8 @@ class WorkshopDesk:
             position = free_position({s.position for s in await self.storage.steps.of(workshop.id)})
             if position is None:
                 return Outcome(notice=self.render.text("workshop.notice.steps_full"), alert=True)
-        await self.storage.steps.await_step(user_id, workshop.id, position)
+        await self.storage.people.await_input(user_id, Awaited.WORKSHOP_STEP,
+                                              workshop_id=workshop.id, position=position)
         return Outcome(send=(Reply(self.render.html("workshop_step_prompt.html.j2",
                                                     workshop=workshop, position=position)),))
 
@@ -455,7 +456,7 @@ class WorkshopDesk:
         """The awaited step; ``None`` if the person no longer coordinates that workshop."""
         workshop = await self._managed(user_id, workshop_id)
         if workshop is None:
-            await self.storage.steps.stop_awaiting(user_id)
+            await self.storage.people.stop_awaiting(user_id, Awaited.WORKSHOP_STEP)
             return None
         step = parse_step(text)
         if step is None:

@@ -331,20 +331,26 @@ class WorkshopDesk:
             return invalid_button(self.render)
         if action == "delete" and workshop.created_by != user_id:
             return Outcome(notice=self.render.text("workshop.notice.owner_only"), alert=True)
-        stale = Outcome(notice=self.render.text("workshop.notice.stale"), alert=True,
-                        edit=await self._menu(workshop, user_id))
+
+        async def stale() -> Outcome:
+            """Refused: the tapped question was outdated by another change."""
+            return Outcome(notice=self.render.text("workshop.notice.stale"), alert=True,
+                           edit=await self._menu(workshop, user_id))
+
         match action:
             case "renew":
                 if not await self.storage.workshops.renew_token(workshop.id, revision, new_token()):
-                    return stale
+                    return await stale()
                 renewed = await self.storage.workshops.workshop(workshop.id)
                 assert renewed is not None
                 return Outcome(notice=self.render.text("workshop.notice.renewed"),
                                edit=await self._menu(renewed, user_id),
                                send=self._invitation(renewed))
             case "close":
+                # Runs with nothing left to answer finish before the closing cancels the rest.
+                await self._settle_runs(workshop)
                 if not await self.storage.workshops.close(workshop.id, revision):
-                    return stale
+                    return await stale()
                 closed = await self.storage.workshops.workshop(workshop.id)
                 assert closed is not None
                 await self._release(closed, FINAL, await self._draft_release(closed))
@@ -352,12 +358,12 @@ class WorkshopDesk:
                                edit=await self._menu(closed, user_id))
             case "share":
                 if not await self.storage.workshops.bump_revision(workshop.id, revision):
-                    return stale
+                    return await stale()
                 return await self._share(workshop, user_id)
             case "cocoord":
                 if not await self.storage.workshops.renew_coordinator_token(workshop.id, revision,
                                                                    new_token()):
-                    return stale
+                    return await stale()
                 renewed = await self.storage.workshops.workshop(workshop.id)
                 assert renewed is not None and renewed.coordinator_token is not None
                 return Outcome(clear_keyboard=True, send=self._cocoord_invitation(
@@ -365,7 +371,7 @@ class WorkshopDesk:
             case _:  # delete
                 participants = tuple(await self.storage.workshops.participant_ids(workshop.id))
                 if not await self.storage.workshops.delete(workshop.id, revision):
-                    return stale
+                    return await stale()
                 told = Reply(self.render.html("workshop_deleted_notice.html.j2",
                                               workshop=workshop))
                 return Outcome(edit=Reply(self.render.html("workshop_deleted.html.j2",

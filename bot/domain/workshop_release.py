@@ -21,7 +21,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.domain.questionnaire import Field, Scale
-from bot.domain.workshop import FieldComparison, Group, Response, Score, StatementComparison, WorkshopResult, counted
+from bot.domain.workshop import (
+    OVERALL,
+    FieldComparison,
+    Group,
+    Response,
+    Score,
+    StatementComparison,
+    WorkshopResult,
+    counted,
+)
 
 INTERIM = "interim"
 FINAL = "final"
@@ -53,8 +62,14 @@ class Changes:
 
     def __init__(self, fields: Sequence[Field], responses: Sequence[Response],
                  markers: Sequence[Marker], previous: WorkshopResult) -> None:
-        self._previous = previous
-        self._counts: dict[tuple[str, str], int] = defaultdict(int)
+        # row id -> its overall score and its scores by group, the first row of an id
+        self._previous: dict[str, tuple[Score, tuple[tuple[Group, Score], ...]]] = {}
+        for row_id, overall, by_group in [
+                *((r.field.id, r.overall, r.by_group) for r in previous.fields),
+                *((r.statement.id, r.overall, r.by_group) for r in previous.statements)]:
+            self._previous.setdefault(row_id, (overall, by_group))
+        # row id -> perspective -> changed people
+        self._counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self._people: dict[str, set[int]] = defaultdict(set)   # perspective -> changed people
         self._departed: dict[str, int] = defaultdict(int)      # perspective -> deleted people
         before: dict[int, tuple[str, dict[str, str]]] = {}
@@ -74,25 +89,35 @@ class Changes:
                 ids = [s.id for s in field.statements]
                 moved = [i for i in ids if old.get(i) != new.get(i)]
                 for statement_id in moved:
-                    self._counts[(perspective, statement_id)] += 1
+                    self._counts[statement_id][perspective] += 1
                 if moved:
-                    self._counts[(perspective, field.id)] += 1
+                    self._counts[field.id][perspective] += 1
                     self._people[perspective].add(person)
         for (perspective, statement_id), count in departed.items():
-            self._counts[(perspective, statement_id)] += count
+            self._counts[statement_id][perspective] += count
             self._departed[perspective] = max(self._departed[perspective], count)
         for field in fields:  # a departed person left each of their fields once
             for perspective in {p for p, _ in departed}:
-                self._counts[(perspective, field.id)] += max(
+                self._counts[field.id][perspective] += max(
                     (departed.get((perspective, s.id), 0) for s in field.statements), default=0)
 
     def changed(self, perspectives: tuple[str, ...] | None, row: str) -> int:
-        return sum(count for (perspective, row_id), count in self._counts.items()
-                   if row_id == row and (perspectives is None or perspective in perspectives))
+        counts = self._counts.get(row, {})
+        return sum(count for perspective, count in counts.items()
+                   if perspectives is None or perspective in perspectives)
 
     def shown_before(self, perspectives: tuple[str, ...] | None, row: str) -> bool:
-        score = _previous_score(self._previous, perspectives, row)
+        score = self._previous_score(perspectives, row)
         return score is not None and not score.withheld
+
+    def _previous_score(self, perspectives: tuple[str, ...] | None, row: str) -> Score | None:
+        if (previous := self._previous.get(row)) is None:
+            return None
+        overall, by_group = previous
+        if perspectives is None:
+            return overall
+        return next((score for group, score in by_group if group.perspectives == perspectives),
+                    None)
 
     def newcomers(self, perspectives: tuple[str, ...] | None) -> int:
         """People who changed anything in these perspectives since the last release."""
@@ -102,34 +127,19 @@ class Changes:
 
 
 def short_of_release(result: WorkshopResult, changes: Changes | None) -> tuple[tuple[str, int], ...]:
-    """The shown groups (and "gesamt") that still lack new contributors for an interim release.
+    """The shown groups (and OVERALL, everybody) that still lack new contributors for an interim release.
 
     Empty: the result may be released. Each entry is a group's key and how
     many more people it needs.
     """
     if not result.available:
-        return (("gesamt", result.minimum - result.respondents),)
+        return ((OVERALL, result.minimum - result.respondents),)
     if changes is None:
         return ()
     needs = [(group.key, result.minimum - changes.newcomers(group.perspectives))
              for group in result.groups]
-    needs.append(("gesamt", result.minimum - changes.newcomers(None)))
+    needs.append((OVERALL, result.minimum - changes.newcomers(None)))
     return tuple((key, need) for key, need in needs if need > 0)
-
-
-def _previous_score(previous: WorkshopResult, perspectives: tuple[str, ...] | None,
-                    row: str) -> Score | None:
-    rows: list[tuple[str, Score, tuple[tuple[Group, Score], ...]]] = [
-        (r.field.id, r.overall, r.by_group) for r in previous.fields]
-    rows += [(r.statement.id, r.overall, r.by_group) for r in previous.statements]
-    for row_id, overall, by_group in rows:
-        if row_id != row:
-            continue
-        if perspectives is None:
-            return overall
-        return next((score for group, score in by_group if group.perspectives == perspectives),
-                    None)
-    return None
 
 
 # --- the stored snapshot ---------------------------------------------------------------

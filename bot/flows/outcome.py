@@ -90,7 +90,6 @@ class Broadcast:
 
     recipients: tuple[int, ...]
     replies: tuple[Reply, ...]
-    topic: str  # what is being sent (a workshop's municipality), for the report afterwards
     reported: Callable[[BroadcastReport], tuple[Message, ...]] | None = None
 
 

@@ -104,6 +104,9 @@ NAME_LENGTH = (NAME_MIN_LENGTH, NAME_MAX_LENGTH)  # a municipality's name (bot/d
 REMINDER_PAUSE = timedelta(minutes=10)  # at most one reminder in this time
 DIALOGUE_SHOWN = 5                     # topics for dialogue in the chat (all in the CSV)
 UNJUDGED_SHOWN = 10                    # "could not judge" statements in the chat
+# A release as it would be now: its result, what changed since the last release, that
+# release, and the responses the result is made of (see WorkshopDesk._draft_release).
+Drafted = tuple[WorkshopResult, Changes | None, Release | None, list[Response]]
 
 
 class WorkshopDesk:
@@ -307,7 +310,7 @@ class WorkshopDesk:
             workshop, token, again=workshop.coordinator_token is not None))
 
     async def _ask_share(self, workshop: Workshop) -> Outcome:
-        if await self._released(workshop) is None:
+        if await self.storage.releases.latest(workshop.id) is None:
             return self._not_released(workshop)
         recipients = await self.storage.workshops.participant_ids(workshop.id)
         return Outcome(edit=self._question(workshop, "share", recipients=len(recipients)))
@@ -327,33 +330,39 @@ class WorkshopDesk:
             return invalid_button(self.render)
         if action == "delete" and workshop.created_by != user_id:
             return Outcome(notice=self.render.text("workshop.notice.owner_only"), alert=True)
-        stale = Outcome(notice=self.render.text("workshop.notice.stale"), alert=True,
-                        edit=await self._menu(workshop, user_id))
+
+        async def stale() -> Outcome:
+            """Refused: the tapped question was outdated by another change."""
+            return Outcome(notice=self.render.text("workshop.notice.stale"), alert=True,
+                           edit=await self._menu(workshop, user_id))
+
         match action:
             case "renew":
                 if not await self.storage.workshops.renew_token(workshop.id, revision, new_token()):
-                    return stale
+                    return await stale()
                 renewed = await self.storage.workshops.workshop(workshop.id)
                 assert renewed is not None
                 return Outcome(notice=self.render.text("workshop.notice.renewed"),
                                edit=await self._menu(renewed, user_id),
                                send=self._invitation(renewed))
             case "close":
+                # Runs with nothing left to answer finish before the closing cancels the rest.
+                await self._settle_runs(workshop)
                 if not await self.storage.workshops.close(workshop.id, revision):
-                    return stale
+                    return await stale()
                 closed = await self.storage.workshops.workshop(workshop.id)
                 assert closed is not None
-                await self._release(closed, FINAL)
+                await self._release(closed, FINAL, await self._draft_release(closed))
                 return Outcome(notice=self.render.text("workshop.notice.closed"),
                                edit=await self._menu(closed, user_id))
             case "share":
                 if not await self.storage.workshops.bump_revision(workshop.id, revision):
-                    return stale
+                    return await stale()
                 return await self._share(workshop, user_id)
             case "cocoord":
                 if not await self.storage.workshops.renew_coordinator_token(workshop.id, revision,
                                                                    new_token()):
-                    return stale
+                    return await stale()
                 renewed = await self.storage.workshops.workshop(workshop.id)
                 assert renewed is not None and renewed.coordinator_token is not None
                 return Outcome(clear_keyboard=True, send=self._cocoord_invitation(
@@ -361,7 +370,7 @@ class WorkshopDesk:
             case _:  # delete
                 participants = tuple(await self.storage.workshops.participant_ids(workshop.id))
                 if not await self.storage.workshops.delete(workshop.id, revision):
-                    return stale
+                    return await stale()
                 told = Reply(self.render.html("workshop_deleted_notice.html.j2",
                                               workshop=workshop))
                 return Outcome(edit=Reply(self.render.html("workshop_deleted.html.j2",
@@ -390,7 +399,7 @@ class WorkshopDesk:
 
     def _broadcast(self, recipients: tuple[int, ...], replies: tuple[Reply, ...],
                    workshop: Workshop, template: str) -> Broadcast:
-        return Broadcast(recipients, replies, workshop.municipality,
+        return Broadcast(recipients, replies,
                          reported=functools.partial(self._reported, template,
                                                     workshop.municipality))
 
@@ -434,7 +443,7 @@ class WorkshopDesk:
 
     async def ask_step(self, user_id: int, workshop_id: int, position: int | None) -> Outcome:
         """Wait for the step typed next (``None``: a new one); it replaces whatever else the
-        bot waited for (see :meth:`bot.store.steps.Steps.await_step`)."""
+        bot waited for (see :meth:`bot.store.people.People.await_input`)."""
         workshop = await self._managed(user_id, workshop_id)
         if workshop is None:
             return invalid_button(self.render)
@@ -442,7 +451,8 @@ class WorkshopDesk:
             position = free_position({s.position for s in await self.storage.steps.of(workshop.id)})
             if position is None:
                 return Outcome(notice=self.render.text("workshop.notice.steps_full"), alert=True)
-        await self.storage.steps.await_step(user_id, workshop.id, position)
+        await self.storage.people.await_input(user_id, Awaited.WORKSHOP_STEP,
+                                              workshop_id=workshop.id, position=position)
         return Outcome(send=(Reply(self.render.html("workshop_step_prompt.html.j2",
                                                     workshop=workshop, position=position)),))
 
@@ -451,7 +461,7 @@ class WorkshopDesk:
         """The awaited step; ``None`` if the person no longer coordinates that workshop."""
         workshop = await self._managed(user_id, workshop_id)
         if workshop is None:
-            await self.storage.steps.stop_awaiting(user_id)
+            await self.storage.people.stop_awaiting(user_id, Awaited.WORKSHOP_STEP)
             return None
         step = parse_step(text)
         if step is None:
@@ -544,9 +554,8 @@ class WorkshopDesk:
         return tuple(rows)
 
     async def _status(self, workshop: Workshop) -> Reply:
-        await self._settle_runs(workshop)
+        draft, changes, latest, responses = await self._draft_release(workshop)  # settles first
         state = progress(await self.storage.workshops.progress(workshop.id))
-        draft, changes, latest, responses = await self._draft_release(workshop)
         joined = {row.perspective: row.joined for row in state.rows if row.perspective}
         planned = form_groups(joined, self.minimum)
         pooled = next((g.perspectives for g in planned if g.key == FURTHER), ())
@@ -576,8 +585,7 @@ class WorkshopDesk:
         return [Response(c.perspective, c.answers, person=c.user_id, coordinator=c.coordinator)
                 for c in await self.storage.releases.contributions(workshop.id)]
 
-    async def _draft_release(self, workshop: Workshop) -> tuple[
-            WorkshopResult, Changes | None, Release | None, list[Response]]:
+    async def _draft_release(self, workshop: Workshop) -> Drafted:
         """What a release now would show, what changed since the last one, that one, and
         the responses it is made of (read once, so that its markers match it exactly)."""
         await self._settle_runs(workshop)
@@ -592,9 +600,10 @@ class WorkshopDesk:
         result = aggregate(fields, self.questionnaire.scale, responses, self.minimum, changes)
         return result, changes, latest, responses
 
-    async def _release(self, workshop: Workshop, kind: str) -> bool:
-        """Store a release of the result as it stands; False if there is nothing to release."""
-        result, _, latest, responses = await self._draft_release(workshop)
+    async def _release(self, workshop: Workshop, kind: str, drafted: Drafted) -> bool:
+        """Store the release as drafted, so that what the caller checked is what is saved;
+        False if there is nothing to release."""
+        result, _, latest, responses = drafted
         if not result.available:
             return False
         markers = [(m.person, m.perspective, m.statement_id, m.choice)
@@ -606,8 +615,10 @@ class WorkshopDesk:
         """A release while answering goes on: only with ``k`` new people in every shown group."""
         if not workshop.open:
             return Outcome(notice=self.render.text("workshop.notice.already_closed"))
-        draft, changes, _, _ = await self._draft_release(workshop)
-        if short_of_release(draft, changes) or not await self._release(workshop, INTERIM):
+        drafted = await self._draft_release(workshop)
+        draft, changes, _, _ = drafted
+        if short_of_release(draft, changes) or not await self._release(workshop, INTERIM,
+                                                                        drafted):
             return Outcome(notice=self.render.text("workshop.notice.release_refused",
                                                    minimum=self.minimum), alert=True,
                            edit=await self._status(workshop))
@@ -811,13 +822,13 @@ class WorkshopDesk:
                                                  workshop.id)
         if run is not None:
             return await self.selfcheck.continue_run(user_id, run.id)
-        if not await self.storage.runs.finished_runs(user_id, workshop.id):
-            await self.storage.runs.start_run(user_id, workshop.field_ids, workshop.id)
-            run = await run_state.settled_active_run(self.storage, self.questionnaire, user_id,
-                                                     workshop.id)
-            if run is not None:
-                return Outcome(send=(await self.selfcheck.statement_message(run),))
         finished = await self.storage.runs.finished_runs(user_id, workshop.id)
+        if not finished:
+            started = await self.storage.runs.start_run(user_id, workshop.field_ids, workshop.id)
+            run = await run_state.settled(self.storage, self.questionnaire, started)
+            if run.active:
+                return Outcome(send=(await self.selfcheck.statement_message(run),))
+            finished = [run]  # nothing to answer in it: it settled as finished right away
         keyboard = ((Button(self.render.text("workshop.button.own_result"),
                             ShowResults(finished[0].id)),),)
         return Outcome(send=(Reply(self.render.html("workshop_already_done.html.j2",

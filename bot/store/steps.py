@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.domain.entities import Awaited, Workshop
 from bot.domain.next_steps import Step
 from bot.store.connection import Database, now
-from bot.store.people import await_input, ensure_user, stop_awaiting
+from bot.store.people import stop_awaiting
 from bot.store.workshops import workshop_from_row
 
 
@@ -22,17 +22,6 @@ class Steps:
             "SELECT position, what, who, due FROM workshop_steps WHERE workshop_id = ?"
             " ORDER BY position", (workshop_id,))
         return [Step(row["position"], row["what"], row["who"], row["due"]) for row in rows]
-
-    async def await_step(self, user_id: int, workshop_id: int, position: int) -> None:
-        """The person's next message is this step; it replaces whatever else the bot waited for."""
-        await ensure_user(self._db, user_id)
-        async with self._db.transaction() as db:
-            await await_input(db, user_id, Awaited.WORKSHOP_STEP, workshop_id=workshop_id,
-                              position=position)
-
-    async def stop_awaiting(self, user_id: int) -> None:
-        async with self._db.transaction() as db:
-            await stop_awaiting(db, user_id, Awaited.WORKSHOP_STEP)
 
     async def save(self, user_id: int, workshop_id: int, position: int, what: str,
                    who: str, due: str) -> None:

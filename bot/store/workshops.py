@@ -247,26 +247,6 @@ class Workshops:
         return [PerspectiveProgress(row["perspective"], row["joined"], row["finished"])
                 for row in rows]
 
-    async def responses(self, workshop_id: int) -> list[tuple[str, dict[str, str]]]:
-        """(perspective, answers) of every participant who finished, without who it was.
-
-        Only the latest finished run of each participant counts; a deleted
-        person's runs are gone with them, so they leave every aggregate.
-        """
-        rows = await self._db.rows(
-            "SELECT p.perspective, a.run_id, a.statement_id, a.choice"
-            " FROM workshop_participants p"
-            " JOIN runs r ON r.id = (SELECT MAX(id) FROM runs WHERE workshop_id = p.workshop_id"
-            "  AND user_id = p.user_id AND status = 'finished')"
-            " JOIN answers a ON a.run_id = r.id"
-            " WHERE p.workshop_id = ? AND p.perspective IS NOT NULL ORDER BY a.run_id",
-            (workshop_id,))
-        responses: dict[int, tuple[str, dict[str, str]]] = {}
-        for row in rows:
-            responses.setdefault(row["run_id"], (row["perspective"], {}))[1][
-                row["statement_id"]] = row["choice"]
-        return list(responses.values())
-
     # --- helping people finish ------------------------------------------------------
 
     async def unfinished_participant_ids(self, workshop_id: int) -> list[int]:

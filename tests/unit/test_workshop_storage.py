@@ -57,9 +57,10 @@ async def test_deleting_a_participant_takes_their_answers_out_of_the_workshop(
             await storage.workshops.choose_perspective(ws, user, "politik")
             run = await storage.runs.start_run(user, ("eins",), ws)
             await storage.runs.save_answer(run.id, "eins-01", "A", finishes=True)
-        assert len(await storage.workshops.responses(ws)) == 2
+        assert len(await storage.releases.contributions(ws)) == 2
         await storage.database.connection.execute("DELETE FROM users WHERE user_id = 2")
-        assert await storage.workshops.responses(ws) == [("politik", {"eins-01": "A"})]
+        assert [(c.perspective, c.answers) for c in await storage.releases.contributions(ws)] == [
+            ("politik", {"eins-01": "A"})]
         assert [(c.joined, c.finished) for c in await storage.workshops.progress(ws)] == [(1, 1)]
     finally:
         await storage.close()

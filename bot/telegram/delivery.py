@@ -35,7 +35,7 @@ warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(editMessageText|se
                         category=PTBUserWarning)
 
 
-def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
     return InlineKeyboardMarkup(
@@ -129,11 +129,11 @@ async def send(bot: Bot, chat_id: int, message: Message) -> int:
             return await send_text(bot, chat_id, message)
         case Photo(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
             photo = await bot.send_photo(chat_id, data, filename=file_name, caption=caption,
-                                         reply_markup=markup(keyboard))
+                                         reply_markup=_markup(keyboard))
             return photo.message_id
         case Document(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
             document = await bot.send_document(chat_id, data, filename=file_name,
-                                               caption=caption, reply_markup=markup(keyboard))
+                                               caption=caption, reply_markup=_markup(keyboard))
             return document.message_id
 
 

@@ -25,7 +25,6 @@ from bot.flows.invitations import (
     WorkshopInvitation,
 )
 
-MAX_PAYLOAD = 64
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")  # see bot.domain.workshop.new_token
 

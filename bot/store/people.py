@@ -22,11 +22,13 @@ from bot.store.connection import Database, now, timestamp
 PENDING_INPUT_VALID = timedelta(hours=24)
 
 
+_NEW_USER = ("INSERT INTO users (user_id, created_at, last_active_at) VALUES (?, ?, ?)"
+             " ON CONFLICT DO NOTHING")
+
+
 async def ensure_user(database: Database, user_id: int) -> None:
     at = now()
-    await database.write(
-        "INSERT INTO users (user_id, created_at, last_active_at) VALUES (?, ?, ?)"
-        " ON CONFLICT DO NOTHING", (user_id, at, at))
+    await database.write(_NEW_USER, (user_id, at, at))
 
 
 async def await_input(db: aiosqlite.Connection, user_id: int, awaited: Awaited,
@@ -131,11 +133,13 @@ class People:
         if message_id is None:
             await self._db.write("DELETE FROM live_statements WHERE user_id = ?", (user_id,))
             return
-        await ensure_user(self._db, user_id)
-        await self._db.write(
-            "INSERT INTO live_statements (user_id, message_id) VALUES (?, ?)"
-            " ON CONFLICT (user_id) DO UPDATE SET message_id = excluded.message_id",
-            (user_id, message_id))
+        at = now()
+        async with self._db.transaction() as db:
+            await db.execute(_NEW_USER, (user_id, at, at))
+            await db.execute(
+                "INSERT INTO live_statements (user_id, message_id) VALUES (?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET message_id = excluded.message_id",
+                (user_id, message_id))
 
     # --- activity, deletion and retention --------------------------------------------
 

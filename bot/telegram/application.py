@@ -27,7 +27,7 @@ from bot.output.workers import DRAWING
 from bot.store.storage import Storage
 from bot.telegram import gate, handlers, jobs
 from bot.telegram.aiohttp_request import AiohttpRequest
-from bot.telegram.answer_taps import AnswerTapHandler, SettingAsideRequest
+from bot.telegram.answer_taps import AnswerTapHandler
 from bot.telegram.commands import command_descriptions
 from bot.telegram.context import CONTEXT_TYPES, BotContext
 from bot.telegram.liveness import Liveness
@@ -67,7 +67,7 @@ def build(settings: Settings, open_services: OpenServices, *,
         request=RetryingRequest(calls),
         # getUpdates, one call at a time; PTB's polling loop retries it.
         # Answer taps are set aside before PTB decodes them (bot/telegram/answer_taps.py).
-        get_updates_request=SettingAsideRequest(updates), liveness=liveness)
+        get_updates_request=updates, liveness=liveness)
     builder = (
         ApplicationBuilder()
         .bot(bot)

@@ -21,7 +21,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.flows.outcome import Broadcast, BroadcastReport, Reply
-from bot.telegram.delivery import markup
+from bot.telegram.delivery import send_text
 from bot.telegram.network import may_retry
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,7 @@ class Broadcaster:
             for attempt in range(1, self._attempts + 1):
                 async with self._limiter:
                     try:
-                        await bot.send_message(chat_id, reply.text,
-                                               reply_markup=markup(reply.keyboard))
+                        await send_text(bot, chat_id, reply)
                         break
                     except RetryAfter as error:
                         wait = _seconds(error)

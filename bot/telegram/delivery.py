@@ -35,7 +35,7 @@ warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(editMessageText|se
                         category=PTBUserWarning)
 
 
-def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
     return InlineKeyboardMarkup(
@@ -107,7 +107,8 @@ async def carry_out(bot: Bot, services: Services, chat_id: int, tapped: Tapped |
                         _change_tapped_message(bot, chat_id, tapped, outcome, live))
     for message in outcome.send:
         sent = await send(bot, chat_id, message)
-        if live is not None and isinstance(message, Reply):
+        # A new message can only start showing the live statement, never stop.
+        if live is not None and isinstance(message, Reply) and message.live:
             await live.shown(message, sent)
     if outcome.later is not None:
         for message in await outcome.later():
@@ -128,11 +129,11 @@ async def send(bot: Bot, chat_id: int, message: Message) -> int:
             return await send_text(bot, chat_id, message)
         case Photo(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
             photo = await bot.send_photo(chat_id, data, filename=file_name, caption=caption,
-                                         reply_markup=markup(keyboard))
+                                         reply_markup=_markup(keyboard))
             return photo.message_id
         case Document(data=data, file_name=file_name, caption=caption, keyboard=keyboard):
             document = await bot.send_document(chat_id, data, filename=file_name,
-                                               caption=caption, reply_markup=markup(keyboard))
+                                               caption=caption, reply_markup=_markup(keyboard))
             return document.message_id
 
 
@@ -147,12 +148,16 @@ class LiveStatement:
 
     def __init__(self, bot: Bot, services: Services, person: int) -> None:
         self._bot, self._people, self._person = bot, services.storage.people, person
+        # Read once, then kept up to date by this object's own writes: one reply
+        # may show the statement twice (the tapped message edited, then a new one).
+        self._previous: int | None = None
+        self._read = False
 
     async def shown(self, reply: Reply, message_id: int) -> None:
-        previous = await self._people.live_statement(self._person)
+        previous = await self._previous_message()
         if not reply.live:
             if previous == message_id:
-                await self._people.set_live_statement(self._person, None)
+                await self._remember(None)
             return
         if previous == message_id:
             return
@@ -161,7 +166,16 @@ class LiveStatement:
                 await self._bot.edit_message_reply_markup(self._person, previous, reply_markup=None)
             except BadRequest as error:  # already without buttons, too old or deleted
                 log.info("could not take the buttons off an old statement: %s", error.message)
+        await self._remember(message_id)
+
+    async def _previous_message(self) -> int | None:
+        if not self._read:
+            self._previous, self._read = await self._people.live_statement(self._person), True
+        return self._previous
+
+    async def _remember(self, message_id: int | None) -> None:
         await self._people.set_live_statement(self._person, message_id)
+        self._previous, self._read = message_id, True
 
 
 async def _together(*calls: Awaitable[object]) -> None:

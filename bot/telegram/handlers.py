@@ -26,9 +26,10 @@ from bot.flows.actions import (
     UnknownCommand,
     WorkshopCommand,
     decode,
+    encode,
 )
 from bot.telegram import deep_link
-from bot.telegram.answer_taps import answer_tap, raw_tap
+from bot.telegram.answer_taps import tap_of
 from bot.telegram.commands import ALIASES, COMMANDS, command_descriptions
 from bot.telegram.context import BotContext
 from bot.telegram.delivery import deliver, query_expired
@@ -157,9 +158,8 @@ async def error_handler(update: object, context: BotContext) -> None:
 
 def _where(update: object) -> tuple[int | None, str | None]:
     """The chat to tell about an error, and the tap to answer with it, if any."""
-    raw = raw_tap(update)
-    if raw is not None:
-        tap = answer_tap(raw)
+    tap = tap_of(update)
+    if tap is not None:
         return tap.chat_id, tap.tapped.query_id
     if not isinstance(update, Update) or update.effective_chat is None:
         return None, None
@@ -185,9 +185,9 @@ def describe(update: object) -> str:
     """
     if not isinstance(update, Update):
         return f"non-update {type(update).__name__}"
-    raw = raw_tap(update)
-    if raw is not None:  # an answer tap, set aside in a private chat
-        return f"update_id={update.update_id} chat=private {_button(raw.get('data'))}"
+    tap = tap_of(update)
+    if tap is not None:  # an answer tap, set aside in a private chat
+        return f"update_id={update.update_id} chat=private {_button(encode(tap.action))}"
     chat = update.effective_chat.type if update.effective_chat else "none"
     if update.callback_query is not None:
         what = _button(update.callback_query.data)

@@ -36,11 +36,15 @@ IDEMPOTENT_METHODS = frozenset({
 })
 
 
-class WrappingRequest(BaseRequest):
-    """A network layer around another one: set-up, shut-down and timeouts are the inner one's."""
+class RetryingRequest(BaseRequest):
+    """Wraps PTB's network layer; ``delays`` are the waits before each retry.
 
-    def __init__(self, inner: BaseRequest) -> None:
+    Set-up, shut-down and timeouts are the inner layer's.
+    """
+
+    def __init__(self, inner: BaseRequest, delays: tuple[float, ...] = (0.5, 1.5, 4.0)) -> None:
         self.inner = inner
+        self._delays = delays
 
     @property
     def read_timeout(self) -> float | None:
@@ -51,14 +55,6 @@ class WrappingRequest(BaseRequest):
 
     async def shutdown(self) -> None:
         await self.inner.shutdown()
-
-
-class RetryingRequest(WrappingRequest):
-    """Wraps PTB's network layer; ``delays`` are the waits before each retry."""
-
-    def __init__(self, inner: BaseRequest, delays: tuple[float, ...] = (0.5, 1.5, 4.0)) -> None:
-        super().__init__(inner)
-        self._delays = delays
 
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout: object = BaseRequest.DEFAULT_NONE,

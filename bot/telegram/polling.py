@@ -7,7 +7,8 @@ the same batch again without pause: polling has stopped for good, the log
 fills with tracebacks holding the raw updates, and nobody gets an answer.
 Here such an update is logged once (without its content), replaced by an empty
 update with its number, which no handler takes, and so acknowledged with the
-rest of the batch; everybody else's updates go on.
+rest of the batch; everybody else's updates go on. Answer taps are set aside
+here too, before PTB decodes the batch (bot/telegram/answer_taps.py).
 
 Failed ``getUpdates`` calls (Telegram unreachable, another instance polling)
 are logged in one short line a minute instead of a traceback each time; PTB's
@@ -24,6 +25,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from bot.telegram.answer_taps import set_aside_update
 from bot.telegram.liveness import Liveness
 from bot.telegram.log_limit import LimitedLog
 
@@ -67,10 +69,11 @@ class ReadingBot(ExtBot[None]):
         return updates
 
     async def _post(self, endpoint: str, *args: Any, **kwargs: Any) -> Any:
-        """Keeps the raw ``getUpdates`` answer at hand, to decode it update by update if need be."""
+        """Sets answer taps aside in the raw ``getUpdates`` answer (bot/telegram/answer_taps.py)
+        and keeps it at hand, to decode it update by update if need be."""
         result = await super()._post(endpoint, *args, **kwargs)
         if endpoint == "getUpdates":
-            self._fetched = result
+            result = self._fetched = [set_aside_update(update) for update in result]
         return result
 
     def _readable(self, fetched: Sequence[dict[str, Any]]) -> tuple[Update, ...]:

@@ -24,7 +24,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.flows.keyed_locks import KeyedLocks
-from bot.telegram.answer_taps import person_of, raw_tap
+from bot.telegram.answer_taps import tap_of
 from bot.telegram.liveness import Liveness
 from bot.telegram.log_limit import LimitedLog
 
@@ -116,9 +116,9 @@ def _close(coroutine: Awaitable[object]) -> None:
 
 
 def _person_of(update: object) -> int | None:
-    raw = raw_tap(update)
-    if raw is not None:
-        return person_of(raw)
+    tap = tap_of(update)
+    if tap is not None:
+        return tap.person
     if isinstance(update, Update):
         if update.effective_user is not None:
             return update.effective_user.id

@@ -9,7 +9,6 @@ holds on it under concurrent processing.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from pathlib import Path
 
@@ -19,7 +18,8 @@ from bot.bench.fake_bot_api import FakeBotAPI
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import Answer, Begin, encode
 from bot.output.render import Renderer
-from bot.telegram.answer_taps import RAW_KEY, answer_tap, raw_tap, set_aside
+from bot.telegram.answer_taps import RAW_KEY, AnswerTap, set_aside_update, tap_of
+from bot.telegram.delivery import Tapped
 from tests.conftest import BotHarness, started
 from tests.stories import notices, stored
 
@@ -39,21 +39,27 @@ def test_only_answer_taps_in_private_chats_are_set_aside() -> None:
     answer = encode(Answer(3, "eins-01", "B"))
     updates = [_tap(1, answer), _tap(2, encode(Begin())), _tap(3, answer, "group"),
                {"update_id": 4, "message": {**MESSAGE, "from": USER}}, _tap(5, "a:kaputt")]
-    body = json.dumps({"ok": True, "result": updates}).encode()
-    result = json.loads(set_aside(body))["result"]
-    assert result[0] == {"update_id": 1, RAW_KEY: updates[0]["callback_query"]}
-    assert result[1:] == updates[1:]
-    untouched = json.dumps({"ok": True, "result": updates[1:]}).encode()
-    assert set_aside(untouched) == untouched
+    result = [set_aside_update(update) for update in updates]
+    assert result[0] == {"update_id": 1, RAW_KEY: AnswerTap(42, 42, Tapped("q1", 7),
+                                                            Answer(3, "eins-01", "B"))}
+    assert all(after is before for after, before in zip(result[1:], updates[1:], strict=True))
+
+
+def test_a_tap_that_cannot_be_read_is_left_as_it_is() -> None:
+    answer = encode(Answer(3, "eins-01", "B"))
+    no_chat = _tap(1, answer)
+    no_chat["callback_query"]["message"] = {**MESSAGE, "chat": None}  # type: ignore[index]
+    odd_data = _tap(2, answer)
+    odd_data["callback_query"]["data"] = 17  # type: ignore[index]
+    for update in (no_chat, odd_data, {"update_id": 3, "callback_query": "kaputt"}):
+        assert set_aside_update(update) is update
 
 
 def test_a_set_aside_tap_is_decoded_once_into_the_typed_answer() -> None:
-    body = json.dumps({"ok": True, "result": [_tap(9, encode(Answer(3, "eins-01", "B")))]})
-    update = Update.de_json(json.loads(set_aside(body.encode()))["result"][0], None)
+    update = Update.de_json(set_aside_update(_tap(9, encode(Answer(3, "eins-01", "B")))), None)
     assert update.callback_query is None  # PTB built no object tree for it
-    raw = raw_tap(update)
-    assert raw is not None
-    tap = answer_tap(raw)
+    tap = tap_of(update)
+    assert tap is not None
     assert (tap.person, tap.chat_id, tap.tapped.query_id, tap.tapped.message_id) == (42, 42, "q9", 7)
     assert tap.action == Answer(3, "eins-01", "B")
 
@@ -69,8 +75,7 @@ async def test_racing_set_aside_taps_of_one_person_record_one_answer(
         await bot.app.start()
         try:
             for data in (data_a, data_d):
-                body = json.dumps({"ok": True, "result": [anna.callback_update(data, message)]})
-                raw = json.loads(set_aside(body.encode()))["result"][0]
+                raw = set_aside_update(anna.callback_update(data, message))
                 assert RAW_KEY in raw
                 await bot.app.update_queue.put(Update.de_json(raw, bot.app.bot))
             deadline = time.monotonic() + 10

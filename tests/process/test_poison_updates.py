@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.bench.fake_bot_api import BOT_USER
+from bot.flows.actions import Answer, encode
 from tests import updates
 from tests.bot_process import BotProcess
 from tests.conftest import write_questionnaire
@@ -61,6 +63,25 @@ def test_an_unreadable_update_is_skipped_once_and_everybody_else_is_answered(
     assert len(skipped) == 1, output
     assert f"update_id={poison}" in skipped[0]
     assert "Traceback" not in output and "Wer kommt" not in output, output  # no raw data
+
+
+@pytest.mark.parametrize("odd", [{"chat": None}, {"data": 17}], ids=["chat-null", "data-number"])
+def test_an_odd_answer_tap_does_not_stop_polling(
+        server: FakeBotServer, tmp_path: Path, odd: dict[str, object]) -> None:
+    bot = start_bot(server, tmp_path)
+    try:
+        shown = updates.message(BOT_USER, updates.private_chat(SENDER), "Aussage")
+        tap = updates.callback_update(SENDER, encode(Answer(1, "eins-01", "A")), shown)
+        query = tap["callback_query"]
+        query["data"] = odd.get("data", query["data"])
+        query["message"]["chat"] = odd.get("chat", shown["chat"])
+        odd_tap = server.push(tap)
+        server.push(updates.message_update(
+            updates.message(BEA, updates.private_chat(BEA), "/start")))
+        server.wait_for(lambda: bool(server.api.chat(BEA["id"])), 20, "the answer to Bea")
+        server.wait_for(lambda: server.acknowledged > odd_tap, 10, "the odd tap acknowledged")
+    finally:
+        bot.stop_if_running()
 
 
 def test_the_bot_asks_only_for_the_update_types_it_handles(

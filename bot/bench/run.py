@@ -26,7 +26,6 @@ import os
 import platform
 import random
 import resource
-import socket
 import sqlite3
 import sys
 import tempfile
@@ -45,7 +44,7 @@ from bot.bench.commit_probe import measure_commit_rate
 from bot.bench.fake_bot_api import Call, FakeBotAPI
 from bot.bench.floor import run_floor
 from bot.bench.http_bot_api import HttpBotAPI
-from bot.bench.targets import BotProcess, InProcessBot
+from bot.bench.targets import BotProcess, InProcessBot, free_port
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
 from bot.flows import actions
@@ -573,7 +572,7 @@ async def _in_process(config: BenchConfig, questionnaire: Questionnaire, databas
 async def _as_process(config: BenchConfig, questionnaire: Questionnaire, database: Path,
                       questions: Path, report: Report, server: HttpBotAPI) -> Crowd:
     """``python -m bot`` as deployed, over HTTP, polling or with a webhook."""
-    port = _free_port()  # the bot's HTTP server: the browser channel, and the webhook
+    port = free_port()  # the bot's HTTP server: the browser channel, and the webhook
     webhook = config.transport == "webhook"
     if webhook:
         server.webhook_target = f"http://127.0.0.1:{port}/telegram"
@@ -594,12 +593,6 @@ async def _as_process(config: BenchConfig, questionnaire: Questionnaire, databas
     if crowd.lost_taps:
         print(bot.output(), file=sys.stderr)
     return crowd
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # --- one person flooding the bot -----------------------------------------------

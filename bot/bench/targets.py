@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +28,23 @@ from bot.telegram.application import TelegramApplication
 TOKEN = "123456:BENCH"
 WEBHOOK_SECRET = "bench-secret"
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def free_port() -> int:
+    """A port nobody listens on now, for a bot's HTTP server of its own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def clean_environment(**env: str) -> dict[str, str]:
+    """This process's environment without any bot settings, plus ``env``.
+
+    A started bot must read only the settings its starter chose, never an operator's
+    TELEGRAM_* or SELBSTCHECK_* variables that happen to be set in this shell.
+    """
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
+    return {**kept, "PYTHONUNBUFFERED": "1", **env}
 
 
 class InProcessBot:
@@ -51,12 +69,11 @@ class BotProcess:
                  port: int, webhook: bool = False, python: str = sys.executable) -> None:
         self.server = server
         self.log = log
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
-        self.env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url,
-                        TELEGRAM_BASE_FILE_URL=server.base_file_url, SELBSTCHECK_DB=str(database),
-                        SELBSTCHECK_QUESTIONS_DIR=str(questions), PYTHONUNBUFFERED="1",
-                        SELBSTCHECK_LISTEN="127.0.0.1", SELBSTCHECK_PORT=str(port))
+        self.env = clean_environment(
+            TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url,
+            TELEGRAM_BASE_FILE_URL=server.base_file_url, SELBSTCHECK_DB=str(database),
+            SELBSTCHECK_QUESTIONS_DIR=str(questions), SELBSTCHECK_LISTEN="127.0.0.1",
+            SELBSTCHECK_PORT=str(port))
         if webhook:
             self.env.update(SELBSTCHECK_WEBHOOK_URL=f"https://127.0.0.1:{port}/telegram",
                             SELBSTCHECK_WEBHOOK_SECRET=WEBHOOK_SECRET)

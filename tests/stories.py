@@ -79,11 +79,16 @@ async def finish_a_run(person: Person, choices: tuple[str, ...]) -> None:
     await answer(person, choices)
 
 
-def pdf_text(document: StoredMessage) -> str:
+def pdf_pages(document: StoredMessage) -> list[str]:
+    """Each page's text with its whitespace run together, as a reader would see it."""
     assert document.kind == "document" and document.file is not None
     assert document.file.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(document.file))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def pdf_text(document: StoredMessage) -> str:
+    return " ".join(pdf_pages(document))
 
 
 def labels(message: StoredMessage) -> list[str]:

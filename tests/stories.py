@@ -63,8 +63,6 @@ def make_inactive(database: Path, user_id: int, days: int) -> None:
 
 # Answers for the small questionnaire (3 + 2 + 2 statements) and what they score.
 RUN_ONE = ("B", "B", "C", "C", "C", "E", "E")  # 56 % · 33 % · too few
-
-
 RUN_TWO = ("A", "B", "C", "D", "C", "A", "A")  # 67 % · 17 % · 100 %
 
 
@@ -99,8 +97,6 @@ def labels(message: StoredMessage) -> list[str]:
 # --- A workshop, set up and answered ---
 
 LINK = re.compile(r"https://t\.me/selbstcheck_test_bot\?start=(?P<payload>[wk]_[A-Za-z0-9_-]{22})")
-
-
 REFUSAL = "Diese Schaltfläche ist nicht (mehr) gültig"
 
 

@@ -45,6 +45,14 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 expect.set_options(timeout=15_000)
 
 
+def answer(page: Page, label: str, count: int) -> None:
+    """Tap ``label`` ``count`` times, each time waiting for the next page."""
+    for _ in range(count):
+        before = page.locator("main").inner_text()
+        page.get_by_role("button", name=label, exact=True).click()
+        expect(page.locator("main")).not_to_have_text(before)
+
+
 class Server:
     def __init__(self, tmp: Path) -> None:
         self.port = free_port()

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
+from bot.bench.fake_bot_api import FakeBotAPI
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from tests.conftest import BotHarness, Person, started
-from tests.stories import pdf_pages
+from tests.stories import labels, pdf_pages
 
 ANSWERS = "DCCCDEE"  # field 1: 1.1 D, 1.2 C, 1.3 C; field 2: 2.1 C, 2.2 D; field 3: E, E
-
-
-def labels(message: StoredMessage) -> list[str]:
-    return [b["text"] for row in (message.reply_markup or {}).get("inline_keyboard", [])
-            for b in row]
 
 
 async def finish(bot: BotHarness) -> Person:

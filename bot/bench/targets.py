@@ -10,7 +10,9 @@ in-memory fake: no HTTP client, no JSON on the way in.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -47,6 +49,27 @@ def clean_environment(**env: str) -> dict[str, str]:
     return {**kept, "PYTHONUNBUFFERED": "1", **env}
 
 
+def current_rss_mb() -> float:
+    """This process's resident memory now (on other systems than Linux: its peak)."""
+    current = _statm_rss_mb()
+    return current if current is not None else peak_rss_mb()
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_mb = peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes vs. KiB
+    return max(peak_mb, _statm_rss_mb() or 0.0)
+
+
+def _statm_rss_mb() -> float | None:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return None
+
+
 class InProcessBot:
     def __init__(self, app: TelegramApplication) -> None:
         self.app = app
@@ -60,6 +83,11 @@ class InProcessBot:
 
     async def settled(self) -> None:
         await self.app.update_queue.join()
+
+    def rss_mb(self) -> float:
+        """This process's memory now, after a collection: what the sessions keep alive."""
+        gc.collect()
+        return current_rss_mb()
 
 
 class BotProcess:

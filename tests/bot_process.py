@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
+from bot.bench.targets import clean_environment, free_port
 from tests.fake_bot_server import FakeBotServer
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "987654321:AAF-test_token_for_the_subprocess_only"
-
-
-def clean_environment(**env: str) -> dict[str, str]:
-    """This process's environment without any bot settings, plus ``env``."""
-    kept = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
-    return {**kept, "PYTHONUNBUFFERED": "1", **env}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class BotProcess:

@@ -63,8 +63,6 @@ def make_inactive(database: Path, user_id: int, days: int) -> None:
 
 # Answers for the small questionnaire (3 + 2 + 2 statements) and what they score.
 RUN_ONE = ("B", "B", "C", "C", "C", "E", "E")  # 56 % · 33 % · too few
-
-
 RUN_TWO = ("A", "B", "C", "D", "C", "A", "A")  # 67 % · 17 % · 100 %
 
 
@@ -79,11 +77,16 @@ async def finish_a_run(person: Person, choices: tuple[str, ...]) -> None:
     await answer(person, choices)
 
 
-def pdf_text(document: StoredMessage) -> str:
+def pdf_pages(document: StoredMessage) -> list[str]:
+    """Each page's text with its whitespace run together, as a reader would see it."""
     assert document.kind == "document" and document.file is not None
     assert document.file.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(document.file))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def pdf_text(document: StoredMessage) -> str:
+    return " ".join(pdf_pages(document))
 
 
 def labels(message: StoredMessage) -> list[str]:
@@ -94,8 +97,6 @@ def labels(message: StoredMessage) -> list[str]:
 # --- A workshop, set up and answered ---
 
 LINK = re.compile(r"https://t\.me/selbstcheck_test_bot\?start=(?P<payload>[wk]_[A-Za-z0-9_-]{22})")
-
-
 REFUSAL = "Diese Schaltfläche ist nicht (mehr) gültig"
 
 

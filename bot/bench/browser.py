@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
 import time
 from dataclasses import dataclass, field
 
 import httpx
 
 from bot.app import Services, web_channel
+from bot.bench.targets import free_port
 from bot.config import Web
 from bot.web.app import build_web_app
 from bot.web.server import http_server
@@ -78,16 +78,10 @@ class _Browser:
         figures.next_page.append(time.perf_counter() - sent)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def browser_burst(services: Services, people: int, statements: int) -> BrowserFigures:
     """``people`` answer ``statements`` statements each, every round all at once."""
     figures = BrowserFigures(people, statements)
-    web = Web(listen="127.0.0.1", port=_free_port())
+    web = Web(listen="127.0.0.1", port=free_port())
     server = http_server(build_web_app(web_channel(services)), web)
     serving = asyncio.create_task(server.serve())
     browsers = [_Browser(f"http://127.0.0.1:{web.port}") for _ in range(people)]

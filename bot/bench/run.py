@@ -26,7 +26,6 @@ import os
 import platform
 import random
 import resource
-import socket
 import sqlite3
 import sys
 import tempfile
@@ -45,7 +44,7 @@ from bot.bench.commit_probe import measure_commit_rate
 from bot.bench.fake_bot_api import Call, FakeBotAPI
 from bot.bench.floor import run_floor
 from bot.bench.http_bot_api import HttpBotAPI
-from bot.bench.targets import BotProcess, InProcessBot
+from bot.bench.targets import BotProcess, InProcessBot, current_rss_mb, free_port, peak_rss_mb
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
 from bot.flows import actions
@@ -152,6 +151,7 @@ class Report:
     answers_counted: int = 0
     answers_stored: int = 0
     answers_expected: int = 0
+    webhook_failures: int | None = None  # deliveries the webhook refused (webhook transport)
     rss_start_mb: float = 0.0
     rss_sessions_mb: float | None = None
     peak_rss_mb: float = 0.0
@@ -239,13 +239,16 @@ class Person:
         self.pending: Tap | None = None
         self._taps = itertools.count(1)
 
-    async def command(self, text: str) -> Tap:
-        """Send a command; done once the bot has sent a message with buttons."""
+    def command_update(self, text: str) -> dict[str, Any]:
+        """The update Telegram delivers when this person sends the command ``text``."""
         message = {"message_id": next(self.crowd.ids), "date": int(time.time()),
                    "chat": {"id": self.id, "type": "private"}, "from": self.user, "text": text,
                    "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}
-        return await self._send({"update_id": next(self.crowd.ids), "message": message},
-                                message_id=0, expects=None)
+        return {"update_id": next(self.crowd.ids), "message": message}
+
+    async def command(self, text: str) -> Tap:
+        """Send a command; done once the bot has sent a message with buttons."""
+        return await self._send(self.command_update(text), message_id=0, expects=None)
 
     async def tap(self, data: str, expects: str | None,
                   expects_new_message: bool | None = None) -> Tap:
@@ -454,11 +457,7 @@ async def _sessions(crowd: Crowd, api: FakeBotAPI | HttpBotAPI, config: BenchCon
     for _ in range(config.session_answers):
         await _everyone(people, "answer_next")
     await crowd.target.settled()
-    if isinstance(crowd.target, BotProcess):
-        report.rss_sessions_mb = crowd.target.rss_mb()
-    else:
-        gc.collect()
-        report.rss_sessions_mb = _current_rss_mb()
+    report.rss_sessions_mb = crowd.target.rss_mb()
     report.sessions_active = len(people)
 
 
@@ -546,7 +545,7 @@ async def _phases(crowd: Crowd, api: FakeBotAPI | HttpBotAPI, config: BenchConfi
 async def _in_process(config: BenchConfig, questionnaire: Questionnaire, database: Path,
                       report: Report, api: FakeBotAPI) -> Crowd:
     """The Application in this process, updates put into its queue: no network at all."""
-    report.rss_start_mb = _current_rss_mb()
+    report.rss_start_mb = current_rss_mb()
     app = build_application(Settings(token="123456:BENCH", database=str(database)),
                             questionnaire, Renderer(), request=api)
     crowd = Crowd(InProcessBot(app), questionnaire, config.tap_timeout)
@@ -564,7 +563,7 @@ async def _in_process(config: BenchConfig, questionnaire: Questionnaire, databas
         await app.post_shutdown(app)  # type: ignore[misc]
         gc.unfreeze()  # leave the process as it was (the tests run the benchmark)
         gc.set_threshold(*collector_settings)
-    report.peak_rss_mb = _peak_rss_mb()
+    report.peak_rss_mb = peak_rss_mb()
     await asyncio.to_thread(DRAWING.shut_down)  # a finished child reports its peak memory
     report.drawing_peak_rss_mb = _children_peak_rss_mb()
     return crowd
@@ -573,7 +572,7 @@ async def _in_process(config: BenchConfig, questionnaire: Questionnaire, databas
 async def _as_process(config: BenchConfig, questionnaire: Questionnaire, database: Path,
                       questions: Path, report: Report, server: HttpBotAPI) -> Crowd:
     """``python -m bot`` as deployed, over HTTP, polling or with a webhook."""
-    port = _free_port()  # the bot's HTTP server: the browser channel, and the webhook
+    port = free_port()  # the bot's HTTP server: the browser channel, and the webhook
     webhook = config.transport == "webhook"
     if webhook:
         server.webhook_target = f"http://127.0.0.1:{port}/telegram"
@@ -591,15 +590,11 @@ async def _as_process(config: BenchConfig, questionnaire: Questionnaire, databas
     finally:
         await bot.stop()
         await server.stop()
+    if webhook:
+        report.webhook_failures = server.webhook_failures
     if crowd.lost_taps:
         print(bot.output(), file=sys.stderr)
     return crowd
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # --- one person flooding the bot -----------------------------------------------
@@ -655,11 +650,7 @@ async def run_flood_benchmark(config: BenchConfig, flood: int, others: int = 20)
                     report.calm.add(tap)
             started = time.perf_counter()
             for _ in range(flood):
-                message = {"message_id": next(crowd.ids), "date": int(time.time()),
-                           "chat": {"id": flooder.id, "type": "private"}, "from": flooder.user,
-                           "text": "/bericht",
-                           "entities": [{"type": "bot_command", "offset": 0, "length": 8}]}
-                crowd.target.deliver({"update_id": next(crowd.ids), "message": message})
+                crowd.target.deliver(flooder.command_update("/bericht"))
             for _ in range(config.statements - half):
                 for tap in await _everyone(people, "answer_next"):
                     report.flooded.add(tap)
@@ -692,31 +683,12 @@ def format_flood_report(report: FloodReport) -> str:
 
 # --- measuring and printing ----------------------------------------------------
 
-def _current_rss_mb() -> float:
-    current = _statm_rss_mb()
-    return current if current is not None else _peak_rss_mb()  # not Linux: the peak it is
-
-
 def _children_peak_rss_mb() -> float | None:
     """The largest peak RSS of the child processes that have ended: the drawing process."""
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if not peak:
         return None
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
-
-
-def _statm_rss_mb() -> float | None:
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:
-        return None
-
-
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    peak_mb = peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes vs. KiB
-    return max(peak_mb, _statm_rss_mb() or 0.0)
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -778,6 +750,9 @@ def format_report(report: Report) -> str:
         "    " + ", ".join(f"{method} {count}"
                            for method, count in sorted(report.burst_calls_by_method.items())),
     ]
+    if report.webhook_failures is not None:
+        lines.append(f"  webhook deliveries refused or failed (each retried): "
+                     f"{report.webhook_failures}")
     if report.rss_sessions_mb is not None:
         lines.append(f"memory: {_fmt_mb(report.rss_sessions_mb)} RSS with "
                      f"{report.sessions_active} active sessions ({c.session_answers} answers "

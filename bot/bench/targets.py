@@ -10,8 +10,11 @@ in-memory fake: no HTTP client, no JSON on the way in.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
+import resource
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -29,6 +32,44 @@ WEBHOOK_SECRET = "bench-secret"
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
+def free_port() -> int:
+    """A port nobody listens on now, for a bot's HTTP server of its own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def clean_environment(**env: str) -> dict[str, str]:
+    """This process's environment without any bot settings, plus ``env``.
+
+    A started bot must read only the settings its starter chose, never an operator's
+    TELEGRAM_* or SELBSTCHECK_* variables that happen to be set in this shell.
+    """
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
+    return {**kept, "PYTHONUNBUFFERED": "1", **env}
+
+
+def current_rss_mb() -> float:
+    """This process's resident memory now (on other systems than Linux: its peak)."""
+    current = _statm_rss_mb()
+    return current if current is not None else peak_rss_mb()
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_mb = peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes vs. KiB
+    return max(peak_mb, _statm_rss_mb() or 0.0)
+
+
+def _statm_rss_mb() -> float | None:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return None
+
+
 class InProcessBot:
     def __init__(self, app: TelegramApplication) -> None:
         self.app = app
@@ -43,6 +84,11 @@ class InProcessBot:
     async def settled(self) -> None:
         await self.app.update_queue.join()
 
+    def rss_mb(self) -> float:
+        """This process's memory now, after a collection: what the sessions keep alive."""
+        gc.collect()
+        return current_rss_mb()
+
 
 class BotProcess:
     """The bot started with ``python -m bot`` and the environment an operator would set."""
@@ -51,12 +97,11 @@ class BotProcess:
                  port: int, webhook: bool = False, python: str = sys.executable) -> None:
         self.server = server
         self.log = log
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
-        self.env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url,
-                        TELEGRAM_BASE_FILE_URL=server.base_file_url, SELBSTCHECK_DB=str(database),
-                        SELBSTCHECK_QUESTIONS_DIR=str(questions), PYTHONUNBUFFERED="1",
-                        SELBSTCHECK_LISTEN="127.0.0.1", SELBSTCHECK_PORT=str(port))
+        self.env = clean_environment(
+            TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url,
+            TELEGRAM_BASE_FILE_URL=server.base_file_url, SELBSTCHECK_DB=str(database),
+            SELBSTCHECK_QUESTIONS_DIR=str(questions), SELBSTCHECK_LISTEN="127.0.0.1",
+            SELBSTCHECK_PORT=str(port))
         if webhook:
             self.env.update(SELBSTCHECK_WEBHOOK_URL=f"https://127.0.0.1:{port}/telegram",
                             SELBSTCHECK_WEBHOOK_SECRET=WEBHOOK_SECRET)

@@ -38,7 +38,7 @@ class NextSteps:
             return self._field(view, field_id, notice)
         run = view.run
         fields = [r for r in view.shown_results if r.suggestions]
-        buttons = [Button(self.render.text("results.button.steps_field", field=r.field,
+        buttons = [Button(self.render.text("button.field_count", field=r.field,
                                            count=len(r.suggestions)),
                           Priorities(run.id, r.field.id)) for r in fields]
         rows = [tuple(buttons[i:i + 2]) for i in range(0, len(buttons), 2)]

@@ -134,7 +134,7 @@ class SelfCheck(PersonalFlow):
     async def begin_field(self, user_id: int, field_id: str | None) -> Outcome:
         """One field only (a colleague who speaks for one area); without a field: which one."""
         if field_id is None:
-            rows = tuple((Button(self.render.text("button.field_only", field=f,
+            rows = tuple((Button(self.render.text("button.field_count", field=f,
                                                   count=len(f.statements)),
                                  BeginField(f.id)),) for f in self.questionnaire.fields)
             return Outcome(clear_keyboard=True,

@@ -55,7 +55,8 @@ class Renderer:
                                  undefined=StrictUndefined, trim_blocks=True,
                                  lstrip_blocks=True, keep_trailing_newline=False,
                                  auto_reload=False)
-        self._html.globals["operator"] = operator
+        # The short texts too, so a template names a text of texts.toml instead of repeating it.
+        self._html.globals.update(operator=operator, text=self.text)
         self._plain = Environment(autoescape=False, undefined=StrictUndefined)
         self._texts = self._load_texts(directory / "texts.toml")
         self._fixed_texts: dict[str, str] = {}  # texts without variables, rendered once

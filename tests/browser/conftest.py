@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.bench.targets import clean_environment, free_port
 from tests.conftest import write_questionnaire
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -44,25 +45,26 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 expect.set_options(timeout=15_000)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def answer(page: Page, label: str, count: int) -> None:
+    """Tap ``label`` ``count`` times, each time waiting for the next page."""
+    for _ in range(count):
+        before = page.locator("main").inner_text()
+        page.get_by_role("button", name=label, exact=True).click()
+        expect(page.locator("main")).not_to_have_text(before)
 
 
 class Server:
     def __init__(self, tmp: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database = tmp / "browser.db"
-        clean = {k: v for k, v in os.environ.items()
-                 if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
-        env = {**clean, "SELBSTCHECK_DB": str(self.database), "SELBSTCHECK_PORT": str(self.port),
-               "SELBSTCHECK_QUESTIONS_DIR": str(write_questionnaire(tmp / "questions")),
-               "SELBSTCHECK_OPERATOR_NAME": "Stadt Musterstadt",
-               "SELBSTCHECK_OPERATOR_CONTACT": "datenschutz@musterstadt.example",
-               # k = 3, the lowest allowed: a workshop of six shows two perspectives
-               "SELBSTCHECK_MIN_GROUP": "3"}
+        env = clean_environment(
+            SELBSTCHECK_DB=str(self.database), SELBSTCHECK_PORT=str(self.port),
+            SELBSTCHECK_QUESTIONS_DIR=str(write_questionnaire(tmp / "questions")),
+            SELBSTCHECK_OPERATOR_NAME="Stadt Musterstadt",
+            SELBSTCHECK_OPERATOR_CONTACT="datenschutz@musterstadt.example",
+            # k = 3, the lowest allowed: a workshop of six shows two perspectives
+            SELBSTCHECK_MIN_GROUP="3")
         assert SCRIPT, "the console script selbstcheck-bot is not installed beside this Python"
         self.log = tmp / "server.log"
         with self.log.open("w") as log:

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import PHONE, SCREENSHOTS, Server, check_accessible
+from tests.browser.conftest import PHONE, SCREENSHOTS, Server, answer, check_accessible
 
 STATEMENTS = 7  # in the small test questionnaire
 CHOICE = re.compile(r"^(✅ )?[A-E] · ")
@@ -17,13 +17,6 @@ def begin(page: Page, server: Server) -> None:
     expect(page.locator("main")).to_contain_text("Willkommen zum Selbstcheck")
     page.get_by_role("button", name="Selbstcheck beginnen").click()
     expect(page.locator("main")).to_contain_text("gesamt 0/7")
-
-
-def answer(page: Page, label: str, count: int) -> None:
-    for _ in range(count):
-        before = page.locator("main").inner_text()
-        page.get_by_role("button", name=label, exact=True).click()
-        expect(page.locator("main")).not_to_have_text(before)
 
 
 def test_a_whole_self_check_with_result_chart_and_pdf(context: BrowserContext, server: Server,

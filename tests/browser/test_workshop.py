@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import PHONE, Server, check_accessible
+from tests.browser.conftest import PHONE, Server, answer, check_accessible
 
 # Two perspectives with three people each: both are shown on their own (k = 3, see conftest).
 PEOPLE = (("Politik", "C · Trifft eher nicht zu"),) * 3 + (("Bildung", "A · Trifft zu"),) * 3
@@ -23,10 +23,7 @@ def take_part(browser: Browser, link: str, perspective: str, choice: str, axe: o
             check_accessible(axe, page)
         page.get_by_role("button", name=perspective, exact=True).click()
         expect(page.locator("main")).to_contain_text("gesamt 0/7")
-        for _ in range(7):
-            before = page.locator("main").inner_text()
-            page.get_by_role("button", name=choice, exact=True).click()
-            expect(page.locator("main")).not_to_have_text(before)
+        answer(page, choice, 7)
         expect(page.locator("main")).to_contain_text("alle Aussagen")
         if check:
             check_accessible(axe, page)

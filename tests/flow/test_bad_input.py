@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,36 +11,19 @@ from bot.output.render import Renderer
 from bot.store.storage import Storage
 from tests import updates
 from tests.conftest import SMALL_FIELDS, BotHarness, Person, write_questionnaire
-from tests.stories import menu, set_up, take_part
+from tests.stories import REFUSAL, menu, query, set_up, take_part
 
-INVALID = "Diese Schaltfläche ist nicht (mehr) gültig"
-
-
-@pytest.fixture(autouse=True)
-def nothing_went_wrong(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Whatever arrives, the error handler is never needed: no ERROR, no traceback."""
-    caplog.set_level(logging.INFO)
-    yield
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
-    assert not errors, [r.getMessage() for r in errors]
+# Whatever arrives, the error handler is never needed.
+pytestmark = pytest.mark.usefixtures("nothing_went_wrong")
 
 
-async def all_answers(database: Path) -> dict[str, str]:
-    storage = await Storage.open(database)
-    try:
-        async with storage.database.connection.execute("SELECT statement_id, choice FROM answers") as cursor:
-            return {row[0]: row[1] for row in await cursor.fetchall()}
-    finally:
-        await storage.close()
+async def all_answers(database: Path) -> dict[object, object]:
+    return {statement: choice for statement, choice
+            in await query(database, "SELECT statement_id, choice FROM answers")}
 
 
-async def run_statuses(database: Path) -> list[str]:
-    storage = await Storage.open(database)
-    try:
-        async with storage.database.connection.execute("SELECT status FROM runs ORDER BY id") as cursor:
-            return [row[0] for row in await cursor.fetchall()]
-    finally:
-        await storage.close()
+async def run_statuses(database: Path) -> list[object]:
+    return [status for status, in await query(database, "SELECT status FROM runs ORDER BY id")]
 
 
 def version_two(directory: Path) -> Path:
@@ -182,9 +163,9 @@ async def test_malformed_oversized_or_guessed_callback_data_is_refused(
     await ben.tap_data(data, ben.last)
     notice = ben.notices()[-1]
     if data == "a:1:eins-99:A":  # well-formed, but Anna's run: not Ben's to answer
-        assert notice.startswith(INVALID)
+        assert notice.startswith(REFUSAL)
     else:
-        assert notice.startswith(INVALID) or "nicht mehr" in notice
+        assert notice.startswith(REFUSAL) or "nicht mehr" in notice
     assert await all_answers(bot.database) == {}
 
 
@@ -193,7 +174,7 @@ async def test_a_tap_without_data_or_on_an_inline_message_gets_a_reply(bot: BotH
     await anna.send("/start")
     await bot.process(updates.callback_update(anna.user, None, updates.shown(anna.last,
                                                                              anna.private)))
-    assert anna.notices()[-1].startswith(INVALID)
+    assert anna.notices()[-1].startswith(REFUSAL)
     await bot.process(updates.callback_update(anna.user, "begin", None))  # inline message
     assert anna.notices()[-1].startswith("Der Selbstcheck funktioniert nur im privaten Chat")
     assert await run_statuses(bot.database) == []

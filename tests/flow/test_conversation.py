@@ -11,9 +11,8 @@ from bot.bench.fake_bot_api import FakeBotAPI
 from bot.domain.highlights import first_sentence
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
-from bot.store.storage import Storage
 from tests.conftest import BotHarness, Person
-from tests.stories import stored_answers
+from tests.stories import query, stored_answers
 
 
 def answer_labels(person: Person) -> list[str]:
@@ -250,12 +249,8 @@ async def test_cancel_ends_the_run_after_confirmation_and_keeps_it_stored(bot: B
     await anna.send("/start")
     await anna.tap("beginnen")
     assert "gesamt 0/7" in anna.last.text
-    storage = await Storage.open(bot.database)
-    try:
-        async with storage.database.connection.execute("SELECT status, COUNT(*) FROM runs GROUP BY status") as cur:
-            assert dict(await cur.fetchall()) == {"active": 1, "cancelled": 1}
-    finally:
-        await storage.close()
+    counts = await query(bot.database, "SELECT status, COUNT(*) FROM runs GROUP BY status")
+    assert {status: count for status, count in counts} == {"active": 1, "cancelled": 1}
 
 
 async def test_finished_check_offers_results_again_and_a_new_run(bot: BotHarness) -> None:

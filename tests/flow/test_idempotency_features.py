@@ -12,7 +12,7 @@ from typing import Any
 from bot.flows.actions import ConfirmWorkshop, ContinueRun, ManageWorkshop, encode
 from tests import updates
 from tests.conftest import BotHarness, Person
-from tests.stories import REFUSAL, menu, query, set_up, take_part
+from tests.stories import REFUSAL, finish_a_run, menu, query, set_up, take_part
 
 
 async def twice(person: Person, label: str, message: Any = None) -> None:
@@ -23,16 +23,9 @@ async def twice(person: Person, label: str, message: Any = None) -> None:
     await person.harness.process(update)
 
 
-async def finished(person: Person, answers: str = "BBBBBBB") -> None:
-    await person.send("/start")
-    await person.tap("beginnen")
-    for choice in answers:
-        await person.tap(f"{choice} · ")
-
-
 async def test_a_changed_answer_delivered_twice_changes_it_once(bot: BotHarness) -> None:
     anna = bot.person()
-    await finished(anna)
+    await finish_a_run(anna, tuple("BBBBBBB"))
     await anna.tap("Antworten ändern")
     await anna.tap("1 · Steuerung")
     await anna.tap("1.1 · B")
@@ -50,7 +43,7 @@ async def test_a_changed_answer_delivered_twice_changes_it_once(bot: BotHarness)
 
 async def test_skipping_the_name_twice_sends_one_report(bot: BotHarness) -> None:
     anna = bot.person()
-    await finished(anna)
+    await finish_a_run(anna, tuple("BBBBBBB"))
     await anna.send("/bericht")
     await twice(anna, "Überspringen")
     assert [m.kind for m in anna.chat].count("document") == 1
@@ -61,7 +54,7 @@ async def test_skipping_the_name_twice_sends_one_report(bot: BotHarness) -> None
 
 async def test_a_name_delivered_twice_is_taken_once(bot: BotHarness) -> None:
     anna = bot.person()
-    await finished(anna)
+    await finish_a_run(anna, tuple("BBBBBBB"))
     await anna.send("/bericht")
     name = updates.message_update(updates.message(anna.user, anna.private, "Stadt Musterstadt"))
     await bot.process(name)
@@ -126,7 +119,7 @@ async def test_switching_runs_twice_and_forged_switches(bot: BotHarness) -> None
     await pia.send("/weiter")
     assert "gesamt 1/7" in pia.last.text  # where she switched to
     (run_id,), = personal
-    await finished(eve)
+    await finish_a_run(eve, tuple("BBBBBBB"))
     (eves,), = await query(bot.database, "SELECT id FROM runs WHERE user_id = 3")
     for forged in (encode(ContinueRun(run_id)), encode(ContinueRun(999_999)), encode(ContinueRun(eves)),
                    "s:0", "s:1:2", "s:" + "9" * 40):

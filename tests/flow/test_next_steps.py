@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from pypdf import PdfReader
-
-from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
+from bot.bench.fake_bot_api import FakeBotAPI
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from tests.conftest import BotHarness, Person, started
+from tests.stories import labels, pdf_pages
 
 ANSWERS = "DCCCDEE"  # field 1: 1.1 D, 1.2 C, 1.3 C; field 2: 2.1 C, 2.2 D; field 3: E, E
-
-
-def labels(message: StoredMessage) -> list[str]:
-    return [b["text"] for row in (message.reply_markup or {}).get("inline_keyboard", [])
-            for b in row]
 
 
 async def finish(bot: BotHarness) -> Person:
@@ -27,12 +20,6 @@ async def finish(bot: BotHarness) -> Person:
     await anna.send("/bericht")
     await anna.tap("Überspringen")  # the report's name, asked once
     return anna
-
-
-def pdf_pages(document: StoredMessage) -> list[str]:
-    assert document.kind == "document" and document.file is not None
-    reader = PdfReader(io.BytesIO(document.file))
-    return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
 async def test_three_next_steps_head_the_result_survive_a_restart_and_open_the_report(

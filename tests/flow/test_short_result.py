@@ -13,6 +13,7 @@ from bot.domain.highlights import first_sentence
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import MESSAGE_LIMIT, Renderer, visible_length
 from tests.conftest import BotHarness, Person
+from tests.stories import labels
 
 
 @pytest.fixture
@@ -20,11 +21,6 @@ async def full_bot(tmp_path: Path, full_questionnaire: Questionnaire,
                    renderer: Renderer) -> AsyncIterator[BotHarness]:
     async with BotHarness(tmp_path / "bot.db", full_questionnaire, renderer) as harness:
         yield harness
-
-
-def labels(message: StoredMessage) -> list[str]:
-    return [b["text"] for row in (message.reply_markup or {}).get("inline_keyboard", [])
-            for b in row]
 
 
 async def answer_all(person: Person, choices: Iterator[str]) -> None:

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
 
-from bot.store.storage import Storage
 from tests.conftest import BotHarness, started
+from tests.stories import stored_answers
 
 ERROR_MESSAGE = "Das hat leider nicht geklappt. Ihre bisherigen Antworten sind sicher gespeichert."
-
-
-async def answers_of(database: Path, user_id: int = 4711) -> dict[str, str]:
-    storage = await Storage.open(database)
-    try:
-        run = await storage.runs.active_run(user_id)
-        return await storage.runs.answers(run.id) if run else {}
-    finally:
-        await storage.close()
 
 
 def sent_texts(bot: BotHarness, chat_id: int = 4711) -> list[str]:
@@ -41,7 +31,7 @@ async def test_flood_control_on_the_confirmation_still_confirms_the_answer(bot: 
     await anna.tap("A · Trifft zu")
     assert "Gespeichert: A – Trifft zu" in anna.notices()
     assert "Es gibt ein Integrationskonzept" in anna.last.text
-    assert await answers_of(bot.database) == {"eins-01": "A"}
+    assert await stored_answers(bot.database) == {"eins-01": "A"}
 
 
 async def test_a_connection_that_fails_before_sending_is_retried(bot: BotHarness) -> None:
@@ -59,7 +49,7 @@ async def test_an_edit_whose_response_was_lost_is_retried_without_harm(bot: BotH
     assert "Gespeichert: B – Trifft eher zu" in anna.notices()
     assert "Es gibt ein Integrationskonzept" in anna.last.text  # edited (once is enough)
     assert len(anna.chat) == 2
-    assert await answers_of(bot.database) == {"eins-01": "B"}
+    assert await stored_answers(bot.database) == {"eins-01": "B"}
 
 
 async def test_a_message_that_may_have_arrived_is_not_sent_twice(
@@ -102,7 +92,7 @@ async def test_a_person_who_blocked_the_bot_breaks_nothing(bot: BotHarness,
     await ben.tap("beginnen")
     await ben.tap("C · Trifft eher nicht zu")
     assert "Es gibt ein Integrationskonzept" in ben.last.text
-    assert await answers_of(bot.database) == {"eins-01": "A"}
+    assert await stored_answers(bot.database) == {"eins-01": "A"}
 
 
 async def test_an_unexpected_failure_is_logged_with_context_and_explained(
@@ -115,7 +105,7 @@ async def test_an_unexpected_failure_is_logged_with_context_and_explained(
     assert "chat=private button action=a" in record.getMessage() and record.exc_info
     # the tap was already answered ("Gespeichert"), so the explanation comes as a message
     assert anna.last.text.startswith("Das hat leider nicht geklappt.")
-    assert await answers_of(bot.database) == {"eins-01": "D"}
+    assert await stored_answers(bot.database) == {"eins-01": "D"}
 
 
 async def test_an_answer_that_cannot_be_stored_is_never_confirmed(bot: BotHarness) -> None:
@@ -127,4 +117,4 @@ async def test_an_answer_that_cannot_be_stored_is_never_confirmed(bot: BotHarnes
     assert anna.notices()[-1].startswith("Das hat leider nicht geklappt")
     assert "Der Rat hat einen Beschluss" in anna.last.text  # still the open statement
     await storage.database.connection.execute("PRAGMA query_only = OFF")
-    assert await answers_of(bot.database) == {}
+    assert await stored_answers(bot.database) == {}

@@ -26,6 +26,8 @@ from tests.stories import (
     REFUSAL,
     latest_link,
     menu,
+    pdf_pages,
+    pdf_text,
     query,
     release,
     reopen_menu,
@@ -320,8 +322,8 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
     assert "Bericht zum Workshop „Musterstadt“" in document.caption
     assert "(9 Teilnehmer*innen)" in document.caption
     assert bot.api.calls_to("sendChatAction")[-1].params["action"] == "upload_document"
+    text = pdf_text(document)
     reader = PdfReader(io.BytesIO(document.file))
-    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     for expected in (
             "Musterstadt", "Gemeinsames Ergebnis aller Perspektiven",
             "9 mit mindestens einem vollständig beantworteten Handlungsfeld",
@@ -364,7 +366,7 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
     await chris.tap("Workshop schließen")
     await chris.tap("Ja, Workshop schließen")
     await chris.tap("📄 Bericht als PDF")
-    closed = " ".join(PdfReader(io.BytesIO(chris.last.file)).pages[0].extract_text().split())
+    closed = pdf_pages(chris.last)[0]
     assert "Workshop geschlossen am" in closed and "noch offen" not in closed
 
 

@@ -3,11 +3,9 @@ through every output (chat, CSV, PDF) a coordinator can get."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import Change, encode
@@ -15,7 +13,7 @@ from bot.flows.work_quota import WorkQuota
 from bot.output.render import Renderer
 from tests.conftest import BotHarness, Person
 from tests.disclosure_attack import read_export, recovered_by_complement, withheld_counts_printed
-from tests.stories import query, release, reopen_menu, result_text, set_up, status_text, take_part
+from tests.stories import pdf_text, query, release, reopen_menu, result_text, set_up, status_text, take_part
 
 BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
 
@@ -49,8 +47,7 @@ async def every_view(chris: Person) -> tuple[str, bytes, str]:
     await chris.tap("🗂 CSV-Export")
     csv_file = chris.last.file
     await chris.tap("📄 Bericht als PDF", chris.chat[-2])
-    reader = PdfReader(io.BytesIO(chris.last.file))
-    pdf = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    pdf = pdf_text(chris.last)
     assert csv_file is not None
     return chat, csv_file, pdf
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfReader
 
 from bot.domain.next_steps import AgreedStep, free_position, parse_step
 from tests.conftest import BotHarness
-from tests.stories import release, reopen_menu, set_up, take_part
+from tests.stories import pdf_pages, release, reopen_menu, set_up, take_part
 
 BOT_SETTINGS = {"min_group": 3}  # told with the smallest group size the setting allows
 
@@ -73,8 +70,7 @@ async def test_coordinators_record_steps_that_reach_pdf_csv_and_the_next_worksho
                           "Schritt;2;Integrationsbeirat einbeziehen;Bürgermeisterin;"
                           "nächste Ratssitzung"]
     await chris.tap("📄 Bericht als PDF", chris.chat[-2])
-    pages = PdfReader(io.BytesIO(chris.last.file)).pages
-    last = " ".join(pages[-1].extract_text().split())
+    last = pdf_pages(chris.last)[-1]
     assert last.startswith("Vereinbarte nächste Schritte")  # a page of its own
     assert "Infoblätter in fünf Sprachen Jugendamt bis Mai 2027" in last
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,29 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from bot.bench.targets import clean_environment, free_port
+
 SCRIPT = shutil.which("selbstcheck-bot", path=str(Path(sys.executable).parent))
 
 
 def run_script(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     assert SCRIPT, "the console script selbstcheck-bot is not installed beside this Python"
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
-    return subprocess.run([SCRIPT], cwd=tmp_path, env={**clean, **env}, capture_output=True,
+    return subprocess.run([SCRIPT], cwd=tmp_path, env=clean_environment(**env), capture_output=True,
                           text=True, timeout=60)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _serves_the_browser_version(command: list[str], tmp_path: Path) -> None:
     """Started without a token from an unrelated directory: the self-check in the browser."""
-    port = _free_port()
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("TELEGRAM_", "SELBSTCHECK_"))}
-    process = subprocess.Popen(command, cwd=tmp_path, env={**clean, "SELBSTCHECK_PORT": str(port)},
+    port = free_port()
+    process = subprocess.Popen(command, cwd=tmp_path, env=clean_environment(SELBSTCHECK_PORT=str(port)),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
+from bot.bench.targets import clean_environment
 from bot.cli import main
 from bot.config import ConfigError, settings_from_env
 from bot.store.errors import StorageError
@@ -24,7 +25,7 @@ from bot.store.operations import backup_database
 from bot.store.schema import MIGRATIONS
 from bot.store.storage import Storage
 from bot.telegram.jobs import stopped_by_heartbeat
-from tests.bot_process import REPO, clean_environment, run_cli
+from tests.bot_process import REPO, run_cli
 from tests.conftest import SMALL_FIELDS, BotHarness, write_questionnaire
 
 # The schema of the first release (migration 1), kept here verbatim: databases

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import sqlite3
 import time
 import zlib
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from bot.bench.targets import free_port
 from tests import updates
 from tests.bot_process import TOKEN, BotProcess, run_cli, running
 from tests.conftest import write_questionnaire
@@ -373,12 +373,6 @@ def wait_until_healthy(database: Path, timeout: float = 20) -> bool:
     return False
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _post(port: int, path: str, body: dict[str, Any], secret: str | None) -> int:
     headers = {"Content-Type": "application/json"}
     if secret is not None:
@@ -405,7 +399,7 @@ def _post_when_listening(port: int, path: str, body: dict[str, Any], secret: str
 
 def test_webhook_mode_accepts_the_secret_and_rejects_everything_else(
         server: FakeBotServer, tmp_path: Path, questions: Path) -> None:
-    port = _free_port()
+    port = free_port()
     secret = "Geheimnis_fuer_den_Webhook-2024"
     bot = bot_process(server, tmp_path, questions,
                       SELBSTCHECK_WEBHOOK_URL="https://selbstcheck.example.org/telegram/hook",

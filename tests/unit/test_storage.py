@@ -215,7 +215,9 @@ async def test_activity_is_written_once_a_day_per_person(tmp_path: Path) -> None
     await storage.database.connection.set_trace_callback(statements.append)
     try:
         await storage.runs.start_run(7)
-        morning = datetime(2026, 11, 25, 8, tzinfo=timezone.utc)
+        # after the user row's creation stamp, whatever today is
+        morning = (datetime.now(timezone.utc) + timedelta(days=1)).replace(hour=8, minute=0, second=0,
+                                                                             microsecond=0)
         statements.clear()
         for minutes in range(5):  # many taps on one day
             await storage.people.touch(7, morning + timedelta(minutes=minutes))
@@ -224,6 +226,6 @@ async def test_activity_is_written_once_a_day_per_person(tmp_path: Path) -> None
         assert sum(s.startswith("UPDATE users SET last_active_at") for s in statements) == 2
         async with storage.database.connection.execute("SELECT last_active_at FROM users") as cursor:
             (stored,) = await cursor.fetchone()
-        assert stored.startswith("2026-11-26")
+        assert stored.startswith((morning + timedelta(days=1)).date().isoformat())
     finally:
         await storage.close()

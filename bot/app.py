@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.request import BaseRequest
 
 from bot.config import Settings, operator_warnings
+from bot.domain.clock import Clock, SystemClock
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.dispatch import Flows
 from bot.flows.upkeep import keep_alive
@@ -35,6 +36,9 @@ from bot.web.server import http_server, stop_on_signals
 
 log = logging.getLogger(__name__)
 
+# The time of day for the store and the flows; tests hand in a clock of their own.
+SYSTEM_CLOCK = SystemClock()
+
 
 @dataclass(frozen=True)
 class Services:
@@ -49,13 +53,13 @@ class Services:
 
 
 async def open_services(settings: Settings, questionnaire: Questionnaire, renderer: Renderer,
-                        bot_username: str | None) -> Services:
-    """Open the database and build the flows.
+                        bot_username: str | None, clock: Clock = SYSTEM_CLOCK) -> Services:
+    """Open the database and build the flows; their time of day is ``clock``'s.
 
     Invitations become the bot's ``t.me`` links where there is a bot, else the
     browser's addresses.
     """
-    storage = await Storage.open(settings.database)
+    storage = await Storage.open(settings.database, clock)
     link = (functools.partial(deep_link.start_link, bot_username) if bot_username
             else links.invitation_link(settings.web.public_url))
 
@@ -181,9 +185,10 @@ def _announce(settings: Settings, renderer: Renderer) -> None:
 
 
 def build_application(settings: Settings, questionnaire: Questionnaire, renderer: Renderer, *,
-                      request: BaseRequest | None = None) -> TelegramApplication:
+                      request: BaseRequest | None = None,
+                      clock: Clock = SYSTEM_CLOCK) -> TelegramApplication:
     """The Telegram bot; its services open when it starts. ``request`` replaces the network
-    layer (tests, benchmark)."""
+    layer and ``clock`` the time of day (tests, benchmark)."""
     return application.build(
-        settings, functools.partial(open_services, settings, questionnaire, renderer),
+        settings, functools.partial(open_services, settings, questionnaire, renderer, clock=clock),
         request=request)

@@ -11,13 +11,13 @@ import argparse
 import asyncio
 import logging
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 from telegram.error import InvalidToken
 
 from bot import logs
-from bot.app import serve
+from bot.app import SYSTEM_CLOCK, serve
 from bot.config import ConfigError, database_from_env, settings_from_env
 from bot.domain.content_check import check_questionnaire, load_style
 from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
@@ -133,7 +133,7 @@ def _health(max_age: float) -> None:
     if beat is None:
         _fail("kein Lebenszeichen: der Bot ist noch nicht gestartet", OPERATION_FAILED)
         return
-    age = datetime.now(timezone.utc) - beat
+    age = SYSTEM_CLOCK.now() - beat
     if age > timedelta(seconds=max_age):
         _fail(f"letztes Lebenszeichen vor {int(age.total_seconds())} s "
               f"(erlaubt: {int(max_age)} s)", OPERATION_FAILED)

@@ -19,6 +19,7 @@ from bot.output.render import Renderer
 from bot.resources import QUESTIONS_DIR
 from bot.telegram.answer_taps import set_aside_update
 from tests import updates
+from tests.clock import SettableClock
 
 
 class Person:
@@ -83,13 +84,18 @@ class Person:
 
 class BotHarness:
     def __init__(self, database: Path, questionnaire: Questionnaire, renderer: Renderer,
-                 api: FakeBotAPI | None = None, **settings: Any) -> None:
-        """``settings`` are further :class:`~bot.config.Settings` fields, e.g. retention_days."""
+                 api: FakeBotAPI | None = None, *, clock: SettableClock | None = None,
+                 **settings: Any) -> None:
+        """``settings`` are further :class:`~bot.config.Settings` fields, e.g. retention_days.
+
+        The bot's time of day is ``clock`` (by default one standing at :data:`tests.clock.START`).
+        """
         self.api = api or FakeBotAPI()
         self.database = database
+        self.clock = clock or SettableClock()
         self.app = build_application(
             Settings(token="123456:TEST-TOKEN", database=str(database), **settings),
-            questionnaire, renderer, request=self.api)
+            questionnaire, renderer, request=self.api, clock=self.clock)
 
     async def __aenter__(self) -> BotHarness:
         await self.app.initialize()
@@ -218,10 +224,16 @@ def full_questionnaire() -> Questionnaire:
 
 
 @pytest.fixture
+def clock() -> SettableClock:
+    """The time of day of the store and the flows (and of the ``bot`` fixture's bot)."""
+    return SettableClock()
+
+
+@pytest.fixture
 async def bot(tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer,
-              request: pytest.FixtureRequest) -> AsyncIterator[BotHarness]:
+              clock: SettableClock, request: pytest.FixtureRequest) -> AsyncIterator[BotHarness]:
     """The bot; a test module's ``BOT_SETTINGS`` (e.g. ``{"min_group": 3}``) configure it."""
     settings = getattr(request.module, "BOT_SETTINGS", {})
-    async with BotHarness(tmp_path / "bot.db", small_questionnaire, renderer,
+    async with BotHarness(tmp_path / "bot.db", small_questionnaire, renderer, clock=clock,
                           **settings) as harness:
         yield harness

@@ -5,19 +5,20 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from bot.bench.fake_bot_api import StoredMessage
 from bot.store.storage import Storage
+from tests.clock import SettableClock
 from tests.conftest import BotHarness, Person
 
 # --- What is stored ---
 
 async def stored_answers(database: Path) -> dict[str, str]:
-    storage = await Storage.open(database)
+    storage = await Storage.open(database, SettableClock())  # stamps nothing
     try:
         run = await storage.runs.active_run(4711) or (await storage.runs.finished_runs(4711))[0]
         return await storage.runs.answers(run.id)
@@ -29,7 +30,7 @@ async def stored_answers(database: Path) -> dict[str, str]:
 
 async def stored(database: Path) -> tuple[dict[str, str], list[str]]:
     """Anna's answers in her runs, and the status of each run."""
-    storage = await Storage.open(database)
+    storage = await Storage.open(database, SettableClock())  # stamps nothing
     try:
         async with storage.database.connection.execute("SELECT id, status FROM runs WHERE user_id = 4711") as cur:
             runs = [tuple(row) for row in await cur.fetchall()]
@@ -48,9 +49,10 @@ def notices(anna: Person) -> list[str]:
 
 # --- Time passing ---
 
-def make_inactive(database: Path, user_id: int, days: int) -> None:
-    moment = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
-    connection = sqlite3.connect(database)
+def make_inactive(bot: BotHarness, user_id: int, days: int) -> None:
+    """The person was last active ``days`` before the bot's present."""
+    moment = (bot.clock.now() - timedelta(days=days)).isoformat(timespec="seconds")
+    connection = sqlite3.connect(bot.database)
     try:
         connection.execute("UPDATE users SET last_active_at = ? WHERE user_id = ?",
                            (moment, user_id))
@@ -161,7 +163,7 @@ def result_text(person: Person) -> str:
 
 
 async def query(database: Path, sql: str, *parameters: object) -> list[tuple[object, ...]]:
-    storage = await Storage.open(database)
+    storage = await Storage.open(database, SettableClock())  # stamps nothing
     try:
         async with storage.database.connection.execute(sql, parameters) as cursor:
             return [tuple(row) for row in await cursor.fetchall()]

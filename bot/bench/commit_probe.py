@@ -7,7 +7,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.store.connection import configure, now
+from bot.domain.clock import SystemClock
+from bot.store.connection import configure, timestamp
 
 
 async def measure_commit_rate(path: str | Path, seconds: float = 1.0) -> float:
@@ -21,10 +22,10 @@ async def measure_commit_rate(path: str | Path, seconds: float = 1.0) -> float:
     try:
         await configure(connection)
         await connection.execute("CREATE TABLE probe (id INTEGER PRIMARY KEY, at TEXT NOT NULL)")
-        commits = 0
+        clock, commits = SystemClock(), 0
         start = time.perf_counter()
         while (elapsed := time.perf_counter() - start) < seconds:
-            await connection.execute("INSERT INTO probe (at) VALUES (?)", (now(),))
+            await connection.execute("INSERT INTO probe (at) VALUES (?)", (timestamp(clock.now()),))
             commits += 1
     finally:
         await connection.close()

@@ -46,6 +46,7 @@ from bot.bench.floor import run_floor
 from bot.bench.http_bot_api import HttpBotAPI
 from bot.bench.targets import BotProcess, InProcessBot, current_rss_mb, free_port, peak_rss_mb
 from bot.config import Settings
+from bot.domain.clock import SystemClock
 from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
 from bot.flows import actions
 from bot.flows.actions import Answer, Begin, decode, encode
@@ -463,7 +464,7 @@ async def _sessions(crowd: Crowd, api: FakeBotAPI | HttpBotAPI, config: BenchCon
 
 async def _stored_answers(database: Path, people: Iterable[Person]) -> int:
     """Answers in the database after the bot has stopped: what survived the burst."""
-    storage = await Storage.open(str(database))
+    storage = await Storage.open(str(database), SystemClock())
     try:
         total = 0
         for person in people:

@@ -16,8 +16,6 @@ Like :mod:`bot.flows.selfcheck`, this is plain Python returning an
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import timedelta
 
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
@@ -36,14 +34,12 @@ _CLOCK_SKEW_SECONDS = 60
 class Privacy:
     """/datenschutz, /loeschen and the retention period."""
 
-    def __init__(self, storage: Storage, renderer: Renderer, retention_days: int,
-                 clock: Callable[[], float] = time.time, *,
+    def __init__(self, storage: Storage, renderer: Renderer, retention_days: int, *,
                  minimum: int = DEFAULT_MIN_GROUP) -> None:
         self.storage = storage
         self.minimum = minimum
         self.render = renderer
         self.retention_days = retention_days
-        self._clock = clock
 
     def statement(self) -> Outcome:
         """/datenschutz: what is stored, why, and for how long."""
@@ -56,7 +52,7 @@ class Privacy:
         if not await self.storage.people.has_user(user_id):
             return Outcome(send=(Reply(self.render.html("privacy_nothing_stored.html.j2")),))
         keyboard = ((Button(self.render.text("privacy.button_delete"),
-                            Erase(int(self._clock()))),),
+                            Erase(self._seconds())),),
                     (Button(self.render.text("privacy.button_keep"), KeepData()),))
         # Deleting a person deletes the workshops they created, with everybody's
         # answers in them: say so before, by name.
@@ -78,13 +74,17 @@ class Privacy:
 
     async def erase(self, user_id: int, issued_at: int) -> Outcome:
         """"Ja, löschen", asked at ``issued_at``: delete everything, or ask again if that was long ago."""
-        age = self._clock() - issued_at
+        age = self._seconds() - issued_at
         if not -_CLOCK_SKEW_SECONDS <= age <= CONFIRMATION_SECONDS:
             return Outcome(notice=self.render.text("privacy.expired"), alert=True,
                            clear_keyboard=True)
         await self.storage.people.delete(user_id)
         # Also when nothing was left (a double tap): the result is the same.
         return Outcome(edit=Reply(self.render.html("privacy_deleted.html.j2")))
+
+    def _seconds(self) -> int:
+        """The time in whole seconds, as a confirmation button carries it."""
+        return int(self.storage.clock.now().timestamp())
 
     async def touch(self, user_id: int) -> None:
         """Keep an active person's data from expiring."""

@@ -7,8 +7,6 @@ summary, chart and comparison come from :mod:`bot.flows.results_view`.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.domain.entities import Awaited, PendingInput
 from bot.domain.names import (
     NAME_MAX_LENGTH,
@@ -22,7 +20,7 @@ from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import Begin, NameAsk, NameConfirm, NameRemove, NameSkip
 from bot.flows.outcome import Button, Document, Keyboard, Message, Outcome, Reply
 from bot.flows.personal_flow import PersonalFlow
-from bot.flows.results_view import LOCAL_TIME, ResultsView, RunResults, german_date, local_date
+from bot.flows.results_view import ResultsView, RunResults, german_date, local_date
 from bot.flows.work_quota import WorkQuota
 from bot.output.chart import PRINT_DPI
 from bot.output.chart import draw as draw_chart
@@ -74,7 +72,7 @@ class Reports(PersonalFlow):
         wait = self.quota.take(view.run.user_id)
         if wait is not None:
             return Reply(self.render.html("report_busy.html.j2", seconds=wait))
-        today = datetime.now(LOCAL_TIME).date()
+        today = local_date(self.storage.clock.now())
         run = view.run
         chart = await in_drawing_process(draw_chart, self.view.profile_chart(view, titled=False),
                                         "png", PRINT_DPI)

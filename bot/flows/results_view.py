@@ -261,7 +261,7 @@ class ResultsView:
             previous_legend=self.render.text("results.chart_previous", date=day) if day else None,
             context=self.render.text("results.chart_context", municipality=municipality,
                                      date=german_date(local_date(view.run.finished_at
-                                                                 or datetime.now(LOCAL_TIME))))
+                                                                 or self.storage.clock.now())))
             if titled else None)  # the report's pages say all that already
 
     async def owned_run(self, user_id: int,

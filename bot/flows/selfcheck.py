@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from bot.domain.entities import Run
 from bot.domain.progress import (
@@ -367,7 +367,7 @@ class SelfCheck(PersonalFlow):
                      else self.render.text("workshop.button.switch_to_personal"))
             switches.append((Button(label, ContinueRun(other.id)),))
         last = await self.storage.runs.last_answered_at(run.id)
-        away = last is not None and datetime.now(timezone.utc) - datetime.fromisoformat(last) > REAL_PAUSE
+        away = last is not None and self.storage.clock.now() - datetime.fromisoformat(last) > REAL_PAUSE
         note = Reply(self.render.html("resume.html.j2", position=position,
                                       workshop=await self._workshop_name(run),
                                       others=len(others), welcome_back=away,

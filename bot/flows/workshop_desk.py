@@ -685,7 +685,7 @@ class WorkshopDesk:
             charts=perspective_charts(result, self.questionnaire.scale, self.render),
             labels=self.labels, scale=self.questionnaire.scale,
             every_field=workshop.field_ids is None,
-            created=german_date(datetime.now(LOCAL_TIME).date()),
+            created=german_date(local_date(self.storage.clock.now())),
             opened=german_date(local_date(workshop.created_at)),
             closed=german_date(local_date(workshop.closed_at)) if workshop.closed_at else None)
         charts = {chart.key: await in_drawing_process(draw_chart, chart.chart, "png", PRINT_DPI)

@@ -24,6 +24,7 @@ from typing import Generic, TypeVar
 
 import aiosqlite
 
+from bot.domain.clock import Clock
 from bot.store import schema
 from bot.store.errors import StorageError
 
@@ -39,10 +40,6 @@ async def configure(connection: aiosqlite.Connection) -> None:
     await connection.execute("PRAGMA synchronous = NORMAL")
     await connection.execute("PRAGMA foreign_keys = ON")
     await connection.execute("PRAGMA secure_delete = ON")
-
-
-def now() -> str:
-    return timestamp(datetime.now(timezone.utc))
 
 
 def timestamp(moment: datetime) -> str:
@@ -79,9 +76,10 @@ _OPEN_PAUSE = 0.1  # seconds: 50 attempts outlast any migration of ours
 class Database:
     """The connection every query module shares; create it with :meth:`open`."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, connection: aiosqlite.Connection, path: Path, clock: Clock) -> None:
         self.connection = connection
         self.path = path
+        self.clock = clock
         # One connection serves every coroutine: a statement issued while another
         # coroutine's transaction is open would silently join it, so all writes
         # take this lock.
@@ -90,7 +88,7 @@ class Database:
         self._identity: tuple[int, int] | None = None
 
     @classmethod
-    async def open(cls, path: str | Path) -> Database:
+    async def open(cls, path: str | Path, clock: Clock) -> Database:
         # A failed aiosqlite.connect leaves its worker thread to report into a
         # possibly closed event loop (a traceback from the thread), so find out
         # first with plain sqlite3, in a thread of its own and once.
@@ -100,7 +98,7 @@ class Database:
         except Exception as error:  # sqlite3 raises OperationalError, aiosqlite may wrap it
             raise StorageError(f"Datenbank {path} lässt sich nicht öffnen: {error}") from None
         connection.row_factory = aiosqlite.Row
-        database = cls(connection, Path(path))
+        database = cls(connection, Path(path), clock)
         try:
             await _configured_and_migrated(connection)
             database._identity = _identity(os.stat(path))
@@ -110,6 +108,10 @@ class Database:
                 raise
             raise StorageError(f"Datenbank {path} ist nicht nutzbar: {error}") from None
         return database
+
+    def now(self) -> str:
+        """The clock's current moment in the database's text form."""
+        return timestamp(self.clock.now())
 
     async def close(self) -> None:
         for group in self._group_commits:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from bot.store.connection import Database, timestamp
+from bot.store.connection import Database
 from bot.store.errors import StorageError
 
 
@@ -23,7 +23,7 @@ class Health:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def beat(self, now: datetime | None = None) -> None:
+    async def beat(self) -> None:
         """Record that the running bot is alive and can write to its database.
 
         Refuses when the file at the database's path is no longer the one the
@@ -32,7 +32,7 @@ class Health:
         """
         if self._db.replaced():
             raise StorageError(f"Datenbank {self._db.path} wurde gelöscht oder ersetzt")
-        moment = timestamp(now or datetime.now(timezone.utc))
+        moment = self._db.now()
         await self._db.write(
             "INSERT INTO heartbeat (id, beat_at) VALUES (1, ?)"
             " ON CONFLICT (id) DO UPDATE SET beat_at = excluded.beat_at", (moment,))

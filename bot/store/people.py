@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 import aiosqlite
 
 from bot.domain.entities import Awaited, MunicipalityName, PendingInput
-from bot.store.connection import Database, now, timestamp
+from bot.store.connection import Database, timestamp
 
 # A typed message counts as the awaited input only this long after the question,
 # whatever was asked: long enough for someone who answers after a meeting, short
@@ -27,15 +27,15 @@ _NEW_USER = ("INSERT INTO users (user_id, created_at, last_active_at) VALUES (?,
 
 
 async def ensure_user(database: Database, user_id: int) -> None:
-    at = now()
+    at = database.now()
     await database.write(_NEW_USER, (user_id, at, at))
 
 
-async def await_input(db: aiosqlite.Connection, user_id: int, awaited: Awaited,
+async def await_input(db: aiosqlite.Connection, user_id: int, awaited: Awaited, moment: datetime,
                       run_id: int | None = None, *, workshop_id: int | None = None,
                       position: int | None = None) -> None:
-    """Within a transaction: the person's next message is ``awaited``, replacing any earlier wait."""
-    moment = datetime.now(timezone.utc)
+    """Within a transaction: the person's next message is ``awaited`` (from ``moment`` on),
+    replacing any earlier wait."""
     await db.execute(
         "INSERT INTO pending_inputs (user_id, awaited, run_id, workshop_id, position, since,"
         " until) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
@@ -78,13 +78,13 @@ class People:
         """Remember that the person's next message is ``awaited`` (kept across restarts)."""
         await ensure_user(self._db, user_id)
         async with self._db.transaction() as db:
-            await await_input(db, user_id, awaited, run_id, workshop_id=workshop_id,
-                              position=position)
+            await await_input(db, user_id, awaited, self._db.clock.now(), run_id,
+                              workshop_id=workshop_id, position=position)
 
     async def pending_input(self, user_id: int) -> PendingInput | None:
         """What the bot waits for, unless that wait has run out."""
         row = await self._db.row("SELECT * FROM pending_inputs WHERE user_id = ? AND until > ?",
-                                 (user_id, now()))
+                                 (user_id, self._db.now()))
         if row is None:
             return None
         return PendingInput(user_id=row["user_id"], awaited=Awaited(row["awaited"]),
@@ -117,7 +117,7 @@ class People:
             await db.execute(
                 "INSERT INTO municipality_names (user_id, name, decided_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"
-                " decided_at = excluded.decided_at", (user_id, name, now()))
+                " decided_at = excluded.decided_at", (user_id, name, self._db.now()))
             await stop_awaiting(db, user_id, Awaited.REPORT_NAME)
 
     # --- the message that shows the live statement ------------------------------------
@@ -133,7 +133,7 @@ class People:
         if message_id is None:
             await self._db.write("DELETE FROM live_statements WHERE user_id = ?", (user_id,))
             return
-        at = now()
+        at = self._db.now()
         async with self._db.transaction() as db:
             await db.execute(_NEW_USER, (user_id, at, at))
             await db.execute(
@@ -143,9 +143,9 @@ class People:
 
     # --- activity, deletion and retention --------------------------------------------
 
-    async def touch(self, user_id: int, at: datetime | None = None) -> None:
+    async def touch(self, user_id: int) -> None:
         """Note that a known person was active today; at most one write per person and day."""
-        moment = (at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+        moment = self._db.clock.now().astimezone(timezone.utc)
         if self._noted_on.get(user_id) == moment.date():
             return
         day_start = moment.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -168,10 +168,9 @@ class People:
         await self._db.checkpoint()
         return deleted
 
-    async def delete_inactive(self, inactive_for: timedelta,
-                              at: datetime | None = None) -> int:
+    async def delete_inactive(self, inactive_for: timedelta) -> int:
         """Delete everyone whose last activity is older than ``inactive_for``; return how many."""
-        cutoff = (at or datetime.now(timezone.utc)) - inactive_for
+        cutoff = self._db.clock.now() - inactive_for
         deleted = await self._db.write(
             "DELETE FROM users WHERE IFNULL(last_active_at, created_at) < ?", (timestamp(cutoff),))
         await self._db.checkpoint()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.domain.entities import Contribution, Release
-from bot.store.connection import Database, now
+from bot.store.connection import Database
 
 Marker = tuple[int | None, str, str, str | None]  # person, perspective, statement, answer
 
@@ -78,7 +78,7 @@ class Releases:
                 return False
             cursor = await db.execute(
                 "INSERT INTO workshop_releases (workshop_id, kind, released_at, result)"
-                " VALUES (?, ?, ?, ?)", (workshop_id, kind, now(), result))
+                " VALUES (?, ?, ?, ?)", (workshop_id, kind, self._db.now(), result))
             release_id = cursor.lastrowid
             await db.execute(
                 "DELETE FROM workshop_release_markers WHERE release_id IN"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.domain.entities import Run
-from bot.store.connection import Database, now
+from bot.store.connection import Database
 from bot.store.people import ensure_user
 
 _MARK_CURRENT = ("UPDATE users SET current_run = ?"
@@ -76,7 +76,7 @@ class Runs:
         selection = ",".join(field_ids) if field_ids is not None else None
         created = await self._db.write(
             "INSERT INTO runs (user_id, workshop_id, field_ids, started_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING", (user_id, workshop_id, selection, now()))
+            " ON CONFLICT DO NOTHING", (user_id, workshop_id, selection, self._db.now()))
         run = await self.active_run(user_id, workshop_id)
         assert run is not None, "an active run exists after insert-or-ignore"
         await self.set_current_run(user_id, run.id)
@@ -121,13 +121,13 @@ class Runs:
     async def cancel_run(self, run_id: int) -> None:
         await self._db.write(
             "UPDATE runs SET status = 'cancelled', cursor = NULL, finished_at = ?"
-            " WHERE id = ? AND status = 'active'", (now(), run_id))
+            " WHERE id = ? AND status = 'active'", (self._db.now(), run_id))
 
     async def finish_run(self, run_id: int) -> None:
         """Close a run that has nothing left to answer (e.g. after a questionnaire update)."""
         await self._db.write(
             "UPDATE runs SET status = 'finished', cursor = NULL, finished_at = ?"
-            " WHERE id = ? AND status = 'active'", (now(), run_id))
+            " WHERE id = ? AND status = 'active'", (self._db.now(), run_id))
 
     # --- the next steps chosen from the suggestions ------------------------------------
 
@@ -153,7 +153,7 @@ class Runs:
             if len(present) >= limit:
                 return False
             await db.execute("INSERT INTO priorities (run_id, statement_id, chosen_at)"
-                             " VALUES (?, ?, ?)", (run_id, statement_id, now()))
+                             " VALUES (?, ?, ?)", (run_id, statement_id, self._db.now()))
             return True
 
     async def last_answered_at(self, run_id: int) -> str | None:
@@ -175,7 +175,7 @@ class Runs:
         as this returns. Answers that arrive while a commit is under way are
         committed together in the next transaction (group commit).
         """
-        await self._answers.submit(_Answer(run_id, statement_id, choice, finishes, now()))
+        await self._answers.submit(_Answer(run_id, statement_id, choice, finishes, self._db.now()))
 
     async def change_answer(self, run_id: int, statement_id: str, choice: str) -> bool:
         """Change an answer already given; the run's status and cursor stay as they are.
@@ -189,7 +189,7 @@ class Runs:
             " WHERE run_id = ? AND statement_id = ? AND NOT EXISTS (SELECT 1 FROM runs r"
             "  JOIN workshops w ON w.id = r.workshop_id"
             "  WHERE r.id = answers.run_id AND w.status = 'closed')",
-            (choice, now(), run_id, statement_id)))
+            (choice, self._db.now(), run_id, statement_id)))
 
 
 async def _write_answers(db: aiosqlite.Connection, batch: list[_Answer]) -> None:

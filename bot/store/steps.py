@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.domain.entities import Awaited, Workshop
 from bot.domain.next_steps import Step
-from bot.store.connection import Database, now
+from bot.store.connection import Database
 from bot.store.people import stop_awaiting
 from bot.store.workshops import workshop_from_row
 
@@ -32,7 +32,7 @@ class Steps:
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workshop_id, position) DO UPDATE SET"
                 " what = excluded.what, who = excluded.who, due = excluded.due,"
                 " updated_at = excluded.updated_at",
-                (workshop_id, position, what, who, due, now()))
+                (workshop_id, position, what, who, due, self._db.now()))
             await stop_awaiting(db, user_id, Awaited.WORKSHOP_STEP)
 
     async def remove(self, workshop_id: int, position: int) -> bool:

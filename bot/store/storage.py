@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.domain.clock import Clock
 from bot.store import schema
 from bot.store.connection import Database
 from bot.store.operations import Health
@@ -29,6 +30,8 @@ class Storage:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        # The flows compare stored moments with the time of day: from the same clock.
+        self.clock = database.clock
         self.runs = Runs(database)
         self.workshops = Workshops(database)
         self.people = People(database)
@@ -38,8 +41,9 @@ class Storage:
         self.web_sessions = WebSessions(database)
 
     @classmethod
-    async def open(cls, path: str | Path) -> Storage:
-        return cls(await Database.open(path))
+    async def open(cls, path: str | Path, clock: Clock) -> Storage:
+        """The database at ``path``; every moment it stamps comes from ``clock``."""
+        return cls(await Database.open(path, clock))
 
     async def close(self) -> None:
         await self.database.close()

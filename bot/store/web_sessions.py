@@ -15,7 +15,7 @@ import hashlib
 import secrets
 import sqlite3
 
-from bot.store.connection import Database, now
+from bot.store.connection import Database
 
 TOKEN_BYTES = 24  # 192 bits; URL-safe base64 makes 32 characters
 _ID_RANGE = 2**53  # ids stay exact in JSON and JavaScript, should they ever travel there
@@ -47,13 +47,13 @@ class WebSessions:
         """A further token for a known person: a coordinator's private link into the browser."""
         token = new_token()
         await self._db.write("INSERT INTO web_sessions (token_hash, user_id, created_at)"
-                             " VALUES (?, ?, ?)", (token_hash(token), person, now()))
+                             " VALUES (?, ?, ?)", (token_hash(token), person, self._db.now()))
         return token
 
     async def create_person(self) -> tuple[int, str]:
         """A new anonymous person and the token that names them from now on."""
         token = new_token()
-        at = now()
+        at = self._db.now()
         while True:
             person = -(secrets.randbelow(_ID_RANGE - 1) + 1)
             try:

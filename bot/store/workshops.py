@@ -8,13 +8,13 @@ CASCADE``, so deleting a person takes their answers out of every aggregate.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import aiosqlite
 
 from bot.domain.entities import Awaited, Draft, Participant, Run, Workshop
 from bot.domain.workshop import PerspectiveProgress
-from bot.store.connection import Database, now, timestamp
+from bot.store.connection import Database, timestamp
 from bot.store.people import await_input, ensure_user, stop_awaiting
 from bot.store.runs import ids, run_from_row
 
@@ -53,9 +53,9 @@ class Workshops:
                 " VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
                 " municipality = excluded.municipality, field_ids = excluded.field_ids,"
                 " created_at = excluded.created_at",
-                (user_id, municipality, ",".join(field_ids), now()))
+                (user_id, municipality, ",".join(field_ids), self._db.now()))
             if municipality is None:
-                await await_input(db, user_id, Awaited.WORKSHOP_NAME)
+                await await_input(db, user_id, Awaited.WORKSHOP_NAME, self._db.clock.now())
             else:
                 await stop_awaiting(db, user_id, Awaited.WORKSHOP_NAME)
 
@@ -90,7 +90,7 @@ class Workshops:
                 "INSERT INTO workshops (token, municipality, field_ids, created_by, created_at)"
                 " SELECT ?, municipality, ?, user_id, ? FROM workshop_drafts"
                 " WHERE user_id = ? AND municipality IS NOT NULL",
-                (token, selection, now(), user_id))
+                (token, selection, self._db.now(), user_id))
             if not cursor.rowcount:
                 return None
             await db.execute("DELETE FROM workshop_drafts WHERE user_id = ?", (user_id,))
@@ -160,7 +160,7 @@ class Workshops:
                 return False
             await db.execute(
                 "INSERT INTO workshop_coordinators (workshop_id, user_id, added_at)"
-                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (workshop_id, user_id, now()))
+                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (workshop_id, user_id, self._db.now()))
         return True
 
     # --- managing them ---------------------------------------------------------------
@@ -174,7 +174,7 @@ class Workshops:
 
     async def close(self, workshop_id: int, revision: int) -> bool:
         """No more answers: the workshop closes and its unfinished runs end with it."""
-        at = now()
+        at = self._db.now()
         async with self._db.transaction() as db:
             cursor = await db.execute(
                 "UPDATE workshops SET status = 'closed', closed_at = ?, revision = revision + 1"
@@ -202,7 +202,7 @@ class Workshops:
         await ensure_user(self._db, user_id)
         await self._db.write(
             "INSERT INTO workshop_participants (workshop_id, user_id, joined_at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING", (workshop_id, user_id, now()))
+            " ON CONFLICT DO NOTHING", (workshop_id, user_id, self._db.now()))
 
     async def participant(self, workshop_id: int, user_id: int) -> Participant | None:
         row = await self._db.row(
@@ -258,13 +258,12 @@ class Workshops:
             " ORDER BY p.joined_at, p.user_id", (workshop_id,))
         return [row["user_id"] for row in rows]
 
-    async def claim_reminder(self, workshop_id: int, pause: timedelta,
-                             at: datetime | None = None) -> bool:
+    async def claim_reminder(self, workshop_id: int, pause: timedelta) -> bool:
         """Note a reminder now, unless the last one is less than ``pause`` ago (then False).
 
         One statement decides, so two taps at once send one reminder.
         """
-        moment = at or datetime.now(timezone.utc)
+        moment = self._db.clock.now()
         return bool(await self._db.write(
             "UPDATE workshops SET reminded_at = ? WHERE id = ? AND status = 'open'"
             " AND (reminded_at IS NULL OR reminded_at <= ?)",

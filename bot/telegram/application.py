@@ -23,6 +23,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings, operator_warnings
+from bot.domain.clock import SystemClock
 from bot.output.workers import DRAWING
 from bot.store.storage import Storage
 from bot.telegram import gate, handlers, jobs
@@ -138,7 +139,7 @@ async def _stopped(application: TelegramApplication) -> None:
 def check_database(path: str) -> None:
     """Open and migrate the database once before going online, so a bad path fails early."""
     async def probe() -> None:
-        storage = await Storage.open(path)
+        storage = await Storage.open(path, SystemClock())
         await storage.close()
     asyncio.run(probe())
 

@@ -246,7 +246,7 @@ async def test_a_person_who_writes_before_starting_is_not_stored(bot: BotHarness
     await anna.send(**updates.STICKER)
     await anna.send("/hilfe")
     await anna.send("/datenschutz")
-    storage = await Storage.open(bot.database)
+    storage = await Storage.open(bot.database, bot.clock)
     try:
         assert not await storage.people.has_user(anna.id)
     finally:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot.bench.fake_bot_api import FakeBotAPI
 from bot.domain.highlights import first_sentence
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
+from tests.clock import SettableClock
 from tests.conftest import BotHarness, Person
 from tests.stories import query, stored_answers
 
@@ -148,12 +147,10 @@ async def test_pause_and_resume_after_restart(
         assert "/weiter" in anna.last.text
         assert [b["text"] for row in anna.last.reply_markup["inline_keyboard"] for b in row] == [
             "▶️ Weitermachen"]
-    # the answers were given an hour ago: a real pause
-    with sqlite3.connect(tmp_path / "r.db") as db:
-        db.execute("UPDATE answers SET answered_at ="
-                   " strftime('%Y-%m-%dT%H:%M:%S+00:00', answered_at, '-1 hour')")
-    # a new Application on the same database file, as after a restart
-    async with BotHarness(tmp_path / "r.db", small_questionnaire, renderer, api) as second:
+    # a new Application on the same database file, as after a restart an hour later: a real pause
+    later = SettableClock(first.clock.now() + timedelta(hours=1))
+    async with BotHarness(tmp_path / "r.db", small_questionnaire, renderer, api,
+                          clock=later) as second:
         anna = second.person()
         await anna.send("/start")
         assert "Willkommen zurück" in anna.chat[-2].text
@@ -254,6 +251,7 @@ async def test_cancel_ends_the_run_after_confirmation_and_keeps_it_stored(bot: B
 
 
 async def test_finished_check_offers_results_again_and_a_new_run(bot: BotHarness) -> None:
+    bot.clock.set(datetime(2026, 5, 20, 22, 30, tzinfo=timezone.utc))  # 21 May in Germany
     anna = bot.person()
     await anna.send("/start")
     await anna.tap("beginnen")
@@ -261,8 +259,7 @@ async def test_finished_check_offers_results_again_and_a_new_run(bot: BotHarness
         await anna.tap("B · Trifft eher zu")
     await anna.send("/start")
     assert "Ihr Selbstcheck ist abgeschlossen" in anna.last.text
-    today = datetime.now(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")  # the local date
-    assert f"Sie haben ihn am {today} beendet" in anna.last.text
+    assert "Sie haben ihn am 21.05.2026 beendet" in anna.last.text  # the local date
     await anna.tap("Ergebnisse anzeigen")
     assert "Ihr Ergebnis im Überblick" in anna.last.text
     await anna.send("/start")

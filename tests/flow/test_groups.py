@@ -31,7 +31,7 @@ async def answered_two(bot: BotHarness) -> Person:
 
 async def assert_answers_unchanged(bot: BotHarness, anna: Person) -> None:
     """Anna's run still holds exactly the two answers of answered_two()."""
-    storage = await Storage.open(bot.database)
+    storage = await Storage.open(bot.database, bot.clock)
     try:
         run = await storage.runs.active_run(anna.id)
         assert run is not None and await storage.runs.answers(run.id) == {"eins-01": "A",
@@ -49,7 +49,7 @@ async def test_commands_in_a_group_answer_with_a_link_to_the_private_chat(bot: B
     assert all(t.startswith("Der Selbstcheck läuft nur im privaten Chat") for t in texts)
     assert link_buttons(bot) == [PRIVATE_LINK] * 5
     assert anna.chat == []  # nothing was sent privately, unasked
-    storage = await Storage.open(bot.database)
+    storage = await Storage.open(bot.database, bot.clock)
     try:
         assert not await storage.people.has_user(anna.id)  # nothing stored for a group command
     finally:
@@ -117,7 +117,7 @@ async def test_results_and_workshops_stay_in_the_private_chat(bot: BotHarness) -
     assert link_buttons(bot) == [PRIVATE_LINK] * 6
     assert all(m.kind == "text" for m in bot.api.chat(GROUP_ID))  # no chart, PDF or QR code
     assert len(anna.chat) == private_before and chris.chat == []
-    storage = await Storage.open(bot.database)
+    storage = await Storage.open(bot.database, bot.clock)
     try:
         assert await storage.people.municipality_name(anna.id) is None
         pending = await storage.people.pending_input(anna.id)
@@ -146,7 +146,7 @@ async def test_a_workshop_link_opened_in_a_group_leads_to_the_private_chat(
     for data in (perspective, menu_button, "vl:1", "d:1", "n:s", "s:1"):
         await pia.tap_data(data, group_message)
         assert pia.notices()[-1].startswith("Der Selbstcheck funktioniert nur im privaten Chat")
-    storage = await Storage.open(bot.database)
+    storage = await Storage.open(bot.database, bot.clock)
     try:
         participant = await storage.workshops.participant(1, pia.id)
         assert participant is not None and participant.perspective is None

@@ -9,11 +9,18 @@ import pytest
 
 from bot.cli import main
 from bot.telegram.liveness import Liveness
+from tests.clock import SettableClock
 from tests.conftest import BotHarness
 
 
+@pytest.fixture
+def clock() -> SettableClock:
+    """``selbstcheck-bot health`` runs beside the bot and reads the machine's clock: so does the bot."""
+    return SettableClock(datetime.now(timezone.utc))
+
+
 async def test_health_fails_while_polling_is_stuck_or_updates_wait_unfinished(
-        bot: BotHarness, monkeypatch: pytest.MonkeyPatch,
+        bot: BotHarness, clock: SettableClock, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
     def health() -> int:
         try:
@@ -24,7 +31,9 @@ async def test_health_fails_while_polling_is_stuck_or_updates_wait_unfinished(
 
     async def beat_job_after_an_old_beat() -> None:
         """What the running bot does every 30 s, after its last beat aged 10 minutes."""
-        await storage.health.beat(datetime.now(timezone.utc) - timedelta(minutes=10))
+        clock.set(datetime.now(timezone.utc) - timedelta(minutes=10))
+        await storage.health.beat()
+        clock.set(datetime.now(timezone.utc))
         await job.run(bot.app)
 
     monkeypatch.setenv("SELBSTCHECK_DB", str(bot.database))

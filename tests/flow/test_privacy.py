@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import sqlite3
-import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -83,7 +83,7 @@ async def test_without_a_retention_period_datenschutz_says_so_and_nothing_expire
         assert "Eine automatische Löschfrist ist für diesen Bot nicht eingestellt" in "\n".join(
             message.text for message in anna.chat if message.text)
         assert not bot.app.job_queue.get_jobs_by_name("retention")
-        make_inactive(bot.database, 4711, days=5000)
+        make_inactive(bot, 4711, days=5000)
         assert rows_of(bot.database, 4711) == {"users": 1, "runs": 1, "answers": 2}
 
 
@@ -130,7 +130,18 @@ async def test_an_old_or_forged_confirmation_deletes_nothing(bot: BotHarness, ag
     anna = await answering(bot, 4711, "Anna")
     await anna.send("/loeschen")
     confirmation = anna.last
-    await anna.tap_data(encode(Erase(int(time.time()) - age)), confirmation)
+    await anna.tap_data(encode(Erase(int(bot.clock.now().timestamp()) - age)), confirmation)
+    assert anna.notices()[-1].startswith("Diese Rückfrage ist abgelaufen, es wurde nichts gelöscht")
+    assert rows_of(bot.database, 4711) == {"users": 1, "runs": 1, "answers": 2}
+
+
+async def test_a_confirmation_tapped_after_a_quarter_of_an_hour_deletes_nothing(
+        bot: BotHarness) -> None:
+    anna = await answering(bot, 4711, "Anna")
+    await anna.send("/loeschen")
+    data, confirmation = anna.button("Ja, alle meine Daten löschen")
+    bot.clock.advance(timedelta(minutes=15, seconds=1))
+    await anna.tap_data(data, confirmation)
     assert anna.notices()[-1].startswith("Diese Rückfrage ist abgelaufen, es wurde nichts gelöscht")
     assert rows_of(bot.database, 4711) == {"users": 1, "runs": 1, "answers": 2}
 
@@ -143,9 +154,9 @@ async def test_the_retention_job_deletes_people_inactive_for_longer_than_the_per
         await answering(bot, 4713, "Carla")
     # Time passes (the bot notes a person's activity once a day, so the days
     # are simulated in the database and by a restart).
-    make_inactive(bot.database, 4711, days=31)
-    make_inactive(bot.database, 4712, days=29)
-    make_inactive(bot.database, 4713, days=400)
+    make_inactive(bot, 4711, days=31)
+    make_inactive(bot, 4712, days=29)
+    make_inactive(bot, 4713, days=400)
     async with harness(tmp_path, small_questionnaire, renderer, retention_days=30) as bot:
         await bot.person(4713, "Carla").send("/hilfe")  # Carla is back today: her data stays
 
@@ -275,7 +286,7 @@ async def test_the_retention_job_leaves_no_trace_on_disk_either(
         anna = await answering(bot, DELETED_ID, "Anna", answers=7)
         await anna.send("/bericht")
         await anna.send(REPORT_NAME)
-    make_inactive(bot.database, DELETED_ID, days=31)
+    make_inactive(bot, DELETED_ID, days=31)
     async with harness(tmp_path, small_questionnaire, renderer, retention_days=30) as bot:
         await answering(bot, 4712, "Ben")
         (job,) = bot.app.job_queue.get_jobs_by_name("retention")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 import textwrap
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from PIL import Image
 
@@ -24,7 +23,7 @@ def results_view(bot: BotHarness) -> ResultsView:
 
 
 async def open_storage(bot: BotHarness) -> Storage:
-    return await Storage.open(bot.database)
+    return await Storage.open(bot.database, bot.clock)
 
 
 async def set_finished_at(bot: BotHarness, run_id: int, timestamp: str) -> None:
@@ -96,26 +95,25 @@ async def test_results_before_any_field_is_done_have_no_chart(bot: BotHarness) -
 
 async def test_report_asks_for_the_name_once_and_holds_fields_assessments_and_suggestions(
         bot: BotHarness) -> None:
+    bot.clock.set(datetime(2026, 5, 20, 22, 30, tzinfo=timezone.utc))  # 21 May in Germany
     anna = bot.person()
     await finish_a_run(anna, RUN_ONE)
+    bot.clock.set(datetime(2026, 5, 22, 9, 0, tzinfo=timezone.utc))  # the report, a day later
     await anna.tap("Bericht als PDF")
     assert "Wie heißt Ihre Kommune?" in (anna.last.text or "")
     assert labels(anna.last) == ["Überspringen"]
     await anna.send("  Stadt   Musterstadt <am See> & Umland ")
     confirmation, document = anna.chat[-2], anna.chat[-1]
     assert "Auf dem Deckblatt steht „Stadt Musterstadt <am See> & Umland“" in (confirmation.text or "")
-    assert document.file_name is not None and document.file_name.endswith(".pdf")
+    assert document.file_name is not None and document.file_name.endswith("-2026-05-22.pdf")
     assert "Musterstadt" in document.file_name
     assert "Stadt Musterstadt <am See> & Umland" in (document.caption or "")
     text = pdf_text(document)
     assert "Stadt Musterstadt <am See> & Umland" in text
     assert "kein Ranking" in text and "Orientierung" in text
-    run = (await results_view(bot).storage.runs.finished_runs(anna.id))[0]
-    assert run.finished_at is not None
     # The report shows the finishing day as the municipality reads it (Berlin time),
     # which is the next day in UTC's last hour or two before midnight.
-    day = datetime.fromisoformat(run.finished_at).astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")
-    assert f"Durchgang abgeschlossen am {day}" in text
+    assert "Durchgang abgeschlossen am 21.05.2026" in text
     for expected in (
             # the fields with their assessments
             "Steuerung & Strategie", "Einschätzung: Auf gutem Weg · 56 %",
@@ -359,6 +357,7 @@ async def test_forged_and_stale_review_buttons_get_a_polite_refusal(bot: BotHarn
 
 async def test_a_later_run_shows_each_fields_change_against_the_persons_previous_run(
         bot: BotHarness) -> None:
+    bot.clock.set(datetime(2026, 6, 15, 8, 0, tzinfo=timezone.utc))  # after both earlier runs
     anna, ben = bot.person(4711, "Anna"), bot.person(4712, "Ben")
     await finish_a_run(anna, RUN_ONE)
     storage = results_view(bot).storage

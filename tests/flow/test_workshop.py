@@ -19,6 +19,7 @@ from bot.flows.actions import (
 )
 from bot.output.qr import qr_png
 from bot.output.render import Renderer
+from bot.store.people import PENDING_INPUT_VALID
 from bot.store.storage import Storage
 from tests.conftest import BotHarness
 from tests.stories import (
@@ -93,13 +94,7 @@ async def test_a_repeated_create_tap_makes_one_workshop(bot: BotHarness) -> None
 async def test_a_late_message_is_not_taken_for_the_awaited_name(bot: BotHarness) -> None:
     chris = bot.person(1, "Chris")
     await chris.send("/workshop")
-    storage = await Storage.open(bot.database)
-    try:
-        await storage.database.connection.execute(
-            "UPDATE pending_inputs SET since = '2020-01-01T00:00:00+00:00',"
-            " until = '2020-01-01T01:00:00+00:00'")
-    finally:
-        await storage.close()
+    bot.clock.advance(PENDING_INPUT_VALID)
     await chris.send("Musterstadt")
     assert "Ich kann leider keine Texte auswerten" in chris.last.text
     assert await query(bot.database, "SELECT municipality FROM workshop_drafts") == [(None,)]
@@ -397,7 +392,7 @@ async def test_no_result_before_three_have_completed_a_field(bot: BotHarness) ->
 
 async def test_a_deleted_person_leaves_the_next_release_not_the_last(bot: BotHarness) -> None:
     chris, people = await run_workshop(bot)
-    storage = await Storage.open(bot.database)
+    storage = await Storage.open(bot.database, bot.clock)
     try:  # what the privacy feature does: delete the person's users row
         await storage.database.connection.execute("DELETE FROM users WHERE user_id = ?", (people[0].id,))
     finally:

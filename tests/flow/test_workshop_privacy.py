@@ -101,7 +101,7 @@ async def test_retention_takes_inactive_people_out_of_workshops_and_workshops_wi
                           retention_days=30) as bot:
         chris, people = await run_workshop(bot)
         (job,) = bot.app.job_queue.get_jobs_by_name("retention")
-        make_inactive(bot.database, people[8].id, days=31)  # the only one from "Andere"
+        make_inactive(bot, people[8].id, days=31)  # the only one from "Andere"
         await job.run(bot.app)
         status = menu(chris)
         await chris.tap("📈 Stand", status)
@@ -109,7 +109,7 @@ async def test_retention_takes_inactive_people_out_of_workshops_and_workshops_wi
         assert "Andere" not in status.text
 
         review = people[1].button("Antworten ändern")
-        make_inactive(bot.database, chris.id, days=31)
+        make_inactive(bot, chris.id, days=31)
         await job.run(bot.app)
         assert await query(bot.database, "SELECT COUNT(*) FROM workshops") == [(0,)]
         assert await query(bot.database, "SELECT COUNT(*) FROM runs") == [(0,)]

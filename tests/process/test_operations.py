@@ -20,12 +20,15 @@ from telegram.ext import Application
 from bot.bench.targets import clean_environment
 from bot.cli import main
 from bot.config import ConfigError, settings_from_env
+from bot.domain.questionnaire import Questionnaire
+from bot.output.render import Renderer
 from bot.store.errors import StorageError
 from bot.store.operations import backup_database
 from bot.store.schema import MIGRATIONS
 from bot.store.storage import Storage
 from bot.telegram.jobs import stopped_by_heartbeat
 from tests.bot_process import REPO, run_cli
+from tests.clock import SettableClock
 from tests.conftest import SMALL_FIELDS, BotHarness, write_questionnaire
 
 # The schema of the first release (migration 1), kept here verbatim: databases
@@ -83,10 +86,10 @@ def test_the_first_released_migration_is_never_edited() -> None:
 
 
 async def test_a_first_release_database_upgrades_to_the_newest_schema_with_its_data(
-        tmp_path: Path) -> None:
+        tmp_path: Path, clock: SettableClock) -> None:
     path = tmp_path / "old.db"
     first_release_database(path)
-    storage = await Storage.open(path)
+    storage = await Storage.open(path, clock)
     try:
         assert await storage.schema_version() == len(MIGRATIONS)
         finished = await storage.runs.finished_runs(4711)
@@ -106,7 +109,7 @@ async def test_a_first_release_database_upgrades_to_the_newest_schema_with_its_d
         await storage.health.beat()
     finally:
         await storage.close()
-    reopened = await Storage.open(path)  # opening again migrates nothing twice
+    reopened = await Storage.open(path, clock)  # opening again migrates nothing twice
     try:
         assert await reopened.schema_version() == len(MIGRATIONS)
         assert await reopened.runs.answers(2) == {"eins-01": "C", "eins-02": "B"}
@@ -115,7 +118,7 @@ async def test_a_first_release_database_upgrades_to_the_newest_schema_with_its_d
 
 
 async def test_the_retention_start_counts_workshop_and_report_activity_from_before_the_upgrade(
-        tmp_path: Path) -> None:
+        tmp_path: Path, clock: SettableClock) -> None:
     path = tmp_path / "v3.db"
     connection = sqlite3.connect(path)
     for number, script in enumerate(MIGRATIONS[:3], start=1):  # the schema before ours
@@ -135,7 +138,7 @@ async def test_the_retention_start_counts_workshop_and_report_activity_from_befo
     """)
     connection.commit()
     connection.close()
-    storage = await Storage.open(path)
+    storage = await Storage.open(path, clock)
     try:
         async with storage.database.connection.execute(
                 "SELECT user_id, last_active_at FROM users ORDER BY user_id") as cursor:
@@ -146,13 +149,13 @@ async def test_the_retention_start_counts_workshop_and_report_activity_from_befo
         await storage.close()
 
 
-async def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+async def test_a_database_from_a_newer_version_is_refused(tmp_path: Path, clock: SettableClock) -> None:
     path = tmp_path / "new.db"
     connection = sqlite3.connect(path)
     connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     connection.close()
     with pytest.raises(StorageError, match="neuer als diese Programmversion"):
-        await Storage.open(path)
+        await Storage.open(path, clock)
 
 
 async def answered(bot: BotHarness, user_id: int, taps: int) -> None:
@@ -184,7 +187,7 @@ async def test_backup_while_the_bot_runs_is_a_complete_consistent_copy(
         assert copy.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
     finally:
         copy.close()
-    restored = await Storage.open(target)  # a backup is a working database
+    restored = await Storage.open(target, bot.clock)  # a backup is a working database
     try:
         assert (await restored.runs.active_run(4711)) is not None
     finally:
@@ -214,8 +217,8 @@ def test_backup_failures_are_one_line_and_exit_code_1(tmp_path: Path,
 
 
 async def test_health_is_0_while_the_heartbeat_is_fresh_and_1_otherwise(
-        bot: BotHarness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     def health(*args: str) -> int:
         try:
             main(["health", *args])
@@ -223,15 +226,21 @@ async def test_health_is_0_while_the_heartbeat_is_fresh_and_1_otherwise(
             return int(exit_info.code or 0)
         return 0
 
-    monkeypatch.setenv("SELBSTCHECK_DB", str(bot.database))
-    assert health() == 0  # written at start-up
-    (beat,) = bot.app.job_queue.get_jobs_by_name("heartbeat")
-    storage = bot.app.bot_data.services.storage
-    await storage.health.beat(datetime.now(timezone.utc) - timedelta(minutes=10))
-    assert health() == 1
-    assert "letztes Lebenszeichen vor 6" in capsys.readouterr().err
-    await beat.run(bot.app)  # the job the running bot repeats every 30 s
-    assert health() == 0
+    # The health check is an operator's process beside the bot and reads the machine's
+    # clock; so the bot's clock starts at the machine's time here.
+    clock = SettableClock(datetime.now(timezone.utc))
+    async with BotHarness(tmp_path / "bot.db", small_questionnaire, renderer,
+                          clock=clock) as bot:
+        monkeypatch.setenv("SELBSTCHECK_DB", str(bot.database))
+        assert health() == 0  # written at start-up
+        (beat,) = bot.app.job_queue.get_jobs_by_name("heartbeat")
+        clock.advance(timedelta(minutes=-10))
+        await bot.app.bot_data.services.storage.health.beat()  # a beat ten minutes ago
+        assert health() == 1
+        assert "letztes Lebenszeichen vor 6" in capsys.readouterr().err
+        clock.set(datetime.now(timezone.utc))
+        await beat.run(bot.app)  # the job the running bot repeats every 30 s
+        assert health() == 0
     monkeypatch.setenv("SELBSTCHECK_DB", str(tmp_path / "never-started.db"))
     assert health() == 1
     assert not (tmp_path / "never-started.db").exists()  # a health check creates nothing
@@ -328,7 +337,7 @@ def test_an_unusable_database_path_ends_the_start_with_one_line(tmp_path: Path,
 
 
 async def _create(path: Path) -> None:
-    storage = await Storage.open(path)
+    storage = await Storage.open(path, SettableClock())
     await storage.close()
 
 
@@ -361,7 +370,7 @@ def test_two_processes_opening_a_fresh_database_at_once_both_come_up(tmp_path: P
     def open_and_close(path: Path, ready: threading.Barrier, errors: list[BaseException]) -> None:
         async def main() -> None:
             ready.wait()
-            storage = await Storage.open(path)
+            storage = await Storage.open(path, SettableClock())
             await storage.close()
         try:
             asyncio.run(main())

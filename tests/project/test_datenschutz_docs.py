@@ -17,13 +17,14 @@ from bot.domain.disclosure import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
 from bot.domain.workshop import TOKEN_BYTES
 from bot.flows.privacy import CONFIRMATION_SECONDS
 from bot.store.storage import Storage
+from tests.clock import SettableClock
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "datenschutz"
 MEASURES = DOCS / "technische-und-organisatorische-massnahmen.md"
 
 
 async def schema_columns(tmp_path: Path) -> set[str]:
-    storage = await Storage.open(tmp_path / "schema.db")
+    storage = await Storage.open(tmp_path / "schema.db", SettableClock())
     await storage.close()
     connection = sqlite3.connect(tmp_path / "schema.db")
     try:

@@ -31,6 +31,7 @@ from bot.output.chart import Bar, ProfileChart, draw
 from bot.output.report_pdf import ReportSetupError, check_available
 from bot.store.schema import MIGRATIONS
 from bot.store.storage import Storage
+from tests.clock import SettableClock
 
 
 def scored(questionnaire: Questionnaire, answers: dict[str, str]):  # noqa: ANN201
@@ -104,7 +105,7 @@ def test_results_buttons_fit_telegrams_64_bytes_and_read_back() -> None:
 
 
 async def test_an_existing_database_gains_the_name_table_and_keeps_its_runs(
-        tmp_path: Path) -> None:
+        tmp_path: Path, clock: SettableClock) -> None:
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as old:  # a database as the first release left it
         old.executescript(MIGRATIONS[0])
@@ -112,7 +113,7 @@ async def test_an_existing_database_gains_the_name_table_and_keeps_its_runs(
         old.execute("INSERT INTO runs (user_id, status, started_at, finished_at) VALUES"
                     " (7, 'finished', '2026-01-01T00:00:00+00:00', '2026-01-02T00:00:00+00:00')")
         old.execute("PRAGMA user_version = 1")
-    storage = await Storage.open(path)
+    storage = await Storage.open(path, clock)
     try:
         assert await storage.schema_version() == len(MIGRATIONS)
         runs = await storage.runs.finished_runs(7)

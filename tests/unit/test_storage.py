@@ -5,20 +5,23 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Awaitable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from bot.bench.commit_probe import measure_commit_rate
 from bot.store.storage import Storage
+from tests.clock import SettableClock
 
 
 async def started_runs(storage: Storage, people: int) -> list[int]:
     return [(await storage.runs.start_run(user_id)).id for user_id in range(1, people + 1)]
 
 
-async def test_answers_arriving_together_share_commits_and_are_all_stored(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "s.db")
+async def test_answers_arriving_together_share_commits_and_are_all_stored(
+        tmp_path: Path, clock: SettableClock) -> None:
+    storage = await Storage.open(tmp_path / "s.db", clock)
     statements: list[str] = []
     await storage.database.connection.set_trace_callback(statements.append)
     try:
@@ -32,8 +35,8 @@ async def test_answers_arriving_together_share_commits_and_are_all_stored(tmp_pa
         await storage.close()
 
 
-async def test_a_failing_answer_fails_only_its_own_caller(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "s.db")
+async def test_a_failing_answer_fails_only_its_own_caller(tmp_path: Path, clock: SettableClock) -> None:
+    storage = await Storage.open(tmp_path / "s.db", clock)
     try:
         runs = await started_runs(storage, 3)
         results = await asyncio.gather(
@@ -54,8 +57,9 @@ async def test_a_failing_answer_fails_only_its_own_caller(tmp_path: Path) -> Non
         await storage.close()
 
 
-async def test_an_answer_clears_the_back_cursor_and_a_repeat_overwrites(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "s.db")
+async def test_an_answer_clears_the_back_cursor_and_a_repeat_overwrites(
+        tmp_path: Path, clock: SettableClock) -> None:
+    storage = await Storage.open(tmp_path / "s.db", clock)
     try:
         run = (await storage.runs.start_run(7)).id
         await storage.runs.save_answer(run, "eins-01", "A")
@@ -68,14 +72,14 @@ async def test_an_answer_clears_the_back_cursor_and_a_repeat_overwrites(tmp_path
         await storage.close()
 
 
-async def test_close_commits_the_answers_already_accepted(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "s.db")
+async def test_close_commits_the_answers_already_accepted(tmp_path: Path, clock: SettableClock) -> None:
+    storage = await Storage.open(tmp_path / "s.db", clock)
     runs = await started_runs(storage, 5)
     saving = [asyncio.create_task(storage.runs.save_answer(run, "eins-01", "A")) for run in runs]
     await asyncio.sleep(0)  # the saves are queued, the commit has begun
     await storage.close()
     await asyncio.gather(*saving)
-    reopened = await Storage.open(tmp_path / "s.db")
+    reopened = await Storage.open(tmp_path / "s.db", clock)
     try:
         assert [await reopened.runs.answers(run) for run in runs] == [{"eins-01": "A"}] * len(runs)
     finally:
@@ -87,10 +91,11 @@ async def test_commit_rate_probe_measures_and_cleans_up(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-async def test_other_writes_get_their_turn_during_a_stream_of_answers(tmp_path: Path) -> None:
+async def test_other_writes_get_their_turn_during_a_stream_of_answers(
+        tmp_path: Path, clock: SettableClock) -> None:
     # Two people answer without pause, each arriving while the other's commit is under
     # way, so there is always a next batch; starting a run must not wait for the end.
-    storage = await Storage.open(tmp_path / "s.db")
+    storage = await Storage.open(tmp_path / "s.db", clock)
     try:
         runs = await started_runs(storage, 2)
         keep_answering = True
@@ -118,11 +123,11 @@ async def test_other_writes_get_their_turn_during_a_stream_of_answers(tmp_path: 
 
 
 async def test_answers_committed_together_each_mark_their_run_and_respect_closed_runs(
-        tmp_path: Path) -> None:
+        tmp_path: Path, clock: SettableClock) -> None:
     # The batch does what a single answer does: the answered run becomes the person's
     # current one, and a finishing answer does not reopen a run that was ended meanwhile
     # (a workshop closed while the last answer was on its way).
-    storage = await Storage.open(tmp_path / "s.db")
+    storage = await Storage.open(tmp_path / "s.db", clock)
     try:
         personal = (await storage.runs.start_run(1)).id
         workshop_run = (await storage.runs.start_run(1, ("eins",), 42)).id
@@ -139,11 +144,11 @@ async def test_answers_committed_together_each_mark_their_run_and_respect_closed
         await storage.close()
 
 
-async def test_other_writes_never_run_inside_a_batch_of_answers(tmp_path: Path) -> None:
+async def test_other_writes_never_run_inside_a_batch_of_answers(tmp_path: Path, clock: SettableClock) -> None:
     # One connection serves everybody: a statement sent while a batch's transaction is
     # open would be committed or rolled back with it. Changing an answer, naming the
     # municipality and joining a workshop arrive while answers are being committed.
-    storage = await Storage.open(tmp_path / "s.db")
+    storage = await Storage.open(tmp_path / "s.db", clock)
     statements: list[str] = []
     await storage.database.connection.set_trace_callback(statements.append)
     try:
@@ -189,10 +194,10 @@ async def test_other_writes_never_run_inside_a_batch_of_answers(tmp_path: Path) 
         await storage.close()
 
 
-async def test_a_transaction_whose_commit_fails_is_rolled_back(tmp_path: Path) -> None:
+async def test_a_transaction_whose_commit_fails_is_rolled_back(tmp_path: Path, clock: SettableClock) -> None:
     # With deferred foreign keys the violation surfaces only at COMMIT. The transaction
     # must not stay open, or the next person's writes would silently become part of it.
-    storage = await Storage.open(tmp_path / "s.db")
+    storage = await Storage.open(tmp_path / "s.db", clock)
     try:
         with pytest.raises(sqlite3.IntegrityError):
             async with storage.database.transaction() as db:
@@ -207,25 +212,24 @@ async def test_a_transaction_whose_commit_fails_is_rolled_back(tmp_path: Path) -
         await storage.close()
 
 
-async def test_activity_is_written_once_a_day_per_person(tmp_path: Path) -> None:
-    from datetime import datetime, timedelta, timezone
-
-    storage = await Storage.open(tmp_path / "s.db")
+async def test_activity_is_written_once_a_day_per_person(tmp_path: Path, clock: SettableClock) -> None:
+    clock.set(datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc))
+    storage = await Storage.open(tmp_path / "s.db", clock)
     statements: list[str] = []
     await storage.database.connection.set_trace_callback(statements.append)
     try:
-        await storage.runs.start_run(7)
-        # after the user row's creation stamp, whatever today is
-        morning = (datetime.now(timezone.utc) + timedelta(days=1)).replace(hour=8, minute=0, second=0,
-                                                                             microsecond=0)
+        await storage.runs.start_run(7)  # the person is created, active at 18:00
+        clock.set(datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc))
         statements.clear()
-        for minutes in range(5):  # many taps on one day
-            await storage.people.touch(7, morning + timedelta(minutes=minutes))
+        for _ in range(5):  # many taps on one day
+            await storage.people.touch(7)
+            clock.advance(timedelta(minutes=1))
         assert sum(s.startswith("UPDATE users SET last_active_at") for s in statements) == 1
-        await storage.people.touch(7, morning + timedelta(days=1))  # the next day: noted again
+        clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=timezone.utc))
+        await storage.people.touch(7)  # the next day: noted again
         assert sum(s.startswith("UPDATE users SET last_active_at") for s in statements) == 2
         async with storage.database.connection.execute("SELECT last_active_at FROM users") as cursor:
             (stored,) = await cursor.fetchone()
-        assert stored.startswith((morning + timedelta(days=1)).date().isoformat())
+        assert stored == "2026-11-26T08:00:00+00:00"
     finally:
         await storage.close()

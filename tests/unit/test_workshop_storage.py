@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.domain.entities import Awaited, MunicipalityName
 from bot.store.people import PENDING_INPUT_VALID
 from bot.store.schema import MIGRATIONS
 from bot.store.storage import Storage
+from tests.clock import SettableClock
 
 TOKEN = "AbCdEfGhIjKlMnOpQrSt_-"
 
 
-async def test_a_database_of_the_first_version_is_migrated_with_its_data(tmp_path: Path) -> None:
+async def test_a_database_of_the_first_version_is_migrated_with_its_data(tmp_path: Path, clock: SettableClock) -> None:
     path = tmp_path / "v1.db"
     with sqlite3.connect(path) as db:
         db.executescript(MIGRATIONS[0])
@@ -24,7 +25,7 @@ async def test_a_database_of_the_first_version_is_migrated_with_its_data(tmp_pat
             INSERT INTO answers VALUES (1, 'eins-01', 'B', '2024-01-01T00:00:00+00:00');
             PRAGMA user_version = 1;
         """)
-    storage = await Storage.open(path)
+    storage = await Storage.open(path, clock)
     try:
         assert await storage.schema_version() == len(MIGRATIONS)
         run = await storage.runs.active_run(7)
@@ -48,8 +49,8 @@ async def count(storage: Storage, table: str) -> int:
 
 
 async def test_deleting_a_participant_takes_their_answers_out_of_the_workshop(
-        tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "p.db")
+        tmp_path: Path, clock: SettableClock) -> None:
+    storage = await Storage.open(tmp_path / "p.db", clock)
     try:
         ws = await make_workshop(storage, 1)
         for user in (2, 3):
@@ -66,8 +67,9 @@ async def test_deleting_a_participant_takes_their_answers_out_of_the_workshop(
         await storage.close()
 
 
-async def test_deleting_the_creator_deletes_the_workshop_with_its_runs_only(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "c.db")
+async def test_deleting_the_creator_deletes_the_workshop_with_its_runs_only(
+        tmp_path: Path, clock: SettableClock) -> None:
+    storage = await Storage.open(tmp_path / "c.db", clock)
     try:
         ws = await make_workshop(storage, 1)
         assert await storage.workshops.offer_coordinator_token(ws, TOKEN[::-1]) == TOKEN[::-1]
@@ -95,11 +97,11 @@ async def test_deleting_the_creator_deletes_the_workshop_with_its_runs_only(tmp_
         await storage.close()
 
 
-async def test_the_waits_for_a_name_become_one_pending_input_each(tmp_path: Path) -> None:
+async def test_the_waits_for_a_name_become_one_pending_input_each(tmp_path: Path, clock: SettableClock) -> None:
     """Migration 5: who was waiting for a name still is, the newer of two waits wins."""
     path = tmp_path / "v4.db"
-    recent = (datetime.now(timezone.utc) - timedelta(minutes=10)).isoformat(timespec="seconds")
-    newer = (datetime.now(timezone.utc) - timedelta(minutes=5)).isoformat(timespec="seconds")
+    recent = (clock.now() - timedelta(minutes=10)).isoformat(timespec="seconds")
+    newer = (clock.now() - timedelta(minutes=5)).isoformat(timespec="seconds")
     with sqlite3.connect(path) as db:
         for script in MIGRATIONS[:4]:
             db.executescript(script)
@@ -113,7 +115,7 @@ async def test_the_waits_for_a_name_become_one_pending_input_each(tmp_path: Path
         db.executemany(  # 3: the workshop's name asked later; 4: asked earlier
             "INSERT INTO workshop_drafts VALUES (?, NULL, 'eins', ?)", [(3, newer), (4, recent)])
         db.execute("PRAGMA user_version = 4")
-    storage = await Storage.open(path)
+    storage = await Storage.open(path, clock)
     try:
         waits = {user: await storage.people.pending_input(user) for user in (1, 2, 3, 4)}
         assert waits[1] is not None and (waits[1].awaited, waits[1].run_id) == (
@@ -130,17 +132,17 @@ async def test_the_waits_for_a_name_become_one_pending_input_each(tmp_path: Path
         await storage.close()
 
 
-async def test_a_wait_for_a_name_runs_out_after_a_day(tmp_path: Path) -> None:
-    storage = await Storage.open(tmp_path / "w.db")
+async def test_a_wait_for_a_name_runs_out_after_a_day(tmp_path: Path, clock: SettableClock) -> None:
+    storage = await Storage.open(tmp_path / "w.db", clock)
     try:
         await storage.people.await_input(1, Awaited.REPORT_NAME)
         pending = await storage.people.pending_input(1)
         assert pending is not None
         since, until = (datetime.fromisoformat(t) for t in (pending.since, pending.until))
-        assert until - since == PENDING_INPUT_VALID == timedelta(hours=24)
-        await storage.database.connection.execute(
-            "UPDATE pending_inputs SET until = ?",
-            ((datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat(timespec="seconds"),))
+        assert since == clock.now() and until - since == PENDING_INPUT_VALID == timedelta(hours=24)
+        clock.advance(timedelta(hours=23, minutes=59, seconds=59))
+        assert await storage.people.pending_input(1) is not None
+        clock.advance(timedelta(seconds=1))
         assert await storage.people.pending_input(1) is None
     finally:
         await storage.close()

@@ -97,10 +97,12 @@ class BotProcess:
                  port: int, webhook: bool = False, python: str = sys.executable) -> None:
         self.server = server
         self.log = log
+        # The bot starts in the log's directory (see start): paths relative to ours
+        # (the default --dir is ".") would point elsewhere there.
         self.env = clean_environment(
             TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=server.base_url,
-            TELEGRAM_BASE_FILE_URL=server.base_file_url, SELBSTCHECK_DB=str(database),
-            SELBSTCHECK_QUESTIONS_DIR=str(questions), SELBSTCHECK_LISTEN="127.0.0.1",
+            TELEGRAM_BASE_FILE_URL=server.base_file_url, SELBSTCHECK_DB=str(database.resolve()),
+            SELBSTCHECK_QUESTIONS_DIR=str(questions.resolve()), SELBSTCHECK_LISTEN="127.0.0.1",
             SELBSTCHECK_PORT=str(port))
         if webhook:
             self.env.update(SELBSTCHECK_WEBHOOK_URL=f"https://127.0.0.1:{port}/telegram",

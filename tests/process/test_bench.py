@@ -84,11 +84,11 @@ def test_synthetic_questionnaire_is_valid_and_full_size(tmp_path: Path) -> None:
     assert len(questionnaire.statements) == 7 * 15
 
 
-def test_command_line_prints_the_figures(tmp_path: Path,
+def test_command_line_prints_the_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)  # the default --dir is the working directory, wherever that is
     main(["--users", "2", "--statements", "1", "--latency", "0", "--sessions", "0",
-          "--finishers", "1", "--browser-users", "2",
-          "--dir", str(tmp_path), "--commit-seconds", "0.05"])
+          "--finishers", "1", "--browser-users", "2", "--commit-seconds", "0.05"])
     out = capsys.readouterr().out
     for figure in ("answers/s", "tap-to-reply p50", "CPU", "RSS", "single-row commits",
                    "messages/s", "outgoing Bot API calls", "summary with chart complete",

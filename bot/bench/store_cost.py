@@ -77,8 +77,10 @@ def fill(path: Path, runs: int, now: datetime, seed: int = 1) -> int:
                        " VALUES (?, ?, ?, ?, ?, ?)", run_rows)
         db.executemany("INSERT INTO answers VALUES (?, ?, ?, ?)", answer_rows)
         db.executemany("INSERT INTO workshop_participants VALUES (?, ?, ?, ?)", participants)
-        db.execute("UPDATE users SET current_run = (SELECT MAX(id) FROM runs r"
-                   " WHERE r.user_id = users.user_id)")
+        # each person's second run is their current one (set by key: the schema before
+        # migration 9 has no index to find a person's runs by)
+        db.executemany("UPDATE users SET current_run = ? WHERE user_id = ?",
+                       [(person * RUNS_PER_PERSON, person) for person in range(1, people + 1)])
         until = timestamp(now + timedelta(hours=24))
         db.executemany("INSERT INTO pending_inputs (user_id, awaited, run_id, since, until)"
                        " VALUES (?, 'report_name', ?, ?, ?)",

@@ -14,7 +14,8 @@ from bot.bench.fake_bot_api import Call
 from bot.bench.targets import BotProcess, InProcessBot
 from bot.domain.questionnaire import Questionnaire
 from bot.flows import actions
-from bot.flows.actions import Answer, Begin, decode, encode
+from bot.flows.actions import Answer, Begin
+from bot.flows.buttons import decode, encode
 
 CHOICES = "ABCDE"
 

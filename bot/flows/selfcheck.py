@@ -289,7 +289,9 @@ class SelfCheck(PersonalFlow):
 
     def help(self, commands: Mapping[str, str]) -> Outcome:
         return Outcome(send=(Reply(self.render.html("help.html.j2", commands=commands,
-                                                    scale=self.questionnaire.scale)),))
+                                                    scale=self.questionnaire.scale)),
+                             Reply(self.render.html("about.html.j2",
+                                                    fields=self.questionnaire.fields))))
 
     async def hint(self, user_id: int, unknown_command: str | None = None, *,
                    media: bool = False) -> Outcome:

@@ -224,11 +224,11 @@ def _statement_problems(field: Field, statement: Statement, style: Style) -> Ite
 
 
 def _council_problems(text: str, where: str, style: Style) -> Iterator[str]:
-    for sentence in _SENTENCE_END.split(_ABBREVIATIONS.sub("", text)):
-        for rule in style.councils:
-            matter = next((m for m in rule.matters if m in sentence), None)
-            if matter and rule.council in sentence:
-                yield f"{where}: „{matter}“ beschließt {rule.decides}, nicht „{rule.council}“"
+    """One text (a suggestion, an info) that names a matter and the council that does not decide it."""
+    for rule in style.councils:
+        matter = next((m for m in rule.matters if m in text), None)
+        if matter and rule.council in text:
+            yield f"{where}: „{matter}“ beschließt {rule.decides}, nicht „{rule.council}“"
 
 
 def _denied(text: str, where: str, style: Style, *, statement_text: bool) -> Iterator[str]:

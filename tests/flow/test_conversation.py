@@ -227,7 +227,7 @@ async def test_free_text_and_unknown_commands_get_a_hint(bot: BotHarness) -> Non
 async def test_help_lists_every_command(bot: BotHarness) -> None:
     anna = bot.person()
     await anna.send("/hilfe")
-    help_text, about = anna.texts()[-2:]
+    about, help_text = anna.texts()[-2:]
     for command in ("/start", "/weiter", "/ergebnis", "/bericht", "/workshop", "/abbrechen",
                     "/hilfe", "/datenschutz", "/loeschen"):
         assert command in help_text
@@ -236,10 +236,10 @@ async def test_help_lists_every_command(bot: BotHarness) -> None:
 
 
 async def test_help_tells_what_the_self_check_is_and_is_not(bot: BotHarness) -> None:
-    """Where the fields come from, who answers, how long it takes: the second message of /hilfe."""
+    """Where the fields come from, who answers, how long it takes: the first message of /hilfe."""
     anna = bot.person()
     await anna.send("/hilfe")
-    about = anna.last.text
+    about = anna.texts()[-2]
     assert about.startswith("Über diesen Selbstcheck")
     assert "„Weltoffene Kommune – Vom Dialog zum Zusammenhalt“ der Bertelsmann Stiftung und von " \
         "PHINEO (2019–2022)" in about

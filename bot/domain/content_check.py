@@ -67,6 +67,7 @@ class Style:
     roles: tuple[str, ...]
     councils: tuple[CouncilRule, ...] = ()
     min_reading_score: float | None = None
+    answering: re.Pattern[str] | None = None  # what every answering note must contain
 
 
 @dataclass(frozen=True)
@@ -97,11 +98,13 @@ def load_style(directory: Path) -> Style | None:
                          for rule in data.get("councils", []))
         conjunctions = data["conjunctions"]
         minimum = data.get("reading", {}).get("min_score")
+        answering = data.get("answering", {}).get("pattern")
         return Style(limits={k: int(v) for k, v in data.get("limits", {}).items()}, deny=deny,
                      conjunction=re.compile(conjunctions["pattern"]),
                      conjunction_reviewed=frozenset(conjunctions.get("reviewed", [])),
                      roles=tuple(data["roles"]["small_municipality"]), councils=councils,
-                     min_reading_score=float(minimum) if minimum is not None else None)
+                     min_reading_score=float(minimum) if minimum is not None else None,
+                     answering=re.compile(answering) if answering else None)
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, re.error) as error:
         raise QuestionnaireError(f"{path}: Stilregeln nicht lesbar ({error!r})") from None
 
@@ -213,6 +216,8 @@ def _statement_problems(field: Field, statement: Statement, style: Style) -> Ite
         yield from _council_problems(getattr(statement, key) or "", key, style)
     if not statement.answering:
         yield "„So antworten Sie“ (answering) fehlt: wie antworten, wenn es nicht passt oder nichts geschah?"
+    elif style.answering is not None and not style.answering.search(statement.answering):
+        yield "„So antworten Sie“ nennt keine Antwort und sagt nicht, wofür zu antworten ist"
     if (statement.id not in style.conjunction_reviewed
             and (found := style.conjunction.search(statement.text))):
         yield (f"„{found.group()}“ verbindet womöglich zwei Aussagen: umformulieren oder "

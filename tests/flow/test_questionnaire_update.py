@@ -6,10 +6,28 @@ from pathlib import Path
 
 from bot.domain.questionnaire import load_questionnaire
 from bot.output.render import Renderer
-from tests.conftest import BotHarness
+from tests.conftest import BotHarness, Person
 from tests.stories import pdf_text
 
 FIRST_EDITION = Path(__file__).with_name("questionnaire_v1")
+SECOND_EDITION = Path(__file__).with_name("questionnaire_v2")
+
+
+async def shows_the_retired_answer(anna: Person, field: int, retired_text: str) -> None:
+    """The answer (B) to a retired statement stays readable, with its kept text, uncounted:
+    at the end of the field's review and in the PDF report."""
+    note = next(m for m in anna.chat if f"Handlungsfeld {field} abgeschlossen" in (m.text or ""))
+    await anna.tap(f"Antworten in Feld {field} ändern", note)
+    await anna.tap("Weitere Aussagen ▶️")
+    while "Weitere Aussagen ▶️" in str(anna.last.reply_markup):
+        await anna.tap("Weitere Aussagen ▶️", anna.last)
+    assert f"Aus früheren Fassungen (nicht mehr im Fragebogen, zählt nicht mit)\n– {retired_text}" \
+        "\n→ B – Trifft eher zu" in anna.last.text
+    await anna.send("/bericht")
+    await anna.tap("Überspringen")
+    text = pdf_text(anna.last)
+    assert "Antworten zu Aussagen früherer Fassungen" in text
+    assert " ".join(retired_text.split()) in text
 
 
 async def test_a_run_begun_before_the_update_resumes_and_shows_its_results(
@@ -38,25 +56,9 @@ async def test_a_run_begun_before_the_update_resumes_and_shows_its_results(
         field_size = len(full_questionnaire.fields[0].statements)
         assert f"1. Management & Steuerung\nNoch nicht abgeschlossen: 4 von {field_size} Aussagen " \
             "beantwortet." in shown
-        # the answer to the retired statement stays readable, with its kept text, uncounted
-        retired_text = full_questionnaire.retired["steuerung-04"].text
         for _ in range(field_size - 4):  # the rest of field 1
             await anna.tap("A · Trifft zu")
-        note = next(m for m in anna.chat if "Handlungsfeld 1 abgeschlossen" in (m.text or ""))
-        await anna.tap("Antworten in Feld 1 ändern", note)
-        await anna.tap("Weitere Aussagen ▶️")
-        while "Weitere Aussagen ▶️" in str(anna.last.reply_markup):
-            await anna.tap("Weitere Aussagen ▶️", anna.last)
-        assert f"Aus früheren Fassungen (nicht mehr im Fragebogen, zählt nicht mit)\n– {retired_text}" \
-            "\n→ B – Trifft eher zu" in anna.last.text
-        await anna.send("/bericht")
-        await anna.tap("Überspringen")
-        text = pdf_text(anna.last)
-        assert "Antworten zu Aussagen früherer Fassungen" in text
-        assert " ".join(retired_text.split()) in text
-
-
-SECOND_EDITION = Path(__file__).with_name("questionnaire_v2")
+        await shows_the_retired_answer(anna, 1, full_questionnaire.retired["steuerung-04"].text)
 
 
 async def test_a_run_begun_under_the_second_edition_resumes_under_the_third(
@@ -84,16 +86,4 @@ async def test_a_run_begun_under_the_second_edition_resumes_under_the_third(
         assert ":oeffnung-15:" in anna.button("A · Trifft zu")[0]
         for _ in range(len(full_questionnaire.field("oeffnung").statements) - 1):
             await anna.tap("A · Trifft zu")
-        retired_text = full_questionnaire.retired["oeffnung-02"].text
-        note = next(m for m in anna.chat if "Handlungsfeld 2 abgeschlossen" in (m.text or ""))
-        await anna.tap("Antworten in Feld 2 ändern", note)
-        await anna.tap("Weitere Aussagen ▶️")
-        while "Weitere Aussagen ▶️" in str(anna.last.reply_markup):
-            await anna.tap("Weitere Aussagen ▶️", anna.last)
-        assert f"Aus früheren Fassungen (nicht mehr im Fragebogen, zählt nicht mit)\n– {retired_text}" \
-            "\n→ B – Trifft eher zu" in anna.last.text
-        await anna.send("/bericht")
-        await anna.tap("Überspringen")
-        text = pdf_text(anna.last)
-        assert "Antworten zu Aussagen früherer Fassungen" in text
-        assert " ".join(retired_text.split()) in text
+        await shows_the_retired_answer(anna, 2, full_questionnaire.retired["oeffnung-02"].text)

@@ -110,6 +110,8 @@ def test_shipped_texts_are_formal_and_free_of_leftovers(full_questionnaire) -> N
                                   statement.unknown_hint, statement.answering)):
             assert not informal.search(text), (statement.id, text)
             assert '"' not in text and "  " not in text, statement.id
+        # E means "I cannot judge this" only: no note sends a statement that does not fit to E
+        assert statement.answering and "Keine Einschätzung" not in statement.answering, statement.id
 
 
 def test_statement_ids_stay_stable(full_questionnaire) -> None:  # noqa: ANN001

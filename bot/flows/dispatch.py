@@ -147,7 +147,7 @@ class Flows:
             case ShowResults(run_id):
                 return await selfcheck.results(person, run_id)
             case Help(commands):
-                return selfcheck.help(dict(commands))
+                return selfcheck.help(commands)
             case CancelRequest():
                 return await selfcheck.cancel_request(person)
             case ReportRequest():

@@ -33,6 +33,7 @@ from bot.flows.actions import (
     ShowResults,
     Unpause,
 )
+from bot.flows.commands import descriptions
 from bot.flows.keyed_locks import KeyedLocks
 from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
 from bot.flows.personal_flow import PersonalFlow
@@ -268,7 +269,8 @@ class SelfCheck(PersonalFlow):
         resumed = await self.resume(user_id)
         return Outcome(clear_keyboard=True, send=resumed.send)
 
-    def help(self, commands: Mapping[str, str]) -> Outcome:
+    def help(self, listed: tuple[str, ...]) -> Outcome:
+        commands = descriptions(self.render, listed)
         return Outcome(send=(Reply(self.render.html("help.html.j2", commands=commands,
                                                     scale=self.questionnaire.scale)),))
 

@@ -73,7 +73,7 @@ from bot.flows.invitations import (
 from bot.flows.next_steps import NextSteps
 from bot.flows.outcome import Outcome
 from bot.flows.privacy import Privacy
-from bot.flows.refusals import invalid_button
+from bot.flows.refusals import Refused, invalid_button
 from bot.flows.reports import Reports
 from bot.flows.results_view import ResultsView
 from bot.flows.review import Review
@@ -131,8 +131,18 @@ class Flows:
         self._privacy = Privacy(storage, renderer, settings.retention_days,
                                 minimum=settings.min_group)
 
-    async def act(self, person: int, action: Action) -> Outcome:  # noqa: C901 - one case each
-        """What ``person`` (the storage's user id) sees after doing ``action``."""
+    async def act(self, person: int, action: Action) -> Outcome:
+        """What ``person`` (the storage's user id) sees after doing ``action``.
+
+        A guard that refuses raises :class:`~bot.flows.refusals.Refused`
+        wherever it finds out; here it becomes the Outcome the person sees.
+        """
+        try:
+            return await self._dispatch(person, action)
+        except Refused as refusal:
+            return refusal.outcome
+
+    async def _dispatch(self, person: int, action: Action) -> Outcome:  # noqa: C901 - one case each
         selfcheck, reports, review = self._selfcheck, self._reports, self._review
         privacy, coordination = self._privacy, self._coordination
         if isinstance(action, ENDS_NAME_WAIT):

@@ -98,6 +98,13 @@ ENDS_NAME_WAIT = (Start, Resume, ShowResults, Help, CancelRequest, WorkshopComma
                   PrivacyStatement, EraseRequest, UnknownCommand, Answer, Back, Begin,
                   ContinueRun, Keep, Unpause, BeginField)
 
+# The use cases that write more than one thing (a person and their run, a closing
+# workshop's runs and its final release, ...): each is one unit of work, committed once
+# or not at all (see bot.store.connection). Nothing slow (a chart, a PDF) happens in
+# them, as the unit holds the write lock; answers commit in groups of their own.
+ONE_UNIT = (Start, Begin, BeginField, ChoosePerspective, ChangePerspective, ConfirmWorkshop,
+            Erase)
+
 
 class Flows:
     """Every flow of the bot behind one method, :meth:`act`.
@@ -136,10 +143,15 @@ class Flows:
 
         A guard that refuses raises :class:`~bot.flows.refusals.Refused`
         wherever it finds out; here it becomes the Outcome the person sees.
+        The use cases in ``ONE_UNIT`` commit once, when they are done, or not
+        at all; the Outcome goes back only after that commit.
         """
         try:
+            if isinstance(action, ONE_UNIT):
+                async with self._storage.unit_of_work():
+                    return await self._dispatch(person, action)
             return await self._dispatch(person, action)
-        except Refused as refusal:
+        except Refused as refusal:  # raised in a unit of work, it wrote nothing
             return refusal.outcome
 
     async def _dispatch(self, person: int, action: Action) -> Outcome:  # noqa: C901 - one case each

@@ -250,8 +250,11 @@ class SelfCheck(PersonalFlow):
 
     def help(self, listed: tuple[str, ...]) -> Outcome:
         commands = descriptions(self.render, listed)
-        return Outcome(send=(Reply(self.render.html("help.html.j2", commands=commands,
-                                                    scale=self.questionnaire.scale)),))
+        # „Über diesen Selbstcheck“ first: the commands stay in view at the foot of the chat.
+        return Outcome(send=(Reply(self.render.html("about.html.j2",
+                                                    fields=self.questionnaire.fields)),
+                             Reply(self.render.html("help.html.j2", commands=commands,
+                                                    scale=self.questionnaire.scale))))
 
     async def hint(self, user_id: int, unknown_command: str | None = None, *,
                    media: bool = False) -> Outcome:

@@ -23,13 +23,12 @@ from bot.store.storage import Storage
 from bot.telegram import application, deep_link
 from bot.telegram.application import TelegramApplication
 from bot.telegram.broadcast import Broadcaster
-from bot.telegram.commands import command_descriptions
 from bot.telegram.jobs import stopped_by_heartbeat
 from bot.telegram.polling import ALLOWED_UPDATES
 from bot.telegram.webhook import webhook_route
 from bot.web import links
 from bot.web.app import WebChannel, build_web_app
-from bot.web.flows_port import COMMANDS, FlowsPort
+from bot.web.flows_port import FlowsPort
 from bot.web.pages import Pages
 from bot.web.projector import Projector
 from bot.web.server import http_server, stop_on_signals
@@ -80,9 +79,7 @@ def web_channel(services: Services, bot: Bot | None = None) -> WebChannel:
     the participants in Telegram.
     """
     settings = services.settings
-    descriptions = command_descriptions(services.renderer)
-    # /hilfe in the browser lists what its navigation offers.
-    port = FlowsPort(services.flows, {name: descriptions[name] for name in COMMANDS})
+    port = FlowsPort(services.flows)
     pages = Pages(services.renderer, urlsplit(settings.web.public_url).path.rstrip("/"),
                   settings.operator)
     # The room's projector shows the browser's invitation address, also beside a bot.

@@ -35,9 +35,9 @@ class ShowResults:
 
 @dataclass(frozen=True)
 class Help:
-    """/hilfe with the channel's commands (name, description), as the channel shows them."""
+    """/hilfe, listing the commands the channel offers (see :mod:`bot.flows.commands`)."""
 
-    commands: tuple[tuple[str, str], ...] = ()
+    commands: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,7 @@ from bot.flows.invitations import (
 from bot.flows.next_steps import NextSteps
 from bot.flows.outcome import Outcome
 from bot.flows.privacy import Privacy
-from bot.flows.refusals import invalid_button
+from bot.flows.refusals import Refused, invalid_button
 from bot.flows.reports import Reports
 from bot.flows.results_view import ResultsView
 from bot.flows.review import Review
@@ -97,6 +97,13 @@ log = logging.getLogger(__name__)
 ENDS_NAME_WAIT = (Start, Resume, ShowResults, Help, CancelRequest, WorkshopCommand,
                   PrivacyStatement, EraseRequest, UnknownCommand, Answer, Back, Begin,
                   ContinueRun, Keep, Unpause, BeginField)
+
+# The use cases that write more than one thing (a person and their run, a closing
+# workshop's runs and its final release, ...): each is one unit of work, committed once
+# or not at all (see bot.store.connection). Nothing slow (a chart, a PDF) happens in
+# them, as the unit holds the write lock; answers commit in groups of their own.
+ONE_UNIT = (Start, Begin, BeginField, ChoosePerspective, ChangePerspective, ConfirmWorkshop,
+            Erase)
 
 
 class Flows:
@@ -131,8 +138,23 @@ class Flows:
         self._privacy = Privacy(storage, renderer, settings.retention_days,
                                 minimum=settings.min_group)
 
-    async def act(self, person: int, action: Action) -> Outcome:  # noqa: C901 - one case each
-        """What ``person`` (the storage's user id) sees after doing ``action``."""
+    async def act(self, person: int, action: Action) -> Outcome:
+        """What ``person`` (the storage's user id) sees after doing ``action``.
+
+        A guard that refuses raises :class:`~bot.flows.refusals.Refused`
+        wherever it finds out; here it becomes the Outcome the person sees.
+        The use cases in ``ONE_UNIT`` commit once, when they are done, or not
+        at all; the Outcome goes back only after that commit.
+        """
+        try:
+            if isinstance(action, ONE_UNIT):
+                async with self._storage.unit_of_work():
+                    return await self._dispatch(person, action)
+            return await self._dispatch(person, action)
+        except Refused as refusal:  # raised in a unit of work, it wrote nothing
+            return refusal.outcome
+
+    async def _dispatch(self, person: int, action: Action) -> Outcome:  # noqa: C901 - one case each
         selfcheck, reports, review = self._selfcheck, self._reports, self._review
         privacy, coordination = self._privacy, self._coordination
         if isinstance(action, ENDS_NAME_WAIT):
@@ -147,7 +169,7 @@ class Flows:
             case ShowResults(run_id):
                 return await selfcheck.results(person, run_id)
             case Help(commands):
-                return selfcheck.help(dict(commands))
+                return selfcheck.help(commands)
             case CancelRequest():
                 return await selfcheck.cancel_request(person)
             case ReportRequest():

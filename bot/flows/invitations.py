@@ -50,6 +50,15 @@ def parse(kind: str, token: str) -> Invitation | None:
     return invitation_type(token)
 
 
+def read_payload(text: str) -> StartPayload | None:
+    """What a start payload means: an invitation's kind letter, ``_`` and its token; ``None``
+    without one, :class:`UnknownPayload` for anything else."""
+    if not text:
+        return None
+    invitation = parse(text[0], text[2:]) if text[1:2] == "_" else None
+    return invitation or UnknownPayload()
+
+
 def kind_of(invitation: Invitation) -> str:
     """The letter that names ``invitation``'s kind in a link."""
     return next(kind for kind, invitation_type in KINDS.items()

@@ -32,8 +32,6 @@ class NextSteps:
                        notice: str | None = None) -> Outcome:
         """The steps chosen so far and a button per field with suggestions; or one field's."""
         view = await self._results(user_id, run_id)
-        if isinstance(view, Outcome):
-            return view
         if field_id is not None:
             return self._field(view, field_id, notice)
         run = view.run
@@ -51,8 +49,6 @@ class NextSteps:
     async def choose(self, user_id: int, run_id: int, statement_id: str, chosen: bool) -> Outcome:
         """Choose or drop one suggestion, then show its field's suggestions again."""
         view = await self._results(user_id, run_id)
-        if isinstance(view, Outcome):
-            return view
         result = next((r for r in view.shown_results
                        if any(s.id == statement_id for s in r.suggestions)), None)
         if result is None:  # answered differently by now, or a forged button
@@ -84,8 +80,5 @@ class NextSteps:
                                 chosen_ids=chosen_ids, chosen=len(chosen_ids), limit=MAX_STEPS)
         return Outcome(notice=notice, edit=Reply(text, tuple(rows)))
 
-    async def _results(self, user_id: int, run_id: int) -> RunResults | Outcome:
-        owned = await self.view.owned_run(user_id, run_id)
-        if isinstance(owned, Outcome):
-            return owned
-        return await self.view.run_results(*owned)
+    async def _results(self, user_id: int, run_id: int) -> RunResults:
+        return await self.view.run_results(*await self.view.owned_run(user_id, run_id))

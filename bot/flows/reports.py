@@ -43,10 +43,7 @@ class Reports(PersonalFlow):
     async def report(self, user_id: int, run_id: int | None = None) -> Outcome:
         """/bericht: the PDF; the first time, ask for the municipality's name first."""
         if run_id is not None:
-            owned = await self.view.owned_run(user_id, run_id)
-            if isinstance(owned, Outcome):
-                return owned
-            run, answers = owned
+            run, answers = await self.view.owned_run(user_id, run_id)
         else:
             current = await self.view.current_run(user_id)
             if current is None:
@@ -103,10 +100,7 @@ class Reports(PersonalFlow):
 
     async def ask_name(self, user_id: int, run_id: int) -> Outcome:
         """"Namen der Kommune angeben/ändern": the next message is the name."""
-        owned = await self.view.owned_run(user_id, run_id)
-        if isinstance(owned, Outcome):
-            return owned
-        run, _ = owned
+        run, _ = await self.view.owned_run(user_id, run_id)
         state = await self.storage.people.municipality_name(user_id)
         await self.storage.people.await_input(user_id, Awaited.REPORT_NAME, run.id)
         return Outcome(send=(self._name_prompt(state.name if state else None),))

@@ -21,7 +21,7 @@ from bot.domain.scoring import FieldResult, score_fields
 from bot.flows import run_state
 from bot.flows.actions import FieldDetail, Priorities, Report, ReviewFields, SummaryBack
 from bot.flows.outcome import Button, Keyboard, Message, Outcome, Photo, Reply
-from bot.flows.refusals import invalid_button
+from bot.flows.refusals import Refused, refused_button
 from bot.output.chart import Bar, ProfileChart
 from bot.output.chart import draw as draw_chart
 from bot.output.render import Renderer, pack_blocks
@@ -154,10 +154,7 @@ class ResultsView:
 
     async def detail(self, user_id: int, run_id: int, field_id: str, page: int) -> Outcome:
         """A field's full assessment and all its suggestions, in place of the short result."""
-        owned = await self.owned_run(user_id, run_id)
-        if isinstance(owned, Outcome):
-            return owned
-        run, answers = owned
+        run, answers = await self.owned_run(user_id, run_id)
         view = await self.run_results(run, answers)
         result = next((r for r in view.results if r.field.id == field_id), None)
         if result is None:
@@ -185,10 +182,7 @@ class ResultsView:
 
     async def back_to_summary(self, user_id: int, run_id: int) -> Outcome:
         """The short result's last message again, with its buttons, where the full text was."""
-        owned = await self.owned_run(user_id, run_id)
-        if isinstance(owned, Outcome):
-            return owned
-        run, answers = owned
+        run, answers = await self.owned_run(user_id, run_id)
         view = await self.run_results(run, answers)
         if not view.shown_results:
             return Outcome(notice=self.render.text("results.notice.nothing_to_review"), alert=True)
@@ -265,19 +259,19 @@ class ResultsView:
             if titled else None)  # the report's pages say all that already
 
     async def owned_run(self, user_id: int,
-                        run_id: int) -> tuple[Run, dict[str, str]] | Outcome:
-        """The person's own active or finished run with its answers, else the polite refusal.
+                        run_id: int) -> tuple[Run, dict[str, str]]:
+        """The person's own active or finished run with its answers; refused otherwise.
 
         Settling the run reads its answers already; every tap on a run needs
         them, so they come along instead of being read a second time.
         """
         run = await self.storage.runs.run(run_id)
         if run is None or run.user_id != user_id:
-            return invalid_button(self.render)
+            raise refused_button(self.render)
         run, answers = await run_state.settled_with_answers(self.storage, self.questionnaire, run)
         if run.status == "cancelled":
-            return Outcome(notice=self.render.text("notice.run_closed"), alert=True,
-                           clear_keyboard=True)
+            raise Refused(Outcome(notice=self.render.text("notice.run_closed"), alert=True,
+                                  clear_keyboard=True))
         return run, answers
 
     async def current_run(self, user_id: int) -> Run | None:

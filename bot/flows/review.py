@@ -20,6 +20,7 @@ from bot.domain.scoring import FieldResult
 from bot.flows.actions import Change, ChangeOpen, Keep, ReviewField, ReviewFields, ShowResults
 from bot.flows.outcome import Button, Outcome, Reply
 from bot.flows.personal_flow import PersonalFlow
+from bot.flows.refusals import Refused
 from bot.flows.results_view import RunResults
 
 PAGE_SIZE = 8  # statements per review message: 8 of the longest still fit in 4096 chars
@@ -54,8 +55,6 @@ class Review(PersonalFlow):
     async def fields(self, user_id: int, run_id: int, *, in_place: bool = False) -> Outcome:
         """Which field's answers to look at: the run's assessed fields."""
         owned = await self.view.owned_run(user_id, run_id)
-        if isinstance(owned, Outcome):
-            return owned
         view = await self.view.run_results(*owned)
         run = view.run
         rows = tuple((Button(self.render.text("results.button.review_field_choice", result=result),
@@ -69,10 +68,7 @@ class Review(PersonalFlow):
     async def field(self, user_id: int, run_id: int, field_id: str,
                     page: int | None = None, *, notice: str | None = None) -> Outcome:
         """A field's statements with the answers given; ``page`` set: shown in place."""
-        owned = await self.view.owned_run(user_id, run_id)
-        if isinstance(owned, Outcome):
-            return owned
-        run, answers = owned
+        run, answers = await self.view.owned_run(user_id, run_id)
         field = self.questionnaire.field(field_id)
         if field is None or field.id not in {f.id for f in self.questionnaire.select(run.field_ids)}:
             return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
@@ -131,8 +127,6 @@ class Review(PersonalFlow):
     async def change_open(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
         """One given answer, with the five choices to change it."""
         given = await self._changeable(user_id, run_id, statement_id)
-        if isinstance(given, Outcome):
-            return given
         rows = tuple((Button(self.render.text("button.choice", choice=c,
                                               chosen=c.key == given.choice),
                              Change(given.run.id, given.statement.id, c.key)),)
@@ -147,8 +141,6 @@ class Review(PersonalFlow):
     async def change(self, user_id: int, run_id: int, statement_id: str, choice: str) -> Outcome:
         """Store the changed answer, then show the field's review with its new assessment."""
         given = await self._changeable(user_id, run_id, statement_id)
-        if isinstance(given, Outcome):
-            return given
         answers = given.answers
         if choice == given.choice:
             notice = self.render.text("results.notice.unchanged")
@@ -161,24 +153,22 @@ class Review(PersonalFlow):
         return await self._field_review(given.run, answers, given.field, given.page, notice)
 
     async def _changeable(self, user_id: int, run_id: int,
-                          statement_id: str) -> _GivenAnswer | Outcome:
-        """The given answer, or the refusal to show instead."""
-        owned = await self.view.owned_run(user_id, run_id)
-        if isinstance(owned, Outcome):
-            return owned
-        run, answers = owned
+                          statement_id: str) -> _GivenAnswer:
+        """The given answer that may be changed; refused otherwise."""
+        run, answers = await self.view.owned_run(user_id, run_id)
         statement = self.questionnaire.statement(statement_id)
         fields = self.questionnaire.select(run.field_ids)
         if statement is None or statement.field_id not in {f.id for f in fields}:
-            return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
+            raise Refused(Outcome(notice=self.render.text("notice.statement_gone"), alert=True))
         field = self.questionnaire.field_of(statement.id)
         if statement.id not in answers:
-            return Outcome(notice=self.render.text("results.notice.not_answered"), alert=True)
+            raise Refused(Outcome(notice=self.render.text("results.notice.not_answered"),
+                                  alert=True))
         if run.active and not all(s.id in answers for s in field.statements):
-            return Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
+            raise Refused(Outcome(notice=self.render.text("results.notice.field_open"), alert=True))
         if run.workshop_id is not None:
             workshop = await self.storage.workshops.workshop(run.workshop_id)
             if workshop is None or not workshop.open:  # a closed workshop takes no more answers
-                return Outcome(notice=self.render.text("workshop.notice.closed_for_answers"),
-                               alert=True)
+                raise Refused(Outcome(
+                    notice=self.render.text("workshop.notice.closed_for_answers"), alert=True))
         return _GivenAnswer(run, field, statement, answers[statement.id], answers)

@@ -33,10 +33,11 @@ from bot.flows.actions import (
     ShowResults,
     Unpause,
 )
+from bot.flows.commands import descriptions
 from bot.flows.keyed_locks import KeyedLocks
 from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
 from bot.flows.personal_flow import PersonalFlow
-from bot.flows.refusals import invalid_button
+from bot.flows.refusals import Refused, refused_button
 from bot.flows.results_view import ResultsView, german_date, local_date
 from bot.flows.statement_view import StatementView, minutes_left
 from bot.output.render import Renderer
@@ -136,10 +137,7 @@ class SelfCheck(PersonalFlow):
 
     async def continue_run(self, user_id: int, run_id: int) -> Outcome:
         """Switch to another open run (personal or workshop) and continue there."""
-        found = await self._active_run_for(user_id, run_id)
-        if isinstance(found, Outcome):
-            return found
-        run, _ = found
+        run, _ = await self._active_run_for(user_id, run_id)
         await self.storage.runs.set_current_run(user_id, run.id)
         others = tuple(r for r in await self.storage.runs.active_runs(user_id) if r.id != run.id)
         return Outcome(clear_keyboard=True, send=await self._resume_replies(run, others))
@@ -148,10 +146,7 @@ class SelfCheck(PersonalFlow):
 
     async def answer(self, user_id: int, run_id: int, statement_id: str, choice: str) -> Outcome:
         async with self._run_locks.hold(run_id):
-            found = await self._on_open_statement(user_id, run_id, statement_id, choice)
-            if isinstance(found, Outcome):
-                return found
-            run, answers = found
+            run, answers = await self._on_open_statement(user_id, run_id, statement_id, choice)
             statement = self.questionnaire.statement(statement_id)
             assert statement is not None
             fields = self.statements.fields(run)
@@ -191,10 +186,7 @@ class SelfCheck(PersonalFlow):
 
     async def back(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
         async with self._run_locks.hold(run_id):
-            found = await self._on_open_statement(user_id, run_id, statement_id)
-            if isinstance(found, Outcome):
-                return found
-            run, answers = found
+            run, answers = await self._on_open_statement(user_id, run_id, statement_id)
             previous = position_of(self.statements.fields(run), statement_id, answers).previous
             if previous is None:
                 return Outcome(notice=self.render.text("notice.first_statement"))
@@ -203,18 +195,12 @@ class SelfCheck(PersonalFlow):
         return Outcome(edit=self.statements.reply(run, position, answers))
 
     async def info(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
-        found = await self._on_open_statement(user_id, run_id, statement_id)
-        if isinstance(found, Outcome):
-            return found
-        run, answers = found
+        run, answers = await self._on_open_statement(user_id, run_id, statement_id)
         position = self.statements.position(run, answers, run.cursor)
         return Outcome(edit=self.statements.reply(run, position, answers, show_info=True))
 
     async def pause(self, user_id: int, run_id: int) -> Outcome:
-        found = await self._active_run_for(user_id, run_id)
-        if isinstance(found, Outcome):
-            return found
-        run, answers = found
+        run, answers = await self._active_run_for(user_id, run_id)
         position = self.statements.position(run, answers, run.cursor)
         return Outcome(edit=Reply(self.render.html("paused.html.j2", position=position),
                                   self._single(self.render.text("button.unpause"),
@@ -222,10 +208,7 @@ class SelfCheck(PersonalFlow):
 
     async def unpause(self, user_id: int, run_id: int) -> Outcome:
         """▶️ after a pause: the open statement where the pause note was."""
-        found = await self._active_run_for(user_id, run_id)
-        if isinstance(found, Outcome):
-            return found
-        run, answers = found
+        run, answers = await self._active_run_for(user_id, run_id)
         return Outcome(edit=self.statements.open_statement(run, answers))
 
     # --- results, cancelling, help -------------------------------------------
@@ -235,7 +218,7 @@ class SelfCheck(PersonalFlow):
         if run_id is not None:
             run = await self.storage.runs.run(run_id)
             if run is None or run.user_id != user_id:
-                return invalid_button(self.render)
+                raise refused_button(self.render)
         else:
             run = await self.view.current_run(user_id)
         if run is None:
@@ -257,10 +240,7 @@ class SelfCheck(PersonalFlow):
         return Outcome(send=(Reply(question, keyboard),))
 
     async def cancel(self, user_id: int, run_id: int) -> Outcome:
-        found = await self._active_run_for(user_id, run_id)
-        if isinstance(found, Outcome):
-            return found
-        run, _ = found
+        run, _ = await self._active_run_for(user_id, run_id)
         await self.storage.runs.cancel_run(run.id)
         return Outcome(edit=Reply(self.render.html("cancelled.html.j2")))
 
@@ -268,7 +248,8 @@ class SelfCheck(PersonalFlow):
         resumed = await self.resume(user_id)
         return Outcome(clear_keyboard=True, send=resumed.send)
 
-    def help(self, commands: Mapping[str, str]) -> Outcome:
+    def help(self, listed: tuple[str, ...]) -> Outcome:
+        commands = descriptions(self.render, listed)
         # „Über diesen Selbstcheck“ first: the commands stay in view at the foot of the chat.
         return Outcome(send=(Reply(self.render.html("about.html.j2",
                                                     fields=self.questionnaire.fields)),
@@ -291,27 +272,25 @@ class SelfCheck(PersonalFlow):
     # --- helpers ---------------------------------------------------------------
 
     async def _active_run_for(self, user_id: int,
-                              run_id: int) -> tuple[Run, dict[str, str]] | Outcome:
-        """The person's own active run with its answers, else the refusal to show instead."""
+                              run_id: int) -> tuple[Run, dict[str, str]]:
+        """The person's own active run with its answers; refused otherwise."""
         run = await self.storage.runs.run(run_id)
         if run is None or run.user_id != user_id:
-            return invalid_button(self.render)
+            raise refused_button(self.render)
         run, answers = await run_state.settled_with_answers(self.storage, self.questionnaire, run)
         if not run.active:
             workshop = await self.storage.workshops.workshop(run.workshop_id) if run.workshop_id else None
             notice = ("workshop.notice.closed_for_answers" if workshop and not workshop.open
                       else "notice.run_closed")
-            return Outcome(notice=self.render.text(notice), alert=True, clear_keyboard=True)
+            raise Refused(Outcome(notice=self.render.text(notice), alert=True, clear_keyboard=True))
         return run, answers
 
     async def _on_open_statement(self, user_id: int, run_id: int, statement_id: str,
-                                 choice: str | None = None) -> tuple[Run, dict[str, str]] | Outcome:
-        """The run and its answers when the tap is on its open statement, else the reply instead."""
-        found = await self._active_run_for(user_id, run_id)
-        if isinstance(found, Outcome):
-            return found
-        run, answers = found
-        return self.statements.stale(run, answers, statement_id, choice) or (run, answers)
+                                 choice: str | None = None) -> tuple[Run, dict[str, str]]:
+        """The run and its answers when the tap is on its open statement; refused otherwise."""
+        run, answers = await self._active_run_for(user_id, run_id)
+        self.statements.expect_open(run, answers, statement_id, choice)
+        return run, answers
 
     async def _open_runs(self, user_id: int) -> tuple[Run | None, tuple[Run, ...]]:
         """The open run the person last worked on, and their other open runs.

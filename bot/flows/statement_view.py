@@ -10,6 +10,7 @@ from bot.domain.progress import Position, current_statement, ordered_statements,
 from bot.domain.questionnaire import Field, Questionnaire, Statement
 from bot.flows.actions import Answer, Back, Info, Pause
 from bot.flows.outcome import Button, Outcome, Reply
+from bot.flows.refusals import Refused
 from bot.output.render import Renderer
 
 SECONDS_PER_STATEMENT = 20  # reading and weighing one statement, as the welcome estimates
@@ -81,19 +82,19 @@ class StatementView:
         return self.render.text("trace", position=position,
                                 choice=self.questionnaire.scale.choice(choice))
 
-    def stale(self, run: Run, answers: Mapping[str, str], statement_id: str,
-                         choice: str | None = None) -> Outcome | None:
-        """A tap on anything but the open statement shows the open one instead.
+    def expect_open(self, run: Run, answers: Mapping[str, str], statement_id: str,
+                    choice: str | None = None) -> None:
+        """A tap on anything but the open statement is refused with the open one instead.
 
         The same answer again (a double tap, or Telegram delivering the tap a
         second time) only confirms it: the message already moved on.
         """
         position = self.position(run, answers, run.cursor)
         if position.statement.id == statement_id:
-            return None
+            return
         if choice is not None and answers.get(statement_id) == choice:
-            return Outcome(notice=self.render.text(
-                "reliability.already_saved", choice=self.questionnaire.scale.choice(choice)))
+            raise Refused(Outcome(notice=self.render.text(
+                "reliability.already_saved", choice=self.questionnaire.scale.choice(choice))))
         known = any(s.id == statement_id for s in ordered_statements(self.fields(run)))
         notice = self.render.text("notice.already_answered" if known else "notice.statement_gone")
-        return Outcome(notice=notice, edit=self.reply(run, position, answers))
+        raise Refused(Outcome(notice=notice, edit=self.reply(run, position, answers)))

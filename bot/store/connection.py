@@ -5,6 +5,12 @@ is a single append. Each write commits before it returns: the bot only
 confirms an answer to the person after the answer is on disk, so a crash can
 never lose something the person has seen acknowledged.
 
+A use case that writes several things runs them in one unit of work
+(:meth:`Database.unit_of_work`): every write inside it, whichever query
+module makes it, goes into one transaction that commits once at the end, or
+not at all if anything raises, so a crash or an error between two steps
+leaves nothing half done.
+
 ``secure_delete`` overwrites deleted content with zeros, so a deleted
 person's data does not linger in free pages of the file (see
 :meth:`Database.checkpoint` for the write-ahead log).
@@ -86,6 +92,10 @@ class Database:
         self.write_lock = asyncio.Lock()
         self._group_commits: list[GroupCommit[object]] = []
         self._identity: tuple[int, int] | None = None
+        # The task whose unit of work holds the write lock and the open transaction: its
+        # writes go into that transaction; every other task waits for the lock.
+        self._unit_owner: asyncio.Task[object] | None = None
+        self._after_unit: list[Callable[[], Awaitable[None]]] = []
 
     @classmethod
     async def open(cls, path: str | Path, clock: Clock) -> Database:
@@ -135,18 +145,72 @@ class Database:
         return next(iter(rows), None)
 
     async def write(self, sql: str, parameters: tuple[object, ...]) -> int:
-        """Run one write statement (committed at once) and return how many rows it changed."""
+        """Run one write statement (committed at once, or with the unit of work it is part
+        of) and return how many rows it changed."""
+        if self.in_unit_of_work():
+            return await self._execute(sql, parameters)
         async with self.write_lock:
-            cursor = await self.connection.execute(sql, parameters)
-            changed = cursor.rowcount
-            await cursor.close()
-            return changed
+            return await self._execute(sql, parameters)
+
+    async def _execute(self, sql: str, parameters: tuple[object, ...]) -> int:
+        cursor = await self.connection.execute(sql, parameters)
+        changed = cursor.rowcount
+        await cursor.close()
+        return changed
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Several writes as one, committed when the block ends without an error."""
+        """Several writes as one, committed when the block ends without an error.
+
+        Inside a unit of work the block is a savepoint of the unit's transaction: an
+        error undoes the block's writes (as a transaction of its own would), and what it
+        wrote commits with the unit.
+        """
+        if self.in_unit_of_work():
+            async with self._savepoint() as db:
+                yield db
+            return
         async with self.write_lock, self.locked_transaction() as db:
             yield db
+
+    @contextlib.asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[None]:
+        """Every write of the calling task inside the block in one transaction.
+
+        Committed once when the block ends, rolled back if it raises; a unit
+        inside a unit is part of the outer one. The write lock is held
+        throughout, so keep slow work (charts, PDFs) out of the block. Other
+        tasks' reads on the shared connection may see the unit's writes before
+        it commits; nothing is confirmed to anybody before it has.
+        """
+        if self.in_unit_of_work():
+            yield
+            return
+        async with self.write_lock:
+            self._unit_owner = asyncio.current_task()
+            try:
+                async with self.locked_transaction():
+                    yield
+            finally:
+                self._unit_owner = None
+                after, self._after_unit = self._after_unit, []
+        for step in after:  # committed: what has to follow a commit (a checkpoint)
+            await step()
+
+    def in_unit_of_work(self) -> bool:
+        """Whether the calling task is inside its unit of work."""
+        return self._unit_owner is not None and self._unit_owner is asyncio.current_task()
+
+    @contextlib.asynccontextmanager
+    async def _savepoint(self) -> AsyncIterator[aiosqlite.Connection]:
+        await self.connection.execute("SAVEPOINT block")
+        try:
+            yield self.connection
+        except BaseException:
+            await self.connection.execute("ROLLBACK TO block")
+            await self.connection.execute("RELEASE block")
+            raise
+        await self.connection.execute("RELEASE block")
 
     @contextlib.asynccontextmanager
     async def locked_transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -171,8 +235,12 @@ class Database:
         to the log; TRUNCATE writes those pages into the database file and cuts
         the log to nothing, so the old page images in it are gone from disk too.
         A reader that still holds an old snapshot (a running backup) keeps the
-        log alive; the next deletion or retention run checkpoints again.
+        log alive; the next deletion or retention run checkpoints again. Inside
+        a unit of work it runs once the unit has committed.
         """
+        if self.in_unit_of_work():
+            self._after_unit.append(self.checkpoint)
+            return
         async with self.write_lock:
             await self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -214,7 +282,16 @@ class GroupCommit(Generic[T]):
         self._committer: asyncio.Task[None] | None = None
 
     async def submit(self, item: T) -> None:
-        """Return once ``item`` is committed; raise what its own write raised."""
+        """Return once ``item`` is committed; raise what its own write raised.
+
+        Inside a unit of work the item is written into the unit's transaction
+        and commits with it (waiting for a batch would wait for the lock the
+        unit holds).
+        """
+        if self._database.in_unit_of_work():
+            async with self._database.transaction() as db:
+                await self._write(db, [item])
+            return
         pending = _Pending(item, asyncio.get_running_loop().create_future())
         self._pending.append(pending)
         if self._committer is None or self._committer.done():

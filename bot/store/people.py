@@ -26,9 +26,9 @@ _NEW_USER = ("INSERT INTO users (user_id, created_at, last_active_at) VALUES (?,
              " ON CONFLICT DO NOTHING")
 
 
-async def ensure_user(database: Database, user_id: int) -> None:
-    at = database.now()
-    await database.write(_NEW_USER, (user_id, at, at))
+async def ensure_user(db: aiosqlite.Connection, user_id: int, at: str) -> None:
+    """Within a transaction: the person is known from ``at`` on (whatever else it writes)."""
+    await db.execute(_NEW_USER, (user_id, at, at))
 
 
 async def await_input(db: aiosqlite.Connection, user_id: int, awaited: Awaited, moment: datetime,
@@ -65,7 +65,8 @@ class People:
         self._noted_on: dict[int, date] = {}
 
     async def ensure_user(self, user_id: int) -> None:
-        await ensure_user(self._db, user_id)
+        async with self._db.transaction() as db:
+            await ensure_user(db, user_id, self._db.now())
 
     async def has_user(self, user_id: int) -> bool:
         return await self._db.row("SELECT 1 FROM users WHERE user_id = ?",
@@ -76,8 +77,8 @@ class People:
     async def await_input(self, user_id: int, awaited: Awaited, run_id: int | None = None, *,
                           workshop_id: int | None = None, position: int | None = None) -> None:
         """Remember that the person's next message is ``awaited`` (kept across restarts)."""
-        await ensure_user(self._db, user_id)
         async with self._db.transaction() as db:
+            await ensure_user(db, user_id, self._db.now())
             await await_input(db, user_id, awaited, self._db.clock.now(), run_id,
                               workshop_id=workshop_id, position=position)
 
@@ -112,8 +113,8 @@ class People:
 
     async def set_municipality_name(self, user_id: int, name: str | None) -> None:
         """Store the name (``None``: none), and stop waiting for it."""
-        await ensure_user(self._db, user_id)
         async with self._db.transaction() as db:
+            await ensure_user(db, user_id, self._db.now())
             await db.execute(
                 "INSERT INTO municipality_names (user_id, name, decided_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (user_id) DO UPDATE SET name = excluded.name,"

@@ -11,6 +11,7 @@ from bot.domain.entities import Run
 from bot.store.connection import Database
 from bot.store.people import ensure_user
 
+_SET_CURRENT = "UPDATE users SET current_run = ? WHERE user_id = ?"
 _MARK_CURRENT = ("UPDATE users SET current_run = ?"
                  " WHERE user_id = (SELECT user_id FROM runs WHERE id = ?)")
 
@@ -72,14 +73,17 @@ class Runs:
         Two racing taps can both get here; the unique index lets exactly one
         insert win, so exactly one of them learns ``True``.
         """
-        await ensure_user(self._db, user_id)
         selection = ",".join(field_ids) if field_ids is not None else None
-        created = await self._db.write(
-            "INSERT INTO runs (user_id, workshop_id, field_ids, started_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING", (user_id, workshop_id, selection, self._db.now()))
-        run = await self.active_run(user_id, workshop_id)
-        assert run is not None, "an active run exists after insert-or-ignore"
-        await self.set_current_run(user_id, run.id)
+        async with self._db.transaction() as db:
+            await ensure_user(db, user_id, self._db.now())
+            cursor = await db.execute(
+                "INSERT INTO runs (user_id, workshop_id, field_ids, started_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (user_id, workshop_id, selection, self._db.now()))
+            created = cursor.rowcount
+            run = await self.active_run(user_id, workshop_id)
+            assert run is not None, "an active run exists after insert-or-ignore"
+            await db.execute(_SET_CURRENT, (run.id, user_id))
         return run, created > 0
 
     async def set_cursor(self, run_id: int, statement_id: str | None) -> None:
@@ -115,8 +119,7 @@ class Runs:
         return run_from_row(row) if row else None
 
     async def set_current_run(self, user_id: int, run_id: int) -> None:
-        await self._db.write("UPDATE users SET current_run = ? WHERE user_id = ?",
-                             (run_id, user_id))
+        await self._db.write(_SET_CURRENT, (run_id, user_id))
 
     async def cancel_run(self, run_id: int) -> None:
         await self._db.write(

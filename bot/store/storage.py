@@ -11,6 +11,7 @@ commit), :mod:`bot.store.schema` (migrations) and :mod:`bot.store.operations`
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from bot.domain.clock import Clock
@@ -47,6 +48,11 @@ class Storage:
 
     async def close(self) -> None:
         await self.database.close()
+
+    def unit_of_work(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """One use case's writes, committed together or not at all (see
+        :meth:`~bot.store.connection.Database.unit_of_work`)."""
+        return self.database.unit_of_work()
 
     async def schema_version(self) -> int:
         return await schema.schema_version(self.database.connection)

@@ -46,8 +46,8 @@ class Workshops:
         Without a municipality the person's next message is its name (the one
         pending input, replacing what else the bot waited for).
         """
-        await ensure_user(self._db, user_id)
         async with self._db.transaction() as db:
+            await ensure_user(db, user_id, self._db.now())
             await db.execute(
                 "INSERT INTO workshop_drafts (user_id, municipality, field_ids, created_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
@@ -151,8 +151,8 @@ class Workshops:
 
     async def redeem_coordinator_token(self, workshop_id: int, token: str, user_id: int) -> bool:
         """Make the person a co-coordinator and use the invitation up; False if already used."""
-        await ensure_user(self._db, user_id)
         async with self._db.transaction() as db:
+            await ensure_user(db, user_id, self._db.now())
             cursor = await db.execute(
                 "UPDATE workshops SET coordinator_token = NULL"
                 " WHERE id = ? AND coordinator_token = ?", (workshop_id, token))
@@ -199,10 +199,11 @@ class Workshops:
     # --- participants ------------------------------------------------------------------
 
     async def join(self, workshop_id: int, user_id: int) -> None:
-        await ensure_user(self._db, user_id)
-        await self._db.write(
-            "INSERT INTO workshop_participants (workshop_id, user_id, joined_at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING", (workshop_id, user_id, self._db.now()))
+        async with self._db.transaction() as db:
+            await ensure_user(db, user_id, self._db.now())
+            await db.execute(
+                "INSERT INTO workshop_participants (workshop_id, user_id, joined_at)"
+                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (workshop_id, user_id, self._db.now()))
 
     async def participant(self, workshop_id: int, user_id: int) -> Participant | None:
         row = await self._db.row(

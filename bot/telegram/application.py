@@ -24,12 +24,12 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings, operator_warnings
 from bot.domain.clock import SystemClock
+from bot.flows import commands
 from bot.output.workers import DRAWING
 from bot.store.storage import Storage
 from bot.telegram import gate, handlers, jobs
 from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.answer_taps import AnswerTapHandler
-from bot.telegram.commands import command_descriptions
 from bot.telegram.context import CONTEXT_TYPES, BotContext
 from bot.telegram.liveness import Liveness
 from bot.telegram.network import RetryingRequest
@@ -92,16 +92,7 @@ def _register_handlers(application: TelegramApplication) -> None:
     # Note: order matters. Known commands first, then every button (decoded once, see
     # bot/flows/buttons.py), then unknown commands, then the rest.
     application.add_handlers([
-        CommandHandler("start", handlers.start, filters=private),
-        CommandHandler("weiter", handlers.weiter, filters=private),
-        CommandHandler("ergebnis", handlers.ergebnis, filters=private),
-        CommandHandler("hilfe", handlers.hilfe, filters=private),
-        CommandHandler("help", handlers.hilfe, filters=private),
-        CommandHandler("abbrechen", handlers.abbrechen, filters=private),
-        CommandHandler("bericht", handlers.bericht, filters=private),
-        CommandHandler("workshop", handlers.workshop, filters=private),
-        CommandHandler("datenschutz", handlers.datenschutz, filters=private),
-        CommandHandler("loeschen", handlers.loeschen, filters=private),
+        CommandHandler(commands.names(), handlers.command, filters=private),
         CallbackQueryHandler(handlers.tap),
         MessageHandler(private & filters.COMMAND, handlers.unknown_command),
         # Free text: a name the bot asked for (report, workshop), else a hint.
@@ -122,10 +113,10 @@ def _starting(settings: Settings,
             log.warning(warning)
         jobs.schedule(application, settings.retention_days)
         DRAWING.warm_up()  # the first run's end should not wait for matplotlib to load
-        commands = [BotCommand(name, description)
-                    for name, description in command_descriptions(services.renderer).items()]
-        await application.bot.set_my_commands(commands, scope=BotCommandScopeAllPrivateChats())
-        await application.bot.set_my_commands(commands)
+        menu = [BotCommand(name, description) for name, description
+                in commands.descriptions(services.renderer, commands.everywhere()).items()]
+        await application.bot.set_my_commands(menu, scope=BotCommandScopeAllPrivateChats())
+        await application.bot.set_my_commands(menu)
     return post_init
 
 

@@ -1,12 +1,13 @@
 """Telegram's deep links: the payload of ``/start PAYLOAD`` and the links into the private chat.
 
 Telegram passes ``t.me/<bot>?start=<payload>`` to the bot as ``/start <payload>``.
-A payload arrives from a link anybody can edit, so it is parsed here, in one
-place, against what Telegram allows (1-64 characters ``A-Za-z0-9_-``) and
-against the exact form of each payload the bot hands out, before anything
-else happens: a forged or mangled payload never reaches the database as
-anything but a well-formed token. The links the bot hands out are built here
-too, and only from payloads that parse back to themselves.
+A payload arrives from a link anybody can edit, so it is parsed before anything
+else happens, in one place (:func:`bot.flows.invitations.read_payload`, which
+the command table uses too), against the exact form of each payload the bot
+hands out: a forged or mangled payload never reaches the database as anything
+but a well-formed token. The links the bot hands out are built here, within
+what Telegram allows (1-64 characters ``A-Za-z0-9_-``), and only from payloads
+that parse back to themselves.
 
 A payload is an invitation's kind letter, ``_`` and its token
 (:data:`bot.flows.invitations.KINDS`).
@@ -17,20 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.flows.invitations import Invitation, StartPayload, UnknownPayload, kind_of, parse
+from bot.flows.invitations import Invitation, StartPayload, UnknownPayload, kind_of, read_payload
 
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def parse_start(args: Sequence[str] | None) -> StartPayload | None:
     """The meaning of ``/start``'s arguments; ``None`` for a plain ``/start``."""
-    if not args:
-        return None
-    if len(args) == 1 and _PAYLOAD.fullmatch(args[0]) and args[0][1:2] == "_":
-        invitation = parse(args[0][0], args[0][2:])
-        if invitation is not None:
-            return invitation
-    return UnknownPayload()
+    return read_payload(" ".join(args or ()))
 
 
 def payload_of(args: Sequence[str] | None) -> str | None:

@@ -32,9 +32,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.flows import commands
 from bot.flows.outcome import Button, Outcome, Reply
 from bot.telegram import deep_link
-from bot.telegram.commands import ALIASES, COMMANDS
 from bot.telegram.context import BotContext
 from bot.telegram.delivery import deliver
 from bot.telegram.handlers import describe
@@ -51,7 +51,7 @@ def gate_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     """In order: within one group PTB runs only the first handler that matches."""
     return [
         MessageHandler(NOT_ADDRESSED_TO_THE_BOT, ignore),
-        CommandHandler([*COMMANDS, *ALIASES], group_command, filters=~filters.ChatType.PRIVATE),
+        CommandHandler(commands.names(), group_command, filters=~filters.ChatType.PRIVATE),
         TypeHandler(Update, private_only),
     ]
 

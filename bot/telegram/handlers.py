@@ -9,27 +9,19 @@ from telegram import Bot, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.flows import commands
 from bot.flows.actions import (
     Action,
-    CancelRequest,
-    EraseRequest,
-    Help,
     ManageWorkshop,
     Media,
-    PrivacyStatement,
     Report,
     ReportRequest,
-    Resume,
-    ShowResults,
-    Start,
     Text,
     UnknownCommand,
-    WorkshopCommand,
 )
 from bot.flows.buttons import decode, encode
-from bot.telegram import deep_link
+from bot.flows.commands import Given
 from bot.telegram.answer_taps import tap_of
-from bot.telegram.commands import ALIASES, COMMANDS, command_descriptions
 from bot.telegram.context import BotContext
 from bot.telegram.delivery import deliver, query_expired
 
@@ -62,43 +54,18 @@ def _makes_a_file(action: Action) -> bool:
 
 # --- commands ----------------------------------------------------------------------------
 
-async def start(update: Update, context: BotContext) -> None:
-    """/start, with or without a deep-link payload (parsed in :mod:`bot.telegram.deep_link`)."""
-    await act(update, context, Start(deep_link.parse_start(context.args)))
+async def command(update: Update, context: BotContext) -> None:
+    """Every command of the table in :mod:`bot.flows.commands`, with what followed its name."""
+    assert update.effective_message is not None
+    action = commands.action(_command_name(update.effective_message.text or ""),
+                             Given(" ".join(context.args or ())))
+    assert action is not None, "registered for the table's commands only"
+    await act(update, context, action)
 
 
-async def weiter(update: Update, context: BotContext) -> None:
-    await act(update, context, Resume())
-
-
-async def ergebnis(update: Update, context: BotContext) -> None:
-    await act(update, context, ShowResults())
-
-
-async def hilfe(update: Update, context: BotContext) -> None:
-    commands = command_descriptions(context.services.renderer)
-    await act(update, context, Help(tuple(commands.items())))
-
-
-async def abbrechen(update: Update, context: BotContext) -> None:
-    await act(update, context, CancelRequest())
-
-
-async def bericht(update: Update, context: BotContext) -> None:
-    await act(update, context, ReportRequest())
-
-
-async def workshop(update: Update, context: BotContext) -> None:
-    """/workshop, optionally followed by the municipality's name."""
-    await act(update, context, WorkshopCommand(" ".join(context.args or ())))
-
-
-async def datenschutz(update: Update, context: BotContext) -> None:
-    await act(update, context, PrivacyStatement())
-
-
-async def loeschen(update: Update, context: BotContext) -> None:
-    await act(update, context, EraseRequest())
+def _command_name(text: str) -> str:
+    """"/Start@SelbstcheckBot w_…" → "start"."""
+    return text.split()[0][1:].split("@")[0].lower()
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -208,7 +175,7 @@ def _message_kind(update: Update) -> str:
     edited = "edited " if update.edited_message or update.edited_channel_post else ""
     text = message.text or ""
     if text.startswith("/"):
-        name = text.split()[0][1:].split("@")[0]
-        known = name if name in COMMANDS or name in ALIASES else "unknown"
+        name = _command_name(text)
+        known = name if name in commands.names() else "unknown"
         return f"{edited}command={known}"
     return f"{edited}message" + ("" if message.text is not None else " (no text)")

@@ -31,7 +31,7 @@ from bot.flows.invitations import InvitationLink, WorkshopInvitation, parse
 from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome
 from bot.output.qr import qr_png
 from bot.store.storage import Storage
-from bot.web.flows_port import COMMANDS, FlowsPort
+from bot.web.flows_port import NAVIGATION, FlowsPort
 from bot.web.pages import STATIC_DIR, Pages
 from bot.web.projector import REFRESH_SECONDS, Projector
 from bot.web.security import BodyLimit, BodyTooLarge, SecurityHeaders, Throttle, csrf_token, csrf_valid
@@ -74,7 +74,7 @@ class WebChannel:
         self.throttle = throttle or Throttle()
         self.cookie_days = min(retention_days or MAX_COOKIE_DAYS, MAX_COOKIE_DAYS)
         # "/start" shows where a person stands, as "Weiter" does in the browser.
-        self.command_labels = {name: pages.text(f"web.nav.{name}") for name in COMMANDS}
+        self.command_labels = {name: pages.text(f"web.nav.{name}") for name in NAVIGATION}
         self.command_labels["start"] = self.command_labels["weiter"]
 
     # --- who is asking ----------------------------------------------------------
@@ -120,7 +120,7 @@ class WebChannel:
     def _page(self, template: str, person: Person | None, status: int = 200,
               **context: object) -> HTMLResponse:
         html = self.pages.render(template, csrf=csrf_token(person.token) if person else None,
-                                 commands=COMMANDS, **context)
+                                 commands=NAVIGATION, **context)
         return HTMLResponse(html, status_code=status)
 
     def error(self, key: str, status: int, person: Person | None = None) -> HTMLResponse:
@@ -215,8 +215,9 @@ class WebChannel:
     async def _outcome(self, person: Person, form: FormData) -> Outcome | None:
         await self.port.note_activity(person.id)
         command, action, text = form.get("command"), form.get("action"), form.get("text")
-        if isinstance(command, str) and command in (*COMMANDS, "abbrechen"):
-            return await self.port.command(person.id, command)
+        if isinstance(command, str) and (outcome := await self.port.command(person.id,
+                                                                           command)):
+            return outcome
         if isinstance(action, str) and 0 < len(action) <= 64:
             return await self.port.button(person.id, action)
         if isinstance(text, str) and 0 < len(text.strip()) <= MAX_TEXT:
@@ -292,6 +293,7 @@ class WebChannel:
     async def privacy(self, request: Request) -> Response:
         person = await self._known(request)
         outcome = await self.port.command(person.id if person else 0, "datenschutz")
+        assert outcome is not None, "a page offers the privacy statement"
         return self._page("conversation.html.j2", person, view=await self._carried_out(outcome))
 
     async def accessibility(self, request: Request) -> Response:

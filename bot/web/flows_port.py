@@ -9,66 +9,34 @@ independent of how the flows are called.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.flows.actions import (
-    Action,
-    CancelRequest,
-    DraftStep,
-    EraseRequest,
-    Help,
-    ManageWorkshop,
-    NameSkip,
-    PrivacyStatement,
-    ReportRequest,
-    Resume,
-    ShowResults,
-    Start,
-    Text,
-    WorkshopCommand,
-)
+from bot.flows import commands
+from bot.flows.actions import DraftStep, ManageWorkshop, NameSkip, Start, Text
 from bot.flows.buttons import decode, encode
+from bot.flows.commands import Given
 from bot.flows.dispatch import Flows
 from bot.flows.invitations import UnknownPayload, parse
 from bot.flows.outcome import Button, Outcome
 
-# The navigation: the commands a page offers, in this order.
-COMMANDS: tuple[str, ...] = ("weiter", "ergebnis", "bericht", "workshop", "hilfe", "datenschutz",
-                             "loeschen")
+NAVIGATION = commands.navigation()  # the commands a page offers, in this order
 
 
 @dataclass(frozen=True)
 class FlowsPort:
     flows: Flows
-    help_commands: Mapping[str, str]  # the command table /hilfe lists
 
     async def start(self, person: int) -> Outcome:
         """What a person sees on arriving: the welcome, or where they stand."""
         return await self.flows.act(person, Start(None))
 
-    async def command(self, person: int, name: str) -> Outcome:
-        return await self.flows.act(person, self._command(name))
-
-    def _command(self, name: str) -> Action:
-        match name:
-            case "weiter":
-                return Resume()
-            case "ergebnis":
-                return ShowResults()
-            case "bericht":
-                return ReportRequest()
-            case "workshop":
-                return WorkshopCommand()
-            case "hilfe":
-                return Help(tuple(self.help_commands.items()))
-            case "datenschutz":
-                return PrivacyStatement()
-            case "loeschen":
-                return EraseRequest()
-            case "abbrechen":
-                return CancelRequest()
-        raise ValueError(f"not a command of the browser: {name!r}")
+    async def command(self, person: int, name: str) -> Outcome | None:
+        """A command from a page's navigation (or its own buttons); ``None`` for one a page
+        does not offer."""
+        action = commands.action(name, Given(on_page=True))
+        if action is None:
+            return None
+        return await self.flows.act(person, action)
 
     async def button(self, person: int, value: str) -> Outcome:
         """A pressed form button: its value is the button's encoded action."""

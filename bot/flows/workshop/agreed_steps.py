@@ -7,7 +7,6 @@ from bot.domain.next_steps import LIMITS as STEP_LIMITS
 from bot.domain.next_steps import MOST_STEPS, free_position, parse_step
 from bot.flows.actions import EditNextStep, ManageWorkshop, RemoveNextStep
 from bot.flows.outcome import Button, Outcome, Reply
-from bot.flows.refusals import invalid_button
 from bot.flows.results_view import german_date, local_date
 from bot.flows.workshop.desk import Desk
 
@@ -41,8 +40,6 @@ class AgreedSteps:
         bot waited for (see :meth:`bot.store.people.People.await_input`)."""
         desk = self.desk
         workshop = await desk.managed(user_id, workshop_id)
-        if workshop is None:
-            return invalid_button(desk.render)
         if position is None:
             position = free_position({s.position for s in await desk.storage.steps.of(workshop.id)})
             if position is None:
@@ -56,7 +53,7 @@ class AgreedSteps:
         desk = self.desk
         if pending.workshop_id is None or pending.position is None or not text:
             return None
-        workshop = await desk.managed(user_id, pending.workshop_id)
+        workshop = await desk.coordinated(user_id, pending.workshop_id)
         if workshop is None:
             await desk.storage.people.stop_awaiting(user_id, Awaited.WORKSHOP_STEP)
             return None
@@ -70,8 +67,6 @@ class AgreedSteps:
     async def remove(self, user_id: int, workshop_id: int, position: int) -> Outcome:
         desk = self.desk
         workshop = await desk.managed(user_id, workshop_id)
-        if workshop is None:
-            return invalid_button(desk.render)
         removed = await desk.storage.steps.remove(workshop.id, position)
         return Outcome(notice=desk.render.text("workshop.notice.step_removed" if removed
                                                else "workshop.notice.step_gone"),

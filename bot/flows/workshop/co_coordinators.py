@@ -7,7 +7,6 @@ from bot.domain.workshop import new_token
 from bot.flows.actions import ConfirmWorkshop
 from bot.flows.invitations import CoordinatorInvitation
 from bot.flows.outcome import Button, Keyboard, Outcome, Reply
-from bot.flows.refusals import invalid_button
 from bot.flows.workshop.desk import Desk
 from bot.flows.workshop.menu import Menu
 
@@ -52,8 +51,6 @@ class CoCoordinators:
         """The creator ends a co-coordination; anybody else is refused like a stranger."""
         desk = self.desk
         workshop = await desk.managed(user_id, workshop_id)
-        if workshop is None:
-            return invalid_button(desk.render)
         if workshop.created_by != user_id:
             return self._owner_only()
         removed = await desk.storage.workshops.remove_co_coordinator(workshop.id, target)

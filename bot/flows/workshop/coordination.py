@@ -10,7 +10,6 @@ from bot.domain.entities import Workshop
 from bot.domain.workshop import new_token
 from bot.domain.workshop_release import FINAL, INTERIM, short_of_release
 from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome, Reply
-from bot.flows.refusals import invalid_button
 from bot.flows.workshop.agreed_steps import AgreedSteps
 from bot.flows.workshop.co_coordinators import CoCoordinators
 from bot.flows.workshop.desk import Desk
@@ -35,8 +34,6 @@ class Coordination:
         """A coordinator's menu entry; strangers and unknown ids get the same refusal."""
         desk, render = self.desk, self.desk.render
         workshop = await desk.managed(user_id, workshop_id)
-        if workshop is None:
-            return invalid_button(render)
         owner = workshop.created_by == user_id
         match action:
             case "menu":
@@ -105,8 +102,6 @@ class Coordination:
                       revision: int) -> Outcome:
         desk, render, workshops = self.desk, self.desk.render, self.desk.storage.workshops
         workshop = await desk.managed(user_id, workshop_id)
-        if workshop is None:
-            return invalid_button(render)
         if action == "delete" and workshop.created_by != user_id:
             return Outcome(notice=render.text("workshop.notice.owner_only"), alert=True)
 

@@ -25,6 +25,7 @@ from bot.domain.workshop import FURTHER, OVERALL, PERSPECTIVES
 from bot.flows import run_state
 from bot.flows.invitations import InvitationLink, ManagementLink
 from bot.flows.outcome import Outcome, Reply
+from bot.flows.refusals import refused_button
 from bot.output.render import Renderer
 from bot.store.storage import Storage
 
@@ -53,12 +54,20 @@ class Desk:
     def fields(self, workshop: Workshop) -> tuple[Field, ...]:
         return self.questionnaire.select(workshop.field_ids)
 
-    async def managed(self, user_id: int, workshop_id: int) -> Workshop | None:
+    async def coordinated(self, user_id: int, workshop_id: int) -> Workshop | None:
         """The workshop if the person coordinates it; ``None`` for strangers and unknown ids."""
         workshop = await self.storage.workshops.workshop(workshop_id)
         if workshop is None or not await self.storage.workshops.is_coordinator(workshop.id,
                                                                                user_id):
             return None
+        return workshop
+
+    async def managed(self, user_id: int, workshop_id: int) -> Workshop:
+        """The workshop a coordinator's button names; strangers and unknown ids are refused
+        alike."""
+        workshop = await self.coordinated(user_id, workshop_id)
+        if workshop is None:
+            raise refused_button(self.render)
         return workshop
 
     async def settle_runs(self, workshop: Workshop) -> None:

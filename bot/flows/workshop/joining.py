@@ -8,7 +8,7 @@ from bot.flows import run_state
 from bot.flows.actions import ChangePerspective, ChoosePerspective, ShowResults
 from bot.flows.invitations import CoordinatorInvitation, Invitation, WorkshopInvitation
 from bot.flows.outcome import Button, Outcome, Reply
-from bot.flows.refusals import invalid_button
+from bot.flows.refusals import Refused, refused_button
 from bot.flows.selfcheck import SelfCheck
 from bot.flows.workshop.co_coordinators import CoCoordinators
 from bot.flows.workshop.desk import Desk
@@ -64,24 +64,21 @@ class Joining:
         return Reply(text, keyboard)
 
     async def _taking_part(self, user_id: int,
-                           workshop_id: int) -> tuple[Workshop, Participant] | Outcome:
-        """The open workshop the person takes part in, else the refusal to show instead."""
+                           workshop_id: int) -> tuple[Workshop, Participant]:
+        """The open workshop the person takes part in; refused otherwise."""
         desk = self.desk
         workshop = await desk.storage.workshops.workshop(workshop_id)
         participant = await desk.storage.workshops.participant(workshop_id, user_id)
         if workshop is None or participant is None:
-            return invalid_button(desk.render)
+            raise refused_button(desk.render)
         if not workshop.open:
-            return Outcome(notice=desk.render.text("workshop.notice.closed_for_answers"),
-                           alert=True, clear_keyboard=True)
+            raise Refused(Outcome(notice=desk.render.text("workshop.notice.closed_for_answers"),
+                                  alert=True, clear_keyboard=True))
         return workshop, participant
 
     async def choose_perspective(self, user_id: int, workshop_id: int, perspective: str) -> Outcome:
         desk = self.desk
-        taking_part = await self._taking_part(user_id, workshop_id)
-        if isinstance(taking_part, Outcome):
-            return taking_part
-        workshop, _ = taking_part
+        workshop, _ = await self._taking_part(user_id, workshop_id)
         if not await desk.storage.workshops.choose_perspective(workshop.id, user_id, perspective):
             current = await desk.storage.workshops.participant(workshop_id, user_id)
             assert current is not None and current.perspective is not None
@@ -103,10 +100,7 @@ class Joining:
 
     async def change_perspective(self, user_id: int, workshop_id: int) -> Outcome:
         """A perspective chosen by mistake: chosen again, as long as nothing is answered."""
-        taking_part = await self._taking_part(user_id, workshop_id)
-        if isinstance(taking_part, Outcome):
-            return taking_part
-        workshop, participant = taking_part
+        workshop, participant = await self._taking_part(user_id, workshop_id)
         if participant.perspective is None:  # a repeated tap: the choice is already shown
             return Outcome(edit=await self._perspective_choice(user_id, workshop))
         if not await self.desk.storage.workshops.reset_perspective(workshop.id, user_id):

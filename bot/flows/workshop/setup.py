@@ -7,7 +7,7 @@ from bot.domain.names import NAME_MAX_LENGTH, NAME_MIN_LENGTH, municipality_name
 from bot.domain.workshop import answer_minutes, new_token
 from bot.flows.actions import DraftField, DraftStep
 from bot.flows.outcome import Button, Outcome, Reply
-from bot.flows.refusals import invalid_button
+from bot.flows.refusals import refused_button
 from bot.flows.workshop.desk import Desk
 from bot.flows.workshop.menu import Menu
 
@@ -79,7 +79,7 @@ class Setup:
         if draft is None or draft.municipality is None:
             return self._draft_gone()
         if desk.questionnaire.field(field_id) is None:
-            return invalid_button(desk.render)
+            raise refused_button(desk.render)
         chosen = (set(draft.field_ids) | {field_id} if select
                   else set(draft.field_ids) - {field_id})
         selection = tuple(f.id for f in desk.questionnaire.fields if f.id in chosen)

@@ -22,6 +22,7 @@ CLOSE_AND_WAIT = textwrap.dedent("""
     import asyncio, sys
     from pathlib import Path
     from bot.config import Settings
+    from bot.domain.clock import SystemClock
     from bot.domain.questionnaire import load_questionnaire
     from bot.flows.actions import ConfirmWorkshop
     from bot.flows.dispatch import Flows
@@ -29,7 +30,7 @@ CLOSE_AND_WAIT = textwrap.dedent("""
     from bot.store.storage import Storage
 
     async def main(database, questions, workshop, revision, coordinator):
-        storage = await Storage.open(database)
+        storage = await Storage.open(database, SystemClock())
         try:
             flows = Flows(storage, load_questionnaire(Path(questions)), Renderer(),
                           Settings(token=None, database=database), lambda invitation: "-")

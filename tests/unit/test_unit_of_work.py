@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.store.storage import Storage
+from tests.clock import SettableClock
 
 
 async def rows(storage: Storage, sql: str) -> list[tuple[object, ...]]:
@@ -17,7 +18,7 @@ async def rows(storage: Storage, sql: str) -> list[tuple[object, ...]]:
 
 @pytest.fixture
 async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    opened = await Storage.open(tmp_path / "u.db")
+    opened = await Storage.open(tmp_path / "u.db", SettableClock())
     yield opened
     await opened.close()
 

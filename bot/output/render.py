@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError, select_autoescape
 
 from bot.config import Operator
+from bot.domain.questionnaire import shown_percent
 from bot.resources import REPORTS_DIR
 
 MESSAGE_LIMIT = 4096  # Telegram's maximum message length
@@ -57,6 +58,8 @@ class Renderer:
                                  auto_reload=False)
         # The short texts too, so a template names a text of texts.toml instead of repeating it.
         self._html.globals.update(operator=operator, text=self.text)
+        # A percentage as a person reads it, rounded as the level beside it is judged.
+        self._html.filters["percent"] = shown_percent
         self._plain = Environment(autoescape=False, undefined=StrictUndefined)
         self._texts = self._load_texts(directory / "texts.toml")
         self._fixed_texts: dict[str, str] = {}  # texts without variables, rendered once

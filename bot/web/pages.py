@@ -7,6 +7,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from bot.config import Operator
+from bot.domain.questionnaire import shown_percent
 from bot.output.render import Renderer, TemplateSetupError
 from bot.resources import REPORTS_DIR
 
@@ -27,6 +28,7 @@ class Pages:
                                         undefined=StrictUndefined, trim_blocks=True,
                                         lstrip_blocks=True, auto_reload=False)
         self._environment.globals.update(base=base, text=renderer.text, operator=operator)
+        self._environment.filters["percent"] = shown_percent
         try:
             for name in self._environment.list_templates(
                     filter_func=lambda name: name.startswith("web/") and name.endswith(".j2")):

@@ -13,11 +13,11 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.request import BaseRequest
 
-from bot.config import Settings, operator_warnings
+from bot.config import Settings, address_warning, operator_warnings
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.dispatch import Flows
 from bot.flows.upkeep import keep_alive
-from bot.output.render import Renderer
+from bot.output.render import Renderer, speak_browser
 from bot.store.storage import Storage
 from bot.telegram import application, deep_link
 from bot.telegram.application import TelegramApplication
@@ -52,18 +52,18 @@ async def open_services(settings: Settings, questionnaire: Questionnaire, render
                         bot_username: str | None) -> Services:
     """Open the database and build the flows.
 
-    Invitations become the bot's ``t.me`` links where there is a bot, else the
-    browser's addresses.
+    Invitations carry the browser's address, and the bot's ``t.me`` link too
+    where there is a bot.
     """
     storage = await Storage.open(settings.database)
-    link = (functools.partial(deep_link.start_link, bot_username) if bot_username
-            else links.invitation_link(settings.web.public_url))
+    link = links.invitation_link(settings.web.public_url)
+    telegram = functools.partial(deep_link.start_link, bot_username) if bot_username else None
 
     async def management_link(person: int, workshop_id: int) -> str:
         token = await storage.web_sessions.open_session(person)
         return links.management_link(settings.web.public_url, token, workshop_id)
 
-    flows = Flows(storage, questionnaire, renderer, settings, link, management_link)
+    flows = Flows(storage, questionnaire, renderer, settings, link, management_link, telegram)
     return Services(settings=settings, questionnaire=questionnaire, renderer=renderer,
                     storage=storage, flows=flows, broadcaster=Broadcaster())
 
@@ -76,7 +76,8 @@ def web_channel(services: Services, bot: Bot | None = None) -> WebChannel:
     the participants in Telegram.
     """
     settings = services.settings
-    descriptions = command_descriptions(services.renderer)
+    with speak_browser():  # /hilfe in the browser describes the browser's navigation
+        descriptions = command_descriptions(services.renderer)
     # /hilfe in the browser lists what its navigation offers.
     port = FlowsPort(services.flows, {name: descriptions[name] for name in COMMANDS})
     pages = Pages(services.renderer, urlsplit(settings.web.public_url).path.rstrip("/"),
@@ -176,8 +177,14 @@ async def _serve_browser(settings: Settings, questionnaire: Questionnaire,
 
 
 def _announce(settings: Settings, renderer: Renderer) -> None:
-    """The address to open, on standard output: the first thing a newcomer needs."""
+    """The address to open, on standard output: the first thing a newcomer needs.
+
+    If only this machine can open it, one warning line says how to open it to a room.
+    """
     print(renderer.text("web.started", url=f"{settings.web.public_url}/"), flush=True)
+    warning = address_warning(settings.web)
+    if warning is not None:
+        log.warning(warning)
 
 
 def build_application(settings: Settings, questionnaire: Questionnaire, renderer: Renderer, *,

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.config import only_local
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
 from bot.domain.entities import Awaited, Draft, Participant, PendingInput, Release, Workshop
 from bot.domain.names import NAME_MAX_LENGTH, NAME_MIN_LENGTH, municipality_name, printable
@@ -114,12 +115,15 @@ class WorkshopDesk:
 
     ``selfcheck`` starts and continues a participant's run (they answer in the
     ordinary self-check); ``invitation_link`` turns an invitation into the
-    channel's link; ``minimum`` is k, see :mod:`bot.domain.disclosure`.
+    browser's address, ``telegram_link`` into Telegram where the bot runs
+    (every invitation carries both then); ``minimum`` is k, see
+    :mod:`bot.domain.disclosure`.
     """
 
     def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
                  selfcheck: SelfCheck, invitation_link: InvitationLink,
                  management_link: ManagementLink | None = None, *,
+                 telegram_link: InvitationLink | None = None,
                  minimum: int = DEFAULT_MIN_GROUP) -> None:
         self.storage = storage
         self.minimum = minimum
@@ -127,6 +131,7 @@ class WorkshopDesk:
         self.render = renderer
         self.selfcheck = selfcheck
         self.invitation_link = invitation_link
+        self.telegram_link = telegram_link
         self.management_link = management_link
         self.labels = {key: renderer.text(f"workshop.perspective.{key}")
                        for key in (*PERSPECTIVES, FURTHER, OVERALL)}
@@ -522,11 +527,17 @@ class WorkshopDesk:
                                 fields=self._fields(workshop),
                                 every_field=workshop.field_ids is None,
                                 coordinators=await self.storage.workshops.coordinator_count(workshop.id),
-                                co_since=since)
+                                co_since=since,
+                                local_link=self._local_link(workshop))
         removals = tuple((Button(self.render.text("workshop.button.remove_cocoord", since=when),
                                  RemoveCoordinator(workshop.id, person)),)
                          for (person, _), when in zip(co, since))
         return Reply(text, self._menu_keyboard(workshop, owner=owner) + removals)
+
+    def _local_link(self, workshop: Workshop) -> str | None:
+        """The invitation address, if only this machine can open it (the public URL is not set)."""
+        link = self.invitation_link(WorkshopInvitation(workshop.token))
+        return link if only_local(link) else None
 
     @staticmethod
     def _moment(timestamp: str) -> str:
@@ -711,15 +722,23 @@ class WorkshopDesk:
                                 ConfirmWorkshop("cocoord", workshop.id, workshop.revision)),),)
         note = Reply(self.render.html("workshop_cocoord_note.html.j2", workshop=workshop,
                                       again=again), keyboard)
-        link = self.invitation_link(CoordinatorInvitation(token))
-        return note, Reply(self.render.html("workshop_cocoord_invite.html.j2",
-                                            workshop=workshop, link=link))
+        invitation = CoordinatorInvitation(token)
+        return note, Reply(self.render.html(
+            "workshop_cocoord_invite.html.j2", workshop=workshop,
+            link=self.invitation_link(invitation),
+            telegram_link=self.telegram_link(invitation) if self.telegram_link else None))
 
     def _invitation(self, workshop: Workshop) -> tuple[Reply, Photo]:
-        """The message to forward, and the QR code of its link to project or print."""
-        link = self.invitation_link(WorkshopInvitation(workshop.token))
-        text = self.render.html("workshop_invitation.html.j2", workshop=workshop, link=link,
-                                minimum=self.minimum)
+        """The message to forward, and the QR code of its browser address to project or print.
+
+        One text for both channels: the browser address always, which any phone opens
+        without an app, and the Telegram link beside it where the bot runs.
+        """
+        invitation = WorkshopInvitation(workshop.token)
+        link = self.invitation_link(invitation)
+        text = self.render.html(
+            "workshop_invitation.html.j2", workshop=workshop, link=link, minimum=self.minimum,
+            telegram_link=self.telegram_link(invitation) if self.telegram_link else None)
         caption = self.render.html("workshop_qr_caption.html.j2", workshop=workshop)
         return Reply(text), Photo(qr_png(link), "einladung-qr.png", caption)
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+from collections.abc import AsyncIterator
 
 import httpx
 
+from bot.app import open_services, web_channel
+from bot.config import Settings
+from bot.domain.questionnaire import Questionnaire
+from bot.output.render import Renderer
 from bot.web.app import WebChannel, build_web_app
 
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -54,3 +60,23 @@ class Browser:
         response = await self.post(action=self.button(label))
         assert response.status_code == 303, response.text
         return await self.settled(response.headers["location"])
+
+    async def set_up_workshop(self, municipality: str = "Musterstadt") -> httpx.Response:
+        """A workshop for all fields, set up as a coordinator does: the page with its invitation."""
+        await self.get()
+        await self.post(command="workshop")
+        await self.get()
+        await self.post(text=municipality)
+        await self.get()
+        return await self.press("Workshop anlegen")
+
+
+@contextlib.asynccontextmanager
+async def opened_channel(settings: Settings, questionnaire: Questionnaire, renderer: Renderer,
+                         bot_username: str | None = None) -> AsyncIterator[WebChannel]:
+    """The browser channel on its own database, as the composition root builds it."""
+    services = await open_services(settings, questionnaire, renderer, bot_username)
+    try:
+        yield web_channel(services)
+    finally:
+        await services.storage.close()

@@ -10,20 +10,17 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import AsyncIterator
 from html import unescape
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
-from bot.app import open_services, web_channel
-from bot.config import Settings, Web
+from bot.config import settings_from_env
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from bot.web.app import WebChannel
 from bot.web.flows_port import COMMANDS
-from tests.web_client import Browser
+from tests.web_client import Browser, opened_channel
 
 # Chat words: Telegram, chat (also in compounds), bot, and a command like "/weiter" in the text.
 CHAT_WORDS = re.compile(r"(?i)telegram|\bchat|\bbots?\b|(?<![\w/.:])/(?:start|weiter|ergebnis|"
@@ -109,27 +106,20 @@ async def act(browser: Browser, reader: Reader, where: str, kind: str, value: st
     reader.read(where, words(response.text))
 
 
-@pytest.fixture
-async def channel(tmp_path: Path, small_questionnaire: Questionnaire,
-                  renderer: Renderer) -> AsyncIterator[WebChannel]:
-    settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web())
-    services = await open_services(settings, small_questionnaire, renderer, None)
-    try:
-        yield web_channel(services)
-    finally:
-        await services.storage.close()
-
-
 async def test_no_page_of_a_browser_only_installation_speaks_of_a_chat(
-        channel: WebChannel) -> None:
+        tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer) -> None:
     reader = Reader()
+    browser_only = settings_from_env({"SELBSTCHECK_DB": str(tmp_path / "web.db")})
+    async with opened_channel(browser_only, small_questionnaire, renderer) as channel:
+        await click_through_everything(channel, reader)
+    assert reader.pages > 300  # everything was read, not just the first page
+    assert not reader.found, "\n".join(dict.fromkeys(reader.found))
+
+
+async def click_through_everything(channel: WebChannel, reader: Reader) -> None:
+    """A coordinator, six participants and a person on their own, each to the end."""
     coordinator = Browser(channel)
-    await coordinator.get()
-    await coordinator.post(command="workshop")
-    await coordinator.get()
-    await coordinator.post(text="Musterstadt")
-    await coordinator.get()
-    page = await coordinator.press("Workshop anlegen")
+    page = await coordinator.set_up_workshop()
     reader.read("coordinator: invitation", words(page.text))
     link = re.search(r"http://127\.0\.0\.1:8080(/w/[A-Za-z0-9_-]{22})", page.text)
     assert link, page.text
@@ -163,6 +153,3 @@ async def test_no_page_of_a_browser_only_installation_speaks_of_a_chat(
             if ERASE in unescape(shown):
                 await act(browser, reader, f"{name} deleted", "action", value)
         assert "Ihre Daten sind gelöscht" in browser.page
-
-    assert reader.pages > 300  # everything was read, not just the first page
-    assert not reader.found, "\n".join(dict.fromkeys(reader.found))

@@ -4,55 +4,27 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot import app
-from bot.app import open_services, web_channel
 from bot.config import Settings, address_warning, settings_from_env
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
-from bot.web.app import WebChannel
-from tests.web_client import Browser
+from tests.web_client import Browser, opened_channel
 
 PUBLIC = "https://selbstcheck.example.org"
-
-
-async def channel_for(tmp_path: Path, questionnaire: Questionnaire, renderer: Renderer,
-                      environ: dict[str, str], bot_username: str | None) -> WebChannel:
-    settings = settings_from_env({"SELBSTCHECK_DB": str(tmp_path / "web.db"), **environ})
-    services = await open_services(settings, questionnaire, renderer, bot_username)
-    return web_channel(services)
-
-
-@pytest.fixture
-async def channels(tmp_path: Path) -> AsyncIterator[list[WebChannel]]:
-    opened: list[WebChannel] = []
-    yield opened
-    for channel in opened:
-        await channel.storage.close()
-
-
-async def set_up_workshop(channel: WebChannel) -> str:
-    coordinator = Browser(channel)
-    await coordinator.get()
-    await coordinator.post(command="workshop")
-    await coordinator.get()
-    await coordinator.post(text="Musterstadt")
-    await coordinator.get()
-    return (await coordinator.press("Workshop anlegen")).text
 
 
 @pytest.mark.parametrize("bot_username", [None, "selbstcheck_test_bot"], ids=["browser", "both"])
 async def test_the_invitation_carries_the_browser_address_and_telegram_where_the_bot_runs(
         tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer,
-        channels: list[WebChannel], bot_username: str | None) -> None:
-    channel = await channel_for(tmp_path, small_questionnaire, renderer,
-                                {"SELBSTCHECK_PUBLIC_URL": PUBLIC}, bot_username)
-    channels.append(channel)
-    page = await set_up_workshop(channel)
+        bot_username: str | None) -> None:
+    settings = settings_from_env({"SELBSTCHECK_DB": str(tmp_path / "web.db"),
+                                  "SELBSTCHECK_PUBLIC_URL": PUBLIC})
+    async with opened_channel(settings, small_questionnaire, renderer, bot_username) as channel:
+        page = (await Browser(channel).set_up_workshop()).text
     address = re.search(rf"{re.escape(PUBLIC)}/w/([A-Za-z0-9_-]{{22}})", page)
     assert address, page
     assert "ohne Anmeldung und ohne App" in page
@@ -63,12 +35,11 @@ async def test_the_invitation_carries_the_browser_address_and_telegram_where_the
 
 
 async def test_a_coordinator_in_the_browser_is_told_when_links_point_at_this_machine(
-        tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer,
-        channels: list[WebChannel]) -> None:
-    channel = await channel_for(tmp_path, small_questionnaire, renderer,
-                                {"SELBSTCHECK_LISTEN": "0.0.0.0"}, None)
-    channels.append(channel)
-    page = await set_up_workshop(channel)
+        tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer) -> None:
+    settings = settings_from_env({"SELBSTCHECK_DB": str(tmp_path / "web.db"),
+                                  "SELBSTCHECK_LISTEN": "0.0.0.0"})
+    async with opened_channel(settings, small_questionnaire, renderer) as channel:
+        page = (await Browser(channel).set_up_workshop()).text
     assert "Einladungen zeigen auf diesen Rechner" in page
     assert "SELBSTCHECK_PUBLIC_URL" in page and "http://127.0.0.1:8080/w/" in page
 

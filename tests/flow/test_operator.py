@@ -12,7 +12,16 @@ from bot.output.render import Renderer
 from tests.bot_process import TOKEN, BotProcess
 from tests.conftest import BotHarness
 from tests.fake_bot_server import FakeBotServer
-from tests.stories import RUN_ONE, finish_a_run, pdf_pages, pdf_text, release, set_up, take_part
+from tests.stories import (
+    RUN_ONE,
+    assert_tagged,
+    finish_a_run,
+    pdf_pages,
+    pdf_text,
+    release,
+    set_up,
+    take_part,
+)
 
 IMPRINT = "https://www.musterstadt.example/impressum"
 MUSTERSTADT = Operator(name="Stadt Musterstadt, Amt für Integration",
@@ -76,7 +85,7 @@ async def test_without_an_operator_datenschutz_and_welcome_say_so_plainly(
     assert "benannt" not in anna.last.text and "betreibt" not in anna.last.text
 
 
-async def test_both_pdf_reports_show_the_operator(
+async def test_both_pdf_reports_are_tagged_and_show_the_operator_and_its_impressum(
         tmp_path: Path, small_questionnaire: Questionnaire) -> None:
     renderer = Renderer(operator=MUSTERSTADT)
     async with BotHarness(tmp_path / "o.db", small_questionnaire, renderer) as bot:
@@ -89,6 +98,8 @@ async def test_both_pdf_reports_show_the_operator(
                 "integration@musterstadt.example, 0241 000000") in title_page
         assert "Datenschutzbeauftragte*r: datenschutz@musterstadt.example" in title_page
         assert f"Impressum: {IMPRINT}" in title_page
+        assert anna.last.file is not None
+        assert_tagged(anna.last.file, "Selbstcheck „Weltoffene Kommune“")
 
         chris = bot.person(1, "Chris")
         payload = await set_up(chris)
@@ -102,6 +113,8 @@ async def test_both_pdf_reports_show_the_operator(
         assert "Bereitgestellt von: Stadt Musterstadt, Amt für Integration" in last_page
         assert "Datenschutzbeauftragte*r: datenschutz@musterstadt.example" in last_page
         assert f"Impressum: {IMPRINT}" in last_page
+        assert chris.last.file is not None
+        assert_tagged(chris.last.file, "Selbstcheck-Workshop „Weltoffene Kommune“ – Musterstadt")
         # the title page keeps its room: the operator does not push anything off it
         assert "Bereitgestellt von" not in pages[0]
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import open_services, web_channel
 from bot.config import Settings, Web
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import DraftStep, ManageWorkshop, Text, WorkshopCommand
@@ -20,18 +19,15 @@ from bot.output.render import Renderer
 from bot.store.operations import backup_database
 from bot.web.app import COOKIE, WebChannel
 from bot.web.security import Throttle
-from tests.web_client import Browser
+from tests.web_client import Browser, opened_channel
 
 
 @pytest.fixture
 async def channel(tmp_path: Path, small_questionnaire: Questionnaire,
                   renderer: Renderer) -> AsyncIterator[WebChannel]:
     settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web())
-    services = await open_services(settings, small_questionnaire, renderer, None)
-    try:
-        yield web_channel(services)
-    finally:
-        await services.storage.close()
+    async with opened_channel(settings, small_questionnaire, renderer) as channel:
+        yield channel
 
 
 async def counts(channel: WebChannel) -> tuple[int, int]:
@@ -185,12 +181,7 @@ async def test_a_result_shared_from_the_browser_reaches_browser_and_telegram_par
 
     channel.telegram_broadcast = telegram
     coordinator = Browser(channel)
-    await coordinator.get()
-    await coordinator.post(command="workshop")
-    await coordinator.get()
-    await coordinator.post(text="Musterstadt")
-    await coordinator.get()
-    page = await coordinator.press("Workshop anlegen")
+    page = await coordinator.set_up_workshop()
     link = re.search(r"http://127\.0\.0\.1:8080(/w/[A-Za-z0-9_-]{22})", page.text)
     assert link
     participants = []

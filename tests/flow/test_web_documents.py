@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import open_services, web_channel
 from bot.config import Operator, Settings, Web
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from bot.web.app import WebChannel
-from tests.web_client import PREPARING, Browser
+from tests.web_client import PREPARING, Browser, opened_channel
 
 IMPRINT = "https://www.musterstadt.example/impressum"
 
@@ -22,12 +21,8 @@ async def channel(tmp_path: Path, small_questionnaire: Questionnaire) -> AsyncIt
     operator = Operator(name="Stadt Musterstadt", imprint_url=IMPRINT)
     settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web(),
                         operator=operator)
-    services = await open_services(settings, small_questionnaire, Renderer(operator=operator),
-                                   None)
-    try:
-        yield web_channel(services)
-    finally:
-        await services.storage.close()
+    async with opened_channel(settings, small_questionnaire, Renderer(operator=operator)) as opened:
+        yield opened
 
 
 async def test_every_page_links_the_operators_impressum(channel: WebChannel) -> None:
@@ -41,11 +36,8 @@ async def test_every_page_links_the_operators_impressum(channel: WebChannel) -> 
 async def test_without_an_impressum_the_footer_names_none(
         tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer) -> None:
     settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web())
-    services = await open_services(settings, small_questionnaire, renderer, None)
-    try:
-        page = (await Browser(web_channel(services)).get("/")).text
-    finally:
-        await services.storage.close()
+    async with opened_channel(settings, small_questionnaire, renderer) as channel:
+        page = (await Browser(channel).get("/")).text
     assert "Impressum" not in page and "Ein Angebot von" not in page
 
 

@@ -72,7 +72,7 @@ class WebChannel:
         self.telegram_link = telegram_link  # where the bot runs: the invitation in Telegram
         self.telegram_broadcast = telegram_broadcast  # where the bot runs: bulk messages
         self._broadcasts: set[asyncio.Task[None]] = set()
-        self._late: set[asyncio.Task[Response]] = set()  # actions that outlasted the patience
+        self._working: set[asyncio.Task[Response]] = set()  # actions being carried out
         self.patience = PATIENCE_SECONDS
         self.storage = storage
         self.pages = pages
@@ -172,19 +172,21 @@ class WebChannel:
         person = await self._known(request)
         if person is None or not csrf_valid(person.token, form.get("csrf")):
             return self.error("csrf", 403)
+        # A task of its own: it finishes (and keeps its result) even if the client goes away.
         work = asyncio.create_task(self._carry_out(person, form))
+        self._working.add(work)
+        work.add_done_callback(self._working.discard)
         done, _ = await asyncio.wait({work}, timeout=self.patience)
         if work in done:
             return work.result()
         # Still at work (a PDF report): the page says so until the result is kept instead.
         pending = View(pending=True)
         self.kept.put(person.id, pending)
-        self._late.add(work)
-        work.add_done_callback(functools.partial(self._done_late, person.id, pending))
+        work.add_done_callback(functools.partial(self._failed_late, person.id, pending))
         return RedirectResponse(f"{self.web_base}/", status_code=303)
 
-    def _done_late(self, person: int, pending: View, task: asyncio.Task[Response]) -> None:
-        self._late.discard(task)
+    def _failed_late(self, person: int, pending: View, task: asyncio.Task[Response]) -> None:
+        """An action that outlasted the patience failed: the page says so instead of waiting."""
         if task.cancelled() or task.exception() is None:
             return
         log.error("error while carrying out a browser action", exc_info=task.exception())

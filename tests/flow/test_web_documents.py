@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -9,8 +10,10 @@ import pytest
 
 from bot.config import Operator, Settings, Web
 from bot.domain.questionnaire import Questionnaire
+from bot.flows.outcome import Outcome
 from bot.output.render import Renderer
 from bot.web.app import WebChannel
+from bot.web.flows_port import FlowsPort
 from tests.web_client import PREPARING, Browser, opened_channel
 
 IMPRINT = "https://www.musterstadt.example/impressum"
@@ -60,3 +63,21 @@ async def test_a_report_that_takes_a_while_is_announced_and_then_offered(
     assert '<a class="button" href="/">Jetzt nachsehen</a>' in page  # and without it
     ready = (await browser.settled()).text
     assert "Herunterladen: Selbstcheck-Weltoffene-Kommune-Stadt-Musterstadt" in ready
+
+
+async def test_an_action_that_fails_after_the_page_was_announced_says_so(
+        channel: WebChannel, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    async def broken(self: FlowsPort, person: int, name: str) -> Outcome:
+        await asyncio.sleep(0.05)
+        raise RuntimeError("the report could not be made")
+
+    browser = Browser(channel)
+    await browser.get()
+    channel.patience = 0
+    monkeypatch.setattr(FlowsPort, "command", broken)
+    sent = await browser.post(command="bericht")
+    assert PREPARING in (await browser.get(sent.headers["location"])).text
+    page = (await browser.settled()).text
+    assert "Das hat leider nicht geklappt" in page and PREPARING not in page
+    assert "error while carrying out a browser action" in caplog.text

@@ -76,9 +76,9 @@ def web_channel(services: Services, bot: Bot | None = None) -> WebChannel:
     the participants in Telegram.
     """
     settings = services.settings
-    with speak_browser():  # /hilfe in the browser describes the browser's navigation
+    # /hilfe in the browser lists what its navigation offers, in the browser's words.
+    with speak_browser():
         descriptions = command_descriptions(services.renderer)
-    # /hilfe in the browser lists what its navigation offers.
     port = FlowsPort(services.flows, {name: descriptions[name] for name in COMMANDS})
     pages = Pages(services.renderer, urlsplit(settings.web.public_url).path.rstrip("/"),
                   settings.operator)

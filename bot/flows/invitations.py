@@ -60,4 +60,3 @@ InvitationLink = Callable[[Invitation], str]
 # A coordinator's private link that opens a workshop's management (and its projector view) in
 # the browser, for (person, workshop id); ``None`` where no browser channel runs.
 ManagementLink = Callable[[int, int], Awaitable[str]]
-

@@ -13,7 +13,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.request import BaseRequest
 
-from bot.config import Settings, operator_warnings
+from bot.config import Settings, address_warning, operator_warnings
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.dispatch import Flows
@@ -55,18 +55,18 @@ async def open_services(settings: Settings, questionnaire: Questionnaire, render
                         bot_username: str | None, clock: Clock = SYSTEM_CLOCK) -> Services:
     """Open the database and build the flows; their time of day is ``clock``'s.
 
-    Invitations become the bot's ``t.me`` links where there is a bot, else the
-    browser's addresses.
+    Invitations carry the browser's address, and the bot's ``t.me`` link too
+    where there is a bot.
     """
     storage = await Storage.open(settings.database, clock)
-    link = (functools.partial(deep_link.start_link, bot_username) if bot_username
-            else links.invitation_link(settings.web.public_url))
+    link = links.invitation_link(settings.web.public_url)
+    telegram = functools.partial(deep_link.start_link, bot_username) if bot_username else None
 
     async def management_link(person: int, workshop_id: int) -> str:
         token = await storage.web_sessions.open_session(person)
         return links.management_link(settings.web.public_url, token, workshop_id)
 
-    flows = Flows(storage, questionnaire, renderer, settings, link, management_link)
+    flows = Flows(storage, questionnaire, renderer, settings, link, management_link, telegram)
     return Services(settings=settings, questionnaire=questionnaire, renderer=renderer,
                     storage=storage, flows=flows, broadcaster=Broadcaster())
 
@@ -177,8 +177,14 @@ async def _serve_browser(settings: Settings, questionnaire: Questionnaire,
 
 
 def _announce(settings: Settings, renderer: Renderer) -> None:
-    """The address to open, on standard output: the first thing a newcomer needs."""
+    """The address to open, on standard output: the first thing a newcomer needs.
+
+    If only this machine can open it, one warning line says how to open it to a room.
+    """
     print(renderer.text("web.started", url=f"{settings.web.public_url}/"), flush=True)
+    warning = address_warning(settings.web)
+    if warning is not None:
+        log.warning(warning)
 
 
 def build_application(settings: Settings, questionnaire: Questionnaire, renderer: Renderer, *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -71,12 +72,15 @@ class Operator:
 
     A municipality's data-protection officer will not approve a bot whose
     privacy notice names nobody, so /datenschutz, the welcome and the PDF
-    reports show these values, and say plainly when they are missing.
+    reports show these values, and the privacy notice says plainly when they
+    are missing. A public body's site needs an Impressum: ``imprint_url`` is
+    linked from every browser page's footer and from both PDF reports.
     """
 
     name: str | None = None
     contact: str | None = None
     dpo_contact: str | None = None  # the operator's data-protection officer
+    imprint_url: str | None = None  # the operator's Impressum (legal notice), a web address
 
     @property
     def named(self) -> bool:
@@ -141,11 +145,33 @@ def operator_warnings(operator: Operator, environ: Mapping[str, str] = os.enviro
         warnings.append(f"SELBSTCHECK_PRIVACY_CONTACT ist veraltet und {replaced}; bitte "
                         "SELBSTCHECK_OPERATOR_CONTACT verwenden.")
     if not operator.named:
-        warnings.append("SELBSTCHECK_OPERATOR_NAME ist nicht gesetzt: /datenschutz, Begrüßung und "
-                        "PDF-Berichte sagen, dass sich der Betreiber nicht benannt hat. Bitte "
-                        "SELBSTCHECK_OPERATOR_NAME und SELBSTCHECK_OPERATOR_CONTACT setzen "
-                        "(und SELBSTCHECK_DPO_CONTACT für die Datenschutzbeauftragten).")
+        warnings.append("SELBSTCHECK_OPERATOR_NAME ist nicht gesetzt: Die Datenschutzhinweise "
+                        "nennen keine Verantwortlichen. Bitte SELBSTCHECK_OPERATOR_NAME und "
+                        "SELBSTCHECK_OPERATOR_CONTACT setzen (und SELBSTCHECK_DPO_CONTACT für die "
+                        "Datenschutzbeauftragten, SELBSTCHECK_IMPRINT_URL für das Impressum).")
     return warnings
+
+
+def only_local(url: str) -> bool:
+    """The address points at this machine (127.0.0.1, localhost): no phone in a room opens it."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def address_warning(web: Web) -> str | None:
+    """One line to log at start-up when invitation links would point at this machine."""
+    if not only_local(web.public_url):
+        return None
+    return (f"SELBSTCHECK_PUBLIC_URL ist nicht gesetzt: Links und QR-Codes zeigen auf "
+            f"{web.public_url}, das nur dieser Rechner öffnen kann. Für einen Raum "
+            "SELBSTCHECK_PUBLIC_URL auf die öffentliche Adresse setzen (hinter einem Reverse-"
+            "Proxy) oder im lokalen Netz SELBSTCHECK_LISTEN=0.0.0.0 und "
+            "SELBSTCHECK_PUBLIC_URL=http://<Adresse dieses Rechners>:<Port>.")
 
 
 def database_from_env(environ: Mapping[str, str] = os.environ) -> str:
@@ -157,9 +183,15 @@ def _operator(environ: Mapping[str, str]) -> Operator:
     # SELBSTCHECK_PRIVACY_CONTACT, the older name, still works as the contact.
     contact = (_get(environ, "SELBSTCHECK_OPERATOR_CONTACT")
                or _get(environ, "SELBSTCHECK_PRIVACY_CONTACT"))
+    imprint = _get(environ, "SELBSTCHECK_IMPRINT_URL")
+    parts = urlsplit(imprint)
+    if imprint and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise ConfigError("SELBSTCHECK_IMPRINT_URL muss eine http://- oder https://-Adresse "
+                          "sein, z. B. https://www.musterstadt.de/impressum.")
     return Operator(name=_get(environ, "SELBSTCHECK_OPERATOR_NAME") or None,
                     contact=contact or None,
-                    dpo_contact=_get(environ, "SELBSTCHECK_DPO_CONTACT") or None)
+                    dpo_contact=_get(environ, "SELBSTCHECK_DPO_CONTACT") or None,
+                    imprint_url=imprint or None)
 
 
 def _webhook(environ: Mapping[str, str], token: str | None) -> Webhook | None:

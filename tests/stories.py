@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import sqlite3
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,6 +91,23 @@ def pdf_pages(document: StoredMessage) -> list[str]:
 
 def pdf_text(document: StoredMessage) -> str:
     return " ".join(pdf_pages(document))
+
+
+def assert_tagged(pdf: bytes, title: str) -> None:
+    """The PDF is tagged (PDF/UA-1): a structure tree, its language, marked content, its title."""
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/StructTreeRoot"]["/K"]  # a reading order, not an empty tree
+    assert root["/Lang"] == "de"
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a PDF boolean object
+    assert reader.metadata is not None and reader.metadata.title is not None
+    assert reader.metadata.title.startswith(title)
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is not None:  # poppler's own reading, where it is installed
+        info = subprocess.run([pdfinfo, "-"], input=pdf, capture_output=True, check=True)
+        assert "Tagged:          yes" in info.stdout.decode()
 
 
 def labels(message: StoredMessage) -> list[str]:

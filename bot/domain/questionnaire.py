@@ -14,6 +14,7 @@ given to it in earlier runs can still be named.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -59,6 +60,16 @@ class Choice:
         return self.points is not None
 
 
+def shown_percent(score: float) -> int:
+    """The whole percentage a person reads for ``score`` (0–100), halves rounded up.
+
+    The level word is taken from this same number (:meth:`Scale.level_for`), so a
+    value shown as 50 % is never called by the level below 50 % anywhere: not in a
+    personal result, a workshop, a chart, a PDF or the projector.
+    """
+    return math.floor(score + 0.5)
+
+
 @dataclass(frozen=True)
 class Level:
     id: str
@@ -84,8 +95,10 @@ class Scale:
         raise KeyError(key)
 
     def level_for(self, score: float) -> Level:
+        """The level of ``score``, judged by the percentage shown beside it."""
+        shown = shown_percent(score)
         for level in self.levels:
-            if score >= level.min_score:
+            if shown >= level.min_score:
                 return level
         return self.levels[-1]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.domain.questionnaire import Field, Level, Scale, Statement
+from bot.domain.questionnaire import Field, Level, Scale, Statement, shown_percent
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class FieldResult:
 
     @property
     def score_percent(self) -> int | None:
-        return None if self.score is None else round(self.score)
+        return None if self.score is None else shown_percent(self.score)
 
 
 def score_field(field: Field, answers: Mapping[str, str], scale: Scale) -> FieldResult:

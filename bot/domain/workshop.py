@@ -33,7 +33,7 @@ from statistics import fmean
 from typing import Protocol
 
 from bot.domain.disclosure import DEFAULT_MIN_GROUP, Cell, suppress_row
-from bot.domain.questionnaire import Field, Level, Scale, Statement
+from bot.domain.questionnaire import Field, Level, Scale, Statement, shown_percent
 from bot.domain.scoring import score_field
 
 # Perspective ids, in the order the participants see them; labels in reports/texts.toml.
@@ -154,7 +154,7 @@ class Score:
 
     @property
     def percent_rounded(self) -> int | None:
-        return None if self.percent is None else round(self.percent)
+        return None if self.percent is None else shown_percent(self.percent)
 
 
 @dataclass(frozen=True)

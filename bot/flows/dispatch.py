@@ -109,14 +109,16 @@ ONE_UNIT = (Start, Begin, BeginField, ChoosePerspective, ChangePerspective, Conf
 class Flows:
     """Every flow of the bot behind one method, :meth:`act`.
 
-    ``invitation_link`` builds the link a workshop invitation travels as
-    (for Telegram a ``t.me`` deep link); ``management_link`` a coordinator's
-    private link to manage a workshop in the browser, where the browser runs.
+    ``invitation_link`` builds the browser address a workshop invitation
+    travels as, ``telegram_link`` its ``t.me`` deep link where the bot runs;
+    ``management_link`` a coordinator's private link to manage a workshop in
+    the browser.
     """
 
     def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
                  settings: Settings, invitation_link: InvitationLink,
-                 management_link: ManagementLink | None = None) -> None:
+                 management_link: ManagementLink | None = None,
+                 telegram_link: InvitationLink | None = None) -> None:
         self._render = renderer
         self._storage = storage
         self.results_view = ResultsView(storage, questionnaire, renderer)
@@ -125,7 +127,7 @@ class Flows:
         self._review = Review(storage, questionnaire, renderer, self.results_view)
         self._next_steps = NextSteps(storage, renderer, self.results_view)
         desk = Desk(storage, questionnaire, renderer, invitation_link, management_link,
-                    minimum=settings.min_group)
+                    minimum=settings.min_group, telegram_link=telegram_link)
         releases = Releases(desk)
         menu = Menu(desk, releases)
         co_coordinators = CoCoordinators(desk, menu)

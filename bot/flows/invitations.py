@@ -63,7 +63,8 @@ def kind_of(invitation: Invitation) -> str:
     """The letter that names ``invitation``'s kind in a link."""
     return next(kind for kind, invitation_type in KINDS.items()
                 if isinstance(invitation, invitation_type))
-# The link that carries an invitation into the channel, e.g. ``https://t.me/<bot>?start=w_…``.
+# The link that carries an invitation into a channel: the browser's ``https://…/w/…``, or
+# ``https://t.me/<bot>?start=w_…`` into Telegram.
 InvitationLink = Callable[[Invitation], str]
 # A coordinator's private link that opens a workshop's management (and its projector view) in
 # the browser, for (person, workshop id); ``None`` where no browser channel runs.

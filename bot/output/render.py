@@ -11,6 +11,9 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError, select_autoescape
 
 from bot.config import Operator
+from bot.domain.questionnaire import shown_percent
 from bot.resources import REPORTS_DIR
 
 MESSAGE_LIMIT = 4096  # Telegram's maximum message length
@@ -31,6 +35,20 @@ class TemplateSetupError(Exception):
 
 # The operator of a bot that has not named itself (frozen, so one instance serves all).
 NOBODY_NAMED = Operator()
+
+# Texts rendered in this task (and the tasks it starts) are for the browser, not for Telegram.
+_BROWSER: ContextVar[bool] = ContextVar("browser_words", default=False)
+BROWSER_TEXTS = "browser."  # the prefix of a short text's browser variant in texts.toml
+
+
+@contextmanager
+def speak_browser() -> Iterator[None]:
+    """Render every text of the current task in the browser's words while this lasts."""
+    token = _BROWSER.set(True)
+    try:
+        yield
+    finally:
+        _BROWSER.reset(token)
 
 
 class Renderer:
@@ -56,7 +74,9 @@ class Renderer:
                                  lstrip_blocks=True, keep_trailing_newline=False,
                                  auto_reload=False)
         # The short texts too, so a template names a text of texts.toml instead of repeating it.
-        self._html.globals.update(operator=operator, text=self.text)
+        self._html.globals.update(operator=operator, text=self.text, command=self.command)
+        # A percentage as a person reads it, rounded as the level beside it is judged.
+        self._html.filters["percent"] = shown_percent
         self._plain = Environment(autoescape=False, undefined=StrictUndefined)
         self._texts = self._load_texts(directory / "texts.toml")
         self._fixed_texts: dict[str, str] = {}  # texts without variables, rendered once
@@ -80,13 +100,20 @@ class Renderer:
                 raw = tomllib.load(handle)
         except (OSError, tomllib.TOMLDecodeError) as error:
             raise TemplateSetupError(f"{path}: nicht lesbar ({error})") from None
+        flat = _flatten(raw)
+        orphans = [key for key in flat if key.startswith(BROWSER_TEXTS)
+                   and key.removeprefix(BROWSER_TEXTS) not in flat]
+        if orphans:
+            raise TemplateSetupError(f"{path}: Browser-Fassung ohne Grundtext: {orphans[0]}")
         try:
-            return {key: self._plain.from_string(value) for key, value in _flatten(raw).items()}
+            return {key: self._plain.from_string(value) for key, value in flat.items()}
         except TemplateError as error:
             raise TemplateSetupError(f"{path}: fehlerhafter Text ({error})") from None
 
     def text(self, key: str, **context: Any) -> str:
-        """A short plain text (no HTML), e.g. a button label."""
+        """A short plain text (no HTML), e.g. a button label; its browser variant there."""
+        if _BROWSER.get() and BROWSER_TEXTS + key in self._texts:
+            key = BROWSER_TEXTS + key
         if context:
             return self._texts[key].render(**context)
         fixed = self._fixed_texts.get(key)
@@ -94,9 +121,18 @@ class Renderer:
             fixed = self._fixed_texts[key] = self._texts[key].render()
         return fixed
 
+    def command(self, name: str) -> str:
+        """A command as the channel names it: ``/weiter`` in Telegram, „Weiter“ in the browser.
+
+        The browser's navigation has no start: „Weiter“ shows where a person stands.
+        """
+        if not _BROWSER.get():
+            return f"/{name}"
+        return f"„{self.text('web.nav.' + ('weiter' if name == 'start' else name))}“"
+
     def html(self, template: str, **context: Any) -> str:
-        """A message in Telegram HTML, blank-line runs folded."""
-        rendered = self._html.get_template(template).render(**context)
+        """A message in Telegram HTML, blank-line runs folded; ``browser`` tells the channel."""
+        rendered = self._html.get_template(template).render(browser=_BROWSER.get(), **context)
         return _BLANK_LINES.sub("\n\n", rendered).strip()
 
     def plain(self, template: str, **context: Any) -> str:

@@ -71,11 +71,16 @@ def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+# Tagged for assistive technology (BITV 2.0 asks it of a public body's documents): the
+# structure tree gives the reading order, with the language and title of the HTML.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def print_pdf(renderer: Renderer, template: str, **context: object) -> bytes:
     """A report template from ``reports/`` as PDF bytes (CPU-bound: call it off the event loop)."""
     html = _weasyprint().HTML(string=renderer.html(template, **context),
                               base_url=str(REPORTS_DIR))
-    pdf: bytes = html.write_pdf()
+    pdf: bytes = html.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf
 
 

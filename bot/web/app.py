@@ -10,6 +10,7 @@ depends on JavaScript.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -32,7 +33,7 @@ from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome
 from bot.output.qr import qr_png
 from bot.store.storage import Storage
 from bot.web.flows_port import NAVIGATION, FlowsPort
-from bot.web.pages import STATIC_DIR, Pages
+from bot.web.pages import STATIC_DIR, BrowserWords, Pages
 from bot.web.projector import REFRESH_SECONDS, Projector
 from bot.web.security import BodyLimit, BodyTooLarge, SecurityHeaders, Throttle, csrf_token, csrf_valid
 from bot.web.views import KeptViews, View, view_of
@@ -44,6 +45,10 @@ BroadcastSender = Callable[[Broadcast], Awaitable[BroadcastReport]]
 COOKIE = "selbstcheck"
 MAX_COOKIE_DAYS = 400  # browsers cap a cookie's lifetime there
 MAX_TEXT = 200  # a typed name; the flows check it further
+# An answer is shown at once; what takes longer (a PDF report: seconds) gets a page
+# that says it is being made and refreshes until it is there.
+PATIENCE_SECONDS = 1.0
+PREPARING_REFRESH_SECONDS = 2
 _MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
                 ".png": "image/png"}
 
@@ -67,15 +72,14 @@ class WebChannel:
         self.telegram_link = telegram_link  # where the bot runs: the invitation in Telegram
         self.telegram_broadcast = telegram_broadcast  # where the bot runs: bulk messages
         self._broadcasts: set[asyncio.Task[None]] = set()
+        self._working: set[asyncio.Task[Response]] = set()  # actions being carried out
+        self.patience = PATIENCE_SECONDS
         self.storage = storage
         self.pages = pages
         self.web = web
         self.kept = KeptViews()
         self.throttle = throttle or Throttle()
         self.cookie_days = min(retention_days or MAX_COOKIE_DAYS, MAX_COOKIE_DAYS)
-        # "/start" shows where a person stands, as "Weiter" does in the browser.
-        self.command_labels = {name: pages.text(f"web.nav.{name}") for name in NAVIGATION}
-        self.command_labels["start"] = self.command_labels["weiter"]
 
     # --- who is asking ----------------------------------------------------------
 
@@ -130,7 +134,7 @@ class WebChannel:
 
     def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
         return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text,
-                       self.port.managed_workshop, self.command_labels)
+                       self.port.managed_workshop)
 
     async def _carried_out(self, outcome: Outcome) -> View:
         later = await outcome.later() if outcome.later is not None else ()
@@ -142,14 +146,15 @@ class WebChannel:
         person, new = await self._person(request)
         await self.port.note_activity(person.id)
         view = self.kept.get(person.id)
-        if view is None or not view.messages:
+        if view is None or not (view.messages or view.pending):
             # Nothing (or only a notice) to show: where the person stands now.
             current = await self._carried_out(await self.port.start(person.id))
             if view is not None:
                 current.notice, current.alert = view.notice, view.alert
             view = current
             self.kept.put(person.id, view)
-        response = self._page("conversation.html.j2", person, view=view)
+        response = self._page("conversation.html.j2", person, view=view,
+                              refresh=PREPARING_REFRESH_SECONDS)
         return self._with_cookie(response, person) if new else response
 
     async def act(self, request: Request) -> Response:
@@ -167,6 +172,29 @@ class WebChannel:
         person = await self._known(request)
         if person is None or not csrf_valid(person.token, form.get("csrf")):
             return self.error("csrf", 403)
+        # A task of its own: it finishes (and keeps its result) even if the client goes away.
+        work = asyncio.create_task(self._carry_out(person, form))
+        self._working.add(work)
+        work.add_done_callback(self._working.discard)
+        done, _ = await asyncio.wait({work}, timeout=self.patience)
+        if work in done:
+            return work.result()
+        # Still at work (a PDF report): the page says so until the result is kept instead.
+        pending = View(pending=True)
+        self.kept.put(person.id, pending)
+        work.add_done_callback(functools.partial(self._failed_late, person.id, pending))
+        return RedirectResponse(f"{self.web_base}/", status_code=303)
+
+    def _failed_late(self, person: int, pending: View, task: asyncio.Task[Response]) -> None:
+        """An action that outlasted the patience failed: the page says so instead of waiting."""
+        if task.cancelled() or task.exception() is None:
+            return
+        log.error("error while carrying out a browser action", exc_info=task.exception())
+        if self.kept.get(person) is pending:
+            self.kept.put(person, View(notice=self.pages.text("notice.error"), alert=True))
+
+    async def _carry_out(self, person: Person, form: FormData) -> Response:
+        """One form's action, its result kept for the GET that follows (or shown, once)."""
         outcome = await self._outcome(person, form)
         if outcome is None:
             return self.error("bad_request", 400, person)
@@ -376,6 +404,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
                         if isinstance(route, Route)}
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limits=webhook_prefixes)],
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limits=webhook_prefixes),
+                    Middleware(BrowserWords)],
         exception_handlers={404: channel.not_found, 405: channel.not_allowed,
                             500: channel.server_error})

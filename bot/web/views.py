@@ -13,10 +13,10 @@ import re
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
 
@@ -24,9 +24,6 @@ KEEP_SECONDS = 10 * 60
 MAX_PEOPLE = 5_000  # views kept at once; the oldest go first
 _TAG = re.compile(r"<[^>]+>")
 _HEADING = re.compile(r"<b>([^<]{3,120})</b>")
-_PROGRESS_BAR = re.compile(r"[▰▱]{2,}")  # drawn progress; the words beside it say the same
-# A Telegram command named in a message ("Mit /weiter geht es weiter"), not part of a path or URL.
-_COMMAND = re.compile(r"(?<![\w/.:])/([a-z]+)\b")
 
 
 @dataclass(frozen=True)
@@ -60,6 +57,7 @@ class View:
     asks_for_text: bool = False
     workshop: int | None = None  # a coordinator's workshop: its projector view is offered
     telegram: str | None = None  # the same invitation in Telegram, where the bot runs
+    pending: bool = False  # still being made (a PDF report): the page says so and refreshes
     files: dict[str, KeptFile] = field(default_factory=dict)
     made_at: float = field(default_factory=time.monotonic)
 
@@ -78,28 +76,16 @@ def plain(html: str) -> str:
     return Markup(_TAG.sub("", html)).unescape()
 
 
-def in_browser_words(html: str, commands: Mapping[str, str]) -> str:
-    """Commands named in a message as the browser's navigation names them ("/weiter" → „Weiter“).
-
-    ``commands`` maps a command to its label; commands the browser does not offer stay as
-    they are. A progress bar drawn from characters is hidden from screen readers, which
-    would read every character out; the figures beside it say the same.
-    """
-    def label(match: re.Match[str]) -> str:
-        shown = commands.get(match[1])
-        return f"„{escape(shown)}“" if shown is not None else match[0]
-    html = _PROGRESS_BAR.sub(r'<span aria-hidden="true">\g<0></span>', html)
-    return _COMMAND.sub(label, html)
-
-
 def view_of(outcome: Outcome, messages: tuple[Message, ...],
             value: Callable[[Button], str | None],
             asks_for_text: Callable[[list[Button]], bool],
-            managed_workshop: Callable[[list[Button]], int | None],
-            commands: Mapping[str, str]) -> View:
-    """The page for an outcome; ``messages`` are its messages, ``later`` ones included."""
-    notice = in_browser_words(outcome.notice, commands) if outcome.notice else None
-    view = View(notice=notice, alert=outcome.alert)
+            managed_workshop: Callable[[list[Button]], int | None]) -> View:
+    """The page for an outcome; ``messages`` are its messages, ``later`` ones included.
+
+    The texts are shown as the flows made them: in the browser's words already
+    (:class:`bot.web.pages.BrowserWords`), never rewritten here.
+    """
+    view = View(notice=outcome.notice, alert=outcome.alert)
     shown = ([outcome.edit] if outcome.edit is not None else []) + list(messages)
     buttons: list[Button] = []
     for message in shown:
@@ -108,7 +94,7 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
         buttons.extend(b for row in message.keyboard for b in row)
         match message:
             case Reply(text=text):
-                view.messages.append(ShownMessage(Markup(in_browser_words(text, commands)), rows))
+                view.messages.append(ShownMessage(Markup(text), rows))
             case Photo(data=data, file_name=file_name, caption=caption, description=description):
                 key = _keep(view, data, file_name)
                 view.messages.append(ShownMessage(Markup(caption), rows, image=key,

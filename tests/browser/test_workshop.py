@@ -46,6 +46,10 @@ def test_a_workshop_with_participants_in_their_own_browsers(
     links = re.findall(re.escape(server.url) + r"/w/[A-Za-z0-9_-]{22}", main.inner_text())
     assert links, main.inner_text()
     expect(coordinator.get_by_role("img", name=re.compile("QR"))).to_be_visible()
+    # the invitation speaks of the browser, and the coordinator learns that the address is local
+    expect(main).to_contain_text("im Browser auf dem Smartphone oder am Computer")
+    expect(main).not_to_contain_text(re.compile("Telegram|Chat|Bot"))
+    expect(main).to_contain_text("SELBSTCHECK_PUBLIC_URL")
     check_accessible(axe, coordinator)
 
     projector = context.new_page()  # the coordinator's second window, on the projector

@@ -8,10 +8,8 @@ import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from bot.app import open_services, web_channel
 from bot.config import Settings, Web
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import DraftStep, ManageWorkshop, Text, WorkshopCommand
@@ -19,57 +17,18 @@ from bot.flows.outcome import Broadcast, BroadcastReport, Reply
 from bot.flows.upkeep import keep_alive
 from bot.output.render import Renderer
 from bot.store.operations import backup_database
-from bot.web.app import COOKIE, WebChannel, build_web_app
+from bot.web.app import COOKIE, WebChannel
 from bot.web.security import Throttle
-from bot.web.views import in_browser_words
 from tests.clock import SettableClock
-
-_CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
-_ACTION = re.compile(r'name="action" value="([^"]+)">([^<]+)<')
-
-
-class Browser:
-    """A client with a cookie jar, like one browser."""
-
-    def __init__(self, channel: WebChannel) -> None:
-        transport = httpx.ASGITransport(app=build_web_app(channel), client=("192.0.2.7", 50000))
-        self.http = httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080")
-        self.page = ""
-
-    async def get(self, path: str = "/") -> httpx.Response:
-        response = await self.http.get(path)
-        self.page = response.text
-        return response
-
-    def csrf(self) -> str:
-        match = _CSRF.search(self.page)
-        assert match, self.page
-        return match[1]
-
-    def button(self, label: str) -> str:
-        for value, shown in _ACTION.findall(self.page):
-            if label in shown:
-                return value.replace("&#34;", '"')
-        raise AssertionError(f"no button {label!r} on the page")
-
-    async def post(self, **fields: str) -> httpx.Response:
-        return await self.http.post("/aktion", data={"csrf": self.csrf(), **fields})
-
-    async def press(self, label: str) -> httpx.Response:
-        response = await self.post(action=self.button(label))
-        assert response.status_code == 303, response.text
-        return await self.get(response.headers["location"])
+from tests.web_client import Browser, opened_channel
 
 
 @pytest.fixture
 async def channel(tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer,
                   clock: SettableClock) -> AsyncIterator[WebChannel]:
     settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web())
-    services = await open_services(settings, small_questionnaire, renderer, None, clock)
-    try:
-        yield web_channel(services)
-    finally:
-        await services.storage.close()
+    async with opened_channel(settings, small_questionnaire, renderer, clock=clock) as channel:
+        yield channel
 
 
 async def counts(channel: WebChannel) -> tuple[int, int]:
@@ -241,12 +200,7 @@ async def test_a_result_shared_from_the_browser_reaches_browser_and_telegram_par
 
     channel.telegram_broadcast = telegram
     coordinator = Browser(channel)
-    await coordinator.get()
-    await coordinator.post(command="workshop")
-    await coordinator.get()
-    await coordinator.post(text="Musterstadt")
-    await coordinator.get()
-    page = await coordinator.press("Workshop anlegen")
+    page = await coordinator.set_up_workshop()
     link = re.search(r"http://127\.0\.0\.1:8080(/w/[A-Za-z0-9_-]{22})", page.text)
     assert link
     participants = []
@@ -287,15 +241,6 @@ async def test_a_result_shared_from_the_browser_reaches_browser_and_telegram_par
     for participant in participants:
         shown = await participant.get()
         assert sent[0].replies[0].text.split("\n")[0] in shown.text
-
-
-def test_commands_in_messages_are_named_as_the_browser_shows_them() -> None:
-    labels = {"weiter": "Weiter", "loeschen": "Daten löschen"}
-    assert in_browser_words("Mit /weiter geht es weiter; /loeschen, /abbrechen.", labels) == (
-        "Mit „Weiter“ geht es weiter; „Daten löschen“, /abbrechen.")
-    link = '<a href="https://example.org/weiter/abc">https://t.me/bot?start=w_x</a>'
-    assert in_browser_words(link, labels) == link
-    assert in_browser_words("▰▰▱▱ 50 %", labels) == '<span aria-hidden="true">▰▰▱▱</span> 50 %'
 
 
 async def test_a_telegram_coordinator_manages_the_workshop_in_the_browser_by_a_private_link(

@@ -67,9 +67,16 @@ async def test_coordinator_sets_up_a_workshop_and_gets_link_and_qr_code(bot: Bot
     assert "Ihre einzelnen Antworten sieht niemand, auch nicht die Moderation" in invitation.text
     assert "wo mindestens 3 Personen eine Einschätzung abgegeben haben" in invitation.text
     assert "wenn sie den Workshop schließt" in invitation.text
+    # one invitation for both channels: the browser address (in the QR code too) and Telegram
+    browser = f"http://127.0.0.1:8080/w/{payload.removeprefix('w_')}"
+    assert browser in invitation.text and "ohne Anmeldung und ohne App" in invitation.text
+    assert f"https://t.me/selbstcheck_test_bot?start={payload}" in invitation.text
     assert photo.kind == "photo" and "QR-Code zum Workshop „Frankfurt (Oder)“" in photo.caption
-    assert photo.file == qr_png(f"https://t.me/selbstcheck_test_bot?start={payload}")
+    assert photo.file == qr_png(browser)
     assert "Handlungsfelder: 1. Steuerung, 2. Öffnung" in menu.text
+    # the public address is not set: the coordinator learns that no phone in the room gets in
+    assert "Einladungen zeigen auf diesen Rechner" in menu.text
+    assert "SELBSTCHECK_PUBLIC_URL" in menu.text and browser in menu.text
     assert "0 beigetreten, 0 fertig" in menu.text and "Moderation: 1 Person" in menu.text
     rows = await query(bot.database, "SELECT municipality, field_ids, status, created_by FROM workshops")
     assert rows == [("Frankfurt (Oder)", "eins,zwei", "open", 1)]

@@ -75,7 +75,8 @@ async def test_a_reminder_reaches_those_not_finished_once_in_ten_minutes(
     await chris.tap("🔔 Erinnern")
     assert chris.notices()[-1] == "Die Erinnerung wird gesendet …"
     for person in (stopped, joined_only):
-        assert "Die Moderation erinnert an den Selbstcheck. Mit /weiter" in person.last.text
+        assert "Die Moderation erinnert an den Selbstcheck. Ihre Antworten sind gespeichert: Sie " \
+               "machen genau dort weiter" in person.last.text
     assert "erinnert" not in (done.last.text or "")
     assert "an 2 von 3 Teilnehmer*innen gesendet, die noch nicht fertig sind" in chris.last.text
     assert "1 Person war nicht erreichbar" in chris.last.text

@@ -130,7 +130,7 @@ async def test_datenschutz_covers_the_name_workshops_and_what_deleting_does(
     assert "Ihre Antworten in diesem Workshop" in text
     assert "Was die Moderation eines Workshops sieht" in text
     assert "Niemals Ihre einzelnen Antworten" in text and "erst ab 3 Personen" in text
-    assert "Chat, CSV und PDF zeigen immer dieselbe gespeicherte Freigabe" in text
+    assert "Ergebnisanzeige, CSV-Datei und PDF-Bericht zeigen immer dieselbe gespeicherte Freigabe" in text
     assert "zählen im gemeinsamen Ergebnis nicht mit" in text  # the coordinators' own answers
     assert "Jede weitere Freigabe wird ohne sie berechnet" in text
     assert "wird dieser Workshop mit allen darin gegebenen Antworten gelöscht" in text

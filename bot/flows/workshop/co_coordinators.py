@@ -75,6 +75,7 @@ class CoCoordinators:
                                 ConfirmWorkshop("cocoord", workshop.id, workshop.revision)),),)
         note = Reply(render.html("workshop_cocoord_note.html.j2", workshop=workshop,
                                  again=again), keyboard)
-        link = self.desk.invitation_link(CoordinatorInvitation(token))
-        return note, Reply(render.html("workshop_cocoord_invite.html.j2",
-                                       workshop=workshop, link=link))
+        invitation = CoordinatorInvitation(token)
+        return note, Reply(render.html("workshop_cocoord_invite.html.j2", workshop=workshop,
+                                       link=self.desk.invitation_link(invitation),
+                                       telegram_link=self.desk.telegram(invitation)))

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.config import only_local
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
 from bot.domain.entities import Workshop
 from bot.domain.questionnaire import Field, Questionnaire
 from bot.domain.workshop import FURTHER, OVERALL, PERSPECTIVES
 from bot.flows import run_state
-from bot.flows.invitations import InvitationLink, ManagementLink
+from bot.flows.invitations import Invitation, InvitationLink, ManagementLink, WorkshopInvitation
 from bot.flows.outcome import Outcome, Reply
 from bot.flows.refusals import refused_button
 from bot.output.render import Renderer
@@ -34,8 +35,10 @@ from bot.store.storage import Storage
 class Desk:
     """Storage, questionnaire and templates; ``minimum`` is k (see :mod:`bot.domain.disclosure`).
 
-    ``invitation_link`` turns an invitation into the channel's link;
-    ``management_link`` a coordinator's private link to the browser, where it runs.
+    ``invitation_link`` turns an invitation into the browser's address,
+    ``telegram_link`` into Telegram where the bot runs (every invitation
+    carries both then); ``management_link`` a coordinator's private link to the
+    browser.
     """
 
     storage: Storage
@@ -44,12 +47,22 @@ class Desk:
     invitation_link: InvitationLink
     management_link: ManagementLink | None = None
     minimum: int = DEFAULT_MIN_GROUP
+    telegram_link: InvitationLink | None = None
     labels: dict[str, str] = field(init=False)  # a perspective's (or group's) name
 
     def __post_init__(self) -> None:
         labels = {key: self.render.text(f"workshop.perspective.{key}")
                   for key in (*PERSPECTIVES, FURTHER, OVERALL)}
         object.__setattr__(self, "labels", labels)
+
+    def telegram(self, invitation: Invitation) -> str | None:
+        """The invitation's link into Telegram, where the bot runs."""
+        return self.telegram_link(invitation) if self.telegram_link is not None else None
+
+    def local_link(self, workshop: Workshop) -> str | None:
+        """The invitation address, if only this machine can open it (the public URL is not set)."""
+        link = self.invitation_link(WorkshopInvitation(workshop.token))
+        return link if only_local(link) else None
 
     def fields(self, workshop: Workshop) -> tuple[Field, ...]:
         return self.questionnaire.select(workshop.field_ids)

@@ -40,7 +40,7 @@ class Menu:
                                 fields=desk.fields(workshop),
                                 every_field=workshop.field_ids is None,
                                 coordinators=await workshops.coordinator_count(workshop.id),
-                                co_since=since)
+                                co_since=since, local_link=desk.local_link(workshop))
         removals = tuple((Button(desk.render.text("workshop.button.remove_cocoord", since=when),
                                  RemoveCoordinator(workshop.id, person)),)
                          for (person, _), when in zip(co, since))
@@ -111,10 +111,15 @@ class Menu:
                                  **context), keyboard)
 
     def invitation(self, workshop: Workshop) -> tuple[Reply, Photo]:
-        """The message to forward, and the QR code of its link to project or print."""
+        """The message to forward, and the QR code of its browser address to project or print.
+
+        One text for both channels: the browser address always, which any phone opens
+        without an app, and the Telegram link beside it where the bot runs.
+        """
         desk = self.desk
-        link = desk.invitation_link(WorkshopInvitation(workshop.token))
+        invitation = WorkshopInvitation(workshop.token)
+        link = desk.invitation_link(invitation)
         text = desk.render.html("workshop_invitation.html.j2", workshop=workshop, link=link,
-                                minimum=desk.minimum)
+                                minimum=desk.minimum, telegram_link=desk.telegram(invitation))
         caption = desk.render.html("workshop_qr_caption.html.j2", workshop=workshop)
         return Reply(text), Photo(qr_png(link), "einladung-qr.png", caption)

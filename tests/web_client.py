@@ -1,0 +1,87 @@
+"""A browser for tests of the browser channel: an ASGI client with a cookie jar and its forms."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+
+from bot.app import open_services, web_channel
+from bot.config import Settings
+from bot.domain.clock import Clock
+from bot.domain.questionnaire import Questionnaire
+from bot.output.render import Renderer
+from bot.web.app import WebChannel, build_web_app
+from tests.clock import SettableClock
+
+_CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
+_ACTION = re.compile(r'name="action" value="([^"]+)">([^<]+)<')
+PREPARING = 'class="message preparing"'  # a page that says something is still being made
+
+
+class Browser:
+    """A client with a cookie jar, like one browser."""
+
+    def __init__(self, channel: WebChannel) -> None:
+        transport = httpx.ASGITransport(app=build_web_app(channel), client=("192.0.2.7", 50000))
+        self.http = httpx.AsyncClient(transport=transport, base_url=channel.web.public_url)
+        self.page = ""
+
+    async def get(self, path: str = "/") -> httpx.Response:
+        response = await self.http.get(path)
+        self.page = response.text
+        return response
+
+    def csrf(self) -> str:
+        match = _CSRF.search(self.page)
+        assert match, self.page
+        return match[1]
+
+    def button(self, label: str) -> str:
+        for value, shown in _ACTION.findall(self.page):
+            if label in shown:
+                return value.replace("&#34;", '"')
+        raise AssertionError(f"no button {label!r} on the page")
+
+    async def post(self, **fields: str) -> httpx.Response:
+        return await self.http.post("/aktion", data={"csrf": self.csrf(), **fields})
+
+    async def settled(self, path: str = "/") -> httpx.Response:
+        """The page once nothing is being made for it any more (a PDF report takes seconds)."""
+        for _ in range(400):
+            response = await self.get(path)
+            if PREPARING not in response.text:
+                return response
+            await asyncio.sleep(0.05)
+        raise AssertionError("still being prepared after 20 s")
+
+    async def press(self, label: str) -> httpx.Response:
+        response = await self.post(action=self.button(label))
+        assert response.status_code == 303, response.text
+        return await self.settled(response.headers["location"])
+
+    async def set_up_workshop(self, municipality: str = "Musterstadt") -> httpx.Response:
+        """A workshop for all fields, set up as a coordinator does: the page with its invitation."""
+        await self.get()
+        await self.post(command="workshop")
+        await self.get()
+        await self.post(text=municipality)
+        await self.get()
+        return await self.press("Workshop anlegen")
+
+
+@contextlib.asynccontextmanager
+async def opened_channel(settings: Settings, questionnaire: Questionnaire, renderer: Renderer,
+                         bot_username: str | None = None, *,
+                         clock: Clock | None = None) -> AsyncIterator[WebChannel]:
+    """The browser channel on its own database, as the composition root builds it; its time
+    of day is ``clock``'s (a test's own by default)."""
+    services = await open_services(settings, questionnaire, renderer, bot_username,
+                                   clock or SettableClock())
+    try:
+        yield web_channel(services)
+    finally:
+        await services.storage.close()

@@ -19,7 +19,7 @@ from bot.config import settings_from_env
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from bot.web.app import WebChannel
-from bot.web.flows_port import COMMANDS
+from bot.web.flows_port import NAVIGATION
 from tests.web_client import Browser, opened_channel
 
 # Chat words: Telegram, chat (also in compounds), bot, and a command like "/weiter" in the text.
@@ -70,7 +70,7 @@ async def explore(browser: Browser, reader: Reader, steps: int, name: str) -> No
         links = [("link /datei" if path.startswith("/datei/") else f"link {_DIGITS.sub('#', path)}",
                   "get", path) for path in _LINK.findall(page)
                  if not path.startswith(("/static/", "/weiter/", "/verwalten/"))]
-        commands = sorted(((f"nav {command}", "command", command) for command in COMMANDS),
+        commands = sorted(((f"nav {command}", "command", command) for command in NAVIGATION),
                           key=lambda candidate: used[candidate[0]])
         fresh = [c for c in actions + links if used[c[0]] == 0]
         answers = [c for c in actions if "Trifft" in c[0] or "Keine Einschätzung" in c[0]]

@@ -111,7 +111,7 @@ class Flows:
         self._next_steps = NextSteps(storage, renderer, self.results_view)
         self._workshops = WorkshopDesk(storage, questionnaire, renderer, self._selfcheck,
                                        invitation_link, management_link,
-                                       minimum=settings.min_group)
+                                       minimum=settings.min_group, noise=settings.release_noise)
         self._privacy = Privacy(storage, renderer, settings.retention_days,
                                 minimum=settings.min_group)
 

@@ -16,6 +16,7 @@ refusal as a workshop that does not exist, so ids reveal nothing.
 from __future__ import annotations
 
 import functools
+import random
 from collections import Counter
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ from bot.domain.names import NAME_MAX_LENGTH, NAME_MIN_LENGTH, municipality_name
 from bot.domain.next_steps import LIMITS as STEP_LIMITS
 from bot.domain.next_steps import MOST_STEPS, free_position, parse_step
 from bot.domain.questionnaire import Field, Questionnaire
+from bot.domain.release_noise import MAX_INTERIM_RELEASES, Noise
 from bot.domain.workshop import (
     FURTHER,
     OVERALL,
@@ -120,9 +122,11 @@ class WorkshopDesk:
     def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
                  selfcheck: SelfCheck, invitation_link: InvitationLink,
                  management_link: ManagementLink | None = None, *,
-                 minimum: int = DEFAULT_MIN_GROUP) -> None:
+                 minimum: int = DEFAULT_MIN_GROUP, noise: Noise | None = None) -> None:
         self.storage = storage
         self.minimum = minimum
+        # The released numbers' noise: unpredictable unless a test sets it.
+        self.noise: Noise = noise or random.SystemRandom()
         self.questionnaire = questionnaire
         self.render = renderer
         self.selfcheck = selfcheck
@@ -352,7 +356,7 @@ class WorkshopDesk:
                     return await stale()
                 closed = await self.storage.workshops.workshop(workshop.id)
                 assert closed is not None
-                await self._release(closed, FINAL, await self._draft_release(closed))
+                await self._release(closed, FINAL, await self._draft_release(closed, final=True))
                 return Outcome(notice=self.render.text("workshop.notice.closed"),
                                edit=await self._menu(closed, user_id))
             case "share":
@@ -585,9 +589,11 @@ class WorkshopDesk:
         return [Response(c.perspective, c.answers, person=c.user_id, coordinator=c.coordinator)
                 for c in await self.storage.releases.contributions(workshop.id)]
 
-    async def _draft_release(self, workshop: Workshop) -> Drafted:
+    async def _draft_release(self, workshop: Workshop, *, final: bool = False) -> Drafted:
         """What a release now would show, what changed since the last one, that one, and
-        the responses it is made of (read once, so that its markers match it exactly)."""
+        the responses it is made of (read once, so that its markers match it exactly).
+
+        Only the closing release shows statements (see :mod:`bot.domain.release_noise`)."""
         await self._settle_runs(workshop)
         fields = self._fields(workshop)
         responses = await self._responses(workshop)
@@ -597,7 +603,8 @@ class WorkshopDesk:
             previous = from_snapshot(latest.result, fields, self.questionnaire.scale)
             markers = [Marker(*row) for row in await self.storage.releases.markers(latest.id)]
             changes = Changes(fields, responses, markers, previous)
-        result = aggregate(fields, self.questionnaire.scale, responses, self.minimum, changes)
+        result = aggregate(fields, self.questionnaire.scale, responses, self.minimum, changes,
+                           noise=self.noise, statements=final)
         return result, changes, latest, responses
 
     async def _release(self, workshop: Workshop, kind: str, drafted: Drafted) -> bool:
@@ -616,7 +623,10 @@ class WorkshopDesk:
         if not workshop.open:
             return Outcome(notice=self.render.text("workshop.notice.already_closed"))
         drafted = await self._draft_release(workshop)
-        draft, changes, _, _ = drafted
+        draft, changes, latest, _ = drafted
+        if latest is not None and latest.number >= MAX_INTERIM_RELEASES:
+            return Outcome(notice=self.render.text("workshop.notice.release_limit",
+                                                   most=MAX_INTERIM_RELEASES), alert=True)
         if short_of_release(draft, changes) or not await self._release(workshop, INTERIM,
                                                                         drafted):
             return Outcome(notice=self.render.text("workshop.notice.release_refused",

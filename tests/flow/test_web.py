@@ -22,6 +22,7 @@ from bot.store.operations import backup_database
 from bot.web.app import COOKIE, WebChannel, build_web_app
 from bot.web.security import Throttle
 from bot.web.views import in_browser_words
+from tests.conftest import ExactReleases
 
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 _ACTION = re.compile(r'name="action" value="([^"]+)">([^<]+)<')
@@ -63,7 +64,8 @@ class Browser:
 @pytest.fixture
 async def channel(tmp_path: Path, small_questionnaire: Questionnaire,
                   renderer: Renderer) -> AsyncIterator[WebChannel]:
-    settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web())
+    settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web(),
+                        release_noise=ExactReleases())
     services = await open_services(settings, small_questionnaire, renderer, None)
     try:
         yield web_channel(services)

@@ -7,6 +7,8 @@ import random
 from collections.abc import Sequence
 
 from bot.domain.questionnaire import Questionnaire
+from bot.domain.release_noise import MAX_INTERIM_RELEASES
+from bot.domain.scoring import score_field
 from bot.domain.workshop import OVERALL, PERSPECTIVES, Response, WorkshopResult, aggregate
 from bot.output.render import Renderer
 from bot.output.workshop_export import result_csv
@@ -147,3 +149,42 @@ def test_topics_for_dialogue_are_still_found(full_questionnaire: Questionnaire) 
             for kind in found}
     assert rate["noisy"][0] >= 0.8, rate
     assert rate["noisy"][1] >= 0.6, rate  # what noise costs: a few gaps listed are noise
+
+
+def test_successive_releases_give_a_persons_field_score_only_roughly_and_statements_once(
+        full_questionnaire: Questionnaire) -> None:
+    """The attacker adds k fakes before each interim release (so that it is allowed) and
+    averages the one person's field score over all releases: 3 interim and the final."""
+    q = full_questionnaire
+    errors: dict[str, list[float]] = {"exact": [], "noisy": []}
+    for trial in range(30):
+        rng = random.Random(trial)
+        people, _, _ = attacked_room(q, rng)
+        victim = people[0]
+        noise = random.Random(900 + trial)
+        for kind in errors:
+            estimates: dict[str, list[float]] = {}
+            room = list(people)
+            for number in range(MAX_INTERIM_RELEASES + 1):
+                final = number == MAX_INTERIM_RELEASES
+                result = aggregate(q.fields, q.scale, room, K,
+                                   noise=noise if kind == "noisy" else None, statements=final)
+                assert bool(result.statements) == final  # statements: the final release only
+                fakes = [p for p in room if p.perspective == VICTIM and p is not victim]
+                for row in result.fields:
+                    [(group, shown)] = [(g, s) for g, s in row.by_group if g.key == VICTIM]
+                    assert shown.percent is not None
+                    known = sum(score_field(row.field, f.answers, q.scale).score or 0.0
+                                for f in fakes)
+                    estimates.setdefault(row.field.id, []).append(
+                        shown.percent * group.respondents - known)
+                room += [Response(VICTIM, fakes[0].answers, person=5000 + 10 * number + j)
+                         for j in range(K)]
+            for field in q.fields:
+                truth = score_field(field, victim.answers, q.scale).score
+                assert truth is not None
+                errors[kind].append(abs(sum(estimates[field.id]) / len(estimates[field.id])
+                                        - truth))
+    mean = {kind: sum(e) / len(e) for kind, e in errors.items()}
+    assert mean["exact"] < 1e-6, mean   # without noise: the person's field score exactly
+    assert mean["noisy"] > 3.0, mean    # with it, measured: 4 points off on average

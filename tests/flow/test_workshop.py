@@ -65,7 +65,8 @@ async def test_coordinator_sets_up_a_workshop_and_gets_link_and_qr_code(bot: Bot
     assert created.reply_markup is None  # the field choice cannot create a second workshop
     payload = payload_in(invitation)
     assert "Ihre einzelnen Antworten sieht niemand, auch nicht die Moderation" in invitation.text
-    assert "wo mindestens 3 Personen eine Einschätzung abgegeben haben" in invitation.text
+    assert "wo mindestens 3 Personen geantwortet haben" in invitation.text
+    assert "auch nicht mit erfundenen Teilnehmenden" in invitation.text
     assert "wenn sie den Workshop schließt" in invitation.text
     assert photo.kind == "photo" and "QR-Code zum Workshop „Frankfurt (Oder)“" in photo.caption
     assert photo.file == qr_png(f"https://t.me/selbstcheck_test_bot?start={payload}")
@@ -126,7 +127,7 @@ async def test_participant_joins_chooses_a_perspective_and_answers_the_selected_
     assert "Willkommen zum Selbstcheck-Workshop „Musterstadt“" in join.text
     assert "Sie beantworten 5 Aussagen aus den Handlungsfeldern „Steuerung & Strategie“" in join.text
     assert "Ihre einzelnen Antworten sieht niemand, auch nicht die Moderation" in join.text
-    assert "wo mindestens 3 Personen eine Einschätzung abgegeben haben" in join.text
+    assert "wo mindestens 3 Personen geantwortet haben" in join.text
     assert "Sie moderieren diesen Workshop" not in join.text
     labels = [row[0]["text"] for row in join.reply_markup["inline_keyboard"]]
     assert labels == ["Verwaltung: Integration", "Verwaltung: anderes Fachamt",

@@ -153,7 +153,7 @@ async def test_by_default_k_is_five_and_the_state_view_says_who_is_pooled(
         assert "Eine Perspektive wird erst ab 5 Teilnehmer*innen einzeln gezeigt" in chris.last.text
         await chris.tap("Workshop anlegen")
         payload = chris.chat[-3].text
-        assert payload is not None and "mindestens 5 Personen eine Einschätzung" in payload
+        assert payload is not None and "mindestens 5 Personen geantwortet" in payload
         link = payload.split("?start=")[1].split()[0]
         for i in range(6):
             await take_part(five.person(10 + i, f"P{i}"), link,

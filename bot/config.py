@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.domain.disclosure import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
+from bot.domain.release_noise import Noise
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
@@ -99,6 +100,9 @@ class Settings:
     webhook: Webhook | None = None
     min_group: int = DEFAULT_MIN_GROUP  # k: fewest people behind any workshop number shown
     web: Web = Web()
+    # The workshop releases' noise source; never from the environment. None: the operating
+    # system's, which nobody can predict. Tests set one to get known numbers.
+    release_noise: Noise | None = None
 
     @property
     def secrets(self) -> tuple[str, ...]:

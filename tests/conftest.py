@@ -82,17 +82,27 @@ class Person:
         return [c.params.get("text") for c in self.harness.api.calls_to("answerCallbackQuery")]
 
 
+class ExactReleases:
+    """Workshop releases without noise, so that a test can tell which numbers they show;
+    the noise itself is attacked in test_fake_participants.py and test_release_noise.py."""
+
+    def gauss(self, mu: float = 0.0, sigma: float = 1.0) -> float:
+        return mu
+
+
 class BotHarness:
     def __init__(self, database: Path, questionnaire: Questionnaire, renderer: Renderer,
                  api: FakeBotAPI | None = None, *, clock: SettableClock | None = None,
                  **settings: Any) -> None:
-        """``settings`` are further :class:`~bot.config.Settings` fields, e.g. retention_days.
+        """``settings`` are further :class:`~bot.config.Settings` fields, e.g. retention_days;
+        releases are exact unless ``release_noise`` is given.
 
         The bot's time of day is ``clock`` (by default one standing at :data:`tests.clock.START`).
         """
         self.api = api or FakeBotAPI()
         self.database = database
         self.clock = clock or SettableClock()
+        settings = {"release_noise": ExactReleases(), **settings}
         self.app = build_application(
             Settings(token="123456:TEST-TOKEN", database=str(database), **settings),
             questionnaire, renderer, request=self.api, clock=self.clock)

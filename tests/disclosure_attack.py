@@ -1,4 +1,5 @@
-"""A coordinator who tries to compute one person's answers from the workshop's exports.
+"""A coordinator who tries to compute one person's answers from the workshop's exports:
+from exact numbers by linear algebra, and with fake participants against the noise.
 
 The attacker reads what the CSV export shows (it prints the most numbers of
 all views: every cell's value and counts) and knows what a coordinator in the
@@ -19,10 +20,13 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy
+
+from bot.domain.release_noise import STATEMENT_SPREAD, UNKNOWN_SPREAD, VALUE_RATERS
 
 Row = tuple[str, str]                       # (level, number), e.g. ("Aussage", "3.2")
 
@@ -131,3 +135,90 @@ def recovered_from_chain(exports: Sequence[Export], events: Sequence[Event],
                 if _determinable(equations, target):
                     found.append((row, i))
     return found
+
+
+# --- a coordinator who adds fake participants ------------------------------------------------
+#
+# The exact attacks above assume that the other people in a cell are unknown. A coordinator
+# can join up to k - 1 fake participants with answers they know to one person's perspective;
+# then the cell of that perspective holds one unknown person, and exact numbers would give
+# them away by subtraction. Against noisy numbers the best the attacker can do is weigh each
+# possible answer by how likely it makes what the export shows: the attacker below knows the
+# noise's distribution (bot.domain.release_noise), the fakes' answers and that everybody else
+# in the cell is fake, and picks the most likely answer per statement (a Bayes attacker with
+# every answer equally likely beforehand, so chance is 1/5 for A–E and 1/4 for A–D).
+
+CHOICES = "ABCDE"
+POINTS = {"A": 3, "B": 2, "C": 1, "D": 0}
+
+
+def _normal_cdf(x: float, mu: float, sigma: float) -> float:
+    return 0.5 * (1 + math.erf((x - mu) / (sigma * math.sqrt(2))))
+
+
+def _count_likelihood(shown: int, exact: int, upper: int) -> float:
+    """P(the noisy "cannot judge" count is ``shown``), as release_noise draws it."""
+    low = -math.inf if shown == 0 else shown - 0.5
+    high = math.inf if shown == upper else shown + 0.5
+    return _normal_cdf(high, exact, UNKNOWN_SPREAD) - _normal_cdf(low, exact, UNKNOWN_SPREAD)
+
+
+def _percent_likelihood(shown: int, exact: float, raters: int) -> float:
+    """P(the printed, rounded percentage is ``shown``) for noise on a mean of ``raters``."""
+    sigma = STATEMENT_SPREAD / raters
+    low = -math.inf if shown == 0 else shown - 0.5
+    high = math.inf if shown == 100 else shown + 0.5
+    return _normal_cdf(high, exact, sigma) - _normal_cdf(low, exact, sigma)
+
+
+def likelihood(cell: tuple[str, ...] | None, fakes: Sequence[str], candidate: str,
+               k: int) -> float:
+    """How likely one candidate answer of the one real person makes what a cell shows
+    (None: withheld)."""
+    answers = [*fakes, candidate]
+    unknown = sum(a == "E" for a in answers)
+    rated = [POINTS[a] for a in answers if a != "E"]
+    exact = 100 * sum(rated) / (3 * len(rated)) if rated else None
+    if cell is None:  # withheld for who answered, not for what: it tells nothing
+        return 1.0
+    raters, _, shown_unknown, percent = cell
+    probability = _count_likelihood(int(shown_unknown), unknown, len(answers))
+    if percent == "":  # too few noisy raters, or nobody rated
+        return probability * (1.0 if exact is None or int(raters) < VALUE_RATERS else 0.0)
+    if exact is None:
+        return 0.0
+    return probability * _percent_likelihood(int(percent), exact, int(raters))
+
+
+def rebuilt_by_likelihood(export: Export, group: str, fakes: Mapping[str, Sequence[str]],
+                          k: int, choices: str = CHOICES) -> dict[str, str]:
+    """Per statement number, the answer the Bayes attacker guesses for the one real person
+    among ``choices`` (A–D: an attacker who knows the person could judge everything)."""
+    guesses = {}
+    for (level, number), cells in export.rows.items():
+        if level != "Aussage" or number not in fakes:
+            continue
+        weights = {c: likelihood(cells.get(group), fakes[number], c, k) for c in choices}
+        guesses[number] = max(choices, key=lambda c: weights[c])
+    return guesses
+
+
+def rebuilt_by_subtraction(export: Export, group: str, fakes: Mapping[str, Sequence[str]],
+                           k: int) -> dict[str, str]:
+    """What exact subtraction of the fakes gives: the attack that worked before the noise."""
+    guesses = {}
+    for (level, number), cells in export.rows.items():
+        if level != "Aussage" or number not in fakes:
+            continue
+        cell = cells.get(group)
+        if cell is None:  # the fakes all rated: only a "cannot judge" pushes it below k
+            guesses[number] = "E"
+            continue
+        raters = int(cell[0])
+        if raters == len(fakes[number]):
+            guesses[number] = "E"
+            continue
+        points = round(int(cell[3] or 0) * 3 * raters / 100) - sum(
+            POINTS[a] for a in fakes[number] if a != "E")
+        guesses[number] = next((c for c, p in POINTS.items() if p == points), "?")
+    return guesses

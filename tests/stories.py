@@ -128,6 +128,14 @@ async def release(coordinator: Person) -> None:
     await reopen_menu(coordinator)
 
 
+async def close(coordinator: Person) -> None:
+    """Close the workshop: the final release, the first with statements; then its menu."""
+    await reopen_menu(coordinator)
+    await coordinator.tap("Workshop schließen")
+    await coordinator.tap("Ja, Workshop schließen")
+    await reopen_menu(coordinator)
+
+
 async def reopen_menu(coordinator: Person, name: str = "Musterstadt") -> None:
     """/workshop and the workshop's entry: its menu as the chat's newest message."""
     await coordinator.send("/workshop")

@@ -18,7 +18,9 @@ a minimum group size ``k`` (``SELBSTCHECK_MIN_GROUP``, never below 3):
   difference of fewer than ``k`` people. A withheld cell carries no numbers at
   all, so no view can print its counts.
 - Coordinators' own answers are not counted: they know them, and could
-  subtract them from their group's numbers.
+  subtract them from their group's numbers. Participants they fake are
+  people like any other to this module; the noise of every released number
+  (:mod:`bot.domain.release_noise`) keeps them from subtracting those.
 - Every field a participant completed counts, whether or not they finished
   the workshop; a field half answered does not count yet.
 """
@@ -34,6 +36,14 @@ from typing import Protocol
 
 from bot.domain.disclosure import DEFAULT_MIN_GROUP, Cell, suppress_row
 from bot.domain.questionnaire import Field, Level, Scale, Statement, shown_percent
+from bot.domain.release_noise import (
+    FIELD_SPREAD,
+    STATEMENT_SPREAD,
+    VALUE_RATERS,
+    Noise,
+    noisy_count,
+    noisy_percent,
+)
 from bot.domain.scoring import score_field
 
 # Perspective ids, in the order the participants see them; labels in reports/texts.toml.
@@ -240,6 +250,10 @@ class History(Protocol):
 
     def shown_before(self, perspectives: tuple[str, ...] | None, row: str) -> bool: ...
 
+    @property
+    def released_statements(self) -> bool:
+        """Whether the last release showed statements (an interim one shows fields only)."""
+
 
 def form_groups(counts: Mapping[str, int],
                 minimum: int = DEFAULT_MIN_GROUP) -> tuple[Group, ...]:
@@ -262,11 +276,16 @@ def form_groups(counts: Mapping[str, int],
 
 
 def aggregate(fields: tuple[Field, ...], scale: Scale, responses: Sequence[Response],
-              minimum: int = DEFAULT_MIN_GROUP, history: History | None = None) -> WorkshopResult:
+              minimum: int = DEFAULT_MIN_GROUP, history: History | None = None, *,
+              noise: Noise | None = None, statements: bool = True) -> WorkshopResult:
     """The workshop's result; empty below ``minimum`` counted respondents.
 
     ``history``: what changed since the last release, so that this result
-    cannot be subtracted from it; ``None`` for a first release.
+    cannot be subtracted from it; ``None`` for a first release. ``noise``: the
+    source of the released numbers' noise, drawn before the cells are chosen
+    so that which cells show depends on noisy counts only; ``None`` gives the
+    exact numbers, which are never released. ``statements``: False for the
+    fields alone (an interim release).
     """
     people = counted(fields, responses)
     if len(people) < minimum:
@@ -276,13 +295,21 @@ def aggregate(fields: tuple[Field, ...], scale: Scale, responses: Sequence[Respo
     members = {group.key: [r for r in people if r.perspective in group.perspectives]
                for group in groups}
 
+    # Statements shown for the first time are a first release, whatever showed fields before.
+    statement_history = history if history is None or history.released_statements else None
+
+    # A noisy statement cell is chosen by who answered, not by who rated: withholding it
+    # for a "cannot judge" would tell that answer (see _statement_score).
+    by_answers = noise is not None
+
     def row(raw_overall: Score, raw: list[Score], row_id: str,
-            forced: frozenset[int] = frozenset()) -> tuple[Score, tuple[tuple[Group, Score], ...],
-                                                           frozenset[int]]:
-        cells = [_cell(score, group.perspectives, row_id, history)
+            forced: frozenset[int] = frozenset(), past: History | None = history,
+            by_answers: bool = False
+            ) -> tuple[Score, tuple[tuple[Group, Score], ...], frozenset[int]]:
+        cells = [_cell(score, group.perspectives, row_id, past, by_answers)
                  for group, score in zip(groups, raw)]
-        hidden, overall_hidden = suppress_row(cells, _cell(raw_overall, None, row_id, history),
-                                              minimum, forced)
+        hidden, overall_hidden = suppress_row(
+            cells, _cell(raw_overall, None, row_id, past, by_answers), minimum, forced)
         by_group = tuple((group, Score.hidden() if i in hidden else score)
                          for i, (group, score) in enumerate(zip(groups, raw)))
         return (Score.hidden() if overall_hidden else raw_overall), by_group, hidden
@@ -291,30 +318,35 @@ def aggregate(fields: tuple[Field, ...], scale: Scale, responses: Sequence[Respo
     statement_rows: list[StatementComparison] = []
     for field in fields:
         overall, by_group, hidden = row(
-            _field_score(field, people, scale),
-            [_field_score(field, members[g.key], scale) for g in groups], field.id)
+            _field_score(field, people, scale, noise),
+            [_field_score(field, members[g.key], scale, noise) for g in groups], field.id)
         field_rows.append(FieldComparison(field, overall, by_group))
-        for statement in field.statements:
+        for statement in field.statements if statements else ():
             overall, by_group, _ = row(
-                _statement_score(statement, people, scale),
-                [_statement_score(statement, members[g.key], scale) for g in groups],
-                statement.id, hidden)
+                _statement_score(statement, people, scale, noise),
+                [_statement_score(statement, members[g.key], scale, noise) for g in groups],
+                statement.id, hidden, statement_history, by_answers)
             statement_rows.append(StatementComparison(field, statement, overall, by_group))
     return WorkshopResult(respondents=len(people), minimum=minimum, groups=groups,
                           fields=tuple(field_rows), statements=tuple(statement_rows))
 
 
 def _cell(score: Score, perspectives: tuple[str, ...] | None, row: str,
-          history: History | None) -> Cell:
+          history: History | None, by_answers: bool = False) -> Cell:
+    raters = (score.answers if by_answers else score.raters) or 0
     if history is None:
-        return Cell(raters=score.raters or 0, answered=score.answers or 0)
-    return Cell(raters=score.raters or 0, answered=score.answers or 0,
+        return Cell(raters=raters, answered=score.answers or 0)
+    return Cell(raters=raters, answered=score.answers or 0,
                 changed=history.changed(perspectives, row),
                 shown_before=history.shown_before(perspectives, row))
 
 
-def _field_score(field: Field, responses: Sequence[Response], scale: Scale) -> Score:
-    """Mean of the people's own field scores: every person counts once, however many they rated."""
+def _field_score(field: Field, responses: Sequence[Response], scale: Scale,
+                 noise: Noise | None) -> Score:
+    """Mean of the people's own field scores: every person counts once, however many they rated.
+
+    With ``noise``, the mean and the count of "cannot judge" are noisy, and the level
+    follows from those."""
     personal: list[float] = []
     answers = unknown = 0
     for response in responses:
@@ -326,12 +358,21 @@ def _field_score(field: Field, responses: Sequence[Response], scale: Scale) -> S
     if not personal:
         return Score(raters=0, answers=answers, unknown=unknown, percent=None, level=None)
     percent = fmean(personal)
+    if noise is not None:
+        percent = noisy_percent(percent, FIELD_SPREAD, len(personal), noise)
+        unknown = noisy_count(unknown, answers, noise)
     too_unsure = unknown / answers > scale.max_unknown_share
     return Score(raters=len(personal), answers=answers, unknown=unknown, percent=percent,
                  level=None if too_unsure else scale.level_for(percent))
 
 
-def _statement_score(statement: Statement, responses: Sequence[Response], scale: Scale) -> Score:
+def _statement_score(statement: Statement, responses: Sequence[Response], scale: Scale,
+                     noise: Noise | None) -> Score:
+    """The mean of the points given.
+
+    With ``noise``, the count of "cannot judge" answers is noisy, the raters are the
+    answers without those, the mean's noise follows the noisy raters, and the mean is
+    given only with ``VALUE_RATERS`` of them: nothing shown rests on the exact count."""
     points: list[int] = []
     answers = unknown = 0
     for response in responses:
@@ -345,4 +386,12 @@ def _statement_score(statement: Statement, responses: Sequence[Response], scale:
         else:
             points.append(choice_points)
     percent = 100 * fmean(points) / scale.max_points if points else None
-    return Score(raters=len(points), answers=answers, unknown=unknown, percent=percent, level=None)
+    if noise is None:
+        return Score(raters=len(points), answers=answers, unknown=unknown, percent=percent,
+                     level=None)
+    unknown = noisy_count(unknown, answers, noise)
+    raters = answers - unknown
+    if percent is None or raters < VALUE_RATERS:
+        return Score(raters=raters, answers=answers, unknown=unknown, percent=None, level=None)
+    return Score(raters=raters, answers=answers, unknown=unknown,
+                 percent=noisy_percent(percent, STATEMENT_SPREAD, raters, noise), level=None)

@@ -64,6 +64,7 @@ class Changes:
                  markers: Sequence[Marker], previous: WorkshopResult) -> None:
         # row id -> its overall score and its scores by group, the first row of an id
         self._previous: dict[str, tuple[Score, tuple[tuple[Group, Score], ...]]] = {}
+        self._statements = bool(previous.statements)
         for row_id, overall, by_group in [
                 *((r.field.id, r.overall, r.by_group) for r in previous.fields),
                 *((r.statement.id, r.overall, r.by_group) for r in previous.statements)]:
@@ -100,6 +101,10 @@ class Changes:
             for perspective in {p for p, _ in departed}:
                 self._counts[field.id][perspective] += max(
                     (departed.get((perspective, s.id), 0) for s in field.statements), default=0)
+
+    @property
+    def released_statements(self) -> bool:
+        return self._statements
 
     def changed(self, perspectives: tuple[str, ...] | None, row: str) -> int:
         counts = self._counts.get(row, {})

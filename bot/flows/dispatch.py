@@ -128,7 +128,7 @@ class Flows:
         self._next_steps = NextSteps(storage, renderer, self.results_view)
         desk = Desk(storage, questionnaire, renderer, invitation_link, management_link,
                     minimum=settings.min_group, telegram_link=telegram_link)
-        releases = Releases(desk)
+        releases = Releases(desk, settings.release_noise)
         menu = Menu(desk, releases)
         co_coordinators = CoCoordinators(desk, menu)
         self._agreed_steps = AgreedSteps(desk)

@@ -3,20 +3,28 @@
 Only the released aggregates go into the file, with the same anonymity rules
 as the chat view (a withheld cell stays empty, its counts included). Semicolons and a UTF-8 byte
 order mark, because that is what a spreadsheet on a German office computer
-opens correctly by double-click.
+opens correctly by double-click. No text cell can become a formula
+(:mod:`bot.output.spreadsheet`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 from bot.domain.names import file_slug
 from bot.domain.next_steps import Step
 from bot.domain.questionnaire import Scale
 from bot.domain.workshop import OVERALL, Group, Score, WorkshopResult
 from bot.output.render import Renderer
+from bot.output.spreadsheet import safe_row
+
+
+class _Writer(Protocol):
+    def writerow(self, row: Iterable[object], /) -> object: ...
+
 
 _COLUMNS = ("level", "number", "title", "group", "raters", "answers", "unknown", "percent",
             "assessment")
@@ -27,7 +35,7 @@ def result_csv(result: WorkshopResult, scale: Scale, renderer: Renderer,
     """One row per field and statement and per group (overall first); then, after an
     empty line and a header of their own, the agreed next steps."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = _SafeWriter(csv.writer(buffer, delimiter=";"))
     writer.writerow([renderer.text(f"workshop.csv.{column}") for column in _COLUMNS])
     overall = Group(OVERALL, result.respondents, ())
     for field in result.fields:
@@ -49,6 +57,16 @@ def result_csv(result: WorkshopResult, scale: Scale, renderer: Renderer,
             writer.writerow([renderer.text("workshop.csv.step"), step.position, step.what,
                              step.who, step.due])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+class _SafeWriter:
+    """A CSV writer whose every row goes through :func:`~bot.output.spreadsheet.safe_row`."""
+
+    def __init__(self, writer: _Writer) -> None:
+        self._writer = writer
+
+    def writerow(self, values: Iterable[object]) -> None:
+        self._writer.writerow(safe_row(values))
 
 
 def csv_filename(municipality: str, renderer: Renderer) -> str:

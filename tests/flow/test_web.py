@@ -20,13 +20,15 @@ from bot.store.operations import backup_database
 from bot.web.app import COOKIE, WebChannel
 from bot.web.security import Throttle
 from tests.clock import SettableClock
+from tests.conftest import ExactReleases
 from tests.web_client import Browser, opened_channel
 
 
 @pytest.fixture
 async def channel(tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer,
                   clock: SettableClock) -> AsyncIterator[WebChannel]:
-    settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web())
+    settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web(),
+                        release_noise=ExactReleases())
     async with opened_channel(settings, small_questionnaire, renderer, clock=clock) as channel:
         yield channel
 

@@ -19,6 +19,7 @@ from tests.conftest import BotHarness
 from tests.stories import (
     LINK,
     REFUSAL,
+    close,
     latest_link,
     menu,
     pdf_pages,
@@ -65,7 +66,8 @@ async def test_coordinator_sets_up_a_workshop_and_gets_link_and_qr_code(bot: Bot
     assert created.reply_markup is None  # the field choice cannot create a second workshop
     payload = payload_in(invitation)
     assert "Ihre einzelnen Antworten sieht niemand, auch nicht die Moderation" in invitation.text
-    assert "wo mindestens 3 Personen eine Einschätzung abgegeben haben" in invitation.text
+    assert "wo mindestens 3 Personen geantwortet haben" in invitation.text
+    assert "auch nicht mit erfundenen Teilnehmenden" in invitation.text
     assert "wenn sie den Workshop schließt" in invitation.text
     # one invitation for both channels: the browser address (in the QR code too) and Telegram
     browser = f"http://127.0.0.1:8080/w/{payload.removeprefix('w_')}"
@@ -127,7 +129,7 @@ async def test_participant_joins_chooses_a_perspective_and_answers_the_selected_
     assert "Willkommen zum Selbstcheck-Workshop „Musterstadt“" in join.text
     assert "Sie beantworten 5 Aussagen aus den Handlungsfeldern „Steuerung & Strategie“" in join.text
     assert "Ihre einzelnen Antworten sieht niemand, auch nicht die Moderation" in join.text
-    assert "wo mindestens 3 Personen eine Einschätzung abgegeben haben" in join.text
+    assert "wo mindestens 3 Personen geantwortet haben" in join.text
     assert "Sie moderieren diesen Workshop" not in join.text
     labels = [row[0]["text"] for row in join.reply_markup["inline_keyboard"]]
     assert labels == ["Verwaltung: Integration", "Verwaltung: anderes Fachamt",
@@ -276,6 +278,12 @@ async def test_result_per_perspective_with_topics_for_dialogue(bot: BotHarness) 
             "• Politik: Ausgangspunkt (0 %)\n"
             "• weitere Perspektiven: Auf gutem Weg (56 %)") in text
     assert "Bildung" not in text and "Andere" not in text  # 2 and 1: never shown on their own
+    # an interim release shows the fields only: statements are released once, at closing
+    assert "Die einzelnen Aussagen und die Gesprächsanlässe zeigt erst das Ergebnis beim " \
+           "Schließen" in text and "• 1.1" not in text
+    await close(chris)
+    await chris.tap("📊 Ergebnis")
+    text = result_text(chris)
     dialogue = text.split("Gesprächsanlässe")[1].split("Das konnten viele")[0]
     assert "• 1.1 Der Rat hat einen Beschluss" in dialogue
     assert "Verwaltung: Integration 100 % · Politik 0 % · weitere Perspektiven 56 %" in dialogue
@@ -287,6 +295,11 @@ async def test_result_per_perspective_with_topics_for_dialogue(bot: BotHarness) 
 async def test_csv_export_holds_the_aggregates_only(bot: BotHarness) -> None:
     chris, _ = await run_workshop(bot)
     await chris.tap("🗂 CSV-Export")
+    interim = chris.last.file.decode("utf-8-sig").splitlines()
+    assert len(interim) == 1 + 3 * 4 and "Handlungsfeld;1;Steuerung & Strategie;Gesamt;9;27;0;52;" \
+        "Auf gutem Weg" in interim  # the fields only, until closing
+    await close(chris)
+    await chris.tap("🗂 CSV-Export")
     document = chris.last
     assert document.kind == "document" and document.file_name == "workshop-Musterstadt.csv"
     assert "9 Teilnehmer*innen" in document.caption
@@ -295,8 +308,9 @@ async def test_csv_export_holds_the_aggregates_only(bot: BotHarness) -> None:
                         "Antworten;davon Keine Einschätzung möglich;Wert in %;Einschätzung")
     assert "Handlungsfeld;1;Steuerung & Strategie;Gesamt;9;27;0;52;Auf gutem Weg" in lines
     assert "Handlungsfeld;1;Steuerung & Strategie;weitere Perspektiven;3;9;0;56;Auf gutem Weg" in lines
+    # Politik could not judge 3.2: its counts show (withholding it would tell that), no value
     assert ("Aussage;3.2;Sportvereine werden bei interkultureller Öffnung unterstützt.;Politik;"
-            ";;;;nicht gezeigt (Schutz Einzelner)") in lines  # no counts of a withheld cell
+            "0;3;3;;") in lines
     assert len(lines) == 1 + 3 * 4 + 7 * 4  # header, fields and statements x (overall + 3 groups)
     assert not any("Bildung" in line or "Andere" in line for line in lines)
 
@@ -311,6 +325,12 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
     for person, (perspective, answers) in zip(people, plan):
         await take_part(person, payload, perspective, answers)
     await release(chris)
+    await chris.tap("📄 Bericht als PDF")
+    interim = pdf_text(chris.last)
+    assert "(der Workshop ist noch offen)" in interim and "1.1 Der Rat" not in interim
+    assert "Die einzelnen Aussagen, die Gesprächsanlässe und was viele nicht einschätzen " \
+           "konnten, zeigt erst das Ergebnis beim Schließen" in interim
+    await close(chris)
 
     await chris.tap("📄 Bericht als PDF")
     document = chris.last
@@ -351,18 +371,12 @@ async def test_printable_report_with_a_chart_per_perspective(bot: BotHarness) ->
     assert "Bildung (" not in text and "Bildung 2" not in text and "Andere" not in text
     assert "– Trifft" not in text and "Ihre Antworten" not in text
 
-    assert "(der Workshop ist noch offen)" in text
-
     participant = people[0]  # only coordinators get the report
     await participant.tap_data(encode(ManageWorkshop("pdf", workshop_id(chris))), participant.last)
     assert participant.notices()[-1].startswith(REFUSAL)
     assert participant.last.kind != "document"
-    assert len(bot.api.calls_to("sendDocument")) == 1
-
-    await chris.tap("Workshop schließen")
-    await chris.tap("Ja, Workshop schließen")
-    await chris.tap("📄 Bericht als PDF")
-    closed = pdf_pages(chris.last)[0]
+    assert len(bot.api.calls_to("sendDocument")) == 2  # the interim report and the final one
+    closed = pdf_pages(document)[0]
     assert "Workshop geschlossen am" in closed and "noch offen" not in closed
 
 

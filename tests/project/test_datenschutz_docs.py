@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.config import DEFAULT_RETENTION_DAYS
+from bot.domain import release_noise
 from bot.domain.disclosure import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
 from bot.domain.workshop import TOKEN_BYTES
 from bot.flows.privacy import CONFIRMATION_SECONDS
@@ -60,6 +61,10 @@ def test_the_figures_quoted_are_the_codes() -> None:
     assert f"höchstens aber bis [{DEFAULT_RETENTION_DAYS}] Tage" in notice
     assert f"`DEFAULT_MIN_GROUP = {DEFAULT_MIN_GROUP}`" in measures
     assert f"`LOWEST_MIN_GROUP = {LOWEST_MIN_GROUP}`" in measures
+    for name in ("MAX_INTERIM_RELEASES", "VALUE_RATERS", "STATEMENT_SPREAD", "FIELD_SPREAD",
+                 "UNKNOWN_SPREAD"):
+        value = getattr(release_noise, name)
+        assert f"`{name} = {value:g}`" in measures, name
     assert f"erst ab [{DEFAULT_MIN_GROUP}] Personen" in notice
     assert f"{TOKEN_BYTES} Byte ({TOKEN_BYTES * 8} Bit)" in measures
     assert f"gilt {CONFIRMATION_SECONDS // 60} Minuten" in measures

@@ -7,6 +7,7 @@ import functools
 from datetime import timedelta
 
 from bot.domain.entities import Workshop
+from bot.domain.release_noise import MAX_INTERIM_RELEASES
 from bot.domain.workshop import new_token
 from bot.domain.workshop_release import FINAL, INTERIM, short_of_release
 from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome, Reply
@@ -126,7 +127,8 @@ class Coordination:
                     return await stale()
                 closed = await workshops.workshop(workshop.id)
                 assert closed is not None
-                await self.releases.store(closed, FINAL, await self.releases.draft(closed))
+                await self.releases.store(closed, FINAL,
+                                          await self.releases.draft(closed, final=True))
                 return Outcome(notice=render.text("workshop.notice.closed"),
                                edit=await self.menu.menu(closed, user_id))
             case "share":
@@ -190,11 +192,15 @@ class Coordination:
                                                  "workshop_reminded.html.j2"))
 
     async def _release_interim(self, workshop: Workshop) -> Outcome:
-        """A release while answering goes on: only with ``k`` new people in every shown group."""
+        """A release while answering goes on: only with ``k`` new people in every shown group,
+        and at most ``MAX_INTERIM_RELEASES`` times (each draws the fields' noise anew)."""
         render, releases = self.desk.render, self.releases
         if not workshop.open:
             return Outcome(notice=render.text("workshop.notice.already_closed"))
         drafted = await releases.draft(workshop)
+        if drafted.latest is not None and drafted.latest.number >= MAX_INTERIM_RELEASES:
+            return Outcome(notice=render.text("workshop.notice.release_limit",
+                                              most=MAX_INTERIM_RELEASES), alert=True)
         if (short_of_release(drafted.result, drafted.changes)
                 or not await releases.store(workshop, INTERIM, drafted)):
             return Outcome(notice=render.text("workshop.notice.release_refused",

@@ -6,9 +6,11 @@ checks (is every shown group large enough?) is exactly what is stored.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from bot.domain.entities import Release, Workshop
+from bot.domain.release_noise import Noise
 from bot.domain.workshop import Response, WorkshopResult, aggregate
 from bot.domain.workshop_release import Changes, Marker, from_snapshot, markers_of, snapshot
 from bot.flows.outcome import Outcome, Reply
@@ -30,12 +32,16 @@ class Drafted:
 
 
 class Releases:
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: Desk, noise: Noise | None = None) -> None:
         self.desk = desk
+        # The released numbers' noise: unpredictable unless a test sets it.
+        self.noise: Noise = noise or random.SystemRandom()
 
-    async def draft(self, workshop: Workshop) -> Drafted:
+    async def draft(self, workshop: Workshop, *, final: bool = False) -> Drafted:
         """What a release now would show, what changed since the last one, that one, and
-        the responses it is made of (read once, so that its markers match it exactly)."""
+        the responses it is made of (read once, so that its markers match it exactly).
+
+        Only the closing release shows statements (see :mod:`bot.domain.release_noise`)."""
         desk = self.desk
         await desk.settle_runs(workshop)
         fields = desk.fields(workshop)
@@ -46,7 +52,8 @@ class Releases:
             previous = from_snapshot(latest.result, fields, desk.questionnaire.scale)
             markers = [Marker(*row) for row in await desk.storage.releases.markers(latest.id)]
             changes = Changes(fields, responses, markers, previous)
-        result = aggregate(fields, desk.questionnaire.scale, responses, desk.minimum, changes)
+        result = aggregate(fields, desk.questionnaire.scale, responses, desk.minimum, changes,
+                           noise=self.noise, statements=final)
         return Drafted(result, changes, latest, responses)
 
     async def _responses(self, workshop: Workshop) -> list[Response]:

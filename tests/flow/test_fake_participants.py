@@ -123,7 +123,7 @@ async def test_the_projectors_live_counts_tell_who_joined_never_what_they_answer
                             "Politik", FAKE)
         await take_part(bot.person(len(projections) * 100 + 300, "Vera"), payload, "Politik",
                         victim[:4])
-        storage = await Storage.open(bot.database)
+        storage = await Storage.open(bot.database, bot.clock)
         try:
             projector = Projector(storage, small_questionnaire, renderer, lambda _: "", 5)
             [workshop] = [w for w in await storage.workshops.coordinated_by(1)

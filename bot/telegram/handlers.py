@@ -28,7 +28,8 @@ from bot.flows.actions import (
     decode,
     encode,
 )
-from bot.telegram import deep_link
+from bot.store.errors import DatabaseGone
+from bot.telegram import deep_link, jobs
 from bot.telegram.answer_taps import tap_of
 from bot.telegram.commands import ALIASES, COMMANDS, command_descriptions
 from bot.telegram.context import BotContext
@@ -140,7 +141,12 @@ async def error_handler(update: object, context: BotContext) -> None:
         log.info("the person blocked the bot or left the chat; nothing to send (%s, %s)",
                  context.error.message, describe(update))
         return
-    log.error("error while handling an update: %s", describe(update), exc_info=context.error)
+    if isinstance(context.error, DatabaseGone):
+        # Not confirmed; the heartbeat, run now, stops the bot with one log line.
+        if context.bot_data.stopped_because is None:
+            await jobs.heartbeat(context)
+    else:
+        log.error("error while handling an update: %s", describe(update), exc_info=context.error)
     chat_id, query_id = _where(update)
     if chat_id is None:
         return

@@ -7,7 +7,10 @@ rounds.
 
 from __future__ import annotations
 
+import os
 import re
+import resource
+import socket
 import subprocess
 import sys
 import time
@@ -38,10 +41,15 @@ class BrowserServer:
                                      SELBSTCHECK_PORT=str(self.port), **env)
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> BrowserServer:
+    def start(self, file_limit: int | None = None) -> BrowserServer:
+        """``file_limit``: the process's soft and hard limit on open files, as on many hosts."""
+        def limited() -> None:
+            if file_limit is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (file_limit, file_limit))
         with self.log.open("ab") as sink:
             self.process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=REPO, env=self.env,
-                                            stdout=sink, stderr=subprocess.STDOUT)
+                                            stdout=sink, stderr=subprocess.STDOUT,
+                                            preexec_fn=limited)
         deadline = time.monotonic() + 30
         while "Selbstcheck im Browser" not in self.output():
             assert self.process.poll() is None, f"the server exited early:\n{self.output()}"
@@ -60,6 +68,10 @@ class BrowserServer:
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+    def open_files(self) -> int:
+        assert self.process is not None
+        return len(os.listdir(f"/proc/{self.process.pid}/fd"))
 
 
 class Visitor:
@@ -114,3 +126,45 @@ def test_an_answer_into_a_deleted_database_file_is_not_confirmed_and_the_server_
             if "Datenbank" in line or "Traceback" in line or "ERROR" in line]
     assert len(told) == 1, server.output()
     assert told[0].endswith(f"stopping: Datenbank {server.database} wurde gelöscht oder ersetzt")
+
+
+HALF_OPEN = 1100
+
+
+def half_open_requests(url: str, count: int, source: str) -> list[socket.socket]:
+    """``count`` connections from ``source`` that send the start of a request, then nothing."""
+    host, port = url.removeprefix("http://").split(":")
+    hanging = []
+    for _ in range(count):
+        connection = socket.create_connection((host, int(port)), timeout=10,
+                                              source_address=(source, 0))
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: slow")
+        hanging.append(connection)
+    return hanging
+
+
+def test_another_persons_answers_get_through_while_1100_half_open_requests_hang(
+        server: BrowserServer) -> None:
+    # Before: with 1,024 file handles the half-open requests took them all and every
+    # other request failed for as long as they hung.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < HALF_OPEN + 200:
+        pytest.skip(f"this test needs {HALF_OPEN + 200} open files, the hard limit is {hard}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, HALF_OPEN + 200), hard))
+    server.start(file_limit=1024)
+    hanging: list[socket.socket] = []
+    try:
+        # Another machine on the network (127.0.0.2), the person on this one.
+        hanging = half_open_requests(server.url, HALF_OPEN, "127.0.0.2")
+        deadline = time.monotonic() + 10
+        while server.open_files() < 200 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the server has taken in a good part of them
+        visitor = Visitor(server.url, local_address="127.0.0.1")
+        visitor.begin()
+        assert [visitor.answer() for _ in range(3)] == [303, 303, 303]
+        assert server.process is not None and server.process.poll() is None
+    finally:
+        for connection in hanging:
+            connection.close()
+        server.stop_if_running()
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

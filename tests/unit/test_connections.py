@@ -1,0 +1,94 @@
+"""The HTTP server's guards against slow and many clients, on 127.0.0.1 with small limits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from bot.bench.targets import free_port
+from bot.config import Web
+from bot.web.connections import ConnectionLimits
+from bot.web.server import HttpServer, http_server
+
+LIMITS = ConnectionLimits(request_seconds=0.3, per_address=2, total=3)
+
+
+async def hello(request: Request) -> PlainTextResponse:
+    return PlainTextResponse(f"hallo {len(await request.body())}")
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[HttpServer]:
+    app = Starlette(routes=[Route("/", hello, methods=["GET", "POST"])])
+    running = http_server(app, Web(listen="127.0.0.1", port=free_port()), LIMITS)
+    serving = asyncio.create_task(running.serve())
+    for _ in range(500):
+        if running.started:
+            break
+        await asyncio.sleep(0.01)
+    try:
+        yield running
+    finally:
+        running.stop()
+        await asyncio.wait_for(serving, 10)
+
+
+async def connect(server: HttpServer, source: str = "127.0.0.1",
+                  ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    return await asyncio.open_connection("127.0.0.1", server.config.port,
+                                         local_addr=(source, 0))
+
+
+async def get(server: HttpServer, source: str = "127.0.0.1") -> bytes:
+    reader, writer = await connect(server, source)
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    reply = await asyncio.wait_for(reader.read(), 5)
+    writer.close()
+    return reply
+
+
+async def test_a_request_whose_headers_do_not_arrive_in_time_is_closed(server: HttpServer) -> None:
+    reader, writer = await connect(server)
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n")  # … and the rest never comes
+    assert await asyncio.wait_for(reader.read(), 5) == b""  # closed by the server
+    writer.close()
+    reader, writer = await connect(server)  # nothing sent at all: closed as well
+    assert await asyncio.wait_for(reader.read(), 5) == b""
+    writer.close()
+
+
+async def test_a_body_that_trickles_in_is_cut_off_at_the_deadline(server: HttpServer) -> None:
+    reader, writer = await connect(server)
+    writer.write(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
+    reply = None
+    for _ in range(30):  # one byte every 0.1 s would take 100 s
+        try:
+            writer.write(b"x")
+            reply = await asyncio.wait_for(reader.read(), 0.1)
+            break
+        except TimeoutError:
+            continue
+        except ConnectionError:
+            reply = b""
+            break
+    assert reply == b""  # closed by the server, no answer
+    writer.close()
+
+
+async def test_one_address_cannot_take_every_connection(server: HttpServer) -> None:
+    held = [await connect(server) for _ in range(2)]  # the cap for 127.0.0.1
+    assert (await get(server)).startswith(b"HTTP/1.1 503 ")
+    # another address still gets in, up to the total
+    assert (await get(server, "127.0.0.2")).startswith(b"HTTP/1.1 200 ")
+    held.append(await connect(server, "127.0.0.3"))
+    assert (await get(server, "127.0.0.4")).startswith(b"HTTP/1.1 503 ")
+    for _, writer in held:
+        writer.close()
+    await asyncio.sleep(0.1)
+    assert (await get(server)).startswith(b"HTTP/1.1 200 ")

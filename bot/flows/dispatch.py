@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import replace
 
 from bot.config import Settings
 from bot.domain.entities import Awaited
@@ -71,7 +72,7 @@ from bot.flows.invitations import (
     WorkshopInvitation,
 )
 from bot.flows.next_steps import NextSteps
-from bot.flows.outcome import Outcome
+from bot.flows.outcome import Message, Outcome
 from bot.flows.privacy import Privacy
 from bot.flows.refusals import invalid_button
 from bot.flows.reports import Reports
@@ -79,6 +80,7 @@ from bot.flows.results_view import ResultsView
 from bot.flows.review import Review
 from bot.flows.selfcheck import SelfCheck
 from bot.flows.workshop_desk import WorkshopDesk
+from bot.output.fair_queue import requested_by
 from bot.output.render import Renderer
 from bot.store.storage import Storage
 
@@ -115,8 +117,24 @@ class Flows:
         self._privacy = Privacy(storage, renderer, settings.retention_days,
                                 minimum=settings.min_group)
 
-    async def act(self, person: int, action: Action) -> Outcome:  # noqa: C901 - one case each
-        """What ``person`` (the storage's user id) sees after doing ``action``."""
+    async def act(self, person: int, action: Action) -> Outcome:
+        """What ``person`` (the storage's user id) sees after doing ``action``.
+
+        Charts and PDFs made meanwhile, also by the outcome's ``later``, are the
+        person's, for their turn in the workers.
+        """
+        with requested_by(person=person):
+            outcome = await self._act(person, action)
+        if outcome.later is None:
+            return outcome
+        later = outcome.later
+
+        async def later_for_person() -> tuple[Message, ...]:
+            with requested_by(person=person):
+                return await later()
+        return replace(outcome, later=later_for_person)
+
+    async def _act(self, person: int, action: Action) -> Outcome:  # noqa: C901 - one case each
         selfcheck, reports, review = self._selfcheck, self._reports, self._review
         workshops, privacy = self._workshops, self._privacy
         if isinstance(action, ENDS_NAME_WAIT):

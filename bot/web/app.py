@@ -32,6 +32,7 @@ from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome
 from bot.output.qr import qr_png
 from bot.store.errors import DatabaseGone
 from bot.store.storage import Storage
+from bot.web.connections import RequesterAddress
 from bot.web.flows_port import COMMANDS, FlowsPort
 from bot.web.pages import STATIC_DIR, Pages
 from bot.web.projector import REFRESH_SECONDS, Projector
@@ -373,6 +374,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
                         if isinstance(route, Route)}
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limits=webhook_prefixes)],
+        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limits=webhook_prefixes),
+                    Middleware(RequesterAddress)],
         exception_handlers={404: channel.not_found, 405: channel.not_allowed,
                             500: channel.server_error, DatabaseGone: channel.database_gone})

@@ -44,6 +44,7 @@ from bot.bench.commit_probe import measure_commit_rate
 from bot.bench.fake_bot_api import Call, FakeBotAPI
 from bot.bench.floor import run_floor
 from bot.bench.http_bot_api import HttpBotAPI
+from bot.bench.pdf_flood import PdfFloodFigures, format_pdf_flood, pdf_flood
 from bot.bench.targets import BotProcess, InProcessBot, current_rss_mb, free_port, peak_rss_mb
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire, QuestionnaireError, load_questionnaire
@@ -681,6 +682,21 @@ def format_flood_report(report: FloodReport) -> str:
     ])
 
 
+async def run_pdf_flood(config: BenchConfig, sessions: int, same_address: bool = False, *,
+                        requests_each: int = 5, others: int = 3) -> PdfFloodFigures:
+    """:func:`bot.bench.pdf_flood.pdf_flood` on a database and a 7 x 3 questionnaire of its own."""
+    with tempfile.TemporaryDirectory(prefix="selbstcheck-bench-", dir=config.directory) as tmp:
+        base = Path(tmp)
+        questionnaire = load_questionnaire(write_synthetic_questionnaire(base / "questions",
+                                                                         fields=7, per_field=3))
+        settings = Settings(token=None, database=str(base / "pdf-flood.db"))
+        services = await open_services(settings, questionnaire, Renderer(), None)
+        try:
+            return await pdf_flood(services, sessions, requests_each, others, same_address)
+        finally:
+            await services.storage.close()
+
+
 # --- measuring and printing ----------------------------------------------------
 
 def _children_peak_rss_mb() -> float | None:
@@ -887,6 +903,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="instead: one person sends N /bericht at once while 20 others "
                              "answer --statements statements; prints the others' reply times "
                              "without and during the flood")
+    parser.add_argument("--pdf-flood", type=int, default=0, metavar="N",
+                        help="instead: N throw-away browser sessions ask for 5 PDF reports each "
+                             "at once; prints another person's report time without and during "
+                             "the flood")
+    parser.add_argument("--same-address", action="store_true",
+                        help="with --pdf-flood: the other people share the flood's address")
     args = parser.parse_args(argv)
     config = BenchConfig(users=args.users, statements=args.statements, latency=args.latency,
                          spread=args.spread,
@@ -895,6 +917,10 @@ def main(argv: list[str] | None = None) -> None:
                          shipped_questionnaire=args.shipped_questionnaire, directory=args.dir,
                          commit_seconds=args.commit_seconds, transport=args.transport,
                          floor=not args.no_floor, bot_python=args.bot_python)
+    if args.pdf_flood:
+        figures = asyncio.run(run_pdf_flood(config, args.pdf_flood, args.same_address))
+        print(format_pdf_flood(figures))
+        raise SystemExit(1 if figures.flood_outcomes["failed"] else 0)
     if args.flood:
         flood = asyncio.run(run_flood_benchmark(config, args.flood))
         print(format_flood_report(flood))

@@ -8,8 +8,9 @@ little), they do not; the README's performance section has the measurements.
 
 Two workers serve the whole bot process (every application in it), each
 started on first use and doing one job at a time, the waiting jobs taken in
-turn by requester (:mod:`bot.output.fair_queue`), not by arrival: ``DRAWING`` draws the
-charts and stays, ``PRINTING`` makes the PDF reports with WeasyPrint and ends
+turn by requester (:mod:`bot.output.fair_queue`), not by arrival:
+``DRAWING`` draws the charts and stays, ``PRINTING`` makes the PDF reports
+with WeasyPrint (a personal report with its chart, as one job) and ends
 after a minute without work, because its memory is needed only while
 somebody asks for a report. A worker is a plain ``python -m
 bot.output.drawing_worker`` with pipes for stdin and stdout: it imports only what it

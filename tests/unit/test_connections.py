@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import resource
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from starlette.applications import Starlette
@@ -13,7 +17,7 @@ from starlette.routing import Route
 
 from bot.bench.targets import free_port
 from bot.config import Web
-from bot.web.connections import ConnectionLimits
+from bot.web.connections import ConnectionLimits, total_for
 from bot.web.server import HttpServer, http_server
 
 LIMITS = ConnectionLimits(request_seconds=0.3, per_address=2, total=3)
@@ -92,3 +96,15 @@ async def test_one_address_cannot_take_every_connection(server: HttpServer) -> N
         writer.close()
     await asyncio.sleep(0.1)
     assert (await get(server)).startswith(b"HTTP/1.1 200 ")
+
+
+def test_at_start_the_soft_limit_on_open_files_is_raised_to_the_hard_one() -> None:
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 2048))
+    probe = subprocess.run(
+        [sys.executable, "-c", "import resource; from bot.web.connections import raise_file_limit;"
+                               "print(raise_file_limit(), *resource.getrlimit(resource.RLIMIT_NOFILE))"],
+        capture_output=True, text=True, preexec_fn=limited, timeout=60, check=True,
+        cwd=Path(__file__).resolve().parent.parent.parent)
+    assert probe.stdout.split() == ["2048", "2048", "2048"]
+    assert total_for(2048) < 2048 and total_for(1024) < 1024

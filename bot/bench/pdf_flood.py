@@ -44,6 +44,7 @@ class PdfFloodFigures:
     same_address: bool
     calm: list[float] = field(default_factory=list)  # seconds for another person's report
     flooded: list[float] = field(default_factory=list)
+    refused: int = 0  # of the other people's reports during the flood: a notice instead
     flood_outcomes: Counter[str] = field(default_factory=Counter)  # "pdf", "notice", "failed"
     flood_seconds: float = 0.0
 
@@ -116,7 +117,11 @@ async def pdf_flood(services: Services, sessions: int = 12, requests_each: int =
         for person in people:  # one after the other, as long as the flood lasts
             if all(task.done() for task in flooding):
                 break
-            figures.flooded.append((await person.report())[0])
+            seconds, outcome = await person.report()
+            if outcome == "pdf":
+                figures.flooded.append(seconds)
+            else:
+                figures.refused += 1
         for _, outcome in await asyncio.gather(*flooding):
             figures.flood_outcomes[outcome] += 1
         figures.flood_seconds = time.perf_counter() - started
@@ -139,7 +144,9 @@ def format_pdf_flood(figures: PdfFloodFigures) -> str:
         (f"  another person's report, during flood: median "
          f"{statistics.median(figures.flooded):.2f} s "
          f"({', '.join(f'{s:.2f}' for s in figures.flooded)}): {figures.ratio:.1f}x calm"
-         if figures.flooded else "  the flood was through before another report was asked for"),
+         if figures.flooded else "  no other person's report was made during the flood"),
+        f"  other people's reports refused during the flood (the address's budget used up): "
+        f"{figures.refused}",
         f"  the flood got {outcomes['pdf']} PDF(s), {outcomes['notice']} notice(s), "
         f"{outcomes['failed']} failure(s); all through after {figures.flood_seconds:.1f} s",
     ])

@@ -9,8 +9,8 @@ hung. Three guards keep room for everybody else:
   its headers and body must have arrived within ``request_seconds``, else
   the connection is closed; between requests uvicorn's keep-alive timeout
   closes an idle connection;
-- at most ``per_address`` open connections from one address (0: no such
-  cap), room-sized: a workshop room of 30 behind one Wi-Fi, each browser
+- at most ``per_address`` open connections from one address (an IPv6
+  address's /64; 0: no such cap), room-sized: a workshop room of 30 behind one Wi-Fi, each browser
   with a few connections, stays far below it; a connection beyond is closed
   at once, before it holds anything;
 - at most ``total`` open connections, fewer than the process's file handles,
@@ -25,6 +25,7 @@ whole requests before it forwards them.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import resource
 from collections import Counter
 from dataclasses import dataclass
@@ -46,6 +47,23 @@ class ConnectionLimits:
     request_seconds: float = REQUEST_SECONDS
     per_address: int = DEFAULT_CONNECTIONS_PER_ADDRESS  # 0: no cap per address
     total: int = 960
+
+
+def network_of(host: str) -> str:
+    """Whom a client's address stands for: the address itself, or its /64 for IPv6.
+
+    One IPv6 household or office gets a /64 and may use any address in it, so
+    a cap per IPv6 address would be a cap per whim.
+    """
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:  # not an address (a Unix socket, a test client's name)
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 def raise_file_limit() -> int:
@@ -96,7 +114,7 @@ class _GuardedProtocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._address = self.client[0] if self.client else ""
+        self._address = network_of(self.client[0]) if self.client else ""
         self._admitted = self.open_connections.admit(self._address)
         self._deadline: asyncio.TimerHandle | None = None
         if not self._admitted:
@@ -168,5 +186,5 @@ class RequesterAddress:
         if scope["type"] != "http" or not client:
             await self.app(scope, receive, send)
             return
-        with requested_by(address=client[0]):
+        with requested_by(address=network_of(client[0])):
             await self.app(scope, receive, send)

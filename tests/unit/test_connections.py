@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from bot.bench.targets import free_port
 from bot.config import Web
-from bot.web.connections import ConnectionLimits, total_for
+from bot.web.connections import ConnectionLimits, network_of, total_for
 from bot.web.server import HttpServer, http_server
 
 LIMITS = ConnectionLimits(request_seconds=0.3, per_address=2, total=3)
@@ -108,3 +108,11 @@ def test_at_start_the_soft_limit_on_open_files_is_raised_to_the_hard_one() -> No
         cwd=Path(__file__).resolve().parent.parent.parent)
     assert probe.stdout.split() == ["2048", "2048", "2048"]
     assert total_for(2048) < 2048 and total_for(1024) < 1024
+
+
+def test_an_ipv6_client_counts_by_its_64_an_ipv4_one_by_its_address() -> None:
+    assert network_of("2001:db8:1:2:aaaa::1") == network_of("2001:db8:1:2:ffff::9") \
+        == "2001:db8:1:2::/64"
+    assert network_of("2001:db8:1:3::1") != network_of("2001:db8:1:2::1")
+    assert network_of("192.0.2.7") == "192.0.2.7" != network_of("192.0.2.8")
+    assert network_of("::ffff:192.0.2.7") == "192.0.2.7"

@@ -10,9 +10,9 @@ hung. Three guards keep room for everybody else:
   the connection is closed; between requests uvicorn's keep-alive timeout
   closes an idle connection;
 - at most ``per_address`` open connections from one address (an IPv6
-  address's /64; 0: no such cap), room-sized: a workshop room of 30 behind one Wi-Fi, each browser
-  with a few connections, stays far below it; a connection beyond is closed
-  at once, before it holds anything;
+  client's /64; 0: no such cap), room-sized: a workshop room of 30 behind
+  one Wi-Fi, each browser with a few connections, stays far below it; a
+  connection beyond is closed at once, before it holds anything;
 - at most ``total`` open connections, fewer than the process's file handles,
   so the database, the workers' pipes and Telegram's connections always find
   one. :func:`raise_file_limit` lifts the soft limit to the hard one first.
@@ -39,6 +39,7 @@ from bot.output.fair_queue import requested_by
 
 REQUEST_SECONDS = 10.0
 _RESERVED_HANDLES = 64  # the database, the workers' pipes, Telegram's connections, logs
+_COMMON_FILE_LIMIT = 1024  # many hosts' soft limit
 _REFUSED = b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 
 
@@ -46,7 +47,7 @@ _REFUSED = b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Le
 class ConnectionLimits:
     request_seconds: float = REQUEST_SECONDS
     per_address: int = DEFAULT_CONNECTIONS_PER_ADDRESS  # 0: no cap per address
-    total: int = 960
+    total: int = _COMMON_FILE_LIMIT - _RESERVED_HANDLES
 
 
 def network_of(host: str) -> str:
@@ -69,7 +70,7 @@ def network_of(host: str) -> str:
 def raise_file_limit() -> int:
     """Lift this process's soft limit on open files to its hard limit; the limit now."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard == resource.RLIM_INFINITY or soft < hard:
+    if hard != resource.RLIM_INFINITY and soft < hard:  # Linux never allows an infinite one
         try:
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
             soft = hard
@@ -80,6 +81,8 @@ def raise_file_limit() -> int:
 
 def total_for(file_limit: int) -> int:
     """Connections that fit into ``file_limit`` handles beside what the process itself needs."""
+    if file_limit == resource.RLIM_INFINITY:
+        return 1 << 20  # what Linux allows at most (its nr_open default)
     return max(file_limit - _RESERVED_HANDLES, 16)
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
-_REMEMBERED = 4096  # requesters whose last turn is kept; the quietest are forgotten first
+_REMEMBERED = 4096  # requesters whose last turn is kept while jobs wait; the quietest go first
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,12 @@ class FairQueue(Generic[T]):
             while len(self._last_turn) > self._remembered:
                 self._last_turn.popitem(last=False)
             return job
+
+    def finished(self) -> None:
+        """A job taken is done: if nobody waits, all start equal again and no address is kept."""
+        with self._lock:
+            if not self._waiting:
+                self._last_turn.clear()
 
     def __len__(self) -> int:
         with self._lock:

@@ -96,12 +96,15 @@ class WorkerProcess:
 
     def _serve_next(self) -> None:
         job = self._waiting.take()
-        if not job.result.set_running_or_notify_cancel():
-            return  # nobody waits for it any more
         try:
-            job.result.set_result(self.call(job.function, *job.args))
-        except BaseException as error:  # handed to the waiting coroutine, as an executor does
-            job.result.set_exception(error)
+            if not job.result.set_running_or_notify_cancel():
+                return  # nobody waits for it any more
+            try:
+                job.result.set_result(self.call(job.function, *job.args))
+            except BaseException as error:  # handed to the waiting coroutine, as an executor does
+                job.result.set_exception(error)
+        finally:
+            self._waiting.finished()
 
     def warm_up(self) -> Future[None]:
         """Start the worker and load the chart library now, not at the first run's end."""

@@ -36,11 +36,23 @@ def test_telegram_people_without_an_address_take_turns_as_their_own() -> None:
 def test_a_forgotten_requester_is_served_like_a_new_one() -> None:
     queue: FairQueue[str] = FairQueue(remembered=2)
     for person in (1, 2, 3):
-        queue.put(Requester(person=person), str(person))
-        queue.take()
+        queue.put(Requester(person=person), f"{person}")
+    queue.put(Requester(person=1), "1 again")
     queue.put(Requester(person=3), "3 again")
-    queue.put(Requester(person=1), "1 again")  # 1 was forgotten: as if never served
-    assert queue.take() == "1 again"
+    # serving 2 pushes 1's turn out of memory (one requester's two keys fit): 1 counts as
+    # never served again and, waiting longer than 3, goes first
+    assert [queue.take() for _ in range(3)] == ["1", "2", "1 again"]
+
+
+def test_once_nobody_waits_no_turn_is_kept() -> None:
+    queue: FairQueue[str] = FairQueue()
+    queue.put(Requester(person=1, address="198.51.100.7"), "flood")
+    assert queue.take() == "flood"
+    queue.finished()
+    assert not queue._last_turn  # no address stays in memory after the work is done
+    queue.put(Requester(person=1, address="198.51.100.7"), "flood again")
+    queue.put(Requester(person=2, address="192.0.2.1"), "other")
+    assert [queue.take(), queue.take()] == ["flood again", "other"]
 
 
 def test_the_requester_set_by_a_channel_and_the_flows_adds_up_and_ends_with_the_block() -> None:

@@ -28,7 +28,6 @@ from bot.output.fair_queue import current_requester
 REPORTS_PER_WINDOW = 5
 REPORTS_PER_ADDRESS = 30  # in a window: a room of 30 asking for their reports at the end
 WINDOW_SECONDS = 60.0
-_SWEEP_ABOVE = 1000  # people and addresses remembered before the quiet ones are forgotten
 
 
 class WorkQuota:
@@ -41,6 +40,7 @@ class WorkQuota:
         self._window = window
         self._clock = clock
         self._recent: dict[tuple[str, object], deque[float]] = {}
+        self._swept = clock()
 
     def take(self, user_id: int) -> int | None:
         """Count one job for ``user_id`` (and the current address); ``None`` if it may run,
@@ -53,7 +53,7 @@ class WorkQuota:
             return max(waits)
         for key in budgets:
             self._recent.setdefault(key, deque()).append(now)
-        if len(self._recent) > _SWEEP_ABOVE:
+        if now - self._swept >= self._window:  # an address stays no longer than it counts
             self._forget_quiet(now)
         return None
 
@@ -68,6 +68,7 @@ class WorkQuota:
         return max(1, math.ceil(self._window - (now - recent[0])))
 
     def _forget_quiet(self, now: float) -> None:
+        self._swept = now
         for key in [k for k, times in self._recent.items()
                     if not times or now - times[-1] >= self._window]:
             del self._recent[key]

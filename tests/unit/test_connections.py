@@ -67,6 +67,20 @@ async def test_a_request_whose_headers_do_not_arrive_in_time_is_closed(server: H
     writer.close()
 
 
+async def test_the_deadline_holds_for_the_next_request_on_a_kept_alive_connection(
+        server: HttpServer) -> None:
+    reader, writer = await connect(server)
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    reply = await asyncio.wait_for(reader.readuntil(b"hallo 0"), 5)
+    assert reply.startswith(b"HTTP/1.1 200 ")
+    await asyncio.sleep(0.5)  # longer than the deadline: a request answered holds none
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert (await asyncio.wait_for(reader.readuntil(b"hallo 0"), 5)).startswith(b"HTTP/1.1 200 ")
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n")  # the next one stops half-way
+    assert await asyncio.wait_for(reader.read(), 5) == b""
+    writer.close()
+
+
 async def test_a_body_that_trickles_in_is_cut_off_at_the_deadline(server: HttpServer) -> None:
     reader, writer = await connect(server)
     writer.write(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")

@@ -19,6 +19,9 @@ DEFAULT_DATABASE = "selbstcheck.db"
 DEFAULT_RETENTION_DAYS = 365
 DEFAULT_LISTEN = "127.0.0.1"
 DEFAULT_PORT = 8080
+# Open connections from one address: room-sized (30 browsers with a few connections each);
+# 0: no cap, behind a reverse proxy that gives every client its own address.
+DEFAULT_CONNECTIONS_PER_ADDRESS = 256
 # The listen settings' names before the browser channel shared the HTTP server
 # with the webhook; still read when the new ones are not set.
 _FORMER_NAMES = {"SELBSTCHECK_LISTEN": "SELBSTCHECK_WEBHOOK_LISTEN",
@@ -60,6 +63,7 @@ class Web:
     listen: str = DEFAULT_LISTEN
     port: int = DEFAULT_PORT
     public_url: str = f"http://{DEFAULT_LISTEN}:{DEFAULT_PORT}"  # links and QR codes, no "/"
+    connections_per_address: int = DEFAULT_CONNECTIONS_PER_ADDRESS  # 0: no cap
 
     @property
     def secure(self) -> bool:
@@ -235,7 +239,10 @@ def _web(environ: Mapping[str, str]) -> Web:
             or parts.fragment:
         raise ConfigError("SELBSTCHECK_PUBLIC_URL muss eine http://- oder https://-Adresse "
                           "ohne ?- und #-Teil sein, z. B. https://selbstcheck.example.org.")
-    return Web(listen=listen, port=port, public_url=public_url)
+    per_address = _number(environ, "SELBSTCHECK_CONNECTIONS_PER_ADDRESS",
+                          DEFAULT_CONNECTIONS_PER_ADDRESS, minimum=0, maximum=1_000_000)
+    return Web(listen=listen, port=port, public_url=public_url,
+               connections_per_address=per_address)
 
 
 def _setting_name(environ: Mapping[str, str], name: str) -> str:

@@ -23,8 +23,9 @@ import textwrap
 from pathlib import Path
 
 from bot.bench.config import TRANSPORTS, BenchConfig
+from bot.bench.pdf_flood import format_pdf_flood
 from bot.bench.report import format_flood_report, format_report
-from bot.bench.runners import run_benchmark, run_flood_benchmark
+from bot.bench.runners import run_benchmark, run_flood_benchmark, run_pdf_flood
 from bot.domain.questionnaire import QuestionnaireError
 
 
@@ -75,6 +76,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="instead: one person sends N /bericht at once while 20 others "
                              "answer --statements statements; prints the others' reply times "
                              "without and during the flood")
+    parser.add_argument("--pdf-flood", type=int, default=0, metavar="N",
+                        help="instead: N throw-away browser sessions ask for 5 PDF reports each "
+                             "at once; prints another person's report time without and during "
+                             "the flood")
+    parser.add_argument("--same-address", action="store_true",
+                        help="with --pdf-flood: the other people share the flood's address")
     args = parser.parse_args(argv)
     config = BenchConfig(users=args.users, statements=args.statements, latency=args.latency,
                          spread=args.spread,
@@ -83,6 +90,10 @@ def main(argv: list[str] | None = None) -> None:
                          shipped_questionnaire=args.shipped_questionnaire, directory=args.dir,
                          commit_seconds=args.commit_seconds, transport=args.transport,
                          floor=not args.no_floor, bot_python=args.bot_python)
+    if args.pdf_flood:
+        figures = asyncio.run(run_pdf_flood(config, args.pdf_flood, args.same_address))
+        print(format_pdf_flood(figures))
+        raise SystemExit(1 if figures.flood_outcomes["failed"] else 0)
     if args.flood:
         flood = asyncio.run(run_flood_benchmark(config, args.flood))
         print(format_flood_report(flood))

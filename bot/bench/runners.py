@@ -20,6 +20,7 @@ from bot.bench.crowd import Crowd, Person, everyone, person_id
 from bot.bench.fake_bot_api import Call, FakeBotAPI
 from bot.bench.floor import run_floor
 from bot.bench.http_bot_api import HttpBotAPI
+from bot.bench.pdf_flood import PdfFloodFigures, pdf_flood
 from bot.bench.report import FloodReport, Report
 from bot.bench.scenarios import phases
 from bot.bench.targets import BotProcess, InProcessBot, current_rss_mb, free_port, peak_rss_mb
@@ -214,6 +215,21 @@ async def run_flood_benchmark(config: BenchConfig, flood: int, others: int = 20)
         report.lost_taps = crowd.lost_taps
     return report
 
+
+
+async def run_pdf_flood(config: BenchConfig, sessions: int, same_address: bool = False, *,
+                        requests_each: int = 5, others: int = 3) -> PdfFloodFigures:
+    """:func:`bot.bench.pdf_flood.pdf_flood` on a database and a 7 x 3 questionnaire of its own."""
+    with tempfile.TemporaryDirectory(prefix="selbstcheck-bench-", dir=config.directory) as tmp:
+        base = Path(tmp)
+        questionnaire = load_questionnaire(write_synthetic_questionnaire(base / "questions",
+                                                                         fields=7, per_field=3))
+        settings = Settings(token=None, database=str(base / "pdf-flood.db"))
+        services = await open_services(settings, questionnaire, Renderer(), None)
+        try:
+            return await pdf_flood(services, sessions, requests_each, others, same_address)
+        finally:
+            await services.storage.close()
 
 
 def _children_peak_rss_mb() -> float | None:

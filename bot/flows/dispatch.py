@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import replace
 
 from bot.config import Settings
 from bot.domain.entities import Awaited
@@ -71,7 +72,7 @@ from bot.flows.invitations import (
     WorkshopInvitation,
 )
 from bot.flows.next_steps import NextSteps
-from bot.flows.outcome import Outcome
+from bot.flows.outcome import Message, Outcome
 from bot.flows.privacy import Privacy
 from bot.flows.refusals import Refused, invalid_button
 from bot.flows.reports import Reports
@@ -87,6 +88,7 @@ from bot.flows.workshop.joining import Joining
 from bot.flows.workshop.menu import Menu
 from bot.flows.workshop.releases import Releases
 from bot.flows.workshop.setup import Setup
+from bot.output.fair_queue import requested_by
 from bot.output.render import Renderer
 from bot.store.storage import Storage
 
@@ -146,8 +148,22 @@ class Flows:
         A guard that refuses raises :class:`~bot.flows.refusals.Refused`
         wherever it finds out; here it becomes the Outcome the person sees.
         The use cases in ``ONE_UNIT`` commit once, when they are done, or not
-        at all; the Outcome goes back only after that commit.
+        at all; the Outcome goes back only after that commit. Charts and PDFs
+        made meanwhile, also by the outcome's ``later``, are the person's, for
+        their turn in the workers.
         """
+        with requested_by(person=person):
+            outcome = await self._act(person, action)
+        if outcome.later is None:
+            return outcome
+        later = outcome.later
+
+        async def later_for_person() -> tuple[Message, ...]:
+            with requested_by(person=person):
+                return await later()
+        return replace(outcome, later=later_for_person)
+
+    async def _act(self, person: int, action: Action) -> Outcome:
         try:
             if isinstance(action, ONE_UNIT):
                 async with self._storage.unit_of_work():

@@ -22,11 +22,9 @@ from bot.flows.outcome import Button, Document, Keyboard, Message, Outcome, Repl
 from bot.flows.personal_flow import PersonalFlow
 from bot.flows.results_view import ResultsView, RunResults, german_date, local_date
 from bot.flows.work_quota import WorkQuota
-from bot.output.chart import PRINT_DPI
-from bot.output.chart import draw as draw_chart
 from bot.output.render import Renderer
 from bot.output.report_pdf import ReportContent, print_report
-from bot.output.workers import in_drawing_process, in_print_process
+from bot.output.workers import in_print_process
 from bot.store.storage import Storage
 
 
@@ -71,14 +69,12 @@ class Reports(PersonalFlow):
             return Reply(self.render.html("report_busy.html.j2", seconds=wait))
         today = local_date(self.storage.clock.now())
         run = view.run
-        chart = await in_drawing_process(draw_chart, self.view.profile_chart(view, titled=False),
-                                        "png", PRINT_DPI)
         content = ReportContent(
             municipality=printable(municipality) if municipality else None, run=run,
             results=view.results,
             shown={r.field.id for r in view.shown_results}, scale=self.questionnaire.scale,
             changes=self.view.change_texts(view), comparisons=view.changes, answers=view.answers,
-            chart_png=chart,
+            chart=self.view.profile_chart(view, titled=False),
             created=german_date(today),
             finished=german_date(local_date(run.finished_at)) if run.finished_at else None,
             previous=self.view.previous_date(view),

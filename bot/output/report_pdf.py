@@ -21,6 +21,8 @@ from bot.domain.comparison import FieldChange
 from bot.domain.entities import Run
 from bot.domain.questionnaire import Scale
 from bot.domain.scoring import FieldResult
+from bot.output.chart import PRINT_DPI, ProfileChart
+from bot.output.chart import draw as draw_chart
 from bot.output.render import Renderer
 from bot.resources import REPORTS_DIR
 
@@ -41,7 +43,7 @@ class ReportContent:
     changes: Mapping[str, str]  # field id -> change against the person's previous run, in words
     comparisons: Mapping[str, FieldChange]  # the same as numbers, for the overview table
     answers: Mapping[str, str]
-    chart_png: bytes
+    chart: ProfileChart  # drawn where the report is printed: one job, one turn
     created: str
     finished: str | None
     previous: str | None
@@ -85,6 +87,11 @@ def print_pdf(renderer: Renderer, template: str, **context: object) -> bytes:
 
 
 def print_report(renderer: Renderer, content: ReportContent) -> bytes:
-    """The person's report as PDF bytes (CPU-bound: call it off the event loop)."""
+    """The person's report as PDF bytes (CPU-bound: call it off the event loop).
+
+    Its chart is drawn here too, in the printing process: the report is one
+    job waiting for one turn (:mod:`bot.output.fair_queue`), and a flood of
+    reports leaves the drawing process free for everybody's results.
+    """
     return print_pdf(renderer, "report.html.j2", report=content,
-                      chart=png_data_uri(content.chart_png))
+                     chart=png_data_uri(draw_chart(content.chart, "png", PRINT_DPI)))

@@ -7,8 +7,10 @@ priority (when both cores are busy, taps go first and a summary waits a
 little), they do not; the README's performance section has the measurements.
 
 Two workers serve the whole bot process (every application in it), each
-started on first use and doing one job at a time: ``DRAWING`` draws the
-charts and stays, ``PRINTING`` makes the PDF reports with WeasyPrint and ends
+started on first use and doing one job at a time, the waiting jobs taken in
+turn by requester (:mod:`bot.output.fair_queue`), not by arrival:
+``DRAWING`` draws the charts and stays, ``PRINTING`` makes the PDF reports
+with WeasyPrint (a personal report with its chart, as one job) and ends
 after a minute without work, because its memory is needed only while
 somebody asks for a report. A worker is a plain ``python -m
 bot.output.drawing_worker`` with pipes for stdin and stdout: it imports only what it
@@ -29,15 +31,24 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from bot.output.drawing_worker import load_chart_library, receive_frame, send_frame
+from bot.output.fair_queue import FairQueue, current_requester
 
 _T = TypeVar("_T")
 NICENESS = 10  # added to a worker's nice value: the scheduler prefers the bot's process
 PRINTING_IDLE_SECONDS = 60.0
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)  # where this ``bot`` is imported from
+
+
+@dataclass(frozen=True)
+class _Job(Generic[_T]):
+    function: Callable[..., _T]
+    args: tuple[object, ...]
+    result: Future[_T]
 
 
 class WorkerDied(RuntimeError):
@@ -52,8 +63,10 @@ class WorkerProcess:
         self._secrets: tuple[str, ...] = ()
         self._worker: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()  # one job at a time, whichever thread asks
-        # Jobs from the event loop wait here, not in the loop's default executor,
-        # which the network layer may need (e.g. for name lookups) meanwhile.
+        # Jobs from the event loop wait in the fair queue; one thread, not the loop's
+        # default executor (which the network layer may need for name lookups
+        # meanwhile), takes the next of them whenever the worker is free.
+        self._waiting: FairQueue[_Job[Any]] = FairQueue()
         self._queue = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-process")
 
     def keep_out_of_logs(self, secrets: tuple[str, ...]) -> None:
@@ -75,9 +88,23 @@ class WorkerProcess:
                 return self._ask(function, args)
 
     async def run(self, function: Callable[..., _T], *args: object) -> _T:
-        """``function(*args)`` in the worker, without blocking the event loop."""
-        return await asyncio.get_running_loop().run_in_executor(self._queue, self.call,
-                                                                 function, *args)
+        """``function(*args)`` in the worker, without blocking the event loop, in the requester's turn."""
+        job: _Job[_T] = _Job(function, args, Future())
+        self._waiting.put(current_requester(), job)
+        self._queue.submit(self._serve_next)  # one turn for each job: some job, the fairest
+        return await asyncio.wrap_future(job.result)
+
+    def _serve_next(self) -> None:
+        job = self._waiting.take()
+        try:
+            if not job.result.set_running_or_notify_cancel():
+                return  # nobody waits for it any more
+            try:
+                job.result.set_result(self.call(job.function, *job.args))
+            except BaseException as error:  # handed to the waiting coroutine, as an executor does
+                job.result.set_exception(error)
+        finally:
+            self._waiting.finished()
 
     def warm_up(self) -> Future[None]:
         """Start the worker and load the chart library now, not at the first run's end."""

@@ -28,8 +28,9 @@ from bot.domain.workshop import (
     StatementComparison,
     WorkshopResult,
 )
-from bot.output.chart import Bar, ProfileChart
-from bot.output.comparison_chart import shown
+from bot.output.chart import PRINT_DPI, Bar, ProfileChart
+from bot.output.chart import draw as draw_chart
+from bot.output.comparison_chart import PROJECTOR_DPI, ComparisonChart, draw_comparison, shown
 from bot.output.render import Renderer
 from bot.output.report_pdf import png_data_uri, print_pdf
 from bot.output.workshop_export import slug
@@ -103,12 +104,15 @@ def report_filename(municipality: str, renderer: Renderer) -> str:
 
 
 def print_workshop_report(renderer: Renderer, report: WorkshopReport,
-                           charts: Mapping[str, bytes]) -> bytes:
+                           comparison: ComparisonChart) -> bytes:
     """The report as PDF bytes (CPU-bound: call it off the event loop).
 
-    ``charts`` are the perspectives' charts as PNG by key, drawn beforehand
-    where charts are drawn, so that the PDF's process needs no matplotlib.
+    The perspectives' charts and the ``comparison`` are drawn here, in the
+    printing process, as a personal report's chart is: the report is one job
+    waiting for one turn (:mod:`bot.output.fair_queue`), not seven.
     """
+    charts = {chart.key: draw_chart(chart.chart, "png", PRINT_DPI) for chart in report.charts}
+    charts[COMPARISON] = draw_comparison(comparison, "png", PROJECTOR_DPI)
     return print_pdf(renderer, "workshop_report.html.j2", report=report,
-                      charts={key: png_data_uri(png) for key, png in charts.items()},
-                      minimum=report.result.minimum, unknown_share=UNKNOWN_SHARE)
+                     charts={key: png_data_uri(png) for key, png in charts.items()},
+                     minimum=report.result.minimum, unknown_share=UNKNOWN_SHARE)

@@ -3,7 +3,11 @@
 One database file in WAL mode, so readers never block the writer and a commit
 is a single append. Each write commits before it returns: the bot only
 confirms an answer to the person after the answer is on disk, so a crash can
-never lose something the person has seen acknowledged.
+never lose something the person has seen acknowledged. And on disk means in
+the file at the database's path: every commit is followed by a look at that
+file's identity (one ``stat``), so an answer committed into a file deleted or
+replaced under the running process is refused, not confirmed
+(:class:`~bot.store.errors.DatabaseGone`).
 
 A use case that writes several things runs them in one unit of work
 (:meth:`Database.unit_of_work`): every write inside it, whichever query
@@ -32,7 +36,7 @@ import aiosqlite
 
 from bot.domain.clock import Clock
 from bot.store import schema
-from bot.store.errors import StorageError
+from bot.store.errors import DatabaseGone, StorageError
 
 T = TypeVar("T")
 
@@ -96,6 +100,8 @@ class Database:
         # writes go into that transaction; every other task waits for the lock.
         self._unit_owner: asyncio.Task[object] | None = None
         self._after_unit: list[Callable[[], Awaitable[None]]] = []
+        # Set at the first commit that finds the file gone; the process's upkeep waits on it.
+        self.gone = asyncio.Event()
 
     @classmethod
     async def open(cls, path: str | Path, clock: Clock) -> Database:
@@ -150,7 +156,9 @@ class Database:
         if self.in_unit_of_work():
             return await self._execute(sql, parameters)
         async with self.write_lock:
-            return await self._execute(sql, parameters)
+            changed = await self._execute(sql, parameters)
+            self.check_own_file()
+            return changed
 
     async def _execute(self, sql: str, parameters: tuple[object, ...]) -> int:
         cursor = await self.connection.execute(sql, parameters)
@@ -227,6 +235,7 @@ class Database:
             if self.connection.in_transaction:
                 await self.connection.execute("ROLLBACK")
             raise
+        self.check_own_file()
 
     async def checkpoint(self) -> None:
         """Copy the write-ahead log into the file and empty it (after deletions).
@@ -255,6 +264,16 @@ class Database:
         except FileNotFoundError:
             return True
         return current != self._identity
+
+    def check_own_file(self) -> None:
+        """Raise :class:`DatabaseGone` (and set :attr:`gone`) if the file was deleted or replaced.
+
+        Called after every commit, before the caller may confirm what it wrote:
+        checked after the commit, a deletion during the commit is caught too.
+        """
+        if self.replaced():
+            self.gone.set()
+            raise DatabaseGone(f"Datenbank {self.path} wurde gelöscht oder ersetzt")
 
 
 def _identity(status: os.stat_result) -> tuple[int, int]:
@@ -316,8 +335,9 @@ class GroupCommit(Generic[T]):
             try:
                 await self._commit_together(batch)
             except Exception as error:
-                if len(batch) == 1:
-                    _settle(batch[0].committed, error)
+                if len(batch) == 1 or isinstance(error, DatabaseGone):  # nobody's own fault
+                    for pending in batch:
+                        _settle(pending.committed, error)
                     return
                 for pending in batch:  # find the culprit: each item in its own transaction
                     try:

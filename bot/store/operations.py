@@ -30,8 +30,7 @@ class Health:
         bot has open (deleted, or replaced by a restore): answers confirmed
         into an unlinked file would be lost at the next start.
         """
-        if self._db.replaced():
-            raise StorageError(f"Datenbank {self._db.path} wurde gelöscht oder ersetzt")
+        self._db.check_own_file()
         moment = self._db.now()
         await self._db.write(
             "INSERT INTO heartbeat (id, beat_at) VALUES (1, ?)"

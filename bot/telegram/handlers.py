@@ -21,6 +21,8 @@ from bot.flows.actions import (
 )
 from bot.flows.buttons import decode, encode
 from bot.flows.commands import Given
+from bot.store.errors import DatabaseGone
+from bot.telegram import jobs
 from bot.telegram.answer_taps import tap_of
 from bot.telegram.context import BotContext
 from bot.telegram.delivery import deliver, query_expired
@@ -106,7 +108,12 @@ async def error_handler(update: object, context: BotContext) -> None:
         log.info("the person blocked the bot or left the chat; nothing to send (%s, %s)",
                  context.error.message, describe(update))
         return
-    log.error("error while handling an update: %s", describe(update), exc_info=context.error)
+    if isinstance(context.error, DatabaseGone):
+        # Not confirmed; the heartbeat, run now, stops the bot with one log line.
+        if context.bot_data.stopped_because is None:
+            await jobs.heartbeat(context)
+    else:
+        log.error("error while handling an update: %s", describe(update), exc_info=context.error)
     chat_id, query_id = _where(update)
     if chat_id is None:
         return

@@ -31,7 +31,9 @@ from bot.domain.entities import Workshop
 from bot.flows.invitations import InvitationLink, WorkshopInvitation, parse
 from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome
 from bot.output.qr import qr_png
+from bot.store.errors import DatabaseGone
 from bot.store.storage import Storage
+from bot.web.connections import RequesterAddress
 from bot.web.flows_port import NAVIGATION, FlowsPort
 from bot.web.pages import STATIC_DIR, BrowserWords, Pages
 from bot.web.projector import REFRESH_SECONDS, Projector
@@ -368,6 +370,10 @@ class WebChannel:
     async def not_allowed(self, request: Request, exc: Exception) -> Response:
         return self.error("method", 405)
 
+    async def database_gone(self, request: Request, exc: Exception) -> Response:
+        """Not confirmed, and nothing logged: the heartbeat stops the process with one line."""
+        return self.error("stopping", 503)
+
     async def server_error(self, request: Request, exc: Exception) -> Response:
         log.error("error while handling a browser request: %s %s", request.method,
                   request.url.path.split("/")[1] if request.url.path else "", exc_info=exc)
@@ -405,6 +411,6 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
     return Starlette(
         routes=routes,
         middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limits=webhook_prefixes),
-                    Middleware(BrowserWords)],
+                    Middleware(BrowserWords), Middleware(RequesterAddress)],
         exception_handlers={404: channel.not_found, 405: channel.not_allowed,
-                            500: channel.server_error})
+                            500: channel.server_error, DatabaseGone: channel.database_gone})

@@ -11,6 +11,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from bot.config import Web
+from bot.web.connections import ConnectionLimits, guarded_protocol, raise_file_limit, total_for
 
 
 class HttpServer(uvicorn.Server):
@@ -29,11 +30,20 @@ class HttpServer(uvicorn.Server):
         self.should_exit = True
 
 
-def http_server(app: Starlette, web: Web) -> HttpServer:
-    """Without an access log: continue and invitation links carry their token in the path."""
+def http_server(app: Starlette, web: Web, limits: ConnectionLimits | None = None) -> HttpServer:
+    """Without an access log: continue and invitation links carry their token in the path.
+
+    Slow and many clients are held off by :mod:`bot.web.connections`; its
+    limits come from the settings and the process's file handles, raised to
+    the hard limit here, unless ``limits`` says otherwise (tests).
+    """
+    if limits is None:
+        limits = ConnectionLimits(per_address=web.connections_per_address,
+                                  total=total_for(raise_file_limit()))
     config = uvicorn.Config(app, host=web.listen, port=web.port, log_config=None,
                             access_log=False, proxy_headers=True, server_header=False,
-                            lifespan="off", timeout_graceful_shutdown=10)
+                            lifespan="off", timeout_graceful_shutdown=10,
+                            http=guarded_protocol(limits))
     return HttpServer(config)
 
 

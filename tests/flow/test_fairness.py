@@ -10,6 +10,7 @@ import pytest
 from telegram import Update
 
 from bot.flows.work_quota import REPORTS_PER_WINDOW, WorkQuota
+from bot.output.fair_queue import requested_by
 from bot.telegram.update_processor import PerUserUpdateProcessor
 from tests import updates
 from tests.conftest import BotHarness
@@ -96,3 +97,18 @@ def test_the_quota_frees_up_as_the_window_passes() -> None:
     assert quota.take(2) is None  # somebody else
     now[0] = 60.0
     assert quota.take(1) is None
+
+
+def test_throw_away_sessions_share_their_addresses_budget_a_room_has_enough() -> None:
+    # Before: each new browser session was a new person with a budget of its own.
+    now = [0.0]
+    quota = WorkQuota(limit=5, window=60, clock=lambda: now[0], address_limit=30)
+    with requested_by(address="198.51.100.7"):
+        assert all(quota.take(session) is None for session in range(1, 31))  # a room of 30
+        assert quota.take(31) == 60  # the next throw-away session waits
+    with requested_by(address="192.0.2.1"):
+        assert quota.take(99) is None  # another address has its own budget
+    assert quota.take(4711) is None  # a Telegram person has no address, only their own budget
+    now[0] = 60.0
+    with requested_by(address="198.51.100.7"):
+        assert quota.take(31) is None

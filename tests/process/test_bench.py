@@ -13,8 +13,9 @@ import pytest
 from bot.bench.cli import main
 from bot.bench.config import BenchConfig, write_synthetic_questionnaire
 from bot.bench.fake_bot_api import FakeBotAPI
+from bot.bench.pdf_flood import format_pdf_flood
 from bot.bench.report import format_flood_report, format_report
-from bot.bench.runners import run_benchmark, run_flood_benchmark
+from bot.bench.runners import run_benchmark, run_flood_benchmark, run_pdf_flood
 from bot.domain.questionnaire import load_questionnaire
 from bot.flows.work_quota import REPORTS_PER_WINDOW
 
@@ -145,4 +146,13 @@ async def test_flood_mode_measures_the_others_while_one_person_floods(tmp_path: 
     assert len(report.calm.replies) == 3 and len(report.flooded.replies) == 3
     assert 1 <= report.flooder_calls["sendDocument"] <= REPORTS_PER_WINDOW
     assert "during flood: p50" in format_flood_report(report)
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_pdf_flood_mode_times_another_persons_report_during_a_flood(tmp_path: Path) -> None:
+    config = BenchConfig(directory=tmp_path)
+    figures = await run_pdf_flood(config, sessions=2, requests_each=1, others=1)
+    assert len(figures.calm) == 1 and len(figures.flooded) <= 1
+    assert figures.flood_outcomes == {"pdf": 2}  # within every budget, nothing failed
+    assert "another person's report, calm:" in format_pdf_flood(figures)
     assert list(tmp_path.iterdir()) == []

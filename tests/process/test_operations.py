@@ -29,7 +29,7 @@ from bot.store.storage import Storage
 from bot.telegram.jobs import stopped_by_heartbeat
 from tests.bot_process import REPO, run_cli
 from tests.clock import SettableClock
-from tests.conftest import SMALL_FIELDS, BotHarness, write_questionnaire
+from tests.conftest import SMALL_FIELDS, BotHarness, started, write_questionnaire
 
 # The schema of the first release (migration 1), kept here verbatim: databases
 # created with it exist and must keep working with every later version.
@@ -412,6 +412,23 @@ async def test_the_heartbeat_stops_the_bot_when_its_database_file_is_replaced_or
     bot.database.unlink()
     with pytest.raises(StorageError, match="gelöscht oder ersetzt"):
         await storage.health.beat()
+
+
+async def test_an_answer_into_a_deleted_database_file_stops_the_bot_at_once_unconfirmed(
+        bot: BotHarness, caplog: pytest.LogCaptureFixture) -> None:
+    # Before: confirmed ("Gespeichert") until the next heartbeat, up to 30 s later.
+    stops: list[Application] = []
+    bot.app.bot_data.stop_serving = lambda: stops.append(bot.app)
+    anna = await started(bot)
+    await anna.tap("A · Trifft zu")
+    assert "Gespeichert: A – Trifft zu" in anna.notices()
+    bot.database.unlink()
+    with caplog.at_level(logging.INFO):
+        await anna.tap("B · Trifft eher zu")
+    assert "Gespeichert: B – Trifft eher zu" not in anna.notices()
+    assert stops == [bot.app] and stopped_by_heartbeat(bot.app)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        f"stopping: Datenbank {bot.database} wurde gelöscht oder ersetzt"]
 
 
 def test_browser_settings_from_the_environment() -> None:

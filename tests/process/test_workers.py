@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import operator
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.output.fair_queue import requested_by
 from bot.output.render import Renderer
 from bot.output.workers import NICENESS, WorkerProcess
 
@@ -148,3 +150,39 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+FLOOD_ADDRESS = "198.51.100.7"
+
+
+async def _served_in_order(victim: tuple[int, str]) -> list[object]:
+    """Twelve throw-away sessions at one address queue three jobs each; then the victim one."""
+    worker = WorkerProcess()
+    order: list[object] = []
+
+    async def job(person: int, address: str, tag: object) -> None:
+        with requested_by(person=person, address=address):
+            await worker.run(time.sleep, 0.01)
+        order.append(tag)
+
+    try:
+        flood = [asyncio.create_task(job(session, FLOOD_ADDRESS, (session, round_)))
+                 for round_ in range(3) for session in range(1, 13)]
+        await asyncio.sleep(0)  # the flood's jobs are all waiting (the first in hand)
+        await asyncio.gather(*flood, job(*victim, "victim"))
+    finally:
+        worker.shut_down()
+    return order
+
+
+async def test_another_address_is_served_right_after_the_job_in_hand_during_a_flood() -> None:
+    # Before: first come, first served – the victim waited behind all 36 jobs of the flood.
+    order = await _served_in_order((99, "192.0.2.1"))
+    assert order.index("victim") <= 1
+
+
+async def test_at_the_floods_address_another_person_is_served_within_the_first_round() -> None:
+    order = await _served_in_order((99, FLOOD_ADDRESS))
+    # one job of each of the 13 people first, the victim among them; the flood's later jobs after
+    assert order.index("victim") <= 12
+    assert all(tag[1] == 0 for tag in order[:order.index("victim")] if tag != "victim")

@@ -11,13 +11,10 @@ from bot.flows.outcome import Document, Photo
 from bot.flows.results_view import german_date, local_date
 from bot.flows.work_quota import WorkQuota
 from bot.flows.workshop.desk import Desk
-from bot.output.chart import PRINT_DPI
-from bot.output.chart import draw as draw_chart
-from bot.output.comparison_chart import PROJECTOR_DPI, comparison_chart, draw_comparison
+from bot.output.comparison_chart import comparison_chart, draw_comparison
 from bot.output.workers import in_drawing_process, in_print_process
 from bot.output.workshop_export import csv_filename, result_csv, slug
 from bot.output.workshop_report import (
-    COMPARISON,
     WorkshopReport,
     perspective_charts,
     print_workshop_report,
@@ -70,12 +67,8 @@ class Documents:
             created=german_date(local_date(desk.storage.clock.now())),
             opened=german_date(local_date(workshop.created_at)),
             closed=german_date(local_date(workshop.closed_at)) if workshop.closed_at else None)
-        charts = {chart.key: await in_drawing_process(draw_chart, chart.chart, "png", PRINT_DPI)
-                  for chart in report.charts}
-        charts[COMPARISON] = await in_drawing_process(
-            draw_comparison, comparison_chart(result, scale, desk.render, desk.labels), "png",
-            PROJECTOR_DPI)
-        pdf = await in_print_process(print_workshop_report, desk.render, report, charts)
+        pdf = await in_print_process(print_workshop_report, desk.render, report,
+                                     comparison_chart(result, scale, desk.render, desk.labels))
         caption = desk.render.html("workshop_report_caption.html.j2", workshop=workshop,
                                    result=result, release=release)
         return Document(pdf, report_filename(workshop.municipality, desk.render), caption)

@@ -143,10 +143,15 @@ class WebChannel:
         await self.port.note_activity(person.id)
         view = self.kept.get(person.id)
         if view is None or not view.messages:
-            # Nothing (or only a notice) to show: where the person stands now.
+            # Nothing (or only a notice) to show: where the person stands now, and below it
+            # what arrived meanwhile (a notice, the report on one sent in the background).
             current = await self._carried_out(await self.port.start(person.id))
             if view is not None:
                 current.notice, current.alert = view.notice, view.alert
+            arrived = self.kept.get(person.id)
+            if arrived is not None:
+                current.messages.extend(arrived.messages)
+                current.files.update(arrived.files)
             view = current
             self.kept.put(person.id, view)
         response = self._page("conversation.html.j2", person, view=view)

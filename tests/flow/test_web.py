@@ -15,7 +15,7 @@ from bot.app import open_services, web_channel
 from bot.config import Settings, Web
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import DraftStep, ManageWorkshop, Text, WorkshopCommand
-from bot.flows.outcome import Broadcast, BroadcastReport, Reply
+from bot.flows.outcome import Reply
 from bot.flows.upkeep import keep_alive
 from bot.output.render import Renderer
 from bot.store.operations import backup_database
@@ -64,7 +64,7 @@ class Browser:
 async def channel(tmp_path: Path, small_questionnaire: Questionnaire,
                   renderer: Renderer) -> AsyncIterator[WebChannel]:
     settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web())
-    services = await open_services(settings, small_questionnaire, renderer, None)
+    services = await open_services(settings, small_questionnaire, renderer)
     try:
         yield web_channel(services)
     finally:
@@ -210,64 +210,6 @@ async def test_a_workshop_invitation_opens_in_the_browser_and_offers_telegram(
     mangled = await participant.http.get("/w/kaputt")
     page = await participant.get(mangled.headers["location"])
     assert "In Telegram öffnen" not in page.text
-
-
-async def test_a_result_shared_from_the_browser_reaches_browser_and_telegram_participants(
-        channel: WebChannel) -> None:
-    sent: list[Broadcast] = []
-
-    async def telegram(broadcast: Broadcast) -> BroadcastReport:
-        sent.append(broadcast)
-        return BroadcastReport(len(broadcast.recipients), 0)
-
-    channel.telegram_broadcast = telegram
-    coordinator = Browser(channel)
-    await coordinator.get()
-    await coordinator.post(command="workshop")
-    await coordinator.get()
-    await coordinator.post(text="Musterstadt")
-    await coordinator.get()
-    page = await coordinator.press("Workshop anlegen")
-    link = re.search(r"http://127\.0\.0\.1:8080(/w/[A-Za-z0-9_-]{22})", page.text)
-    assert link
-    participants = []
-    for _ in range(5):  # k = 5 by default: enough for a release
-        participant = Browser(channel)
-        participants.append(participant)
-        opened = await participant.http.get(link[1])
-        await participant.get(opened.headers["location"])
-        await participant.press("Politik")
-        for _ in range(7):
-            await participant.press("B · Trifft eher zu")
-    # and somebody who joined in Telegram (a positive user id)
-    person = await channel.storage.web_sessions.person_of(coordinator.http.cookies[COOKIE])
-    assert person is not None
-    workshop = (await channel.storage.workshops.coordinated_by(person))[0]
-    await channel.storage.people.ensure_user(4711)
-    await channel.storage.workshops.join(workshop.id, 4711)
-    await coordinator.post(command="workshop")
-    await coordinator.get()
-    await coordinator.press("Musterstadt")
-    await coordinator.press("Stand")
-    await coordinator.press("Zwischenstand freigeben")  # only a released result is shared
-    await coordinator.post(command="workshop")
-    await coordinator.get()
-    await coordinator.press("Musterstadt")
-    await coordinator.press("Ergebnis teilen")
-    page = await coordinator.press("Ja, Ergebnis senden")
-    for _ in range(100):  # sent in the background; the page then says how it went
-        page = await coordinator.get()
-        if "gesendet" in page.text:
-            break
-        await asyncio.sleep(0.01)
-    # people in the browser find it on their page; the one in Telegram gets it there
-    assert "an 6 von 6 Teilnehmer*innen gesendet" in page.text
-    assert "nicht erreichbar" not in page.text
-    assert [broadcast.recipients for broadcast in sent] == [(4711,)]
-    assert "Musterstadt" in sent[0].replies[0].text
-    for participant in participants:
-        shown = await participant.get()
-        assert sent[0].replies[0].text.split("\n")[0] in shown.text
 
 
 def test_commands_in_messages_are_named_as_the_browser_shows_them() -> None:

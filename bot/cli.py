@@ -14,8 +14,6 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from telegram.error import InvalidToken
-
 from bot import logs
 from bot.app import SYSTEM_CLOCK, serve
 from bot.config import ConfigError, database_from_env, settings_from_env
@@ -26,9 +24,15 @@ from bot.output.render import Renderer, TemplateSetupError
 from bot.output.report_pdf import ReportSetupError, check_available
 from bot.output.workers import DRAWING, PRINTING
 from bot.resources import QUESTIONS_DIR, REPORTS_DIR
+from bot.runtime import tune_garbage_collector, use_uvloop
 from bot.store.errors import StorageError
-from bot.store.operations import backup_database, check_writable, hold_instance_lock, last_heartbeat
-from bot.telegram.application import check_database, tune_garbage_collector, use_uvloop
+from bot.store.operations import (
+    backup_database,
+    check_database,
+    check_writable,
+    hold_instance_lock,
+    last_heartbeat,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,9 +68,6 @@ def main(argv: list[str] | None = None) -> None:
     except StorageError as error:
         _fail(str(error), OPERATION_FAILED if args.command in ("backup", "health")
               else CONFIG_FAILED)
-    except InvalidToken:
-        _fail("Telegram lehnt TELEGRAM_BOT_TOKEN ab: bitte das Token bei @BotFather prüfen.",
-              CONFIG_FAILED)
 
 
 def _fail(message: str, code: int) -> None:
@@ -85,13 +86,8 @@ def _check_questions(directory: Path) -> int:
     return 0 if all(check.complete for check in checks) and not in_reports else 1
 
 
-def _rejected_token(record: logging.LogRecord) -> bool:
-    return bool(record.exc_info and isinstance(record.exc_info[1], InvalidToken))
-
-
 def _run() -> None:
-    # PTB logs a rejected token with a traceback; the CLI reports it in one line.
-    formatter = logs.configure_logging(drop=_rejected_token)
+    formatter = logs.configure_logging()
     settings = settings_from_env()
     formatter.add_secrets(settings.secrets)
     questionnaire = load_questionnaire(settings.questions_dir or QUESTIONS_DIR)
@@ -113,7 +109,7 @@ def _run() -> None:
     use_uvloop()
     try:
         stopped_because = asyncio.run(serve(settings, questionnaire, renderer))
-    except InvalidToken:
+    except ConfigError:  # e.g. a token Telegram rejects: reported in one line by main()
         raise
     except Exception:  # logged through the redacting formatter, unlike a bare traceback
         log.exception("the bot stopped after an unexpected error")

@@ -10,7 +10,7 @@ first place; see :func:`bot.telegram.handlers.describe`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 REDACTED = "[geheim]"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -46,17 +46,11 @@ def _parts(secret: str) -> list[str]:
     return [p for p in parts if len(p) >= _MIN_SECRET_LENGTH]
 
 
-def configure_logging(level: int = logging.INFO, *,
-                      drop: Callable[[logging.LogRecord], bool] | None = None) -> RedactingFormatter:
-    """Log to stderr through one redacting formatter; returns it to register secrets.
-
-    ``drop`` leaves out the records it returns True for.
-    """
+def configure_logging(level: int = logging.INFO) -> RedactingFormatter:
+    """Log to stderr through one redacting formatter; returns it to register secrets."""
     formatter = RedactingFormatter()
     handler = logging.StreamHandler()
     handler.setFormatter(formatter)
-    if drop is not None:
-        handler.addFilter(lambda record: not drop(record))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -11,13 +11,15 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import open_services
 from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
+from bot.flows.services import Services
 from bot.output.render import Renderer
 from bot.resources import QUESTIONS_DIR
 from bot.telegram.answer_taps import set_aside_update
+from bot.telegram.channel import TelegramChannel
 from tests import updates
 from tests.clock import SettableClock
 
@@ -103,18 +105,25 @@ class BotHarness:
         self.database = database
         self.clock = clock or SettableClock()
         settings = {"release_noise": ExactReleases(), **settings}
-        self.app = build_application(
-            Settings(token="123456:TEST-TOKEN", database=str(database), **settings),
-            questionnaire, renderer, request=self.api, clock=self.clock)
+        self.settings = Settings(token="123456:TEST-TOKEN", database=str(database), **settings)
+        self.questionnaire, self.renderer = questionnaire, renderer
+        self.channel = TelegramChannel(self.settings, request=self.api)
+        self.app = self.channel.application
 
     async def __aenter__(self) -> BotHarness:
-        await self.app.initialize()
-        await self.app.post_init(self.app)  # type: ignore[misc]
+        """Open as the process opens it, without fetching: the tests hand it each update."""
+        self._services = await open_services(self.settings, self.questionnaire, self.renderer,
+                                             self.channel, clock=self.clock)
+        await self.channel.open(self._services)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.app.shutdown()
-        await self.app.post_shutdown(self.app)  # type: ignore[misc]
+        await self.channel.stop()
+        await self._services.storage.close()
+
+    @property
+    def services(self) -> Services:
+        return self._services
 
     async def process(self, data: dict[str, Any]) -> None:
         """As the bot receives it from getUpdates: answer taps set aside, undecoded."""

@@ -6,14 +6,17 @@ import asyncio
 import contextlib
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import httpx
 
 from bot.app import open_services, web_channel
+from bot.bench.fake_bot_api import FakeBotAPI
 from bot.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
+from bot.telegram.channel import TelegramChannel
 from bot.web.app import WebChannel, build_web_app
 from tests.clock import SettableClock
 
@@ -75,13 +78,20 @@ class Browser:
 
 @contextlib.asynccontextmanager
 async def opened_channel(settings: Settings, questionnaire: Questionnaire, renderer: Renderer,
-                         bot_username: str | None = None, *,
+                         with_bot: bool = False, *,
                          clock: Clock | None = None) -> AsyncIterator[WebChannel]:
     """The browser channel on its own database, as the composition root builds it; its time
-    of day is ``clock``'s (a test's own by default)."""
-    services = await open_services(settings, questionnaire, renderer, bot_username,
-                                   clock or SettableClock())
+    of day is ``clock``'s (a test's own by default). ``with_bot``: beside the Telegram channel,
+    on the fake Bot API (its bot is ``selbstcheck_test_bot``)."""
+    telegram = None
+    if with_bot:
+        telegram = TelegramChannel(replace(settings, token="123456:TEST-TOKEN"), request=FakeBotAPI())
+        await telegram.application.initialize()  # getMe: the bot's name for its links
+    services = await open_services(settings, questionnaire, renderer, telegram,
+                                   clock=clock or SettableClock())
     try:
-        yield web_channel(services)
+        yield web_channel(services, telegram)
     finally:
         await services.storage.close()
+        if telegram is not None:
+            await telegram.stop()

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from bot.app import Services, web_channel
+from bot.app import web_channel
 from bot.bench.targets import free_port
 from bot.config import Web
+from bot.flows.services import Services
 from bot.web.app import build_web_app
 from bot.web.server import http_server
 
@@ -94,7 +95,8 @@ async def browser_burst(services: Services, people: int, statements: int) -> Bro
             await asyncio.gather(*(browser.answer(figures) for browser in browsers))
         figures.seconds = time.perf_counter() - start
         rows = await services.storage.database.rows(
-            "SELECT COUNT(*) FROM answers a JOIN runs r ON r.id = a.run_id WHERE r.user_id < 0")
+            "SELECT COUNT(*) FROM answers a JOIN runs r ON r.id = a.run_id"
+            " JOIN users u ON u.user_id = r.user_id WHERE u.channel = 'browser'")
         figures.stored = rows[0][0]
     finally:
         await asyncio.gather(*(browser.client.aclose() for browser in browsers))

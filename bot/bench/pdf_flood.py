@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from bot.app import Services, web_channel
+from bot.app import web_channel
 from bot.bench.targets import free_port
 from bot.config import Web
+from bot.flows.services import Services
 from bot.web.app import build_web_app
 from bot.web.server import http_server
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.app import build_application, open_services
+from bot.app import open_services
 from bot.bench.browser import BrowserFigures, browser_burst
 from bot.bench.commit_probe import measure_commit_rate
 from bot.bench.config import TRANSPORTS, BenchConfig, write_synthetic_questionnaire
@@ -30,8 +30,8 @@ from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.output.render import Renderer
 from bot.output.workers import DRAWING
 from bot.resources import QUESTIONS_DIR
+from bot.runtime import tune_garbage_collector
 from bot.store.storage import Storage
-from bot.telegram.application import tune_garbage_collector
 
 
 async def _stored_answers(database: Path, people: Iterable[Person]) -> int:
@@ -100,7 +100,7 @@ async def _browser_run(config: BenchConfig, questionnaire: Questionnaire,
                        database: Path) -> BrowserFigures:
     """The browser channel in this process on a database of its own, after the Telegram run."""
     settings = Settings(token=None, database=str(database))
-    services = await open_services(settings, questionnaire, Renderer(), None)
+    services = await open_services(settings, questionnaire, Renderer())
     try:
         return await browser_burst(services, config.browser_users, config.statements)
     finally:
@@ -112,23 +112,17 @@ async def _in_process(config: BenchConfig, questionnaire: Questionnaire, databas
                       report: Report, api: FakeBotAPI) -> Crowd:
     """The Application in this process, updates put into its queue: no network at all."""
     report.rss_start_mb = current_rss_mb()
-    app = build_application(Settings(token="123456:BENCH", database=str(database)),
-                            questionnaire, Renderer(), request=api)
-    crowd = Crowd(InProcessBot(app), questionnaire, config.tap_timeout)
+    bot = InProcessBot(Settings(token="123456:BENCH", database=str(database)), questionnaire, api)
+    crowd = Crowd(bot, questionnaire, config.tap_timeout)
     api.on_answer = crowd.on_answer
-    await app.initialize()
-    await app.post_init(app)  # type: ignore[misc]
-    await app.start()
-    collector_settings = gc.get_threshold()
-    tune_garbage_collector()  # as app.run does before the bot goes online
-    try:
-        await phases(crowd, api, config, report)
-    finally:
-        await app.stop()
-        await app.shutdown()
-        await app.post_shutdown(app)  # type: ignore[misc]
-        gc.unfreeze()  # leave the process as it was (the tests run the benchmark)
-        gc.set_threshold(*collector_settings)
+    async with bot.running():
+        collector_settings = gc.get_threshold()
+        tune_garbage_collector()  # as the command line does before the bot goes online
+        try:
+            await phases(crowd, api, config, report)
+        finally:
+            gc.unfreeze()  # leave the process as it was (the tests run the benchmark)
+            gc.set_threshold(*collector_settings)
     report.peak_rss_mb = peak_rss_mb()
     await asyncio.to_thread(DRAWING.shut_down)  # a finished child reports its peak memory
     report.drawing_peak_rss_mb = _children_peak_rss_mb()
@@ -173,9 +167,9 @@ async def run_flood_benchmark(config: BenchConfig, flood: int, others: int = 20)
         questionnaire = load_questionnaire(write_synthetic_questionnaire(base / "questions",
                                                                          fields=1, per_field=15))
         api = FakeBotAPI(keep_calls=False)
-        app = build_application(Settings(token="123456:BENCH", database=str(base / "bench.db")),
-                                questionnaire, Renderer(), request=api)
-        crowd = Crowd(InProcessBot(app), questionnaire, config.tap_timeout)
+        bot = InProcessBot(Settings(token="123456:BENCH", database=str(base / "bench.db")),
+                           questionnaire, api)
+        crowd = Crowd(bot, questionnaire, config.tap_timeout)
         flooder = crowd.person(3_000_000)
 
         def on_answer(call: Call) -> None:
@@ -183,15 +177,12 @@ async def run_flood_benchmark(config: BenchConfig, flood: int, others: int = 20)
             if person_id(call) == flooder.id:
                 report.flooder_calls[call.method] += 1
         api.on_answer = on_answer
-        await app.initialize()
-        await app.post_init(app)  # type: ignore[misc]
-        await app.start()
-        try:
+        async with bot.running() as services:
             await flooder.begin()
             while flooder.statement is not None:  # a finished run, so /bericht makes a PDF
                 if (await flooder.answer_next()).expects is None:
                     break
-            storage = app.bot_data.services.storage
+            storage = services.storage
             await storage.people.set_municipality_name(flooder.id, None)  # "Überspringen"
             people = [crowd.person(3_000_001 + i) for i in range(others)]
             await everyone(people, "begin")
@@ -206,12 +197,8 @@ async def run_flood_benchmark(config: BenchConfig, flood: int, others: int = 20)
             for _ in range(config.statements - half):
                 for tap in await everyone(people, "answer_next"):
                     report.flooded.add(tap)
-            await app.update_queue.join()
+            await bot.settled()
             report.flood_seconds = time.perf_counter() - started
-        finally:
-            await app.stop()
-            await app.shutdown()
-            await app.post_shutdown(app)  # type: ignore[misc]
         report.lost_taps = crowd.lost_taps
     return report
 

@@ -10,6 +10,7 @@ in-memory fake: no HTTP client, no JSON on the way in.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import os
 import resource
@@ -18,14 +19,21 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from telegram import Update
+from telegram.request import BaseRequest
 
+from bot.app import open_services
 from bot.bench.http_bot_api import HttpBotAPI
+from bot.config import Settings
+from bot.domain.questionnaire import Questionnaire
+from bot.flows.services import Services
+from bot.output.render import Renderer
 from bot.telegram.answer_taps import set_aside_update
-from bot.telegram.application import TelegramApplication
+from bot.telegram.channel import TelegramChannel
 
 TOKEN = "123456:BENCH"
 WEBHOOK_SECRET = "bench-secret"
@@ -71,8 +79,27 @@ def _statm_rss_mb() -> float | None:
 
 
 class InProcessBot:
-    def __init__(self, app: TelegramApplication) -> None:
-        self.app = app
+    """The Telegram channel in this process on the in-memory Bot API ``api``."""
+
+    def __init__(self, settings: Settings, questionnaire: Questionnaire, api: BaseRequest) -> None:
+        self._settings, self._questionnaire = settings, questionnaire
+        self.channel = TelegramChannel(settings, request=api)
+        self.app = self.channel.application
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[Services]:
+        """Open on its services and processing what :meth:`deliver` puts in its queue."""
+        services = await open_services(self._settings, self._questionnaire, Renderer(),
+                                       self.channel)
+        try:
+            try:
+                await self.channel.open(services)
+                await self.app.start()
+                yield services
+            finally:
+                await self.channel.stop()
+        finally:
+            await services.storage.close()
 
     def deliver(self, update: dict[str, Any]) -> None:
         """As polling hands it over: answer taps set aside, everything else decoded."""

@@ -114,3 +114,10 @@ class Release:
     kind: str                  # 'interim' or 'final'
     released_at: str
     result: str                # JSON, see bot.domain.workshop_release
+
+
+class Channel(Enum):
+    """How a person is reached: the channel they came through, stored with them."""
+
+    TELEGRAM = "telegram"  # their private chat with the bot, whose id is their user id
+    BROWSER = "browser"    # their page: a notice waits there until they open it next

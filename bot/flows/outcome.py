@@ -82,7 +82,8 @@ class BroadcastReport:
 
 @dataclass(frozen=True)
 class Broadcast:
-    """The same messages to many people: a bulk notification, paced by the channel.
+    """The same messages to many people: a bulk notification, sent through
+    :class:`bot.flows.delivery.Delivery`, each recipient through their own channel.
 
     ``reported`` makes the messages that tell the sender how it went, once
     every recipient had their turn.

@@ -6,6 +6,7 @@ bot's event loop, and never hold the instance lock: they run beside the bot.
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import os
 import sqlite3
@@ -13,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from bot.domain.clock import SystemClock
 from bot.store.connection import Database
 from bot.store.errors import StorageError
 
@@ -71,6 +73,14 @@ def check_writable(path: str | Path) -> None:
     directory = database.parent
     if directory.is_dir() and not os.access(directory, os.W_OK | os.X_OK):
         raise StorageError(f"Datenbank {path}: das Verzeichnis ist schreibgeschützt")
+
+
+def check_database(path: str | Path) -> None:
+    """Open and migrate the database once before going online, so a bad path fails early."""
+    async def probe() -> None:
+        database = await Database.open(path, SystemClock())
+        await database.close()
+    asyncio.run(probe())
 
 
 def last_heartbeat(path: str | Path) -> datetime | None:

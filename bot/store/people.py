@@ -9,11 +9,13 @@ data out of the write-ahead log as well.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 
 import aiosqlite
 
-from bot.domain.entities import Awaited, MunicipalityName, PendingInput
+from bot.domain.entities import Awaited, Channel, MunicipalityName, PendingInput
 from bot.store.connection import Database, timestamp
 
 # A typed message counts as the awaited input only this long after the question,
@@ -71,6 +73,15 @@ class People:
     async def has_user(self, user_id: int) -> bool:
         return await self._db.row("SELECT 1 FROM users WHERE user_id = ?",
                                   (user_id,)) is not None
+
+    async def channels(self, user_ids: Sequence[int]) -> dict[int, Channel]:
+        """How each of these people is reached; a deleted person or an unknown channel is
+        left out (nobody can reach them)."""
+        rows = await self._db.rows(
+            "SELECT u.user_id, u.channel FROM json_each(?) AS wanted"
+            " JOIN users AS u ON u.user_id = wanted.value", (json.dumps(list(user_ids)),))
+        known = {channel.value: channel for channel in Channel}
+        return {row["user_id"]: known[row["channel"]] for row in rows if row["channel"] in known}
 
     # --- what the bot waits for the person to type ----------------------------------
 

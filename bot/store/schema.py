@@ -267,6 +267,16 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX users_last_active;
     CREATE INDEX users_by_last_activity ON users(IFNULL(last_active_at, created_at));
     """,
+    # 10: how each person is reached, stored with them instead of read from the sign
+    # of their id: 'telegram' (their private chat, whose id is their user id) or
+    # 'browser' (their page). Everybody so far is back-filled from that sign. The
+    # default is Telegram's, whose people the flows meet first by their user id;
+    # the browser (and any later channel) creates its people with their channel.
+    # No CHECK, so that a later channel's name needs no rebuild of ``users``.
+    """
+    ALTER TABLE users ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
+    UPDATE users SET channel = 'browser' WHERE user_id < 0;
+    """,
 )
 
 

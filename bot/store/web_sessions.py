@@ -1,9 +1,11 @@
 """People in the browser: an anonymous person per random token, no account.
 
-A browser person is a ``users`` row with a negative user id (Telegram's are
-positive, so the two never collide) and a ``web_sessions`` row naming it by
-the SHA-256 of a random token. A Telegram coordinator's private management
-link is such a row for their (positive) user id. The token itself lives only in the person's
+A browser person is a ``users`` row of the channel ``browser`` (how they are
+reached: on their page) and a ``web_sessions`` row naming it by the SHA-256 of
+a random token. Their user id is drawn negative, so it never collides with a
+Telegram user id (always positive); nothing reads the sign. A Telegram
+coordinator's private management link is a further session for their own
+user id, who stays reached in Telegram. The token itself lives only in the person's
 cookie and continue link: a copy of the database cannot be turned back into
 working links. The session hangs off the user with ``ON DELETE CASCADE``, so
 deleting the person's data (or the retention period) ends the session too.
@@ -15,6 +17,7 @@ import hashlib
 import secrets
 import sqlite3
 
+from bot.domain.entities import Channel
 from bot.store.connection import Database
 
 TOKEN_BYTES = 24  # 192 bits; URL-safe base64 makes 32 characters
@@ -58,8 +61,9 @@ class WebSessions:
             person = -(secrets.randbelow(_ID_RANGE - 1) + 1)
             try:
                 async with self._db.transaction() as db:
-                    await db.execute("INSERT INTO users (user_id, created_at, last_active_at)"
-                                     " VALUES (?, ?, ?)", (person, at, at))
+                    await db.execute("INSERT INTO users (user_id, channel, created_at,"
+                                     " last_active_at) VALUES (?, ?, ?, ?)",
+                                     (person, Channel.BROWSER.value, at, at))
                     await db.execute("INSERT INTO web_sessions (token_hash, user_id, created_at)"
                                      " VALUES (?, ?, ?)", (token_hash(token), person, at))
             except sqlite3.IntegrityError:

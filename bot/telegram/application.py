@@ -1,14 +1,12 @@
-"""Wiring: builds the PTB Application and registers every handler in one place."""
+"""Wiring: builds the PTB Application and registers every handler in one place.
+
+Starting and stopping it is :class:`bot.telegram.channel.TelegramChannel`'s business.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import gc
-import logging
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
@@ -22,12 +20,9 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.config import Settings, operator_warnings
-from bot.domain.clock import SystemClock
+from bot.config import Settings
 from bot.flows import commands
-from bot.output.workers import DRAWING
-from bot.store.storage import Storage
-from bot.telegram import gate, handlers, jobs
+from bot.telegram import gate, handlers
 from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.answer_taps import AnswerTapHandler
 from bot.telegram.context import CONTEXT_TYPES, BotContext
@@ -36,21 +31,13 @@ from bot.telegram.network import RetryingRequest
 from bot.telegram.polling import ReadingBot
 from bot.telegram.update_processor import PerUserUpdateProcessor
 
-if TYPE_CHECKING:  # the composition root imports this module to build the channel
-    from bot.app import Services
-
-log = logging.getLogger(__name__)
-
 # Bot API calls the bot makes at once (PTB's default); getUpdates has its own connection.
 CONNECTION_POOL_SIZE = 256
 
 TelegramApplication = Application[Any, BotContext, Any, Any, Any, Any]
-# Opens the services once the bot knows its username (from getMe at initialize).
-OpenServices = Callable[[str], Awaitable["Services"]]
 
 
-def build(settings: Settings, open_services: OpenServices, *,
-          request: BaseRequest | None = None) -> TelegramApplication:
+def build(settings: Settings, *, request: BaseRequest | None = None) -> TelegramApplication:
     """The bot, ready to run; ``request`` replaces the network layer (tests, benchmark)."""
     if settings.token is None:
         raise ValueError("the Telegram channel needs TELEGRAM_BOT_TOKEN")
@@ -74,8 +61,6 @@ def build(settings: Settings, open_services: OpenServices, *,
         .bot(bot)
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(PerUserUpdateProcessor(liveness=liveness))
-        .post_init(_starting(settings, open_services))
-        .post_shutdown(_stopped)
     )
     application: TelegramApplication = builder.build()
     application.bot_data.liveness = liveness
@@ -102,64 +87,7 @@ def _register_handlers(application: TelegramApplication) -> None:
     application.add_error_handler(handlers.error_handler)
 
 
-def _starting(settings: Settings,
-              open_services: OpenServices) -> Callable[[TelegramApplication], Coroutine[Any, Any, None]]:
-    async def post_init(application: TelegramApplication) -> None:
-        services = await open_services(application.bot.username)
-        application.bot_data.services = services
-        await services.storage.health.beat()  # healthy from the start; the heartbeat job keeps it fresh
-        # Here, once Telegram has accepted the token: a start that fails says so in one line.
-        for warning in operator_warnings(settings.operator):
-            log.warning(warning)
-        jobs.schedule(application, settings.retention_days)
-        DRAWING.warm_up()  # the first run's end should not wait for matplotlib to load
-        menu = [BotCommand(name, description) for name, description
-                in commands.descriptions(services.renderer, commands.everywhere()).items()]
-        await application.bot.set_my_commands(menu, scope=BotCommandScopeAllPrivateChats())
-        await application.bot.set_my_commands(menu)
-    return post_init
-
-
-async def _stopped(application: TelegramApplication) -> None:
-    """Runs after PTB has finished every update in flight, so no answer is cut off."""
-    services, application.bot_data.services = application.bot_data.services, None
-    if services is not None:
-        await services.storage.close()
-
-
-def check_database(path: str) -> None:
-    """Open and migrate the database once before going online, so a bad path fails early."""
-    async def probe() -> None:
-        storage = await Storage.open(path, SystemClock())
-        await storage.close()
-    asyncio.run(probe())
-
-
-def tune_garbage_collector() -> None:
-    """Fewer and shorter collector pauses in a burst of taps; call once everything is loaded.
-
-    The modules, the questionnaire and the templates live as long as the
-    process: frozen, they are no longer walked by every full collection. A tap
-    allocates thousands of short-lived objects that reference counting frees
-    anyway, so the youngest generation is collected every 10,000 allocations
-    instead of every 700. Measured with ``python -m bot.bench`` (README).
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
-
-
-def use_uvloop() -> None:
-    """uvloop's event loop costs 6-8 % less CPU per tap (README); asyncio's where it is missing."""
-    try:
-        import uvloop
-    except ImportError:  # not built for this platform (Windows)
-        return
-    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-
-
 async def close_network(application: TelegramApplication) -> None:
     """PTB closes its clients only after a complete start; a rejected token stops it earlier."""
     for request in application.bot_data.network:
         await request.shutdown()
-

@@ -20,7 +20,7 @@ from aiolimiter import AsyncLimiter
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.flows.outcome import Broadcast, BroadcastReport, Reply
+from bot.flows.outcome import BroadcastReport, Reply
 from bot.telegram.delivery import send_text
 from bot.telegram.network import may_retry
 
@@ -30,34 +30,36 @@ BULK_RATE = 30.0  # messages per second, Telegram's limit for notifying many peo
 
 
 class Broadcaster:
-    """Create one per application (the limiter is shared by every broadcast)."""
+    """The Telegram channel's part of :class:`bot.flows.delivery.Delivery`.
 
-    def __init__(self, rate: float = BULK_RATE, attempts: int = 3) -> None:
+    Create one per application (the limiter is shared by every broadcast).
+    The dispatcher hands it only people reached in Telegram, whose private
+    chat's id is their user id.
+    """
+
+    def __init__(self, bot: Bot, rate: float = BULK_RATE, attempts: int = 3) -> None:
+        self._bot = bot
         # A bucket of one message that drains at ``rate`` per second: evenly
         # spaced sends, never a burst above the limit in any one-second window.
         self._limiter = AsyncLimiter(1, 1 / rate)
         self._attempts = attempts
 
-    async def send(self, bot: Bot, broadcast: Broadcast) -> BroadcastReport:
-        delivered = unreachable = 0
-        for chat_id in broadcast.recipients:
-            # A person of the browser channel (a negative id) has no Telegram chat, and
-            # a negative chat id is a Telegram group's: never send there.
-            if chat_id <= 0:
-                unreachable += 1
-            elif await self._deliver(bot, chat_id, broadcast.replies):
+    async def deliver(self, people: tuple[int, ...],
+                      replies: tuple[Reply, ...]) -> BroadcastReport:
+        delivered = 0
+        for chat_id in people:
+            # A negative chat id is a Telegram group's, never a person's: never send there.
+            if chat_id > 0 and await self._deliver(chat_id, replies):
                 delivered += 1
-            else:
-                unreachable += 1
-        return BroadcastReport(delivered=delivered, unreachable=unreachable)
+        return BroadcastReport(delivered=delivered, unreachable=len(people) - delivered)
 
-    async def _deliver(self, bot: Bot, chat_id: int, replies: tuple[Reply, ...]) -> bool:
+    async def _deliver(self, chat_id: int, replies: tuple[Reply, ...]) -> bool:
         """All messages to one person; False as soon as they cannot be reached."""
         for reply in replies:
             for attempt in range(1, self._attempts + 1):
                 async with self._limiter:
                     try:
-                        await send_text(bot, chat_id, reply)
+                        await send_text(self._bot, chat_id, reply)
                         break
                     except RetryAfter as error:
                         wait = _seconds(error)

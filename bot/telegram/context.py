@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
-if TYPE_CHECKING:  # the composition root imports this channel to build it
-    from bot.app import Services
-    from bot.telegram.liveness import Liveness
+from bot.flows.services import Services
+from bot.telegram.liveness import Liveness
 
 
 class ServicesSlot:
-    """The application's ``bot_data``: the services, from start-up (post_init) to shutdown."""
+    """The application's ``bot_data``: the services, from the channel's opening to its stop."""
 
     def __init__(self) -> None:
         self.services: Services | None = None
@@ -24,7 +23,7 @@ class ServicesSlot:
         self.liveness: Liveness | None = None
         # The HTTP clients, closed at the end even if the start failed (a rejected token).
         self.network: tuple[BaseRequest, ...] = ()
-        # Ends the process's HTTP server and so both channels (set by the composition root).
+        # Ends the process's HTTP server and so both channels (given when the channel opens).
         self.stop_serving: Callable[[], None] | None = None
 
 
@@ -33,7 +32,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], S
     def services(self) -> Services:
         services = self.bot_data.services
         if services is None:
-            raise RuntimeError("the services are opened when the application starts")
+            raise RuntimeError("the services are given when the channel opens")
         return services
 
 

@@ -12,7 +12,7 @@ import logging
 import warnings
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -21,10 +21,8 @@ from telegram.warnings import PTBUserWarning
 
 from bot.flows.buttons import encode
 from bot.flows.outcome import Document, Keyboard, Message, Outcome, Photo, Reply
+from bot.flows.services import Services
 from bot.telegram.context import BotContext
-
-if TYPE_CHECKING:  # the composition root imports this channel to build it
-    from bot.app import Services
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +113,10 @@ async def carry_out(bot: Bot, services: Services, chat_id: int, tapped: Tapped |
             await send(bot, chat_id, message)
     broadcast = outcome.broadcast
     if broadcast is not None:
-        # The sender's tap is answered first; the bulk messages follow at the pace
-        # Telegram allows, then the sender learns how it went.
-        report = await services.broadcaster.send(bot, broadcast)
+        # The sender's tap is answered first; the notices follow, each through its
+        # recipient's channel (in Telegram at the pace it allows), then the sender
+        # learns how it went.
+        report = await services.delivery.send(broadcast)
         for message in broadcast.reported(report) if broadcast.reported else ():
             await send(bot, chat_id, message)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
@@ -28,8 +28,9 @@ from starlette.staticfiles import StaticFiles
 
 from bot.config import Web
 from bot.domain.entities import Workshop
+from bot.flows.delivery import Delivery
 from bot.flows.invitations import InvitationLink, WorkshopInvitation, parse
-from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome
+from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome, Reply
 from bot.output.qr import qr_png
 from bot.store.errors import DatabaseGone
 from bot.store.storage import Storage
@@ -41,8 +42,6 @@ from bot.web.security import BodyLimit, BodyTooLarge, SecurityHeaders, Throttle,
 from bot.web.views import KeptViews, View, view_of
 
 log = logging.getLogger(__name__)
-
-BroadcastSender = Callable[[Broadcast], Awaitable[BroadcastReport]]
 
 COOKIE = "selbstcheck"
 MAX_COOKIE_DAYS = 400  # browsers cap a cookie's lifetime there
@@ -65,14 +64,13 @@ class WebChannel:
     """The routes' shared state: the flows, the database, the kept views."""
 
     def __init__(self, port: FlowsPort, storage: Storage, pages: Pages, web: Web,
-                 retention_days: int, projector: Projector,
+                 retention_days: int, projector: Projector, delivery: Delivery,
                  telegram_link: InvitationLink | None = None,
-                 telegram_broadcast: BroadcastSender | None = None,
                  throttle: Throttle | None = None) -> None:
         self.port = port
         self.projector = projector
         self.telegram_link = telegram_link  # where the bot runs: the invitation in Telegram
-        self.telegram_broadcast = telegram_broadcast  # where the bot runs: bulk messages
+        self.delivery = delivery  # notices to people of every channel
         self._broadcasts: set[asyncio.Task[None]] = set()
         self._working: set[asyncio.Task[Response]] = set()  # actions being carried out
         self.patience = PATIENCE_SECONDS
@@ -149,10 +147,15 @@ class WebChannel:
         await self.port.note_activity(person.id)
         view = self.kept.get(person.id)
         if view is None or not (view.messages or view.pending):
-            # Nothing (or only a notice) to show: where the person stands now.
+            # Nothing (or only a notice) to show: where the person stands now, and below it
+            # what arrived meanwhile (a notice, the report on one sent in the background).
             current = await self._carried_out(await self.port.start(person.id))
             if view is not None:
                 current.notice, current.alert = view.notice, view.alert
+            arrived = self.kept.get(person.id)
+            if arrived is not None:
+                current.messages.extend(arrived.messages)
+                current.files.update(arrived.files)
             view = current
             self.kept.put(person.id, view)
         response = self._page("conversation.html.j2", person, view=view,
@@ -214,28 +217,28 @@ class WebChannel:
         return RedirectResponse(f"{self.web_base}/", status_code=303)
 
     def _start_broadcast(self, sender: int, broadcast: Broadcast) -> None:
-        """Send in the background at Telegram's pace; the sender's page then says how it went.
-
-        People in the browser (negative ids) find the messages on their page the next
-        time they open it, while views are kept (``KEEP_SECONDS``): a result shared in the
-        room reaches the phones in the room. People in Telegram get them from the bot.
-        """
+        """Send in the background, each recipient through their channel (Telegram at its
+        pace); the sender's page then says how it went."""
         async def send() -> None:
-            in_browser = [r for r in broadcast.recipients if r < 0]
-            in_telegram = tuple(r for r in broadcast.recipients if r > 0)
-            for recipient in in_browser:
-                self.kept.add(recipient, self._view(Outcome(), broadcast.replies))
-            report = BroadcastReport(0, 0)
-            if in_telegram and self.telegram_broadcast is not None:
-                report = await self.telegram_broadcast(replace(broadcast, recipients=in_telegram))
-            delivered = len(in_browser) + report.delivered
-            report = BroadcastReport(delivered, len(broadcast.recipients) - delivered)
+            report = await self.delivery.send(broadcast)
             messages = broadcast.reported(report) if broadcast.reported else ()
             self.kept.add(sender, self._view(Outcome(), messages))
 
         task = asyncio.create_task(send())
         self._broadcasts.add(task)
         task.add_done_callback(self._broadcast_done)
+
+    async def deliver(self, people: tuple[int, ...],
+                      replies: tuple[Reply, ...]) -> BroadcastReport:
+        """The browser's part of delivering notices (:class:`bot.flows.delivery.ChannelDelivery`).
+
+        People in the browser find the messages on their page the next time they
+        open it, while views are kept (``KEEP_SECONDS``): a result shared in the
+        room reaches the phones in the room.
+        """
+        for person in people:
+            self.kept.add(person, self._view(Outcome(), replies))
+        return BroadcastReport(delivered=len(people), unreachable=0)
 
     def _broadcast_done(self, task: asyncio.Task[None]) -> None:
         self._broadcasts.discard(task)

@@ -8,7 +8,7 @@ import pytest
 from telegram.ext import ExtBot
 
 from bot.bench.fake_bot_api import FakeBotAPI
-from bot.flows.outcome import Broadcast, Reply
+from bot.flows.outcome import Reply
 from bot.telegram.broadcast import Broadcaster
 from tests.conftest import BotHarness
 from tests.stories import latest_link, release, set_up, take_part
@@ -56,8 +56,7 @@ async def test_flood_control_is_waited_out_and_blocked_people_are_skipped(
     api.blocked.add(12)
     api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     api.fail_next("sendMessage", 400, "Bad Request: chat not found")
-    broadcast = Broadcast((11, 12, 13, 14), (Reply("Teil 1"), Reply("Teil 2")))
-    report = await Broadcaster().send(bot, broadcast)
+    report = await Broadcaster(bot).deliver((11, 12, 13, 14), (Reply("Teil 1"), Reply("Teil 2")))
     # 11: first try is 429, waited out, then "chat not found" -> unreachable; 12 blocked
     assert (report.delivered, report.unreachable) == (2, 2)
     assert [m.text for m in api.chat(13)] == ["Teil 1", "Teil 2"]
@@ -71,16 +70,16 @@ async def test_a_person_who_keeps_hitting_flood_control_is_given_up_the_rest_con
     bot, api = plain_bot
     for _ in range(2):
         api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
-    report = await Broadcaster(attempts=2).send(bot, Broadcast((21, 22), (Reply("Ergebnis"),)))
+    report = await Broadcaster(bot, attempts=2).deliver((21, 22), (Reply("Ergebnis"),))
     assert (report.delivered, report.unreachable) == (1, 1)
     assert api.chat(21) == [] and [m.text for m in api.chat(22)] == ["Ergebnis"]
 
 
-async def test_a_person_of_the_browser_channel_is_never_sent_to_in_telegram(
+async def test_a_group_chat_is_never_sent_a_notice(
         plain_bot: tuple[ExtBot[None], FakeBotAPI]) -> None:
     bot, api = plain_bot
-    browser_person = -4_000_000_000_123  # a negative chat id would be a Telegram group's
-    report = await Broadcaster().send(bot, Broadcast((31, browser_person), (Reply("Ergebnis"),)))
+    group = -4_000_000_000_123  # a negative chat id is a Telegram group's, never a person's
+    report = await Broadcaster(bot).deliver((31, group), (Reply("Ergebnis"),))
     assert (report.delivered, report.unreachable) == (1, 1)
     assert [int(c.params["chat_id"]) for c in api.calls_to("sendMessage")] == [31]
 
@@ -90,7 +89,7 @@ async def test_a_message_that_may_have_arrived_is_not_sent_twice(
     bot, api = plain_bot
     api.fail_network("sendMessage", "read_timeout", after_effect=True)  # sent, answer lost
     api.fail_network("sendMessage", "connect")  # never left: sent again
-    report = await Broadcaster().send(bot, Broadcast((31, 32), (Reply("Ergebnis"),)))
+    report = await Broadcaster(bot).deliver((31, 32), (Reply("Ergebnis"),))
     assert (report.delivered, report.unreachable) == (2, 0)
     assert [m.text for m in api.chat(31)] == ["Ergebnis"]
     assert [m.text for m in api.chat(32)] == ["Ergebnis"]

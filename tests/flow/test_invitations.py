@@ -17,19 +17,19 @@ from tests.web_client import Browser, opened_channel
 PUBLIC = "https://selbstcheck.example.org"
 
 
-@pytest.mark.parametrize("bot_username", [None, "selbstcheck_test_bot"], ids=["browser", "both"])
+@pytest.mark.parametrize("with_bot", [False, True], ids=["browser", "both"])
 async def test_the_invitation_carries_the_browser_address_and_telegram_where_the_bot_runs(
         tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer,
-        bot_username: str | None) -> None:
+        with_bot: bool) -> None:
     settings = settings_from_env({"SELBSTCHECK_DB": str(tmp_path / "web.db"),
                                   "SELBSTCHECK_PUBLIC_URL": PUBLIC})
-    async with opened_channel(settings, small_questionnaire, renderer, bot_username) as channel:
+    async with opened_channel(settings, small_questionnaire, renderer, with_bot) as channel:
         page = (await Browser(channel).set_up_workshop()).text
     address = re.search(rf"{re.escape(PUBLIC)}/w/([A-Za-z0-9_-]{{22}})", page)
     assert address, page
     assert "ohne Anmeldung und ohne App" in page
     telegram = f"https://t.me/selbstcheck_test_bot?start=w_{address[1]}"
-    assert (telegram in page) == (bot_username is not None)
+    assert (telegram in page) == with_bot
     # a public address: no warning for the coordinator
     assert "Einladungen zeigen auf diesen Rechner" not in page
 

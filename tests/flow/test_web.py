@@ -13,7 +13,7 @@ import pytest
 from bot.config import Settings, Web
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import DraftStep, ManageWorkshop, Text, WorkshopCommand
-from bot.flows.outcome import Broadcast, BroadcastReport, Reply
+from bot.flows.outcome import Reply
 from bot.flows.upkeep import keep_alive
 from bot.output.render import Renderer
 from bot.store.operations import backup_database
@@ -192,57 +192,6 @@ async def test_a_workshop_invitation_opens_in_the_browser_and_offers_telegram(
     assert "In Telegram öffnen" not in page.text
 
 
-async def test_a_result_shared_from_the_browser_reaches_browser_and_telegram_participants(
-        channel: WebChannel) -> None:
-    sent: list[Broadcast] = []
-
-    async def telegram(broadcast: Broadcast) -> BroadcastReport:
-        sent.append(broadcast)
-        return BroadcastReport(len(broadcast.recipients), 0)
-
-    channel.telegram_broadcast = telegram
-    coordinator = Browser(channel)
-    page = await coordinator.set_up_workshop()
-    link = re.search(r"http://127\.0\.0\.1:8080(/w/[A-Za-z0-9_-]{22})", page.text)
-    assert link
-    participants = []
-    for _ in range(5):  # k = 5 by default: enough for a release
-        participant = Browser(channel)
-        participants.append(participant)
-        opened = await participant.http.get(link[1])
-        await participant.get(opened.headers["location"])
-        await participant.press("Politik")
-        for _ in range(7):
-            await participant.press("B · Trifft eher zu")
-    # and somebody who joined in Telegram (a positive user id)
-    person = await channel.storage.web_sessions.person_of(coordinator.http.cookies[COOKIE])
-    assert person is not None
-    workshop = (await channel.storage.workshops.coordinated_by(person))[0]
-    await channel.storage.people.ensure_user(4711)
-    await channel.storage.workshops.join(workshop.id, 4711)
-    await coordinator.post(command="workshop")
-    await coordinator.get()
-    await coordinator.press("Musterstadt")
-    await coordinator.press("Stand")
-    await coordinator.press("Zwischenstand freigeben")  # only a released result is shared
-    await coordinator.post(command="workshop")
-    await coordinator.get()
-    await coordinator.press("Musterstadt")
-    await coordinator.press("Ergebnis teilen")
-    page = await coordinator.press("Ja, Ergebnis senden")
-    for _ in range(100):  # sent in the background; the page then says how it went
-        page = await coordinator.get()
-        if "gesendet" in page.text:
-            break
-        await asyncio.sleep(0.01)
-    # people in the browser find it on their page; the one in Telegram gets it there
-    assert "an 6 von 6 Teilnehmer*innen gesendet" in page.text
-    assert "nicht erreichbar" not in page.text
-    assert [broadcast.recipients for broadcast in sent] == [(4711,)]
-    assert "Musterstadt" in sent[0].replies[0].text
-    for participant in participants:
-        shown = await participant.get()
-        assert sent[0].replies[0].text.split("\n")[0] in shown.text
 
 
 async def test_a_telegram_coordinator_manages_the_workshop_in_the_browser_by_a_private_link(

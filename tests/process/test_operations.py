@@ -20,6 +20,7 @@ from telegram.ext import Application
 from bot.bench.targets import clean_environment
 from bot.cli import main
 from bot.config import ConfigError, settings_from_env
+from bot.domain.entities import Channel
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from bot.store.errors import StorageError
@@ -30,6 +31,7 @@ from bot.telegram.jobs import stopped_by_heartbeat
 from tests.bot_process import REPO, run_cli
 from tests.clock import SettableClock
 from tests.conftest import SMALL_FIELDS, BotHarness, started, write_questionnaire
+from tests.stories import query
 
 # The schema of the first release (migration 1), kept here verbatim: databases
 # created with it exist and must keep working with every later version.
@@ -103,6 +105,9 @@ async def test_a_first_release_database_upgrades_to_the_newest_schema_with_its_d
                 "SELECT user_id, last_active_at FROM users ORDER BY user_id") as cursor:
             assert [tuple(r) for r in await cursor.fetchall()] == [
                 (4711, "2024-04-02T07:00:00+00:00"), (4712, "2024-03-02T10:01:00+00:00")]
+        # everybody then came through Telegram, and is reached there
+        assert await storage.people.channels((4711, 4712)) == {4711: Channel.TELEGRAM,
+                                                               4712: Channel.TELEGRAM}
         # and the upgraded database works like a new one
         await storage.runs.save_answer(active.id, "eins-02", "B")
         assert await storage.people.delete(4712)
@@ -145,6 +150,51 @@ async def test_the_retention_start_counts_workshop_and_report_activity_from_befo
             assert [tuple(r) for r in await cursor.fetchall()] == [
                 (1, "2024-05-01T00:00:00+00:00"), (2, "2024-06-01T00:00:00+00:00"),
                 (3, "2024-07-01T00:00:00+00:00"), (4, "2024-08-01T00:00:00+00:00")]
+    finally:
+        await storage.close()
+
+
+async def test_people_keep_their_channel_and_their_data_when_it_becomes_explicit(
+        tmp_path: Path) -> None:
+    """Before migration 9 a person's channel was the sign of their id (negative: browser)."""
+    path = tmp_path / "v8.db"
+    connection = sqlite3.connect(path)
+    for number, script in enumerate(MIGRATIONS[:8], start=1):
+        connection.executescript(f"{script}\nPRAGMA user_version = {number};")
+    connection.executescript("""
+        INSERT INTO users (user_id, created_at, last_active_at) VALUES
+            (4711, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00'),
+            (4712, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00'),
+            (-987654321, '2026-01-02T00:00:00+00:00', '2026-01-02T00:00:00+00:00');
+        -- a browser person, and a Telegram coordinator with a private link into the browser
+        INSERT INTO web_sessions (token_hash, user_id, created_at) VALUES
+            (x'01', -987654321, '2026-01-02T00:00:00+00:00'),
+            (x'02', 4712, '2026-01-03T00:00:00+00:00');
+        INSERT INTO workshops (token, municipality, created_by, created_at)
+            VALUES ('t', 'Musterstadt', 4712, '2026-01-03T00:00:00+00:00');
+        INSERT INTO workshop_participants (workshop_id, user_id, perspective, joined_at) VALUES
+            (1, 4711, 'politik', '2026-01-04T00:00:00+00:00'),
+            (1, -987654321, 'politik', '2026-01-04T00:00:00+00:00');
+        INSERT INTO runs (user_id, workshop_id, started_at) VALUES
+            (4711, 1, '2026-01-04T00:00:00+00:00'), (-987654321, 1, '2026-01-04T00:00:00+00:00');
+        INSERT INTO answers VALUES (1, 'eins-01', 'A', '2026-01-04T00:01:00+00:00');
+        INSERT INTO answers VALUES (2, 'eins-01', 'B', '2026-01-04T00:01:00+00:00');
+    """)
+    connection.commit()
+    connection.close()
+    storage = await Storage.open(path, SettableClock())
+    try:
+        assert await storage.people.channels((4711, 4712, -987654321, 1)) == {
+            4711: Channel.TELEGRAM, 4712: Channel.TELEGRAM, -987654321: Channel.BROWSER}
+        assert sorted(await storage.workshops.participant_ids(1)) == [-987654321, 4711]
+        assert await storage.runs.answers(1) == {"eins-01": "A"}
+        assert await storage.runs.answers(2) == {"eins-01": "B"}
+        assert await query(path, "SELECT COUNT(*) FROM web_sessions") == [(2,)]
+        # people met from now on carry their channel from the start
+        browser_person, _ = await storage.web_sessions.create_person()
+        await storage.people.ensure_user(4713)
+        assert await storage.people.channels((browser_person, 4713)) == {
+            browser_person: Channel.BROWSER, 4713: Channel.TELEGRAM}
     finally:
         await storage.close()
 

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from bot.web.app import COOKIE, WebChannel
+from tests.clock import SettableClock
 from tests.conftest import BotHarness, Person
 from tests.flow.test_web import Browser
 from tests.stories import release, reopen_menu, set_up, take_part
@@ -187,7 +188,7 @@ async def test_without_telegram_its_people_count_as_not_reached(
         tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer) -> None:
     """A browser-only installation on a database that also holds people from Telegram."""
     settings = Settings(token=None, database=str(tmp_path / "web.db"))
-    services = await open_services(settings, small_questionnaire, renderer)
+    services = await open_services(settings, small_questionnaire, renderer, clock=SettableClock())
     try:
         web = web_channel(services)
         coordinator = BrowserCoordinator(web)

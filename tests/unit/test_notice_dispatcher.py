@@ -11,6 +11,7 @@ from bot.domain.entities import Channel
 from bot.flows.delivery import Dispatcher
 from bot.flows.outcome import Broadcast, BroadcastReport, Reply
 from bot.store.storage import Storage
+from tests.clock import SettableClock
 
 
 class Recording:
@@ -30,7 +31,7 @@ class Recording:
 
 @pytest.fixture
 async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
-    storage = await Storage.open(tmp_path / "d.db")
+    storage = await Storage.open(tmp_path / "d.db", SettableClock())
     yield storage
     await storage.close()
 

@@ -56,6 +56,9 @@ class PdfFloodFigures:
         return statistics.median(self.flooded) / statistics.median(self.calm)
 
 
+_PREPARING = 'class="message preparing"'  # a page whose report is still being made
+
+
 class _Session:
     """One browser session: a cookie jar and the page it shows."""
 
@@ -69,7 +72,11 @@ class _Session:
         assert csrf, "no form on the page"
         response = await self.client.post("/aktion", data={"csrf": csrf[1], **form})
         if response.status_code == 303:
-            self.page = (await self.client.get(response.headers["location"])).text
+            location = response.headers["location"]
+            self.page = (await self.client.get(location)).text
+            while _PREPARING in self.page:  # a report takes seconds: the page offers it when ready
+                await asyncio.sleep(0.05)
+                self.page = (await self.client.get(location)).text
         return response
 
     async def finish_a_run(self) -> None:

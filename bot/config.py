@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -58,6 +59,9 @@ class Web:
     listen: str = DEFAULT_LISTEN
     port: int = DEFAULT_PORT
     public_url: str = f"http://{DEFAULT_LISTEN}:{DEFAULT_PORT}"  # links and QR codes, no "/"
+    # Reverse proxies whose X-Forwarded-For names the client (addresses or networks); none
+    # by default, so nobody can choose the address the throttle counts them under.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def secure(self) -> bool:
@@ -199,7 +203,22 @@ def _web(environ: Mapping[str, str]) -> Web:
             or parts.fragment:
         raise ConfigError("SELBSTCHECK_PUBLIC_URL muss eine http://- oder https://-Adresse "
                           "ohne ?- und #-Teil sein, z. B. https://selbstcheck.example.org.")
-    return Web(listen=listen, port=port, public_url=public_url)
+    return Web(listen=listen, port=port, public_url=public_url,
+               trusted_proxies=_trusted_proxies(environ))
+
+
+def _trusted_proxies(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """SELBSTCHECK_TRUSTED_PROXIES: comma-separated addresses or networks (10.0.0.0/8)."""
+    proxies = tuple(item.strip() for item in _get(environ, "SELBSTCHECK_TRUSTED_PROXIES")
+                    .split(",") if item.strip())
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError("SELBSTCHECK_TRUSTED_PROXIES: kommagetrennte IP-Adressen oder "
+                              f"Netze (z. B. 127.0.0.1, 172.16.0.0/12) angeben, nicht {proxy!r}."
+                              ) from None
+    return proxies
 
 
 def _setting_name(environ: Mapping[str, str], name: str) -> str:

@@ -30,9 +30,13 @@ class HttpServer(uvicorn.Server):
 
 
 def http_server(app: Starlette, web: Web) -> HttpServer:
-    """Without an access log: continue and invitation links carry their token in the path."""
+    """Without an access log: continue and invitation links carry their token in the path.
+
+    Forwarded headers are handled inside the app (uvicorn's own middleware, given the
+    proxies the operator lists), never by uvicorn's default of trusting 127.0.0.1.
+    """
     config = uvicorn.Config(app, host=web.listen, port=web.port, log_config=None,
-                            access_log=False, proxy_headers=True, server_header=False,
+                            access_log=False, proxy_headers=False, server_header=False,
                             lifespan="off", timeout_graceful_shutdown=10)
     return HttpServer(config)
 

@@ -151,17 +151,14 @@ class WebChannel:
         person, token = await self.storage.web_sessions.create_person(session.token)
         return Person(person, token)
 
-    def _refusal(self, request: Request, session: Session | None) -> Response | None:
+    async def _refusal(self, request: Request, session: Session | None) -> Response | None:
         """What a request presenting a token gets instead of a look-up, if anything.
 
         Past its address's ceiling, a browser without a session is given one and sent
         back: the people beside a guesser keep opening their links.
         """
-        address = self._client(request)
-        if session is None and self.throttle.crowded(address):
-            if not self.throttle.may_create(address):
-                return self.error("too_many", 429)
-            self.throttle.created(address)
+        if session is None and self.throttle.crowded(self._client(request)):
+            await asyncio.sleep(self.throttle.pause)
             response = RedirectResponse(f"{self.web_base}{request.url.path}", status_code=303)
             return self._with_cookie(response, Visitor(self.visitors.new()))
         if self.throttle.refuses(self._guesser(request, session)):
@@ -345,7 +342,7 @@ class WebChannel:
 
     async def _linked(self, request: Request, session: Session | None) -> int | Response:
         """The person a continue link names, looked up under the throttle."""
-        refused = self._refusal(request, session)
+        refused = await self._refusal(request, session)
         if refused is not None:
             return refused
         token = request.path_params["token"]
@@ -376,7 +373,7 @@ class WebChannel:
         for anybody the link could name: joining is the visitor's own step.
         """
         session, new = await self._visiting(request)
-        refused = self._refusal(request, None if new else session)
+        refused = await self._refusal(request, None if new else session)
         if refused is not None:
             return refused
         kind, token = request.url.path.rstrip("/").split("/")[-2], request.path_params["token"]

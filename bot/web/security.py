@@ -160,16 +160,18 @@ class Throttle:
     full room behind one network (``address_attempts``): past it, only sessions that
     have not failed themselves still have their tokens checked, so a person who never
     guessed wrong is never refused because somebody beside them did. A browser
-    without a session gets one before its token counts; the sessions an address
-    starts that way, and the people it creates, share a room-sized budget
-    (``creations`` a ``creation_window``).
+    without a session is then given one first, after a ``pause``: a newcomer waits
+    once, a guesser for every guess (and the connections per address are capped).
+    The people an address creates are bounded apart: ``creations`` a ``creation_window``.
     """
 
     def __init__(self, attempts: int = 10, address_attempts: int = 300, window: float = 60.0,
-                 creations: int = 100, creation_window: float = 600.0) -> None:
+                 creations: int = 100, creation_window: float = 600.0,
+                 pause: float = 1.0) -> None:
         self.attempts = attempts
         self.address_attempts = address_attempts
         self.creations = creations
+        self.pause = pause
         self._sessions = Window(window)
         self._addresses = Window(window)
         self._created = Window(creation_window)
@@ -192,7 +194,7 @@ class Throttle:
             self._sessions.add(guesser.session)
 
     def may_create(self, address: str) -> bool:
-        """Whether this address may start another person (or session) now: a room's worth."""
+        """Whether this address may create another person now: a room's worth."""
         return self._created.count(address) < self.creations
 
     def created(self, address: str) -> None:

@@ -19,7 +19,10 @@ from bot.web.app import COOKIE, WebChannel, build_web_app
 from bot.web.security import Throttle
 from bot.web.server import http_server
 from bot.web.views import KeptViews
-from tests.flow.test_web import Browser, channel, counts  # noqa: F401 - the channel fixture
+from tests.flow import test_web
+from tests.flow.test_web import Browser, counts
+
+channel = test_web.channel  # the app on a fresh database, as test_web.py has it
 
 ROOM = "192.0.2.7"  # the address every Browser here comes from
 _LINK = re.compile(r'<a href="http://127\.0\.0\.1:8080(/weiter/[^"]+)"')
@@ -44,7 +47,7 @@ async def opened(browser: Browser, path: str) -> httpx.Response:
     return response
 
 
-async def started(channel: WebChannel, answers: int = 1) -> Browser:  # noqa: F811
+async def started(channel: WebChannel, answers: int = 1) -> Browser:
     browser = Browser(channel)
     await browser.get()
     await browser.press("Selbstcheck beginnen")
@@ -53,7 +56,7 @@ async def started(channel: WebChannel, answers: int = 1) -> Browser:  # noqa: F8
     return browser
 
 
-async def answers_of(channel: WebChannel, browser: Browser) -> int:  # noqa: F811
+async def answers_of(channel: WebChannel, browser: Browser) -> int:
     person = await channel.storage.web_sessions.person_of(browser.http.cookies[COOKIE])
     assert person is not None
     rows = await channel.storage.database.rows(
@@ -74,7 +77,7 @@ async def answered_once(person: Browser) -> int:
 # --- a throttle that protects without locking out -------------------------------------------
 
 async def test_thirty_people_on_one_address_keep_working_while_one_of_them_guesses(
-        channel: WebChannel) -> None:  # noqa: F811
+        channel: WebChannel) -> None:
     channel.throttle.pause = 0  # the wait a browser without a session gets; not timed here
     room = [await started(channel) for _ in range(30)]
     links = [await continue_path(person) for person in room]
@@ -102,7 +105,7 @@ async def test_thirty_people_on_one_address_keep_working_while_one_of_them_guess
 
 
 async def test_a_guessing_session_is_refused_even_its_right_link_but_nobody_beside_it(
-        channel: WebChannel) -> None:  # noqa: F811
+        channel: WebChannel) -> None:
     owner = await started(channel)
     link = await continue_path(owner)
     guesser = Browser(channel)
@@ -115,7 +118,7 @@ async def test_a_guessing_session_is_refused_even_its_right_link_but_nobody_besi
     assert (await opened(neighbour, link)).status_code == 200
 
 
-async def test_every_page_counts_a_guessed_cookie(channel: WebChannel) -> None:  # noqa: F811
+async def test_every_page_counts_a_guessed_cookie(channel: WebChannel) -> None:
     channel.throttle = Throttle(address_attempts=5)
     guesser = Browser(channel)
     for path in ("/datenschutz", "/barrierefreiheit", "/", "/fortsetzen", "/datei/x"):
@@ -129,7 +132,7 @@ async def test_every_page_counts_a_guessed_cookie(channel: WebChannel) -> None: 
 # --- forwarded headers, through the real server ---------------------------------------------
 
 @pytest.fixture
-async def served(channel: WebChannel) -> AsyncIterator[tuple[WebChannel, str]]:  # noqa: F811
+async def served(channel: WebChannel) -> AsyncIterator[tuple[WebChannel, str]]:
     """The app behind uvicorn on a free port of 127.0.0.1, as it runs in production."""
     server = http_server(build_web_app(channel), Web(listen="127.0.0.1", port=0))
     task = asyncio.create_task(server.serve())
@@ -161,7 +164,7 @@ async def test_a_forwarded_address_from_a_peer_nobody_listed_is_not_believed(
     assert statuses[-1] != 404 and statuses.count(404) < 320
 
 
-async def test_a_forwarded_address_from_a_listed_proxy_is_believed(channel: WebChannel) -> None:  # noqa: F811
+async def test_a_forwarded_address_from_a_listed_proxy_is_believed(channel: WebChannel) -> None:
     channel.web = Web(trusted_proxies=("192.0.2.0/24",))
     channel.throttle.pause = 0
     owner = await started(channel)
@@ -181,7 +184,7 @@ async def test_a_forwarded_address_from_a_listed_proxy_is_believed(channel: WebC
 # --- nobody answers into an identity somebody else holds ------------------------------------
 
 async def test_a_continue_link_moves_the_person_and_the_old_link_stops_working(
-        channel: WebChannel) -> None:  # noqa: F811
+        channel: WebChannel) -> None:
     attacker = await started(channel, answers=0)
     link = await continue_path(attacker)
     victim = Browser(channel)  # sent the link as "your personal invitation"
@@ -199,7 +202,7 @@ async def test_a_continue_link_moves_the_person_and_the_old_link_stops_working(
     assert await answers_of(channel, victim) == 3
 
 
-async def test_a_browser_holding_answers_asks_before_it_switches(channel: WebChannel) -> None:  # noqa: F811
+async def test_a_browser_holding_answers_asks_before_it_switches(channel: WebChannel) -> None:
     attacker = await started(channel, answers=0)
     link = await continue_path(attacker)
     victim = await started(channel, answers=2)
@@ -225,7 +228,7 @@ async def test_a_browser_holding_answers_asks_before_it_switches(channel: WebCha
 
 
 async def test_a_prepared_invitation_cannot_hand_out_a_pre_joined_identity(
-        channel: WebChannel) -> None:  # noqa: F811
+        channel: WebChannel) -> None:
     coordinator = Browser(channel)
     await coordinator.get()
     await coordinator.post(command="workshop")
@@ -262,7 +265,7 @@ async def test_a_prepared_invitation_cannot_hand_out_a_pre_joined_identity(
 # --- a flood of visitors ----------------------------------------------------------------------
 
 async def test_a_flood_of_new_visitors_stores_nothing_and_evicts_no_kept_file(
-        channel: WebChannel) -> None:  # noqa: F811
+        channel: WebChannel) -> None:
     channel.kept = KeptViews(people=500)  # memory for 500 people's views, as 5,000 in production
     person = await started(channel, answers=7)  # the result, with its chart
     chart = _CHART.search(person.page)
@@ -280,7 +283,7 @@ async def test_a_flood_of_new_visitors_stores_nothing_and_evicts_no_kept_file(
 
 
 async def test_people_started_from_one_address_are_bounded_and_keep_a_kept_file(
-        channel: WebChannel) -> None:  # noqa: F811
+        channel: WebChannel) -> None:
     channel.kept = KeptViews(people=50)
     person = await started(channel, answers=7)
     chart = _CHART.search(person.page)

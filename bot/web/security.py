@@ -106,7 +106,12 @@ def csrf_token(session_token: str) -> str:
 def csrf_valid(session_token: str | None, presented: object) -> bool:
     if not session_token or not isinstance(presented, str):
         return False
-    return hmac.compare_digest(csrf_token(session_token), presented)
+    return _same(csrf_token(session_token), presented)
+
+
+def _same(expected: str, presented: str) -> bool:
+    """Compared in constant time; any text a client sends compares, not only ASCII."""
+    return hmac.compare_digest(expected.encode(), presented.encode("utf-8", "replace"))
 
 
 def session_key(token: str) -> str:
@@ -221,7 +226,7 @@ class VisitorTokens:
 
     def valid(self, token: str) -> bool:
         random, separator, signature = token.partition(self._SEPARATOR)
-        return bool(separator) and hmac.compare_digest(self._signature(random), signature)
+        return bool(separator) and _same(self._signature(random), signature)
 
     def _signature(self, random: str) -> str:
         digest = hmac.new(self._key, random.encode(), hashlib.sha256).digest()[:12]

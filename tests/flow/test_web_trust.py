@@ -271,15 +271,18 @@ async def test_a_flood_of_new_visitors_stores_nothing_and_evicts_no_kept_file(
     chart = _CHART.search(person.page)
     assert chart, person.page
     before = await counts(channel)
+    changes = await channel.storage.database.rows("SELECT total_changes()")
     transport = httpx.ASGITransport(app=build_web_app(channel), client=("198.51.100.9", 1))
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080") as flood:
         for _ in range(1000):
             flood.cookies.clear()
             assert (await flood.get("/")).status_code == 200
     after = await counts(channel)
+    written = (await channel.storage.database.rows("SELECT total_changes()"))[0][0] - changes[0][0]
     kept = await person.http.get(chart[1])
-    print(f"1,000 new visitors: {after[0] - before[0]} rows; the chart kept: {kept.status_code}")
-    assert after == before and kept.status_code == 200
+    print(f"1,000 new visitors: {after[0] - before[0]} rows, {written} rows written; "
+          f"the chart kept: {kept.status_code}")
+    assert after == before and written == 0 and kept.status_code == 200
 
 
 async def test_people_started_from_one_address_are_bounded_and_keep_a_kept_file(
@@ -303,3 +306,14 @@ async def test_people_started_from_one_address_are_bounded_and_keep_a_kept_file(
           f"the chart kept: {kept.status_code}")
     assert 40 <= created <= 100 and users == created + 1 and refused == 300 - created
     assert kept.status_code == 200
+
+
+async def test_a_cookie_or_form_token_in_any_characters_is_refused_calmly(
+        channel: WebChannel) -> None:
+    browser = Browser(channel)
+    await browser.get()
+    refused = await browser.http.post("/aktion", data={"csrf": "ä" * 64, "command": "hilfe"})
+    assert refused.status_code == 403
+    browser.http.cookies.clear()
+    odd = await browser.http.get("/", headers=[(b"cookie", f"{COOKIE}=abc.äöü".encode("latin-1"))])
+    assert odd.status_code == 200 and "Willkommen zum Selbstcheck" in odd.text

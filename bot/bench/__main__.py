@@ -1,5 +1,5 @@
 """``python -m bot.bench``: run the benchmark."""
 
-from bot.bench.run import main
+from bot.bench.cli import main
 
 main()

@@ -78,7 +78,15 @@ from bot.flows.reports import Reports
 from bot.flows.results_view import ResultsView
 from bot.flows.review import Review
 from bot.flows.selfcheck import SelfCheck
-from bot.flows.workshop_desk import WorkshopDesk
+from bot.flows.workshop.agreed_steps import AgreedSteps
+from bot.flows.workshop.co_coordinators import CoCoordinators
+from bot.flows.workshop.coordination import Coordination
+from bot.flows.workshop.desk import Desk
+from bot.flows.workshop.documents import Documents
+from bot.flows.workshop.joining import Joining
+from bot.flows.workshop.menu import Menu
+from bot.flows.workshop.releases import Releases
+from bot.flows.workshop.setup import Setup
 from bot.output.render import Renderer
 from bot.store.storage import Storage
 
@@ -109,23 +117,31 @@ class Flows:
         self._reports = Reports(storage, questionnaire, renderer, self.results_view)
         self._review = Review(storage, questionnaire, renderer, self.results_view)
         self._next_steps = NextSteps(storage, renderer, self.results_view)
-        self._workshops = WorkshopDesk(storage, questionnaire, renderer, self._selfcheck,
-                                       invitation_link, management_link,
-                                       minimum=settings.min_group)
+        desk = Desk(storage, questionnaire, renderer, invitation_link, management_link,
+                    minimum=settings.min_group)
+        releases = Releases(desk)
+        menu = Menu(desk, releases)
+        co_coordinators = CoCoordinators(desk, menu)
+        self._agreed_steps = AgreedSteps(desk)
+        self._setup = Setup(desk, menu)
+        self._joining = Joining(desk, self._selfcheck, co_coordinators)
+        self._co_coordinators = co_coordinators
+        self._coordination = Coordination(desk, menu, releases, Documents(desk),
+                                          self._agreed_steps, co_coordinators)
         self._privacy = Privacy(storage, renderer, settings.retention_days,
                                 minimum=settings.min_group)
 
     async def act(self, person: int, action: Action) -> Outcome:  # noqa: C901 - one case each
         """What ``person`` (the storage's user id) sees after doing ``action``."""
         selfcheck, reports, review = self._selfcheck, self._reports, self._review
-        workshops, privacy = self._workshops, self._privacy
+        privacy, coordination = self._privacy, self._coordination
         if isinstance(action, ENDS_NAME_WAIT):
             await reports.end_name_wait(person)
         match action:
             case Start(payload=None | UnknownPayload() as payload):
                 return await selfcheck.start(person, unknown_link=payload is not None)
             case Start(payload=WorkshopInvitation() | CoordinatorInvitation() as invitation):
-                return await workshops.open_link(person, invitation)
+                return await self._joining.open_link(person, invitation)
             case Resume():
                 return await selfcheck.resume(person)
             case ShowResults(run_id):
@@ -137,7 +153,7 @@ class Flows:
             case ReportRequest():
                 return await reports.report(person)
             case WorkshopCommand(argument):
-                return await workshops.command(person, argument)
+                return await self._setup.command(person, argument)
             case PrivacyStatement():
                 return privacy.statement()
             case EraseRequest():
@@ -150,9 +166,14 @@ class Flows:
                 pending = await self._storage.people.pending_input(person)
                 if pending is None:
                     return await selfcheck.hint(person)
-                if pending.awaited is Awaited.REPORT_NAME:
-                    return await reports.name_message(person, pending, text)
-                return await workshops.text(person, pending, text) or await selfcheck.hint(person)
+                match pending.awaited:
+                    case Awaited.REPORT_NAME:
+                        return await reports.name_message(person, pending, text)
+                    case Awaited.WORKSHOP_NAME:
+                        taken = await self._setup.named(person, text)
+                    case Awaited.WORKSHOP_STEP:
+                        taken = await self._agreed_steps.typed(person, pending, text)
+                return taken or await selfcheck.hint(person)
             case Media():
                 return await selfcheck.hint(person, media=True)
             case UnknownCommand(command):
@@ -204,23 +225,23 @@ class Flows:
             case NameConfirm():
                 return await reports.confirm_name(person)
             case ManageWorkshop(what, workshop_id):
-                return await workshops.manage(person, workshop_id, what)
+                return await coordination.manage(person, workshop_id, what)
             case ConfirmWorkshop(what, workshop_id, revision):
-                return await workshops.confirm(person, workshop_id, what, revision)
+                return await coordination.confirm(person, workshop_id, what, revision)
             case ChoosePerspective(workshop_id, perspective):
-                return await workshops.choose_perspective(person, workshop_id, perspective)
+                return await self._joining.choose_perspective(person, workshop_id, perspective)
             case ChangePerspective(workshop_id):
-                return await workshops.change_perspective(person, workshop_id)
+                return await self._joining.change_perspective(person, workshop_id)
             case RemoveCoordinator(workshop_id, user_id):
-                return await workshops.remove_coordinator(person, workshop_id, user_id)
+                return await self._co_coordinators.remove(person, workshop_id, user_id)
             case EditNextStep(workshop_id, position):
-                return await workshops.ask_step(person, workshop_id, position)
+                return await self._agreed_steps.ask(person, workshop_id, position)
             case RemoveNextStep(workshop_id, position):
-                return await workshops.remove_step(person, workshop_id, position)
+                return await self._agreed_steps.remove(person, workshop_id, position)
             case DraftField(field_id, select):
-                return await workshops.draft_field(person, field_id, select)
+                return await self._setup.draft_field(person, field_id, select)
             case DraftStep(what):
-                return await workshops.draft_step(person, what)
+                return await self._setup.draft_step(person, what)
             case Erase(issued_at):
                 return await privacy.erase(person, issued_at)
             case KeepData():

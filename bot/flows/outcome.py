@@ -16,7 +16,7 @@ from bot.flows.actions import ButtonAction
 class Button:
     """A button that sends ``action`` back to the bot, or with ``url`` opens a link instead.
 
-    The channel encodes the action (see :func:`bot.flows.actions.encode`).
+    The channel encodes the action (see :func:`bot.flows.buttons.encode`).
     """
 
     label: str

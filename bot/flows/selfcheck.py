@@ -14,27 +14,21 @@ from datetime import datetime, timedelta, timezone
 
 from bot.domain.entities import Run
 from bot.domain.progress import (
-    Position,
     current_statement,
     field_completed_by,
-    ordered_statements,
     position_of,
 )
-from bot.domain.questionnaire import Field, Questionnaire, Statement
+from bot.domain.questionnaire import Questionnaire
 from bot.domain.scoring import score_field
 from bot.domain.workshop import ADMINISTRATION
 from bot.flows import run_state
 from bot.flows.actions import (
-    Answer,
-    Back,
     Begin,
     BeginField,
     ButtonAction,
     Cancel,
     ContinueRun,
-    Info,
     Keep,
-    Pause,
     ReviewField,
     ShowResults,
     Unpause,
@@ -44,22 +38,12 @@ from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
 from bot.flows.personal_flow import PersonalFlow
 from bot.flows.refusals import invalid_button
 from bot.flows.results_view import ResultsView, german_date, local_date
+from bot.flows.statement_view import StatementView, minutes_left
 from bot.output.render import Renderer
 from bot.store.storage import Storage
 
 MAX_COMMAND_SHOWN = 40  # an unknown command can be a whole message long
 REAL_PAUSE = timedelta(minutes=30)  # "Willkommen zurück" only after a break this long
-SECONDS_PER_STATEMENT = 20  # reading and weighing one statement, as the welcome estimates
-
-
-def minutes_for(statements: int) -> int:
-    """About how long so many statements take, in whole minutes (at least one)."""
-    return max(1, round(statements * SECONDS_PER_STATEMENT / 60))
-
-
-def minutes_left(position: Position) -> int:
-    """About how long the statements still open take."""
-    return minutes_for(position.total - position.answered)
 
 
 class SelfCheck(PersonalFlow):
@@ -73,11 +57,9 @@ class SelfCheck(PersonalFlow):
         # order (bot/telegram/update_processor.py), but that keeps their replies in
         # order; this lock is what keeps answers right, whatever the channel.
         self._run_locks = KeyedLocks()
-        # The scale's button labels and "saved" notices never change: render them once.
+        self.statements = StatementView(questionnaire, renderer)
+        # The scale's "saved" notices never change: render them once.
         choices = questionnaire.scale.choices
-        self._choice_labels = {
-            (c.key, chosen): renderer.text("button.choice", choice=c, chosen=chosen)
-            for c in choices for chosen in (False, True)}
         self._saved_notices = {c.key: renderer.text("notice.saved", choice=c) for c in choices}
 
     # --- entering the conversation -------------------------------------------
@@ -150,7 +132,7 @@ class SelfCheck(PersonalFlow):
     async def statement_message(self, run: Run) -> Reply:
         """The statement ``run`` continues with, ready to answer (e.g. a new workshop run)."""
         answers = await self.storage.runs.answers(run.id)
-        return self._statement_reply(run, self._position(run, answers, run.cursor), answers)
+        return self.statements.open_statement(run, answers)
 
     async def continue_run(self, user_id: int, run_id: int) -> Outcome:
         """Switch to another open run (personal or workshop) and continue there."""
@@ -172,12 +154,12 @@ class SelfCheck(PersonalFlow):
             run, answers = found
             statement = self.questionnaire.statement(statement_id)
             assert statement is not None
-            fields = self._fields(run)
+            fields = self.statements.fields(run)
             first_time = statement_id not in answers
             updated = {**answers, statement_id: choice}
             finishes = current_statement(fields, updated, None) is None
             await self.storage.runs.save_answer(run.id, statement_id, choice, finishes=finishes)
-        trace = self._trace(fields, statement, choice, updated)
+        trace = self.statements.trace(fields, statement, choice, updated)
         notice = self._saved_notices[choice]
         if finishes:
             async def summary() -> tuple[Message, ...]:
@@ -191,21 +173,21 @@ class SelfCheck(PersonalFlow):
             return Outcome(notice=notice, edit=Reply(self.render.html(done, trace=trace)),
                            later=summary)
         completed = field_completed_by(fields, statement_id, updated) if first_time else None
-        next_position = self._position(run, updated, None)
+        next_position = self.statements.position(run, updated, None)
         if completed is not None:
             result = score_field(completed, updated, self.questionnaire.scale)
             note = Reply(self.render.html("field_done.html.j2", trace=trace, result=result,
                                           scale=self.questionnaire.scale,
                                           left=next_position.total - next_position.answered,
                                           minutes=minutes_left(next_position),
-                                          intro=self._field_intro(next_position)),
+                                          intro=self.statements.field_intro(next_position)),
                          self._single(self.render.text("results.button.review_field",
                                                        field=completed),
                                       ReviewField(run.id, completed.id)))
             return Outcome(notice=notice, edit=note,
-                           send=(self._statement_reply(run, next_position, updated),))
+                           send=(self.statements.reply(run, next_position, updated),))
         return Outcome(notice=notice,
-                       edit=self._statement_reply(run, next_position, updated, trace=trace))
+                       edit=self.statements.reply(run, next_position, updated, trace=trace))
 
     async def back(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
         async with self._run_locks.hold(run_id):
@@ -213,27 +195,27 @@ class SelfCheck(PersonalFlow):
             if isinstance(found, Outcome):
                 return found
             run, answers = found
-            previous = position_of(self._fields(run), statement_id, answers).previous
+            previous = position_of(self.statements.fields(run), statement_id, answers).previous
             if previous is None:
                 return Outcome(notice=self.render.text("notice.first_statement"))
             await self.storage.runs.set_cursor(run.id, previous.id)
-        position = self._position(run, answers, previous.id)
-        return Outcome(edit=self._statement_reply(run, position, answers))
+        position = self.statements.position(run, answers, previous.id)
+        return Outcome(edit=self.statements.reply(run, position, answers))
 
     async def info(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
         found = await self._on_open_statement(user_id, run_id, statement_id)
         if isinstance(found, Outcome):
             return found
         run, answers = found
-        position = self._position(run, answers, run.cursor)
-        return Outcome(edit=self._statement_reply(run, position, answers, show_info=True))
+        position = self.statements.position(run, answers, run.cursor)
+        return Outcome(edit=self.statements.reply(run, position, answers, show_info=True))
 
     async def pause(self, user_id: int, run_id: int) -> Outcome:
         found = await self._active_run_for(user_id, run_id)
         if isinstance(found, Outcome):
             return found
         run, answers = found
-        position = self._position(run, answers, run.cursor)
+        position = self.statements.position(run, answers, run.cursor)
         return Outcome(edit=Reply(self.render.html("paused.html.j2", position=position),
                                   self._single(self.render.text("button.unpause"),
                                                Unpause(run.id))))
@@ -244,8 +226,7 @@ class SelfCheck(PersonalFlow):
         if isinstance(found, Outcome):
             return found
         run, answers = found
-        return Outcome(edit=self._statement_reply(run, self._position(run, answers, run.cursor),
-                                                 answers))
+        return Outcome(edit=self.statements.open_statement(run, answers))
 
     # --- results, cancelling, help -------------------------------------------
 
@@ -302,18 +283,9 @@ class SelfCheck(PersonalFlow):
         if run is None:
             return Outcome(send=(note,))
         answers = await self.storage.runs.answers(run.id)
-        return Outcome(send=(note, self._statement_reply(run, self._position(run, answers, run.cursor), answers)))
+        return Outcome(send=(note, self.statements.open_statement(run, answers)))
 
     # --- helpers ---------------------------------------------------------------
-
-    def _fields(self, run: Run) -> tuple[Field, ...]:
-        return self.questionnaire.select(run.field_ids)
-
-    def _position(self, run: Run, answers: Mapping[str, str], cursor: str | None) -> Position:
-        fields = self._fields(run)
-        statement = current_statement(fields, answers, cursor)
-        assert statement is not None, "an active run always has an open statement"
-        return position_of(fields, statement.id, answers)
 
     async def _active_run_for(self, user_id: int,
                               run_id: int) -> tuple[Run, dict[str, str]] | Outcome:
@@ -336,7 +308,7 @@ class SelfCheck(PersonalFlow):
         if isinstance(found, Outcome):
             return found
         run, answers = found
-        return self._stale_statement(run, answers, statement_id, choice) or (run, answers)
+        return self.statements.stale(run, answers, statement_id, choice) or (run, answers)
 
     async def _open_runs(self, user_id: int) -> tuple[Run | None, tuple[Run, ...]]:
         """The open run the person last worked on, and their other open runs.
@@ -359,7 +331,7 @@ class SelfCheck(PersonalFlow):
     async def _resume_replies(self, run: Run, others: tuple[Run, ...]) -> tuple[Reply, Reply]:
         """Where the person stands in ``run``, with a button to switch to each other open run."""
         answers = await self.storage.runs.answers(run.id)
-        position = self._position(run, answers, run.cursor)
+        position = self.statements.position(run, answers, run.cursor)
         switches: list[tuple[Button, ...]] = []
         for other in others:
             name = await self._workshop_name(other)
@@ -372,24 +344,7 @@ class SelfCheck(PersonalFlow):
                                       workshop=await self._workshop_name(run),
                                       others=len(others), welcome_back=away,
                                       minutes_left=minutes_left(position)), tuple(switches))
-        return note, self._statement_reply(run, position, answers)
-
-    def _stale_statement(self, run: Run, answers: Mapping[str, str], statement_id: str,
-                         choice: str | None = None) -> Outcome | None:
-        """A tap on anything but the open statement shows the open one instead.
-
-        The same answer again (a double tap, or Telegram delivering the tap a
-        second time) only confirms it: the message already moved on.
-        """
-        position = self._position(run, answers, run.cursor)
-        if position.statement.id == statement_id:
-            return None
-        if choice is not None and answers.get(statement_id) == choice:
-            return Outcome(notice=self.render.text(
-                "reliability.already_saved", choice=self.questionnaire.scale.choice(choice)))
-        known = any(s.id == statement_id for s in ordered_statements(self._fields(run)))
-        notice = self.render.text("notice.already_answered" if known else "notice.statement_gone")
-        return Outcome(notice=notice, edit=self._statement_reply(run, position, answers))
+        return note, self.statements.reply(run, position, answers)
 
     def _welcome(self) -> Reply:
         return Reply(self.render.html("welcome.html.j2", questionnaire=self.questionnaire,
@@ -403,40 +358,6 @@ class SelfCheck(PersonalFlow):
         assert run.finished_at is not None
         finished_on = german_date(local_date(run.finished_at))
         return Reply(self.render.html("finished.html.j2", finished_on=finished_on), keyboard)
-
-    def _statement_reply(self, run: Run, position: Position, answers: Mapping[str, str], *,
-                         trace: str | None = None, show_info: bool = False) -> Reply:
-        statement = position.statement
-        current = answers.get(statement.id)
-        choices = self.questionnaire.scale.choices
-        rows: list[tuple[Button, ...]] = [
-            (Button(self._choice_labels[c.key, c.key == current],
-                    Answer(run.id, statement.id, c.key)),)
-            for c in choices]
-        extra = []
-        if (statement.info or position.index_in_field == 0) and not show_info:
-            extra.append(Button(self.render.text("button.info"), Info(run.id, statement.id)))
-        if position.previous is not None:
-            extra.append(Button(self.render.text("button.back"), Back(run.id, statement.id)))
-        extra.append(Button(self.render.text("button.pause"), Pause(run.id)))
-        rows.append(tuple(extra))
-        text = self.render.html("statement.html.j2", position=position, trace=trace,
-                                show_info=show_info,
-                                intro=self._field_intro(position) if show_info
-                                and position.index_in_field == 0 else None,
-                                current=self.questionnaire.scale.choice(current) if current else None)
-        return Reply(text, tuple(rows), live=True)
-
-    def _field_intro(self, position: Position) -> str:
-        """A field's introduction: in the note that ends the previous field, else behind ℹ️."""
-        return self.render.html("field_intro.html.j2", position=position,
-                                minutes=minutes_for(len(position.field.statements)))
-
-    def _trace(self, fields: tuple[Field, ...], statement: Statement, choice: str,
-               answers: Mapping[str, str]) -> str:
-        position = position_of(fields, statement.id, answers)
-        return self.render.text("trace", position=position,
-                                choice=self.questionnaire.scale.choice(choice))
 
     async def _summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Message, ...]:
         """The results with chart, comparison and buttons (see :mod:`bot.flows.results`).

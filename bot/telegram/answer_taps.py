@@ -23,7 +23,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler
 
-from bot.flows.actions import Answer, decode
+from bot.flows.actions import Answer
+from bot.flows.buttons import decode
 from bot.telegram.context import BotContext
 from bot.telegram.delivery import LiveStatement, Tapped, carry_out
 

@@ -89,7 +89,7 @@ def _register_handlers(application: TelegramApplication) -> None:
     application.add_handlers([AnswerTapHandler(), *gate.gate_handlers()], group=gate.GROUP)
     private = filters.ChatType.PRIVATE
     # Note: order matters. Known commands first, then every button (decoded once, see
-    # bot/flows/actions.py), then unknown commands, then the rest.
+    # bot/flows/buttons.py), then unknown commands, then the rest.
     application.add_handlers([
         CommandHandler("start", handlers.start, filters=private),
         CommandHandler("weiter", handlers.weiter, filters=private),

@@ -19,7 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
-from bot.flows.actions import encode
+from bot.flows.buttons import encode
 from bot.flows.outcome import Document, Keyboard, Message, Outcome, Photo, Reply
 from bot.telegram.context import BotContext
 

@@ -25,9 +25,8 @@ from bot.flows.actions import (
     Text,
     UnknownCommand,
     WorkshopCommand,
-    decode,
-    encode,
 )
+from bot.flows.buttons import decode, encode
 from bot.telegram import deep_link
 from bot.telegram.answer_taps import tap_of
 from bot.telegram.commands import ALIASES, COMMANDS, command_descriptions

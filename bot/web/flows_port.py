@@ -1,7 +1,7 @@
 """The one place the browser channel meets the flows: input in, ``Flows.act`` called.
 
 Pages know commands by name, buttons by the string in a form field (the same
-codec as Telegram's callback data, :mod:`bot.flows.actions`) and typed text;
+codec as Telegram's callback data, :mod:`bot.flows.buttons`) and typed text;
 this module decodes each into one action and hands back the
 :class:`~bot.flows.outcome.Outcome`. Everything else in :mod:`bot.web` is
 independent of how the flows are called.
@@ -27,9 +27,8 @@ from bot.flows.actions import (
     Start,
     Text,
     WorkshopCommand,
-    decode,
-    encode,
 )
+from bot.flows.buttons import decode, encode
 from bot.flows.dispatch import Flows
 from bot.flows.invitations import UnknownPayload, parse
 from bot.flows.outcome import Button, Outcome

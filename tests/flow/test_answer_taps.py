@@ -16,7 +16,8 @@ from telegram import Update
 
 from bot.bench.fake_bot_api import FakeBotAPI
 from bot.domain.questionnaire import Questionnaire
-from bot.flows.actions import Answer, Begin, encode
+from bot.flows.actions import Answer, Begin
+from bot.flows.buttons import encode
 from bot.output.render import Renderer
 from bot.telegram.answer_taps import RAW_KEY, AnswerTap, set_aside_update, tap_of
 from bot.telegram.delivery import Tapped

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.flows.actions import ConfirmWorkshop, ContinueRun, ManageWorkshop, encode
+from bot.flows.actions import ConfirmWorkshop, ContinueRun, ManageWorkshop
+from bot.flows.buttons import encode
 from tests import updates
 from tests.conftest import BotHarness, Person
 from tests.stories import REFUSAL, finish_a_run, menu, query, set_up, take_part

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.questionnaire import Questionnaire
-from bot.flows.actions import Erase, encode
+from bot.flows.actions import Erase
+from bot.flows.buttons import encode
 from bot.logs import REDACTED, configure_logging
 from bot.output.render import Renderer
 from tests import updates

@@ -9,14 +9,8 @@ from pypdf import PdfReader
 
 from bot.bench.fake_bot_api import FakeBotAPI, StoredMessage
 from bot.domain.questionnaire import Questionnaire
-from bot.flows.actions import (
-    CONFIRMED_ACTIONS,
-    MANAGE_ACTIONS,
-    ChoosePerspective,
-    ConfirmWorkshop,
-    ManageWorkshop,
-    encode,
-)
+from bot.flows.actions import CONFIRMED_ACTIONS, MANAGE_ACTIONS, ChoosePerspective, ConfirmWorkshop, ManageWorkshop
+from bot.flows.buttons import encode
 from bot.output.qr import qr_png
 from bot.output.render import Renderer
 from bot.store.storage import Storage

@@ -4,7 +4,8 @@ given to take into the discussion."""
 
 from __future__ import annotations
 
-from bot.flows.actions import ManageWorkshop, encode
+from bot.flows.actions import ManageWorkshop
+from bot.flows.buttons import encode
 from tests.conftest import BotHarness
 from tests.stories import REFUSAL, latest_link, menu, query, reopen_menu, set_up, take_part, workshop_id
 

@@ -8,7 +8,8 @@ municipality, and a closed workshop takes no changed answers.
 
 from __future__ import annotations
 
-from bot.flows.actions import Change, encode
+from bot.flows.actions import Change
+from bot.flows.buttons import encode
 from tests.conftest import BotHarness, Person
 from tests.stories import RUN_ONE, RUN_TWO, finish_a_run, labels, pdf_text, query, set_up, take_part
 

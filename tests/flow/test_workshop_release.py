@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.questionnaire import Questionnaire
-from bot.flows.actions import Change, encode
+from bot.flows.actions import Change
+from bot.flows.buttons import encode
 from bot.flows.work_quota import WorkQuota
 from bot.output.render import Renderer
 from tests.conftest import BotHarness, Person

@@ -10,16 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.bench.cli import main
+from bot.bench.config import BenchConfig, write_synthetic_questionnaire
 from bot.bench.fake_bot_api import FakeBotAPI
-from bot.bench.run import (
-    BenchConfig,
-    format_flood_report,
-    format_report,
-    main,
-    run_benchmark,
-    run_flood_benchmark,
-    write_synthetic_questionnaire,
-)
+from bot.bench.report import format_flood_report, format_report
+from bot.bench.runners import run_benchmark, run_flood_benchmark
 from bot.domain.questionnaire import load_questionnaire
 from bot.flows.work_quota import REPORTS_PER_WINDOW
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.bench.fake_bot_api import BOT_USER
-from bot.flows.actions import Answer, encode
+from bot.flows.actions import Answer
+from bot.flows.buttons import encode
 from tests import updates
 from tests.bot_process import BotProcess
 from tests.conftest import write_questionnaire

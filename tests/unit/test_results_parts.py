@@ -13,7 +13,6 @@ from bot.domain.entities import Awaited
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.scoring import score_fields
 from bot.flows.actions import (
-    MAX_BYTES,
     ButtonAction,
     Change,
     ChangeOpen,
@@ -23,9 +22,8 @@ from bot.flows.actions import (
     Report,
     ReviewField,
     ReviewFields,
-    decode,
-    encode,
 )
+from bot.flows.buttons import MAX_BYTES, decode, encode
 from bot.flows.results_view import german_date, local_date
 from bot.output.chart import Bar, ProfileChart, draw
 from bot.output.report_pdf import ReportSetupError, check_available

@@ -14,9 +14,8 @@ from bot.flows.actions import (
     ManageWorkshop,
     RemoveCoordinator,
     RemoveNextStep,
-    decode,
-    encode,
 )
+from bot.flows.buttons import decode, encode
 from bot.output.render import split_message, telegram_length
 
 

@@ -1,0 +1,99 @@
+"""One statement as the person answers it: its message and buttons, where it stands in the
+run, and what a tap on any other statement shows instead."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.domain.entities import Run
+from bot.domain.progress import Position, current_statement, ordered_statements, position_of
+from bot.domain.questionnaire import Field, Questionnaire, Statement
+from bot.flows.actions import Answer, Back, Info, Pause
+from bot.flows.outcome import Button, Outcome, Reply
+from bot.output.render import Renderer
+
+SECONDS_PER_STATEMENT = 20  # reading and weighing one statement, as the welcome estimates
+
+
+def minutes_for(statements: int) -> int:
+    """About how long so many statements take, in whole minutes (at least one)."""
+    return max(1, round(statements * SECONDS_PER_STATEMENT / 60))
+
+
+def minutes_left(position: Position) -> int:
+    """About how long the statements still open take."""
+    return minutes_for(position.total - position.answered)
+
+
+class StatementView:
+    def __init__(self, questionnaire: Questionnaire, renderer: Renderer) -> None:
+        self.questionnaire = questionnaire
+        self.render = renderer
+        # The scale's button labels never change: render them once.
+        self._choice_labels = {
+            (c.key, chosen): renderer.text("button.choice", choice=c, chosen=chosen)
+            for c in questionnaire.scale.choices for chosen in (False, True)}
+
+    def fields(self, run: Run) -> tuple[Field, ...]:
+        return self.questionnaire.select(run.field_ids)
+
+    def position(self, run: Run, answers: Mapping[str, str], cursor: str | None) -> Position:
+        fields = self.fields(run)
+        statement = current_statement(fields, answers, cursor)
+        assert statement is not None, "an active run always has an open statement"
+        return position_of(fields, statement.id, answers)
+
+    def open_statement(self, run: Run, answers: Mapping[str, str]) -> Reply:
+        """The statement the run stands at, ready to answer."""
+        return self.reply(run, self.position(run, answers, run.cursor), answers)
+
+    def reply(self, run: Run, position: Position, answers: Mapping[str, str], *,
+              trace: str | None = None, show_info: bool = False) -> Reply:
+        statement = position.statement
+        current = answers.get(statement.id)
+        choices = self.questionnaire.scale.choices
+        rows: list[tuple[Button, ...]] = [
+            (Button(self._choice_labels[c.key, c.key == current],
+                    Answer(run.id, statement.id, c.key)),)
+            for c in choices]
+        extra = []
+        if (statement.info or position.index_in_field == 0) and not show_info:
+            extra.append(Button(self.render.text("button.info"), Info(run.id, statement.id)))
+        if position.previous is not None:
+            extra.append(Button(self.render.text("button.back"), Back(run.id, statement.id)))
+        extra.append(Button(self.render.text("button.pause"), Pause(run.id)))
+        rows.append(tuple(extra))
+        text = self.render.html("statement.html.j2", position=position, trace=trace,
+                                show_info=show_info,
+                                intro=self.field_intro(position) if show_info
+                                and position.index_in_field == 0 else None,
+                                current=self.questionnaire.scale.choice(current) if current else None)
+        return Reply(text, tuple(rows), live=True)
+
+    def field_intro(self, position: Position) -> str:
+        """A field's introduction: in the note that ends the previous field, else behind ℹ️."""
+        return self.render.html("field_intro.html.j2", position=position,
+                                minutes=minutes_for(len(position.field.statements)))
+
+    def trace(self, fields: tuple[Field, ...], statement: Statement, choice: str,
+               answers: Mapping[str, str]) -> str:
+        position = position_of(fields, statement.id, answers)
+        return self.render.text("trace", position=position,
+                                choice=self.questionnaire.scale.choice(choice))
+
+    def stale(self, run: Run, answers: Mapping[str, str], statement_id: str,
+                         choice: str | None = None) -> Outcome | None:
+        """A tap on anything but the open statement shows the open one instead.
+
+        The same answer again (a double tap, or Telegram delivering the tap a
+        second time) only confirms it: the message already moved on.
+        """
+        position = self.position(run, answers, run.cursor)
+        if position.statement.id == statement_id:
+            return None
+        if choice is not None and answers.get(statement_id) == choice:
+            return Outcome(notice=self.render.text(
+                "reliability.already_saved", choice=self.questionnaire.scale.choice(choice)))
+        known = any(s.id == statement_id for s in ordered_statements(self.fields(run)))
+        notice = self.render.text("notice.already_answered" if known else "notice.statement_gone")
+        return Outcome(notice=notice, edit=self.reply(run, position, answers))

@@ -1,0 +1,78 @@
+"""The next steps a workshop agreed on: typed by a coordinator, at most five, in the CSV and PDF."""
+
+from __future__ import annotations
+
+from bot.domain.entities import Awaited, PendingInput, Workshop
+from bot.domain.next_steps import LIMITS as STEP_LIMITS
+from bot.domain.next_steps import MOST_STEPS, free_position, parse_step
+from bot.flows.actions import EditNextStep, ManageWorkshop, RemoveNextStep
+from bot.flows.outcome import Button, Outcome, Reply
+from bot.flows.refusals import invalid_button
+from bot.flows.results_view import german_date, local_date
+from bot.flows.workshop.desk import Desk
+
+
+class AgreedSteps:
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+
+    async def view(self, workshop: Workshop, user_id: int) -> Reply:
+        desk, render = self.desk, self.desk.render
+        steps = await desk.storage.steps.of(workshop.id)
+        earlier = await desk.storage.steps.earlier(user_id, workshop)
+        text = render.html(
+            "workshop_steps.html.j2", workshop=workshop, steps=steps, most=MOST_STEPS,
+            earlier=earlier is not None, earlier_steps=earlier[1] if earlier else (),
+            earlier_opened=german_date(local_date(earlier[0].created_at)) if earlier else None)
+        rows: list[tuple[Button, ...]] = [
+            (Button(render.text("workshop.button.step_edit", position=step.position),
+                    EditNextStep(workshop.id, step.position)),
+             Button(render.text("workshop.button.step_remove", position=step.position),
+                    RemoveNextStep(workshop.id, step.position))) for step in steps]
+        if len(steps) < MOST_STEPS:
+            rows.append((Button(render.text("workshop.button.step_new"),
+                                EditNextStep(workshop.id, None)),))
+        rows.append((Button(render.text("workshop.button.back_to_menu"),
+                            ManageWorkshop("menu", workshop.id)),))
+        return Reply(text, tuple(rows))
+
+    async def ask(self, user_id: int, workshop_id: int, position: int | None) -> Outcome:
+        """Wait for the step typed next (``None``: a new one); it replaces whatever else the
+        bot waited for (see :meth:`bot.store.people.People.await_input`)."""
+        desk = self.desk
+        workshop = await desk.managed(user_id, workshop_id)
+        if workshop is None:
+            return invalid_button(desk.render)
+        if position is None:
+            position = free_position({s.position for s in await desk.storage.steps.of(workshop.id)})
+            if position is None:
+                return Outcome(notice=desk.render.text("workshop.notice.steps_full"), alert=True)
+        await desk.storage.people.await_input(user_id, Awaited.WORKSHOP_STEP,
+                                              workshop_id=workshop.id, position=position)
+        return desk.say("workshop_step_prompt.html.j2", workshop=workshop, position=position)
+
+    async def typed(self, user_id: int, pending: PendingInput, text: str) -> Outcome | None:
+        """The awaited step; ``None`` if the person no longer coordinates that workshop."""
+        desk = self.desk
+        if pending.workshop_id is None or pending.position is None or not text:
+            return None
+        workshop = await desk.managed(user_id, pending.workshop_id)
+        if workshop is None:
+            await desk.storage.people.stop_awaiting(user_id, Awaited.WORKSHOP_STEP)
+            return None
+        step = parse_step(text)
+        if step is None:
+            return desk.say("workshop_step_invalid.html.j2", limits=STEP_LIMITS)
+        await desk.storage.steps.save(user_id, workshop.id, pending.position, step.what,
+                                      step.who, step.due)
+        return Outcome(send=(await self.view(workshop, user_id),))
+
+    async def remove(self, user_id: int, workshop_id: int, position: int) -> Outcome:
+        desk = self.desk
+        workshop = await desk.managed(user_id, workshop_id)
+        if workshop is None:
+            return invalid_button(desk.render)
+        removed = await desk.storage.steps.remove(workshop.id, position)
+        return Outcome(notice=desk.render.text("workshop.notice.step_removed" if removed
+                                               else "workshop.notice.step_gone"),
+                       edit=await self.view(workshop, user_id))

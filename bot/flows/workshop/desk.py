@@ -1,0 +1,72 @@
+"""What every part of the workshop conversation works with, and the coordinator check.
+
+Like :class:`~bot.flows.selfcheck.SelfCheck`, every public method of the
+workshop's parts takes what a channel decoded and returns an
+:class:`~bot.flows.outcome.Outcome`; nothing here knows a channel.
+Participants answer the statements through the ordinary self-check (their run
+carries the workshop and its field selection), so the parts only cover
+setting up, joining, choosing a perspective, and everything the coordinators
+do.
+
+Authorisation: every management button names a workshop id, and anybody can
+forge one, so each tap checks that the person coordinates that workshop
+(deleting: that they created it). A stranger's tap gets the same polite
+refusal as a workshop that does not exist, so ids reveal nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain.disclosure import DEFAULT_MIN_GROUP
+from bot.domain.entities import Workshop
+from bot.domain.questionnaire import Field, Questionnaire
+from bot.domain.workshop import FURTHER, OVERALL, PERSPECTIVES
+from bot.flows import run_state
+from bot.flows.invitations import InvitationLink, ManagementLink
+from bot.flows.outcome import Outcome, Reply
+from bot.output.render import Renderer
+from bot.store.storage import Storage
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Storage, questionnaire and templates; ``minimum`` is k (see :mod:`bot.domain.disclosure`).
+
+    ``invitation_link`` turns an invitation into the channel's link;
+    ``management_link`` a coordinator's private link to the browser, where it runs.
+    """
+
+    storage: Storage
+    questionnaire: Questionnaire
+    render: Renderer
+    invitation_link: InvitationLink
+    management_link: ManagementLink | None = None
+    minimum: int = DEFAULT_MIN_GROUP
+    labels: dict[str, str] = field(init=False)  # a perspective's (or group's) name
+
+    def __post_init__(self) -> None:
+        labels = {key: self.render.text(f"workshop.perspective.{key}")
+                  for key in (*PERSPECTIVES, FURTHER, OVERALL)}
+        object.__setattr__(self, "labels", labels)
+
+    def fields(self, workshop: Workshop) -> tuple[Field, ...]:
+        return self.questionnaire.select(workshop.field_ids)
+
+    async def managed(self, user_id: int, workshop_id: int) -> Workshop | None:
+        """The workshop if the person coordinates it; ``None`` for strangers and unknown ids."""
+        workshop = await self.storage.workshops.workshop(workshop_id)
+        if workshop is None or not await self.storage.workshops.is_coordinator(workshop.id,
+                                                                               user_id):
+            return None
+        return workshop
+
+    async def settle_runs(self, workshop: Workshop) -> None:
+        """Finish the workshop's runs left with nothing to answer (see :mod:`bot.flows.run_state`),
+        so the state and the result count them as the participants would."""
+        for run in await self.storage.workshops.active_runs(workshop.id):
+            await run_state.settled(self.storage, self.questionnaire, run)
+
+    def say(self, template: str, **context: object) -> Outcome:
+        return Outcome(send=(Reply(self.render.html(template, **context)),))
+

@@ -1,0 +1,91 @@
+"""Released results, the only result anybody sees: drafting a release, storing it, showing it.
+
+A release is drafted from the responses read once, so that what a caller
+checks (is every shown group large enough?) is exactly what is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.entities import Release, Workshop
+from bot.domain.workshop import Response, WorkshopResult, aggregate
+from bot.domain.workshop_release import Changes, Marker, from_snapshot, markers_of, snapshot
+from bot.flows.outcome import Outcome, Reply
+from bot.flows.results_view import german_date, local_date
+from bot.flows.workshop.desk import Desk
+
+DIALOGUE_SHOWN = 5                     # topics for dialogue in the chat (all in the CSV)
+UNJUDGED_SHOWN = 10                    # "could not judge" statements in the chat
+
+
+@dataclass(frozen=True)
+class Drafted:
+    """A release as it would be now, and what it is made of."""
+
+    result: WorkshopResult
+    changes: Changes | None  # since the latest release; ``None`` before the first
+    latest: Release | None
+    responses: list[Response]
+
+
+class Releases:
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+
+    async def draft(self, workshop: Workshop) -> Drafted:
+        """What a release now would show, what changed since the last one, that one, and
+        the responses it is made of (read once, so that its markers match it exactly)."""
+        desk = self.desk
+        await desk.settle_runs(workshop)
+        fields = desk.fields(workshop)
+        responses = await self._responses(workshop)
+        latest = await desk.storage.releases.latest(workshop.id)
+        changes = None
+        if latest is not None:
+            previous = from_snapshot(latest.result, fields, desk.questionnaire.scale)
+            markers = [Marker(*row) for row in await desk.storage.releases.markers(latest.id)]
+            changes = Changes(fields, responses, markers, previous)
+        result = aggregate(fields, desk.questionnaire.scale, responses, desk.minimum, changes)
+        return Drafted(result, changes, latest, responses)
+
+    async def _responses(self, workshop: Workshop) -> list[Response]:
+        return [Response(c.perspective, c.answers, person=c.user_id, coordinator=c.coordinator)
+                for c in await self.desk.storage.releases.contributions(workshop.id)]
+
+    async def store(self, workshop: Workshop, kind: str, drafted: Drafted) -> bool:
+        """Store the release as drafted, so that what the caller checked is what is saved;
+        False if there is nothing to release."""
+        if not drafted.result.available:
+            return False
+        markers = [(m.person, m.perspective, m.statement_id, m.choice)
+                   for m in markers_of(self.desk.fields(workshop), drafted.responses)]
+        latest = drafted.latest
+        return await self.desk.storage.releases.save(workshop.id, latest.id if latest else None,
+                                                     kind, snapshot(drafted.result), markers)
+
+    async def released(self, workshop: Workshop) -> tuple[Release, WorkshopResult] | None:
+        latest = await self.desk.storage.releases.latest(workshop.id)
+        if latest is None:
+            return None
+        return latest, from_snapshot(latest.result, self.desk.fields(workshop),
+                                     self.desk.questionnaire.scale)
+
+    def not_released(self, workshop: Workshop) -> Outcome:
+        """Nothing released yet – or never, if the workshop closed with fewer than k."""
+        key = "result_not_released" if workshop.open else "result_never_released"
+        return Outcome(notice=self.desk.render.text(f"workshop.notice.{key}",
+                                                    minimum=self.desk.minimum), alert=True)
+
+    def result_replies(self, workshop: Workshop, release: Release, result: WorkshopResult,
+                       audience: str) -> tuple[Reply, ...]:
+        desk = self.desk
+        parts = desk.render.html_parts(
+            "workshop_result.html.j2", workshop=workshop, result=result, audience=audience,
+            release=release, released=german_date(local_date(release.released_at)),
+            labels=desk.labels, scale=desk.questionnaire.scale, minimum=result.minimum,
+            dialogue=result.dialogue[:DIALOGUE_SHOWN],
+            more_dialogue=len(result.dialogue) > DIALOGUE_SHOWN,
+            unjudged=result.unjudged[:UNJUDGED_SHOWN],
+            more_unjudged=len(result.unjudged) > UNJUDGED_SHOWN)
+        return tuple(Reply(part) for part in parts)

@@ -1,0 +1,126 @@
+"""Setting a workshop up: the municipality's name, the fields of action, creating it."""
+
+from __future__ import annotations
+
+from bot.domain.entities import Draft
+from bot.domain.names import NAME_MAX_LENGTH, NAME_MIN_LENGTH, municipality_name
+from bot.domain.workshop import answer_minutes, new_token
+from bot.flows.actions import DraftField, DraftStep
+from bot.flows.outcome import Button, Outcome, Reply
+from bot.flows.refusals import invalid_button
+from bot.flows.workshop.desk import Desk
+from bot.flows.workshop.menu import Menu
+
+NAME_LENGTH = (NAME_MIN_LENGTH, NAME_MAX_LENGTH)  # a municipality's name (bot/domain/names.py)
+
+
+class Setup:
+    def __init__(self, desk: Desk, menu: Menu) -> None:
+        self.desk = desk
+        self.menu = menu
+
+    async def command(self, user_id: int, argument: str = "") -> Outcome:
+        """/workshop [Kommune]: set one up for the named municipality, or list the person's."""
+        workshops = self.desk.storage.workshops
+        if argument.strip():
+            name = municipality_name(argument)
+            if name is None:
+                return self._name_invalid()
+            await workshops.start_draft(user_id, name, self._all_field_ids())
+            return Outcome(send=(self._field_choice(name, self._all_field_ids()),))
+        coordinated = await workshops.coordinated_by(user_id)
+        if coordinated:
+            return Outcome(send=(self.menu.workshop_list(coordinated),))
+        return await self._ask_name(user_id)
+
+    async def named(self, user_id: int, text: str) -> Outcome | None:
+        """The awaited municipality name; ``None`` if no workshop is being set up."""
+        workshops = self.desk.storage.workshops
+        draft = await workshops.draft(user_id)
+        if draft is None or not text:
+            return None
+        name = municipality_name(text)
+        if name is None:
+            return self._name_invalid()
+        if not await workshops.name_draft(user_id, name):
+            return None
+        return Outcome(send=(self._field_choice(name, draft.field_ids),))
+
+    def _name_invalid(self) -> Outcome:
+        return Outcome(send=(Reply(self.desk.render.html("workshop_name_invalid.html.j2",
+                                                         limits=NAME_LENGTH)),))
+
+    async def _ask_name(self, user_id: int) -> Outcome:
+        render = self.desk.render
+        await self.desk.storage.workshops.start_draft(user_id, None, self._all_field_ids())
+        keyboard = ((Button(render.text("workshop.button.drop"), DraftStep("drop")),),)
+        return Outcome(send=(Reply(render.html("workshop_ask_name.html.j2"), keyboard),))
+
+    async def draft_step(self, user_id: int, what: str) -> Outcome:
+        """Setting a workshop up: a new one, dropping it, every field, or creating it."""
+        workshops = self.desk.storage.workshops
+        if what == "new":
+            return await self._ask_name(user_id)
+        if what == "drop":
+            await workshops.drop_draft(user_id)
+            return Outcome(edit=Reply(self.desk.render.html("workshop_draft_dropped.html.j2")))
+        draft = await workshops.draft(user_id)
+        if draft is None or draft.municipality is None:
+            return self._draft_gone()
+        if what == "all":
+            await workshops.set_draft_fields(user_id, self._all_field_ids())
+            return Outcome(edit=self._field_choice(draft.municipality, self._all_field_ids()))
+        return await self._create(user_id, draft)
+
+    async def draft_field(self, user_id: int, field_id: str, select: bool) -> Outcome:
+        """Select or deselect one field of the workshop being set up."""
+        desk = self.desk
+        draft = await desk.storage.workshops.draft(user_id)
+        if draft is None or draft.municipality is None:
+            return self._draft_gone()
+        if desk.questionnaire.field(field_id) is None:
+            return invalid_button(desk.render)
+        chosen = (set(draft.field_ids) | {field_id} if select
+                  else set(draft.field_ids) - {field_id})
+        selection = tuple(f.id for f in desk.questionnaire.fields if f.id in chosen)
+        await desk.storage.workshops.set_draft_fields(user_id, selection)
+        return Outcome(edit=self._field_choice(draft.municipality, selection))
+
+    def _draft_gone(self) -> Outcome:
+        return Outcome(notice=self.desk.render.text("workshop.notice.draft_gone"), alert=True,
+                       clear_keyboard=True)
+
+    async def _create(self, user_id: int, draft: Draft) -> Outcome:
+        desk = self.desk
+        selected = desk.questionnaire.select(draft.field_ids)
+        if not selected:
+            return Outcome(notice=desk.render.text("workshop.notice.no_field"), alert=True)
+        every_field = len(selected) == len(desk.questionnaire.fields)
+        workshop = await desk.storage.workshops.create(
+            user_id, new_token(), None if every_field else tuple(f.id for f in selected))
+        if workshop is None:  # the same tap twice: the first one created it
+            return Outcome(notice=desk.render.text("workshop.notice.draft_gone"),
+                           clear_keyboard=True)
+        created = Reply(desk.render.html("workshop_created.html.j2", workshop=workshop))
+        return Outcome(edit=created, send=(*self.menu.invitation(workshop),
+                                           await self.menu.menu(workshop, user_id)))
+
+    def _field_choice(self, municipality: str, field_ids: tuple[str, ...]) -> Reply:
+        desk, render = self.desk, self.desk.render
+        fields = desk.questionnaire.fields
+        selected = desk.questionnaire.select(field_ids)
+        rows: list[tuple[Button, ...]] = [
+            (Button(render.text("workshop.button.field", field=f, chosen=f in selected,
+                                minutes=answer_minutes(len(f.statements))),
+                    DraftField(f.id, select=f not in selected)),) for f in fields]
+        rows.append((Button(render.text("workshop.button.all_fields"), DraftStep("all")),))
+        rows.append((Button(render.text("workshop.button.create"), DraftStep("create")),
+                     Button(render.text("workshop.button.drop"), DraftStep("drop"))))
+        statements = sum(len(f.statements) for f in selected)
+        text = render.html("workshop_fields.html.j2", municipality=municipality,
+                           selected=selected, total=len(fields), statements=statements,
+                           minutes=answer_minutes(statements), minimum=desk.minimum)
+        return Reply(text, tuple(rows))
+
+    def _all_field_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.desk.questionnaire.fields)

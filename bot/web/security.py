@@ -166,7 +166,7 @@ class Throttle:
     have not failed themselves still have their tokens checked, so a person who never
     guessed wrong is never refused because somebody beside them did. A browser
     without a session is then given one first, after a ``pause``: a newcomer waits
-    once, a guesser for every guess (and the connections per address are capped).
+    once, a guesser for every guess.
     The people an address creates are bounded apart: ``creations`` a ``creation_window``.
     """
 

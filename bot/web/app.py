@@ -42,6 +42,7 @@ from bot.web.security import (
     SecurityHeaders,
     Throttle,
     VisitorTokens,
+    address_key,
     csrf_token,
     csrf_valid,
     session_key,
@@ -103,7 +104,7 @@ class WebChannel:
     # --- who is asking ----------------------------------------------------------
 
     def _client(self, request: Request) -> str:
-        return request.client.host if request.client else "unknown"
+        return address_key(request.client.host) if request.client else "unknown"
 
     def _guesser(self, request: Request, session: Session | None) -> Guesser:
         return Guesser(self._client(request), session_key(session.token) if session else None)

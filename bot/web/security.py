@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 from collections import OrderedDict, deque
@@ -114,21 +115,39 @@ def _same(expected: str, presented: str) -> bool:
     return hmac.compare_digest(expected.encode(), presented.encode("utf-8", "replace"))
 
 
+def address_key(host: str) -> str:
+    """A client's address as the throttle counts it: an IPv6 address by its /64.
+
+    One network (a household, a room's Wi-Fi) gets a /64 and hands every device, and
+    anybody rotating addresses, another address in it.
+    """
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 def session_key(token: str) -> str:
     """A session as the throttle remembers it: never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
 class Window:
-    """Events per key within the last ``seconds``, for at most ``keys`` keys (the oldest go first).
+    """Events per key within the last ``seconds`` (up to ``most``), for at most ``keys`` keys.
 
-    The cap keeps a flood of keys from exhausting memory; each kind of key has
+    The oldest key goes first; the caps keep a flood from exhausting memory. Each kind of key has
     its own window, so a flood of one kind (new sessions) cannot push out another's
     (an address over its ceiling).
     """
 
-    def __init__(self, seconds: float, keys: int = 10_000) -> None:
+    def __init__(self, seconds: float, most: int, keys: int = 10_000) -> None:
         self.seconds = seconds
+        self.most = most  # counting further than the limit tells nothing more
         self.keys = keys
         self._events: OrderedDict[str, deque[float]] = OrderedDict()
 
@@ -143,7 +162,7 @@ class Window:
 
     def add(self, key: str) -> None:
         self.count(key)  # drop what has expired
-        self._events.setdefault(key, deque()).append(time.monotonic())
+        self._events.setdefault(key, deque(maxlen=self.most)).append(time.monotonic())
         self._events.move_to_end(key)
         while len(self._events) > self.keys:
             self._events.popitem(last=False)
@@ -177,9 +196,9 @@ class Throttle:
         self.address_attempts = address_attempts
         self.creations = creations
         self.pause = pause
-        self._sessions = Window(window)
-        self._addresses = Window(window)
-        self._created = Window(creation_window)
+        self._sessions = Window(window, attempts)
+        self._addresses = Window(window, address_attempts)
+        self._created = Window(creation_window, creations)
 
     def refuses(self, guesser: Guesser) -> bool:
         """Whether a token this guesser presents is refused without looking it up."""

@@ -16,7 +16,7 @@ import pytest
 
 from bot.config import Web
 from bot.web.app import COOKIE, WebChannel, build_web_app
-from bot.web.security import Throttle
+from bot.web.security import Throttle, address_key
 from bot.web.server import http_server
 from bot.web.views import KeptViews
 from tests.flow import test_web
@@ -127,6 +127,17 @@ async def test_every_page_counts_a_guessed_cookie(channel: WebChannel) -> None:
         guesser.http.cookies.set(COOKIE, "geraten" * 5)
         await guesser.http.get(path)
     assert channel.throttle.crowded(ROOM)
+
+
+@pytest.mark.parametrize(("host", "key"), [
+    ("192.0.2.7", "192.0.2.7"),
+    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),  # a device of one network ...
+    ("2001:db8:1:2:ffff::9", "2001:db8:1:2::/64"),  # ... and another one, counted together
+    ("::ffff:192.0.2.7", "192.0.2.7"),
+    ("unknown", "unknown"),
+])
+def test_an_ipv6_network_counts_as_one_address(host: str, key: str) -> None:
+    assert address_key(host) == key
 
 
 # --- forwarded headers, through the real server ---------------------------------------------

@@ -96,6 +96,7 @@ class WebChannel:
         self.kept = KeptViews()
         self.throttle = throttle or Throttle()
         self.visitors = VisitorTokens()
+        self._visitor_view: View | None = None
         self.cookie_days = min(retention_days or MAX_COOKIE_DAYS, MAX_COOKIE_DAYS)
         # "/start" shows where a person stands, as "Weiter" does in the browser.
         self.command_labels = {name: pages.text(f"web.nav.{name}") for name in COMMANDS}
@@ -201,11 +202,17 @@ class WebChannel:
     async def home(self, request: Request) -> Response:
         session, new = await self._visiting(request)
         if isinstance(session, Visitor):
-            view = await self._carried_out(await self.port.start(NOBODY))
+            view = await self._welcome()
         else:
             view = await self._current_view(session)
         response = self._page("conversation.html.j2", session, view=view)
         return self._with_cookie(response, session) if new else response
+
+    async def _welcome(self) -> View:
+        """What every visitor sees first: made once, so a flood of visitors reads nothing."""
+        if self._visitor_view is None:
+            self._visitor_view = await self._carried_out(await self.port.start(NOBODY))
+        return self._visitor_view
 
     async def _current_view(self, person: Person) -> View:
         await self.port.note_activity(person.id)

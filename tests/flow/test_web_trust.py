@@ -284,16 +284,20 @@ async def test_a_flood_of_new_visitors_stores_nothing_and_evicts_no_kept_file(
     before = await counts(channel)
     changes = await channel.storage.database.rows("SELECT total_changes()")
     transport = httpx.ASGITransport(app=build_web_app(channel), client=("198.51.100.9", 1))
+    statements: list[str] = []
+    await channel.storage.database.connection.set_trace_callback(statements.append)
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080") as flood:
         for _ in range(1000):
             flood.cookies.clear()
             assert (await flood.get("/")).status_code == 200
+    await channel.storage.database.connection.set_trace_callback(None)
     after = await counts(channel)
     written = (await channel.storage.database.rows("SELECT total_changes()"))[0][0] - changes[0][0]
     kept = await person.http.get(chart[1])
-    print(f"1,000 new visitors: {after[0] - before[0]} rows, {written} rows written; "
-          f"the chart kept: {kept.status_code}")
+    print(f"1,000 new visitors: {after[0] - before[0]} rows, {written} rows written, "
+          f"{len(statements)} statements; the chart kept: {kept.status_code}")
     assert after == before and written == 0 and kept.status_code == 200
+    assert statements == []  # the welcome was made once, at the first visit before the flood
 
 
 async def test_people_started_from_one_address_are_bounded_and_keep_a_kept_file(

@@ -173,6 +173,8 @@ async def test_a_forwarded_address_from_a_peer_nobody_listed_is_not_believed(
     # counted under the peer's own address: past its ceiling the guesses stop being looked up
     print(f"rotating X-Forwarded-For: {statuses.count(404)} of 320 guesses looked up")
     assert statuses[-1] != 404 and statuses.count(404) < 320
+    assert channel.throttle.crowded("127.0.0.1")
+    assert not channel.throttle.crowded("198.51.100.1")  # nobody can choose whom to crowd
 
 
 async def test_a_forwarded_address_from_a_listed_proxy_is_believed(channel: WebChannel) -> None:

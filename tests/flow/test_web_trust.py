@@ -16,7 +16,7 @@ import pytest
 
 from bot.config import Web
 from bot.web.app import COOKIE, WebChannel, build_web_app
-from bot.web.security import Throttle, address_key
+from bot.web.security import Throttle, VisitorTokens, address_key
 from bot.web.server import http_server
 from bot.web.views import KeptViews
 from tests.flow import test_web
@@ -119,12 +119,13 @@ async def test_a_guessing_session_is_refused_even_its_right_link_but_nobody_besi
 
 
 async def test_every_page_counts_a_guessed_cookie(channel: WebChannel) -> None:
-    channel.throttle = Throttle(address_attempts=5)
+    channel.throttle = Throttle(address_attempts=6)
     guesser = Browser(channel)
-    for path in ("/datenschutz", "/barrierefreiheit", "/", "/fortsetzen", "/datei/x"):
+    forged = VisitorTokens().new()  # the form of a visitor's cookie, signed with another key
+    for path in ("/datenschutz", "/barrierefreiheit", "/", "/fortsetzen", "/datei/x", "/"):
         assert not channel.throttle.crowded(ROOM)
         guesser.http.cookies.clear()
-        guesser.http.cookies.set(COOKIE, "geraten" * 5)
+        guesser.http.cookies.set(COOKIE, forged if path == "/" else "geraten" * 5)
         await guesser.http.get(path)
     assert channel.throttle.crowded(ROOM)
 

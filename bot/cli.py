@@ -19,13 +19,13 @@ from telegram.error import InvalidToken
 from bot import logs
 from bot.app import serve
 from bot.config import ConfigError, database_from_env, settings_from_env
-from bot.domain.content_check import check_questionnaire, load_style
+from bot.domain.content_check import check_questionnaire, check_reports, load_style
 from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
 from bot.flows.upkeep import HEARTBEAT_MAX_AGE
 from bot.output.render import Renderer, TemplateSetupError
 from bot.output.report_pdf import ReportSetupError, check_available
 from bot.output.workers import DRAWING, PRINTING
-from bot.resources import QUESTIONS_DIR
+from bot.resources import QUESTIONS_DIR, REPORTS_DIR
 from bot.store.errors import StorageError
 from bot.store.operations import backup_database, check_writable, hold_instance_lock, last_heartbeat
 from bot.telegram.application import check_database, tune_garbage_collector, use_uvloop
@@ -76,10 +76,13 @@ def _fail(message: str, code: int) -> None:
 
 def _check_questions(directory: Path) -> int:
     questionnaire = load_questionnaire(directory)
-    checks = check_questionnaire(questionnaire, load_style(directory))
-    print(Renderer().plain("check_questions.txt.j2", questionnaire=questionnaire, checks=checks),
+    style = load_style(directory)
+    checks = check_questionnaire(questionnaire, style)
+    in_reports = check_reports(REPORTS_DIR, style)
+    print(Renderer().plain("check_questions.txt.j2", questionnaire=questionnaire, checks=checks,
+                           in_reports=in_reports, minimum=style.min_reading_score if style else None),
           end="")
-    return 0 if all(check.complete for check in checks) else 1
+    return 0 if all(check.complete for check in checks) and not in_reports else 1
 
 
 def _rejected_token(record: logging.LogRecord) -> bool:

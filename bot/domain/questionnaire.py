@@ -36,6 +36,8 @@ LIMITS = {
     "info": 600,
     "suggestion": 400,
     "unknown_hint": 300,
+    "answering": 300,
+    "source": 200,
 }
 RETIRED_FILE = "retired.toml"
 PLACEHOLDER_PATTERN = re.compile(r"TODO|FIXME|XXX|Lorem|\.\.\.|\{|\}|<")
@@ -97,6 +99,7 @@ class Statement:
     info: str | None = None
     unknown_hint: str | None = None
     topic: str | None = None
+    answering: str | None = None  # how to answer where the practice does not fit or nothing happened
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,15 @@ class RetiredStatement:
     field_id: str
     text: str
     replaced_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A public publication or programme to read on: named, never quoted."""
+
+    title: str
+    publisher: str
+    year: int
 
 
 @dataclass(frozen=True)
@@ -117,6 +129,7 @@ class Field:
     assessments: Mapping[str, str]
     statements: tuple[Statement, ...]
     topics: Mapping[str, str]
+    sources: tuple[Source, ...] = ()
 
     def assessment(self, level_id: str) -> str:
         return self.assessments[level_id]
@@ -259,10 +272,22 @@ def _parse_field(data: Mapping[str, Any], name: str) -> Field:
         raise QuestionnaireError(f"{name}: keine Aussagen ([[statements]]) gefunden")
     statements = tuple(_parse_statement(raw, field_id, topics, f"{name}: statements[{i}]")
                        for i, raw in enumerate(raw_statements))
+    sources = tuple(_parse_source(raw, f"{name}: sources[{i}]")
+                    for i, raw in enumerate(data.get("sources", [])))
     return Field(id=field_id, number=number, title=_text(data, "title", name) or "",
                  short_title=_text(data, "short_title", name) or "",
                  intro=_text(data, "intro", name) or "", assessments=assessments,
-                 statements=statements, topics=topics)
+                 statements=statements, topics=topics, sources=sources)
+
+
+def _parse_source(raw: Any, where: str) -> Source:
+    if not isinstance(raw, dict):
+        raise QuestionnaireError(f"{where}: eine Quelle braucht title, publisher und year")
+    year = raw.get("year")
+    if not isinstance(year, int) or not 1949 <= year <= 2100:
+        raise QuestionnaireError(f"{where}: 'year' muss eine Jahreszahl sein")
+    return Source(title=_text(raw, "title", where, limit="source") or "",
+                  publisher=_text(raw, "publisher", where, limit="source") or "", year=year)
 
 
 def _parse_statement(raw: Mapping[str, Any], field_id: str, topics: Mapping[str, str],
@@ -281,7 +306,8 @@ def _parse_statement(raw: Mapping[str, Any], field_id: str, topics: Mapping[str,
                      suggestion=_text(raw, "suggestion", where) or "",
                      info=_text(raw, "info", where, required=False),
                      unknown_hint=_text(raw, "unknown_hint", where, required=False),
-                     topic=topic)
+                     topic=topic,
+                     answering=_text(raw, "answering", where, required=False))
 
 
 def _check_across_fields(fields: tuple[Field, ...], paths: list[Path]) -> None:

@@ -269,8 +269,11 @@ class SelfCheck(PersonalFlow):
         return Outcome(clear_keyboard=True, send=resumed.send)
 
     def help(self, commands: Mapping[str, str]) -> Outcome:
-        return Outcome(send=(Reply(self.render.html("help.html.j2", commands=commands,
-                                                    scale=self.questionnaire.scale)),))
+        # „Über diesen Selbstcheck“ first: the commands stay in view at the foot of the chat.
+        return Outcome(send=(Reply(self.render.html("about.html.j2",
+                                                    fields=self.questionnaire.fields)),
+                             Reply(self.render.html("help.html.j2", commands=commands,
+                                                    scale=self.questionnaire.scale))))
 
     async def hint(self, user_id: int, unknown_command: str | None = None, *,
                    media: bool = False) -> Outcome:

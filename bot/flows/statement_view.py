@@ -57,7 +57,7 @@ class StatementView:
                     Answer(run.id, statement.id, c.key)),)
             for c in choices]
         extra = []
-        if (statement.info or position.index_in_field == 0) and not show_info:
+        if (statement.info or statement.answering or position.index_in_field == 0) and not show_info:
             extra.append(Button(self.render.text("button.info"), Info(run.id, statement.id)))
         if position.previous is not None:
             extra.append(Button(self.render.text("button.back"), Back(run.id, statement.id)))

@@ -179,7 +179,7 @@ def shared_renderer(directory: Path, operator: Operator = NOBODY_NAMED) -> Rende
 # Templates live in one folder per kind of output, addressed by their file name alone:
 # chat messages, printable reports, console output. The browser's pages beside them
 # (reports/web/) have an environment of their own (bot/web/pages.py).
-TEMPLATE_FOLDERS = ("chat", "pdf", "console")
+TEMPLATE_FOLDERS = ("chat", "pdf", "console", "shared")
 
 
 def _template_folders(directory: Path) -> list[Path]:

@@ -444,6 +444,11 @@ class WebChannel:
     async def accessibility(self, request: Request) -> Response:
         return self._page("accessibility.html.j2", await self._session(request))
 
+    async def about(self, request: Request) -> Response:
+        """„Über diesen Selbstcheck“: where the fields come from, who answers, what it is not."""
+        return self._page("about.html.j2", await self._known(request),
+                          questionnaire=self.projector.questionnaire)
+
     async def _projected(self, request: Request) -> tuple[Person | None, Workshop | None]:
         person = await self._known(request)
         if person is None:
@@ -518,6 +523,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/datei/{key}", channel.file, methods=["GET"]),
         Route("/datenschutz", channel.privacy, methods=["GET"]),
         Route("/barrierefreiheit", channel.accessibility, methods=["GET"]),
+        Route("/ueber", channel.about, methods=["GET"]),
         Route("/projektor/{workshop:int}", channel.projector_page, methods=["GET"]),
         Route("/projektor/{workshop:int}/qr.png", channel.projector_qr, methods=["GET"]),
         Route("/projektor/{workshop:int}/thema/{number:int}", channel.projector_page,

@@ -170,7 +170,7 @@ def test_delete_my_data(context: BrowserContext, server: Server, axe: object) ->
 def test_information_pages_keyboard_and_narrow_screens(context: BrowserContext, server: Server,
                                                        axe: object) -> None:
     page = context.new_page()
-    for path, heading in (("/datenschutz", "Datenschutz"),
+    for path, heading in (("/datenschutz", "Datenschutz"), ("/ueber", "Über diesen Selbstcheck"),
                           ("/barrierefreiheit", "Erklärung zur Barrierefreiheit")):
         page.goto(server.url + path)
         expect(page.locator("main")).to_contain_text(heading)

@@ -227,10 +227,27 @@ async def test_free_text_and_unknown_commands_get_a_hint(bot: BotHarness) -> Non
 async def test_help_lists_every_command(bot: BotHarness) -> None:
     anna = bot.person()
     await anna.send("/hilfe")
+    about, help_text = anna.texts()[-2:]
     for command in ("/start", "/weiter", "/ergebnis", "/bericht", "/workshop", "/abbrechen",
                     "/hilfe", "/datenschutz", "/loeschen"):
-        assert command in anna.last.text
-    assert "Zurück" in anna.last.text
+        assert command in help_text
+    assert "Zurück" in help_text
+    assert "„E – Keine Einschätzung möglich“ heißt: Sie können es nicht beurteilen." in help_text
+
+
+async def test_help_tells_what_the_self_check_is_and_is_not(bot: BotHarness) -> None:
+    """Where the fields come from, who answers, how long it takes: the first message of /hilfe."""
+    anna = bot.person()
+    await anna.send("/hilfe")
+    about = anna.texts()[-2]
+    assert about.startswith("Über diesen Selbstcheck")
+    assert "„Weltoffene Kommune – Vom Dialog zum Zusammenhalt“ der Bertelsmann Stiftung und von " \
+        "PHINEO (2019–2022)" in about
+    assert "unabhängige Umsetzung" in about and "kein Ranking" in about
+    assert "keine wissenschaftliche Analyse" in about
+    assert "Wer ausfüllt und wen Sie dazuholen" in about
+    # the small test questionnaire: fields of 2 and 3 statements
+    assert "Ein Handlungsfeld hat 2 bis 3 Aussagen und dauert etwa 1 bis 2 Minuten." in about
 
 
 async def test_cancel_ends_the_run_after_confirmation_and_keeps_it_stored(bot: BotHarness) -> None:

@@ -50,7 +50,7 @@ async def test_three_next_steps_head_the_result_survive_a_restart_and_open_the_r
         assert "3. 2.2 Bieten Sie Fortbildungen an." in text
         await anna.send("/bericht")
         pages = pdf_pages(anna.last)
-        steps = next(i for i, page in enumerate(pages) if "Unsere nächsten Schritte" in page)
+        steps = next(i for i, page in enumerate(pages) if "Ihre nächsten Schritte" in page)
         assert "Ihr Profil im Überblick" in pages[steps - 1]  # right after the overview
         for suggestion in ("Bringen Sie einen Ratsbeschluss auf den Weg.",
                            "Klären Sie die Zuständigkeiten im Verwaltungsvorstand.",

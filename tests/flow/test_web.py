@@ -102,6 +102,24 @@ async def test_a_first_visit_gets_a_session_cookie_and_safe_headers(channel: Web
     assert len(rows) == 1 and rows[0][0] < 0 and token.encode() not in bytes(rows[0][1])
 
 
+async def test_the_about_page_says_where_the_self_check_comes_from_in_browser_words(
+        channel: WebChannel) -> None:
+    browser = Browser(channel)
+    response = await browser.get("/ueber")
+    assert response.status_code == 200
+    page = response.text
+    assert "<title>Über diesen Selbstcheck – " in page and "<h1>Über diesen Selbstcheck</h1>" in page
+    for part in ("Modellprojekt „Weltoffene Kommune – Vom Dialog zum Zusammenhalt“",
+                 "unabhängige Umsetzung", "<h2>Wer ausfüllt und wen Sie dazuholen</h2>",
+                 "<h2>Wie lange es dauert</h2>", "kein Ranking", "keine wissenschaftliche Analyse"):
+        assert part in page, part
+    main = re.sub(r"<[^>]+>", " ", page[page.index("<main"):page.index("</main>")])
+    assert not re.search(r"\b(?:Bot|Chat|Telegram)\b|/[a-z]+\b(?![\w.])", main)
+    # every page links to it
+    home = await browser.get()
+    assert 'href="/ueber">Über diesen Selbstcheck</a>' in home.text
+
+
 async def test_answers_go_post_redirect_get_and_a_reload_acts_once(channel: WebChannel) -> None:
     browser = Browser(channel)
     await browser.get()

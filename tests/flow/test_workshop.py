@@ -131,7 +131,7 @@ async def test_participant_joins_chooses_a_perspective_and_answers_the_selected_
     assert labels == ["Verwaltung: Integration", "Verwaltung: anderes Fachamt",
                       "Verwaltungsspitze / Leitung", "Politik",
                       "Migrant*innenorganisation / Integrationsbeirat",
-                      "Zivilgesellschaft / Wohlfahrt", "Wirtschaft, Jobcenter, Arbeitsagentur",
+                      "Zivilgesellschaft / Wohlfahrt", "Wirtschaft, Jobcenter, Agentur für Arbeit",
                       "Bildung", "Andere"]
     await pia.tap("Politik")
     assert "Ihre Perspektive: Politik" in pia.chat[-2].text

@@ -64,6 +64,9 @@ class Web:
     port: int = DEFAULT_PORT
     public_url: str = f"http://{DEFAULT_LISTEN}:{DEFAULT_PORT}"  # links and QR codes, no "/"
     connections_per_address: int = DEFAULT_CONNECTIONS_PER_ADDRESS  # 0: no cap
+    # Reverse proxies whose X-Forwarded-For names the client (addresses or networks); none
+    # by default, so nobody can choose the address the throttle counts them under.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def secure(self) -> bool:
@@ -242,7 +245,21 @@ def _web(environ: Mapping[str, str]) -> Web:
     per_address = _number(environ, "SELBSTCHECK_CONNECTIONS_PER_ADDRESS",
                           DEFAULT_CONNECTIONS_PER_ADDRESS, minimum=0, maximum=1_000_000)
     return Web(listen=listen, port=port, public_url=public_url,
-               connections_per_address=per_address)
+               connections_per_address=per_address, trusted_proxies=_trusted_proxies(environ))
+
+
+def _trusted_proxies(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """SELBSTCHECK_TRUSTED_PROXIES: comma-separated addresses or networks (10.0.0.0/8)."""
+    proxies = tuple(item.strip() for item in _get(environ, "SELBSTCHECK_TRUSTED_PROXIES")
+                    .split(",") if item.strip())
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError("SELBSTCHECK_TRUSTED_PROXIES: kommagetrennte IP-Adressen oder "
+                              f"Netze (z. B. 127.0.0.1, 172.16.0.0/12) angeben, nicht {proxy!r}."
+                              ) from None
+    return proxies
 
 
 def _setting_name(environ: Mapping[str, str], name: str) -> str:

@@ -21,6 +21,7 @@ from bot.bench.targets import free_port
 from bot.config import Web
 from bot.flows.services import Services
 from bot.web.app import build_web_app
+from bot.web.security import Throttle
 from bot.web.server import http_server
 
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -83,7 +84,10 @@ async def browser_burst(services: Services, people: int, statements: int) -> Bro
     """``people`` answer ``statements`` statements each, every round all at once."""
     figures = BrowserFigures(people, statements)
     web = Web(listen="127.0.0.1", port=free_port())
-    server = http_server(build_web_app(web_channel(services)), web)
+    channel = web_channel(services)
+    # All of them come from 127.0.0.1: a hall behind one address, more than a room's worth.
+    channel.throttle = Throttle(creations=people)
+    server = http_server(build_web_app(channel), web)
     serving = asyncio.create_task(server.serve())
     browsers = [_Browser(f"http://127.0.0.1:{web.port}") for _ in range(people)]
     try:

@@ -7,8 +7,11 @@ Telegram user id (always positive); nothing reads the sign. A Telegram
 coordinator's private management link is a further session for their own
 user id, who stays reached in Telegram. The token itself lives only in the person's
 cookie and continue link: a copy of the database cannot be turned back into
-working links. The session hangs off the user with ``ON DELETE CASCADE``, so
-deleting the person's data (or the retention period) ends the session too.
+working links. A visitor who has not acted yet has no row at all: the
+browser channel creates the person, under the token already in the
+visitor's cookie, at their first action that must be stored. The session
+hangs off the user with ``ON DELETE CASCADE``, so deleting the person's data
+(or the retention period) ends the session too.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
+from dataclasses import dataclass
 
 from bot.domain.entities import Channel
 from bot.store.connection import Database
@@ -30,6 +34,18 @@ def new_token() -> str:
 
 def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What a person has stored, for a page that asks before another person replaces them."""
+
+    answers: int
+    workshops: int  # workshops they take part in or coordinate
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.answers or self.workshops)
 
 
 class WebSessions:
@@ -53,14 +69,23 @@ class WebSessions:
                              " VALUES (?, ?, ?)", (token_hash(token), person, self._db.now()))
         return token
 
-    async def create_person(self) -> tuple[int, str]:
-        """A new anonymous person and the token that names them from now on."""
-        token = new_token()
+    async def create_person(self, token: str | None = None) -> tuple[int, str]:
+        """A new anonymous person and the token that names them from now on.
+
+        ``token`` is a visitor's cookie, kept so that their open page stays valid;
+        should two requests carry it at once, both get the one person it names.
+        """
+        token = token or new_token()
         at = self._db.now()
         while True:
             person = -(secrets.randbelow(_ID_RANGE - 1) + 1)
             try:
                 async with self._db.transaction() as db:
+                    cursor = await db.execute("SELECT user_id FROM web_sessions"
+                                              " WHERE token_hash = ?", (token_hash(token),))
+                    existing = await cursor.fetchone()
+                    if existing is not None:
+                        return int(existing[0]), token
                     await db.execute("INSERT INTO users (user_id, channel, created_at,"
                                      " last_active_at) VALUES (?, ?, ?, ?)",
                                      (person, Channel.BROWSER.value, at, at))
@@ -69,3 +94,30 @@ class WebSessions:
             except sqlite3.IntegrityError:
                 continue  # that id is taken (one chance in billions): draw another
             return person, token
+
+    async def move(self, person: int) -> str | None:
+        """The person's one session from now on: every other token of theirs stops working.
+
+        Opening a continue link moves a person to the browser that opened it; whoever
+        held the link or a session before (a copied link, a prepared identity) is out.
+        ``None``: the person has just deleted their data.
+        """
+        token = new_token()
+        async with self._db.transaction() as db:
+            await db.execute("DELETE FROM web_sessions WHERE user_id = ?", (person,))
+            cursor = await db.execute("INSERT INTO web_sessions (token_hash, user_id, created_at)"
+                                      " SELECT ?, user_id, ? FROM users WHERE user_id = ?",
+                                      (token_hash(token), self._db.now(), person))
+            moved = cursor.rowcount == 1
+        return token if moved else None
+
+    async def holdings(self, person: int) -> Holdings:
+        row = await self._db.row(
+            "SELECT (SELECT COUNT(*) FROM answers JOIN runs ON runs.id = answers.run_id"
+            "        WHERE runs.user_id = ?) AS answers,"
+            " (SELECT COUNT(*) FROM workshop_participants WHERE user_id = ?)"
+            " + (SELECT COUNT(*) FROM workshops WHERE created_by = ?)"
+            " + (SELECT COUNT(*) FROM workshop_coordinators WHERE user_id = ?) AS workshops",
+            (person,) * 4)
+        assert row is not None
+        return Holdings(int(row["answers"]), int(row["workshops"]))

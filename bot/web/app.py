@@ -25,11 +25,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.config import Web
 from bot.domain.entities import Workshop
 from bot.flows.delivery import Delivery
-from bot.flows.invitations import InvitationLink, WorkshopInvitation, parse
+from bot.flows.invitations import CoordinatorInvitation, InvitationLink, WorkshopInvitation, parse
 from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome, Reply
 from bot.output.qr import qr_png
 from bot.store.errors import DatabaseGone
@@ -38,7 +39,18 @@ from bot.web.connections import RequesterAddress
 from bot.web.flows_port import NAVIGATION, FlowsPort
 from bot.web.pages import STATIC_DIR, BrowserWords, Pages
 from bot.web.projector import REFRESH_SECONDS, Projector
-from bot.web.security import BodyLimit, BodyTooLarge, SecurityHeaders, Throttle, csrf_token, csrf_valid
+from bot.web.security import (
+    BodyLimit,
+    BodyTooLarge,
+    Guesser,
+    SecurityHeaders,
+    Throttle,
+    VisitorTokens,
+    address_key,
+    csrf_token,
+    csrf_valid,
+    session_key,
+)
 from bot.web.views import KeptViews, View, view_of
 
 log = logging.getLogger(__name__)
@@ -52,12 +64,23 @@ PATIENCE_SECONDS = 1.0
 PREPARING_REFRESH_SECONDS = 2
 _MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
                 ".png": "image/png"}
+NOBODY = 0  # the flows' user id for a visitor not stored yet: no row, nothing written
 
 
 @dataclass
 class Person:
     id: int
     token: str
+
+
+@dataclass
+class Visitor:
+    """A browser with a cookie of ours but nothing stored: the welcome costs no row."""
+
+    token: str
+
+
+Session = Person | Visitor
 
 
 class WebChannel:
@@ -79,57 +102,97 @@ class WebChannel:
         self.web = web
         self.kept = KeptViews()
         self.throttle = throttle or Throttle()
+        self.visitors = VisitorTokens()
+        self._visitor_view: View | None = None
         self.cookie_days = min(retention_days or MAX_COOKIE_DAYS, MAX_COOKIE_DAYS)
 
     # --- who is asking ----------------------------------------------------------
 
     def _client(self, request: Request) -> str:
-        return request.client.host if request.client else "unknown"
+        return address_key(request.client.host) if request.client else "unknown"
 
-    async def _known(self, request: Request) -> Person | None:
-        """The person named by the request's cookie; an unknown cookie counts as a guess."""
+    def _guesser(self, request: Request, session: Session | None) -> Guesser:
+        return Guesser(self._client(request), session_key(session.token) if session else None)
+
+    async def _session(self, request: Request) -> Session | None:
+        """Who the cookie names: a stored person, a visitor, or nobody (a guessed one counts).
+
+        Every route asks here, so a guessed cookie counts against its address everywhere;
+        a cookie that names somebody is never refused.
+        """
         token = request.cookies.get(COOKIE)
         if not token:
             return None
-        if len(token) > 64:
-            self.throttle.failed(self._client(request))
+        if len(token) <= 64:
+            person = await self.storage.web_sessions.person_of(token)
+            if person is not None:
+                return Person(person, token)
+            if self.visitors.valid(token):
+                return Visitor(token)
+        self.throttle.failed(self._guesser(request, None))
+        return None
+
+    async def _known(self, request: Request) -> Person | None:
+        session = await self._session(request)
+        return session if isinstance(session, Person) else None
+
+    async def _visiting(self, request: Request) -> tuple[Session, bool]:
+        """The asking browser's session; a new visitor's (``True`` then: set the cookie)."""
+        session = await self._session(request)
+        if session is not None:
+            return session, False
+        return Visitor(self.visitors.new()), True
+
+    async def _stored(self, request: Request, session: Session) -> Person | None:
+        """The person behind the session, created at a visitor's first action that is kept.
+
+        ``None``: this address has started a room's worth of people just now.
+        """
+        if isinstance(session, Person):
+            return session
+        address = self._client(request)
+        if not self.throttle.may_create(address):
             return None
-        person = await self.storage.web_sessions.person_of(token)
-        if person is None:
-            self.throttle.failed(self._client(request))
-            return None
+        self.throttle.created(address)
+        person, token = await self.storage.web_sessions.create_person(session.token)
         return Person(person, token)
 
-    async def _person(self, request: Request) -> tuple[Person, bool]:
-        """The asking person, created on a first visit (``True`` then: set the cookie)."""
-        known = await self._known(request)
-        if known is not None:
-            return known, False
-        person, token = await self.storage.web_sessions.create_person()
-        return Person(person, token), True
+    async def _refusal(self, request: Request, session: Session | None) -> Response | None:
+        """What a request presenting a token gets instead of a look-up, if anything.
 
-    def _with_cookie(self, response: Response, person: Person) -> Response:
-        response.set_cookie(COOKIE, person.token, max_age=self.cookie_days * 86400, path="/",
+        Past its address's ceiling, a browser without a session is given one and sent
+        back: the people beside a guesser keep opening their links.
+        """
+        if session is None and self.throttle.crowded(self._client(request)):
+            await asyncio.sleep(self.throttle.pause)
+            response = RedirectResponse(f"{self.web_base}{request.url.path}", status_code=303)
+            return self._with_cookie(response, Visitor(self.visitors.new()))
+        if self.throttle.refuses(self._guesser(request, session)):
+            return self.error("too_many", 429, session)
+        return None
+
+    def _with_cookie(self, response: Response, session: Session) -> Response:
+        response.set_cookie(COOKIE, session.token, max_age=self.cookie_days * 86400, path="/",
                             httponly=True, samesite="lax", secure=self.web.secure)
         return response
 
     # --- pages ------------------------------------------------------------------
 
-    def continue_link(self, person: Person) -> str:
+    def continue_link(self, person: Session) -> str:
         return self.continue_link_for(person.token)
 
     def continue_link_for(self, token: str) -> str:
         return f"{self.web.public_url}/weiter/{token}"
 
-    def _page(self, template: str, person: Person | None, status: int = 200,
+    def _page(self, template: str, session: Session | None, status: int = 200,
               **context: object) -> HTMLResponse:
-        html = self.pages.render(template, csrf=csrf_token(person.token) if person else None,
+        html = self.pages.render(template, csrf=csrf_token(session.token) if session else None,
                                  commands=NAVIGATION, **context)
         return HTMLResponse(html, status_code=status)
 
-    def error(self, key: str, status: int, person: Person | None = None) -> HTMLResponse:
+    def error(self, key: str, status: int, session: Session | None = None) -> HTMLResponse:
         """A clear German page for a request that is refused; nothing was stored."""
-        return self._page("error.html.j2", person, status,
+        return self._page("error.html.j2", session, status,
                           message=self.pages.text(f"web.error.{key}"))
 
     def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
@@ -141,9 +204,22 @@ class WebChannel:
         return self._view(outcome, (*outcome.send, *later))
 
     async def home(self, request: Request) -> Response:
-        if self.throttle.blocked(self._client(request)):
-            return self.error("too_many", 429)
-        person, new = await self._person(request)
+        session, new = await self._visiting(request)
+        if isinstance(session, Visitor):
+            view = await self._welcome()
+        else:
+            view = await self._current_view(session)
+        response = self._page("conversation.html.j2", session, view=view,
+                              refresh=PREPARING_REFRESH_SECONDS)
+        return self._with_cookie(response, session) if new else response
+
+    async def _welcome(self) -> View:
+        """What every visitor sees first: made once, so a flood of visitors reads nothing."""
+        if self._visitor_view is None:
+            self._visitor_view = await self._carried_out(await self.port.start(NOBODY))
+        return self._visitor_view
+
+    async def _current_view(self, person: Person) -> View:
         await self.port.note_activity(person.id)
         view = self.kept.get(person.id)
         if view is None or not (view.messages or view.pending):
@@ -158,25 +234,40 @@ class WebChannel:
                 current.files.update(arrived.files)
             view = current
             self.kept.put(person.id, view)
-        response = self._page("conversation.html.j2", person, view=view,
-                              refresh=PREPARING_REFRESH_SECONDS)
-        return self._with_cookie(response, person) if new else response
+        return view
 
-    async def act(self, request: Request) -> Response:
-        """One form: a button, a command of the navigation or a typed name."""
+    async def _form(self, request: Request) -> FormData | Response:
+        """The request's small form, or the page that refuses it."""
         if getattr(request.state, "too_large", False):
             return self.error("too_large", 413)
         try:
-            form = await request.form(max_files=0, max_fields=8)
+            return await request.form(max_files=0, max_fields=8)
         except BodyTooLarge:
             return self.error("too_large", 413)
         except (MultiPartException, HTTPException, UnicodeDecodeError):
             return self.error("bad_request", 400)
-        if self.throttle.blocked(self._client(request)):
-            return self.error("too_many", 429)
-        person = await self._known(request)
-        if person is None or not csrf_valid(person.token, form.get("csrf")):
+
+    async def _own_form(self, request: Request) -> tuple[Session, FormData] | Response:
+        """The form and the session it belongs to (its CSRF token), or the refusal."""
+        form = await self._form(request)
+        if isinstance(form, Response):
+            return form
+        session = await self._session(request)
+        if session is None or not csrf_valid(session.token, form.get("csrf")):
             return self.error("csrf", 403)
+        return session, form
+
+    async def act(self, request: Request) -> Response:
+        """One form: a button, a command of the navigation or a typed name."""
+        own = await self._own_form(request)
+        if isinstance(own, Response):
+            return own
+        session, form = own
+        if _input(form) is None:
+            return self.error("bad_request", 400, session)
+        person = await self._stored(request, session)
+        if person is None:
+            return self.error("too_many_new", 429, session)
         # A task of its own: it finishes (and keeps its result) even if the client goes away.
         work = asyncio.create_task(self._carry_out(person, form))
         self._working.add(work)
@@ -247,14 +338,13 @@ class WebChannel:
 
     async def _outcome(self, person: Person, form: FormData) -> Outcome | None:
         await self.port.note_activity(person.id)
-        command, action, text = form.get("command"), form.get("action"), form.get("text")
-        if isinstance(command, str) and (outcome := await self.port.command(person.id,
-                                                                           command)):
-            return outcome
-        if isinstance(action, str) and 0 < len(action) <= 64:
-            return await self.port.button(person.id, action)
-        if isinstance(text, str) and 0 < len(text.strip()) <= MAX_TEXT:
-            return await self.port.text(person.id, text)
+        match _input(form):
+            case ("command", command):
+                return await self.port.command(person.id, command)
+            case ("action", action):
+                return await self.port.button(person.id, action)
+            case ("text", text):
+                return await self.port.text(person.id, text)
         return None
 
     @property
@@ -263,19 +353,51 @@ class WebChannel:
         return urlsplit(self.web.public_url).path.rstrip("/")
 
     async def continue_with(self, request: Request) -> Response:
-        """The private continue link: this browser becomes the person named in it.
+        """The private continue link: the person named in it moves to this browser.
 
         A coordinator's management link (``/verwalten/<token>/<workshop>``) does the
-        same and opens the workshop's menu.
+        same and opens the workshop's menu. If this browser holds somebody else who has
+        stored something, the page asks first and says what each holds.
         """
-        client = self._client(request)
-        if self.throttle.blocked(client):
-            return self.error("too_many", 429)
+        session = await self._session(request)
+        found = await self._linked(request, session)
+        if isinstance(found, Response):
+            return found
+        if isinstance(session, Person) and session.id != found:
+            here = await self.storage.web_sessions.holdings(session.id)
+            if here.anything:
+                return self._page("switch.html.j2", session, here=here,
+                                  there=await self.storage.web_sessions.holdings(found),
+                                  path=request.url.path, link=self.continue_link(session))
+        return await self._move(request, found)
+
+    async def continue_confirmed(self, request: Request) -> Response:
+        """The form of the page that asked: move the link's person here after all."""
+        own = await self._own_form(request)
+        if isinstance(own, Response):
+            return own
+        found = await self._linked(request, own[0])
+        if isinstance(found, Response):
+            return found
+        return await self._move(request, found)
+
+    async def _linked(self, request: Request, session: Session | None) -> int | Response:
+        """The person a continue link names, looked up under the throttle."""
+        refused = await self._refusal(request, session)
+        if refused is not None:
+            return refused
         token = request.path_params["token"]
         person = (await self.storage.web_sessions.person_of(token)
                   if len(token) <= 64 else None)
         if person is None:
-            self.throttle.failed(client)
+            self.throttle.failed(self._guesser(request, session))
+            return self.error("link_invalid", 404, session)
+        return person
+
+    async def _move(self, request: Request, person: int) -> Response:
+        """This browser becomes the person; their other sessions and old link stop working."""
+        token = await self.storage.web_sessions.move(person)
+        if token is None:
             return self.error("link_invalid", 404)
         self.kept.forget(person)  # a fresh look at where the person stands
         workshop = request.path_params.get("workshop")
@@ -286,25 +408,48 @@ class WebChannel:
         return self._with_cookie(response, Person(person, token))
 
     async def invitation(self, request: Request) -> Response:
-        """A workshop's invitation link (or a co-coordinator's): opened like ``/start`` in Telegram."""
-        if self.throttle.blocked(self._client(request)):
-            return self.error("too_many", 429)
-        person, new = await self._person(request)
-        await self.port.note_activity(person.id)
+        """A workshop's invitation link (or a co-coordinator's): opened like ``/start`` in Telegram.
+
+        It always acts for the browser's own person (a visitor's is created now), never
+        for anybody the link could name: joining is the visitor's own step.
+        """
+        session, new = await self._visiting(request)
+        refused = await self._refusal(request, None if new else session)
+        if refused is not None:
+            return refused
         kind, token = request.url.path.rstrip("/").split("/")[-2], request.path_params["token"]
-        outcome = await self.port.invitation(person.id, kind, token)
-        view = await self._carried_out(outcome)
         invitation = parse(kind, token)
+        if invitation is None or not await self._invites(invitation):
+            self.throttle.failed(self._guesser(request, None if new else session))
+            if isinstance(session, Visitor):  # explained without storing anybody
+                outcome = await self.port.invitation(NOBODY, kind, token)
+                page = self._page("conversation.html.j2", session, 404,
+                                  view=await self._carried_out(outcome))
+                return self._with_cookie(page, session) if new else page
+        person = await self._stored(request, session)
+        if person is None:
+            return self.error("too_many_new", 429, session)
+        await self.port.note_activity(person.id)
+        view = await self._carried_out(await self.port.invitation(person.id, kind, token))
         if self.telegram_link is not None and isinstance(invitation, WorkshopInvitation):
             view.telegram = self.telegram_link(invitation)
         self.kept.put(person.id, view)
         response = RedirectResponse(f"{self.web_base}/", status_code=303)
         return self._with_cookie(response, person) if new else response
 
+    async def _invites(self, invitation: WorkshopInvitation | CoordinatorInvitation) -> bool:
+        """Whether the invitation names a workshop (a visitor is stored only for a real one)."""
+        workshops = self.storage.workshops
+        if isinstance(invitation, WorkshopInvitation):
+            return await workshops.by_token(invitation.token) is not None
+        return await workshops.by_coordinator_token(invitation.token) is not None
+
     async def continue_page(self, request: Request) -> Response:
-        person, new = await self._person(request)
-        response = self._page("continue.html.j2", person, link=self.continue_link(person))
-        return self._with_cookie(response, person) if new else response
+        """The continue link, once there is a person to continue as."""
+        session, new = await self._visiting(request)
+        link = self.continue_link(session) if isinstance(session, Person) else None
+        response = self._page("continue.html.j2", session, link=link)
+        return self._with_cookie(response, session) if new else response
 
     async def continue_qr(self, request: Request) -> Response:
         person = await self._known(request)
@@ -324,13 +469,14 @@ class WebChannel:
             "content-disposition": f"{disposition}; filename*=UTF-8''{_quoted(kept.file_name)}"})
 
     async def privacy(self, request: Request) -> Response:
-        person = await self._known(request)
-        outcome = await self.port.command(person.id if person else 0, "datenschutz")
+        session = await self._session(request)
+        person = session.id if isinstance(session, Person) else NOBODY
+        outcome = await self.port.command(person, "datenschutz")
         assert outcome is not None, "a page offers the privacy statement"
-        return self._page("conversation.html.j2", person, view=await self._carried_out(outcome))
+        return self._page("conversation.html.j2", session, view=await self._carried_out(outcome))
 
     async def accessibility(self, request: Request) -> Response:
-        return self._page("accessibility.html.j2", await self._known(request))
+        return self._page("accessibility.html.j2", await self._session(request))
 
     async def about(self, request: Request) -> Response:
         """„Über diesen Selbstcheck“: where the fields come from, who answers, what it is not."""
@@ -387,13 +533,27 @@ def _quoted(file_name: str) -> str:
     return quote(file_name, safe="")
 
 
+def _input(form: FormData) -> tuple[str, str] | None:
+    """What the form asks for: a command, a button's action or a typed text (checked sizes)."""
+    command, action, text = form.get("command"), form.get("action"), form.get("text")
+    if isinstance(command, str) and command in (*NAVIGATION, "abbrechen"):
+        return "command", command
+    if isinstance(action, str) and 0 < len(action) <= 64:
+        return "action", action
+    if isinstance(text, str) and 0 < len(text.strip()) <= MAX_TEXT:
+        return "text", text
+    return None
+
+
 def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
     """The app; ``extra_routes`` come from the composition root (Telegram's webhook)."""
     routes: list[BaseRoute] = [
         Route("/", channel.home, methods=["GET"]),
         Route("/aktion", channel.act, methods=["POST"]),
         Route("/weiter/{token}", channel.continue_with, methods=["GET"]),
+        Route("/weiter/{token}", channel.continue_confirmed, methods=["POST"]),
         Route("/verwalten/{token}/{workshop:int}", channel.continue_with, methods=["GET"]),
+        Route("/verwalten/{token}/{workshop:int}", channel.continue_confirmed, methods=["POST"]),
         Route("/fortsetzen", channel.continue_page, methods=["GET"]),
         Route("/w/{token}", channel.invitation, methods=["GET"]),  # take part in a workshop
         Route("/k/{token}", channel.invitation, methods=["GET"]),  # co-coordinate one
@@ -411,9 +571,13 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
     ]
     webhook_prefixes = {route.path: 1024 * 1024 for route in extra_routes
                         if isinstance(route, Route)}
+    # Forwarded addresses are believed from the proxies the operator lists, and only then.
+    proxies = ([Middleware(ProxyHeadersMiddleware, trusted_hosts=list(channel.web.trusted_proxies))]
+               if channel.web.trusted_proxies else [])
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders), Middleware(BodyLimit, limits=webhook_prefixes),
-                    Middleware(BrowserWords), Middleware(RequesterAddress)],
+        middleware=[*proxies, Middleware(SecurityHeaders),
+                    Middleware(BodyLimit, limits=webhook_prefixes), Middleware(BrowserWords),
+                    Middleware(RequesterAddress)],
         exception_handlers={404: channel.not_found, 405: channel.not_allowed,
                             500: channel.server_error, DatabaseGone: channel.database_gone})

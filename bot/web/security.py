@@ -2,16 +2,20 @@
 
 Tokens travel in URLs (continue links, workshop links), so no page may send a
 Referer or load anything from elsewhere; forms are bound to the person's own
-session; and a client that keeps presenting unknown tokens is slowed down,
-so a 192-bit token cannot be found by trying.
+session; and a session or an address that keeps presenting unknown tokens is
+slowed down (:class:`Throttle`), so a 192-bit token cannot be found by trying.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import ipaddress
+import secrets
 import time
 from collections import OrderedDict, deque
+from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -103,38 +107,146 @@ def csrf_token(session_token: str) -> str:
 def csrf_valid(session_token: str | None, presented: object) -> bool:
     if not session_token or not isinstance(presented, str):
         return False
-    return hmac.compare_digest(csrf_token(session_token), presented)
+    return _same(csrf_token(session_token), presented)
+
+
+def _same(expected: str, presented: str) -> bool:
+    """Compared in constant time; any text a client sends compares, not only ASCII."""
+    return hmac.compare_digest(expected.encode(), presented.encode("utf-8", "replace"))
+
+
+def address_key(host: str) -> str:
+    """A client's address as the throttle counts it: an IPv6 address by its /64.
+
+    One network (a household, a room's Wi-Fi) gets a /64 and hands every device, and
+    anybody rotating addresses, another address in it.
+    """
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def session_key(token: str) -> str:
+    """A session as the throttle remembers it: never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+class Window:
+    """Events per key within the last ``seconds`` (up to ``most``), for at most ``keys`` keys.
+
+    The oldest key goes first; the caps keep a flood from exhausting memory. Each kind of key has
+    its own window, so a flood of one kind (new sessions) cannot push out another's
+    (an address over its ceiling).
+    """
+
+    def __init__(self, seconds: float, most: int, keys: int = 10_000) -> None:
+        self.seconds = seconds
+        self.most = most  # counting further than the limit tells nothing more
+        self.keys = keys
+        self._events: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def count(self, key: str) -> int:
+        events = self._events.get(key)
+        if events is None:
+            return 0
+        cutoff = time.monotonic() - self.seconds
+        while events and events[0] < cutoff:
+            events.popleft()
+        return len(events)
+
+    def add(self, key: str) -> None:
+        self.count(key)  # drop what has expired
+        self._events.setdefault(key, deque(maxlen=self.most)).append(time.monotonic())
+        self._events.move_to_end(key)
+        while len(self._events) > self.keys:
+            self._events.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class Guesser:
+    """Who presents a token: their address and, if their browser holds one, their session."""
+
+    address: str
+    session: str | None  # a key for the cookie's token; ``None`` without a cookie of ours
 
 
 class Throttle:
-    """Counts failed token attempts per client; past ``attempts`` a minute, refuses.
+    """Slows guessing by what the guesser controls, without locking out the people beside them.
 
-    Kept in memory for at most ``clients`` clients (the oldest forgotten first),
-    so a flood of addresses cannot exhaust memory.
+    A session that presents ``attempts`` unknown tokens within ``window`` seconds
+    has its further tokens refused unchecked. An address has a ceiling sized for a
+    full room behind one network (``address_attempts``): past it, only sessions that
+    have not failed themselves still have their tokens checked, so a person who never
+    guessed wrong is never refused because somebody beside them did. A browser
+    without a session is then given one first, after a ``pause``: a newcomer waits
+    once, a guesser for every guess.
+    The people an address creates are bounded apart: ``creations`` a ``creation_window``.
     """
 
-    def __init__(self, attempts: int = 10, window: float = 60.0, clients: int = 10_000) -> None:
+    def __init__(self, attempts: int = 10, address_attempts: int = 300, window: float = 60.0,
+                 creations: int = 100, creation_window: float = 600.0,
+                 pause: float = 1.0) -> None:
         self.attempts = attempts
-        self.window = window
-        self.clients = clients
-        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self.address_attempts = address_attempts
+        self.creations = creations
+        self.pause = pause
+        self._sessions = Window(window, attempts)
+        self._addresses = Window(window, address_attempts)
+        self._created = Window(creation_window, creations)
 
-    def _recent(self, client: str, now: float) -> deque[float]:
-        failures = self._failures.get(client)
-        if failures is None:
-            return deque()
-        while failures and failures[0] < now - self.window:
-            failures.popleft()
-        return failures
+    def refuses(self, guesser: Guesser) -> bool:
+        """Whether a token this guesser presents is refused without looking it up."""
+        failed = self._sessions.count(guesser.session) if guesser.session else None
+        if failed is not None and failed >= self.attempts:
+            return True
+        crowded = self._addresses.count(guesser.address) >= self.address_attempts
+        return crowded and failed != 0
 
-    def blocked(self, client: str) -> bool:
-        return len(self._recent(client, time.monotonic())) >= self.attempts
+    def crowded(self, address: str) -> bool:
+        """Past the address's ceiling: a browser without a session gets one before its token counts."""
+        return self._addresses.count(address) >= self.address_attempts
 
-    def failed(self, client: str) -> None:
-        now = time.monotonic()
-        failures = self._recent(client, now)
-        failures.append(now)
-        self._failures[client] = failures
-        self._failures.move_to_end(client)
-        while len(self._failures) > self.clients:
-            self._failures.popitem(last=False)
+    def failed(self, guesser: Guesser) -> None:
+        self._addresses.add(guesser.address)
+        if guesser.session:
+            self._sessions.add(guesser.session)
+
+    def may_create(self, address: str) -> bool:
+        """Whether this address may create another person now: a room's worth."""
+        return self._created.count(address) < self.creations
+
+    def created(self, address: str) -> None:
+        self._created.add(address)
+
+
+class VisitorTokens:
+    """Cookies for visitors not stored yet: random, signed with a key that lives in memory only.
+
+    A visitor costs the database nothing until their first action that must be
+    stored; the signature tells such a cookie (ours) from a guessed one. The key
+    is new at each start, so after a restart a visitor who has not acted yet
+    simply becomes a new visitor.
+    """
+
+    _SEPARATOR = "."
+
+    def __init__(self) -> None:
+        self._key = secrets.token_bytes(32)
+
+    def new(self) -> str:
+        random = secrets.token_urlsafe(24)
+        return f"{random}{self._SEPARATOR}{self._signature(random)}"
+
+    def valid(self, token: str) -> bool:
+        random, separator, signature = token.partition(self._SEPARATOR)
+        return bool(separator) and _same(self._signature(random), signature)
+
+    def _signature(self, random: str) -> str:
+        digest = hmac.new(self._key, random.encode(), hashlib.sha256).digest()[:12]
+        return base64.urlsafe_b64encode(digest).decode()

@@ -35,13 +35,15 @@ def http_server(app: Starlette, web: Web, limits: ConnectionLimits | None = None
 
     Slow and many clients are held off by :mod:`bot.web.connections`; its
     limits come from the settings and the process's file handles, raised to
-    the hard limit here, unless ``limits`` says otherwise (tests).
+    the hard limit here, unless ``limits`` says otherwise (tests). Forwarded
+    headers are handled inside the app (uvicorn's own middleware, given the
+    proxies the operator lists), never by uvicorn's default of trusting 127.0.0.1.
     """
     if limits is None:
         limits = ConnectionLimits(per_address=web.connections_per_address,
                                   total=total_for(raise_file_limit()))
     config = uvicorn.Config(app, host=web.listen, port=web.port, log_config=None,
-                            access_log=False, proxy_headers=True, server_header=False,
+                            access_log=False, proxy_headers=False, server_header=False,
                             lifespan="off", timeout_graceful_shutdown=10,
                             http=guarded_protocol(limits))
     return HttpServer(config)

@@ -115,18 +115,24 @@ def _keep(view: View, data: bytes, file_name: str) -> str:
 
 
 class KeptViews:
-    """The latest view per person, for ``KEEP_SECONDS``."""
+    """The latest view per person, for ``KEEP_SECONDS``; at most ``people`` at once.
+
+    Only stored people have a kept view (a visitor's page is made afresh), and when
+    room runs out, views without files go first: a flood of newcomers cannot push out
+    the report somebody has just asked for.
+    """
 
     def __init__(self, keep_seconds: float = KEEP_SECONDS, people: int = MAX_PEOPLE) -> None:
         self.keep_seconds = keep_seconds
         self.people = people
-        self._views: OrderedDict[int, View] = OrderedDict()
+        self._plain: OrderedDict[int, View] = OrderedDict()
+        self._with_files: OrderedDict[int, View] = OrderedDict()
 
     def put(self, person: int, view: View) -> None:
-        self._views[person] = view
-        self._views.move_to_end(person)
-        while len(self._views) > self.people:
-            self._views.popitem(last=False)
+        self.forget(person)
+        (self._with_files if view.files else self._plain)[person] = view
+        while len(self._plain) + len(self._with_files) > self.people:
+            (self._plain or self._with_files).popitem(last=False)
 
     def add(self, person: int, view: View) -> None:
         """More messages below what the person sees now (or on their own, if nothing is kept)."""
@@ -136,11 +142,13 @@ class KeptViews:
             return
         current.messages.extend(view.messages)
         current.files.update(view.files)
+        if current.files and person in self._plain:
+            self.put(person, current)
 
     def get(self, person: int) -> View | None:
-        view = self._views.get(person)
+        view = self._plain.get(person) or self._with_files.get(person)
         if view is not None and time.monotonic() - view.made_at > self.keep_seconds:
-            del self._views[person]
+            self.forget(person)
             return None
         return view
 
@@ -149,4 +157,5 @@ class KeptViews:
         return view.files.get(key) if view is not None else None
 
     def forget(self, person: int) -> None:
-        self._views.pop(person, None)
+        self._plain.pop(person, None)
+        self._with_files.pop(person, None)

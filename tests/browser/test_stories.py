@@ -79,7 +79,7 @@ def test_pause_and_continue_in_a_fresh_browser_with_the_private_link(
     page.get_by_role("link", name="Auf einem anderen Gerät fortsetzen").click()
     check_accessible(axe, page)
     link = page.locator(".continue-link a").get_attribute("href")
-    assert link and re.fullmatch(re.escape(server.url) + r"/weiter/[A-Za-z0-9_-]{32}", link)
+    assert link and re.fullmatch(re.escape(server.url) + r"/weiter/[A-Za-z0-9_.-]{32,64}", link)
     expect(page.get_by_role("img", name="QR-Code mit Ihrem privaten Fortsetzungslink")).to_be_visible()
 
     other = browser.new_context(viewport=PHONE)  # type: ignore[attr-defined]
@@ -89,14 +89,30 @@ def test_pause_and_continue_in_a_fresh_browser_with_the_private_link(
         expect(phone.locator("main")).to_contain_text("gesamt 2/7")
         expect(phone.locator("main")).to_contain_text("Die Zuständigkeiten sind klar geregelt.")
         answer(phone, "D · Trifft nicht zu", 1)
-        # the first browser is the same person: it continues after the other's answer
+        # the person has moved: the first browser holds nobody now, and the old link is spent
         page.goto(server.url)
-        page.get_by_role("button", name="Weiter", exact=True).click()
-        expect(page.locator("main")).to_contain_text("gesamt 3/7")
-        # a wrong link is refused with a clear page and stores nothing
-        phone.goto(link[:-4] + "AAAA")
+        expect(page.locator("main")).to_contain_text("Willkommen zum Selbstcheck")
+        page.goto(server.url + "/fortsetzen")
+        expect(page.locator("main")).to_contain_text("Bis dahin ist nichts von Ihnen gespeichert.")
+        check_accessible(axe, page)
+        phone.goto(link)
         expect(phone.locator("main")).to_contain_text("nicht (mehr) gültig")
         check_accessible(axe, phone)
+        phone.goto(server.url + "/fortsetzen")
+        renewed = phone.locator(".continue-link a").get_attribute("href")
+        assert renewed and renewed != link
+        # a browser holding answers of its own asks before it switches
+        begin(page, server)
+        answer(page, "A · Trifft zu", 1)
+        page.goto(renewed)
+        main = page.locator("main")
+        expect(main).to_contain_text("Zu anderen Angaben wechseln?")
+        expect(main).to_contain_text("1 Antwort")
+        expect(main).to_contain_text("3 Antworten")
+        check_accessible(axe, page)
+        page.screenshot(path=str(SCREENSHOTS / "browser-switch.png"), full_page=True)
+        page.get_by_role("button", name="Zu den Angaben hinter dem Link wechseln").click()
+        expect(main).to_contain_text("gesamt 3/7")
     finally:
         other.close()
 

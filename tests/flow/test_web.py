@@ -17,7 +17,7 @@ from bot.flows.outcome import Reply
 from bot.flows.upkeep import keep_alive
 from bot.output.render import Renderer
 from bot.store.operations import backup_database
-from bot.web.app import COOKIE, WebChannel
+from bot.web.app import COOKIE, Person, WebChannel
 from bot.web.security import Throttle
 from tests.clock import SettableClock
 from tests.conftest import ExactReleases
@@ -53,11 +53,15 @@ async def test_a_first_visit_gets_a_session_cookie_and_safe_headers(channel: Web
     assert headers["referrer-policy"] == "no-referrer"
     assert headers["cache-control"] == "no-store"
     assert "<script>" not in response.text and "style=" not in response.text
+    # a visitor costs the database nothing until their first action that is kept
+    assert await counts(channel) == (0, 0)
+    again = await browser.get()
+    assert "set-cookie" not in again.headers  # the same visitor
+    await browser.press("Selbstcheck beginnen")
+    assert browser.http.cookies[COOKIE] == token  # their open pages stay valid
     # only the token's hash is stored; the person is a negative user id
     rows = await channel.storage.database.rows("SELECT user_id, token_hash FROM web_sessions")
     assert len(rows) == 1 and rows[0][0] < 0 and token.encode() not in bytes(rows[0][1])
-    again = await browser.get()
-    assert "set-cookie" not in again.headers  # the same person
 
 
 async def test_the_about_page_says_where_the_self_check_comes_from_in_browser_words(
@@ -109,16 +113,17 @@ async def test_a_form_without_a_valid_csrf_token_is_refused_and_stores_nothing(
     await other.get()
     response = await browser.http.post("/aktion", data={"action": answer, "csrf": other.csrf()})
     assert response.status_code == 403
-    assert await counts(channel) == (before[0] + 1, before[1])
+    assert await counts(channel) == before  # the other browser, a visitor, is not stored
 
 
 async def test_bad_requests_get_a_clear_german_page_and_store_nothing(channel: WebChannel) -> None:
     browser = Browser(channel)
     await browser.get()
+    await browser.press("Selbstcheck beginnen")
     before = await counts(channel)
     big = await browser.http.post("/aktion", data={"csrf": browser.csrf(), "text": "x" * 40_000})
     assert big.status_code == 413 and "zu groß" in big.text
-    forged = await browser.post(action="a:1:eins-01:A")  # somebody else's run
+    forged = await browser.post(action="a:99:eins-01:A")  # somebody else's run
     assert forged.status_code == 303
     shown = await browser.get()
     assert "nicht (mehr) gültig" in shown.text
@@ -131,19 +136,30 @@ async def test_bad_requests_get_a_clear_german_page_and_store_nothing(channel: W
     assert await counts(channel) == before
 
 
-async def test_guessing_continue_links_is_slowed_per_client(channel: WebChannel) -> None:
+async def test_guessing_continue_links_is_slowed_per_session(channel: WebChannel) -> None:
     channel.throttle = Throttle(attempts=5)
     owner = Browser(channel)
     await owner.get()
-    link = channel.continue_link_for(owner.http.cookies[COOKIE])
-    path = link.removeprefix("http://127.0.0.1:8080")
+    await owner.press("Selbstcheck beginnen")
+    path = channel.continue_link(await owner_person(channel, owner)).removeprefix(
+        "http://127.0.0.1:8080")
     guesser = Browser(channel)
+    await guesser.get()  # a session of its own (a visitor's)
     for guess in range(5):
         response = await guesser.http.get(f"/weiter/{'A' * 31}{guess}")
         assert response.status_code == 404 and "nicht (mehr) gültig" in response.text
     blocked = await guesser.http.get(path)  # even the right link, for a while
-    assert blocked.status_code == 429 and "Zu viele" in blocked.text
+    assert blocked.status_code == 429 and "zu viele ungültige Links" in blocked.text
     assert COOKIE not in blocked.headers.get("set-cookie", "")
+    # the owner, on the same address, is not refused for it
+    assert (await owner.get()).status_code == 200
+
+
+async def owner_person(channel: WebChannel, browser: Browser) -> Person:
+    token = browser.http.cookies[COOKIE]
+    person = await channel.storage.web_sessions.person_of(token)
+    assert person is not None
+    return Person(person, token)
 
 
 async def test_the_continue_link_makes_another_browser_the_same_person(

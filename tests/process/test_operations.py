@@ -308,6 +308,7 @@ def test_health_without_a_beat_yet_is_unhealthy(tmp_path: Path) -> None:
       "SELBSTCHECK_WEBHOOK_SECRET": "abc"}, "TELEGRAM_BOT_TOKEN aber nicht"),
     ({"SELBSTCHECK_PUBLIC_URL": "ftp://selbstcheck.example.org"}, "SELBSTCHECK_PUBLIC_URL"),
     ({"SELBSTCHECK_PORT": "0"}, "SELBSTCHECK_PORT muss eine ganze Zahl"),
+    ({"SELBSTCHECK_TRUSTED_PROXIES": "127.0.0.1, *"}, "SELBSTCHECK_TRUSTED_PROXIES: kommagetrennte"),
     ({"TELEGRAM_BOT_TOKEN": "kein token"}, "nicht die Form eines Bot-Tokens"),
     ({"SELBSTCHECK_RETENTION_DAYS": "ein Jahr"}, "SELBSTCHECK_RETENTION_DAYS muss eine ganze Zahl"),
     ({"SELBSTCHECK_WEBHOOK_URL": "https://bot.example.org/hook"}, "SELBSTCHECK_WEBHOOK_SECRET fehlt"),
@@ -488,3 +489,7 @@ def test_browser_settings_from_the_environment() -> None:
     assert (settings.web.listen, settings.web.port, settings.web.public_url, settings.web.secure) \
         == ("0.0.0.0", 9000, "https://selbstcheck.example.org", True)
     assert not settings_from_env({}).web.secure
+    # forwarded headers are believed from nobody unless the operator lists their proxies
+    assert settings_from_env({}).web.trusted_proxies == ()
+    assert settings_from_env({"SELBSTCHECK_TRUSTED_PROXIES": " 127.0.0.1, 172.16.0.0/12 "}
+                             ).web.trusted_proxies == ("127.0.0.1", "172.16.0.0/12")

@@ -25,7 +25,21 @@ from bot.web.security import Throttle
 from bot.web.server import http_server
 
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
+_PREPARING = 'class="message preparing"'  # a page whose action is still being carried out
 _ANSWER_A = re.compile(r'name="action" value="(a:[0-9]+:[a-z0-9_-]+:A)"')
+
+
+async def settled_page(client: httpx.AsyncClient, location: str) -> str:
+    """The page at ``location`` once nothing is being prepared for it any more.
+
+    An action that outlasts the server's patience (a report, or any action in a
+    burst) first shows that it is being carried out; a browser reloads until it is done.
+    """
+    page = (await client.get(location)).text
+    while _PREPARING in page:
+        await asyncio.sleep(0.05)
+        page = (await client.get(location)).text
+    return page
 
 
 @dataclass
@@ -62,7 +76,7 @@ class _Browser:
         response = await self.client.post("/aktion", data={"csrf": csrf[1], "action": action})
         if response.status_code != 303:
             raise RuntimeError(f"the browser channel answered {response.status_code}")
-        self.page = (await self.client.get(response.headers["location"])).text
+        self.page = await settled_page(self.client, response.headers["location"])
 
     async def answer(self, figures: BrowserFigures) -> None:
         csrf, answer = _CSRF.search(self.page), _ANSWER_A.search(self.page)
@@ -75,7 +89,7 @@ class _Browser:
         if response.status_code != 303:
             figures.failures += 1
             return
-        self.page = (await self.client.get(response.headers["location"])).text
+        self.page = await settled_page(self.client, response.headers["location"])
         figures.response.append(answered - sent)
         figures.next_page.append(time.perf_counter() - sent)
 
@@ -83,9 +97,10 @@ class _Browser:
 async def browser_burst(services: Services, people: int, statements: int) -> BrowserFigures:
     """``people`` answer ``statements`` statements each, every round all at once."""
     figures = BrowserFigures(people, statements)
-    web = Web(listen="127.0.0.1", port=free_port())
+    # All of them come from 127.0.0.1: a hall behind one address, more than a room's worth of
+    # connections and new people from one address.
+    web = Web(listen="127.0.0.1", port=free_port(), connections_per_address=0)
     channel = web_channel(services)
-    # All of them come from 127.0.0.1: a hall behind one address, more than a room's worth.
     channel.throttle = Throttle(creations=people)
     server = http_server(build_web_app(channel), web)
     serving = asyncio.create_task(server.serve())

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from bot.app import web_channel
+from bot.bench.browser import settled_page
 from bot.bench.targets import free_port
 from bot.config import Web
 from bot.flows.services import Services
@@ -56,9 +57,6 @@ class PdfFloodFigures:
         return statistics.median(self.flooded) / statistics.median(self.calm)
 
 
-_PREPARING = 'class="message preparing"'  # a page whose report is still being made
-
-
 class _Session:
     """One browser session: a cookie jar and the page it shows."""
 
@@ -72,11 +70,7 @@ class _Session:
         assert csrf, "no form on the page"
         response = await self.client.post("/aktion", data={"csrf": csrf[1], **form})
         if response.status_code == 303:
-            location = response.headers["location"]
-            self.page = (await self.client.get(location)).text
-            while _PREPARING in self.page:  # a report takes seconds: the page offers it when ready
-                await asyncio.sleep(0.05)
-                self.page = (await self.client.get(location)).text
+            self.page = await settled_page(self.client, response.headers["location"])
         return response
 
     async def finish_a_run(self) -> None:

@@ -26,7 +26,11 @@ from collections.abc import Callable
 from bot.output.fair_queue import current_requester
 
 REPORTS_PER_WINDOW = 5
-REPORTS_PER_ADDRESS = 30  # in a window: a room of 30 asking for their reports at the end
+# In a window: a room of about 40 behind one Wi-Fi, each asking for a report or two at the end,
+# as many people as one address may start (bot/web/security.py). Within an address the
+# printing process serves person by person (bot/output/fair_queue.py), so a flooder there
+# delays the others by one report each, not by their whole flood.
+REPORTS_PER_ADDRESS = 100
 WINDOW_SECONDS = 60.0
 
 

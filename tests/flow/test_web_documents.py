@@ -58,8 +58,8 @@ async def test_a_report_that_takes_a_while_is_announced_and_then_offered(
     assert sent.status_code == 303
     page = (await browser.get(sent.headers["location"])).text
     assert PREPARING in page and 'data-refresh="2"' in page  # reloads itself with JavaScript
-    assert "<title>Wird erstellt … – " in page
-    assert '<p role="status"><b>⏳ Wird erstellt …</b>' in page
+    assert "<title>Einen Moment bitte … – " in page
+    assert '<p role="status"><b>⏳ Einen Moment bitte …</b>' in page
     assert '<a class="button" href="/">Jetzt nachsehen</a>' in page  # and without it
     ready = (await browser.settled()).text
     assert "Herunterladen: Selbstcheck-Weltoffene-Kommune-Stadt-Musterstadt" in ready

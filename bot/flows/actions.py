@@ -75,6 +75,19 @@ class Text:
 
 
 @dataclass(frozen=True)
+class AnswerField:
+    """Several answers to one field's statements at once (the browser's field page).
+
+    ``choices`` are (statement id, choice key) pairs as the form sent them, checked
+    by the flow: a partly filled page carries only the statements answered on it.
+    """
+
+    run_id: int
+    field_id: str
+    choices: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Media:
     """A sticker, photo, voice message or file: nothing to evaluate."""
 
@@ -328,4 +341,5 @@ ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | 
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
                 | DraftStep | Erase | KeepData)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
-          | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | ButtonAction)
+          | PrivacyStatement | EraseRequest | Text | AnswerField | Media | UnknownCommand
+          | ButtonAction)

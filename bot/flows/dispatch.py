@@ -18,6 +18,7 @@ from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import (
     Action,
     Answer,
+    AnswerField,
     Back,
     Begin,
     BeginField,
@@ -64,6 +65,7 @@ from bot.flows.actions import (
     Unpause,
     WorkshopCommand,
 )
+from bot.flows.field_sheet import FieldSheet, FieldSheets
 from bot.flows.invitations import (
     CoordinatorInvitation,
     InvitationLink,
@@ -79,6 +81,7 @@ from bot.flows.reports import Reports
 from bot.flows.results_view import ResultsView
 from bot.flows.review import Review
 from bot.flows.selfcheck import SelfCheck
+from bot.flows.standing import Standing, standing
 from bot.flows.workshop.agreed_steps import AgreedSteps
 from bot.flows.workshop.co_coordinators import CoCoordinators
 from bot.flows.workshop.coordination import Coordination
@@ -98,7 +101,7 @@ log = logging.getLogger(__name__)
 # name: a message typed after that is not taken as the name.
 ENDS_NAME_WAIT = (Start, Resume, ShowResults, Help, CancelRequest, WorkshopCommand,
                   PrivacyStatement, EraseRequest, UnknownCommand, Answer, Back, Begin,
-                  ContinueRun, Keep, Unpause, BeginField)
+                  ContinueRun, Keep, Unpause, BeginField, AnswerField)
 
 # The use cases that write more than one thing (a person and their run, a closing
 # workshop's runs and its final release, ...): each is one unit of work, committed once
@@ -125,6 +128,9 @@ class Flows:
         self._storage = storage
         self.results_view = ResultsView(storage, questionnaire, renderer)
         self._selfcheck = SelfCheck(storage, questionnaire, renderer, self.results_view)
+        self._field_sheets = FieldSheets(storage, questionnaire, renderer, self.results_view,
+                                         self._selfcheck.statements, self._selfcheck.run_locks,
+                                         self._selfcheck.summary)
         self._reports = Reports(storage, questionnaire, renderer, self.results_view)
         self._review = Review(storage, questionnaire, renderer, self.results_view)
         self._next_steps = NextSteps(storage, renderer, self.results_view)
@@ -220,6 +226,8 @@ class Flows:
                 return await selfcheck.hint(person, command)
             case Answer(run_id, statement_id, choice):
                 return await selfcheck.answer(person, run_id, statement_id, choice)
+            case AnswerField():
+                return await self._field_sheets.answer(person, action)
             case Back(run_id, statement_id):
                 return await selfcheck.back(person, run_id, statement_id)
             case Info(run_id, statement_id):
@@ -287,6 +295,14 @@ class Flows:
             case KeepData():
                 return await privacy.keep(person)
         raise TypeError(f"not an action: {action!r}")
+
+    async def standing(self, person: int) -> Standing:
+        """The one next step for where the person stands (a page's header offers it)."""
+        return await standing(self._storage, self._selfcheck.statements, self._render, person)
+
+    async def field_sheet(self, person: int, field_id: str) -> FieldSheet | None:
+        """One field of the person's open run, all statements at once (the field page)."""
+        return await self._field_sheets.sheet(person, field_id)
 
     def refuse_button(self) -> Outcome:
         """The answer to button data that decodes to nothing (forged, mangled, from an old bot)."""

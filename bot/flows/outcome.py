@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
+from bot.domain.progress import Position
 from bot.flows.actions import ButtonAction
 
 
@@ -34,12 +35,14 @@ class Reply:
     ``live``: it shows the statement the person answers now. Only one copy of
     that may be answerable, so a channel that keeps earlier messages takes
     the buttons off the previous live statement (a channel that shows one
-    page at a time can ignore it).
+    page at a time can ignore it). ``progress``: where that statement stands
+    in its run, for a channel that draws it (the browser's progress bar).
     """
 
     text: str
     keyboard: Keyboard = ()
     live: bool = False
+    progress: Position | None = None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from bot.domain.entities import Run
 from bot.domain.questionnaire import Questionnaire
+from bot.flows import run_state
+from bot.flows.outcome import Outcome
+from bot.flows.refusals import Refused, refused_button
 from bot.flows.results_view import ResultsView
 from bot.output.render import Renderer
 from bot.store.storage import Storage
@@ -17,3 +21,17 @@ class PersonalFlow:
         self.questionnaire = questionnaire
         self.render = renderer
         self.view = view
+
+    async def _active_run_for(self, user_id: int,
+                              run_id: int) -> tuple[Run, dict[str, str]]:
+        """The person's own active run with its answers; refused otherwise."""
+        run = await self.storage.runs.run(run_id)
+        if run is None or run.user_id != user_id:
+            raise refused_button(self.render)
+        run, answers = await run_state.settled_with_answers(self.storage, self.questionnaire, run)
+        if not run.active:
+            workshop = await self.storage.workshops.workshop(run.workshop_id) if run.workshop_id else None
+            notice = ("workshop.notice.closed_for_answers" if workshop and not workshop.open
+                      else "notice.run_closed")
+            raise Refused(Outcome(notice=self.render.text(notice), alert=True, clear_keyboard=True))
+        return run, answers

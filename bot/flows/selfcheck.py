@@ -37,7 +37,7 @@ from bot.flows.commands import descriptions
 from bot.flows.keyed_locks import KeyedLocks
 from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
 from bot.flows.personal_flow import PersonalFlow
-from bot.flows.refusals import Refused, refused_button
+from bot.flows.refusals import refused_button
 from bot.flows.results_view import ResultsView, german_date, local_date
 from bot.flows.statement_view import StatementView, minutes_left
 from bot.output.render import Renderer
@@ -57,7 +57,7 @@ class SelfCheck(PersonalFlow):
         # record twice. The Telegram channel also handles each person's updates in
         # order (bot/telegram/update_processor.py), but that keeps their replies in
         # order; this lock is what keeps answers right, whatever the channel.
-        self._run_locks = KeyedLocks()
+        self.run_locks = KeyedLocks()
         self.statements = StatementView(questionnaire, renderer)
         # The scale's "saved" notices never change: render them once.
         choices = questionnaire.scale.choices
@@ -145,7 +145,7 @@ class SelfCheck(PersonalFlow):
     # --- answering -------------------------------------------------------------
 
     async def answer(self, user_id: int, run_id: int, statement_id: str, choice: str) -> Outcome:
-        async with self._run_locks.hold(run_id):
+        async with self.run_locks.hold(run_id):
             run, answers = await self._on_open_statement(user_id, run_id, statement_id, choice)
             statement = self.questionnaire.statement(statement_id)
             assert statement is not None
@@ -160,7 +160,7 @@ class SelfCheck(PersonalFlow):
             async def summary() -> tuple[Message, ...]:
                 finished = await self.storage.runs.run(run.id)
                 assert finished is not None
-                return await self._summary(finished, updated)
+                return await self.summary(finished, updated)
 
             # The closing note answers the tap at once; the summary follows when its
             # chart is drawn, which may take a moment when many finish together.
@@ -185,7 +185,7 @@ class SelfCheck(PersonalFlow):
                        edit=self.statements.reply(run, next_position, updated, trace=trace))
 
     async def back(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
-        async with self._run_locks.hold(run_id):
+        async with self.run_locks.hold(run_id):
             run, answers = await self._on_open_statement(user_id, run_id, statement_id)
             previous = position_of(self.statements.fields(run), statement_id, answers).previous
             if previous is None:
@@ -225,7 +225,7 @@ class SelfCheck(PersonalFlow):
             return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
                                        self._single(self.render.text("button.begin"), Begin())),))
         answers = await self.storage.runs.answers(run.id)
-        return Outcome(later=functools.partial(self._summary, run, answers))
+        return Outcome(later=functools.partial(self.summary, run, answers))
 
     async def cancel_request(self, user_id: int) -> Outcome:
         """/abbrechen: ask before ending the run last worked on."""
@@ -270,20 +270,6 @@ class SelfCheck(PersonalFlow):
         return Outcome(send=(note, self.statements.open_statement(run, answers)))
 
     # --- helpers ---------------------------------------------------------------
-
-    async def _active_run_for(self, user_id: int,
-                              run_id: int) -> tuple[Run, dict[str, str]]:
-        """The person's own active run with its answers; refused otherwise."""
-        run = await self.storage.runs.run(run_id)
-        if run is None or run.user_id != user_id:
-            raise refused_button(self.render)
-        run, answers = await run_state.settled_with_answers(self.storage, self.questionnaire, run)
-        if not run.active:
-            workshop = await self.storage.workshops.workshop(run.workshop_id) if run.workshop_id else None
-            notice = ("workshop.notice.closed_for_answers" if workshop and not workshop.open
-                      else "notice.run_closed")
-            raise Refused(Outcome(notice=self.render.text(notice), alert=True, clear_keyboard=True))
-        return run, answers
 
     async def _on_open_statement(self, user_id: int, run_id: int, statement_id: str,
                                  choice: str | None = None) -> tuple[Run, dict[str, str]]:
@@ -341,7 +327,7 @@ class SelfCheck(PersonalFlow):
         finished_on = german_date(local_date(run.finished_at))
         return Reply(self.render.html("finished.html.j2", finished_on=finished_on), keyboard)
 
-    async def _summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Message, ...]:
+    async def summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Message, ...]:
         """The results with chart, comparison and buttons (see :mod:`bot.flows.results`).
 
         A workshop run's summary is the person's own; a note says so, and that

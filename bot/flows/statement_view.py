@@ -64,12 +64,14 @@ class StatementView:
             extra.append(Button(self.render.text("button.back"), Back(run.id, statement.id)))
         extra.append(Button(self.render.text("button.pause"), Pause(run.id)))
         rows.append(tuple(extra))
+        # A field's first statement carries the field's introduction: a chat shows it
+        # behind ℹ️, a page folded above the statement.
         text = self.render.html("statement.html.j2", position=position, trace=trace,
                                 show_info=show_info,
-                                intro=self.field_intro(position) if show_info
-                                and position.index_in_field == 0 else None,
+                                intro=self.field_intro(position)
+                                if position.index_in_field == 0 else None,
                                 current=self.questionnaire.scale.choice(current) if current else None)
-        return Reply(text, tuple(rows), live=True)
+        return Reply(text, tuple(rows), live=True, progress=position)
 
     def field_intro(self, position: Position) -> str:
         """A field's introduction: in the note that ends the previous field, else behind ℹ️."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import aiosqlite
@@ -179,6 +179,20 @@ class Runs:
         committed together in the next transaction (group commit).
         """
         await self._answers.submit(_Answer(run_id, statement_id, choice, finishes, self._db.now()))
+
+    async def save_answers(self, run_id: int, choices: Mapping[str, str], *,
+                           finishes: bool = False) -> None:
+        """Store several answers of one run at once (a field page), all or none.
+
+        One transaction, committed before returning, like :meth:`save_answer`;
+        with ``finishes`` the same commit closes the run.
+        """
+        at = self._db.now()
+        last = len(choices) - 1
+        batch = [_Answer(run_id, statement_id, choice, finishes and index == last, at)
+                 for index, (statement_id, choice) in enumerate(choices.items())]
+        async with self._db.transaction() as db:
+            await _write_answers(db, batch)
 
     async def change_answer(self, run_id: int, statement_id: str, choice: str) -> bool:
         """Change an answer already given; the run's status and cursor stay as they are.

@@ -36,7 +36,9 @@ from bot.output.qr import qr_png
 from bot.store.errors import DatabaseGone
 from bot.store.storage import Storage
 from bot.web.connections import RequesterAddress
+from bot.web.field_page import FieldPages
 from bot.web.flows_port import NAVIGATION, FlowsPort
+from bot.web.header import Header, Headers
 from bot.web.pages import STATIC_DIR, BrowserWords, Pages
 from bot.web.projector import REFRESH_SECONDS, Projector
 from bot.web.security import (
@@ -101,6 +103,7 @@ class WebChannel:
         self.pages = pages
         self.web = web
         self.kept = KeptViews()
+        self.headers = Headers(port)
         self.throttle = throttle or Throttle()
         self.visitors = VisitorTokens()
         self._visitor_view: View | None = None
@@ -185,10 +188,14 @@ class WebChannel:
         return f"{self.web.public_url}/weiter/{token}"
 
     def _page(self, template: str, session: Session | None, status: int = 200,
-              **context: object) -> HTMLResponse:
+              header: Header | None = None, **context: object) -> HTMLResponse:
         html = self.pages.render(template, csrf=csrf_token(session.token) if session else None,
-                                 commands=NAVIGATION, **context)
+                                 commands=NAVIGATION, header=header, **context)
         return HTMLResponse(html, status_code=status)
+
+    async def _header(self, session: Session | None, view: View | None = None) -> Header:
+        return await self.headers.for_page(session.id if isinstance(session, Person) else None,
+                                           view)
 
     def error(self, key: str, status: int, session: Session | None = None) -> HTMLResponse:
         """A clear German page for a request that is refused; nothing was stored."""
@@ -210,6 +217,7 @@ class WebChannel:
         else:
             view = await self._current_view(session)
         response = self._page("conversation.html.j2", session, view=view,
+                              header=await self._header(session, view),
                               refresh=PREPARING_REFRESH_SECONDS)
         return self._with_cookie(response, session) if new else response
 
@@ -236,20 +244,21 @@ class WebChannel:
             self.kept.put(person.id, view)
         return view
 
-    async def _form(self, request: Request) -> FormData | Response:
+    async def _form(self, request: Request, fields: int = 8) -> FormData | Response:
         """The request's small form, or the page that refuses it."""
         if getattr(request.state, "too_large", False):
             return self.error("too_large", 413)
         try:
-            return await request.form(max_files=0, max_fields=8)
+            return await request.form(max_files=0, max_fields=fields)
         except BodyTooLarge:
             return self.error("too_large", 413)
         except (MultiPartException, HTTPException, UnicodeDecodeError):
             return self.error("bad_request", 400)
 
-    async def _own_form(self, request: Request) -> tuple[Session, FormData] | Response:
+    async def _own_form(self, request: Request,
+                        fields: int = 8) -> tuple[Session, FormData] | Response:
         """The form and the session it belongs to (its CSRF token), or the refusal."""
-        form = await self._form(request)
+        form = await self._form(request, fields)
         if isinstance(form, Response):
             return form
         session = await self._session(request)
@@ -448,7 +457,8 @@ class WebChannel:
         """The continue link, once there is a person to continue as."""
         session, new = await self._visiting(request)
         link = self.continue_link(session) if isinstance(session, Person) else None
-        response = self._page("continue.html.j2", session, link=link)
+        response = self._page("continue.html.j2", session, link=link,
+                              header=await self._header(session))
         return self._with_cookie(response, session) if new else response
 
     async def continue_qr(self, request: Request) -> Response:
@@ -473,14 +483,18 @@ class WebChannel:
         person = session.id if isinstance(session, Person) else NOBODY
         outcome = await self.port.command(person, "datenschutz")
         assert outcome is not None, "a page offers the privacy statement"
-        return self._page("conversation.html.j2", session, view=await self._carried_out(outcome))
+        view = await self._carried_out(outcome)
+        return self._page("conversation.html.j2", session, view=view,
+                          header=await self._header(session, view))
 
     async def accessibility(self, request: Request) -> Response:
-        return self._page("accessibility.html.j2", await self._session(request))
+        session = await self._session(request)
+        return self._page("accessibility.html.j2", session, header=await self._header(session))
 
     async def about(self, request: Request) -> Response:
         """„Über diesen Selbstcheck“: where the fields come from, who answers, what it is not."""
-        return self._page("about.html.j2", await self._known(request),
+        person = await self._known(request)
+        return self._page("about.html.j2", person, header=await self._header(person),
                           questionnaire=self.projector.questionnaire)
 
     async def _projected(self, request: Request) -> tuple[Person | None, Workshop | None]:
@@ -562,6 +576,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/datenschutz", channel.privacy, methods=["GET"]),
         Route("/barrierefreiheit", channel.accessibility, methods=["GET"]),
         Route("/ueber", channel.about, methods=["GET"]),
+        *FieldPages(channel).routes(),
         Route("/projektor/{workshop:int}", channel.projector_page, methods=["GET"]),
         Route("/projektor/{workshop:int}/qr.png", channel.projector_qr, methods=["GET"]),
         Route("/projektor/{workshop:int}/thema/{number:int}", channel.projector_page,

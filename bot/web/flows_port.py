@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.flows import commands
-from bot.flows.actions import DraftStep, ManageWorkshop, NameSkip, Start, Text
+from bot.flows.actions import AnswerField, DraftStep, ManageWorkshop, NameSkip, Start, Text
 from bot.flows.buttons import decode, encode
 from bot.flows.commands import Given
 from bot.flows.dispatch import Flows
+from bot.flows.field_sheet import FieldSheet
 from bot.flows.invitations import UnknownPayload, parse
 from bot.flows.outcome import Button, Outcome
+from bot.flows.standing import Standing
 
 NAVIGATION = commands.navigation()  # the commands a page offers, in this order
 
@@ -48,6 +50,17 @@ class FlowsPort:
     async def text(self, person: int, text: str) -> Outcome:
         """Typed text: a name the flows asked for, else a hint."""
         return await self.flows.act(person, Text(text))
+
+    async def answer_field(self, person: int, run_id: int, field_id: str,
+                           choices: tuple[tuple[str, str], ...]) -> Outcome:
+        """A field page's answers, as (statement id, choice) pairs the form sent."""
+        return await self.flows.act(person, AnswerField(run_id, field_id, choices))
+
+    async def field_sheet(self, person: int, field_id: str) -> FieldSheet | None:
+        return await self.flows.field_sheet(person, field_id)
+
+    async def standing(self, person: int) -> Standing:
+        return await self.flows.standing(person)
 
     async def invitation(self, person: int, kind: str, token: str) -> Outcome:
         """An invitation link (``kind`` "w" to take part, "k" to co-coordinate), strictly parsed."""

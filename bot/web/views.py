@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from bot.domain.progress import Position
 from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
 
 KEEP_SECONDS = 10 * 60
@@ -41,6 +42,7 @@ class ShownMessage:
     alt: str = ""
     download: str | None = None  # id of a kept file (a PDF report, a CSV export)
     file_name: str = ""
+    progress: Position | None = None  # the statement answered here: the page draws its bar
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,14 @@ class View:
     workshop: int | None = None  # a coordinator's workshop: its projector view is offered
     telegram: str | None = None  # the same invitation in Telegram, where the bot runs
     pending: bool = False  # still being made (a PDF report): the page says so and refreshes
+    offered: frozenset[str] = frozenset()  # the values of its buttons (see bot.web.header)
     files: dict[str, KeptFile] = field(default_factory=dict)
     made_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def answering(self) -> Position | None:
+        """Where the statement answered on this page stands, if it shows one."""
+        return next((m.progress for m in self.messages if m.progress is not None), None)
 
     @property
     def title(self) -> str | None:
@@ -93,8 +101,8 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
                      for row in message.keyboard)
         buttons.extend(b for row in message.keyboard for b in row)
         match message:
-            case Reply(text=text):
-                view.messages.append(ShownMessage(Markup(text), rows))
+            case Reply(text=text, progress=progress):
+                view.messages.append(ShownMessage(Markup(text), rows, progress=progress))
             case Photo(data=data, file_name=file_name, caption=caption, description=description):
                 key = _keep(view, data, file_name)
                 view.messages.append(ShownMessage(Markup(caption), rows, image=key,
@@ -103,6 +111,7 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
                 key = _keep(view, data, file_name)
                 view.messages.append(ShownMessage(Markup(caption), rows, download=key,
                                                   file_name=file_name))
+    view.offered = frozenset(filter(None, map(value, buttons)))
     view.asks_for_text = asks_for_text(buttons)
     view.workshop = managed_workshop(buttons)
     return view

@@ -54,13 +54,15 @@ def answer(page: Page, label: str, count: int) -> None:
 
 
 class Server:
-    def __init__(self, tmp: Path) -> None:
+    """The bot on a free port; with the small test questionnaire unless ``questions`` names one."""
+
+    def __init__(self, tmp: Path, questions: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database = tmp / "browser.db"
         env = clean_environment(
             SELBSTCHECK_DB=str(self.database), SELBSTCHECK_PORT=str(self.port),
-            SELBSTCHECK_QUESTIONS_DIR=str(write_questionnaire(tmp / "questions")),
+            SELBSTCHECK_QUESTIONS_DIR=str(questions or write_questionnaire(tmp / "questions")),
             SELBSTCHECK_OPERATOR_NAME="Stadt Musterstadt",
             SELBSTCHECK_OPERATOR_CONTACT="datenschutz@musterstadt.example",
             # k = 3, the lowest allowed: a workshop of six shows two perspectives
@@ -125,6 +127,12 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     opened = browser.new_context(viewport=PHONE, locale="de-DE")
     yield opened
     opened.close()
+
+
+def from_menu(page: Page, label: str) -> None:
+    """Open the header's menu and choose ``label`` in it, as a person on a phone does."""
+    page.locator("header details.menu > summary").click()
+    page.locator("header nav").get_by_role("button", name=label, exact=True).click()
 
 
 def check_accessible(axe: Axe, page: Page) -> None:

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import PHONE, SCREENSHOTS, Server, answer, check_accessible
+from tests.browser.conftest import PHONE, SCREENSHOTS, Server, answer, check_accessible, from_menu
 
 STATEMENTS = 7  # in the small test questionnaire
 CHOICE = re.compile(r"^(✅ )?[A-E] · ")
@@ -131,7 +131,7 @@ def test_change_an_answer_and_the_result_follows(context: BrowserContext, server
     check_accessible(axe, page)
     page.get_by_role("button", name="A · Trifft zu", exact=True).click()
     expect(main).to_contain_text("Geändert: 1.1")
-    page.get_by_role("button", name="Ergebnis", exact=True).click()
+    from_menu(page, "Ergebnis")
     expect(main).to_contain_text("Etablierte Stärke · 78 %")
 
 
@@ -140,7 +140,7 @@ def test_a_second_run_is_compared_with_the_first(context: BrowserContext, server
     page = context.new_page()
     begin(page, server)
     answer(page, "C · Trifft eher nicht zu", STATEMENTS)
-    page.get_by_role("button", name="Weiter", exact=True).click()
+    from_menu(page, "Weiter")
     page.get_by_role("button", name="Neuen Durchgang beginnen").click()
     answer(page, "A · Trifft zu", STATEMENTS)
     main = page.locator("main")
@@ -155,7 +155,7 @@ def test_delete_my_data(context: BrowserContext, server: Server, axe: object) ->
     page.get_by_role("link", name="Auf einem anderen Gerät fortsetzen").click()
     link = page.locator(".continue-link a").get_attribute("href")
     assert link
-    page.get_by_role("button", name="Daten löschen").click()
+    from_menu(page, "Daten löschen")
     check_accessible(axe, page)
     page.get_by_role("button", name="Ja, alle meine Daten löschen").click()
     expect(page.locator("main")).to_contain_text("gelöscht")

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import PHONE, Server, answer, check_accessible
+from tests.browser.conftest import PHONE, Server, answer, check_accessible, from_menu
 
 # Two perspectives with three people each: both are shown on their own (k = 3, see conftest).
 # Four a perspective (k = 3): the released values are noisy, and with one more than k in each
@@ -37,7 +37,7 @@ def test_a_workshop_with_participants_in_their_own_browsers(
         browser: Browser, context: BrowserContext, server: Server, axe: object) -> None:
     coordinator: Page = context.new_page()
     coordinator.goto(server.url)
-    coordinator.get_by_role("button", name="Workshop", exact=True).click()
+    from_menu(coordinator, "Workshop")
     expect(coordinator.locator("main")).to_contain_text("Neuer Selbstcheck-Workshop")
     check_accessible(axe, coordinator)
     coordinator.get_by_label("Name").fill("Musterstadt")
@@ -70,7 +70,7 @@ def test_a_workshop_with_participants_in_their_own_browsers(
     expect(projector.locator(".counts")).to_contain_text("fertig: 8")
 
     coordinator.goto(server.url)
-    coordinator.get_by_role("button", name="Workshop", exact=True).click()
+    from_menu(coordinator, "Workshop")
     coordinator.get_by_role("button", name=re.compile("Musterstadt")).click()
     coordinator.get_by_role("button", name="Stand").click()
     expect(main).to_contain_text("4")
@@ -79,7 +79,7 @@ def test_a_workshop_with_participants_in_their_own_browsers(
     coordinator.get_by_role("button", name="📊 Ergebnis", exact=True).click()
     expect(main).to_contain_text("Gesamt")
     check_accessible(axe, coordinator)
-    coordinator.get_by_role("button", name="Workshop", exact=True).click()
+    from_menu(coordinator, "Workshop")
     coordinator.get_by_role("button", name=re.compile("Musterstadt")).click()
     coordinator.get_by_role("button", name="Workshop schließen").click()
     coordinator.get_by_role("button", name="Ja, Workshop schließen").click()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.flows import commands
-from bot.flows.actions import AnswerField, DraftStep, ManageWorkshop, NameSkip, Start, Text
+from bot.flows.actions import AnswerField, ButtonAction, DraftStep, ManageWorkshop, NameSkip, Start, Text
 from bot.flows.buttons import decode, encode
 from bot.flows.commands import Given
 from bot.flows.dispatch import Flows
@@ -69,6 +69,11 @@ class FlowsPort:
     async def manage(self, person: int, workshop_id: int) -> Outcome:
         """A workshop's menu, as a coordinator's management link opens it."""
         return await self.flows.act(person, ManageWorkshop("menu", workshop_id))
+
+    @staticmethod
+    def encoded(action: ButtonAction) -> str:
+        """What a form sends for a button with this action."""
+        return encode(action)
 
     @staticmethod
     def value(button: Button) -> str | None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.progress import Position
-from bot.flows.buttons import encode
 from bot.flows.standing import Standing
 from bot.web.flows_port import FlowsPort
 from bot.web.views import ShownButton, View
+
 
 @dataclass(frozen=True)
 class Header:
@@ -37,10 +37,11 @@ class Headers:
         if answering is not None:
             return Header(position=answering)
         standing = await self._standing(person)
-        here = {encode(action) for action in standing.here}
+        here = {self.port.encoded(action) for action in standing.here}
         shown = view is not None and not here.isdisjoint(view.offered)
-        primary = (None if shown or standing.next.action is None
-                   else ShownButton(standing.next.label, encode(standing.next.action)))
+        step = standing.next
+        primary = (None if shown or step.action is None
+                   else ShownButton(step.label, self.port.encoded(step.action)))
         return Header(primary, standing.position)
 
     async def _standing(self, person: int | None) -> Standing:

@@ -3,7 +3,9 @@ menu, the progress bar, the first screen of the welcome and of a field, and the 
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
@@ -28,6 +30,13 @@ def full_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     finally:
         assert running.stop() == 0, running.output()
     assert "Traceback" not in running.output(), running.output()
+
+
+def shot(name: str, size: ViewportSize) -> Path:
+    """Where a screenshot goes: the README's at 390 px, the small phone's for looking at."""
+    if size == PHONE:
+        return SCREENSHOTS / f"{name}.png"
+    return Path(tempfile.gettempdir()) / f"{name}-{size['width']}.png"
 
 
 def phone(browser: Browser, size: ViewportSize, *, javascript: bool = True) -> BrowserContext:
@@ -63,7 +72,7 @@ def test_the_welcome_has_a_compact_header_and_its_start_button_on_the_first_scre
             assert header_height(page) <= HEADER_MAX, (size, header_height(page))
             on_first_screen(page, "▶️ Selbstcheck beginnen", size)
             check_accessible(axe, page)
-            page.screenshot(path=str(SCREENSHOTS / f"browser-welcome-{size['width']}.png"))
+            page.screenshot(path=str(shot("browser-welcome", size)))
         finally:
             context.close()
 
@@ -87,7 +96,7 @@ def test_the_menu_opens_without_javascript_and_keeps_deleting_apart(
             assert weiter and erase and erase["y"] - weiter["y"] > 5 * weiter["height"]
             expect(menu.get_by_role("link", name="Alle Aussagen dieses Felds (1. Steuerung) "
                                                   "auf einer Seite")).to_be_visible()
-            page.screenshot(path=str(SCREENSHOTS / f"browser-menu-{size['width']}.png"))
+            page.screenshot(path=str(shot("browser-menu", size)))
             menu.get_by_role("button", name="Hilfe").click()
             expect(page.locator("main")).to_contain_text("So funktioniert der Selbstcheck")
             expect(page.locator("header nav")).to_be_hidden()  # closed again on the new page
@@ -127,8 +136,6 @@ def test_the_progress_bar_moves_with_each_answer(browser: Browser, full_server: 
             expect(bar).to_have_attribute("value", "1")
             expect(text).to_have_text("Aussage 1.2 · Feld 1 von 7 · gesamt 1/117")
             check_accessible(axe, page)
-            if size == PHONE:
-                page.screenshot(path=str(SCREENSHOTS / "browser-statement.png"))
         finally:
             context.close()
 
@@ -159,7 +166,7 @@ def test_a_fields_first_statement_has_a_to_e_on_the_first_screen(
         for label in CHOICES:
             on_first_screen(page, label, PHONE)
         check_accessible(axe, page)
-        page.screenshot(path=str(SCREENSHOTS / "browser-field-start.png"))
+        page.screenshot(path=str(shot("browser-field-start", PHONE)))
         introduction.locator("summary").click()
         expect(introduction).to_contain_text("Dieses Handlungsfeld fragt")
     finally:
@@ -186,8 +193,7 @@ def test_the_field_page_saves_what_was_chosen_and_refuses_a_forged_value(
             check_accessible(axe, page)
             page.locator("fieldset").nth(0).get_by_role("radio", name="B Trifft eher zu").check()
             page.locator("fieldset").nth(2).get_by_role("radio", name="E Keine Einschätzung möglich").check()
-            if size == PHONE:
-                page.screenshot(path=str(SCREENSHOTS / "browser-field-page.png"))
+            page.screenshot(path=str(shot("browser-field-page", size)))
             page.get_by_role("button", name="Antworten speichern").click()
             expect(page.get_by_role("status")).to_have_text("Gespeichert: 2 Antworten in Handlungsfeld 1.")
             check_accessible(axe, page)

@@ -5,32 +5,15 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
-from bot.config import Settings, Web
-from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import DraftStep, ManageWorkshop, Text, WorkshopCommand
 from bot.flows.outcome import Reply
 from bot.flows.upkeep import keep_alive
-from bot.output.render import Renderer
 from bot.store.operations import backup_database
 from bot.web.app import COOKIE, Person, WebChannel
 from bot.web.security import Throttle
-from tests.clock import SettableClock
-from tests.conftest import ExactReleases
-from tests.web_client import Browser, opened_channel
-
-
-@pytest.fixture
-async def channel(tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer,
-                  clock: SettableClock) -> AsyncIterator[WebChannel]:
-    settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web(),
-                        release_noise=ExactReleases())
-    async with opened_channel(settings, small_questionnaire, renderer, clock=clock) as channel:
-        yield channel
+from tests.web_client import Browser
 
 
 async def counts(channel: WebChannel) -> tuple[int, int]:
@@ -88,7 +71,7 @@ async def test_answers_go_post_redirect_get_and_a_reload_acts_once(channel: WebC
     page = await browser.press("Selbstcheck beginnen")
     assert "gesamt 0/7" in page.text
     # the page's title names what it shows
-    assert "<title>Feld 1 · 1/3 – " in page.text
+    assert "<title>Handlungsfeld 1 von 3: " in page.text
     page = await browser.press("A · Trifft zu")
     assert "Gespeichert: A – Trifft zu" in page.text and "gesamt 1/7" in page.text
     reloaded = await browser.get()

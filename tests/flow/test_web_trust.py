@@ -19,10 +19,7 @@ from bot.web.app import COOKIE, WebChannel, build_web_app
 from bot.web.security import Throttle, VisitorTokens, address_key
 from bot.web.server import http_server
 from bot.web.views import KeptViews
-from tests.flow import test_web
 from tests.flow.test_web import Browser, counts
-
-channel = test_web.channel  # the app on a fresh database, as test_web.py has it
 
 ROOM = "192.0.2.7"  # the address every Browser here comes from
 _LINK = re.compile(r'<a href="http://127\.0\.0\.1:8080(/weiter/[^"]+)"')

@@ -277,6 +277,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE users ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
     UPDATE users SET channel = 'browser' WHERE user_id < 0;
     """,
+    # 11: the slide a workshop's projector shows now, so that the coordinator's phone can
+    # move the wall on and the wall follows; one row per workshop, gone with it.
+    """
+    CREATE TABLE workshop_projector (
+        workshop_id  INTEGER PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+        slide        TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    """,
 )
 
 

@@ -116,16 +116,20 @@ def _bar(key: str, score: Score, scale: Scale, renderer: Renderer) -> Comparison
 
 
 def draw_comparison(chart: ComparisonChart, image_format: str = "png",
-                      dpi: int = PROJECTOR_DPI) -> bytes:
-    """The chart as PNG or SVG bytes (CPU-bound: called in the drawing process)."""
+                      dpi: int = PROJECTOR_DPI, text_scale: float = 1.0) -> bytes:
+    """The chart as PNG or SVG bytes (CPU-bound: called in the drawing process).
+
+    ``text_scale`` enlarges every text by drawing the same pixels on a smaller page
+    (the wall's chart is read from the back of the room).
+    """
     load_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    figure = Figure(figsize=(_WIDTH, _HEIGHT))
+    figure = Figure(figsize=(_WIDTH / text_scale, _HEIGHT / text_scale))
     FigureCanvasAgg(figure)
-    axes = figure.add_axes((0.07, 0.2, 0.76 if chart.levels else 0.9, 0.68))
+    axes = figure.add_axes((0.07, 0.2, 0.72 if chart.levels else 0.9, 0.68))
     figure.text(0.07, 0.94, chart.title, fontsize=24, fontweight="bold", va="center")
     count = max(len(chart.columns), 1)
     width = 0.8 / count
@@ -157,7 +161,7 @@ def draw_comparison(chart: ComparisonChart, image_format: str = "png",
                for i, column in enumerate(chart.columns)]
     figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), fontsize=14,
                   frameon=False)
-    return save(figure, image_format, dpi)
+    return save(figure, image_format, round(dpi * text_scale))
 
 
 def _draw_levels(axes: Any, levels: tuple[tuple[int, str], ...]) -> None:

@@ -34,7 +34,7 @@ from bot.domain.workshop import (
 )
 from bot.domain.workshop_release import INTERIM, from_snapshot
 from bot.flows.invitations import InvitationLink, WorkshopInvitation
-from bot.output.comparison_chart import comparison_chart, draw_comparison
+from bot.output.comparison_chart import PROJECTOR_DPI, comparison_chart, draw_comparison
 from bot.output.render import Renderer
 from bot.output.workers import in_drawing_process
 from bot.store.storage import Storage
@@ -42,6 +42,7 @@ from bot.store.storage import Storage
 # The join slide's counts follow the room quietly: the wall asks this often for news.
 REFRESH_SECONDS = 5
 KEPT_CHARTS = 16  # drawn charts kept, one per release: a release never changes
+WALL_TEXT_SCALE = 1.25  # the chart's texts a quarter larger on the wall than in the PDF
 
 JOIN = "beitreten"
 COMPARISON = "vergleich"
@@ -175,8 +176,9 @@ class Projector:
                                scale)
         if not (result.available and result.comparable):
             return None
-        png = await in_drawing_process(draw_comparison, comparison_chart(
-            result, scale, self.renderer, self.labels, levels=True))
+        chart = comparison_chart(result, scale, self.renderer, self.labels, levels=True)
+        png = await in_drawing_process(draw_comparison, chart, "png", PROJECTOR_DPI,
+                                       WALL_TEXT_SCALE)
         self._charts[release.id] = png
         while len(self._charts) > KEPT_CHARTS:
             self._charts.popitem(last=False)

@@ -7,8 +7,16 @@ import re
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
+from bot.config import Operator
+from bot.domain.entities import Workshop
+from bot.domain.workshop import FURTHER, OVERALL, PERSPECTIVES, PerspectiveProgress, progress
+from bot.output.qr import qr_png
+from bot.output.render import Renderer
+from bot.resources import REPORTS_DIR
+from bot.web.pages import Pages
+from bot.web.projector import Projection, slides_of
 from tests.browser.conftest import SCREENSHOTS, Server, check_accessible
 from tests.browser.test_workshop import take_part
 
@@ -19,16 +27,17 @@ HD = {"width": 1280, "height": 720}
 ROOM = (("Politik", "D · Trifft nicht zu"),) * 4 + (("Bildung", "A · Trifft zu"),) * 4
 
 # The smallest text on the slide, the body's and the main heading's size, and whether the
-# page is larger than the screen (it must never need scrolling).
+# page is larger than the screen or the slide's content runs into its buttons.
 MEASURE = """() => {
   const texts = [...document.querySelectorAll('body *')].filter(e =>
       [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) &&
       e.getClientRects().length && !e.closest('.visually-hidden'));
   const size = e => parseFloat(getComputedStyle(e).fontSize);
-  const root = document.documentElement;
+  const root = document.documentElement, slide = document.querySelector('.slide-body');
   return {smallest: Math.min(...texts.map(size)), body: size(document.body),
           heading: size(document.querySelector('h1')),
-          scrolls: root.scrollHeight > innerHeight || root.scrollWidth > innerWidth};
+          scrolls: root.scrollHeight > innerHeight || root.scrollWidth > innerWidth
+                   || slide.scrollHeight > slide.clientHeight};
 }"""
 
 
@@ -59,7 +68,7 @@ def test_the_wall_is_readable_from_the_back_and_follows_the_coordinator(
     wall.set_viewport_size(FULL_HD)
     wall.goto(server.url + (phone.locator("a", has_text="Projektor-Ansicht").get_attribute("href") or ""))
     expect(wall).to_have_url(re.compile(r"/projektor/\d+/beitreten$"))
-    expect(wall.get_by_role("heading", level=1)).to_have_text("Mitmachen")
+    expect(wall.get_by_role("heading", level=1)).to_have_text("Mitmachen · Workshop „Musterstadt“")
     expect(wall.get_by_role("img", name="QR-Code der Einladung zum Workshop")).to_be_visible()
     expect(wall.locator(".address")).to_have_text(link.split("://")[1])
     # body text of at least 32 px at 1920 × 1080, headings larger, everything on the first screen
@@ -70,7 +79,7 @@ def test_the_wall_is_readable_from_the_back_and_follows_the_coordinator(
     wall.evaluate("window.stillHere = true")
     for perspective, choice in ROOM:
         take_part(browser, link, perspective, choice, axe, check=False)
-    expect(wall.locator("#stand h2")).to_have_text("Dabei: 8 · fertig: 8", timeout=20_000)
+    expect(wall.locator("#stand")).to_have_text("Dabei: 8 · fertig: 8", timeout=20_000)
     expect(wall.get_by_role("row", name=re.compile("Bildung"))).to_contain_text("4")
     assert wall.evaluate("window.stillHere") is True
     fits_and_reads(wall, axe, smallest=32)
@@ -141,3 +150,42 @@ def test_the_wall_is_readable_from_the_back_and_follows_the_coordinator(
         wall.goto(re.sub(r"/projektor/(\d+)/.*", rf"/projektor/\1/{key}", wall.url))
         fits_and_reads(wall, axe, smallest=24)
         wall.screenshot(path=str(Path(tempfile.gettempdir()) / f"projector-hd-{key.replace('/', '-')}.png"))
+
+
+def test_a_full_room_still_fits_on_the_join_slide(browser: Browser, axe: object) -> None:
+    """Ten rows of counts (every perspective and some without one yet): two columns, one screen."""
+    renderer = Renderer()
+    rows = [PerspectiveProgress(p, 3, 2) for p in PERSPECTIVES] + [PerspectiveProgress(None, 2, 0)]
+    workshop = Workshop(1, "A" * 22, None, "Landkreis Musterkreis", None, "open", 1, 1, "", None)
+    link = "https://selbstcheck.musterkreis.de/w/" + "A" * 22
+    wall = Projection(workshop, link, progress(rows), None, False, (), slides_of(None), "beitreten")
+    labels = {key: renderer.text(f"workshop.perspective.{key}")
+              for key in (*PERSPECTIVES, FURTHER, OVERALL)}
+    html = Pages(renderer, "", Operator()).render(
+        "projector.html.j2", csrf="0" * 64, p=wall, slide=wall.slides[0],
+        stored="/projektor/1/beitreten", labels=labels, scale=None, refresh=5, minimum=5,
+        short_link=link.split("://")[1])
+    static = REPORTS_DIR / "web" / "static"
+
+    def serve(route: Route) -> None:
+        path = route.request.url.split("wall.test", 1)[1]
+        if path.endswith("/qr.png"):
+            route.fulfill(body=qr_png(link), content_type="image/png")
+        elif path.startswith("/static/"):
+            name = path.removeprefix("/static/")
+            route.fulfill(body=(static / name).read_text(), content_type="text/css"
+                          if name.endswith(".css") else "text/javascript")
+        else:
+            route.fulfill(body=html, content_type="text/html")
+
+    page = browser.new_page()
+    try:
+        page.route("http://wall.test/**", serve)
+        for viewport, smallest in ((FULL_HD, 32), (HD, 24)):
+            page.set_viewport_size(viewport)
+            page.goto("http://wall.test/projektor/1/beitreten")
+            expect(page.locator(".join.full table")).to_have_count(2)
+            expect(page.get_by_role("img", name="QR-Code der Einladung zum Workshop")).to_be_visible()
+            fits_and_reads(page, axe, smallest)
+    finally:
+        page.close()

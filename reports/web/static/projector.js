@@ -46,10 +46,16 @@
           window.location.assign(now);
           return;
         }
-        var live = document.getElementById("stand");
-        var fresh = page.getElementById("stand");
-        if (live && fresh && live.innerHTML !== fresh.innerHTML) {
-          live.innerHTML = fresh.innerHTML;
+        document.querySelectorAll("[data-live]").forEach(function (live) {
+          var fresh = page.getElementById(live.id);
+          if (fresh && live.innerHTML !== fresh.innerHTML) {
+            live.innerHTML = fresh.innerHTML;
+          }
+        });
+        var join = document.querySelector(".join");
+        var joined = page.querySelector(".join");
+        if (join && joined) {
+          join.className = joined.className;  // a full room's layout
         }
       })
       .catch(function () { /* the next look may reach the server again */ })

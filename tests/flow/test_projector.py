@@ -181,3 +181,22 @@ async def test_the_coordinators_phone_moves_the_wall_and_nobody_else_can(
                                      data={"csrf": stranger.csrf(), "schritt": "zurueck"})
     assert moved.status_code == 404
     assert await channel.storage.projector.current(workshop) == "schritte"
+
+
+async def test_an_interim_release_is_on_the_wall_while_the_room_still_answers(
+        channel: WebChannel) -> None:
+    room = [("Politik", "DDDDDDD")] * 3 + [("Bildung", "AAAAAAA")] * 3
+    coordinator, workshop = await workshop_with(channel, room)
+    await coordinator.post(command="workshop")
+    await coordinator.get()
+    await coordinator.press("Musterstadt")
+    await coordinator.press("Stand")
+    await coordinator.press("Zwischenstand freigeben")
+    comparison = await slide(coordinator, workshop, "vergleich")
+    assert "Zwischenstand" in text_of(comparison) and "vergleich.png" in comparison
+    # the join slide still invites: answering is open
+    assert "QR-Code scannen" in text_of(await slide(coordinator, workshop, "beitreten"))
+    # an interim release shows fields only: the topics come with the final result
+    topics = text_of(await slide(coordinator, workshop, "themen"))
+    assert "zeigt das Endergebnis, wenn der Workshop geschlossen ist" in topics
+    assert "Folie 3 von 5" in topics

@@ -49,14 +49,15 @@ COMPARISON = "vergleich"
 TOPIC = "thema"        # "thema/2": the second topic
 NO_TOPICS = "themen"   # the one slide saying why there is no topic
 SHARED = "baustellen"
-STEPS = "schritte"
+STEPS = "schritte"     # "schritte/2": the agreed steps after the first STEPS_PER_SLIDE
+STEPS_PER_SLIDE = 3    # three steps at their longest still fit a 1280 × 720 wall
 
 
 @dataclass(frozen=True)
 class Slide:
     key: str          # its address below the projector's, also what is stored: "thema/2"
     kind: str         # one of JOIN … STEPS
-    number: int = 0   # a topic's place, from 1
+    number: int = 0   # a topic's place, or the page of the agreed steps, from 1
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,14 @@ class Projection:
         index = self.slides.index(slide) + step if slide is not None else 0
         return self.slides[max(0, min(index, len(self.slides) - 1))]
 
+    def steps_on(self, slide: Slide) -> tuple[Step, ...]:
+        start = (max(slide.number, 1) - 1) * STEPS_PER_SLIDE
+        return self.steps[start:start + STEPS_PER_SLIDE]
+
+    @property
+    def step_pages(self) -> int:
+        return sum(1 for slide in self.slides if slide.kind == STEPS)
+
     @property
     def topics(self) -> tuple[StatementComparison, ...]:
         return self.result.dialogue if self.result is not None else ()
@@ -104,8 +113,9 @@ class Projection:
         return None
 
 
-def slides_of(result: WorkshopResult | None) -> tuple[Slide, ...]:
-    """The sequence for what is released: every slide says something, or says why not."""
+def slides_of(result: WorkshopResult | None, steps: int = 0) -> tuple[Slide, ...]:
+    """The sequence for what is released and the ``steps`` agreed: every slide says
+    something, or says why not."""
     slides = [Slide(JOIN, JOIN), Slide(COMPARISON, COMPARISON)]
     if result is not None and result.available:
         if result.comparable and result.dialogue:
@@ -114,7 +124,9 @@ def slides_of(result: WorkshopResult | None) -> tuple[Slide, ...]:
         elif result.comparable:
             slides.append(Slide(NO_TOPICS, NO_TOPICS))
         slides.append(Slide(SHARED, SHARED))
-    slides.append(Slide(STEPS, STEPS))
+    pages = max(1, -(-steps // STEPS_PER_SLIDE))
+    slides += [Slide(STEPS if page == 1 else f"{STEPS}/{page}", STEPS, page)
+               for page in range(1, pages + 1)]
     return tuple(slides)
 
 
@@ -149,12 +161,13 @@ class Projector:
         release = await self.storage.releases.latest(workshop.id)
         result = (from_snapshot(release.result, self.questionnaire.select(workshop.field_ids),
                                 self.questionnaire.scale) if release is not None else None)
-        slides = slides_of(result)
+        steps = tuple(await self.storage.steps.of(workshop.id))
+        slides = slides_of(result, len(steps))
         stored = await self.storage.projector.current(workshop.id)
         current = stored if stored is not None and any(s.key == stored for s in slides) else JOIN
         return Projection(workshop, self.link(workshop), counts, result,
-                          release is not None and release.kind == INTERIM,
-                          tuple(await self.storage.steps.of(workshop.id)), slides, current)
+                          release is not None and release.kind == INTERIM, steps, slides,
+                          current)
 
     async def show(self, projection: Projection, key: str, step: int) -> Slide:
         """Step ``step`` slides on from ``key`` and store it: the wall follows."""

@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.domain.entities import Workshop
 from bot.output.qr import qr_png
-from bot.web.projector import JOIN, REFRESH_SECONDS, TOPIC, Projection, Slide
+from bot.web.projector import JOIN, REFRESH_SECONDS, Projection, Slide
 from bot.web.security import csrf_token, csrf_valid
 
 if TYPE_CHECKING:
@@ -59,8 +59,8 @@ class ProjectorPages:
             return self.channel.error("not_found", 404, person)
         projection = await self.projector.projection(workshop)
         key = request.path_params.get("slide", JOIN)
-        if "number" in request.path_params:
-            key = f"{TOPIC}/{request.path_params['number']}"
+        if "number" in request.path_params:  # "thema/2", "schritte/2"
+            key = f"{key}/{request.path_params['number']}"
         slide = projection.slide(key)
         if slide is None:
             return self.channel.error("not_found", 404, person)
@@ -148,6 +148,6 @@ def projector_routes(channel: WebChannel) -> list[BaseRoute]:
         Route(f"{base}/folie", pages.step, methods=["POST"]),
         Route(f"{base}/fernbedienung", pages.remote, methods=["GET"]),
         Route(f"{base}/fernbedienung", pages.remote_step, methods=["POST"]),
-        Route(f"{base}/{TOPIC}/{{number:int}}", pages.slide, methods=["GET"]),
+        Route(f"{base}/{{slide}}/{{number:int}}", pages.slide, methods=["GET"]),
         Route(f"{base}/{{slide}}", pages.slide, methods=["GET"]),
     ]

@@ -5,18 +5,30 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from bot.config import Operator
 from bot.domain.entities import Workshop
-from bot.domain.workshop import FURTHER, OVERALL, PERSPECTIVES, PerspectiveProgress, progress
+from bot.domain.next_steps import Step
+from bot.domain.questionnaire import Questionnaire, load_questionnaire
+from bot.domain.workshop import (
+    FURTHER,
+    OVERALL,
+    PERSPECTIVES,
+    PerspectiveProgress,
+    Response,
+    WorkshopResult,
+    aggregate,
+    progress,
+)
 from bot.output.qr import qr_png
 from bot.output.render import Renderer
 from bot.resources import REPORTS_DIR
 from bot.web.pages import Pages
-from bot.web.projector import Projection, slides_of
+from bot.web.projector import JOIN, Projection, slides_of
 from tests.browser.conftest import SCREENSHOTS, Server, check_accessible
 from tests.browser.test_workshop import take_part
 
@@ -152,40 +164,93 @@ def test_the_wall_is_readable_from_the_back_and_follows_the_coordinator(
         wall.screenshot(path=str(Path(tempfile.gettempdir()) / f"projector-hd-{key.replace('/', '-')}.png"))
 
 
-def test_a_full_room_still_fits_on_the_join_slide(browser: Browser, axe: object) -> None:
-    """Ten rows of counts (every perspective and some without one yet): two columns, one screen."""
-    renderer = Renderer()
-    rows = [PerspectiveProgress(p, 3, 2) for p in PERSPECTIVES] + [PerspectiveProgress(None, 2, 0)]
-    workshop = Workshop(1, "A" * 22, None, "Landkreis Musterkreis", None, "open", 1, 1, "", None)
+def longest_first(questionnaire: Questionnaire) -> list[str]:
+    return [statement.id for statement in sorted(
+        (s for field in questionnaire.fields for s in field.statements), key=lambda s: -len(s.text))]
+
+
+def room(questionnaire: Questionnaire, answer: Callable[[int, str], str],
+         perspectives: tuple[str, ...] = PERSPECTIVES) -> WorkshopResult:
+    """Three people in each of ``perspectives``; ``answer(perspective's place, statement)``."""
+    statements = [s.id for field in questionnaire.fields for s in field.statements]
+    responses = [Response(perspective, {sid: answer(place, sid) for sid in statements},
+                         person=place * 10 + person)
+                 for place, perspective in enumerate(perspectives) for person in range(3)]
+    return aggregate(questionnaire.fields, questionnaire.scale, responses, 3)
+
+
+def worst_cases() -> list[tuple[str, Projection, str]]:
+    """The fullest slides a room can make: (what, the wall's data, the slide's key)."""
+    questionnaire = load_questionnaire()
+    longest = longest_first(questionnaire)
+    workshop = Workshop(1, "A" * 22, None, "Landkreis Musterkreis-Beispielstadt", None, "open",
+                        1, 1, "", None)
     link = "https://selbstcheck.musterkreis.de/w/" + "A" * 22
-    wall = Projection(workshop, link, progress(rows), None, False, (), slides_of(None), "beitreten")
+    counts = progress([PerspectiveProgress(p, 3, 2) for p in PERSPECTIVES]
+                      + [PerspectiveProgress(None, 2, 0)])
+    # nine groups apart on the longest statement only: one topic with nine bars
+    apart = room(questionnaire, lambda place, sid: ("A" if place < 5 else "D")
+                 if sid == longest[0] else "B")
+    # everybody low everywhere, the longest statements lowest: they head the shared list
+    low = room(questionnaire, lambda place, sid: "D" if sid in longest[:3] else "C")
+    alone = room(questionnaire, lambda place, sid: "B", PERSPECTIVES[:1])
+    def words(text: str, length: int) -> str:
+        return (text * length)[:length]
+
+    steps = tuple(Step(n, words("Beratungsangebote für Zugewanderte ausbauen, ", 200),
+                       words("Integrationsbeauftragte mit dem Jobcenter, ", 100),
+                       words("bis zur Ratssitzung im Herbst ", 40)) for n in range(1, 6))
+
+    def wall(result: WorkshopResult | None, agreed: tuple[Step, ...] = ()) -> Projection:
+        return Projection(workshop, link, counts, result, False, agreed,
+                          slides_of(result, len(agreed)), JOIN)
+
+    return [("a full room", wall(None), "beitreten"),
+            ("one perspective", wall(alone), "vergleich"),
+            ("nine groups on the longest statement", wall(apart), "thema/1"),
+            ("everything low", wall(low), "baustellen"),
+            ("five steps at their longest", wall(None, steps), "schritte"),
+            ("five steps at their longest", wall(None, steps), "schritte/2")]
+
+
+def test_the_fullest_slides_still_fit_on_one_screen(browser: Browser, axe: object) -> None:
+    """Every perspective in the room, nine groups, the longest texts: still one screen each."""
+    renderer = Renderer()
+    scale = load_questionnaire().scale
     labels = {key: renderer.text(f"workshop.perspective.{key}")
               for key in (*PERSPECTIVES, FURTHER, OVERALL)}
-    html = Pages(renderer, "", Operator()).render(
-        "projector.html.j2", csrf="0" * 64, p=wall, slide=wall.slides[0],
-        stored="/projektor/1/beitreten", labels=labels, scale=None, refresh=5, minimum=5,
-        short_link=link.split("://")[1])
+    pages = Pages(renderer, "", Operator())
     static = REPORTS_DIR / "web" / "static"
+    shown: dict[str, str] = {}
 
     def serve(route: Route) -> None:
         path = route.request.url.split("wall.test", 1)[1]
         if path.endswith("/qr.png"):
-            route.fulfill(body=qr_png(link), content_type="image/png")
+            route.fulfill(body=qr_png("https://selbstcheck.musterkreis.de/w/" + "A" * 22),
+                          content_type="image/png")
         elif path.startswith("/static/"):
             name = path.removeprefix("/static/")
             route.fulfill(body=(static / name).read_text(), content_type="text/css"
                           if name.endswith(".css") else "text/javascript")
         else:
-            route.fulfill(body=html, content_type="text/html")
+            route.fulfill(body=shown["html"], content_type="text/html")
 
     page = browser.new_page()
     try:
         page.route("http://wall.test/**", serve)
-        for viewport, smallest in ((FULL_HD, 32), (HD, 24)):
-            page.set_viewport_size(viewport)
-            page.goto("http://wall.test/projektor/1/beitreten")
-            expect(page.locator(".join.full table")).to_have_count(2)
-            expect(page.get_by_role("img", name="QR-Code der Einladung zum Workshop")).to_be_visible()
-            fits_and_reads(page, axe, smallest)
+        for what, wall, key in worst_cases():
+            slide = wall.slide(key)
+            assert slide is not None, (what, key)
+            shown["html"] = pages.render(
+                "projector.html.j2", csrf="0" * 64, p=wall, slide=slide,
+                stored="/projektor/1/beitreten", labels=labels, scale=scale, refresh=5,
+                minimum=3, short_link=wall.link.split("://")[1])
+            for viewport, smallest in ((FULL_HD, 32), (HD, 24)):
+                page.set_viewport_size(viewport)
+                page.goto(f"http://wall.test/projektor/1/{key}")
+                expect(page.locator("main")).not_to_be_empty()
+                name = f"projector-fullest-{key.replace('/', '-')}-{viewport['width']}.png"
+                page.screenshot(path=str(Path(tempfile.gettempdir()) / name))
+                fits_and_reads(page, axe, smallest)
     finally:
         page.close()

@@ -128,7 +128,7 @@ async def test_with_one_shown_group_the_wall_says_that_nothing_can_be_compared_a
     # no topic slides: the sequence goes on with what the room as a whole rated low
     assert "Folie 2 von 4" in words
     shared = text_of(await slide(coordinator, workshop, "baustellen"))
-    assert "Der Raum als Ganzes sieht hier noch viel zu tun" in shared
+    assert "Unter 50 % im ganzen Raum: Ausgangspunkte für gemeinsame Schritte." in shared
 
 
 async def test_the_coordinators_phone_moves_the_wall_and_nobody_else_can(

@@ -79,3 +79,10 @@ def test_the_walls_chart_names_the_levels_and_keeps_its_size(
     assert comparison_chart(result, scale, renderer, labels).levels == ()  # the PDF's as before
     png = draw_comparison(chart, "png", 144, 1.25)
     assert struct.unpack(">II", png[16:24]) == (1920, 1080)
+
+
+def test_more_than_three_agreed_steps_continue_on_a_second_slide() -> None:
+    assert keys(None) == ["beitreten", "vergleich", "schritte"]
+    assert slides_of(None, 3)[-1].key == "schritte"
+    assert [s.key for s in slides_of(None, 5)][-2:] == ["schritte", "schritte/2"]
+    assert [s.number for s in slides_of(None, 5)][-2:] == [1, 2]

@@ -200,3 +200,18 @@ async def test_an_interim_release_is_on_the_wall_while_the_room_still_answers(
     topics = text_of(await slide(coordinator, workshop, "themen"))
     assert "zeigt das Endergebnis, wenn der Workshop geschlossen ist" in topics
     assert "Folie 3 von 5" in topics
+
+
+async def test_the_agreed_steps_close_the_sequence_three_to_a_slide(channel: WebChannel) -> None:
+    coordinator, workshop = await workshop_with(channel, [])
+    person = await channel.storage.web_sessions.person_of(coordinator.http.cookies["selbstcheck"])
+    assert person is not None
+    for position in range(1, 5):
+        await channel.storage.steps.save(person, workshop, position, f"Schritt {position}: Runder Tisch",
+                                         "Integrationsbüro", "bis März")
+    first = text_of(await slide(coordinator, workshop, "schritte"))
+    assert "Vereinbarte nächste Schritte (1 von 2)" in first
+    assert "Schritt 3: Runder Tisch Integrationsbüro · bis März" in first
+    assert "Schritt 4" not in first and "Folie 3 von 4" in first
+    second = await slide(coordinator, workshop, "schritte/2")
+    assert '<ol class="agreed" start="4">' in second and "Schritt 4: Runder Tisch" in second

@@ -139,10 +139,12 @@ def test_the_wall_is_readable_from_the_back_and_follows_the_coordinator(
     phone.goto(server.url)
     phone.get_by_role("button", name="Workshop", exact=True).click()
     phone.get_by_role("button", name=re.compile("Musterstadt")).click()
+    phone.screenshot(path=str(Path(tempfile.gettempdir()) / "projector-phone.png"), full_page=True)
     phone.get_by_role("button", name="Wand weiter").click()
     expect(phone.locator("main")).to_contain_text(
         f"An der Wand: Folie 3 von {slides} – Gesprächsanlass 1 von {topics}")
     check_accessible(axe, phone)
+    phone.screenshot(path=str(Path(tempfile.gettempdir()) / "projector-remote.png"), full_page=True)
     for number in range(4, slides):
         phone.get_by_role("button", name="Wand weiter").click()
         expect(phone.locator("main")).to_contain_text(f"Folie {number} von {slides}")

@@ -42,7 +42,8 @@ def result_csv(result: WorkshopResult, scale: Scale, renderer: Renderer,
     writer.writerow([renderer.text(f"workshop.csv.{column}") for column in _COLUMNS])
     overall = Group(OVERALL, result.respondents, ())
     reference = result.reference
-    own = renderer.text("workshop.reference.csv_group", label=labels[REFERENCE])
+    own = (renderer.text("workshop.reference.csv_group", label=labels[REFERENCE])
+           if reference is not None else "")
     for field in result.fields:
         for group, score in ((overall, field.overall), *field.by_group):
             writer.writerow([renderer.text("workshop.csv.field"), field.field.number,

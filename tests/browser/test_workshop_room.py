@@ -35,7 +35,7 @@ def test_the_administrations_view_shared_work_and_the_dialogue_plan_on_a_phone(
     coordinator.get_by_role("button", name="Sicht der Verwaltung").click()
     expect(main).to_contain_text("Diese Spalte ist nicht anonym")
     check_accessible(axe, coordinator)
-    coordinator.get_by_role("button", name="Ja, meine Einschätzung als Referenz zeigen").click()
+    coordinator.get_by_role("button", name="Ja, als Referenz zeigen").click()
     expect(main).to_contain_text("steht jetzt als Referenz")
 
     for perspective, choice in PEOPLE:

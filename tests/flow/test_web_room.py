@@ -56,7 +56,7 @@ async def test_a_browser_coordinator_places_their_view_and_plans_the_dialogue(
     page = await chris.press("Sicht der Verwaltung")
     assert "Das würde gezeigt" in page.text and "nicht anonym" in page.text
     assert not CHAT_WORDS.search(main_text(page.text))
-    page = await chris.press("Ja, meine Einschätzung als Referenz zeigen")
+    page = await chris.press("Ja, als Referenz zeigen")
     assert "Ihre Selbsteinschätzung steht jetzt als Referenz" in page.text
 
     for perspective, choice in [("Politik", "D · Trifft nicht zu")] * 3 + [

@@ -26,7 +26,7 @@ async def room_with_reference(bot: BotHarness, *, consent: bool = True) -> Perso
     assert "1. Steuerung: Etablierte Stärke (100 %)" in consent_text
     assert "zählt in keiner Perspektive, nicht im Gesamtwert" in consent_text
     if consent:
-        await chris.tap("Ja, meine Einschätzung als Referenz zeigen")
+        await chris.tap("Ja, als Referenz zeigen")
         assert chris.notices()[-1].startswith("Ihre Selbsteinschätzung steht jetzt als Referenz")
         assert "↩️ Referenz zurückziehen" in labels(chris.last)
     for i, (perspective, answers) in enumerate(ROOM):
@@ -83,7 +83,7 @@ async def test_the_reference_can_be_withdrawn_until_the_workshop_closes(bot: Bot
     await finish_a_run(chris, OWN)
     await set_up(chris)
     await chris.tap("🏛 Sicht der Verwaltung")
-    await chris.tap("Ja, meine Einschätzung als Referenz zeigen")
+    await chris.tap("Ja, als Referenz zeigen")
     assert await query(bot.database, "SELECT user_id FROM workshop_references") == [(1,)]
     stale = chris.button("Referenz zurückziehen")
     await chris.tap("Referenz zurückziehen")
@@ -93,7 +93,7 @@ async def test_the_reference_can_be_withdrawn_until_the_workshop_closes(bot: Bot
     assert "inzwischen geändert" in chris.notices()[-1]
 
     await chris.tap("🏛 Sicht der Verwaltung")
-    await chris.tap("Ja, meine Einschätzung als Referenz zeigen")
+    await chris.tap("Ja, als Referenz zeigen")
     await close(chris)
     await chris.tap("🏛 Sicht der Verwaltung")
     assert "lässt sich nicht mehr zurückziehen" in chris.last.text

@@ -48,7 +48,9 @@ def test_the_administrations_view_shared_work_and_the_dialogue_plan_on_a_phone(
     expect(main).to_contain_text("Gemeinsame Baustellen")
     expect(main).to_contain_text("Sicht der Verwaltung und Sicht des Raums")
     check_accessible(axe, coordinator)
-    coordinator.screenshot(path=SCREENSHOTS / "workshop-room-result.png", full_page=True)
+    coordinator.get_by_text("Gemeinsame Baustellen").evaluate(
+        "heading => heading.scrollIntoView({block: 'start'})")
+    coordinator.screenshot(path=str(SCREENSHOTS / "browser-workshop-shared.png"))
     # which statements are shown depends on the released noise: the first shared low one
     coordinator.get_by_role("button", name=re.compile(r"Schritt zu \d\.\d eintragen")).first.click()
     expect(main).to_contain_text("Zur gemeinsamen Baustelle")
@@ -60,4 +62,4 @@ def test_the_administrations_view_shared_work_and_the_dialogue_plan_on_a_phone(
     expect(main).to_contain_text("Wen Sie einladen")
     expect(main).not_to_contain_text(re.compile("Telegram|Chat|Bot"))
     check_accessible(axe, coordinator)
-    coordinator.screenshot(path=SCREENSHOTS / "workshop-dialogue.png", full_page=True)
+    coordinator.screenshot(path=str(SCREENSHOTS / "browser-workshop-dialogue.png"))

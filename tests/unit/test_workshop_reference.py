@@ -6,8 +6,11 @@ from dataclasses import replace
 
 from bot.domain.dialogue_plan import DIFFER, REFERENCE, SHARED, dialogue_plan
 from bot.domain.questionnaire import Questionnaire
-from bot.domain.workshop import Response, aggregate
+from bot.domain.workshop import FURTHER, OVERALL, PERSPECTIVES, Response, aggregate
+from bot.domain.workshop_reference import REFERENCE as REFERENCE_KEY
 from bot.domain.workshop_reference import reference_of, reference_topics
+from bot.output.comparison_chart import comparison_chart, draw_comparison
+from bot.output.render import Renderer
 
 
 def room(questionnaire: Questionnaire) -> list[Response]:
@@ -76,3 +79,23 @@ def test_the_dialogue_plan_mixes_disagreement_shared_work_and_the_administration
     # one group: nothing to compare, so nobody to invite for a disagreement
     alone = dialogue_plan(aggregate(fields, scale, room(small_questionnaire)[:3], 3))
     assert alone.invite == () and all(q.kind != DIFFER for q in alone.questions)
+
+
+def test_the_comparison_chart_draws_the_reference_as_a_marked_column_of_its_own(
+        small_questionnaire: Questionnaire, renderer: Renderer) -> None:
+    fields, scale = small_questionnaire.fields, small_questionnaire.scale
+    result = aggregate(fields, scale, room(small_questionnaire), 3)
+    first_field_only = {s.id: "A" for s in fields[0].statements}
+    result = replace(result, reference=reference_of(fields, scale, first_field_only, "x"))
+    labels = {key: renderer.text(f"workshop.perspective.{key}")
+              for key in (*PERSPECTIVES, FURTHER, OVERALL, REFERENCE_KEY)}
+    chart = comparison_chart(result, scale, renderer, labels)
+    assert [c.label for c in chart.columns] == [
+        "Gesamt (6)", "Politik (3)", "Bildung (3)", "Referenz: Selbsteinschätzung der Verwaltung"]
+    assert [c.reference for c in chart.columns] == [False, False, False, True]
+    assert chart.value("1 Steuerung", REFERENCE_KEY) == 100
+    assert chart.value("1 Steuerung", OVERALL) == 17  # the room's value, the reference apart
+    unanswered = chart.fields[1].bars[-1]
+    assert (unanswered.score, unanswered.note) == (None, "nicht beantwortet")
+    png = draw_comparison(chart)
+    assert png.startswith(b"\x89PNG")

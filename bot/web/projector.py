@@ -18,9 +18,9 @@ rules: nothing the wall shows is more than the released, anonymous aggregate.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bot.domain.entities import Workshop
+from bot.domain.entities import Release, Workshop
 from bot.domain.next_steps import Step
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.workshop import (
@@ -32,6 +32,7 @@ from bot.domain.workshop import (
     WorkshopResult,
     progress,
 )
+from bot.domain.workshop_reference import REFERENCE, reference_of
 from bot.domain.workshop_release import INTERIM, from_snapshot
 from bot.flows.invitations import InvitationLink, WorkshopInvitation
 from bot.output.comparison_chart import PROJECTOR_DPI, comparison_chart, draw_comparison
@@ -41,7 +42,7 @@ from bot.store.storage import Storage
 
 # The join slide's counts follow the room quietly: the wall asks this often for news.
 REFRESH_SECONDS = 5
-KEPT_CHARTS = 16  # drawn charts kept, one per release: a release never changes
+KEPT_CHARTS = 16  # drawn charts kept, one per release (with or without the reference)
 WALL_TEXT_SCALE = 1.25  # the chart's texts a quarter larger on the wall than in the PDF
 
 JOIN = "beitreten"
@@ -139,8 +140,8 @@ class Projector:
         self.renderer = renderer
         self.invitation_link = invitation_link
         self.labels = {key: renderer.text(f"workshop.perspective.{key}")
-                       for key in (*PERSPECTIVES, FURTHER, OVERALL)}
-        self._charts: OrderedDict[int, bytes] = OrderedDict()
+                       for key in (*PERSPECTIVES, FURTHER, OVERALL, REFERENCE)}
+        self._charts: OrderedDict[tuple[int, str | None], bytes] = OrderedDict()
 
     async def workshop_for(self, person: int, workshop_id: int) -> Workshop | None:
         """The workshop if ``person`` coordinates it, else ``None``."""
@@ -155,12 +156,21 @@ class Projector:
         """The address the room joins with (and its QR code shows)."""
         return self.invitation_link(WorkshopInvitation(workshop.token))
 
+    async def released(self, workshop: Workshop, release: Release) -> WorkshopResult:
+        """The stored release, as every other view shows it (never the live aggregate), with
+        the administration's own view beside it where a coordinator consented to it."""
+        fields, scale = self.questionnaire.select(workshop.field_ids), self.questionnaire.scale
+        result = from_snapshot(release.result, fields, scale)
+        stored = await self.storage.references.of(workshop.id)
+        if stored is None:
+            return result
+        return replace(result, reference=reference_of(fields, scale, stored.answers,
+                                                      stored.answered_on))
+
     async def projection(self, workshop: Workshop) -> Projection:
         counts = progress(await self.storage.workshops.progress(workshop.id))
-        # The stored release, as every other view shows it (never the live aggregate).
         release = await self.storage.releases.latest(workshop.id)
-        result = (from_snapshot(release.result, self.questionnaire.select(workshop.field_ids),
-                                self.questionnaire.scale) if release is not None else None)
+        result = await self.released(workshop, release) if release is not None else None
         steps = tuple(await self.storage.steps.of(workshop.id))
         slides = slides_of(result, len(steps))
         stored = await self.storage.projector.current(workshop.id)
@@ -181,18 +191,20 @@ class Projector:
         release = await self.storage.releases.latest(workshop.id)
         if release is None:
             return None
-        kept = self._charts.get(release.id)
+        # a release never changes; the reference beside it only until the workshop closes
+        stored = await self.storage.references.of(workshop.id)
+        key = (release.id, stored.consented_at if stored is not None else None)
+        kept = self._charts.get(key)
         if kept is not None:
             return kept
-        scale = self.questionnaire.scale
-        result = from_snapshot(release.result, self.questionnaire.select(workshop.field_ids),
-                               scale)
+        result = await self.released(workshop, release)
         if not (result.available and result.comparable):
             return None
-        chart = comparison_chart(result, scale, self.renderer, self.labels, levels=True)
+        chart = comparison_chart(result, self.questionnaire.scale, self.renderer, self.labels,
+                                 levels=True)
         png = await in_drawing_process(draw_comparison, chart, "png", PROJECTOR_DPI,
                                        WALL_TEXT_SCALE)
-        self._charts[release.id] = png
+        self._charts[key] = png
         while len(self._charts) > KEPT_CHARTS:
             self._charts.popitem(last=False)
         return png

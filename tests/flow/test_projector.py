@@ -215,3 +215,21 @@ async def test_the_agreed_steps_close_the_sequence_three_to_a_slide(channel: Web
     assert "Schritt 4" not in first and "Folie 3 von 4" in first
     second = await slide(coordinator, workshop, "schritte/2")
     assert '<ol class="agreed" start="4">' in second and "Schritt 4: Runder Tisch" in second
+
+
+async def test_the_administrations_consented_view_stands_beside_the_room_on_the_wall(
+        channel: WebChannel, small_questionnaire: Questionnaire) -> None:
+    room = [("Politik", "DDDDDDD")] * 3 + [("Bildung", "AAAAAAA")] * 3
+    coordinator, workshop_id = await workshop_with(channel, room)
+    person = await channel.storage.web_sessions.person_of(coordinator.http.cookies["selbstcheck"])
+    workshop = await channel.storage.workshops.workshop(workshop_id)
+    assert person is not None and workshop is not None
+    answers = {s.id: "B" for field in small_questionnaire.fields for s in field.statements}
+    assert await channel.storage.references.place(workshop_id, workshop.revision, person,
+                                                  answers, "2026-11-30")
+    await close(coordinator)
+    comparison = text_of(await slide(coordinator, workshop_id, "vergleich"))
+    assert "Bildung (3) Selbsteinschätzung der Verwaltung" in comparison
+    assert "Etablierte Stärke (100 %) Auf gutem Weg (67 %)" in comparison
+    chart = await coordinator.http.get(f"/projektor/{workshop_id}/vergleich.png")
+    assert chart.status_code == 200

@@ -67,7 +67,7 @@ def test_a_workshop_with_participants_in_their_own_browsers(
             check_accessible(axe, projector)
     # it refreshes by itself: the counts follow without a click
     expect(projector.get_by_role("row", name=re.compile("Bildung"))).to_contain_text("4", timeout=15_000)
-    expect(projector.locator(".counts")).to_contain_text("fertig: 8")
+    expect(projector.locator("#stand")).to_contain_text("fertig: 8")
 
     coordinator.goto(server.url)
     coordinator.get_by_role("button", name="Workshop", exact=True).click()

@@ -24,7 +24,7 @@ from bot.web.security import csrf_token, csrf_valid
 if TYPE_CHECKING:
     from bot.web.app import Person, WebChannel
 
-STEPS = {"weiter": 1, "zurueck": -1}
+DIRECTIONS = {"weiter": 1, "zurueck": -1}  # the forms' „Weiter“ and „Zurück“
 
 
 class ProjectorPages:
@@ -111,7 +111,7 @@ class ProjectorPages:
             return self.channel.error("csrf", 403, person)
         if workshop is None:
             return self.channel.error("not_found", 404, person)
-        direction = STEPS.get(str(form.get("schritt")))
+        direction = DIRECTIONS.get(str(form.get("schritt")))
         if direction is None:
             return self.channel.error("bad_request", 400, person)
         projection = await self.projector.projection(workshop)

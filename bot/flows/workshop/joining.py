@@ -63,6 +63,28 @@ class Joining:
                          for p in PERSPECTIVES)
         return Reply(text, keyboard)
 
+    async def page(self, user_id: int, workshop_id: int) -> Outcome:
+        """A participant's workshop page as an address shows it: the perspective to choose,
+        the open statement, or that they are done; strangers get the refusal."""
+        desk = self.desk
+        workshop = await desk.storage.workshops.workshop(workshop_id)
+        participant = await desk.storage.workshops.participant(workshop_id, user_id)
+        if workshop is None or participant is None:
+            raise refused_button(desk.render)
+        if not workshop.open:
+            return desk.say("workshop_closed.html.j2", workshop=workshop)
+        if participant.perspective is None:
+            return Outcome(send=(await self._perspective_choice(user_id, workshop),))
+        run = await run_state.settled_active_run(desk.storage, desk.questionnaire, user_id,
+                                                 workshop.id)
+        if run is not None:
+            return Outcome(send=(await self.selfcheck.statement_message(run),))
+        finished = await desk.storage.runs.finished_runs(user_id, workshop.id)
+        keyboard = ((Button(desk.render.text("workshop.button.own_result"),
+                            ShowResults(finished[0].id)),),) if finished else ()
+        return Outcome(send=(Reply(desk.render.html("workshop_already_done.html.j2",
+                                                    workshop=workshop), keyboard),))
+
     async def _taking_part(self, user_id: int,
                            workshop_id: int) -> tuple[Workshop, Participant]:
         """The open workshop the person takes part in; refused otherwise."""

@@ -202,7 +202,7 @@ class Places:
             case EraseRequest():
                 return DeletePage()
             case Erase():
-                return Home()
+                return DeletePage()
             case BeginField(None):
                 return FieldOverview()
             case WorkshopCommand():

@@ -86,6 +86,9 @@ class StatementView:
         if index is None or (statement_id not in answers
                              and (first_open is None or first_open.id != statement_id)):
             return None
+        open_now = self.position(run, answers, run.cursor)
+        if open_now.statement.id == statement_id:  # as the conversation shows it
+            return self.reply(run, open_now, answers)
         position = position_of(fields, statement_id, answers)
         statement = position.statement
         current = answers.get(statement.id)

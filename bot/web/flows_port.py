@@ -16,6 +16,7 @@ from bot.flows.actions import (
     Action,
     Answer,
     AnswerAgain,
+    Back,
     DraftStep,
     ManageWorkshop,
     NameSkip,
@@ -80,8 +81,9 @@ class FlowsPort:
     @staticmethod
     def remembered(action: Action) -> bool:
         """Whether the page after ``action`` shows its outcome once: „Weiter“ only goes to
-        where the person stands, which the page shows from what is stored anyway."""
-        return not isinstance(action, Resume | Show)
+        where the person stands, and „Zurück“ to the statement before, which their pages
+        show from what is stored anyway (the latter with the way forward again)."""
+        return not isinstance(action, Resume | Show | Back)
 
     @staticmethod
     def confirmed_in_text(action: Action) -> bool:

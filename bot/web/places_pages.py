@@ -79,7 +79,8 @@ class PlacePages:
             view.path = url_of(shown)
             channel.kept.put(person.id, view)
             return RedirectResponse(channel.url(shown), status_code=303)
-        if kept is not None:
-            view.shown = True
+        current = channel.kept.get(person.id)
+        if kept is not None or (view.files and not (current and current.pending)):
+            view.shown = True  # kept for its chart or files, not shown again
             channel.kept.put(person.id, view)
         return channel.conversation(person, view, place)

@@ -74,6 +74,7 @@ from bot.flows.place import (
     WorkshopsPage,
 )
 from bot.flows.privacy import Privacy
+from bot.flows.refusals import NotTheirs
 from bot.flows.reports import Reports
 from bot.flows.results_view import ResultsView
 from bot.flows.review import PAGE_SIZE, Review
@@ -107,9 +108,16 @@ class Places:
 
     # --- a page from what is stored -----------------------------------------------
 
-    async def show(self, person: int, place: Place) -> Outcome:  # noqa: C901 - one case each
-        """The page at ``place`` as it stands now; a refusal (a notice alone) for one that is
-        not the person's or does not exist."""
+    async def show(self, person: int, place: Place) -> Outcome:
+        """The page at ``place`` as it stands now; a notice alone for one that has nothing
+        to show yet (a field still open), or is not the person's or not there (the same
+        notice whatever was wrong, as for a forged button)."""
+        try:
+            return await self._show(person, place)
+        except NotTheirs:
+            return Outcome(notice=self.render.text("notice.place_unknown"), alert=True)
+
+    async def _show(self, person: int, place: Place) -> Outcome:  # noqa: C901 - one case each
         shown = self.shown
         match place:
             case Home():

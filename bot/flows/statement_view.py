@@ -87,8 +87,8 @@ class StatementView:
                              and (first_open is None or first_open.id != statement_id)):
             return None
         open_now = self.position(run, answers, run.cursor)
-        if open_now.statement.id == statement_id:  # as the conversation shows it
-            return self.reply(run, open_now, answers)
+        if open_now.statement.id == statement_id and statement_id not in answers:
+            return self.reply(run, open_now, answers)  # the one to answer, as the conversation shows it
         position = position_of(fields, statement_id, answers)
         statement = position.statement
         current = answers.get(statement.id)

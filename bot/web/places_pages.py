@@ -21,7 +21,7 @@ from starlette.routing import Route
 from bot.flows.actions import Show
 from bot.flows.place import Home, Place, PrivacyPage
 from bot.web.addresses import PATHS, PUBLIC, Params, url_of
-from bot.web.people import NOBODY, Person, Visitor
+from bot.web.people import NOBODY, Person, Session, Visitor
 
 if TYPE_CHECKING:
     from bot.web.app import WebChannel
@@ -44,12 +44,16 @@ class PlacePages:
         place = build(request.path_params)
         session, new = await channel._visiting(request)
         if place is None:
-            response: Response = channel.error("place_unknown", 404, session, way_on="weiter")
+            response: Response = self._nothing(session, channel.pages.text("notice.place_unknown"))
         elif isinstance(session, Visitor):
             response = await self._for_visitor(place, session)
         else:
             response = await self._for_person(place, session)
         return channel._with_cookie(response, session) if new else response
+
+    def _nothing(self, session: Session, message: str) -> Response:
+        """The polite page of an address that shows nothing, with the way on."""
+        return self.channel._page("error.html.j2", session, 404, message=message, way_on="weiter")
 
     async def _for_visitor(self, place: Place, session: Visitor) -> Response:
         """Nothing is stored for this browser: the pages that are the same for everybody."""
@@ -70,8 +74,8 @@ class PlacePages:
         if kept is not None and (kept.pending or kept.path == path):
             return channel.conversation(person, kept, place)
         view, shown = await channel._shown(Show(place), await channel.port.show(person.id, place))
-        if not view.messages:  # refused: not the person's, or no longer there
-            return channel.error("place_unknown", 404, person, way_on="weiter")
+        if not view.messages:  # nothing to show: not yet, not the person's, or no longer there
+            return self._nothing(person, view.notice or channel.pages.text("notice.place_unknown"))
         if kept is not None:  # what arrived meanwhile for whichever page opens next
             view.messages.extend(kept.messages)
             view.files.update(kept.files)

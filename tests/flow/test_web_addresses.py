@@ -179,6 +179,10 @@ async def test_stale_and_foreign_addresses_get_a_polite_page_with_a_way_on(
         assert "gehört nicht zu Ihrem Selbstcheck" in page.text, path
         assert 'href="/">Weiter, wo Sie stehen</a>' in page.text, path
         assert "B – Trifft eher zu" not in page.text and "Traceback" not in page.text, path
+    # the person's own page with nothing to show yet says why, with the way on
+    open_field = await ben.get("/ergebnis/2/feld/eins")
+    assert open_field.status_code == 404 and "noch nicht abgeschlossen" in open_field.text
+    assert 'href="/">Weiter, wo Sie stehen</a>' in open_field.text
     gone = await ben.get("/aussage/2/gibt-es-nicht")  # a statement no longer asked
     assert path_of(gone) == "/aussage/2/eins-01" and "nicht mehr" in gone.text
     stranger = Browser(channel)  # nothing stored in this browser

@@ -51,6 +51,7 @@ def test_back_goes_to_the_previous_statement_and_forward_returns(
     check_accessible(axe, page)
     width = sized.pages[0].viewport_size
     assert width is not None
+    assert page.evaluate("document.documentElement.scrollWidth") <= width["width"]  # no sideways
     if width["width"] == 390:
         page.screenshot(path=str(SCREENSHOTS / "browser-back.png"))
     page.go_back()

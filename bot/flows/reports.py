@@ -40,17 +40,10 @@ class Reports(PersonalFlow):
 
     async def report(self, user_id: int, run_id: int | None = None) -> Outcome:
         """/bericht: the PDF; the first time, ask for the municipality's name first."""
-        if run_id is not None:
-            run, answers = await self.view.owned_run(user_id, run_id)
-        else:
-            current = await self.view.current_run(user_id)
-            if current is None:
-                return Outcome(send=(Reply(self.render.html("no_results.html.j2"),
-                                           ((Button(self.render.text("button.begin"), Begin()),),)),))
-            run, answers = current, await self.storage.runs.answers(current.id)
-        view = await self.view.run_results(run, answers)
-        if not view.shown_results:
-            return Outcome(send=(Reply(self.render.html("report_empty.html.j2")),))
+        view = await self._reported(user_id, run_id)
+        if isinstance(view, Outcome):
+            return view
+        run = view.run
         workshop = await self.storage.workshops.workshop(run.workshop_id) if run.workshop_id else None
         if workshop is not None:  # a workshop run: the workshop names the municipality
             return Outcome(send=(await self._report_document(view, workshop.municipality,
@@ -67,6 +60,17 @@ class Reports(PersonalFlow):
         Making the PDF takes seconds and counts against the person's budget, so a page
         opened again (a reload, a bookmark) offers it instead of making it once more.
         """
+        view = await self._reported(user_id, run_id)
+        if isinstance(view, Outcome):
+            return view
+        run = view.run
+        keyboard = ((Button(self.render.text("results.button.report"), Report(run.id)),),
+                    (Button(self.render.text("results.button.show_results"), ShowResults(run.id)),))
+        return Outcome(send=(Reply(self.render.html("report_offer.html.j2", steps=view.priorities),
+                                   keyboard),))
+
+    async def _reported(self, user_id: int, run_id: int | None) -> RunResults | Outcome:
+        """The run a report is of (``None``: the one /ergebnis shows), or why there is none."""
         if run_id is not None:
             run, answers = await self.view.owned_run(user_id, run_id)
         else:
@@ -78,10 +82,7 @@ class Reports(PersonalFlow):
         view = await self.view.run_results(run, answers)
         if not view.shown_results:
             return Outcome(send=(Reply(self.render.html("report_empty.html.j2")),))
-        keyboard = ((Button(self.render.text("results.button.report"), Report(run.id)),),
-                    (Button(self.render.text("results.button.show_results"), ShowResults(run.id)),))
-        return Outcome(send=(Reply(self.render.html("report_offer.html.j2", steps=view.priorities),
-                                   keyboard),))
+        return view
 
     async def _report_document(self, view: RunResults, municipality: str | None, *,
                                renamable: bool = True) -> Message:

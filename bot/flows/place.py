@@ -98,7 +98,8 @@ class WorkshopsPage:
     """The workshops a person coordinates, or setting one up."""
 
 
-WORKSHOP_VIEWS = ("menu", "status", "result", "steps")  # a coordinator's pages that only show
+# a coordinator's pages that only show
+WORKSHOP_VIEWS = ("menu", "status", "result", "steps", "dialogue", "reference")
 
 
 @dataclass(frozen=True)

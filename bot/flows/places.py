@@ -48,6 +48,7 @@ from bot.flows.actions import (
     ReviewFields,
     Show,
     ShowResults,
+    StepForStatement,
     SummaryBack,
     WorkshopCommand,
 )
@@ -221,7 +222,8 @@ class Places:
                 return WorkshopsPage()
             case ConfirmWorkshop(_, workshop_id, _) | RemoveCoordinator(workshop_id, _):
                 return WorkshopPage(workshop_id)
-            case EditNextStep(workshop_id, _) | RemoveNextStep(workshop_id, _):
+            case (EditNextStep(workshop_id, _) | RemoveNextStep(workshop_id, _)
+                  | StepForStatement(workshop_id, _)):
                 return WorkshopPage(workshop_id, "steps")
             case ChoosePerspective(workshop_id, _):
                 return ParticipationPage(workshop_id)

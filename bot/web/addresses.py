@@ -33,7 +33,8 @@ from bot.flows.place import (
 
 _ID = re.compile(r"[a-z][a-z0-9_-]{0,23}")
 MAX_PAGE = 99
-_VIEW_PATHS = {"stand": "status", "ergebnis": "result", "schritte": "steps"}
+_VIEW_PATHS = {"stand": "status", "ergebnis": "result", "schritte": "steps", "dialog": "dialogue",
+               "referenz": "reference"}
 _VIEW_NAMES = {view: path for path, view in _VIEW_PATHS.items()}
 # Pages anybody may open without anything stored: they show the same for everybody.
 PUBLIC = (Home, PrivacyPage, HelpPage, FieldOverview)

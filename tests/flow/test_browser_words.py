@@ -106,7 +106,8 @@ async def visit_addresses(channel: WebChannel, browser: Browser, reader: Reader,
                           f"/antworten/{run}/aussage/{statement.id}"]
     for workshop in workshops:
         paths += [f"/workshop/{workshop}{view}"
-                  for view in ("", "/stand", "/ergebnis", "/schritte", "/teilnahme")]
+                  for view in ("", "/stand", "/ergebnis", "/schritte", "/dialog", "/referenz",
+                                 "/teilnahme")]
     for path in paths:
         response = await browser.get(path)
         assert response.status_code in (200, 404), (path, response.status_code)

@@ -34,7 +34,8 @@ PLACES: tuple[Place, ...] = (
     ReviewPage(7, "drei", 1), ChangePage(7, "drei-02"), NextStepsPage(7),
     NextStepsPage(7, "eins"), ReportPage(), ReportPage(7), HelpPage(), DeletePage(),
     WorkshopsPage(), WorkshopPage(4), WorkshopPage(4, "status"), WorkshopPage(4, "result"),
-    WorkshopPage(4, "steps"), ParticipationPage(4))
+    WorkshopPage(4, "steps"), WorkshopPage(4, "dialogue"), WorkshopPage(4, "reference"),
+    ParticipationPage(4))
 
 
 def parsed(path: str) -> Place | None:

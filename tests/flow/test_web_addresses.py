@@ -221,6 +221,11 @@ async def test_workshop_pages_for_coordinator_and_participant(channel: WebChanne
     assert titled(menu) == ("Workshop verwalten",) * 2 and "Musterstadt" in menu.text
     status = await coordinator.get(f"/workshop/{number}/stand")
     assert titled(status)[0] == "Workshop: Stand der Antworten"
+    reference = await coordinator.get(f"/workshop/{number}/referenz")
+    assert titled(reference)[0] == "Workshop: Sicht der Verwaltung als Vergleich"
+    # a page with nothing to show yet says why, on a page of its own
+    plan = await coordinator.get(f"/workshop/{number}/dialog")
+    assert plan.status_code == 404 and "Noch ist kein Ergebnis freigegeben" in plan.text
     assert titled(await coordinator.get("/workshop"))[0] == "Workshops"
     invitation = re.search(r"http://127\.0\.0\.1:8080(/w/[A-Za-z0-9_-]{22})", created.text)
     assert invitation

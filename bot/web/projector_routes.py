@@ -18,11 +18,12 @@ from starlette.routing import BaseRoute, Route
 
 from bot.domain.entities import Workshop
 from bot.output.qr import qr_png
+from bot.web.people import Person
 from bot.web.projector import JOIN, REFRESH_SECONDS, Projection, Slide
 from bot.web.security import csrf_token, csrf_valid
 
 if TYPE_CHECKING:
-    from bot.web.app import Person, WebChannel
+    from bot.web.app import WebChannel
 
 DIRECTIONS = {"weiter": 1, "zurueck": -1}  # the forms' „Weiter“ and „Zurück“
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.flows.invitations import StartPayload
+from bot.flows.place import Place
 
 # --- commands and messages ----------------------------------------------------------
 
@@ -68,6 +69,16 @@ class EraseRequest:
 
 
 @dataclass(frozen=True)
+class Show:
+    """Open a page by its address: shows what is stored, changes nothing.
+
+    In a keyboard it stands for a link to that page (only channels with
+    addresses show such a keyboard)."""
+
+    place: Place
+
+
+@dataclass(frozen=True)
 class Text:
     """Free text: a name the bot asked for, else a hint."""
 
@@ -102,6 +113,16 @@ class UnknownCommand:
 
 @dataclass(frozen=True)
 class Answer:
+    run_id: int
+    statement_id: str
+    choice: str
+
+
+@dataclass(frozen=True)
+class AnswerAgain:
+    """An answer on a statement shown again by its address: already answered (then it
+    changes the answer) or the open one."""
+
     run_id: int
     statement_id: str
     choice: str
@@ -249,8 +270,9 @@ class NameConfirm:
 
 
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
-                  "pdf", "cocoord", "delete", "release", "remind", "steps", "browser")
-CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
+                  "pdf", "cocoord", "delete", "release", "remind", "steps", "browser",
+                  "reference", "dialogue")
+CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord", "reference", "unreference")
 DRAFT_STEPS = ("all", "create", "drop", "new")
 
 
@@ -301,6 +323,14 @@ class EditNextStep:
 
 
 @dataclass(frozen=True)
+class StepForStatement:
+    """Type a new agreed step for a statement every group rated low (a shared low statement)."""
+
+    workshop_id: int
+    statement_id: str
+
+
+@dataclass(frozen=True)
 class RemoveNextStep:
     workshop_id: int
     position: int
@@ -334,12 +364,13 @@ class KeepData:
     pass
 
 
-ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | ContinueRun | Keep
+ButtonAction = (Answer | AnswerAgain | Back | Info | Pause | Unpause | ShowResults | Cancel
+                | ContinueRun | Keep
                 | Begin | BeginField | ReviewFields | ReviewField | FieldDetail | SummaryBack
                 | Priorities | Prioritize | ChangeOpen | Change | Report | NameAsk | NameSkip
                 | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop | ChoosePerspective
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
-                | DraftStep | Erase | KeepData)
+                | DraftStep | Erase | KeepData | StepForStatement | Show)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
           | PrivacyStatement | EraseRequest | Text | AnswerField | Media | UnknownCommand
           | ButtonAction)

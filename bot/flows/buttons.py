@@ -19,6 +19,7 @@ from bot.flows.actions import (
     DRAFT_STEPS,
     MANAGE_ACTIONS,
     Answer,
+    AnswerAgain,
     Back,
     Begin,
     BeginField,
@@ -52,6 +53,7 @@ from bot.flows.actions import (
     ReviewField,
     ReviewFields,
     ShowResults,
+    StepForStatement,
     SummaryBack,
     Unpause,
 )
@@ -73,6 +75,8 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
     match action:
         case Answer(run_id, statement_id, choice):
             return f"a:{run_id}:{statement_id}:{choice}"
+        case AnswerAgain(run_id, statement_id, choice):
+            return f"aa:{run_id}:{statement_id}:{choice}"
         case Back(run_id, statement_id):
             return f"b:{run_id}:{statement_id}"
         case Info(run_id, statement_id):
@@ -131,6 +135,8 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return f"wk:{workshop_id}:{user_id}"
         case EditNextStep(workshop_id, position):
             return f"wn:{workshop_id}:{'neu' if position is None else position}"
+        case StepForStatement(workshop_id, statement_id):
+            return f"wb:{workshop_id}:{statement_id}"
         case RemoveNextStep(workshop_id, position):
             return f"wx:{workshop_id}:{position}"
         case DraftField(field_id, select):
@@ -150,6 +156,8 @@ _WS = _RUN
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]], ...] = (
     (re.compile(rf"a:(?P<run>{_RUN}):(?P<sid>{_ID}):(?P<choice>[A-E])"),
      lambda g: Answer(int(g["run"]), g["sid"], g["choice"])),
+    (re.compile(rf"aa:(?P<run>{_RUN}):(?P<sid>{_ID}):(?P<choice>[A-E])"),
+     lambda g: AnswerAgain(int(g["run"]), g["sid"], g["choice"])),
     (re.compile(rf"b:(?P<run>{_RUN}):(?P<sid>{_ID})"), lambda g: Back(int(g["run"]), g["sid"])),
     (re.compile(rf"i:(?P<run>{_RUN}):(?P<sid>{_ID})"), lambda g: Info(int(g["run"]), g["sid"])),
     (re.compile(rf"p:(?P<run>{_RUN})"), lambda g: Pause(int(g["run"]))),
@@ -199,6 +207,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     # Agreed next steps: type one (in place 1–5, or a new one), or remove one.
     (re.compile(rf"wn:(?P<ws>{_WS}):(?P<pos>[1-5]|neu)"),
      lambda g: EditNextStep(int(g["ws"]), None if g["pos"] == "neu" else int(g["pos"]))),
+    (re.compile(rf"wb:(?P<ws>{_WS}):(?P<sid>{_ID})"),
+     lambda g: StepForStatement(int(g["ws"]), g["sid"])),
     (re.compile(rf"wx:(?P<ws>{_WS}):(?P<pos>[1-5])"),
      lambda g: RemoveNextStep(int(g["ws"]), int(g["pos"]))),
     (re.compile(rf"wd:(?P<select>[+-]):(?P<field>{_ID})"),

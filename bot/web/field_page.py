@@ -17,9 +17,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.flows.field_sheet import FieldSheet
+from bot.web.addresses import url_of
+from bot.web.people import Person
 
 if TYPE_CHECKING:
-    from bot.web.app import Person, WebChannel
+    from bot.web.app import WebChannel
 
 FIELD_PREFIX = "s-"  # a radio group's name: the prefix and the statement's id
 MAX_FIELDS = 64  # the token, the run and a field's statements (at most about 20)
@@ -56,27 +58,28 @@ class FieldPages:
         choices = tuple((name.removeprefix(FIELD_PREFIX), value)
                         for name, value in form.multi_items()
                         if name.startswith(FIELD_PREFIX) and isinstance(value, str))
-        from bot.web.app import Person  # the channel's module imports this one
-
         person = session if isinstance(session, Person) else None
         if (person is None or not isinstance(run, str) or not run.isdigit() or len(run) > 12
                 or len(field_id) > MAX_ID
                 or any(len(sid) > MAX_ID or len(choice) > 1 for sid, choice in choices)):
             return channel.error("bad_request", 400, session)
         await channel.port.note_activity(person.id)
-        outcome = await channel.port.answer_field(person.id, int(run), field_id, choices)
+        action = channel.port.field_answers(int(run), field_id, choices)
+        outcome = await channel.port.act(person.id, action)
         if outcome.alert:  # refused as a whole: the page again, with what is stored
             sheet = await channel.port.field_sheet(person.id, field_id)
             if sheet is not None:
                 return await self._sheet_page(person, sheet, outcome.notice, status=400,
                                               alert=True)
-        view = await channel._carried_out(outcome)
+        elif outcome.later is None:  # saved, more to answer: this page again, saying so
+            if outcome.notice is not None:
+                self._remember(person.id, outcome.notice)
+            return RedirectResponse(f"{channel.web_base}/feld/{field_id}", status_code=303)
+        # The run is done (its result), or gone: shown once where it belongs, as after a tap.
+        view, place = await channel._shown(action, outcome)
+        view.path = url_of(place)
         channel.kept.put(person.id, view)
-        if outcome.later is not None or outcome.alert:  # the run is done, or gone: its page
-            return RedirectResponse(f"{channel.web_base}/", status_code=303)
-        if outcome.notice is not None:
-            self._remember(person.id, outcome.notice)
-        return RedirectResponse(f"{channel.web_base}/feld/{field_id}", status_code=303)
+        return RedirectResponse(channel.url(place), status_code=303)
 
     async def _sheet_page(self, person: Person, sheet: FieldSheet, notice: str | None,
                           status: int = 200, alert: bool = False) -> Response:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.domain.progress import Position
 from bot.flows.standing import Standing
 from bot.web.flows_port import FlowsPort
+from bot.web.people import NOBODY
 from bot.web.views import ShownButton, View
 
 
@@ -20,9 +21,6 @@ from bot.web.views import ShownButton, View
 class Header:
     primary: ShownButton | None = None
     position: Position | None = None  # the open run's place: its field page is in the menu
-
-
-VISITOR = 0  # the flows' id of a visitor: no row, nothing stored
 
 
 class Headers:
@@ -48,5 +46,5 @@ class Headers:
         if person is not None:
             return await self.port.standing(person)
         if self._visitor is None:  # nobody stored: the same step for every visitor
-            self._visitor = await self.port.standing(VISITOR)
+            self._visitor = await self.port.standing(NOBODY)
         return self._visitor

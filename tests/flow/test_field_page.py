@@ -133,9 +133,10 @@ async def test_an_answer_that_cannot_be_written_undoes_the_whole_page(
         "CREATE TEMP TRIGGER refuse BEFORE INSERT ON answers WHEN NEW.statement_id = 'eins-03'"
         " BEGIN SELECT RAISE(ABORT, 'disk full'); END")
     with pytest.raises(sqlite3.Error):
-        await channel.port.answer_field(
+        await channel.port.act(
             (await channel.storage.web_sessions.person_of(browser.http.cookies["selbstcheck"]))
-            or 0, 1, "eins", (("eins-01", "A"), ("eins-02", "B"), ("eins-03", "C")))
+            or 0, channel.port.field_answers(
+                1, "eins", (("eins-01", "A"), ("eins-02", "B"), ("eins-03", "C"))))
     assert stored(channel) == {}  # the first two were not kept without the third
 
 
@@ -145,8 +146,8 @@ async def test_pages_that_answer_the_last_statements_finish_the_run_once(
     await send(browser, "eins", **{"eins-01": "A", "eins-02": "A", "eins-03": "A"})
     await send(browser, "zwei", **{"zwei-01": "B", "zwei-02": "B"})
     response = await send(browser, "drei", **{"drei-01": "C", "drei-02": "C"})
-    assert response.status_code == 303 and response.headers["location"] == "/"
-    result = await browser.settled()
+    assert response.status_code == 303 and response.headers["location"] == "/ergebnis/1"
+    result = await browser.settled("/ergebnis/1")
     assert "Sie haben alle Aussagen beantwortet" in result.text
     runs = await channel.storage.database.rows("SELECT status FROM runs")
     assert [row[0] for row in runs] == ["finished"]
@@ -155,7 +156,7 @@ async def test_pages_that_answer_the_last_statements_finish_the_run_once(
     response = await browser.http.post("/feld/drei", data={
         "csrf": browser.csrf(), "run": "1", "s-drei-01": "A"})
     assert response.status_code == 303 and stored(channel) == before
-    assert "bereits beendet" in (await browser.get()).text
+    assert "bereits beendet" in (await browser.get(response.headers["location"])).text
     assert (await browser.get("/feld/drei")).status_code == 404
 
 

@@ -104,7 +104,9 @@ class Outcome:
     order; ``later`` makes further messages that take a while (a summary with
     its chart) and is called only once all that is delivered, so the tap is
     answered without waiting for them; ``broadcast`` goes to other people
-    afterwards.
+    afterwards. ``stopping_point``: ``edit`` marks a point where a person may well
+    stop (a pause, a field's end), so a channel that cannot reach them later says
+    there how to come back.
     """
 
     notice: str | None = None
@@ -114,6 +116,7 @@ class Outcome:
     send: tuple[Message, ...] = field(default_factory=tuple)
     later: Callable[[], Awaitable[tuple[Message, ...]]] | None = None
     broadcast: Broadcast | None = None
+    stopping_point: bool = False
 
     def preceded_by(self, message: Message) -> Outcome:
         """The same reaction with ``message`` sent before its other messages."""

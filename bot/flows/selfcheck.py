@@ -166,7 +166,7 @@ class SelfCheck(PersonalFlow):
             # chart is drawn, which may take a moment when many finish together.
             done = "workshop_run_done.html.j2" if run.workshop_id else "run_done.html.j2"
             return Outcome(notice=notice, edit=Reply(self.render.html(done, trace=trace)),
-                           later=summary)
+                           later=summary, stopping_point=True)
         completed = field_completed_by(fields, statement_id, updated) if first_time else None
         next_position = self.statements.position(run, updated, None)
         if completed is not None:
@@ -179,7 +179,7 @@ class SelfCheck(PersonalFlow):
                          self._single(self.render.text("results.button.review_field",
                                                        field=completed),
                                       ReviewField(run.id, completed.id)))
-            return Outcome(notice=notice, edit=note,
+            return Outcome(notice=notice, edit=note, stopping_point=True,
                            send=(self.statements.reply(run, next_position, updated),))
         return Outcome(notice=notice,
                        edit=self.statements.reply(run, next_position, updated, trace=trace))
@@ -204,7 +204,7 @@ class SelfCheck(PersonalFlow):
         position = self.statements.position(run, answers, run.cursor)
         return Outcome(edit=Reply(self.render.html("paused.html.j2", position=position),
                                   self._single(self.render.text("button.unpause"),
-                                               Unpause(run.id))))
+                                               Unpause(run.id))), stopping_point=True)
 
     async def unpause(self, user_id: int, run_id: int) -> Outcome:
         """▶️ after a pause: the open statement where the pause note was."""

@@ -277,6 +277,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE users ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
     UPDATE users SET channel = 'browser' WHERE user_id < 0;
     """,
+    # 11: a browser session's resume code, the short form of its continue link for
+    # typing on another device: the SHA-256 of the code, never the code itself. The
+    # code follows from the session's token, so sessions from before have none until
+    # their page first shows it. Searched by that hash (not unique: should two
+    # sessions' codes ever be alike, neither is taken).
+    """
+    ALTER TABLE web_sessions ADD COLUMN code_hash BLOB;
+    CREATE INDEX web_sessions_by_code ON web_sessions(code_hash);
+    """,
 )
 
 

@@ -13,7 +13,6 @@ import asyncio
 import functools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
@@ -39,6 +38,7 @@ from bot.web.connections import RequesterAddress
 from bot.web.flows_port import NAVIGATION, FlowsPort
 from bot.web.pages import STATIC_DIR, BrowserWords, Pages
 from bot.web.projector import REFRESH_SECONDS, Projector
+from bot.web.resume import ResumeCodes
 from bot.web.security import (
     BodyLimit,
     BodyTooLarge,
@@ -51,6 +51,7 @@ from bot.web.security import (
     csrf_valid,
     session_key,
 )
+from bot.web.sessions import Person, Session, Visitor
 from bot.web.views import KeptViews, View, view_of
 
 log = logging.getLogger(__name__)
@@ -65,22 +66,6 @@ PREPARING_REFRESH_SECONDS = 2
 _MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
                 ".png": "image/png"}
 NOBODY = 0  # the flows' user id for a visitor not stored yet: no row, nothing written
-
-
-@dataclass
-class Person:
-    id: int
-    token: str
-
-
-@dataclass
-class Visitor:
-    """A browser with a cookie of ours but nothing stored: the welcome costs no row."""
-
-    token: str
-
-
-Session = Person | Visitor
 
 
 class WebChannel:
@@ -105,6 +90,7 @@ class WebChannel:
         self.visitors = VisitorTokens()
         self._visitor_view: View | None = None
         self.cookie_days = min(retention_days or MAX_COOKIE_DAYS, MAX_COOKIE_DAYS)
+        self.codes = ResumeCodes(self)
 
     # --- who is asking ----------------------------------------------------------
 
@@ -117,16 +103,16 @@ class WebChannel:
     async def _session(self, request: Request) -> Session | None:
         """Who the cookie names: a stored person, a visitor, or nobody (a guessed one counts).
 
-        Every route asks here, so a guessed cookie counts against its address everywhere;
-        a cookie that names somebody is never refused.
+        Every route asks here, once per request, so a guessed cookie counts against its
+        address everywhere; a cookie that names somebody is never refused.
         """
         token = request.cookies.get(COOKIE)
         if not token:
             return None
         if len(token) <= 64:
-            person = await self.storage.web_sessions.person_of(token)
-            if person is not None:
-                return Person(person, token)
+            stored = await self.storage.web_sessions.session(token)
+            if stored is not None:
+                return Person(stored.person, token, stored.coded)
             if self.visitors.valid(token):
                 return Visitor(token)
         self.throttle.failed(self._guesser(request, None))
@@ -209,7 +195,10 @@ class WebChannel:
             view = await self._welcome()
         else:
             view = await self._current_view(session)
-        response = self._page("conversation.html.j2", session, view=view,
+        way_back = (await self.codes.way_back(session)
+                    if isinstance(session, Person) and view.way_back else None)
+        response = self._page("conversation.html.j2", session, view=view, way_back=way_back,
+                              welcome=isinstance(session, Visitor),
                               refresh=PREPARING_REFRESH_SECONDS)
         return self._with_cookie(response, session) if new else response
 
@@ -295,7 +284,8 @@ class WebChannel:
         if outcome is None:
             return self.error("bad_request", 400, person)
         view = await self._carried_out(outcome)
-        if await self.storage.web_sessions.person_of(person.token) is None:
+        if (self.port.erases(form.get("action"))
+                and await self.storage.web_sessions.person_of(person.token) is None):
             # The person deleted their data: show the confirmation once, forget the cookie.
             self.kept.forget(person.id)
             response = self._page("conversation.html.j2", None, view=view)
@@ -363,13 +353,23 @@ class WebChannel:
         found = await self._linked(request, session)
         if isinstance(found, Response):
             return found
-        if isinstance(session, Person) and session.id != found:
-            here = await self.storage.web_sessions.holdings(session.id)
-            if here.anything:
-                return self._page("switch.html.j2", session, here=here,
-                                  there=await self.storage.web_sessions.holdings(found),
-                                  path=request.url.path, link=self.continue_link(session))
-        return await self._move(request, found)
+        asked = await self._switch_question(session, found, request.url.path)
+        return asked if asked is not None else await self._move(request, found)
+
+    async def _switch_question(self, session: Session | None, found: int, path: str,
+                               code: str | None = None) -> Response | None:
+        """The page that asks before ``found`` replaces somebody here who stored something.
+
+        It sends its form to ``path`` again (with the typed ``code``, if it came by one).
+        """
+        if not isinstance(session, Person) or session.id == found:
+            return None
+        here = await self.storage.web_sessions.holdings(session.id)
+        if not here.anything:
+            return None
+        return self._page("switch.html.j2", session, here=here,
+                          there=await self.storage.web_sessions.holdings(found),
+                          path=path, link=self.continue_link(session), code=code)
 
     async def continue_confirmed(self, request: Request) -> Response:
         """The form of the page that asked: move the link's person here after all."""
@@ -445,10 +445,10 @@ class WebChannel:
         return await workshops.by_coordinator_token(invitation.token) is not None
 
     async def continue_page(self, request: Request) -> Response:
-        """The continue link, once there is a person to continue as."""
+        """The continue link and resume code, once there is a person to continue as; the
+        form for a code from another device."""
         session, new = await self._visiting(request)
-        link = self.continue_link(session) if isinstance(session, Person) else None
-        response = self._page("continue.html.j2", session, link=link)
+        response = await self.codes.page(session)
         return self._with_cookie(response, session) if new else response
 
     async def continue_qr(self, request: Request) -> Response:
@@ -555,6 +555,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/verwalten/{token}/{workshop:int}", channel.continue_with, methods=["GET"]),
         Route("/verwalten/{token}/{workshop:int}", channel.continue_confirmed, methods=["POST"]),
         Route("/fortsetzen", channel.continue_page, methods=["GET"]),
+        Route("/fortsetzen", channel.codes.entered, methods=["POST"]),
         Route("/w/{token}", channel.invitation, methods=["GET"]),  # take part in a workshop
         Route("/k/{token}", channel.invitation, methods=["GET"]),  # co-coordinate one
         Route("/fortsetzen/qr.png", channel.continue_qr, methods=["GET"]),

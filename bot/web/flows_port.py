@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.flows import commands
-from bot.flows.actions import DraftStep, ManageWorkshop, NameSkip, Start, Text
+from bot.flows.actions import DraftStep, Erase, ManageWorkshop, NameSkip, Start, Text
 from bot.flows.buttons import decode, encode
 from bot.flows.commands import Given
 from bot.flows.dispatch import Flows
@@ -61,6 +61,12 @@ class FlowsPort:
     def value(button: Button) -> str | None:
         """What a form sends for this button (``None`` for a link button)."""
         return encode(button.action) if button.action is not None else None
+
+    @staticmethod
+    def erases(value: object) -> bool:
+        """Whether a form's button value confirms deleting the person's data: only then may
+        the person be gone after the action, so only then is the session looked up again."""
+        return isinstance(value, str) and isinstance(decode(value), Erase)
 
     @staticmethod
     def asks_for_text(buttons: list[Button]) -> bool:

@@ -41,6 +41,7 @@ class ShownMessage:
     alt: str = ""
     download: str | None = None  # id of a kept file (a PDF report, a CSV export)
     file_name: str = ""
+    way_back: bool = False  # a point to stop: the page says below it how to come back
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,10 @@ class View:
     pending: bool = False  # still being made (a PDF report): the page says so and refreshes
     files: dict[str, KeptFile] = field(default_factory=dict)
     made_at: float = field(default_factory=time.monotonic)
+
+    @property
+    def way_back(self) -> bool:
+        return any(message.way_back for message in self.messages)
 
     @property
     def title(self) -> str | None:
@@ -94,7 +99,8 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
         buttons.extend(b for row in message.keyboard for b in row)
         match message:
             case Reply(text=text):
-                view.messages.append(ShownMessage(Markup(text), rows))
+                view.messages.append(ShownMessage(Markup(text), rows, way_back=(
+                    outcome.stopping_point and message is outcome.edit)))
             case Photo(data=data, file_name=file_name, caption=caption, description=description):
                 key = _keep(view, data, file_name)
                 view.messages.append(ShownMessage(Markup(caption), rows, image=key,

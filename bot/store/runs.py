@@ -12,8 +12,10 @@ from bot.store.connection import Database
 from bot.store.people import ensure_user
 
 _SET_CURRENT = "UPDATE users SET current_run = ? WHERE user_id = ?"
-_MARK_CURRENT = ("UPDATE users SET current_run = ?"
-                 " WHERE user_id = (SELECT user_id FROM runs WHERE id = ?)")
+# Only where it changes: a person's every answer would otherwise rewrite their row.
+_MARK_CURRENT = ("UPDATE users SET current_run = ?1"
+                 " WHERE user_id = (SELECT user_id FROM runs WHERE id = ?1)"
+                 " AND current_run IS NOT ?1")
 
 
 def ids(text: str | None) -> tuple[str, ...] | None:
@@ -89,7 +91,7 @@ class Runs:
     async def set_cursor(self, run_id: int, statement_id: str | None) -> None:
         async with self._db.transaction() as db:
             await db.execute("UPDATE runs SET cursor = ? WHERE id = ?", (statement_id, run_id))
-            await db.execute(_MARK_CURRENT, (run_id, run_id))
+            await db.execute(_MARK_CURRENT, (run_id,))
 
     async def active_runs(self, user_id: int) -> list[Run]:
         """Every open run of the person, personal and workshop ones.
@@ -203,7 +205,8 @@ async def _write_answers(db: aiosqlite.Connection, batch: list[_Answer]) -> None
         [(a.run_id, a.statement_id, a.choice, a.at) for a in batch])
     continuing = [(a.run_id,) for a in batch if not a.finishes]
     if continuing:
-        await db.executemany("UPDATE runs SET cursor = NULL WHERE id = ?", continuing)
+        await db.executemany("UPDATE runs SET cursor = NULL WHERE id = ? AND cursor IS NOT NULL",
+                             continuing)
     finishing = [(a.at, a.run_id) for a in batch if a.finishes]
     if finishing:
         # Only an active run finishes: a workshop closed meanwhile has ended it.
@@ -211,4 +214,4 @@ async def _write_answers(db: aiosqlite.Connection, batch: list[_Answer]) -> None
             "UPDATE runs SET cursor = NULL, status = 'finished', finished_at = ?"
             " WHERE id = ? AND status = 'active'", finishing)
     # The run answered last is the one /weiter continues (in batch order).
-    await db.executemany(_MARK_CURRENT, [(a.run_id, a.run_id) for a in batch])
+    await db.executemany(_MARK_CURRENT, [(a.run_id,) for a in batch])

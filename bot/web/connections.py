@@ -25,6 +25,7 @@ whole requests before it forwards them.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import resource
 from collections import Counter
@@ -49,6 +50,7 @@ class ConnectionLimits:
     total: int = _COMMON_FILE_LIMIT - _RESERVED_HANDLES
 
 
+@functools.lru_cache(maxsize=4096)  # parsed once per client, not per request
 def network_of(host: str) -> str:
     """Whom a client's address stands for: the address itself, or its /64 for IPv6.
 

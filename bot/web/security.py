@@ -9,6 +9,7 @@ slowed down (:class:`Throttle`), so a 192-bit token cannot be found by trying.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -115,6 +116,7 @@ def _same(expected: str, presented: str) -> bool:
     return hmac.compare_digest(expected.encode(), presented.encode("utf-8", "replace"))
 
 
+@functools.lru_cache(maxsize=4096)  # parsed once per client, not per request
 def address_key(host: str) -> str:
     """A client's address as the throttle counts it: an IPv6 address by its /64.
 

@@ -14,7 +14,6 @@ from starlette.applications import Starlette
 from bot.config import Web
 from bot.web.connections import ConnectionLimits, guarded_protocol, raise_file_limit, total_for
 
-
 # uvicorn's settings beside the address and the protocol (httptools, with the guards of
 # bot.web.connections); the benchmark's floor serves with the same.
 UVICORN_OPTIONS: dict[str, Any] = {

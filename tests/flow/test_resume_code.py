@@ -3,48 +3,26 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-
-from bot.config import Settings, Web
-from bot.domain.questionnaire import Questionnaire
 from bot.domain.resume_code import typed
-from bot.output.render import Renderer
 from bot.web.app import COOKIE, WebChannel
 from bot.web.resume import ResumeCodes
 from bot.web.security import Guesser, Throttle
-from tests.clock import SettableClock
-from tests.conftest import ExactReleases
-from tests.web_client import Browser, opened_channel
+from tests.flow import test_web
+from tests.flow.test_web_trust import started
+from tests.web_client import Browser
 
 _CODE = re.compile(r'<code id="resume-code">([0-9A-Z-]{19})</code>')
 _LINK = re.compile(r'class="continue-link" href="(http://127\.0\.0\.1:8080/weiter/[^"]+)"')
 
 
-@pytest.fixture
-async def channel(tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer,
-                  clock: SettableClock) -> AsyncIterator[WebChannel]:
-    settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web(),
-                        release_noise=ExactReleases())
-    async with opened_channel(settings, small_questionnaire, renderer, clock=clock) as channel:
-        yield channel
+channel = test_web.channel  # the app on a fresh database, as test_web.py has it
 
 
 def code_on(page: str) -> str:
     found = _CODE.search(page)
     assert found, page
     return found[1]
-
-
-async def started(channel: WebChannel, answers: int = 1) -> Browser:
-    browser = Browser(channel)
-    await browser.get()
-    await browser.press("Selbstcheck beginnen")
-    for _ in range(answers):
-        await browser.press("B · Trifft eher zu")
-    return browser
 
 
 async def enter(browser: Browser, code: str, path: str = "/fortsetzen"):  # type: ignore[no-untyped-def]

@@ -30,6 +30,7 @@ from bot.runtime import use_uvloop
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 _ANSWER_A = re.compile(r'name="action" value="(a:[0-9-]+:[A-Za-z0-9_-]+:A)"')
 _PREPARING = 'class="message preparing"'  # a page whose action is still being carried out
+KEEP_ALIVE_SECONDS = 3.0
 
 
 @dataclass
@@ -51,7 +52,10 @@ class _Person:
         self.base_url = base_url
         self.session = aiohttp.ClientSession(
             cookie_jar=aiohttp.CookieJar(unsafe=True),  # cookies of an IP address's site
-            connector=aiohttp.TCPConnector(limit=1, local_addr=(address, 0)),
+            # An idle connection is let go before uvicorn's keep-alive (5 s) closes it under
+            # the request that would reuse it, as browsers keep theirs only briefly too.
+            connector=aiohttp.TCPConnector(limit=1, local_addr=(address, 0),
+                                           keepalive_timeout=KEEP_ALIVE_SECONDS),
             timeout=aiohttp.ClientTimeout(total=120))
         self.page = ""
 

@@ -292,7 +292,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX workshop_references_by_user ON workshop_references(user_id);
     """,
-    # 12: a browser session's resume code, the short form of its continue link for
+    # 12: the slide a workshop's projector shows now, so that the coordinator's phone can
+    # move the wall on and the wall follows; one row per workshop, gone with it.
+    """
+    CREATE TABLE workshop_projector (
+        workshop_id  INTEGER PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+        slide        TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    """,
+    # 13: a browser session's resume code, the short form of its continue link for
     # typing on another device: the SHA-256 of the code, never the code itself. The
     # code follows from the session's token, so sessions from before have none until
     # their page first shows it. Searched by that hash (not unique: should two

@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.domain.resume_code import code_for, shown, typed
+from bot.web.people import Person, Session
 from bot.web.security import Guesser, Throttle, session_key
-from bot.web.sessions import Person, Session
 
 if TYPE_CHECKING:  # the channel holds this part of it
     from bot.web.app import WebChannel
@@ -55,11 +55,9 @@ class ResumeCodes:
         self.channel = channel
         self.throttle = throttle or code_throttle()
 
-    async def way_back(self, person: Person) -> WayBack:
-        """The link and code to show; a session from before codes has its code stored now."""
-        if not person.coded:
-            await self.channel.storage.web_sessions.store_code(person.token)
-            person.coded = True
+    def way_back(self, person: Person) -> WayBack:
+        """The link and code to show (a session from before codes has its code stored at its
+        first request since, see :meth:`bot.web.app.WebChannel._session`)."""
         return WayBack(self.channel.continue_link(person), shown(code_for(person.token)))
 
     async def entered(self, request: Request) -> Response:
@@ -90,7 +88,7 @@ class ResumeCodes:
     async def page(self, session: Session, entry: str = "", error: str | None = None,
                    status: int = 200) -> Response:
         """The „Fortsetzen“ page: this browser's code and link, and the form for another's."""
-        way_back = await self.way_back(session) if isinstance(session, Person) else None
+        way_back = self.way_back(session) if isinstance(session, Person) else None
         message = self.channel.pages.text(f"web.resume.{error}") if error else None
         return self.channel._page("continue.html.j2", session, status, way_back=way_back,
                                   entry=entry, code_error=message)

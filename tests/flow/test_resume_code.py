@@ -37,13 +37,14 @@ async def answers(channel: WebChannel) -> int:
 
 async def test_the_pause_page_says_how_to_come_back_with_code_and_link(channel: WebChannel) -> None:
     browser = await started(channel)
-    page = (await browser.press("⏸ Pause")).text
+    pause = await browser.press("⏸ Pause")
+    page = pause.text
     code = code_on(page)
     assert typed(code) is not None
     assert "So machen Sie später weiter" in page and _LINK.search(page)
     assert 'data-copy="resume-code"' in page and " hidden>Code kopieren" in page  # shown by the script
     assert (await browser.get("/fortsetzen")).text.count(code) == 1  # the same code there
-    assert code_on((await browser.get()).text) == code  # and again on reloading the pause page
+    assert code_on((await browser.get(pause.url.path)).text) == code  # on reloading it too
 
 
 async def test_the_end_of_a_field_says_how_to_come_back(channel: WebChannel) -> None:

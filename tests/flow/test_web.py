@@ -88,9 +88,9 @@ async def test_answers_go_post_redirect_get_and_a_reload_acts_once(channel: WebC
     page = await browser.press("Selbstcheck beginnen")
     assert "gesamt 0/7" in page.text
     # the page's title names what it shows
-    assert "<title>Feld 1 · 1/3 – " in page.text
+    assert "<title>Aussage 1.1 – Steuerung &amp; Strategie – " in page.text
     page = await browser.press("A · Trifft zu")
-    assert "Gespeichert: A – Trifft zu" in page.text and "gesamt 1/7" in page.text
+    assert "Ihre Antwort zu 1.1: A – Trifft zu" in page.text and "gesamt 1/7" in page.text
     reloaded = await browser.get()
     assert "gesamt 1/7" in reloaded.text
     assert await counts(channel) == (1, 1)
@@ -232,9 +232,9 @@ async def test_a_telegram_coordinator_manages_the_workshop_in_the_browser_by_a_p
     assert opened.status_code == 303
     page = await laptop.get(opened.headers["location"])
     assert "Workshop „Musterstadt“" in page.text and "Projektor-Ansicht" in page.text
-    projector = await laptop.get(f"/projektor/{workshop.id}")
+    projector = await laptop.get(f"/projektor/{workshop.id}/beitreten")
     # the room joins in the browser, also when the workshop was set up in Telegram
-    assert f"http://127.0.0.1:8080/w/{workshop.token}" in projector.text
+    assert f"127.0.0.1:8080/w/{workshop.token}" in projector.text  # without "http://"
     # a guessed link is refused; the person's data deleted, the link is gone
     stranger = Browser(channel)
     guessed = await stranger.http.get(f"/verwalten/{'A' * 32}/{workshop.id}")

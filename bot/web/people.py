@@ -1,15 +1,16 @@
-"""Who a browser request is: a stored person, or a visitor with nothing stored yet."""
+"""Who a browser request comes from: a stored person, or a visitor with nothing stored."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+NOBODY = 0  # the flows' user id for a visitor not stored yet: no row, nothing written
 
 
 @dataclass
 class Person:
     id: int
     token: str
-    coded: bool = True  # the session's resume code is stored (sessions from before: not yet)
 
 
 @dataclass

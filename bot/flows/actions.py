@@ -321,6 +321,42 @@ class KeepData:
     pass
 
 
+# --- forms: several typed values or choices sent at once (see bot.flows.outcome.Form) ---
+
+
+@dataclass(frozen=True)
+class EnterNextStep:
+    """An agreed step typed into its three fields, for ``position`` (1–5)."""
+
+    workshop_id: int
+    position: int
+    what: str
+    who: str
+    due: str
+
+
+@dataclass(frozen=True)
+class ChooseSteps:
+    """The next steps chosen among one field's suggestions: these, and none else of the field."""
+
+    run_id: int
+    field_id: str
+    statement_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChangeChosen:
+    """A given answer changed in a form: the statement and the new choice (``""``: none chosen)."""
+
+    run_id: int
+    field_id: str
+    page: int
+    statement_id: str
+    choice: str
+
+
+FormAction = EnterNextStep | ChooseSteps | ChangeChosen
+
 ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | ContinueRun | Keep
                 | Begin | BeginField | ReviewFields | ReviewField | FieldDetail | SummaryBack
                 | Priorities | Prioritize | ChangeOpen | Change | Report | NameAsk | NameSkip
@@ -328,4 +364,5 @@ ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | 
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
                 | DraftStep | Erase | KeepData)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
-          | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | ButtonAction)
+          | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | ButtonAction
+          | FormAction)

@@ -145,6 +145,7 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
 
 
 _ID = r"[a-z][a-z0-9_-]{0,23}"
+_ID_PATTERN = re.compile(_ID)
 _RUN = r"[1-9][0-9]{0,11}"
 _WS = _RUN
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]], ...] = (
@@ -208,6 +209,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     (re.compile(r"del:(?P<issued>[1-9][0-9]{0,11})"), lambda g: Erase(int(g["issued"]))),
     (re.compile(r"del:no"), lambda g: KeepData()),
 )
+
+
+def valid_id(text: str) -> bool:
+    """Whether ``text`` can name a statement or field, as a button names one."""
+    return _ID_PATTERN.fullmatch(text) is not None
 
 
 def decode(data: str | None) -> ButtonAction | None:

@@ -24,14 +24,17 @@ from bot.flows.actions import (
     Cancel,
     CancelRequest,
     Change,
+    ChangeChosen,
     ChangeOpen,
     ChangePerspective,
     ChoosePerspective,
+    ChooseSteps,
     ConfirmWorkshop,
     ContinueRun,
     DraftField,
     DraftStep,
     EditNextStep,
+    EnterNextStep,
     Erase,
     EraseRequest,
     FieldDetail,
@@ -274,6 +277,15 @@ class Flows:
                 return await self._joining.change_perspective(person, workshop_id)
             case RemoveCoordinator(workshop_id, user_id):
                 return await self._co_coordinators.remove(person, workshop_id, user_id)
+            case EnterNextStep(workshop_id, position, what, who, due):
+                return await self._agreed_steps.entered(
+                    person, workshop_id, position, {"what": what, "who": who, "due": due})
+            case ChooseSteps(run_id, field_id, statement_ids):
+                return await self._next_steps.choose_field(person, run_id, field_id,
+                                                           statement_ids)
+            case ChangeChosen(run_id, field_id, page, statement_id, choice):
+                return await review.change_chosen(person, run_id, field_id, page, statement_id,
+                                                  choice)
             case EditNextStep(workshop_id, position):
                 return await self._agreed_steps.ask(person, workshop_id, position)
             case RemoveNextStep(workshop_id, position):

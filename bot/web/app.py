@@ -1,7 +1,7 @@
 """The browser channel: a Starlette app showing the same flows as the Telegram bot.
 
 Every change is a POST of one plain form (a button's encoded action, a
-command of the navigation, or a typed name) carrying the session's CSRF
+command of the navigation, or a form the flows asked for) carrying the session's CSRF
 token; the flows' answer is kept briefly and shown by the GET the POST
 redirects to (POST-redirect-GET), so reloading never acts twice and nothing
 depends on JavaScript.
@@ -29,6 +29,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.config import Web
 from bot.domain.entities import Workshop
+from bot.flows.actions import Action
 from bot.flows.delivery import Delivery
 from bot.flows.invitations import CoordinatorInvitation, InvitationLink, WorkshopInvitation, parse
 from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome, Reply
@@ -37,6 +38,7 @@ from bot.store.errors import DatabaseGone
 from bot.store.storage import Storage
 from bot.web.connections import RequesterAddress
 from bot.web.flows_port import NAVIGATION, FlowsPort
+from bot.web.forms import sent
 from bot.web.pages import STATIC_DIR, BrowserWords, Pages
 from bot.web.projector import REFRESH_SECONDS, Projector
 from bot.web.security import (
@@ -57,7 +59,7 @@ log = logging.getLogger(__name__)
 
 COOKIE = "selbstcheck"
 MAX_COOKIE_DAYS = 400  # browsers cap a cookie's lifetime there
-MAX_TEXT = 200  # a typed name; the flows check it further
+MAX_FIELDS = 40  # a form's fields: the token, its name, a field's boxes
 # An answer is shown at once; what takes longer (a PDF report: seconds) gets a page
 # that says it is being made and refreshes until it is there.
 PATIENCE_SECONDS = 1.0
@@ -196,8 +198,7 @@ class WebChannel:
                           message=self.pages.text(f"web.error.{key}"))
 
     def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
-        return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text,
-                       self.port.managed_workshop)
+        return view_of(outcome, tuple(messages), self.port.value, self.port.managed_workshop)
 
     async def _carried_out(self, outcome: Outcome) -> View:
         later = await outcome.later() if outcome.later is not None else ()
@@ -241,7 +242,7 @@ class WebChannel:
         if getattr(request.state, "too_large", False):
             return self.error("too_large", 413)
         try:
-            return await request.form(max_files=0, max_fields=8)
+            return await request.form(max_files=0, max_fields=MAX_FIELDS)
         except BodyTooLarge:
             return self.error("too_large", 413)
         except (MultiPartException, HTTPException, UnicodeDecodeError):
@@ -339,12 +340,12 @@ class WebChannel:
     async def _outcome(self, person: Person, form: FormData) -> Outcome | None:
         await self.port.note_activity(person.id)
         match _input(form):
-            case ("command", command):
+            case ("command", str() as command):
                 return await self.port.command(person.id, command)
-            case ("action", action):
+            case ("action", str() as action):
                 return await self.port.button(person.id, action)
-            case ("text", text):
-                return await self.port.text(person.id, text)
+            case ("form", sent_form) if not isinstance(sent_form, str):
+                return await self.port.form(person.id, sent_form)
         return None
 
     @property
@@ -533,16 +534,16 @@ def _quoted(file_name: str) -> str:
     return quote(file_name, safe="")
 
 
-def _input(form: FormData) -> tuple[str, str] | None:
-    """What the form asks for: a command, a button's action or a typed text (checked sizes)."""
-    command, action, text = form.get("command"), form.get("action"), form.get("text")
+def _input(form: FormData) -> tuple[str, str] | tuple[str, Action] | None:
+    """What the form asks for: a command, a button's action (a form's way back is one) or
+    the form the flows asked for (checked sizes)."""
+    command, action = form.get("command"), form.get("action")
     if isinstance(command, str) and command in (*NAVIGATION, "abbrechen"):
         return "command", command
     if isinstance(action, str) and 0 < len(action) <= 64:
         return "action", action
-    if isinstance(text, str) and 0 < len(text.strip()) <= MAX_TEXT:
-        return "text", text
-    return None
+    sent_form = sent(form)
+    return ("form", sent_form) if sent_form is not None else None
 
 
 def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:

@@ -1,7 +1,8 @@
 """The one place the browser channel meets the flows: input in, ``Flows.act`` called.
 
 Pages know commands by name, buttons by the string in a form field (the same
-codec as Telegram's callback data, :mod:`bot.flows.buttons`) and typed text;
+codec as Telegram's callback data, :mod:`bot.flows.buttons`) and forms by
+what :mod:`bot.web.forms` decodes them to;
 this module decodes each into one action and hands back the
 :class:`~bot.flows.outcome.Outcome`. Everything else in :mod:`bot.web` is
 independent of how the flows are called.
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.flows import commands
-from bot.flows.actions import DraftStep, ManageWorkshop, NameSkip, Start, Text
+from bot.flows.actions import Action, ManageWorkshop, Start
 from bot.flows.buttons import decode, encode
 from bot.flows.commands import Given
 from bot.flows.dispatch import Flows
@@ -45,9 +46,9 @@ class FlowsPort:
             return self.flows.refuse_button()
         return await self.flows.act(person, action)
 
-    async def text(self, person: int, text: str) -> Outcome:
-        """Typed text: a name the flows asked for, else a hint."""
-        return await self.flows.act(person, Text(text))
+    async def form(self, person: int, action: Action) -> Outcome:
+        """A sent form, decoded by :func:`bot.web.forms.sent`."""
+        return await self.flows.act(person, action)
 
     async def invitation(self, person: int, kind: str, token: str) -> Outcome:
         """An invitation link (``kind`` "w" to take part, "k" to co-coordinate), strictly parsed."""
@@ -61,12 +62,6 @@ class FlowsPort:
     def value(button: Button) -> str | None:
         """What a form sends for this button (``None`` for a link button)."""
         return encode(button.action) if button.action is not None else None
-
-    @staticmethod
-    def asks_for_text(buttons: list[Button]) -> bool:
-        """A message with these buttons waits for a typed name (report or workshop)."""
-        return any(isinstance(b.action, NameSkip) or b.action == DraftStep("drop")
-                   for b in buttons)
 
     @staticmethod
     def managed_workshop(buttons: list[Button]) -> int | None:

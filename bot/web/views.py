@@ -18,19 +18,13 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
+from bot.flows.outcome import Button, Confirmation, Document, Form, Message, Outcome, Photo, Reply
+from bot.web.forms import ShownButton, ShownConfirmation, ShownForm, shown_ask
 
 KEEP_SECONDS = 10 * 60
 MAX_PEOPLE = 5_000  # views kept at once; the oldest go first
 _TAG = re.compile(r"<[^>]+>")
 _HEADING = re.compile(r"<b>([^<]{3,120})</b>")
-
-
-@dataclass(frozen=True)
-class ShownButton:
-    label: str
-    value: str | None = None  # sent by the form: the button's encoded action
-    url: str | None = None  # a link button
 
 
 @dataclass(frozen=True)
@@ -41,6 +35,7 @@ class ShownMessage:
     alt: str = ""
     download: str | None = None  # id of a kept file (a PDF report, a CSV export)
     file_name: str = ""
+    asks: ShownForm | ShownConfirmation | None = None  # shown instead of the buttons
 
 
 @dataclass(frozen=True)
@@ -54,7 +49,6 @@ class View:
     notice: str | None = None
     alert: bool = False
     messages: list[ShownMessage] = field(default_factory=list)
-    asks_for_text: bool = False
     workshop: int | None = None  # a coordinator's workshop: its projector view is offered
     telegram: str | None = None  # the same invitation in Telegram, where the bot runs
     pending: bool = False  # still being made (a PDF report): the page says so and refreshes
@@ -78,7 +72,6 @@ def plain(html: str) -> str:
 
 def view_of(outcome: Outcome, messages: tuple[Message, ...],
             value: Callable[[Button], str | None],
-            asks_for_text: Callable[[list[Button]], bool],
             managed_workshop: Callable[[list[Button]], int | None]) -> View:
     """The page for an outcome; ``messages`` are its messages, ``later`` ones included.
 
@@ -93,6 +86,8 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
                      for row in message.keyboard)
         buttons.extend(b for row in message.keyboard for b in row)
         match message:
+            case Reply(text=text, asks=Form() | Confirmation() as asks):
+                view.messages.append(ShownMessage(Markup(text), asks=shown_ask(asks, value)))
             case Reply(text=text):
                 view.messages.append(ShownMessage(Markup(text), rows))
             case Photo(data=data, file_name=file_name, caption=caption, description=description):
@@ -103,7 +98,6 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
                 key = _keep(view, data, file_name)
                 view.messages.append(ShownMessage(Markup(caption), rows, download=key,
                                                   file_name=file_name))
-    view.asks_for_text = asks_for_text(buttons)
     view.workshop = managed_workshop(buttons)
     return view
 

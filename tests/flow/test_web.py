@@ -189,7 +189,7 @@ async def test_a_workshop_invitation_opens_in_the_browser_and_offers_telegram(
     asked = await coordinator.post(command="workshop")
     assert asked.status_code == 303
     await coordinator.get()
-    named = await coordinator.post(text="Musterstadt")
+    named = await coordinator.post(form="", text="Musterstadt")
     assert named.status_code == 303
     await coordinator.get()
     page = await coordinator.press("Workshop anlegen")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.domain.entities import Participant, Workshop
 from bot.domain.workshop import PERSPECTIVES, answer_minutes
 from bot.flows import run_state
-from bot.flows.actions import ChangePerspective, ChoosePerspective, ShowResults
+from bot.flows.actions import ChangePerspective, ChoosePerspective, Keep, ShowResults
 from bot.flows.invitations import CoordinatorInvitation, Invitation, WorkshopInvitation
-from bot.flows.outcome import Button, Outcome, Reply
+from bot.flows.outcome import Button, Choice, Form, Option, Outcome, Reply
 from bot.flows.refusals import Refused, refused_button
 from bot.flows.selfcheck import SelfCheck
 from bot.flows.workshop.co_coordinators import CoCoordinators
@@ -61,7 +61,13 @@ class Joining:
                                 coordinator=coordinator)
         keyboard = tuple((Button(desk.labels[p], ChoosePerspective(workshop.id, p)),)
                          for p in PERSPECTIVES)
-        return Reply(text, keyboard)
+        render = desk.render
+        choice = Choice("perspective", render.text("form.perspective"),
+                        tuple(Option(p, desk.labels[p]) for p in PERSPECTIVES))
+        form = Form(ChangePerspective(workshop.id), (choice,),
+                    render.text("form.perspective_submit"),
+                    Button(render.text("form.perspective_back"), Keep()))
+        return Reply(text, keyboard, asks=form)
 
     async def _taking_part(self, user_id: int,
                            workshop_id: int) -> tuple[Workshop, Participant]:

@@ -10,7 +10,7 @@ from bot.domain.workshop import FURTHER, counted, form_groups, progress
 from bot.domain.workshop_release import short_of_release
 from bot.flows.actions import ConfirmWorkshop, DraftStep, ManageWorkshop, RemoveCoordinator
 from bot.flows.invitations import WorkshopInvitation
-from bot.flows.outcome import Button, Keyboard, Photo, Reply
+from bot.flows.outcome import Button, Confirmation, Keyboard, Photo, Reply
 from bot.flows.results_view import LOCAL_TIME
 from bot.flows.workshop.desk import Desk
 from bot.flows.workshop.releases import Releases
@@ -103,12 +103,12 @@ class Menu:
     def question(self, workshop: Workshop, action: str, **context: object) -> Reply:
         """"Really?" before a change, with a yes at the workshop's revision, and a no."""
         render = self.desk.render
-        keyboard = ((Button(render.text(f"workshop.button.yes_{action}"),
-                            ConfirmWorkshop(action, workshop.id, workshop.revision)),),
-                    (Button(render.text("workshop.button.no"),
-                            ManageWorkshop("menu", workshop.id)),))
+        confirmation = Confirmation(
+            Button(render.text(f"workshop.button.yes_{action}"),
+                   ConfirmWorkshop(action, workshop.id, workshop.revision)),
+            Button(render.text("workshop.button.no"), ManageWorkshop("menu", workshop.id)))
         return Reply(render.html(f"workshop_ask_{action}.html.j2", workshop=workshop,
-                                 **context), keyboard)
+                                 **context), confirmation.keyboard, asks=confirmation)
 
     def invitation(self, workshop: Workshop) -> tuple[Reply, Photo]:
         """The message to forward, and the QR code of its browser address to project or print.

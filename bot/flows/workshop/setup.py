@@ -6,8 +6,9 @@ from bot.domain.entities import Draft
 from bot.domain.names import NAME_MAX_LENGTH, NAME_MIN_LENGTH, municipality_name
 from bot.domain.workshop import answer_minutes, new_token
 from bot.flows.actions import DraftField, DraftStep
-from bot.flows.outcome import Button, Outcome, Reply
+from bot.flows.outcome import TYPED_TEXT, Button, Form, Outcome, Reply
 from bot.flows.refusals import refused_button
+from bot.flows.typed_values import text_input
 from bot.flows.workshop.desk import Desk
 from bot.flows.workshop.menu import Menu
 
@@ -41,20 +42,32 @@ class Setup:
             return None
         name = municipality_name(text)
         if name is None:
-            return self._name_invalid()
+            return self._name_invalid(text)
         if not await workshops.name_draft(user_id, name):
             return None
         return Outcome(send=(self._field_choice(name, draft.field_ids),))
 
-    def _name_invalid(self) -> Outcome:
-        return Outcome(send=(Reply(self.desk.render.html("workshop_name_invalid.html.j2",
-                                                         limits=NAME_LENGTH)),))
+    def _name_invalid(self, typed: str = "") -> Outcome:
+        render = self.desk.render
+        error = render.text("form.name_invalid", low=NAME_LENGTH[0], high=NAME_LENGTH[1])
+        return Outcome(send=(Reply(render.html("workshop_name_invalid.html.j2",
+                                               limits=NAME_LENGTH),
+                                   asks=self._name_form(value=typed, error=error)),))
+
+    def _name_form(self, *, value: str = "", error: str | None = None) -> Form:
+        """The municipality's name typed into a field, as the awaited text; or dropped."""
+        render = self.desk.render
+        field = text_input(render, TYPED_TEXT, "workshop_name", NAME_LENGTH, value=value,
+                           error=error)
+        return Form(None, (field,), render.text("form.workshop_name_submit"),
+                    Button(render.text("form.workshop_name_back"), DraftStep("drop")))
 
     async def _ask_name(self, user_id: int) -> Outcome:
         render = self.desk.render
         await self.desk.storage.workshops.start_draft(user_id, None, self._all_field_ids())
         keyboard = ((Button(render.text("workshop.button.drop"), DraftStep("drop")),),)
-        return Outcome(send=(Reply(render.html("workshop_ask_name.html.j2"), keyboard),))
+        return Outcome(send=(Reply(render.html("workshop_ask_name.html.j2"), keyboard,
+                                   asks=self._name_form()),))
 
     async def draft_step(self, user_id: int, what: str) -> Outcome:
         """Setting a workshop up: a new one, dropping it, every field, or creating it."""

@@ -38,7 +38,7 @@ class Setup:
         """The awaited municipality name; ``None`` if no workshop is being set up."""
         workshops = self.desk.storage.workshops
         draft = await workshops.draft(user_id)
-        if draft is None or not text:
+        if draft is None:
             return None
         name = municipality_name(text)
         if name is None:

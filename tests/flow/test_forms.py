@@ -9,6 +9,8 @@ stories read that part of the outcomes and send what a form sends.
 from __future__ import annotations
 
 from bot.flows.actions import (
+    Cancel,
+    CancelRequest,
     ChangeChosen,
     ChangePerspective,
     ChooseSteps,
@@ -16,6 +18,7 @@ from bot.flows.actions import (
     EnterNextStep,
     Erase,
     EraseRequest,
+    Keep,
     KeepData,
     ManageWorkshop,
     NameAsk,
@@ -220,3 +223,11 @@ async def test_perspective_choice_and_confirmations_say_what_they_ask(bot: BotHa
     close = asked(await flows.act(1, ManageWorkshop("close", workshop)))
     assert isinstance(close, Confirmation)
     assert close.cancel.action == ManageWorkshop("menu", workshop)
+    assert close.keyboard == ((close.confirm,), (close.cancel,))  # the chat's two rows
+
+
+async def test_ending_a_run_is_confirmed_or_kept(bot: BotHarness) -> None:
+    await started(bot)
+    ending = asked(await bot.services.flows.act(4711, CancelRequest()))
+    assert isinstance(ending, Confirmation)
+    assert isinstance(ending.confirm.action, Cancel) and ending.cancel.action == Keep()

@@ -28,11 +28,11 @@ def length_error(render: Renderer, value: str, low: int, high: int) -> str | Non
 
 
 def text_input(render: Renderer, name: str, texts: str, limits: tuple[int, int], *,
-               value: str = "", error: str | None = None) -> TextInput:
+               value: str = "", error: str | None = None, lines: int = 1) -> TextInput:
     """The field ``name``, labelled and exemplified by ``form.<texts>`` and ``form.<texts>_example``."""
     low, high = limits
     return TextInput(name, render.text(f"form.{texts}"), max_length=high,
                      example=render.text("form.example",
                                          example=render.text(f"form.{texts}_example")),
                      hint=render.text("form.length", low=low, high=high),
-                     value=value, error=error)
+                     lines=lines, value=value, error=error)

@@ -103,6 +103,7 @@ def test_an_agreed_step_typed_into_fields_is_in_the_workshops_pdf(
                       ("Was wird getan?", "Wer übernimmt es?", "Bis wann?"))
     expect(main).not_to_contain_text(re.compile("Nachricht|Zeilen|Chat"))
     expect(what).to_have_attribute("maxlength", "200")
+    assert what.evaluate("element => element.tagName") == "TEXTAREA"  # room for a longer text
     expect(due).to_have_attribute("maxlength", "40")
     expect(page.get_by_text("Zum Beispiel: Mehrsprachige Infoblätter für die Kitas")).to_be_visible()
     check_accessible(axe, page)

@@ -87,6 +87,7 @@ async def test_an_agreed_step_is_asked_in_three_fields_with_their_limits(
     what = field(asks, "what")
     assert what.label == "Was wird getan?" and "Infoblätter" in what.example
     assert what.hint == "3 bis 200 Zeichen" and asks.error is None
+    assert what.lines == 3 and field(asks, "who").lines == 1  # a longer text, and a short one
     assert asks.back.action == ManageWorkshop("steps", workshop)
 
     refused = form(await flows.act(1, EnterNextStep(workshop, 1, "Ok", "", "x" * 41)))
@@ -97,7 +98,7 @@ async def test_an_agreed_step_is_asked_in_three_fields_with_their_limits(
     assert field(refused, "what").value == "Ok" and field(refused, "due").value == "x" * 41
     assert await bot.services.storage.steps.of(workshop) == []  # nothing stored
 
-    saved = await flows.act(1, EnterNextStep(workshop, 1, " Infoblätter  übersetzen ",
+    saved = await flows.act(1, EnterNextStep(workshop, 1, " Infoblätter\n übersetzen ",
                                              "Jugendamt", "bis Juni 2027"))
     shown = saved.send[0]
     assert isinstance(shown, Reply) and "<b>1.</b> Infoblätter übersetzen" in shown.text

@@ -12,6 +12,7 @@ from bot.flows.typed_values import length_error, text_input, tidy
 from bot.flows.workshop.desk import Desk
 
 STEP_FIELDS = ("what", "who", "due")  # the three lines of a typed step, the form's fields
+STEP_LINES = {"what": 3}  # room to see a longer "what" whole; kept as one line
 
 
 class AgreedSteps:
@@ -61,7 +62,8 @@ class AgreedSteps:
         text = render.html("workshop_step_prompt.html.j2", workshop=workshop, position=position)
         form = Form(EditNextStep(workshop.id, position),
                     tuple(text_input(render, name, f"step_{name}", STEP_LIMITS[name],
-                                     value=values.get(name, ""), error=errors.get(name))
+                                     value=values.get(name, ""), error=errors.get(name),
+                                     lines=STEP_LINES.get(name, 1))
                           for name in STEP_FIELDS),
                     render.text("form.step_submit"),
                     Button(render.text("form.step_back"), ManageWorkshop("steps", workshop.id)),

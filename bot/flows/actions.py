@@ -260,6 +260,8 @@ class ConfirmWorkshop:
 
 @dataclass(frozen=True)
 class ChoosePerspective:
+    """One of ``PERSPECTIVES``; ``""`` from a form sent without a choice."""
+
     workshop_id: int
     perspective: str
 

@@ -101,10 +101,10 @@ def sent(form: FormData) -> Action | None:
                 return None
             return ChangeChosen(run_id, field_id, page or 0, statement, choice)
         case ChangePerspective(workshop_id):
-            perspective = form.get("perspective")
-            if perspective in PERSPECTIVES:
-                return ChoosePerspective(workshop_id, str(perspective))
-            return ChangePerspective(workshop_id)  # nothing chosen: the choice again
+            perspective = form.get("perspective", "")
+            if perspective != "" and perspective not in PERSPECTIVES:
+                return None
+            return ChoosePerspective(workshop_id, str(perspective))  # "": none chosen
     return None
 
 

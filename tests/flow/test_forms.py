@@ -13,6 +13,7 @@ from bot.flows.actions import (
     CancelRequest,
     ChangeChosen,
     ChangePerspective,
+    ChoosePerspective,
     ChooseSteps,
     EditNextStep,
     EnterNextStep,
@@ -215,6 +216,10 @@ async def test_perspective_choice_and_confirmations_say_what_they_ask(bot: BotHa
     perspectives = choice(asks, "perspective")
     assert perspectives.most == 1 and "Politik" in [o.label for o in perspectives.options]
     assert asks.key == ChangePerspective(workshop)
+    missing = form(await flows.act(10, ChoosePerspective(workshop, "")))  # sent without a choice
+    assert choice(missing, "perspective").error == "Bitte wählen Sie Ihre Perspektive."
+    participant = await bot.services.storage.workshops.participant(workshop, 10)
+    assert participant is not None and participant.perspective is None
 
     erase = asked(await flows.act(10, EraseRequest()))
     assert isinstance(erase, Confirmation)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.entities import Awaited, PendingInput, Workshop
 from bot.domain.next_steps import LIMITS as STEP_LIMITS
 from bot.domain.next_steps import MOST_STEPS, free_position, parse_step
+from bot.domain.questionnaire import Field, Statement
 from bot.flows.actions import EditNextStep, ManageWorkshop, RemoveNextStep
 from bot.flows.outcome import Button, Form, Outcome, Reply
 from bot.flows.results_view import german_date, local_date
@@ -39,11 +40,17 @@ class AgreedSteps:
                             ManageWorkshop("menu", workshop.id)),))
         return Reply(text, tuple(rows))
 
-    async def ask(self, user_id: int, workshop_id: int, position: int | None) -> Outcome:
+    async def ask(self, user_id: int, workshop_id: int, position: int | None,
+                  statement_id: str | None = None) -> Outcome:
         """Wait for the step typed next (``None``: a new one); it replaces whatever else the
-        bot waited for (see :meth:`bot.store.people.People.await_input`)."""
+        bot waited for (see :meth:`bot.store.people.People.await_input`).
+
+        ``statement_id``: a statement every group rated low, which the prompt quotes as
+        what the step is for (one the questionnaire no longer has is left out)."""
         desk = self.desk
         workshop = await desk.managed(user_id, workshop_id)
+        topic = next(((field, statement) for field in desk.fields(workshop)
+                      for statement in field.statements if statement.id == statement_id), None)
         if position is None:
             position = free_position({s.position for s in await desk.storage.steps.of(workshop.id)})
             if position is None:
@@ -53,13 +60,16 @@ class AgreedSteps:
         step = next((s for s in await desk.storage.steps.of(workshop.id)
                      if s.position == position), None)
         values = {name: getattr(step, name) for name in STEP_FIELDS} if step else {}
-        return Outcome(send=(self._prompt(workshop, position, values, {}),))
+        return Outcome(send=(self._prompt(workshop, position, values, {}, topic),))
 
     def _prompt(self, workshop: Workshop, position: int, values: dict[str, str],
-                errors: dict[str, str]) -> Reply:
-        """Asking for the step: in words for a chat (three lines), a field each in a form."""
+                errors: dict[str, str], topic: tuple[Field, Statement] | None = None) -> Reply:
+        """Asking for the step: in words for a chat (three lines), a field each in a form;
+        ``topic``: the shared low statement the step is for."""
         render = self.desk.render
-        text = render.html("workshop_step_prompt.html.j2", workshop=workshop, position=position)
+        text = render.html("workshop_step_prompt.html.j2", workshop=workshop, position=position,
+                           topic=topic[1] if topic else None,
+                           topic_number=topic[0].number_of(topic[1]) if topic else None)
         form = Form(EditNextStep(workshop.id, position),
                     tuple(text_input(render, name, f"step_{name}", STEP_LIMITS[name],
                                      value=values.get(name, ""), error=errors.get(name),

@@ -63,10 +63,8 @@ class ShownConfirmation:
 
 
 def shown_ask(ask: Form | Confirmation,
-          value: Callable[[Button], str | None]) -> ShownForm | ShownConfirmation:
-    def button(b: Button) -> ShownButton:
-        return ShownButton(b.label, value(b), b.url)
-
+              button: Callable[[Button], ShownButton]) -> ShownForm | ShownConfirmation:
+    """What a message asks for, its buttons shown as a page shows any (a form's or a link)."""
     if isinstance(ask, Confirmation):
         return ShownConfirmation(button(ask.confirm), button(ask.cancel))
     return ShownForm(encode(ask.key) if ask.key is not None else "", ask.fields, ask.submit,

@@ -5,8 +5,10 @@ The flows and the output layer read these; only :mod:`bot.store` makes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
+
+from bot.domain.perspectives import Grouping
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Workshop:
     created_by: int
     created_at: str
     closed_at: str | None
+    grouping: Grouping = Grouping()  # how the perspectives are shown
 
     @property
     def open(self) -> bool:
@@ -87,12 +90,15 @@ class Participant:
 
 @dataclass(frozen=True)
 class Draft:
-    """A workshop being set up: the name (once given) and the fields chosen so far."""
+    """A workshop being set up: the name (once given), the fields and the grouping chosen
+    so far, and how many people the coordinator expects from each perspective."""
 
     user_id: int
     municipality: str | None
     field_ids: tuple[str, ...]
     created_at: str
+    grouping: Grouping = Grouping()
+    expected: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

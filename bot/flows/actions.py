@@ -238,7 +238,8 @@ class NameConfirm:
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
                   "pdf", "cocoord", "delete", "release", "remind", "steps", "browser")
 CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
-DRAFT_STEPS = ("all", "create", "drop", "new")
+DRAFT_STEPS = ("all", "create", "drop", "new", "groups", "fields")
+MOST_EXPECTED = 99  # people a coordinator may expect from one perspective
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,32 @@ class DraftStep:
 
 
 @dataclass(frozen=True)
+class DraftGrouping:
+    """How the workshop being set up shows its perspectives: one of
+    :data:`bot.domain.perspectives.MODES`."""
+
+    mode: str
+
+
+@dataclass(frozen=True)
+class DraftAlone:
+    """In a grouping of one's own: a perspective on its own (``alone``) or in its sector.
+    A state, not a toggle."""
+
+    perspective: str
+    alone: bool
+
+
+@dataclass(frozen=True)
+class DraftExpect:
+    """How many people (0 to ``MOST_EXPECTED``) the coordinator expects from a perspective.
+    The number itself, not a step, so a repeated tap changes nothing."""
+
+    perspective: str
+    count: int
+
+
+@dataclass(frozen=True)
 class Erase:
     """"Yes, delete my data", with the time the question was asked."""
 
@@ -326,6 +353,6 @@ ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | 
                 | Priorities | Prioritize | ChangeOpen | Change | Report | NameAsk | NameSkip
                 | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop | ChoosePerspective
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
-                | DraftStep | Erase | KeepData)
+                | DraftStep | DraftGrouping | DraftAlone | DraftExpect | Erase | KeepData)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
           | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | ButtonAction)

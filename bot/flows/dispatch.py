@@ -29,7 +29,10 @@ from bot.flows.actions import (
     ChoosePerspective,
     ConfirmWorkshop,
     ContinueRun,
+    DraftAlone,
+    DraftExpect,
     DraftField,
+    DraftGrouping,
     DraftStep,
     EditNextStep,
     Erase,
@@ -282,6 +285,12 @@ class Flows:
                 return await self._setup.draft_field(person, field_id, select)
             case DraftStep(what):
                 return await self._setup.draft_step(person, what)
+            case DraftGrouping(mode):
+                return await self._setup.draft_grouping(person, mode)
+            case DraftAlone(perspective, alone):
+                return await self._setup.draft_alone(person, perspective, alone)
+            case DraftExpect(perspective, count):
+                return await self._setup.draft_expect(person, perspective, count)
             case Erase(issued_at):
                 return await privacy.erase(person, issued_at)
             case KeepData():

@@ -277,6 +277,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE users ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
     UPDATE users SET channel = 'browser' WHERE user_id < 0;
     """,
+    # 11: how a workshop shows its perspectives (bot.domain.perspectives.Grouping):
+    # NULL, as every workshop so far, for each perspective on its own. A draft keeps
+    # the grouping chosen so far and how many people the coordinator expects from
+    # each perspective ("politik=5,bildung=2"), for the forecast of the shown groups.
+    """
+    ALTER TABLE workshops ADD COLUMN grouping TEXT;
+    ALTER TABLE workshop_drafts ADD COLUMN grouping TEXT;
+    ALTER TABLE workshop_drafts ADD COLUMN expected TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 

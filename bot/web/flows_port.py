@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.flows import commands
-from bot.flows.actions import DraftStep, ManageWorkshop, NameSkip, Start, Text
+from bot.flows.actions import DraftField, DraftStep, ManageWorkshop, NameSkip, Start, Text
 from bot.flows.buttons import decode, encode
 from bot.flows.commands import Given
 from bot.flows.dispatch import Flows
@@ -64,9 +64,12 @@ class FlowsPort:
 
     @staticmethod
     def asks_for_text(buttons: list[Button]) -> bool:
-        """A message with these buttons waits for a typed name (report or workshop)."""
-        return any(isinstance(b.action, NameSkip) or b.action == DraftStep("drop")
-                   for b in buttons)
+        """A message with these buttons waits for a typed name (report or workshop): the
+        workshop's name is asked with the one button that drops the draft, while the later
+        steps of setting it up offer more than that."""
+        drafting = [b for b in buttons if isinstance(b.action, DraftStep | DraftField)]
+        return (any(isinstance(b.action, NameSkip) for b in buttons)
+                or [b.action for b in drafting] == [DraftStep("drop")])
 
     @staticmethod
     def managed_workshop(buttons: list[Button]) -> int | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from bot.domain.entities import Workshop
 from bot.domain.questionnaire import Questionnaire
-from bot.domain.workshop import FURTHER, OVERALL, PERSPECTIVES, Progress, WorkshopResult, progress
+from bot.domain.workshop import GROUP_KEYS, Progress, WorkshopResult, progress
 from bot.domain.workshop_release import from_snapshot
 from bot.flows.invitations import InvitationLink, WorkshopInvitation
 from bot.output.render import Renderer
@@ -41,7 +41,7 @@ class Projector:
         self.questionnaire = questionnaire
         self.invitation_link = invitation_link
         self.labels = {key: renderer.text(f"workshop.perspective.{key}")
-                       for key in (*PERSPECTIVES, FURTHER, OVERALL)}
+                       for key in GROUP_KEYS}
 
     async def workshop_for(self, person: int, workshop_id: int) -> Workshop | None:
         """The workshop if ``person`` coordinates it, else ``None``."""

@@ -31,6 +31,7 @@ class ShownButton:
     label: str
     value: str | None = None  # sent by the form: the button's encoded action
     url: str | None = None  # a link button
+    primary: bool = False  # the step the page leads to, styled as such
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
     shown = ([outcome.edit] if outcome.edit is not None else []) + list(messages)
     buttons: list[Button] = []
     for message in shown:
-        rows = tuple(tuple(ShownButton(b.label, value(b), b.url) for b in row)
+        rows = tuple(tuple(ShownButton(b.label, value(b), b.url, b.primary) for b in row)
                      for row in message.keyboard)
         buttons.extend(b for row in message.keyboard for b in row)
         match message:

@@ -22,7 +22,7 @@ from bot.config import only_local
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
 from bot.domain.entities import Workshop
 from bot.domain.questionnaire import Field, Questionnaire
-from bot.domain.workshop import FURTHER, OVERALL, PERSPECTIVES
+from bot.domain.workshop import GROUP_KEYS
 from bot.flows import run_state
 from bot.flows.invitations import Invitation, InvitationLink, ManagementLink, WorkshopInvitation
 from bot.flows.outcome import Outcome, Reply
@@ -51,8 +51,7 @@ class Desk:
     labels: dict[str, str] = field(init=False)  # a perspective's (or group's) name
 
     def __post_init__(self) -> None:
-        labels = {key: self.render.text(f"workshop.perspective.{key}")
-                  for key in (*PERSPECTIVES, FURTHER, OVERALL)}
+        labels = {key: self.render.text(f"workshop.perspective.{key}") for key in GROUP_KEYS}
         object.__setattr__(self, "labels", labels)
 
     def telegram(self, invitation: Invitation) -> str | None:

@@ -337,6 +337,14 @@ class DraftExpect:
 
 
 @dataclass(frozen=True)
+class DraftExpected:
+    """Every perspective's expected people at once, as a form with a number per perspective
+    sends them (0 to ``MOST_EXPECTED`` each; a perspective left out expects nobody)."""
+
+    counts: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
 class Erase:
     """"Yes, delete my data", with the time the question was asked."""
 
@@ -355,4 +363,5 @@ ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | 
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
                 | DraftStep | DraftGrouping | DraftAlone | DraftExpect | Erase | KeepData)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
-          | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | ButtonAction)
+          | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | DraftExpected
+          | ButtonAction)

@@ -31,6 +31,7 @@ from bot.flows.actions import (
     ContinueRun,
     DraftAlone,
     DraftExpect,
+    DraftExpected,
     DraftField,
     DraftGrouping,
     DraftStep,
@@ -219,6 +220,8 @@ class Flows:
                 return taken or await selfcheck.hint(person)
             case Media():
                 return await selfcheck.hint(person, media=True)
+            case DraftExpected(counts):
+                return await self._setup.draft_expected(person, dict(counts))
             case UnknownCommand(command):
                 return await selfcheck.hint(person, command)
             case Answer(run_id, statement_id, choice):

@@ -51,6 +51,7 @@ from bot.web.security import (
     csrf_valid,
     session_key,
 )
+from bot.web.setup_form import EXPECTED_FIELDS, expected_numbers
 from bot.web.views import KeptViews, View, view_of
 
 log = logging.getLogger(__name__)
@@ -197,7 +198,7 @@ class WebChannel:
 
     def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
         return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text,
-                       self.port.managed_workshop)
+                       self.port.managed_workshop, self.port.expected_count)
 
     async def _carried_out(self, outcome: Outcome) -> View:
         later = await outcome.later() if outcome.later is not None else ()
@@ -241,7 +242,7 @@ class WebChannel:
         if getattr(request.state, "too_large", False):
             return self.error("too_large", 413)
         try:
-            return await request.form(max_files=0, max_fields=8)
+            return await request.form(max_files=0, max_fields=EXPECTED_FIELDS)
         except BodyTooLarge:
             return self.error("too_large", 413)
         except (MultiPartException, HTTPException, UnicodeDecodeError):
@@ -345,6 +346,8 @@ class WebChannel:
                 return await self.port.button(person.id, action)
             case ("text", text):
                 return await self.port.text(person.id, text)
+            case ("expected", _):
+                return await self.port.expected(person.id, expected_numbers(form))
         return None
 
     @property
@@ -542,6 +545,8 @@ def _input(form: FormData) -> tuple[str, str] | None:
         return "action", action
     if isinstance(text, str) and 0 < len(text.strip()) <= MAX_TEXT:
         return "text", text
+    if form.get("expected") == "1":
+        return "expected", ""
     return None
 
 

@@ -11,8 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.perspectives import PERSPECTIVES
 from bot.flows import commands
-from bot.flows.actions import DraftField, DraftStep, ManageWorkshop, NameSkip, Start, Text
+from bot.flows.actions import (
+    MOST_EXPECTED,
+    DraftExpect,
+    DraftExpected,
+    DraftField,
+    DraftStep,
+    ManageWorkshop,
+    NameSkip,
+    Start,
+    Text,
+)
 from bot.flows.buttons import decode, encode
 from bot.flows.commands import Given
 from bot.flows.dispatch import Flows
@@ -49,6 +60,13 @@ class FlowsPort:
         """Typed text: a name the flows asked for, else a hint."""
         return await self.flows.act(person, Text(text))
 
+    async def expected(self, person: int, numbers: dict[str, str]) -> Outcome:
+        """The set-up's form of expected people: a number per perspective id; anything else
+        (a perspective unknown, a number out of range) is left out."""
+        counts = tuple((p, int(numbers[p])) for p in PERSPECTIVES
+                       if numbers.get(p, "").isdigit() and int(numbers[p]) <= MOST_EXPECTED)
+        return await self.flows.act(person, DraftExpected(counts))
+
     async def invitation(self, person: int, kind: str, token: str) -> Outcome:
         """An invitation link (``kind`` "w" to take part, "k" to co-coordinate), strictly parsed."""
         return await self.flows.act(person, Start(parse(kind, token) or UnknownPayload()))
@@ -70,6 +88,16 @@ class FlowsPort:
         drafting = [b for b in buttons if isinstance(b.action, DraftStep | DraftField)]
         return (any(isinstance(b.action, NameSkip) for b in buttons)
                 or [b.action for b in drafting] == [DraftStep("drop")])
+
+    @staticmethod
+    def expected_count(row: tuple[Button, ...]) -> tuple[str, int] | None:
+        """A row of the set-up's "one more / one fewer" buttons as the perspective and the
+        number they change: a page shows it as a number field instead. Only "one more"
+        (to 1) while nobody is expected; "one fewer" otherwise, one below the number."""
+        steps = [b.action for b in row if isinstance(b.action, DraftExpect)]
+        if not steps or len(steps) != len(row):
+            return None
+        return steps[-1].perspective, steps[1].count + 1 if len(steps) == 2 else 0
 
     @staticmethod
     def managed_workshop(buttons: list[Button]) -> int | None:

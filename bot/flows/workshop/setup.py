@@ -118,7 +118,13 @@ class Setup:
     async def draft_expect(self, user_id: int, perspective: str, count: int) -> Outcome:
         """How many people the coordinator expects from one perspective."""
         draft = await self._named_draft(user_id)
-        expected = {**draft.expected, perspective: min(count, MOST_EXPECTED)}
+        return await self.draft_expected(user_id, {**draft.expected, perspective: count}, draft)
+
+    async def draft_expected(self, user_id: int, counts: dict[str, int],
+                             draft: Draft | None = None) -> Outcome:
+        """How many people the coordinator expects from each perspective; others: nobody."""
+        draft = draft or await self._named_draft(user_id)
+        expected = {p: max(0, min(counts[p], MOST_EXPECTED)) for p in PERSPECTIVES if p in counts}
         await self.desk.storage.workshops.set_draft_expected(user_id, expected)
         return Outcome(edit=self._group_choice(replace(draft, expected=expected)))
 

@@ -11,7 +11,16 @@ from bot.app import web_channel
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from tests.conftest import BotHarness, Person
-from tests.stories import close, latest_link, pdf_text, query, result_text, take_part
+from tests.stories import (
+    close,
+    latest_link,
+    pdf_text,
+    query,
+    reopen_menu,
+    result_text,
+    status_text,
+    take_part,
+)
 from tests.web_client import Browser
 
 # label on the perspective button -> people, and how they answer (seven statements)
@@ -68,6 +77,15 @@ async def test_fifteen_people_as_four_sectors_give_three_groups_and_a_topic(
                 "Ausländerbehörde); Zivilgesellschaft (") in text
         topics = text.split("Gesprächsanlässe")[1]
         assert "Verwaltung 100 %" in topics and "Zivilgesellschaft 0 %" in topics
+        await reopen_menu(chris)
+        await chris.tap("📈 Stand")
+        status = status_text(chris)
+        assert "• Politik: 3 beigetreten, 3 mit Handlungsfeld, 3 fertig\n" in status  # in a sector
+        assert ("• Verwaltung (Verwaltung: Integration, Verwaltung: anderes Fachamt, "
+                "Verwaltungsspitze / Leitung, Ausländerbehörde): 5 beigetreten\n") in status
+        assert ("• Wirtschaft & Arbeit (Wirtschaft, Jobcenter, Agentur für Arbeit): 2 beigetreten"
+                " – für eine eigene Auswertung fehlen noch 3") in status  # what the sector needs
+        await reopen_menu(chris)
         await chris.tap("🗂 CSV-Export")
         assert chris.last.file is not None
         rows = chris.last.file.decode("utf-8-sig").splitlines()

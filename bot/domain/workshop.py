@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.domain.disclosure import DEFAULT_MIN_GROUP, Cell, suppress_row
 from bot.domain.perspectives import ADMINISTRATION as ADMINISTRATION
@@ -54,6 +54,7 @@ OVERALL = "gesamt"    # everybody
 GROUP_KEYS: tuple[str, ...] = (*PERSPECTIVES, *SECTORS, FURTHER, OVERALL)  # every labelled key
 
 MIN_SPREAD = 100 / 3      # one step on the A–D scale, in percentage points
+LOW_BELOW = 50            # shown below "Auf gutem Weg": a field or statement still to build up
 UNKNOWN_SHARE = 1 / 3     # a third of the room cannot judge: ask who knows
 TOKEN_BYTES = 16          # 22 URL-safe characters, 128 bits: not guessable
 
@@ -221,11 +222,42 @@ class WorkshopResult:
         return tuple(sorted(wide, key=lambda s: -(s.spread or 0.0)))
 
     @property
+    def shared_low_fields(self) -> tuple[FieldComparison, ...]:
+        """Fields every shown group rated low: where the room agrees there is work to do."""
+        return _shared_low(self.fields, self.comparable)
+
+    @property
+    def shared_low_statements(self) -> tuple[StatementComparison, ...]:
+        """Statements every shown group rated low: candidates for agreed next steps."""
+        return _shared_low(self.statements, self.comparable)
+
+    @property
     def unjudged(self) -> tuple[StatementComparison, ...]:
         """Statements that many could not judge, most such answers first."""
         many = [s for s in self.statements
                 if s.overall.unknown and s.unknown_share >= UNKNOWN_SHARE]
         return tuple(sorted(many, key=lambda s: -s.unknown_share))
+
+
+_Row = TypeVar("_Row", FieldComparison, StatementComparison)
+
+
+def _shared_low(rows: Sequence[_Row], comparable: bool) -> tuple[_Row, ...]:
+    """The rows low in every group compared, the lowest group's best value first.
+
+    Without two groups to compare, "every group" is the room as a whole. A row
+    with a withheld or unrated group is left out: nobody can say it is shared.
+    """
+    def highest(row: _Row) -> int | None:
+        scores = [score for _, score in row.by_group] if comparable else [row.overall]
+        shown = [score.percent_rounded for score in scores]
+        if not shown or any(value is None for value in shown):
+            return None
+        return max(value for value in shown if value is not None)
+
+    low = [(value, index, row) for index, row in enumerate(rows)
+           if (value := highest(row)) is not None and value < LOW_BELOW]
+    return tuple(row for _, _, row in sorted(low, key=lambda item: item[:2]))
 
 
 class History(Protocol):

@@ -205,6 +205,34 @@ def test_small_differences_are_no_topic_for_dialogue(small_questionnaire: Questi
     assert result.dialogue == ()
 
 
+def test_shared_low_fields_are_those_every_group_rated_low(
+        small_questionnaire: Questionnaire) -> None:
+    # Field 1 (statements 1-3): both groups low; field 2: politics high; field 3: both low,
+    # but Bildung lower; statement 3.2 is "cannot judge" for Bildung, so not shared.
+    everyone = (responses("politik", *["DDDAACD"] * 3)
+                + responses("bildung", *["CDDDDDE"] * 3))
+    result = aggregate_k3(small_questionnaire.fields, small_questionnaire.scale, everyone)
+    assert result.comparable
+    assert [f.field.id for f in result.shared_low_fields] == ["eins", "drei"]
+    assert [s.number for s in result.shared_low_statements] == ["1.2", "1.3", "1.1", "3.1"]  # ties in order
+
+
+def test_a_group_rating_a_field_well_keeps_it_off_the_shared_list(
+        small_questionnaire: Questionnaire) -> None:
+    everyone = (responses("politik", *["DDDDDDD"] * 3)
+                + responses("bildung", *["BBBDDDD"] * 3))
+    result = aggregate_k3(small_questionnaire.fields, small_questionnaire.scale, everyone)
+    assert [f.field.id for f in result.shared_low_fields] == ["zwei", "drei"]
+    assert "1.1" not in [s.number for s in result.shared_low_statements]
+
+
+def test_one_group_alone_shares_the_rooms_low_fields(small_questionnaire: Questionnaire) -> None:
+    result = aggregate_k3(small_questionnaire.fields, small_questionnaire.scale,
+                          responses("politik", *["CCCAAAA"] * 3))
+    assert not result.comparable
+    assert [f.field.id for f in result.shared_low_fields] == ["eins"]
+
+
 # --- the printable report's charts -------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from tests.conftest import BotHarness, Person
 from tests.stories import (
     close,
     latest_link,
+    menu,
     pdf_text,
     query,
     reopen_menu,
@@ -170,3 +171,35 @@ async def test_a_browser_workshop_of_fifteen_shown_as_four_sectors(
         assert "Perspektiven: Verwaltung (5) · Zivilgesellschaft (5) · weitere Perspektiven (5)" in result
         topics = result.split("Gesprächsanlässe")[1]
         assert "Verwaltung 100 % · Zivilgesellschaft 0 %" in topics
+
+
+async def test_an_own_grouping_keeps_the_integration_council_apart(
+        tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer) -> None:
+    async with BotHarness(tmp_path / "k5.db", small_questionnaire, renderer) as bot:
+        chris = bot.person(1, "Chris")
+        await chris.send("/workshop Musterstadt")
+        await chris.tap("2. ")
+        await chris.tap("Weiter: Gruppen")
+        await chris.tap("Eigene Zusammenstellung")
+        keyboard = str(chris.last.reply_markup)
+        assert "▫️ Ausländerbehörde: im Bereich Verwaltung" in keyboard  # starts from the sectors
+        assert "Andere: im Bereich" not in keyboard  # belongs to no sector
+        data, message = chris.button("Migrant*innenorganisation / Integrationsbeirat: im Bereich")
+        await chris.tap_data(data, message)
+        await chris.tap_data(data, message)  # the same update twice: still on its own
+        assert "✅ Migrant*innenorganisation / Integrationsbeirat: eigene Gruppe" in str(
+            chris.last.reply_markup)
+        for label in ("Migrant*innen", "Zivilgesellschaft / Wohlfahrt", "Bildung", "Politik"):
+            for _ in range(5 if label in ("Migrant*innen", "Politik") else 3):
+                await chris.tap(f"➕ {label}")
+        assert ("Voraussichtlich gezeigt: Politik (5) · Migrant*innenorganisation / "
+                "Integrationsbeirat (5) · Zivilgesellschaft (6)\n") in chris.last.text
+        await chris.tap("◀️ Handlungsfelder")  # back and on again: nothing is lost
+        assert "Gewählt: 1 von 3 Handlungsfeldern" in chris.last.text
+        await chris.tap("Weiter: Gruppen")
+        assert "Voraussichtlich gezeigt: Politik (5)" in chris.last.text
+        await chris.tap("Workshop anlegen")
+        assert await query(bot.database, "SELECT grouping, field_ids FROM workshops") == [
+            ("eigene:verwaltung_integration,verwaltung_fachamt,leitung,auslaenderbehoerde,politik,"
+             "zivilgesellschaft,wirtschaft,bildung", "zwei")]
+        assert "Gruppen: eigene Zusammenstellung" in (menu(chris).text or "")

@@ -236,8 +236,9 @@ class NameConfirm:
 
 
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
-                  "pdf", "cocoord", "delete", "release", "remind", "steps", "browser")
-CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
+                  "pdf", "cocoord", "delete", "release", "remind", "steps", "browser",
+                  "reference", "dialogue")
+CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord", "reference", "unreference")
 DRAFT_STEPS = ("all", "create", "drop", "new", "groups", "fields")
 MOST_EXPECTED = 99  # people a coordinator may expect from one perspective
 
@@ -286,6 +287,14 @@ class EditNextStep:
 
     workshop_id: int
     position: int | None
+
+
+@dataclass(frozen=True)
+class StepForStatement:
+    """Type a new agreed step for a statement every group rated low (a shared low statement)."""
+
+    workshop_id: int
+    statement_id: str
 
 
 @dataclass(frozen=True)
@@ -361,7 +370,8 @@ ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | 
                 | Priorities | Prioritize | ChangeOpen | Change | Report | NameAsk | NameSkip
                 | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop | ChoosePerspective
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
-                | DraftStep | DraftGrouping | DraftAlone | DraftExpect | Erase | KeepData)
+                | DraftStep | DraftGrouping | DraftAlone | DraftExpect | Erase | KeepData
+                | StepForStatement)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
           | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | DraftExpected
           | ButtonAction)

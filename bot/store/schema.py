@@ -277,7 +277,22 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE users ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
     UPDATE users SET channel = 'browser' WHERE user_id < 0;
     """,
-    # 11: how a workshop shows its perspectives (bot.domain.perspectives.Grouping):
+    # 11: the administration's own view beside the room's. A coordinator's consent to show
+    # their latest finished self-check as a reference column, with the answers they agreed
+    # to show (the workshop's fields, as JSON statement id -> choice): a later run of theirs
+    # does not change what they consented to. One per workshop; it goes with the workshop,
+    # and with the person when they delete their data.
+    """
+    CREATE TABLE workshop_references (
+        workshop_id   INTEGER PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+        user_id       INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        answers       TEXT NOT NULL,
+        answered_on   TEXT NOT NULL,   -- the day the self-check was finished (ISO date)
+        consented_at  TEXT NOT NULL
+    );
+    CREATE INDEX workshop_references_by_user ON workshop_references(user_id);
+    """,
+    # 12: how a workshop shows its perspectives (bot.domain.perspectives.Grouping):
     # NULL, as every workshop so far, for each perspective on its own. A draft keeps
     # the grouping chosen so far and how many people the coordinator expects from
     # each perspective ("politik=5,bildung=2"), for the forecast of the shown groups.

@@ -19,6 +19,7 @@ from bot.store import schema
 from bot.store.connection import Database
 from bot.store.operations import Health
 from bot.store.people import People
+from bot.store.references import References
 from bot.store.releases import Releases
 from bot.store.runs import Runs
 from bot.store.steps import Steps
@@ -38,6 +39,7 @@ class Storage:
         self.people = People(database)
         self.releases = Releases(database)
         self.steps = Steps(database)
+        self.references = References(database)
         self.health = Health(database)
         self.web_sessions = WebSessions(database)
 

@@ -23,6 +23,7 @@ from bot.domain.disclosure import DEFAULT_MIN_GROUP
 from bot.domain.entities import Workshop
 from bot.domain.questionnaire import Field, Questionnaire
 from bot.domain.workshop import GROUP_KEYS
+from bot.domain.workshop_reference import REFERENCE
 from bot.flows import run_state
 from bot.flows.invitations import Invitation, InvitationLink, ManagementLink, WorkshopInvitation
 from bot.flows.outcome import Outcome, Reply
@@ -51,7 +52,8 @@ class Desk:
     labels: dict[str, str] = field(init=False)  # a perspective's (or group's) name
 
     def __post_init__(self) -> None:
-        labels = {key: self.render.text(f"workshop.perspective.{key}") for key in GROUP_KEYS}
+        labels = {key: self.render.text(f"workshop.perspective.{key}")
+                  for key in (*GROUP_KEYS, REFERENCE)}
         object.__setattr__(self, "labels", labels)
 
     def telegram(self, invitation: Invitation) -> str | None:

@@ -15,12 +15,18 @@ from bot.domain.perspectives import PERSPECTIVES
 from bot.flows import commands
 from bot.flows.actions import (
     MOST_EXPECTED,
+    Action,
+    Answer,
+    AnswerAgain,
+    Back,
     DraftExpect,
     DraftExpected,
     DraftField,
     DraftStep,
     ManageWorkshop,
     NameSkip,
+    Resume,
+    Show,
     Start,
     Text,
 )
@@ -28,7 +34,8 @@ from bot.flows.buttons import decode, encode
 from bot.flows.commands import Given
 from bot.flows.dispatch import Flows
 from bot.flows.invitations import UnknownPayload, parse
-from bot.flows.outcome import Button, Outcome
+from bot.flows.outcome import Button, Message, Outcome
+from bot.flows.place import Place
 
 NAVIGATION = commands.navigation()  # the commands a page offers, in this order
 
@@ -41,35 +48,69 @@ class FlowsPort:
         """What a person sees on arriving: the welcome, or where they stand."""
         return await self.flows.act(person, Start(None))
 
-    async def command(self, person: int, name: str) -> Outcome | None:
-        """A command from a page's navigation (or its own buttons); ``None`` for one a page
-        does not offer."""
-        action = commands.action(name, Given(on_page=True))
-        if action is None:
-            return None
-        return await self.flows.act(person, action)
+    @staticmethod
+    def action(kind: str, value: str) -> Action | None:
+        """What a form asks for: a ``command`` of the navigation, a pressed ``action`` button
+        (its encoded action), a typed ``text`` or the set-up's ``expected`` people
+        (:func:`bot.web.setup_form.expected_text`); ``None`` for what a page does not offer
+        (a command a page does not take, a button that decodes to nothing)."""
+        match kind:
+            case "command":
+                return commands.action(value, Given(on_page=True))
+            case "action":
+                return decode(value)
+            case "text":
+                return Text(value)
+            case "expected":
+                return _expected(value)
+        return None
 
-    async def button(self, person: int, value: str) -> Outcome:
-        """A pressed form button: its value is the button's encoded action."""
-        action = decode(value)
+    async def act(self, person: int, action: Action | None) -> Outcome:
+        """``None``: the polite refusal of a button that means nothing."""
         if action is None:
             return self.flows.refuse_button()
         return await self.flows.act(person, action)
 
-    async def text(self, person: int, text: str) -> Outcome:
-        """Typed text: a name the flows asked for, else a hint."""
-        return await self.flows.act(person, Text(text))
+    async def command(self, person: int, name: str) -> Outcome | None:
+        """A command from a page's navigation; ``None`` for one a page does not offer."""
+        action = self.action("command", name)
+        return await self.flows.act(person, action) if action is not None else None
 
-    async def expected(self, person: int, numbers: dict[str, str]) -> Outcome:
-        """The set-up's form of expected people: a number per perspective id; anything else
-        (a perspective unknown, a number out of range) is left out."""
-        counts = tuple((p, int(numbers[p])) for p in PERSPECTIVES
-                       if numbers.get(p, "").isdigit() and int(numbers[p]) <= MOST_EXPECTED)
-        return await self.flows.act(person, DraftExpected(counts))
+    async def show(self, person: int, place: Place) -> Outcome:
+        """The page at ``place`` from what is stored: a GET changes nothing."""
+        return await self.flows.act(person, Show(place))
+
+    def place_of(self, action: Action, messages: tuple[Message, ...]) -> Place:
+        return self.flows.place_of(action, messages)
+
+    def title(self, place: Place) -> str:
+        return self.flows.title(place)
+
+    @staticmethod
+    def remembered(action: Action) -> bool:
+        """Whether the page after ``action`` shows its outcome once: „Weiter“ only goes to
+        where the person stands, and „Zurück“ to the statement before, which their pages
+        show from what is stored anyway (the latter with the way forward again)."""
+        return not isinstance(action, Resume | Show | Back)
+
+    @staticmethod
+    def confirmed_in_text(action: Action) -> bool:
+        """An answer's page confirms it in its text („✓ Ihre Antwort zu 1.2: …“): the short
+        notice would say it a second time."""
+        return isinstance(action, Answer | AnswerAgain)
+
+    @staticmethod
+    def link(button: Button) -> Place | None:
+        """The page a button opens (a link, not a form), if it is one."""
+        return button.action.place if isinstance(button.action, Show) else None
 
     async def invitation(self, person: int, kind: str, token: str) -> Outcome:
         """An invitation link (``kind`` "w" to take part, "k" to co-coordinate), strictly parsed."""
-        return await self.flows.act(person, Start(parse(kind, token) or UnknownPayload()))
+        return await self.flows.act(person, self.invitation_action(kind, token))
+
+    @staticmethod
+    def invitation_action(kind: str, token: str) -> Action:
+        return Start(parse(kind, token) or UnknownPayload())
 
     async def manage(self, person: int, workshop_id: int) -> Outcome:
         """A workshop's menu, as a coordinator's management link opens it."""
@@ -78,7 +119,9 @@ class FlowsPort:
     @staticmethod
     def value(button: Button) -> str | None:
         """What a form sends for this button (``None`` for a link button)."""
-        return encode(button.action) if button.action is not None else None
+        if button.action is None or isinstance(button.action, Show):
+            return None
+        return encode(button.action)
 
     @staticmethod
     def asks_for_text(buttons: list[Button]) -> bool:
@@ -107,3 +150,11 @@ class FlowsPort:
 
     async def note_activity(self, person: int) -> None:
         await self.flows.note_activity(person)
+
+
+def _expected(text: str) -> DraftExpected:
+    """"politik=3,bildung=2": a number per perspective id; anything else (a perspective
+    unknown, a number out of range or no number) is left out."""
+    pairs = dict(item.split("=", 1) for item in text.split(",") if "=" in item)
+    return DraftExpected(tuple((p, int(pairs[p])) for p in PERSPECTIVES
+                               if pairs.get(p, "").isdigit() and int(pairs[p]) <= MOST_EXPECTED))

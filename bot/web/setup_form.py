@@ -14,6 +14,9 @@ from bot.domain.perspectives import PERSPECTIVES
 EXPECTED_FIELDS = len(PERSPECTIVES) + 2  # the numbers, the CSRF token and the form's mark
 
 
-def expected_numbers(form: FormData) -> dict[str, str]:
-    """What was typed per perspective id; the flows' port checks the numbers."""
-    return {p: value.strip() for p in PERSPECTIVES if isinstance(value := form.get(p), str)}
+def expected_text(form: FormData) -> str:
+    """"politik=3,bildung=2": what was typed per perspective id, as the flows' port reads it
+    (and checks the numbers); a comma or an equals sign typed is left out with its field."""
+    typed = {p: value.strip() for p in PERSPECTIVES if isinstance(value := form.get(p), str)}
+    return ",".join(f"{p}={value}" for p, value in typed.items()
+                    if "," not in value and "=" not in value)

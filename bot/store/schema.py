@@ -292,7 +292,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX workshop_references_by_user ON workshop_references(user_id);
     """,
-    # 12: how a workshop shows its perspectives (bot.domain.perspectives.Grouping):
+    # 12: the slide a workshop's projector shows now, so that the coordinator's phone can
+    # move the wall on and the wall follows; one row per workshop, gone with it.
+    """
+    CREATE TABLE workshop_projector (
+        workshop_id  INTEGER PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+        slide        TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    """,
+    # 13: how a workshop shows its perspectives (bot.domain.perspectives.Grouping):
     # NULL, as every workshop so far, for each perspective on its own. A draft keeps
     # the grouping chosen so far and how many people the coordinator expects from
     # each perspective ("politik=5,bildung=2"), for the forecast of the shown groups.

@@ -236,7 +236,7 @@ class NameConfirm:
 
 
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
-                  "pdf", "cocoord", "delete", "release", "remind", "steps", "browser")
+                  "xlsx", "ods", "paper", "pdf", "cocoord", "delete", "release", "remind", "steps", "browser")
 CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
 DRAFT_STEPS = ("all", "create", "drop", "new")
 
@@ -321,11 +321,38 @@ class KeepData:
     pass
 
 
+@dataclass(frozen=True)
+class PrintPaper:
+    """Print ``count`` paper questionnaires (one of :data:`bot.domain.paper.SHEET_COUNTS`)."""
+
+    workshop_id: int
+    count: int
+
+
+@dataclass(frozen=True)
+class TypePaper:
+    """Type paper sheets in, one message each, for ``perspective``; ``None``: choose it first."""
+
+    workshop_id: int
+    perspective: str | None
+
+
+@dataclass(frozen=True)
+class EnterPaperSheet:
+    """One paper sheet from the browser's entry form (never a button: it is too long)."""
+
+    workshop_id: int
+    code: str
+    perspective: str
+    answers: str  # one letter A–E per statement, in the sheet's order
+
+
 ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | ContinueRun | Keep
                 | Begin | BeginField | ReviewFields | ReviewField | FieldDetail | SummaryBack
                 | Priorities | Prioritize | ChangeOpen | Change | Report | NameAsk | NameSkip
                 | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop | ChoosePerspective
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
-                | DraftStep | Erase | KeepData)
+                | DraftStep | Erase | KeepData | PrintPaper | TypePaper)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
-          | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | ButtonAction)
+          | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | EnterPaperSheet
+          | ButtonAction)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.domain.paper import SHEET_COUNTS
 from bot.domain.workshop import PERSPECTIVES
 from bot.flows.actions import (
     CONFIRMED_ACTIONS,
@@ -44,6 +45,7 @@ from bot.flows.actions import (
     NameRemove,
     NameSkip,
     Pause,
+    PrintPaper,
     Priorities,
     Prioritize,
     RemoveCoordinator,
@@ -53,6 +55,7 @@ from bot.flows.actions import (
     ReviewFields,
     ShowResults,
     SummaryBack,
+    TypePaper,
     Unpause,
 )
 
@@ -137,6 +140,10 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return f"wd:{'+' if select else '-'}:{field_id}"
         case DraftStep(what):
             return f"wd:{what}"
+        case PrintPaper(workshop_id, count):
+            return f"wpp:{workshop_id}:{count}"
+        case TypePaper(workshop_id, perspective):
+            return f"wpt:{workshop_id}:{perspective or 'neu'}"
         case Erase(issued_at):
             return f"del:{issued_at}"
         case KeepData():
@@ -204,6 +211,11 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     (re.compile(rf"wd:(?P<select>[+-]):(?P<field>{_ID})"),
      lambda g: DraftField(g["field"], select=g["select"] == "+")),
     (re.compile(rf"wd:(?P<what>{'|'.join(DRAFT_STEPS)})"), lambda g: DraftStep(g["what"])),
+    # Paper: print sheets (a count offered), type them in (for a perspective, or choose one).
+    (re.compile(rf"wpp:(?P<ws>{_WS}):(?P<count>{'|'.join(map(str, SHEET_COUNTS))})"),
+     lambda g: PrintPaper(int(g["ws"]), int(g["count"]))),
+    (re.compile(rf"wpt:(?P<ws>{_WS}):(?P<what>{'|'.join(PERSPECTIVES)}|neu)"),
+     lambda g: TypePaper(int(g["ws"]), None if g["what"] == "neu" else g["what"])),
     # Deleting one's data: a prefix of its own, so no other button can ever mean it.
     (re.compile(r"del:(?P<issued>[1-9][0-9]{0,11})"), lambda g: Erase(int(g["issued"]))),
     (re.compile(r"del:no"), lambda g: KeepData()),

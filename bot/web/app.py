@@ -38,6 +38,7 @@ from bot.store.storage import Storage
 from bot.web.connections import RequesterAddress
 from bot.web.flows_port import NAVIGATION, FlowsPort
 from bot.web.pages import STATIC_DIR, BrowserWords, Pages
+from bot.web.paper_entry import paper_routes
 from bot.web.projector import REFRESH_SECONDS, Projector
 from bot.web.security import (
     BodyLimit,
@@ -63,7 +64,9 @@ MAX_TEXT = 200  # a typed name; the flows check it further
 PATIENCE_SECONDS = 1.0
 PREPARING_REFRESH_SECONDS = 2
 _MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
-                ".png": "image/png"}
+                ".png": "image/png",
+                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
 NOBODY = 0  # the flows' user id for a visitor not stored yet: no row, nothing written
 
 
@@ -566,6 +569,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/projektor/{workshop:int}/qr.png", channel.projector_qr, methods=["GET"]),
         Route("/projektor/{workshop:int}/thema/{number:int}", channel.projector_page,
               methods=["GET"]),
+        *paper_routes(channel),  # typing paper sheets in
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *extra_routes,
     ]

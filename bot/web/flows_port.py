@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.flows import commands
-from bot.flows.actions import DraftStep, ManageWorkshop, NameSkip, Start, Text
+from bot.flows.actions import DraftStep, EnterPaperSheet, ManageWorkshop, NameSkip, Start, Text
 from bot.flows.buttons import decode, encode
 from bot.flows.commands import Given
 from bot.flows.dispatch import Flows
@@ -56,6 +56,12 @@ class FlowsPort:
     async def manage(self, person: int, workshop_id: int) -> Outcome:
         """A workshop's menu, as a coordinator's management link opens it."""
         return await self.flows.act(person, ManageWorkshop("menu", workshop_id))
+
+    async def paper_sheet(self, person: int, workshop_id: int, code: str, perspective: str,
+                          answers: str) -> Outcome:
+        """A paper sheet from the entry form: its code, perspective and a letter per statement."""
+        return await self.flows.act(person, EnterPaperSheet(workshop_id, code, perspective,
+                                                            answers))
 
     @staticmethod
     def value(button: Button) -> str | None:

@@ -59,7 +59,7 @@ class Documents:
         desk = self.desk
         parts = result_parts(result, desk.questionnaire.scale, desk.render, desk.labels,
                              await desk.storage.steps.of(workshop.id))
-        content = SPREADSHEETS[kind](parts)
+        content = await in_print_process(SPREADSHEETS[kind], parts)  # a tenth of a second
         caption = desk.render.html("workshop_sheets_caption.html.j2", workshop=workshop,
                                    result=result, release=release, kind=kind,
                                    released=german_date(local_date(release.released_at)))

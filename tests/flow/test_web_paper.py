@@ -94,3 +94,38 @@ async def test_only_the_workshops_coordinators_open_or_post_the_form(channel: We
                                                      "csrf": "0" * 64})
     assert forged.status_code == 403
     assert await channel.storage.database.rows("SELECT * FROM paper_sheets") == []
+
+
+async def test_sheets_printed_from_the_page_download_as_a_pdf(channel: WebChannel) -> None:
+    coordinator, path = await coordinating(channel)
+    await coordinator.press("Papierbögen")
+    assert "Verweis unten" in coordinator.page and "Bögen eintippen" not in coordinator.page
+    page = await coordinator.press("🖨 1 Bogen")
+    link = re.search(r'href="(/datei/[^"]+)" download="(papierboegen-Musterstadt\.pdf)"', page.text)
+    assert link, page.text
+    pdf = await coordinator.http.get(link[1])
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+async def test_a_room_on_paper_alone_gets_its_result_as_spreadsheets(channel: WebChannel) -> None:
+    coordinator, path = await coordinating(channel)
+    for _ in range(5):  # k = 5: five sheets of one perspective make a result
+        await coordinator.get(path)
+        entered = await coordinator.http.post(path, data=sheet_form(coordinator, new_code(),
+                                                                    "politik", SHEET))
+        assert entered.status_code == 303
+    await coordinator.get()
+    await coordinator.press("Workshop schließen")
+    await coordinator.press("Ja, Workshop schließen")
+    for label, name, media in (
+            ("XLSX", "workshop-Musterstadt.xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("ODS", "workshop-Musterstadt.ods", "application/vnd.oasis.opendocument.spreadsheet")):
+        await coordinator.post(command="workshop")  # the workshop's menu again
+        await coordinator.get()
+        await coordinator.press("Musterstadt · ")
+        page = await coordinator.press(label)
+        link = re.search(rf'href="(/datei/[^"]+)" download="{re.escape(name)}"', page.text)
+        assert link, page.text
+        file = await coordinator.http.get(link[1])
+        assert file.headers["content-type"] == media and file.content.startswith(b"PK")

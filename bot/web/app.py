@@ -239,12 +239,12 @@ class WebChannel:
             self.kept.put(person.id, view)
         return view
 
-    async def _form(self, request: Request) -> FormData | Response:
+    async def _form(self, request: Request, max_fields: int = 8) -> FormData | Response:
         """The request's small form, or the page that refuses it."""
         if getattr(request.state, "too_large", False):
             return self.error("too_large", 413)
         try:
-            return await request.form(max_files=0, max_fields=8)
+            return await request.form(max_files=0, max_fields=max_fields)
         except BodyTooLarge:
             return self.error("too_large", 413)
         except (MultiPartException, HTTPException, UnicodeDecodeError):

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from starlette.datastructures import FormData
-from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -28,7 +26,7 @@ from bot.domain.entities import Workshop
 from bot.domain.paper import CHOICES, numbered, printed, read_code
 from bot.domain.questionnaire import Field
 from bot.domain.workshop import PERSPECTIVES
-from bot.web.security import BodyTooLarge, csrf_valid
+from bot.web.security import csrf_valid
 
 if TYPE_CHECKING:
     from bot.web.app import Person, WebChannel
@@ -48,6 +46,9 @@ class Sheet:
 
 
 class PaperEntry:
+    """The page's two routes, on the channel's own session, form and page helpers: the page
+    passes every check any other form of the channel passes (cookie, CSRF token, size)."""
+
     def __init__(self, channel: WebChannel) -> None:
         self.channel = channel
 
@@ -87,7 +88,7 @@ class PaperEntry:
         if person is None or workshop is None:
             return self.channel.error("not_found", 404, person)
         statements = [s for _, numbers in numbered(self._fields(workshop)) for s in numbers]
-        form = await self._form(request, len(statements) + EXTRA_FIELDS)
+        form = await self.channel._form(request, len(statements) + EXTRA_FIELDS)
         if isinstance(form, Response):
             return form
         if not csrf_valid(person.token, form.get("csrf")):
@@ -107,16 +108,6 @@ class PaperEntry:
         code = read_code(sheet.code) or ""
         return RedirectResponse(f"{self.channel.web_base}/papier/{workshop.id}?gespeichert={code}",
                                 status_code=303)
-
-    async def _form(self, request: Request, fields: int) -> FormData | Response:
-        if getattr(request.state, "too_large", False):
-            return self.channel.error("too_large", 413)
-        try:
-            return await request.form(max_files=0, max_fields=fields)
-        except BodyTooLarge:
-            return self.channel.error("too_large", 413)
-        except (MultiPartException, HTTPException, UnicodeDecodeError):
-            return self.channel.error("bad_request", 400)
 
 
 def _sheet(form: FormData, names: list[str]) -> Sheet:

@@ -26,7 +26,8 @@ CODE_LENGTH = RANDOM_LENGTH + 1
 # Crockford's reading of what people write for the letters it leaves out.
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _WEIGHTS = tuple(range(1, 2 * RANDOM_LENGTH, 2))  # odd: a changed character always changes the sum
-SHEET_COUNTS = (1, 5, 10, 20)  # the sheets printed at once (20: about ten seconds' printing)
+SHEET_COUNTS = (1, 5, 10, 20)  # the sheets a coordinator can have printed at once
+SHEETS_PER_FILE = 5  # a file of five sheets of every field takes about 15 s to print
 CHOICES = "ABCDE"
 
 

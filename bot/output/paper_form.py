@@ -42,5 +42,6 @@ def print_paper(renderer: Renderer, questionnaire: PaperQuestionnaire) -> bytes:
     return print_pdf(renderer, "paper_sheets.html.j2", paper=questionnaire)
 
 
-def paper_filename(municipality: str, renderer: Renderer) -> str:
-    return renderer.text("workshop.paper.filename", name=slug(municipality))
+def paper_filename(municipality: str, renderer: Renderer, number: int | None = None) -> str:
+    """papierboegen-Musterstadt.pdf, or …-2.pdf for the second file of a larger print."""
+    return renderer.text("workshop.paper.filename", name=slug(municipality), number=number)

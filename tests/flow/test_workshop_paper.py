@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
 import random
+import shutil
+import subprocess
 from pathlib import Path
 
 from odfdo import Document as OdsDocument
@@ -79,8 +82,17 @@ async def test_a_sheet_is_printed_typed_in_once_and_counted_on_paper(bot: BotHar
     codes = {page.split("Bogen-Code ")[1].split()[0] for page in pages}
     assert len(codes) == 5 and all(read_code(code) for code in codes)
     assert all("Bogen-Code " in page for page in pages)  # the code on every page …
-    assert len(pages) == 4 * 5 - 1  # … each sheet starting on a right-hand page (blank backs)
+    starts = [i for i, page in enumerate(pages) if "Fragebogen auf Papier" in page]
+    assert len(starts) == 5 and all(i % 2 == 0 for i in starts)  # … each on a right-hand page
     code = sorted(codes)[0]
+    await chris.tap("🖨 20 Bögen")  # in files of five: others' reports take turns between them
+    names = [m.file_name for m in chris.chat[-4:]]
+    assert names == [f"papierboegen-Musterstadt-{n}.pdf" for n in range(1, 5)]
+    assert "(Datei 4 von 4)" in (chris.last.caption or "")
+    shown = os.environ.get("SELBSTCHECK_SCREENSHOTS")  # the README's picture of a sheet
+    if shown and shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", "-", str(Path(shown) / "paper-sheet")],
+                       input=sheets.file, check=True)
 
     reply = await type_in(chris, "Politik", f"{code} {SHEET[:3]} {SHEET[3:]}")
     assert f"Bogen {code} ist gespeichert: eine Person der Perspektive „Politik“" in reply

@@ -19,6 +19,7 @@ from bot.domain.entities import Awaited, PendingInput, Workshop
 from bot.domain.paper import (
     CODE_LENGTH,
     SHEET_COUNTS,
+    SHEETS_PER_FILE,
     AnswerProblem,
     new_codes,
     printed,
@@ -82,22 +83,34 @@ class Paper:
         return Reply(text, tuple(rows))
 
     async def print_sheets(self, user_id: int, workshop_id: int, count: int) -> Outcome:
-        """``count`` sheets, each with a fresh code, as one PDF."""
+        """``count`` sheets, each with a fresh code, as PDFs of at most ``SHEETS_PER_FILE``.
+
+        Each file is a job of its own in the printing process, so other people's reports
+        take their turns between them: twenty sheets of every field are minutes of work.
+        """
         desk = self.desk
         workshop = await desk.managed(user_id, workshop_id)
         if (wait := self.documents.reports.take(user_id)) is not None:
             return Outcome(notice=desk.render.text("workshop.notice.report_busy", seconds=wait),
                            alert=True)
-        questionnaire = PaperQuestionnaire(
-            municipality=workshop.municipality, fields=desk.fields(workshop),
-            scale=desk.questionnaire.scale,
-            perspectives=tuple((key, desk.labels[key]) for key in PERSPECTIVES),
-            codes=new_codes(count))
-        pdf = await in_print_process(print_paper, desk.render, questionnaire)
-        caption = desk.render.html("workshop_paper_caption.html.j2", workshop=workshop,
-                                   count=count, statements=len(self.statements(workshop)))
-        return Outcome(send=(Document(pdf, paper_filename(workshop.municipality, desk.render),
-                                      caption),))
+        codes = new_codes(count)
+        batches = [codes[start:start + SHEETS_PER_FILE]
+                   for start in range(0, count, SHEETS_PER_FILE)]
+        files = []
+        for number, batch in enumerate(batches, start=1):
+            questionnaire = PaperQuestionnaire(
+                municipality=workshop.municipality, fields=desk.fields(workshop),
+                scale=desk.questionnaire.scale,
+                perspectives=tuple((key, desk.labels[key]) for key in PERSPECTIVES),
+                codes=batch)
+            pdf = await in_print_process(print_paper, desk.render, questionnaire)
+            caption = desk.render.html("workshop_paper_caption.html.j2", workshop=workshop,
+                                       count=len(batch), number=number, files=len(batches),
+                                       statements=len(self.statements(workshop)))
+            name = paper_filename(workshop.municipality, desk.render,
+                                  number if len(batches) > 1 else None)
+            files.append(Document(pdf, name, caption))
+        return Outcome(send=tuple(files))
 
     async def choose(self, user_id: int, workshop_id: int,
                      perspective: str | None) -> Outcome:

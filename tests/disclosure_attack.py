@@ -44,10 +44,17 @@ class Export:
                 if numbers is not None]
 
 
+def aggregate_rows(content: bytes) -> list[list[str]]:
+    """The export's table of values, below its header and above the first empty line (the
+    lists after it – shared low statements, agreed steps – repeat no counts)."""
+    lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))[1:]
+    return lines[:lines.index([])] if [] in lines else lines
+
+
 def read_export(content: bytes, groups: Mapping[str, tuple[str, ...]]) -> Export:
-    lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     rows: dict[Row, dict[str, tuple[str, ...] | None]] = {}
-    for level, number, _title, label, raters, answers, unknown, percent, _assessment in lines[1:]:
+    for level, number, _title, label, raters, answers, unknown, percent, _assessment in (
+            aggregate_rows(content)):
         numbers = (raters, answers, unknown, percent)
         rows.setdefault((level, number), {})[label] = None if not any(numbers) else numbers
     return Export(rows, groups)
@@ -55,8 +62,7 @@ def read_export(content: bytes, groups: Mapping[str, tuple[str, ...]]) -> Export
 
 def withheld_counts_printed(content: bytes) -> bool:
     """Whether any withheld cell still prints one of its counts."""
-    lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
-    return any(row[7] == "" and any(row[4:7]) for row in lines[1:])
+    return any(row[7] == "" and any(row[4:7]) for row in aggregate_rows(content))
 
 
 def _determinable(equations: list[list[float]], target: list[float]) -> bool:

@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bot.domain.disclosure import DEFAULT_MIN_GROUP, Cell, suppress_row
 from bot.domain.questionnaire import Field, Level, Scale, Statement, shown_percent
@@ -45,6 +45,9 @@ from bot.domain.release_noise import (
     noisy_percent,
 )
 from bot.domain.scoring import score_field
+
+if TYPE_CHECKING:
+    from bot.domain.workshop_reference import Reference
 
 # Perspective ids, in the order the participants see them; labels in reports/texts.toml.
 PERSPECTIVES: tuple[str, ...] = (
@@ -222,6 +225,9 @@ class WorkshopResult:
     groups: tuple[Group, ...]      # shown groups (perspectives, then FURTHER); OVERALL apart
     fields: tuple[FieldComparison, ...]
     statements: tuple[StatementComparison, ...]
+    # The administration's own view beside the room's, placed with its author's consent
+    # (see bot.domain.workshop_reference): never one of the groups, nor counted anywhere.
+    reference: Reference | None = None
 
     @property
     def available(self) -> bool:

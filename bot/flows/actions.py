@@ -236,8 +236,9 @@ class NameConfirm:
 
 
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
-                  "xlsx", "ods", "paper", "pdf", "cocoord", "delete", "release", "remind", "steps", "browser")
-CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord")
+                  "xlsx", "ods", "paper", "pdf", "cocoord", "delete", "release", "remind", "steps",
+                  "browser", "reference", "dialogue")
+CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord", "reference", "unreference")
 DRAFT_STEPS = ("all", "create", "drop", "new")
 
 
@@ -285,6 +286,14 @@ class EditNextStep:
 
     workshop_id: int
     position: int | None
+
+
+@dataclass(frozen=True)
+class StepForStatement:
+    """Type a new agreed step for a statement every group rated low (a shared low statement)."""
+
+    workshop_id: int
+    statement_id: str
 
 
 @dataclass(frozen=True)
@@ -352,7 +361,7 @@ ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | 
                 | Priorities | Prioritize | ChangeOpen | Change | Report | NameAsk | NameSkip
                 | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop | ChoosePerspective
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
-                | DraftStep | Erase | KeepData | PrintPaper | TypePaper)
+                | DraftStep | Erase | KeepData | StepForStatement | PrintPaper | TypePaper)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
           | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | EnterPaperSheet
           | ButtonAction)

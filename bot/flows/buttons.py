@@ -54,6 +54,7 @@ from bot.flows.actions import (
     ReviewField,
     ReviewFields,
     ShowResults,
+    StepForStatement,
     SummaryBack,
     TypePaper,
     Unpause,
@@ -134,6 +135,8 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return f"wk:{workshop_id}:{user_id}"
         case EditNextStep(workshop_id, position):
             return f"wn:{workshop_id}:{'neu' if position is None else position}"
+        case StepForStatement(workshop_id, statement_id):
+            return f"wb:{workshop_id}:{statement_id}"
         case RemoveNextStep(workshop_id, position):
             return f"wx:{workshop_id}:{position}"
         case DraftField(field_id, select):
@@ -206,6 +209,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     # Agreed next steps: type one (in place 1–5, or a new one), or remove one.
     (re.compile(rf"wn:(?P<ws>{_WS}):(?P<pos>[1-5]|neu)"),
      lambda g: EditNextStep(int(g["ws"]), None if g["pos"] == "neu" else int(g["pos"]))),
+    (re.compile(rf"wb:(?P<ws>{_WS}):(?P<sid>{_ID})"),
+     lambda g: StepForStatement(int(g["ws"]), g["sid"])),
     (re.compile(rf"wx:(?P<ws>{_WS}):(?P<pos>[1-5])"),
      lambda g: RemoveNextStep(int(g["ws"]), int(g["pos"]))),
     (re.compile(rf"wd:(?P<select>[+-]):(?P<field>{_ID})"),

@@ -60,6 +60,7 @@ from bot.flows.actions import (
     ReviewFields,
     ShowResults,
     Start,
+    StepForStatement,
     SummaryBack,
     Text,
     TypePaper,
@@ -285,6 +286,8 @@ class Flows:
                 return await self._co_coordinators.remove(person, workshop_id, user_id)
             case EditNextStep(workshop_id, position):
                 return await self._agreed_steps.ask(person, workshop_id, position)
+            case StepForStatement(workshop_id, statement_id):
+                return await self._agreed_steps.ask(person, workshop_id, None, statement_id)
             case RemoveNextStep(workshop_id, position):
                 return await self._agreed_steps.remove(person, workshop_id, position)
             case DraftField(field_id, select):

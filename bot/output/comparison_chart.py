@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from bot.domain.questionnaire import Scale
 from bot.domain.workshop import OVERALL, Score, WorkshopResult
+from bot.domain.workshop_reference import REFERENCE
 from bot.output.chart import BAR, INK, MUTED, TRACK, load_matplotlib, save
 from bot.output.render import Renderer
 
@@ -34,8 +35,13 @@ _WIDTH, _HEIGHT = 1920 / PROJECTOR_DPI, 1080 / PROJECTOR_DPI  # inches
 class Column:
     """A shown group (or overall) as a series of bars, one per field."""
 
-    key: str     # a perspective id, FURTHER or OVERALL
+    key: str     # a perspective id, FURTHER, OVERALL or REFERENCE
     label: str   # its name and size, e.g. "Politik (6)"
+
+    @property
+    def reference(self) -> bool:
+        """The administration's own view: drawn apart, as no group of the room."""
+        return self.key == REFERENCE
 
 
 @dataclass(frozen=True)
@@ -74,14 +80,23 @@ def comparison_chart(result: WorkshopResult, scale: Scale, renderer: Renderer,
     columns += [Column(group.key, renderer.text("workshop.chart.column", label=labels[group.key],
                                                 people=group.respondents))
                 for group in result.groups] if result.comparable else []
+    reference = result.reference
+    if reference is not None:
+        columns.append(Column(REFERENCE, renderer.text("workshop.reference.column",
+                                                       label=labels[REFERENCE])))
     fields = []
     for row in result.fields:
         scores = [(OVERALL, row.overall)]
         if result.comparable:
             scores += [(group.key, score) for group, score in row.by_group]
+        bars = [_bar(key, score, scale, renderer) for key, score in scores]
+        if reference is not None:
+            own = reference.field(row.field.id)
+            bars.append(ComparisonBar(REFERENCE, None,
+                                      renderer.text("workshop.reference.not_answered"))
+                        if own is None else _bar(REFERENCE, own, scale, renderer))
         fields.append(FieldGroup(renderer.text("results.chart_label", field=row.field),
-                                 tuple(_bar(key, score, scale, renderer)
-                                       for key, score in scores)))
+                                 tuple(bars)))
     return ComparisonChart(title=renderer.text("workshop.chart.title"), columns=tuple(columns),
                            fields=tuple(fields), axis_label=renderer.text("workshop.chart.axis"))
 
@@ -123,10 +138,17 @@ def draw_comparison(chart: ComparisonChart, image_format: str = "png",
     figure.text(0.07, 0.94, chart.title, fontsize=24, fontweight="bold", va="center")
     count = max(len(chart.columns), 1)
     width = 0.8 / count
+    references = {i for i, column in enumerate(chart.columns) if column.reference}
     for index, group in enumerate(chart.fields):
         for position, bar in enumerate(group.bars):
             x = index - 0.4 + width * (position + 0.5)
-            if bar.score is None:
+            if bar.score is not None and position in references:
+                # white with a dark outline and hatching: beside the groups, not one of them
+                axes.bar(x, bar.score, width * 0.9, color="white", edgecolor=INK, hatch="//",
+                         linewidth=1.5)
+                axes.text(x, bar.score + 1.5, f"{bar.score}", ha="center", va="bottom",
+                          fontsize=13, fontweight="bold", style="italic")
+            elif bar.score is None:
                 axes.bar(x, 100, width * 0.9, color=TRACK, edgecolor=MUTED, linestyle=":",
                          linewidth=1)
                 axes.text(x, 50, bar.note or "", rotation=90, ha="center", va="center",
@@ -146,7 +168,8 @@ def draw_comparison(chart: ComparisonChart, image_format: str = "png",
     axes.set_xlim(-0.5, len(chart.fields) - 0.5)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    handles = [Patch(color=_COLOURS[i % len(_COLOURS)], label=column.label)
+    handles = [Patch(facecolor="white", edgecolor=INK, hatch="//", label=column.label)
+               if column.reference else Patch(color=_COLOURS[i % len(_COLOURS)], label=column.label)
                for i, column in enumerate(chart.columns)]
     figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), fontsize=14,
                   frameon=False)

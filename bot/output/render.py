@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import date
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,9 @@ class Renderer:
         self._html.globals.update(operator=operator, text=self.text, command=self.command)
         # A percentage as a person reads it, rounded as the level beside it is judged.
         self._html.filters["percent"] = shown_percent
+        # A stored day (ISO, "2026-12-03") as German readers write it: "03.12.2026".
+        self._html.filters["german_day"] = lambda day: date.fromisoformat(day).strftime(
+            "%d.%m.%Y")
         self._plain = Environment(autoescape=False, undefined=StrictUndefined)
         self._texts = self._load_texts(directory / "texts.toml")
         self._fixed_texts: dict[str, str] = {}  # texts without variables, rendered once

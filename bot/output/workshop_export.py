@@ -16,8 +16,9 @@ from typing import Protocol
 
 from bot.domain.names import file_slug
 from bot.domain.next_steps import Step
-from bot.domain.questionnaire import Scale
+from bot.domain.questionnaire import Scale, shown_percent
 from bot.domain.workshop import OVERALL, Group, Score, WorkshopResult
+from bot.domain.workshop_reference import REFERENCE, reference_topics
 from bot.output.render import Renderer
 from bot.output.spreadsheet import safe_row
 
@@ -32,23 +33,38 @@ _COLUMNS = ("level", "number", "title", "group", "raters", "answers", "unknown",
 
 def result_csv(result: WorkshopResult, scale: Scale, renderer: Renderer,
                labels: Mapping[str, str], steps: Sequence[Step] = ()) -> bytes:
-    """One row per field and statement and per group (overall first); then, after an
-    empty line and a header of their own, the agreed next steps."""
+    """One row per field and statement and per group (overall first, the administration's
+    own view last, marked as a reference); then, each after an empty line and a header of
+    its own, the shared low fields and statements, where the administration's view and the
+    room's part, and the agreed next steps."""
     buffer = io.StringIO()
     writer = _SafeWriter(csv.writer(buffer, delimiter=";"))
     writer.writerow([renderer.text(f"workshop.csv.{column}") for column in _COLUMNS])
     overall = Group(OVERALL, result.respondents, ())
+    reference = result.reference
+    own = (renderer.text("workshop.reference.csv_group", label=labels[REFERENCE])
+           if reference is not None else "")
     for field in result.fields:
         for group, score in ((overall, field.overall), *field.by_group):
             writer.writerow([renderer.text("workshop.csv.field"), field.field.number,
                              field.field.title, labels[group.key],
                              *_numbers(score), _assessment(score, scale, renderer)])
+        if reference is not None and (mine := reference.field(field.field.id)) is not None:
+            writer.writerow([renderer.text("workshop.csv.field"), field.field.number,
+                             field.field.title, own, *_numbers(mine),
+                             _assessment(mine, scale, renderer)])
     for statement in result.statements:
         for group, score in ((overall, statement.overall), *statement.by_group):
             assessment = renderer.text("workshop.csv.withheld") if score.withheld else ""
             writer.writerow([renderer.text("workshop.csv.statement"), statement.number,
                              statement.statement.text, labels[group.key],
                              *_numbers(score), assessment])
+        if reference is not None and (
+                mine := reference.statement(statement.statement.id)) is not None:
+            writer.writerow([renderer.text("workshop.csv.statement"), statement.number,
+                             statement.statement.text, own, *_numbers(mine), ""])
+    _shared(writer, result, renderer)
+    _reference_topics(writer, result, renderer)
     if steps:
         writer.writerow([])
         writer.writerow([renderer.text(f"workshop.csv.{column}")
@@ -57,6 +73,41 @@ def result_csv(result: WorkshopResult, scale: Scale, renderer: Renderer,
             writer.writerow([renderer.text("workshop.csv.step"), step.position, step.what,
                              step.who, step.due])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _shared(writer: _SafeWriter, result: WorkshopResult, renderer: Renderer) -> None:
+    """The fields and statements every shown group rated low: candidates for agreed steps."""
+    fields, statements = result.shared_low_fields, result.shared_low_statements
+    if not fields and not statements:
+        return
+    text = renderer.text
+    writer.writerow([])
+    writer.writerow([text(f"workshop.csv.{column}") for column in
+                     ("shared", "shared_kind", "number", "shared_title", "room_value")])
+    for field in fields:
+        writer.writerow([text("workshop.csv.shared_row"), text("workshop.csv.field"),
+                         field.field.number, field.field.title, field.overall.percent_rounded])
+    for statement in statements:
+        writer.writerow([text("workshop.csv.shared_row"), text("workshop.csv.statement"),
+                         statement.number, statement.statement.text,
+                         statement.overall.percent_rounded])
+
+
+def _reference_topics(writer: _SafeWriter, result: WorkshopResult, renderer: Renderer) -> None:
+    """Where the administration's own view and the room's overall value part by a step."""
+    topics = reference_topics(result)
+    if not topics:
+        return
+    text = renderer.text
+    writer.writerow([])
+    writer.writerow([text(f"workshop.csv.{column}") for column in
+                     ("reference_topics", "number", "statement", "reference_value",
+                      "room_value", "gap")])
+    for topic in topics:
+        writer.writerow([text("workshop.csv.reference_row"), topic.row.number,
+                         topic.row.statement.text, shown_percent(topic.reference),
+                         shown_percent(topic.room),
+                         shown_percent(topic.reference) - shown_percent(topic.room)])
 
 
 class _SafeWriter:

@@ -1,12 +1,14 @@
 """The workshop's printable report: the group's result on paper, for the room and the files.
 
 It shows what the coordinators see in the chat, and no more: per field the
-score overall and per perspective, a chart per perspective, the statements
-where the perspectives differ most (the topics for dialogue) and those many
-could not judge. Only the aggregates of :mod:`bot.domain.workshop` go in, so its
-anonymity rules hold on paper too: a perspective with fewer than
-``k`` respondents only appears inside "weitere Perspektiven", and a
-withheld value is a gap with a note, never a zero.
+score overall and per perspective (and the administration's own view beside
+them, if its author placed it there), a chart per perspective, the statements
+where the perspectives differ most (the topics for dialogue), what every group
+rated low (the shared low fields and statements), those many could not judge,
+and a plan for the dialogue event that follows the workshop. Only the
+aggregates of :mod:`bot.domain.workshop` go in, so its anonymity rules hold on
+paper too: a perspective with fewer than ``k`` respondents only appears inside
+"weitere Perspektiven", and a withheld value is a gap with a note, never a zero.
 
 The charts are the results' profile chart (:mod:`bot.output.chart`), one per group,
 and the PDF is laid out like the person's own report (:mod:`bot.output.report_pdf`).
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.domain.dialogue_plan import DialoguePlan, dialogue_plan
 from bot.domain.entities import Release, Workshop
 from bot.domain.next_steps import Step
 from bot.domain.questionnaire import Scale
@@ -28,6 +31,7 @@ from bot.domain.workshop import (
     StatementComparison,
     WorkshopResult,
 )
+from bot.domain.workshop_reference import ReferenceTopic, reference_topics
 from bot.output.chart import PRINT_DPI, Bar, ProfileChart
 from bot.output.chart import draw as draw_chart
 from bot.output.comparison_chart import PROJECTOR_DPI, ComparisonChart, draw_comparison, shown
@@ -73,6 +77,16 @@ class WorkshopReport:
     @property
     def more_dialogue(self) -> int:
         return len(self.result.dialogue) - len(self.dialogue)
+
+    @property
+    def reference_topics(self) -> tuple[ReferenceTopic, ...]:
+        """Where the administration's own view and the room's part (all of them in the CSV)."""
+        return reference_topics(self.result)[:DIALOGUE_PRINTED]
+
+    @property
+    def plan(self) -> DialoguePlan:
+        """The dialogue event after the workshop, on a page of its own."""
+        return dialogue_plan(self.result)
 
 
 def perspective_charts(result: WorkshopResult, scale: Scale,

@@ -28,7 +28,8 @@ from openpyxl.utils import get_column_letter
 
 from bot.domain.next_steps import Step
 from bot.domain.questionnaire import Scale
-from bot.domain.workshop import OVERALL, FieldComparison, Group, Score, StatementComparison, WorkshopResult
+from bot.domain.workshop import OVERALL, Group, Score, StatementComparison, WorkshopResult
+from bot.domain.workshop_reference import REFERENCE
 from bot.output.render import Renderer
 from bot.output.spreadsheet import safe_text
 from bot.output.workshop_export import slug
@@ -53,22 +54,28 @@ def result_parts(result: WorkshopResult, scale: Scale, renderer: Renderer,
     def text(key: str) -> str:
         return renderer.text(f"workshop.sheets.{key}")
 
-    overall = Group(OVERALL, result.respondents, ())
+    reference = result.reference
+    own = (renderer.text("workshop.reference.csv_group", label=labels[REFERENCE])
+           if reference is not None else "")
     counts = (text("raters"), text("answers"), text("unknown"), text("percent"))
     fields = Part(text("fields"), (text("number"), text("field"), text("group"), *counts,
                                    text("assessment")),
-                  tuple((row.field.number, row.field.title, labels[group.key], *_numbers(score),
+                  tuple((row.field.number, row.field.title, label, *_numbers(score),
                          _assessment(score, scale, renderer))
                         for row in result.fields
-                        for group, score in ((overall, row.overall), *row.by_group)),
+                        for label, score in _columns(
+                            row.overall, row.by_group, labels, own,
+                            reference.field(row.field.id) if reference is not None else None)),
                   (6, 40, 28, 16, 14, 18, 16, 30))
     statements = Part(text("statements"), (text("number"), text("statement"), text("group"),
                                            *counts, text("note")),
-                      tuple((row.number, row.statement.text, labels[group.key],
-                             *_numbers(score),
+                      tuple((row.number, row.statement.text, label, *_numbers(score),
                              text("withheld") if score.withheld else "")
                             for row in result.statements
-                            for group, score in ((overall, row.overall), *row.by_group)),
+                            for label, score in _columns(
+                                row.overall, row.by_group, labels, own,
+                                reference.statement(row.statement.id)
+                                if reference is not None else None)),
                       (6, 70, 28, 16, 14, 18, 16, 28))
     topics = Part(text("topics"), (text("rank"), text("number"), text("statement"),
                                    text("spread"), text("highest_group"), text("highest"),
@@ -78,10 +85,9 @@ def result_parts(result: WorkshopResult, scale: Scale, renderer: Renderer,
     shared = Part(text("shared"), (text("level"), text("number"), text("title"),
                                    text("shared_highest")),
                   tuple((text("level_field"), row.field.number, row.field.title,
-                         _highest(row, result.comparable)) for row in result.shared_low_fields)
+                         row.overall.percent_rounded) for row in result.shared_low_fields)
                   + tuple((text("level_statement"), row.number, row.statement.text,
-                           _highest(row, result.comparable))
-                          for row in result.shared_low_statements),
+                           row.overall.percent_rounded) for row in result.shared_low_statements),
                   (16, 6, 70, 24))
     agreed = Part(text("steps"), (text("position"), text("what"), text("who"), text("due")),
                   tuple((step.position, step.what, step.who, step.due) for step in steps),
@@ -113,11 +119,12 @@ def _rounded(percent: float) -> int:
     return Score(None, None, None, percent, None).percent_rounded or 0
 
 
-def _highest(row: FieldComparison | StatementComparison, comparable: bool) -> int | None:
-    """The best value of any group shown (below the line for every one of them)."""
-    scores = [score for _, score in row.by_group] if comparable else [row.overall]
-    values = [score.percent_rounded for score in scores if score.percent_rounded is not None]
-    return max(values) if values else None
+def _columns(overall: Score, by_group: Sequence[tuple[Group, Score]], labels: Mapping[str, str],
+             own: str, reference: Score | None) -> list[tuple[str, Score]]:
+    """A row's cells as the CSV has them: overall, each shown group, the administration's own
+    view last (a reference, counted in no group) where it is placed."""
+    cells = [(labels[OVERALL], overall), *((labels[group.key], score) for group, score in by_group)]
+    return cells + ([(own, reference)] if reference is not None else [])
 
 
 def _safe(row: Sequence[Cell]) -> list[Cell]:

@@ -110,6 +110,13 @@ class Runs:
             " ORDER BY finished_at DESC, id DESC LIMIT 1", (user_id,))
         return run_from_row(row) if row else None
 
+    async def latest_finished_personal_run(self, user_id: int) -> Run | None:
+        """The person's most recently finished self-check of their own (not a workshop's)."""
+        row = await self._db.row(
+            "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS NULL"
+            " AND status = 'finished' ORDER BY finished_at DESC, id DESC LIMIT 1", (user_id,))
+        return run_from_row(row) if row else None
+
     async def previous_finished_run(self, run: Run) -> Run | None:
         """The same person's last finished run before ``run`` (never somebody else's)."""
         row = await self._db.row(

@@ -277,7 +277,22 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE users ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
     UPDATE users SET channel = 'browser' WHERE user_id < 0;
     """,
-    # 11: paper sheets typed in by a coordinator. Each sheet is one anonymous person of
+    # 11: the administration's own view beside the room's. A coordinator's consent to show
+    # their latest finished self-check as a reference column, with the answers they agreed
+    # to show (the workshop's fields, as JSON statement id -> choice): a later run of theirs
+    # does not change what they consented to. One per workshop; it goes with the workshop,
+    # and with the person when they delete their data.
+    """
+    CREATE TABLE workshop_references (
+        workshop_id   INTEGER PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+        user_id       INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+        answers       TEXT NOT NULL,
+        answered_on   TEXT NOT NULL,   -- the day the self-check was finished (ISO date)
+        consented_at  TEXT NOT NULL
+    );
+    CREATE INDEX workshop_references_by_user ON workshop_references(user_id);
+    """,
+    # 12: paper sheets typed in by a coordinator. Each sheet is one anonymous person of
     # the channel 'paper' (nobody can be reached there) who joined the workshop with the
     # perspective ticked on the sheet and finished a run with its answers, so it counts
     # exactly as a phone's answers do. The sheet's code is taken once per workshop: the
@@ -298,7 +313,7 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM users WHERE user_id IN
             (SELECT user_id FROM paper_sheets WHERE workshop_id = OLD.id);
     END;
-    CREATE TABLE pending_inputs_11 (
+    CREATE TABLE pending_inputs_12 (
         user_id      INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
         awaited      TEXT NOT NULL CHECK (awaited IN ('report_name', 'workshop_name',
                                                       'workshop_step', 'paper_sheet')),
@@ -313,12 +328,12 @@ MIGRATIONS: tuple[str, ...] = (
         CHECK ((awaited = 'workshop_step') = (position IS NOT NULL)),
         CHECK ((awaited = 'paper_sheet') = (perspective IS NOT NULL))
     );
-    INSERT INTO pending_inputs_11 (user_id, awaited, run_id, workshop_id, position, since,
+    INSERT INTO pending_inputs_12 (user_id, awaited, run_id, workshop_id, position, since,
                                    until, candidate)
         SELECT user_id, awaited, run_id, workshop_id, position, since, until, candidate
         FROM pending_inputs;
     DROP TABLE pending_inputs;
-    ALTER TABLE pending_inputs_11 RENAME TO pending_inputs;
+    ALTER TABLE pending_inputs_12 RENAME TO pending_inputs;
     CREATE INDEX pending_inputs_by_run ON pending_inputs(run_id);
     CREATE INDEX pending_inputs_by_workshop ON pending_inputs(workshop_id);
     """,

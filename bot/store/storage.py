@@ -20,6 +20,7 @@ from bot.store.connection import Database
 from bot.store.operations import Health
 from bot.store.paper import PaperSheets
 from bot.store.people import People
+from bot.store.references import References
 from bot.store.releases import Releases
 from bot.store.runs import Runs
 from bot.store.steps import Steps
@@ -40,6 +41,7 @@ class Storage:
         self.releases = Releases(database)
         self.steps = Steps(database)
         self.paper = PaperSheets(database)
+        self.references = References(database)
         self.health = Health(database)
         self.web_sessions = WebSessions(database)
 

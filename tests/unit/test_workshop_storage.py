@@ -146,3 +146,31 @@ async def test_a_wait_for_a_name_runs_out_after_a_day(tmp_path: Path, clock: Set
         assert await storage.people.pending_input(1) is None
     finally:
         await storage.close()
+
+
+async def test_a_reference_is_placed_once_at_the_consented_revision_and_goes_with_its_author(
+        tmp_path: Path, clock: SettableClock) -> None:
+    storage = await Storage.open(tmp_path / "r.db", clock)
+    try:
+        ws = await make_workshop(storage, 1)
+        assert await storage.workshops.redeem_coordinator_token(
+            ws, await storage.workshops.offer_coordinator_token(ws, TOKEN[::-1]) or "", 3)
+        references = storage.references
+        revision = (await storage.workshops.workshop(ws)).revision  # type: ignore[union-attr]
+        assert not await references.place(ws, revision + 1, 3, {"eins-01": "A"}, "2026-12-01")
+        assert await references.place(ws, revision, 3, {"eins-01": "A"}, "2026-12-01")
+        # the same consent again, or another coordinator's on the screen seen before, is stale
+        assert not await references.place(ws, revision, 1, {"eins-01": "D"}, "2026-12-02")
+        assert not await references.place(ws, revision + 1, 1, {"eins-01": "D"}, "2026-12-02")
+        placed = await references.of(ws)
+        assert placed is not None and (placed.user_id, placed.answers) == (3, {"eins-01": "A"})
+        assert not await references.withdraw(ws, revision + 1, 1)  # only its author withdraws
+        await storage.database.connection.execute("DELETE FROM users WHERE user_id = 3")
+        assert await references.of(ws) is None  # gone with the person, the workshop stays
+        assert await count(storage, "workshops") == 1
+        revision += 1
+        assert await references.place(ws, revision, 1, {"eins-01": "D"}, "2026-12-02")
+        assert await storage.workshops.close(ws, revision + 1)
+        assert not await references.withdraw(ws, revision + 2, 1)  # fixed once closed
+    finally:
+        await storage.close()

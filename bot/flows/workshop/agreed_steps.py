@@ -35,18 +35,26 @@ class AgreedSteps:
                             ManageWorkshop("menu", workshop.id)),))
         return Reply(text, tuple(rows))
 
-    async def ask(self, user_id: int, workshop_id: int, position: int | None) -> Outcome:
+    async def ask(self, user_id: int, workshop_id: int, position: int | None,
+                  statement_id: str | None = None) -> Outcome:
         """Wait for the step typed next (``None``: a new one); it replaces whatever else the
-        bot waited for (see :meth:`bot.store.people.People.await_input`)."""
+        bot waited for (see :meth:`bot.store.people.People.await_input`).
+
+        ``statement_id``: a statement every group rated low, which the prompt quotes as
+        what the step is for (one the questionnaire no longer has is left out)."""
         desk = self.desk
         workshop = await desk.managed(user_id, workshop_id)
+        topic = next(((field, statement) for field in desk.fields(workshop)
+                      for statement in field.statements if statement.id == statement_id), None)
         if position is None:
             position = free_position({s.position for s in await desk.storage.steps.of(workshop.id)})
             if position is None:
                 return Outcome(notice=desk.render.text("workshop.notice.steps_full"), alert=True)
         await desk.storage.people.await_input(user_id, Awaited.WORKSHOP_STEP,
                                               workshop_id=workshop.id, position=position)
-        return desk.say("workshop_step_prompt.html.j2", workshop=workshop, position=position)
+        return desk.say("workshop_step_prompt.html.j2", workshop=workshop, position=position,
+                        topic=topic[1] if topic else None,
+                        topic_number=topic[0].number_of(topic[1]) if topic else None)
 
     async def typed(self, user_id: int, pending: PendingInput, text: str) -> Outcome | None:
         """The awaited step; ``None`` if the person no longer coordinates that workshop."""

@@ -44,10 +44,12 @@ class Coordination:
             case "status":
                 return Outcome(notice=render.text("workshop.notice.refreshed"),
                                edit=await self.menu.status(workshop))
-            case "result" | "csv" | "xlsx" | "ods" | "pdf":
+            case "result" | "csv" | "xlsx" | "ods" | "pdf" | "dialogue":
                 return await self._show_released(workshop, action, user_id)
             case "paper":
                 return Outcome(edit=await self.paper.overview(workshop))
+            case "reference":
+                return Outcome(edit=await self.releases.administration.view(workshop, user_id))
             case "release":
                 return await self._release_interim(workshop)
             case "remind":
@@ -79,6 +81,8 @@ class Coordination:
             return Outcome(send=(await documents.csv(workshop, *released),))
         if action in ("xlsx", "ods"):
             return Outcome(send=(await documents.spreadsheet(workshop, *released, action),))
+        if action == "dialogue":
+            return Outcome(send=self.releases.dialogue_replies(workshop, *released))
         if action == "pdf":
             if (wait := documents.reports.take(user_id)) is not None:
                 return Outcome(notice=self.desk.render.text("workshop.notice.report_busy",
@@ -143,6 +147,12 @@ class Coordination:
                 return await self._share(workshop, user_id)
             case "cocoord":
                 return await self.co_coordinators.renewed(workshop, revision) or await stale()
+            case "reference":
+                return (await self.releases.administration.place(workshop, user_id, revision)
+                        or await stale())
+            case "unreference":
+                return (await self.releases.administration.withdraw(workshop, user_id, revision)
+                        or await stale())
             case _:  # delete
                 participants = tuple(await workshops.participant_ids(workshop.id))
                 if not await workshops.delete(workshop.id, revision):

@@ -63,7 +63,8 @@ class Menu:
             if owner:
                 rows.append((button("cocoord"),))
         rows += [(button("csv"), button("pdf")), (button("xlsx"), button("ods")),
-                 (button("share"), button("steps")), (button("paper"),)]
+                 (button("share"), button("steps")), (button("reference"), button("dialogue")),
+                 (button("paper"),)]
         if self.desk.management_link is not None:
             rows.append((button("browser"),))
         if workshop.open:

@@ -9,16 +9,22 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from bot.domain.dialogue_plan import dialogue_plan
 from bot.domain.entities import Release, Workshop
+from bot.domain.next_steps import MOST_STEPS
 from bot.domain.release_noise import Noise
 from bot.domain.workshop import Response, WorkshopResult, aggregate
+from bot.domain.workshop_reference import reference_topics
 from bot.domain.workshop_release import Changes, Marker, from_snapshot, markers_of, snapshot
-from bot.flows.outcome import Outcome, Reply
+from bot.flows.actions import ManageWorkshop, StepForStatement
+from bot.flows.outcome import Button, Outcome, Reply
 from bot.flows.results_view import german_date, local_date
 from bot.flows.workshop.desk import Desk
+from bot.flows.workshop.reference import AdministrationView
 
 DIALOGUE_SHOWN = 5                     # topics for dialogue in the chat (all in the CSV)
 UNJUDGED_SHOWN = 10                    # "could not judge" statements in the chat
+SHARED_SHOWN = 10                      # shared low statements in the chat (all in the CSV)
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class Releases:
         self.desk = desk
         # The released numbers' noise: unpredictable unless a test sets it.
         self.noise: Noise = noise or random.SystemRandom()
+        self.administration = AdministrationView(desk)
 
     async def draft(self, workshop: Workshop, *, final: bool = False) -> Drafted:
         """What a release now would show, what changed since the last one, that one, and
@@ -75,8 +82,9 @@ class Releases:
         latest = await self.desk.storage.releases.latest(workshop.id)
         if latest is None:
             return None
-        return latest, from_snapshot(latest.result, self.desk.fields(workshop),
-                                     self.desk.questionnaire.scale)
+        result = from_snapshot(latest.result, self.desk.fields(workshop),
+                               self.desk.questionnaire.scale)
+        return latest, await self.administration.attached(workshop, result)
 
     def not_released(self, workshop: Workshop) -> Outcome:
         """Nothing released yet – or never, if the workshop closed with fewer than k."""
@@ -86,7 +94,10 @@ class Releases:
 
     def result_replies(self, workshop: Workshop, release: Release, result: WorkshopResult,
                        audience: str) -> tuple[Reply, ...]:
+        """The result in messages; for the coordinators with a button per shared low
+        statement, the way from what the room shares to an agreed step."""
         desk = self.desk
+        shared = result.shared_low_statements
         parts = desk.render.html_parts(
             "workshop_result.html.j2", workshop=workshop, result=result, audience=audience,
             release=release, released=german_date(local_date(release.released_at)),
@@ -94,5 +105,29 @@ class Releases:
             dialogue=result.dialogue[:DIALOGUE_SHOWN],
             more_dialogue=len(result.dialogue) > DIALOGUE_SHOWN,
             unjudged=result.unjudged[:UNJUDGED_SHOWN],
-            more_unjudged=len(result.unjudged) > UNJUDGED_SHOWN)
-        return tuple(Reply(part) for part in parts)
+            more_unjudged=len(result.unjudged) > UNJUDGED_SHOWN,
+            shared=shared[:SHARED_SHOWN], more_shared=len(shared) > SHARED_SHOWN,
+            reference_topics=reference_topics(result)[:DIALOGUE_SHOWN],
+            more_reference=len(reference_topics(result)) > DIALOGUE_SHOWN,
+            step_buttons=audience == "coordinators")
+        replies = [Reply(part) for part in parts]
+        if audience == "coordinators" and shared:
+            render = desk.render
+            rows = tuple((Button(render.text("workshop.button.step_for", number=row.number),
+                                 StepForStatement(workshop.id, row.statement.id)),)
+                         for row in shared[:MOST_STEPS])
+            rows += ((Button(render.text("workshop.button.steps"),
+                             ManageWorkshop("steps", workshop.id)),),)
+            replies[-1] = Reply(replies[-1].text, rows)
+        return tuple(replies)
+
+    def dialogue_replies(self, workshop: Workshop, release: Release,
+                         result: WorkshopResult) -> tuple[Reply, ...]:
+        """The plan for a dialogue event after the workshop, from the released result."""
+        desk = self.desk
+        parts = desk.render.html_parts(
+            "workshop_dialogue.html.j2", workshop=workshop, result=result, release=release,
+            plan=dialogue_plan(result), labels=desk.labels, minimum=result.minimum)
+        back = ((Button(desk.render.text("workshop.button.back_to_menu"),
+                        ManageWorkshop("menu", workshop.id)),),)
+        return (*(Reply(part) for part in parts[:-1]), Reply(parts[-1], back))

@@ -1,0 +1,65 @@
+"""The room's findings in a real browser on a phone (390 × 844): the administration's own
+view beside the room, the shared low statements, the dialogue plan – each page axe-clean."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.browser.conftest import SCREENSHOTS, Server, answer, check_accessible
+from tests.browser.test_workshop import take_part
+
+# Both groups rate everything low (k = 3): the shared low statements do not hang on noise.
+PEOPLE = (("Politik", "D · Trifft nicht zu"),) * 3 + (("Bildung", "D · Trifft nicht zu"),) * 3
+
+
+def open_menu(page: Page) -> None:
+    page.get_by_role("button", name="Workshop", exact=True).click()
+    page.get_by_role("button", name=re.compile("Musterstadt")).click()
+
+
+def test_the_administrations_view_shared_work_and_the_dialogue_plan_on_a_phone(
+        browser: Browser, context: BrowserContext, server: Server, axe: object) -> None:
+    coordinator: Page = context.new_page()
+    coordinator.goto(server.url)
+    main = coordinator.locator("main")
+    coordinator.get_by_role("button", name="Selbstcheck beginnen").click()
+    answer(coordinator, "A · Trifft zu", 7)  # the administration's own self-check first
+    coordinator.get_by_role("button", name="Workshop", exact=True).click()
+    coordinator.get_by_label("Name").fill("Musterstadt")
+    coordinator.get_by_role("button", name="Senden").click()
+    coordinator.get_by_role("button", name="Workshop anlegen").click()
+    link = re.findall(re.escape(server.url) + r"/w/[A-Za-z0-9_-]{22}", main.inner_text())[0]
+
+    coordinator.get_by_role("button", name="Sicht der Verwaltung").click()
+    expect(main).to_contain_text("Diese Spalte ist nicht anonym")
+    check_accessible(axe, coordinator)
+    coordinator.get_by_role("button", name="Ja, als Referenz zeigen").click()
+    expect(main).to_contain_text("steht jetzt als Referenz")
+
+    for perspective, choice in PEOPLE:
+        take_part(browser, link, perspective, choice, axe, check=False)
+    open_menu(coordinator)
+    coordinator.get_by_role("button", name="Workshop schließen").click()
+    coordinator.get_by_role("button", name="Ja, Workshop schließen").click()
+    coordinator.get_by_role("button", name="📊 Ergebnis", exact=True).click()
+    expect(main).to_contain_text("Referenz – Selbsteinschätzung der Verwaltung")
+    expect(main).to_contain_text("Gemeinsame Baustellen")
+    expect(main).to_contain_text("Sicht der Verwaltung und Sicht des Raums")
+    check_accessible(axe, coordinator)
+    coordinator.get_by_text("Gemeinsame Baustellen").evaluate(
+        "heading => heading.scrollIntoView({block: 'start'})")
+    coordinator.screenshot(path=str(SCREENSHOTS / "browser-workshop-shared.png"))
+    # which statements are shown depends on the released noise: the first shared low one
+    coordinator.get_by_role("button", name=re.compile(r"Schritt zu \d\.\d eintragen")).first.click()
+    expect(main).to_contain_text("Zur gemeinsamen Baustelle")
+    check_accessible(axe, coordinator)
+
+    open_menu(coordinator)
+    coordinator.get_by_role("button", name="Dialogveranstaltung planen").click()
+    expect(main).to_contain_text("Fragen für das Gespräch")
+    expect(main).to_contain_text("Wen Sie einladen")
+    expect(main).not_to_contain_text(re.compile("Telegram|Chat|Bot"))
+    check_accessible(axe, coordinator)
+    coordinator.screenshot(path=str(SCREENSHOTS / "browser-workshop-dialogue.png"))

@@ -20,6 +20,7 @@ from bot.domain.paper import numbered, printed, read_answers, read_code
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
 from tests.conftest import BotHarness, Person
+from tests.flow.test_workshop_room import room_with_reference  # the room's reference and shared fields
 from tests.stories import (
     assert_tagged,
     close,
@@ -242,3 +243,23 @@ def test_a_sheet_numbers_its_statements_through_as_they_are_typed(
         small_questionnaire: Questionnaire) -> None:
     numbers = [n for _, statements in numbered(small_questionnaire.fields) for n, _ in statements]
     assert numbers == list(range(1, 8))
+
+
+async def test_the_spreadsheets_hold_the_reference_and_shared_low_fields_as_the_csv(
+        bot: BotHarness) -> None:
+    chris = await room_with_reference(bot)
+    files = {}
+    for label in ("CSV-Export", "Excel (XLSX)", "LibreOffice (ODS)"):
+        await chris.tap(label, menu(chris))
+        files[label] = chris.last.file
+    rows = csv_rows(files["CSV-Export"])
+    fields = [[r[3], *(int(v) if v else None for v in r[4:8])] for r in rows
+              if r and r[0] == "Handlungsfeld"]
+    assert any(row[0].startswith("Referenz: ") for row in fields)
+    shared = [[r[1], r[2], int(r[4])] for r in rows if r and r[0] == "Gemeinsame Baustelle"]
+    assert shared
+    for sheets in (xlsx_sheets(files["Excel (XLSX)"]), ods_sheets(files["LibreOffice (ODS)"])):
+        assert [[row[2], *(None if v is None else int(v) for v in row[3:7])]
+                for row in sheets["Handlungsfelder"][1:]] == fields
+        assert [[row[0], str(row[1]), int(row[3])]
+                for row in sheets["Gemeinsame Baustellen"][1:]] == shared

@@ -32,9 +32,13 @@ class Browser:
         transport = httpx.ASGITransport(app=build_web_app(channel), client=("192.0.2.7", 50000))
         self.http = httpx.AsyncClient(transport=transport, base_url=channel.web.public_url)
         self.page = ""
+        self.location: str | None = None  # where the last form sent this browser
 
-    async def get(self, path: str = "/") -> httpx.Response:
-        response = await self.http.get(path)
+    async def get(self, path: str | None = None) -> httpx.Response:
+        """``path`` opened as a browser opens it (redirects followed); without one, the page
+        the last form redirected to (else ``/``)."""
+        response = await self.http.get(path or self.location or "/", follow_redirects=True)
+        self.location = None
         self.page = response.text
         return response
 
@@ -50,10 +54,13 @@ class Browser:
         raise AssertionError(f"no button {label!r} on the page")
 
     async def post(self, **fields: str) -> httpx.Response:
-        return await self.http.post("/aktion", data={"csrf": self.csrf(), **fields})
+        response = await self.http.post("/aktion", data={"csrf": self.csrf(), **fields})
+        self.location = response.headers.get("location") if response.status_code == 303 else None
+        return response
 
-    async def settled(self, path: str = "/") -> httpx.Response:
+    async def settled(self, path: str | None = None) -> httpx.Response:
         """The page once nothing is being made for it any more (a PDF report takes seconds)."""
+        path = path or self.location or "/"
         for _ in range(400):
             response = await self.get(path)
             if PREPARING not in response.text:

@@ -33,12 +33,13 @@ async def settled_page(client: httpx.AsyncClient, location: str) -> str:
     """The page at ``location`` once nothing is being prepared for it any more.
 
     An action that outlasts the server's patience (a report, or any action in a
-    burst) first shows that it is being carried out; a browser reloads until it is done.
+    burst) first shows that it is being carried out; a browser reloads until it is done,
+    and follows on to the address of what was made, as a browser does.
     """
-    page = (await client.get(location)).text
+    page = (await client.get(location, follow_redirects=True)).text
     while _PREPARING in page:
         await asyncio.sleep(0.05)
-        page = (await client.get(location)).text
+        page = (await client.get(location, follow_redirects=True)).text
     return page
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.flows.invitations import StartPayload
+from bot.flows.place import Place
 
 # --- commands and messages ----------------------------------------------------------
 
@@ -68,6 +69,16 @@ class EraseRequest:
 
 
 @dataclass(frozen=True)
+class Show:
+    """Open a page by its address: shows what is stored, changes nothing.
+
+    In a keyboard it stands for a link to that page (only channels with
+    addresses show such a keyboard)."""
+
+    place: Place
+
+
+@dataclass(frozen=True)
 class Text:
     """Free text: a name the bot asked for, else a hint."""
 
@@ -89,6 +100,16 @@ class UnknownCommand:
 
 @dataclass(frozen=True)
 class Answer:
+    run_id: int
+    statement_id: str
+    choice: str
+
+
+@dataclass(frozen=True)
+class AnswerAgain:
+    """An answer on a statement shown again by its address: already answered (then it
+    changes the answer) or the open one."""
+
     run_id: int
     statement_id: str
     choice: str
@@ -356,12 +377,13 @@ class EnterPaperSheet:
     answers: str  # one letter A–E per statement, in the sheet's order
 
 
-ButtonAction = (Answer | Back | Info | Pause | Unpause | ShowResults | Cancel | ContinueRun | Keep
+ButtonAction = (Answer | AnswerAgain | Back | Info | Pause | Unpause | ShowResults | Cancel
+                | ContinueRun | Keep
                 | Begin | BeginField | ReviewFields | ReviewField | FieldDetail | SummaryBack
                 | Priorities | Prioritize | ChangeOpen | Change | Report | NameAsk | NameSkip
                 | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop | ChoosePerspective
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
-                | DraftStep | Erase | KeepData | StepForStatement | PrintPaper | TypePaper)
+                | DraftStep | Erase | KeepData | StepForStatement | Show | PrintPaper | TypePaper)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
           | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | EnterPaperSheet
           | ButtonAction)

@@ -20,6 +20,7 @@ from bot.flows.actions import (
     DRAFT_STEPS,
     MANAGE_ACTIONS,
     Answer,
+    AnswerAgain,
     Back,
     Begin,
     BeginField,
@@ -77,6 +78,8 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
     match action:
         case Answer(run_id, statement_id, choice):
             return f"a:{run_id}:{statement_id}:{choice}"
+        case AnswerAgain(run_id, statement_id, choice):
+            return f"aa:{run_id}:{statement_id}:{choice}"
         case Back(run_id, statement_id):
             return f"b:{run_id}:{statement_id}"
         case Info(run_id, statement_id):
@@ -160,6 +163,8 @@ _WS = _RUN
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]], ...] = (
     (re.compile(rf"a:(?P<run>{_RUN}):(?P<sid>{_ID}):(?P<choice>[A-E])"),
      lambda g: Answer(int(g["run"]), g["sid"], g["choice"])),
+    (re.compile(rf"aa:(?P<run>{_RUN}):(?P<sid>{_ID}):(?P<choice>[A-E])"),
+     lambda g: AnswerAgain(int(g["run"]), g["sid"], g["choice"])),
     (re.compile(rf"b:(?P<run>{_RUN}):(?P<sid>{_ID})"), lambda g: Back(int(g["run"]), g["sid"])),
     (re.compile(rf"i:(?P<run>{_RUN}):(?P<sid>{_ID})"), lambda g: Info(int(g["run"]), g["sid"])),
     (re.compile(rf"p:(?P<run>{_RUN})"), lambda g: Pause(int(g["run"]))),

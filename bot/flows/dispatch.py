@@ -18,6 +18,7 @@ from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import (
     Action,
     Answer,
+    AnswerAgain,
     Back,
     Begin,
     BeginField,
@@ -58,6 +59,7 @@ from bot.flows.actions import (
     Resume,
     ReviewField,
     ReviewFields,
+    Show,
     ShowResults,
     Start,
     StepForStatement,
@@ -77,6 +79,8 @@ from bot.flows.invitations import (
 )
 from bot.flows.next_steps import NextSteps
 from bot.flows.outcome import Message, Outcome
+from bot.flows.place import Place
+from bot.flows.places import Places, Shown
 from bot.flows.privacy import Privacy
 from bot.flows.refusals import Refused, invalid_button
 from bot.flows.reports import Reports
@@ -102,7 +106,7 @@ log = logging.getLogger(__name__)
 # Going back to answering or using another command ends the wait for the report's
 # name: a message typed after that is not taken as the name.
 ENDS_NAME_WAIT = (Start, Resume, ShowResults, Help, CancelRequest, WorkshopCommand,
-                  PrivacyStatement, EraseRequest, UnknownCommand, Answer, Back, Begin,
+                  PrivacyStatement, EraseRequest, UnknownCommand, Answer, AnswerAgain, Back, Begin,
                   ContinueRun, Keep, Unpause, BeginField)
 
 # The use cases that write more than one thing (a person and their run, a closing
@@ -148,6 +152,9 @@ class Flows:
                                           self._agreed_steps, co_coordinators, self._paper)
         self._privacy = Privacy(storage, renderer, settings.retention_days,
                                 minimum=settings.min_group)
+        self.places = Places(questionnaire, renderer, Shown(
+            self._selfcheck, self.results_view, self._review, self._next_steps, self._reports,
+            self._privacy, self._joining, self._coordination, self._setup))
 
     async def act(self, person: int, action: Action) -> Outcome:
         """What ``person`` (the storage's user id) sees after doing ``action``.
@@ -230,6 +237,10 @@ class Flows:
                 return await selfcheck.hint(person, command)
             case Answer(run_id, statement_id, choice):
                 return await selfcheck.answer(person, run_id, statement_id, choice)
+            case AnswerAgain(run_id, statement_id, choice):
+                return await selfcheck.answer_again(person, run_id, statement_id, choice)
+            case Show(place):
+                return await self.places.show(person, place)
             case Back(run_id, statement_id):
                 return await selfcheck.back(person, run_id, statement_id)
             case Info(run_id, statement_id):
@@ -306,6 +317,13 @@ class Flows:
             case KeepData():
                 return await privacy.keep(person)
         raise TypeError(f"not an action: {action!r}")
+
+    def place_of(self, action: Action, messages: tuple[Message, ...]) -> Place:
+        """The page an outcome belongs to, for a channel with addresses (see :mod:`bot.flows.places`)."""
+        return self.places.place_of(action, messages)
+
+    def title(self, place: Place) -> str:
+        return self.places.title(place)
 
     def refuse_button(self) -> Outcome:
         """The answer to button data that decodes to nothing (forged, mangled, from an old bot)."""

@@ -22,6 +22,10 @@ class Refused(Exception):
         self.outcome = outcome
 
 
+class NotTheirs(Refused):
+    """A run, statement or workshop that is not the person's, or not there (any more)."""
+
+
 def invalid_button(render: Renderer) -> Outcome:
     """The same polite alert whatever was wrong, so a forged id reveals nothing."""
     return Outcome(notice=render.text("notice.invalid_button"), alert=True)
@@ -29,4 +33,4 @@ def invalid_button(render: Renderer) -> Outcome:
 
 def refused_button(render: Renderer) -> Refused:
     """:func:`invalid_button`, to raise."""
-    return Refused(invalid_button(render))
+    return NotTheirs(invalid_button(render))

@@ -17,7 +17,7 @@ from bot.domain.names import (
     printable,
 )
 from bot.domain.questionnaire import Questionnaire
-from bot.flows.actions import Begin, NameAsk, NameConfirm, NameRemove, NameSkip
+from bot.flows.actions import Begin, NameAsk, NameConfirm, NameRemove, NameSkip, Report, ShowResults
 from bot.flows.outcome import Button, Document, Keyboard, Message, Outcome, Reply
 from bot.flows.personal_flow import PersonalFlow
 from bot.flows.results_view import ResultsView, RunResults, german_date, local_date
@@ -40,6 +40,37 @@ class Reports(PersonalFlow):
 
     async def report(self, user_id: int, run_id: int | None = None) -> Outcome:
         """/bericht: the PDF; the first time, ask for the municipality's name first."""
+        view = await self._reported(user_id, run_id)
+        if isinstance(view, Outcome):
+            return view
+        run = view.run
+        workshop = await self.storage.workshops.workshop(run.workshop_id) if run.workshop_id else None
+        if workshop is not None:  # a workshop run: the workshop names the municipality
+            return Outcome(send=(await self._report_document(view, workshop.municipality,
+                                                             renamable=False),))
+        name = await self.storage.people.municipality_name(user_id)
+        if name is None or not name.decided:
+            await self.storage.people.await_input(user_id, Awaited.REPORT_NAME, run.id)
+            return Outcome(send=(self._name_prompt(None),))
+        return Outcome(send=(await self._report_document(view, name.name),))
+
+    async def offer(self, user_id: int, run_id: int | None = None) -> Outcome:
+        """The report's page as an address shows it: what it holds, and a button to make it.
+
+        Making the PDF takes seconds and counts against the person's budget, so a page
+        opened again (a reload, a bookmark) offers it instead of making it once more.
+        """
+        view = await self._reported(user_id, run_id)
+        if isinstance(view, Outcome):
+            return view
+        run = view.run
+        keyboard = ((Button(self.render.text("results.button.report"), Report(run.id)),),
+                    (Button(self.render.text("results.button.show_results"), ShowResults(run.id)),))
+        return Outcome(send=(Reply(self.render.html("report_offer.html.j2", steps=view.priorities),
+                                   keyboard),))
+
+    async def _reported(self, user_id: int, run_id: int | None) -> RunResults | Outcome:
+        """The run a report is of (``None``: the one /ergebnis shows), or why there is none."""
         if run_id is not None:
             run, answers = await self.view.owned_run(user_id, run_id)
         else:
@@ -51,15 +82,7 @@ class Reports(PersonalFlow):
         view = await self.view.run_results(run, answers)
         if not view.shown_results:
             return Outcome(send=(Reply(self.render.html("report_empty.html.j2")),))
-        workshop = await self.storage.workshops.workshop(run.workshop_id) if run.workshop_id else None
-        if workshop is not None:  # a workshop run: the workshop names the municipality
-            return Outcome(send=(await self._report_document(view, workshop.municipality,
-                                                             renamable=False),))
-        name = await self.storage.people.municipality_name(user_id)
-        if name is None or not name.decided:
-            await self.storage.people.await_input(user_id, Awaited.REPORT_NAME, run.id)
-            return Outcome(send=(self._name_prompt(None),))
-        return Outcome(send=(await self._report_document(view, name.name),))
+        return view
 
     async def _report_document(self, view: RunResults, municipality: str | None, *,
                                renamable: bool = True) -> Message:

@@ -184,6 +184,29 @@ class SelfCheck(PersonalFlow):
         return Outcome(notice=notice,
                        edit=self.statements.reply(run, next_position, updated, trace=trace))
 
+    async def answer_again(self, user_id: int, run_id: int, statement_id: str,
+                           choice: str) -> Outcome:
+        """An answer on a statement opened by its address: as if the person had gone back to
+        it (an earlier answer changes), then on to the first statement still open."""
+        async with self._run_locks.hold(run_id):
+            run, answers = await self._active_run_for(user_id, run_id)
+            open_now = self.statements.position(run, answers, run.cursor).statement
+            if statement_id != open_now.id and self.statements.shown_again(
+                    run, answers, statement_id) is not None:
+                await self.storage.runs.set_cursor(run.id, statement_id if statement_id in answers
+                                                   else None)
+        return await self.answer(user_id, run_id, statement_id, choice)
+
+    async def show_statement(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
+        """A statement opened by its address; one the run does not reach shows the open one."""
+        run, answers = await self._active_run_for(user_id, run_id)
+        shown = self.statements.shown_again(run, answers, statement_id)
+        if shown is not None:
+            return Outcome(send=(shown,))
+        known = self.questionnaire.statement(statement_id) is not None
+        notice = self.render.text("notice.not_yet" if known else "notice.statement_gone")
+        return Outcome(notice=notice, send=(self.statements.open_statement(run, answers),))
+
     async def back(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
         async with self._run_locks.hold(run_id):
             run, answers = await self._on_open_statement(user_id, run_id, statement_id)

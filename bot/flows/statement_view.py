@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from bot.domain.entities import Run
 from bot.domain.progress import Position, current_statement, ordered_statements, position_of
 from bot.domain.questionnaire import Field, Questionnaire, Statement
-from bot.flows.actions import Answer, Back, Info, Pause
+from bot.flows.actions import Answer, AnswerAgain, Back, Info, Pause, Show
 from bot.flows.outcome import Button, Outcome, Reply
+from bot.flows.place import StatementPage
 from bot.flows.refusals import Refused
 from bot.output.render import Renderer
 
@@ -68,6 +69,44 @@ class StatementView:
                                 show_info=show_info,
                                 intro=self.field_intro(position) if show_info
                                 and position.index_in_field == 0 else None,
+                                current=self.questionnaire.scale.choice(current) if current else None)
+        return Reply(text, tuple(rows), live=True)
+
+    def shown_again(self, run: Run, answers: Mapping[str, str], statement_id: str) -> Reply | None:
+        """A statement opened by its address: answered before (its answer marked, changeable)
+        or the open one, with links to the one before and the one after.
+
+        ``None`` for a statement the run does not reach yet (or does not have): the
+        person answers in order.
+        """
+        fields = self.fields(run)
+        route = ordered_statements(fields)
+        index = next((i for i, s in enumerate(route) if s.id == statement_id), None)
+        first_open = current_statement(fields, answers, None)
+        if index is None or (statement_id not in answers
+                             and (first_open is None or first_open.id != statement_id)):
+            return None
+        open_now = self.position(run, answers, run.cursor)
+        if open_now.statement.id == statement_id and statement_id not in answers:
+            return self.reply(run, open_now, answers)  # the one to answer, as the conversation shows it
+        position = position_of(fields, statement_id, answers)
+        statement = position.statement
+        current = answers.get(statement.id)
+        rows: list[tuple[Button, ...]] = [
+            (Button(self._choice_labels[c.key, c.key == current],
+                    AnswerAgain(run.id, statement.id, c.key)),)
+            for c in self.questionnaire.scale.choices]
+        extra = []
+        if position.previous is not None:
+            extra.append(Button(self.render.text("button.back"),
+                                Show(StatementPage(run.id, position.previous.id))))
+        if current is not None and index + 1 < len(route):
+            extra.append(Button(self.render.text("button.forward"),
+                                Show(StatementPage(run.id, route[index + 1].id))))
+        extra.append(Button(self.render.text("button.pause"), Pause(run.id)))
+        rows.append(tuple(extra))
+        text = self.render.html("statement.html.j2", position=position, trace=None,
+                                show_info=False, intro=None,
                                 current=self.questionnaire.scale.choice(current) if current else None)
         return Reply(text, tuple(rows), live=True)
 

@@ -2,9 +2,11 @@
 
 Every change is a POST of one plain form (a button's encoded action, a
 command of the navigation, or a typed name) carrying the session's CSRF
-token; the flows' answer is kept briefly and shown by the GET the POST
-redirects to (POST-redirect-GET), so reloading never acts twice and nothing
-depends on JavaScript.
+token; it redirects to the address of the page its outcome belongs to
+(:mod:`bot.web.addresses`), where the flows' answer is shown once
+(POST-redirect-GET). Opening an address again shows that page from what is
+stored (:mod:`bot.web.places_pages`), so reloading never acts twice, a
+bookmark shows the truth of the day, and nothing depends on JavaScript.
 """
 
 from __future__ import annotations
@@ -29,16 +31,21 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.config import Web
 from bot.domain.entities import Workshop
+from bot.flows.actions import Action
 from bot.flows.delivery import Delivery
 from bot.flows.invitations import CoordinatorInvitation, InvitationLink, WorkshopInvitation, parse
-from bot.flows.outcome import Broadcast, BroadcastReport, Message, Outcome, Reply
+from bot.flows.outcome import Broadcast, BroadcastReport, Button, Message, Outcome, Reply
+from bot.flows.place import Home, Place, WorkshopPage
 from bot.output.qr import qr_png
 from bot.store.errors import DatabaseGone
 from bot.store.storage import Storage
+from bot.web.addresses import url_of
 from bot.web.connections import RequesterAddress
 from bot.web.flows_port import NAVIGATION, FlowsPort
 from bot.web.pages import STATIC_DIR, BrowserWords, Pages
 from bot.web.paper_entry import paper_routes
+from bot.web.people import NOBODY, Person, Session, Visitor
+from bot.web.places_pages import PlacePages
 from bot.web.projector import REFRESH_SECONDS, Projector
 from bot.web.security import (
     BodyLimit,
@@ -67,23 +74,18 @@ _MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
                 ".png": "image/png",
                 ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
-NOBODY = 0  # the flows' user id for a visitor not stored yet: no row, nothing written
 
 
 @dataclass
-class Person:
-    id: int
-    token: str
+class _CarriedOut:
+    """A form's action done: its page, where that belongs, and whether the person is gone."""
+
+    view: View
+    place: Place
+    gone: bool  # they deleted their data: the page is shown at once, nothing kept
+    remembered: bool  # shown once at its address; else the address shows what is stored
 
 
-@dataclass
-class Visitor:
-    """A browser with a cookie of ours but nothing stored: the welcome costs no row."""
-
-    token: str
-
-
-Session = Person | Visitor
 
 
 class WebChannel:
@@ -98,7 +100,7 @@ class WebChannel:
         self.telegram_link = telegram_link  # where the bot runs: the invitation in Telegram
         self.delivery = delivery  # notices to people of every channel
         self._broadcasts: set[asyncio.Task[None]] = set()
-        self._working: set[asyncio.Task[Response]] = set()  # actions being carried out
+        self._working: set[asyncio.Task[_CarriedOut]] = set()  # actions being carried out
         self.patience = PATIENCE_SECONDS
         self.storage = storage
         self.pages = pages
@@ -193,51 +195,47 @@ class WebChannel:
                                  commands=NAVIGATION, **context)
         return HTMLResponse(html, status_code=status)
 
-    def error(self, key: str, status: int, session: Session | None = None) -> HTMLResponse:
+    def error(self, key: str, status: int, session: Session | None = None,
+              **context: object) -> HTMLResponse:
         """A clear German page for a request that is refused; nothing was stored."""
         return self._page("error.html.j2", session, status,
-                          message=self.pages.text(f"web.error.{key}"))
+                          message=self.pages.text(f"web.error.{key}"), **context)
+
+    def url(self, place: Place) -> str:
+        """The address of ``place`` as a page links to it (behind a proxy's sub-path too)."""
+        return f"{self.web_base}{url_of(place)}"
+
+    def _link(self, button: Button) -> str | None:
+        place = self.port.link(button)
+        return self.url(place) if place is not None else None
 
     def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
         return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text,
-                       self.port.managed_workshop)
+                       self.port.managed_workshop, self._link)
 
     async def _carried_out(self, outcome: Outcome) -> View:
+        return (await self._shown(None, outcome))[0]
+
+    async def _shown(self, action: Action | None, outcome: Outcome) -> tuple[View, Place]:
+        """The page of an outcome (``later`` messages included) and the place it belongs to."""
         later = await outcome.later() if outcome.later is not None else ()
-        return self._view(outcome, (*outcome.send, *later))
+        messages = (*((outcome.edit,) if outcome.edit is not None else ()), *outcome.send,
+                    *later)
+        view = self._view(outcome, (*outcome.send, *later))
+        return view, self.port.place_of(action, messages) if action is not None else Home()
 
-    async def home(self, request: Request) -> Response:
-        session, new = await self._visiting(request)
-        if isinstance(session, Visitor):
-            view = await self._welcome()
-        else:
-            view = await self._current_view(session)
-        response = self._page("conversation.html.j2", session, view=view,
-                              refresh=PREPARING_REFRESH_SECONDS)
-        return self._with_cookie(response, session) if new else response
+    def conversation(self, session: Session | None, view: View, place: Place,
+                     status: int = 200) -> HTMLResponse:
+        """A page of the conversation, titled as what it is."""
+        return self._page("conversation.html.j2", session, status, view=view,
+                          heading=self.port.title(place), refresh=PREPARING_REFRESH_SECONDS,
+                          here=self.url(place))
 
-    async def _welcome(self) -> View:
+    async def welcome(self) -> View:
         """What every visitor sees first: made once, so a flood of visitors reads nothing."""
         if self._visitor_view is None:
             self._visitor_view = await self._carried_out(await self.port.start(NOBODY))
         return self._visitor_view
-
-    async def _current_view(self, person: Person) -> View:
-        await self.port.note_activity(person.id)
-        view = self.kept.get(person.id)
-        if view is None or not (view.messages or view.pending):
-            # Nothing (or only a notice) to show: where the person stands now, and below it
-            # what arrived meanwhile (a notice, the report on one sent in the background).
-            current = await self._carried_out(await self.port.start(person.id))
-            if view is not None:
-                current.notice, current.alert = view.notice, view.alert
-            arrived = self.kept.get(person.id)
-            if arrived is not None:
-                current.messages.extend(arrived.messages)
-                current.files.update(arrived.files)
-            view = current
-            self.kept.put(person.id, view)
-        return view
 
     async def _form(self, request: Request, max_fields: int = 8) -> FormData | Response:
         """The request's small form, or the page that refuses it."""
@@ -266,49 +264,73 @@ class WebChannel:
         if isinstance(own, Response):
             return own
         session, form = own
-        if _input(form) is None:
+        given = _input(form)
+        if given is None:
+            return self.error("bad_request", 400, session)
+        action = self.port.action(*given)
+        if given[0] == "command" and action is None:
             return self.error("bad_request", 400, session)
         person = await self._stored(request, session)
         if person is None:
             return self.error("too_many_new", 429, session)
         # A task of its own: it finishes (and keeps its result) even if the client goes away.
-        work = asyncio.create_task(self._carry_out(person, form))
+        work = asyncio.create_task(self._carry_out(person, action))
         self._working.add(work)
         work.add_done_callback(self._working.discard)
         done, _ = await asyncio.wait({work}, timeout=self.patience)
         if work in done:
-            return work.result()
-        # Still at work (a PDF report): the page says so until the result is kept instead.
-        pending = View(pending=True)
+            return self._answered(person, work.result())
+        # Still at work (a PDF report): its page says so until the result is kept instead.
+        path = url_of(self.port.place_of(action, ()) if action is not None else Home())
+        pending = View(pending=True, path=path)
         self.kept.put(person.id, pending)
-        work.add_done_callback(functools.partial(self._failed_late, person.id, pending))
-        return RedirectResponse(f"{self.web_base}/", status_code=303)
+        work.add_done_callback(functools.partial(self._done_late, person.id, pending))
+        return RedirectResponse(f"{self.web_base}{path}", status_code=303)
 
-    def _failed_late(self, person: int, pending: View, task: asyncio.Task[Response]) -> None:
-        """An action that outlasted the patience failed: the page says so instead of waiting."""
-        if task.cancelled() or task.exception() is None:
+    def _done_late(self, person: int, pending: View, task: asyncio.Task[_CarriedOut]) -> None:
+        """An action that outlasted the patience: its result (or that it failed) goes to the
+        page that said it is being made."""
+        if task.cancelled() or self.kept.get(person) is not pending:
             return
-        log.error("error while carrying out a browser action", exc_info=task.exception())
-        if self.kept.get(person) is pending:
-            self.kept.put(person, View(notice=self.pages.text("notice.error"), alert=True))
+        if task.exception() is not None:
+            log.error("error while carrying out a browser action", exc_info=task.exception())
+            self.kept.put(person, View(notice=self.pages.text("notice.error"), alert=True,
+                                       path=pending.path))
+            return
+        carried = task.result()
+        if not carried.gone:
+            carried.view.path = url_of(carried.place)
+            carried.view.announced_at = pending.path
+            self.kept.put(person, carried.view)
 
-    async def _carry_out(self, person: Person, form: FormData) -> Response:
-        """One form's action, its result kept for the GET that follows (or shown, once)."""
-        outcome = await self._outcome(person, form)
-        if outcome is None:
-            return self.error("bad_request", 400, person)
-        view = await self._carried_out(outcome)
-        if await self.storage.web_sessions.person_of(person.token) is None:
+    async def _carry_out(self, person: Person, action: Action | None) -> _CarriedOut:
+        """One form's action; what it shows and where that belongs."""
+        await self.port.note_activity(person.id)
+        outcome = await self.port.act(person.id, action)
+        view, place = (await self._shown(action, outcome) if action is not None
+                       else (await self._carried_out(outcome), Home()))
+        if action is not None and self.port.confirmed_in_text(action):
+            view.notice = None if not view.alert else view.notice
+        gone = await self.storage.web_sessions.person_of(person.token) is None
+        if outcome.broadcast is not None and not gone:
+            self._start_broadcast(person.id, outcome.broadcast)
+        remembered = action is None or self.port.remembered(action)
+        return _CarriedOut(view, place, gone, remembered)
+
+    def _answered(self, person: Person, carried: _CarriedOut) -> Response:
+        """The redirect to the page the outcome belongs to, which shows it once."""
+        if carried.gone:
             # The person deleted their data: show the confirmation once, forget the cookie.
             self.kept.forget(person.id)
-            response = self._page("conversation.html.j2", None, view=view)
+            response = self.conversation(None, carried.view, carried.place)
             response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax",
                                    secure=self.web.secure)
             return response
-        self.kept.put(person.id, view)
-        if outcome.broadcast is not None:
-            self._start_broadcast(person.id, outcome.broadcast)
-        return RedirectResponse(f"{self.web_base}/", status_code=303)
+        path = url_of(carried.place)
+        if carried.remembered:
+            carried.view.path = path
+            self.kept.put(person.id, carried.view)
+        return RedirectResponse(f"{self.web_base}{path}", status_code=303)
 
     def _start_broadcast(self, sender: int, broadcast: Broadcast) -> None:
         """Send in the background, each recipient through their channel (Telegram at its
@@ -338,17 +360,6 @@ class WebChannel:
         self._broadcasts.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("sharing a result from the browser failed", exc_info=task.exception())
-
-    async def _outcome(self, person: Person, form: FormData) -> Outcome | None:
-        await self.port.note_activity(person.id)
-        match _input(form):
-            case ("command", command):
-                return await self.port.command(person.id, command)
-            case ("action", action):
-                return await self.port.button(person.id, action)
-            case ("text", text):
-                return await self.port.text(person.id, text)
-        return None
 
     @property
     def web_base(self) -> str:
@@ -404,10 +415,8 @@ class WebChannel:
             return self.error("link_invalid", 404)
         self.kept.forget(person)  # a fresh look at where the person stands
         workshop = request.path_params.get("workshop")
-        if workshop is not None:
-            self.kept.put(person, await self._carried_out(await self.port.manage(person,
-                                                                                 workshop)))
-        response = RedirectResponse(f"{self.web_base}/", status_code=303)
+        place = WorkshopPage(workshop) if workshop is not None else Home()
+        response = RedirectResponse(self.url(place), status_code=303)
         return self._with_cookie(response, Person(person, token))
 
     async def invitation(self, request: Request) -> Response:
@@ -426,18 +435,19 @@ class WebChannel:
             self.throttle.failed(self._guesser(request, None if new else session))
             if isinstance(session, Visitor):  # explained without storing anybody
                 outcome = await self.port.invitation(NOBODY, kind, token)
-                page = self._page("conversation.html.j2", session, 404,
-                                  view=await self._carried_out(outcome))
+                page = self.conversation(session, await self._carried_out(outcome), Home(), 404)
                 return self._with_cookie(page, session) if new else page
         person = await self._stored(request, session)
         if person is None:
             return self.error("too_many_new", 429, session)
         await self.port.note_activity(person.id)
-        view = await self._carried_out(await self.port.invitation(person.id, kind, token))
+        action = self.port.invitation_action(kind, token)
+        view, place = await self._shown(action, await self.port.act(person.id, action))
         if self.telegram_link is not None and isinstance(invitation, WorkshopInvitation):
             view.telegram = self.telegram_link(invitation)
+        view.path = url_of(place)
         self.kept.put(person.id, view)
-        response = RedirectResponse(f"{self.web_base}/", status_code=303)
+        response = RedirectResponse(self.url(place), status_code=303)
         return self._with_cookie(response, person) if new else response
 
     async def _invites(self, invitation: WorkshopInvitation | CoordinatorInvitation) -> bool:
@@ -470,13 +480,6 @@ class WebChannel:
         disposition = "inline" if suffix == ".png" else "attachment"
         return Response(kept.data, media_type=media_type, headers={
             "content-disposition": f"{disposition}; filename*=UTF-8''{_quoted(kept.file_name)}"})
-
-    async def privacy(self, request: Request) -> Response:
-        session = await self._session(request)
-        person = session.id if isinstance(session, Person) else NOBODY
-        outcome = await self.port.command(person, "datenschutz")
-        assert outcome is not None, "a page offers the privacy statement"
-        return self._page("conversation.html.j2", session, view=await self._carried_out(outcome))
 
     async def accessibility(self, request: Request) -> Response:
         return self._page("accessibility.html.j2", await self._session(request))
@@ -551,7 +554,7 @@ def _input(form: FormData) -> tuple[str, str] | None:
 def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
     """The app; ``extra_routes`` come from the composition root (Telegram's webhook)."""
     routes: list[BaseRoute] = [
-        Route("/", channel.home, methods=["GET"]),
+        *PlacePages(channel).routes(),
         Route("/aktion", channel.act, methods=["POST"]),
         Route("/weiter/{token}", channel.continue_with, methods=["GET"]),
         Route("/weiter/{token}", channel.continue_confirmed, methods=["POST"]),
@@ -562,7 +565,6 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/k/{token}", channel.invitation, methods=["GET"]),  # co-coordinate one
         Route("/fortsetzen/qr.png", channel.continue_qr, methods=["GET"]),
         Route("/datei/{key}", channel.file, methods=["GET"]),
-        Route("/datenschutz", channel.privacy, methods=["GET"]),
         Route("/barrierefreiheit", channel.accessibility, methods=["GET"]),
         Route("/ueber", channel.about, methods=["GET"]),
         Route("/projektor/{workshop:int}", channel.projector_page, methods=["GET"]),

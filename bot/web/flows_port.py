@@ -12,12 +12,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.flows import commands
-from bot.flows.actions import DraftStep, EnterPaperSheet, ManageWorkshop, NameSkip, Start, Text
+from bot.flows.actions import (
+    Action,
+    Answer,
+    AnswerAgain,
+    Back,
+    DraftStep,
+    EnterPaperSheet,
+    ManageWorkshop,
+    NameSkip,
+    Resume,
+    Show,
+    Start,
+    Text,
+)
 from bot.flows.buttons import decode, encode
 from bot.flows.commands import Given
 from bot.flows.dispatch import Flows
 from bot.flows.invitations import UnknownPayload, parse
-from bot.flows.outcome import Button, Outcome
+from bot.flows.outcome import Button, Message, Outcome
+from bot.flows.place import Place
 
 NAVIGATION = commands.navigation()  # the commands a page offers, in this order
 
@@ -30,28 +44,66 @@ class FlowsPort:
         """What a person sees on arriving: the welcome, or where they stand."""
         return await self.flows.act(person, Start(None))
 
-    async def command(self, person: int, name: str) -> Outcome | None:
-        """A command from a page's navigation (or its own buttons); ``None`` for one a page
-        does not offer."""
-        action = commands.action(name, Given(on_page=True))
-        if action is None:
-            return None
-        return await self.flows.act(person, action)
+    @staticmethod
+    def action(kind: str, value: str) -> Action | None:
+        """What a form asks for: a ``command`` of the navigation, a pressed ``action`` button
+        (its encoded action) or a typed ``text``; ``None`` for what a page does not offer
+        (a command a page does not take, a button that decodes to nothing)."""
+        match kind:
+            case "command":
+                return commands.action(value, Given(on_page=True))
+            case "action":
+                return decode(value)
+            case "text":
+                return Text(value)
+        return None
 
-    async def button(self, person: int, value: str) -> Outcome:
-        """A pressed form button: its value is the button's encoded action."""
-        action = decode(value)
+    async def act(self, person: int, action: Action | None) -> Outcome:
+        """``None``: the polite refusal of a button that means nothing."""
         if action is None:
             return self.flows.refuse_button()
         return await self.flows.act(person, action)
 
-    async def text(self, person: int, text: str) -> Outcome:
-        """Typed text: a name the flows asked for, else a hint."""
-        return await self.flows.act(person, Text(text))
+    async def command(self, person: int, name: str) -> Outcome | None:
+        """A command from a page's navigation; ``None`` for one a page does not offer."""
+        action = self.action("command", name)
+        return await self.flows.act(person, action) if action is not None else None
+
+    async def show(self, person: int, place: Place) -> Outcome:
+        """The page at ``place`` from what is stored: a GET changes nothing."""
+        return await self.flows.act(person, Show(place))
+
+    def place_of(self, action: Action, messages: tuple[Message, ...]) -> Place:
+        return self.flows.place_of(action, messages)
+
+    def title(self, place: Place) -> str:
+        return self.flows.title(place)
+
+    @staticmethod
+    def remembered(action: Action) -> bool:
+        """Whether the page after ``action`` shows its outcome once: „Weiter“ only goes to
+        where the person stands, and „Zurück“ to the statement before, which their pages
+        show from what is stored anyway (the latter with the way forward again)."""
+        return not isinstance(action, Resume | Show | Back)
+
+    @staticmethod
+    def confirmed_in_text(action: Action) -> bool:
+        """An answer's page confirms it in its text („✓ Ihre Antwort zu 1.2: …“): the short
+        notice would say it a second time."""
+        return isinstance(action, Answer | AnswerAgain)
+
+    @staticmethod
+    def link(button: Button) -> Place | None:
+        """The page a button opens (a link, not a form), if it is one."""
+        return button.action.place if isinstance(button.action, Show) else None
 
     async def invitation(self, person: int, kind: str, token: str) -> Outcome:
         """An invitation link (``kind`` "w" to take part, "k" to co-coordinate), strictly parsed."""
-        return await self.flows.act(person, Start(parse(kind, token) or UnknownPayload()))
+        return await self.flows.act(person, self.invitation_action(kind, token))
+
+    @staticmethod
+    def invitation_action(kind: str, token: str) -> Action:
+        return Start(parse(kind, token) or UnknownPayload())
 
     async def manage(self, person: int, workshop_id: int) -> Outcome:
         """A workshop's menu, as a coordinator's management link opens it."""
@@ -66,7 +118,9 @@ class FlowsPort:
     @staticmethod
     def value(button: Button) -> str | None:
         """What a form sends for this button (``None`` for a link button)."""
-        return encode(button.action) if button.action is not None else None
+        if button.action is None or isinstance(button.action, Show):
+            return None
+        return encode(button.action)
 
     @staticmethod
     def asks_for_text(buttons: list[Button]) -> bool:

@@ -29,7 +29,8 @@ from bot.domain.workshop import PERSPECTIVES
 from bot.web.security import csrf_valid
 
 if TYPE_CHECKING:
-    from bot.web.app import Person, WebChannel
+    from bot.web.app import WebChannel
+    from bot.web.people import Person
 
 TEMPLATE = "paper_entry.html.j2"
 EXTRA_FIELDS = 8  # besides one per statement: the token, the code, the perspective

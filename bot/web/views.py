@@ -1,10 +1,12 @@
 """An :class:`~bot.flows.outcome.Outcome` as a page shows it, kept briefly per person.
 
-A form's POST carries out one action and redirects; the GET that follows
-shows what the flows answered. In between, the answer waits here, in memory
-and only for a few minutes: a person's view is replaced by their next one,
-and charts, reports and exports (made in memory, never written to disk) can
-be fetched by their random id by that person only.
+A form's POST carries out one action and redirects to the address of the page
+its outcome belongs to; the GET that follows shows what the flows answered,
+once: a later GET of any address shows that page from what is stored. In
+between, the answer waits here, in memory and only for a few minutes: a
+person's view is replaced by their next one, and charts, reports and exports
+(made in memory, never written to disk) can be fetched by their random id by
+that person only, also after the page showed them.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
 KEEP_SECONDS = 10 * 60
 MAX_PEOPLE = 5_000  # views kept at once; the oldest go first
 _TAG = re.compile(r"<[^>]+>")
-_HEADING = re.compile(r"<b>([^<]{3,120})</b>")
 
 
 @dataclass(frozen=True)
@@ -59,16 +60,10 @@ class View:
     telegram: str | None = None  # the same invitation in Telegram, where the bot runs
     pending: bool = False  # still being made (a PDF report): the page says so and refreshes
     files: dict[str, KeptFile] = field(default_factory=dict)
+    path: str | None = None  # the address it is shown at (``None``: whichever opens next)
+    shown: bool = False  # shown once: a later GET shows the page from what is stored
+    announced_at: str | None = None  # the address that said it was being made, if it took long
     made_at: float = field(default_factory=time.monotonic)
-
-    @property
-    def title(self) -> str | None:
-        """What the page is about, for its ``<title>``: the first bold line of the last message."""
-        for message in reversed(self.messages):
-            heading = _HEADING.search(message.html)
-            if heading:
-                return plain(heading[1]).strip(" :")
-        return None
 
 
 def plain(html: str) -> str:
@@ -79,8 +74,12 @@ def plain(html: str) -> str:
 def view_of(outcome: Outcome, messages: tuple[Message, ...],
             value: Callable[[Button], str | None],
             asks_for_text: Callable[[list[Button]], bool],
-            managed_workshop: Callable[[list[Button]], int | None]) -> View:
+            managed_workshop: Callable[[list[Button]], int | None],
+            link: Callable[[Button], str | None] = lambda button: None) -> View:
     """The page for an outcome; ``messages`` are its messages, ``later`` ones included.
+
+    A button is a form's button (``value``), or a link to another page (``link``) or
+    elsewhere (its ``url``).
 
     The texts are shown as the flows made them: in the browser's words already
     (:class:`bot.web.pages.BrowserWords`), never rewritten here.
@@ -89,7 +88,7 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
     shown = ([outcome.edit] if outcome.edit is not None else []) + list(messages)
     buttons: list[Button] = []
     for message in shown:
-        rows = tuple(tuple(ShownButton(b.label, value(b), b.url) for b in row)
+        rows = tuple(tuple(ShownButton(b.label, value(b), b.url or link(b)) for b in row)
                      for row in message.keyboard)
         buttons.extend(b for row in message.keyboard for b in row)
         match message:
@@ -135,9 +134,13 @@ class KeptViews:
             (self._plain or self._with_files).popitem(last=False)
 
     def add(self, person: int, view: View) -> None:
-        """More messages below what the person sees now (or on their own, if nothing is kept)."""
+        """More messages below what the person sees next (on whichever page they open).
+
+        Files already offered stay fetchable."""
         current = self.get(person)
-        if current is None:
+        if current is None or current.shown:
+            if current is not None:
+                view.files.update(current.files)
             self.put(person, view)
             return
         current.messages.extend(view.messages)
@@ -150,6 +153,22 @@ class KeptViews:
         if view is not None and time.monotonic() - view.made_at > self.keep_seconds:
             self.forget(person)
             return None
+        return view
+
+    def take(self, person: int, path: str) -> View | None:
+        """What the page at ``path`` shows once: the outcome that led there (or messages
+        for any page), else ``None``. Opening another page first forgets it, so it is never
+        shown on a later visit; what is still being made waits for its own page, and once
+        made, the page that said so gets it to move on to its address."""
+        view = self.get(person)
+        if view is None or view.shown:
+            return None
+        if view.path not in (None, path):
+            if view.announced_at == path:  # done at last: the page that waited moves on to it
+                return view
+            view.shown = not view.pending
+            return None
+        view.shown = not view.pending
         return view
 
     def file(self, person: int, key: str) -> KeptFile | None:

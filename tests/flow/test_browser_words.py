@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from bot.config import settings_from_env
 from bot.domain.questionnaire import Questionnaire
 from bot.output.render import Renderer
-from bot.web.app import WebChannel
+from bot.web.app import COOKIE, WebChannel
 from bot.web.flows_port import NAVIGATION
 from tests.web_client import Browser, opened_channel
 
@@ -85,6 +85,35 @@ async def explore(browser: Browser, reader: Reader, steps: int, name: str) -> No
         await act(browser, reader, f"{name} {key}", kind, value)
 
 
+async def visit_addresses(channel: WebChannel, browser: Browser, reader: Reader, name: str) -> None:
+    """Every address of the person's pages opened by itself, as a bookmark or Back opens it."""
+    person = await channel.storage.web_sessions.person_of(browser.http.cookies[COOKIE])
+    assert person is not None
+    database = channel.storage.database
+    runs = [row[0] for row in await database.rows("SELECT id FROM runs WHERE user_id = ?",
+                                                  (person,))]
+    workshops = [row[0] for row in await database.rows("SELECT id FROM workshops")]
+    questionnaire = channel.projector.questionnaire
+    paths = ["/", "/hilfe", "/datenschutz", "/felder", "/workshop", "/bericht", "/daten-loeschen"]
+    for run in runs:
+        paths += [f"/ergebnis/{run}", f"/antworten/{run}", f"/naechste-schritte/{run}",
+                  f"/bericht/{run}", f"/pause/{run}"]
+        for field in questionnaire.fields:
+            paths += [f"/ergebnis/{run}/feld/{field.id}", f"/antworten/{run}/feld/{field.id}",
+                      f"/naechste-schritte/{run}/feld/{field.id}"]
+            for statement in field.statements:
+                paths += [f"/aussage/{run}/{statement.id}",
+                          f"/antworten/{run}/aussage/{statement.id}"]
+    for workshop in workshops:
+        paths += [f"/workshop/{workshop}{view}"
+                  for view in ("", "/stand", "/ergebnis", "/schritte", "/dialog", "/referenz",
+                                 "/teilnahme")]
+    for path in paths:
+        response = await browser.get(path)
+        assert response.status_code in (200, 404), (path, response.status_code)
+        reader.read(f"{name} address {path}", words(response.text))
+
+
 async def act(browser: Browser, reader: Reader, where: str, kind: str, value: str) -> None:
     if kind == "get":
         response = await browser.http.get(value)
@@ -141,6 +170,8 @@ async def click_through_everything(channel: WebChannel, reader: Reader) -> None:
     person = Browser(channel)  # and somebody with a self-check of their own
     await explore(person, reader, 200, "person")
 
+    for browser, name in ((late, "participant"), (coordinator, "coordinator"), (person, "person")):
+        await visit_addresses(channel, browser, reader, name)
     for browser, name in ((coordinator, "coordinator"), (person, "person")):
         # what was saved for the end: closing, cancelling, deleting
         for label in LAST:

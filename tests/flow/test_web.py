@@ -88,9 +88,9 @@ async def test_answers_go_post_redirect_get_and_a_reload_acts_once(channel: WebC
     page = await browser.press("Selbstcheck beginnen")
     assert "gesamt 0/7" in page.text
     # the page's title names what it shows
-    assert "<title>Feld 1 · 1/3 – " in page.text
+    assert "<title>Aussage 1.1 – Steuerung &amp; Strategie – " in page.text
     page = await browser.press("A · Trifft zu")
-    assert "Gespeichert: A – Trifft zu" in page.text and "gesamt 1/7" in page.text
+    assert "Ihre Antwort zu 1.1: A – Trifft zu" in page.text and "gesamt 1/7" in page.text
     reloaded = await browser.get()
     assert "gesamt 1/7" in reloaded.text
     assert await counts(channel) == (1, 1)

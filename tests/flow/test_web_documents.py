@@ -10,6 +10,7 @@ import pytest
 
 from bot.config import Operator, Settings, Web
 from bot.domain.questionnaire import Questionnaire
+from bot.flows.actions import Action
 from bot.flows.outcome import Outcome
 from bot.output.render import Renderer
 from bot.web.app import WebChannel
@@ -68,16 +69,17 @@ async def test_a_report_that_takes_a_while_is_announced_and_then_offered(
 async def test_an_action_that_fails_after_the_page_was_announced_says_so(
         channel: WebChannel, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
-    async def broken(self: FlowsPort, person: int, name: str) -> Outcome:
+    async def broken(self: FlowsPort, person: int, action: Action | None) -> Outcome:
         await asyncio.sleep(0.05)
         raise RuntimeError("the report could not be made")
 
     browser = Browser(channel)
     await browser.get()
     channel.patience = 0
-    monkeypatch.setattr(FlowsPort, "command", broken)
+    monkeypatch.setattr(FlowsPort, "act", broken)
     sent = await browser.post(command="bericht")
+    assert sent.headers["location"] == "/bericht"  # the report's page says it is being made
     assert PREPARING in (await browser.get(sent.headers["location"])).text
-    page = (await browser.settled()).text
+    page = (await browser.settled("/bericht")).text
     assert "Das hat leider nicht geklappt" in page and PREPARING not in page
     assert "error while carrying out a browser action" in caplog.text

@@ -107,6 +107,14 @@ async def test_sheets_printed_from_the_page_download_as_a_pdf(channel: WebChanne
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
+async def workshop_menu(coordinator: Browser) -> None:
+    """„Workshop“ in the navigation, then the workshop's entry: its menu."""
+    await coordinator.get()
+    await coordinator.post(command="workshop")
+    await coordinator.get()
+    await coordinator.press("Musterstadt · ")
+
+
 async def test_a_room_on_paper_alone_gets_its_result_as_spreadsheets(channel: WebChannel) -> None:
     coordinator, path = await coordinating(channel)
     for _ in range(5):  # k = 5: five sheets of one perspective make a result
@@ -114,16 +122,14 @@ async def test_a_room_on_paper_alone_gets_its_result_as_spreadsheets(channel: We
         entered = await coordinator.http.post(path, data=sheet_form(coordinator, new_code(),
                                                                     "politik", SHEET))
         assert entered.status_code == 303
-    await coordinator.get()
+    await workshop_menu(coordinator)
     await coordinator.press("Workshop schließen")
     await coordinator.press("Ja, Workshop schließen")
     for label, name, media in (
             ("XLSX", "workshop-Musterstadt.xlsx",
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             ("ODS", "workshop-Musterstadt.ods", "application/vnd.oasis.opendocument.spreadsheet")):
-        await coordinator.post(command="workshop")  # the workshop's menu again
-        await coordinator.get()
-        await coordinator.press("Musterstadt · ")
+        await workshop_menu(coordinator)
         page = await coordinator.press(label)
         link = re.search(rf'href="(/datei/[^"]+)" download="{re.escape(name)}"', page.text)
         assert link, page.text

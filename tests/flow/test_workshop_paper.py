@@ -99,7 +99,7 @@ async def test_a_sheet_is_printed_typed_in_once_and_counted_on_paper(bot: BotHar
     assert f"Bogen {code} ist gespeichert: eine Person der Perspektive „Politik“" in reply
     await chris.send(f"{code.lower()}{SHEET}")  # the same sheet again
     assert f"Der Bogen {code} ist bereits eingetragen" in chris.last.text
-    await chris.send(f"{code[:-1]}X {SHEET}")
+    await chris.send(f"{code[:-1]}{'1' if code[-1] == '0' else '0'} {SHEET}")  # a wrong check
     assert "kein gültiger Bogen-Code" in chris.last.text
     await chris.send(f"{sorted(codes)[1]} ABCDEA")
     assert "für jede der 7 Aussagen genau einen Buchstaben" in chris.last.text

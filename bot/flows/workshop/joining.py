@@ -63,14 +63,36 @@ class Joining:
                          for p in PERSPECTIVES)
         return Reply(text, keyboard)
 
+    async def page(self, user_id: int, workshop_id: int) -> Outcome:
+        """A participant's workshop page as an address shows it: the perspective to choose,
+        the open statement, or that they are done; strangers get the refusal."""
+        desk = self.desk
+        workshop, participant = await self._participation(user_id, workshop_id)
+        if not workshop.open:
+            return desk.say("workshop_closed.html.j2", workshop=workshop)
+        if participant.perspective is None:
+            return Outcome(send=(await self._perspective_choice(user_id, workshop),))
+        run = await run_state.settled_active_run(desk.storage, desk.questionnaire, user_id,
+                                                 workshop.id)
+        if run is not None:
+            return Outcome(send=(await self.selfcheck.statement_message(run),))
+        finished = await desk.storage.runs.finished_runs(user_id, workshop.id)
+        return self._done(workshop, finished[0].id if finished else None)
+
+    async def _participation(self, user_id: int,
+                             workshop_id: int) -> tuple[Workshop, Participant]:
+        """The workshop the person has joined, open or closed; refused otherwise."""
+        workshop = await self.desk.storage.workshops.workshop(workshop_id)
+        participant = await self.desk.storage.workshops.participant(workshop_id, user_id)
+        if workshop is None or participant is None:
+            raise refused_button(self.desk.render)
+        return workshop, participant
+
     async def _taking_part(self, user_id: int,
                            workshop_id: int) -> tuple[Workshop, Participant]:
         """The open workshop the person takes part in; refused otherwise."""
         desk = self.desk
-        workshop = await desk.storage.workshops.workshop(workshop_id)
-        participant = await desk.storage.workshops.participant(workshop_id, user_id)
-        if workshop is None or participant is None:
-            raise refused_button(desk.render)
+        workshop, participant = await self._participation(user_id, workshop_id)
         if not workshop.open:
             raise Refused(Outcome(notice=desk.render.text("workshop.notice.closed_for_answers"),
                                   alert=True, clear_keyboard=True))
@@ -124,7 +146,12 @@ class Joining:
             if run.active:
                 return Outcome(send=(await self.selfcheck.statement_message(run),))
             finished = [run]  # nothing to answer in it: it settled as finished right away
-        keyboard = ((Button(desk.render.text("workshop.button.own_result"),
-                            ShowResults(finished[0].id)),),)
-        return Outcome(send=(Reply(desk.render.html("workshop_already_done.html.j2",
-                                                    workshop=workshop), keyboard),))
+        return self._done(workshop, finished[0].id)
+
+    def _done(self, workshop: Workshop, run_id: int | None) -> Outcome:
+        """The participant has answered: their own result is a tap away."""
+        render = self.desk.render
+        keyboard = (((Button(render.text("workshop.button.own_result"), ShowResults(run_id)),),)
+                    if run_id is not None else ())
+        return Outcome(send=(Reply(render.html("workshop_already_done.html.j2",
+                                               workshop=workshop), keyboard),))

@@ -33,6 +33,17 @@ class Setup:
             return Outcome(send=(self.menu.workshop_list(coordinated),))
         return await self._ask_name(user_id)
 
+    async def overview(self, user_id: int) -> Outcome:
+        """The workshops page as an address shows it: the person's workshops, or an offer
+        to set one up (nothing is begun until they choose to)."""
+        coordinated = await self.desk.storage.workshops.coordinated_by(user_id)
+        if coordinated:
+            return Outcome(send=(self.menu.workshop_list(coordinated),))
+        render = self.desk.render
+        return Outcome(send=(Reply(render.html("workshop_offer.html.j2"),
+                                   ((Button(render.text("workshop.button.new"),
+                                            DraftStep("new")),),)),))
+
     async def named(self, user_id: int, text: str) -> Outcome | None:
         """The awaited municipality name; ``None`` if no workshop is being set up."""
         workshops = self.desk.storage.workshops

@@ -6,7 +6,7 @@ finished run holding the sheet's answers, all written in one transaction: the
 aggregates, the counts and every release take the sheet exactly as they take
 a phone's answers. ``paper_sheets`` keys the sheet by workshop and code, so a
 second entry of the same code, also one arriving at the same moment, is
-refused by the key and writes nothing (see migration 12).
+refused by the key and writes nothing (see migration 13).
 """
 
 from __future__ import annotations

@@ -292,7 +292,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX workshop_references_by_user ON workshop_references(user_id);
     """,
-    # 12: paper sheets typed in by a coordinator. Each sheet is one anonymous person of
+    # 12: the slide a workshop's projector shows now, so that the coordinator's phone can
+    # move the wall on and the wall follows; one row per workshop, gone with it.
+    """
+    CREATE TABLE workshop_projector (
+        workshop_id  INTEGER PRIMARY KEY REFERENCES workshops(id) ON DELETE CASCADE,
+        slide        TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    """,
+    # 13: paper sheets typed in by a coordinator. Each sheet is one anonymous person of
     # the channel 'paper' (nobody can be reached there) who joined the workshop with the
     # perspective ticked on the sheet and finished a run with its answers, so it counts
     # exactly as a phone's answers do. The sheet's code is taken once per workshop: the
@@ -313,7 +322,7 @@ MIGRATIONS: tuple[str, ...] = (
         DELETE FROM users WHERE user_id IN
             (SELECT user_id FROM paper_sheets WHERE workshop_id = OLD.id);
     END;
-    CREATE TABLE pending_inputs_12 (
+    CREATE TABLE pending_inputs_13 (
         user_id      INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
         awaited      TEXT NOT NULL CHECK (awaited IN ('report_name', 'workshop_name',
                                                       'workshop_step', 'paper_sheet')),
@@ -328,12 +337,12 @@ MIGRATIONS: tuple[str, ...] = (
         CHECK ((awaited = 'workshop_step') = (position IS NOT NULL)),
         CHECK ((awaited = 'paper_sheet') = (perspective IS NOT NULL))
     );
-    INSERT INTO pending_inputs_12 (user_id, awaited, run_id, workshop_id, position, since,
+    INSERT INTO pending_inputs_13 (user_id, awaited, run_id, workshop_id, position, since,
                                    until, candidate)
         SELECT user_id, awaited, run_id, workshop_id, position, since, until, candidate
         FROM pending_inputs;
     DROP TABLE pending_inputs;
-    ALTER TABLE pending_inputs_12 RENAME TO pending_inputs;
+    ALTER TABLE pending_inputs_13 RENAME TO pending_inputs;
     CREATE INDEX pending_inputs_by_run ON pending_inputs(run_id);
     CREATE INDEX pending_inputs_by_workshop ON pending_inputs(workshop_id);
     """,

@@ -2,9 +2,10 @@
 
 The composition root opens a :class:`Storage`; a flow reaches its queries by
 what they serve – ``storage.runs``, ``storage.workshops`` (with its ``storage.releases``,
-``storage.steps`` and ``storage.paper``), ``storage.people``, the browser's sessions by ``storage.web_sessions`` –
-and the heartbeat by ``storage.health``. The pieces live in their own
-modules: :mod:`bot.store.connection` (connection, transactions, group
+``storage.steps``, the paper sheets in ``storage.paper`` and the wall's slide in
+``storage.projector``), ``storage.people``, the
+browser's sessions by ``storage.web_sessions`` – and the heartbeat by ``storage.health``.
+The pieces live in their own modules: :mod:`bot.store.connection` (connection, transactions, group
 commit), :mod:`bot.store.schema` (migrations) and :mod:`bot.store.operations`
 (heartbeat, backup, start-up guards).
 """
@@ -20,6 +21,7 @@ from bot.store.connection import Database
 from bot.store.operations import Health
 from bot.store.paper import PaperSheets
 from bot.store.people import People
+from bot.store.projector import ProjectorSlides
 from bot.store.references import References
 from bot.store.releases import Releases
 from bot.store.runs import Runs
@@ -44,6 +46,7 @@ class Storage:
         self.references = References(database)
         self.health = Health(database)
         self.web_sessions = WebSessions(database)
+        self.projector = ProjectorSlides(database)
 
     @classmethod
     async def open(cls, path: str | Path, clock: Clock) -> Storage:

@@ -30,7 +30,6 @@ from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.config import Web
-from bot.domain.entities import Workshop
 from bot.flows.actions import Action
 from bot.flows.delivery import Delivery
 from bot.flows.invitations import CoordinatorInvitation, InvitationLink, WorkshopInvitation, parse
@@ -46,7 +45,8 @@ from bot.web.pages import STATIC_DIR, BrowserWords, Pages
 from bot.web.paper_entry import paper_routes
 from bot.web.people import NOBODY, Person, Session, Visitor
 from bot.web.places_pages import PlacePages
-from bot.web.projector import REFRESH_SECONDS, Projector
+from bot.web.projector import Projector
+from bot.web.projector_routes import projector_routes
 from bot.web.security import (
     BodyLimit,
     BodyTooLarge,
@@ -489,36 +489,6 @@ class WebChannel:
         return self._page("about.html.j2", await self._known(request),
                           questionnaire=self.projector.questionnaire)
 
-    async def _projected(self, request: Request) -> tuple[Person | None, Workshop | None]:
-        person = await self._known(request)
-        if person is None:
-            return None, None
-        return person, await self.projector.workshop_for(person.id,
-                                                         request.path_params["workshop"])
-
-    async def projector_page(self, request: Request) -> Response:
-        """The room's view of a workshop: join code and counts, then the comparison."""
-        person, workshop = await self._projected(request)
-        if workshop is None:
-            return self.error("not_found", 404, person)
-        projection = await self.projector.projection(workshop)
-        number = request.path_params.get("number")
-        topic = None
-        if number is not None:
-            dialogue = projection.result.dialogue if projection.result else ()
-            if not 1 <= number <= len(dialogue):
-                return self.error("not_found", 404, person)
-            topic = dialogue[number - 1]
-        return self._page("projector.html.j2", person, p=projection, topic=topic, number=number,
-                          labels=self.projector.labels, refresh=REFRESH_SECONDS,
-                          minimum=self.projector.minimum)
-
-    async def projector_qr(self, request: Request) -> Response:
-        _, workshop = await self._projected(request)
-        if workshop is None:
-            return self.error("not_found", 404)
-        return Response(qr_png(self.projector.link(workshop)), media_type="image/png")
-
     async def not_found(self, request: Request, exc: Exception) -> Response:
         return self.error("not_found", 404)
 
@@ -567,10 +537,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/datei/{key}", channel.file, methods=["GET"]),
         Route("/barrierefreiheit", channel.accessibility, methods=["GET"]),
         Route("/ueber", channel.about, methods=["GET"]),
-        Route("/projektor/{workshop:int}", channel.projector_page, methods=["GET"]),
-        Route("/projektor/{workshop:int}/qr.png", channel.projector_qr, methods=["GET"]),
-        Route("/projektor/{workshop:int}/thema/{number:int}", channel.projector_page,
-              methods=["GET"]),
+        *projector_routes(channel),  # the wall's slides, its steps and the phone's remote
         *paper_routes(channel),  # typing paper sheets in
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *extra_routes,

@@ -41,6 +41,7 @@ class Awaited(Enum):
     REPORT_NAME = "report_name"      # the municipality's name for the printable report
     WORKSHOP_NAME = "workshop_name"  # the municipality of a workshop being set up
     WORKSHOP_STEP = "workshop_step"  # an agreed next step of a workshop (what, who, by when)
+    PAPER_SHEET = "paper_sheet"      # a paper sheet's code and answers, for a perspective
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,10 @@ class PendingInput:
     run_id: int | None  # REPORT_NAME: the run whose report follows the name
     since: str
     until: str
-    workshop_id: int | None = None  # WORKSHOP_STEP: the workshop the step belongs to
+    workshop_id: int | None = None  # WORKSHOP_STEP, PAPER_SHEET: the workshop it belongs to
     position: int | None = None     # WORKSHOP_STEP: its place in the list (1–5)
     candidate: str | None = None  # REPORT_NAME: a doubtful text the person may confirm as the name
+    perspective: str | None = None  # PAPER_SHEET: the perspective of the sheets typed now
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ class PerspectiveProgress:
     perspective: str | None  # None: joined, perspective not chosen yet
     joined: int
     finished: int
+    on_paper: int = 0  # of those joined (and finished): sheets a coordinator typed in
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,11 @@ class Progress:
     @property
     def finished(self) -> int:
         return sum(row.finished for row in self.rows)
+
+    @property
+    def on_paper(self) -> int:
+        """„davon auf Papier“: the paper sheets among those joined and finished."""
+        return sum(row.on_paper for row in self.rows)
 
 
 def progress(counts: Iterable[PerspectiveProgress]) -> Progress:

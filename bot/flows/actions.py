@@ -257,8 +257,8 @@ class NameConfirm:
 
 
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
-                  "pdf", "cocoord", "delete", "release", "remind", "steps", "browser",
-                  "reference", "dialogue")
+                  "xlsx", "ods", "paper", "pdf", "cocoord", "delete", "release", "remind", "steps",
+                  "browser", "reference", "dialogue")
 CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord", "reference", "unreference")
 DRAFT_STEPS = ("all", "create", "drop", "new", "groups", "fields")
 MOST_EXPECTED = 99  # people a coordinator may expect from one perspective
@@ -386,6 +386,32 @@ class KeepData:
     pass
 
 
+@dataclass(frozen=True)
+class PrintPaper:
+    """Print ``count`` paper questionnaires (one of :data:`bot.domain.paper.SHEET_COUNTS`)."""
+
+    workshop_id: int
+    count: int
+
+
+@dataclass(frozen=True)
+class TypePaper:
+    """Type paper sheets in, one message each, for ``perspective``; ``None``: choose it first."""
+
+    workshop_id: int
+    perspective: str | None
+
+
+@dataclass(frozen=True)
+class EnterPaperSheet:
+    """One paper sheet from the browser's entry form (never a button: it is too long)."""
+
+    workshop_id: int
+    code: str
+    perspective: str
+    answers: str  # one letter A–E per statement, in the sheet's order
+
+
 ButtonAction = (Answer | AnswerAgain | Back | Info | Pause | Unpause | ShowResults | Cancel
                 | ContinueRun | Keep
                 | Begin | BeginField | ReviewFields | ReviewField | FieldDetail | SummaryBack
@@ -393,7 +419,8 @@ ButtonAction = (Answer | AnswerAgain | Back | Info | Pause | Unpause | ShowResul
                 | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop | ChoosePerspective
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
                 | DraftStep | DraftGrouping | DraftAlone | DraftExpect | Erase | KeepData
-                | StepForStatement | Show)
+                | StepForStatement | Show | PrintPaper | TypePaper)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
           | PrivacyStatement | EraseRequest | Text | Media | UnknownCommand | DraftExpected
+          | EnterPaperSheet
           | ButtonAction)

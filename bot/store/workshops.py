@@ -254,9 +254,11 @@ class Workshops:
                                   (user_id,)) is not None
 
     async def participant_ids(self, workshop_id: int) -> list[int]:
+        """The participants who can be told something: a paper sheet's person cannot."""
         rows = await self._db.rows(
-            "SELECT user_id FROM workshop_participants WHERE workshop_id = ?"
-            " ORDER BY joined_at, user_id", (workshop_id,))
+            "SELECT p.user_id FROM workshop_participants p WHERE p.workshop_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM paper_sheets s WHERE s.user_id = p.user_id)"
+            " ORDER BY p.joined_at, p.user_id", (workshop_id,))
         return [row["user_id"] for row in rows]
 
     async def progress(self, workshop_id: int) -> list[PerspectiveProgress]:
@@ -264,11 +266,12 @@ class Workshops:
         rows = await self._db.rows(
             "SELECT p.perspective, COUNT(*) AS joined, SUM(EXISTS (SELECT 1 FROM runs r"
             "  WHERE r.workshop_id = p.workshop_id AND r.user_id = p.user_id"
-            "  AND r.status = 'finished')) AS finished"
+            "  AND r.status = 'finished')) AS finished,"
+            " SUM(EXISTS (SELECT 1 FROM paper_sheets s WHERE s.user_id = p.user_id)) AS on_paper"
             " FROM workshop_participants p WHERE p.workshop_id = ? GROUP BY p.perspective",
             (workshop_id,))
-        return [PerspectiveProgress(row["perspective"], row["joined"], row["finished"])
-                for row in rows]
+        return [PerspectiveProgress(row["perspective"], row["joined"], row["finished"],
+                                    row["on_paper"]) for row in rows]
 
     # --- helping people finish ------------------------------------------------------
 

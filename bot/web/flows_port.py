@@ -23,6 +23,7 @@ from bot.flows.actions import (
     DraftExpected,
     DraftField,
     DraftStep,
+    EnterPaperSheet,
     ManageWorkshop,
     NameSkip,
     Resume,
@@ -115,6 +116,12 @@ class FlowsPort:
     async def manage(self, person: int, workshop_id: int) -> Outcome:
         """A workshop's menu, as a coordinator's management link opens it."""
         return await self.flows.act(person, ManageWorkshop("menu", workshop_id))
+
+    async def paper_sheet(self, person: int, workshop_id: int, code: str, perspective: str,
+                          answers: str) -> Outcome:
+        """A paper sheet from the entry form: its code, perspective and a letter per statement."""
+        return await self.flows.act(person, EnterPaperSheet(workshop_id, code, perspective,
+                                                            answers))
 
     @staticmethod
     def value(button: Button) -> str | None:

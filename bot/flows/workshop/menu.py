@@ -63,8 +63,9 @@ class Menu:
             rows.append((button("invite"), button("renew")))
             if owner:
                 rows.append((button("cocoord"),))
-        rows += [(button("csv"), button("pdf")), (button("share"), button("steps")),
-                 (button("reference"), button("dialogue"))]
+        rows += [(button("csv"), button("pdf")), (button("xlsx"), button("ods")),
+                 (button("share"), button("steps")), (button("reference"), button("dialogue")),
+                 (button("paper"),)]
         if self.desk.management_link is not None:
             rows.append((button("browser"),))
         if workshop.open:

@@ -102,6 +102,8 @@ class Browser:
         await self.get()
         await self.post(form="", text=municipality)
         await self.get()
+        await self.press("Alle Handlungsfelder")
+        await self.press("Weiter: Gruppen")
         return await self.press("Workshop anlegen")
 
 

@@ -7,7 +7,8 @@ per perspective across all fields. A withheld value is a gap with a label,
 never a zero: a zero would read as the lowest possible rating.
 
 The chart is sized for a projector (16:9, 1920 × 1080 at 144 dpi) and used in
-the chat result and at the top of the PDF. :class:`ComparisonChart` holds all
+the chat result, at the top of the PDF and on the projector's wall, where the
+level words stand beside the axis: a room reads „Auf gutem Weg“ before it reads 62. :class:`ComparisonChart` holds all
 its values and wording, so tests read what the chart shows from its data; this
 module's drawing only renders it (in the drawing process, like the profile
 chart of :mod:`bot.output.chart`).
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from bot.domain.questionnaire import Scale
 from bot.domain.workshop import OVERALL, Score, WorkshopResult
@@ -65,6 +67,7 @@ class ComparisonChart:
     columns: tuple[Column, ...]         # overall first
     fields: tuple[FieldGroup, ...]
     axis_label: str
+    levels: tuple[tuple[int, str], ...] = ()  # (lowest score, level word), drawn as bands
 
     def value(self, field_label: str, key: str) -> int | None:
         """A bar's value by field and group (for readers of the data, such as tests)."""
@@ -73,8 +76,9 @@ class ComparisonChart:
 
 
 def comparison_chart(result: WorkshopResult, scale: Scale, renderer: Renderer,
-                     labels: Mapping[str, str]) -> ComparisonChart:
-    """The chart's data from a released result: shown values only, gaps for the rest."""
+                     labels: Mapping[str, str], *, levels: bool = False) -> ComparisonChart:
+    """The chart's data from a released result: shown values only, gaps for the rest;
+    ``levels``: with the scale's level words beside the axis."""
     columns = [Column(OVERALL, renderer.text("workshop.chart.column", label=labels[OVERALL],
                                              people=result.respondents))]
     columns += [Column(group.key, renderer.text("workshop.chart.column", label=labels[group.key],
@@ -97,8 +101,10 @@ def comparison_chart(result: WorkshopResult, scale: Scale, renderer: Renderer,
                         if own is None else _bar(REFERENCE, own, scale, renderer))
         fields.append(FieldGroup(renderer.text("results.chart_label", field=row.field),
                                  tuple(bars)))
+    bands = tuple((level.min_score, level.label) for level in scale.levels) if levels else ()
     return ComparisonChart(title=renderer.text("workshop.chart.title"), columns=tuple(columns),
-                           fields=tuple(fields), axis_label=renderer.text("workshop.chart.axis"))
+                           fields=tuple(fields), axis_label=renderer.text("workshop.chart.axis"),
+                           levels=bands)
 
 
 @dataclass(frozen=True)
@@ -125,16 +131,20 @@ def _bar(key: str, score: Score, scale: Scale, renderer: Renderer) -> Comparison
 
 
 def draw_comparison(chart: ComparisonChart, image_format: str = "png",
-                      dpi: int = PROJECTOR_DPI) -> bytes:
-    """The chart as PNG or SVG bytes (CPU-bound: called in the drawing process)."""
+                      dpi: int = PROJECTOR_DPI, text_scale: float = 1.0) -> bytes:
+    """The chart as PNG or SVG bytes (CPU-bound: called in the drawing process).
+
+    ``text_scale`` enlarges every text by drawing the same pixels on a smaller page
+    (the wall's chart is read from the back of the room).
+    """
     load_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    figure = Figure(figsize=(_WIDTH, _HEIGHT))
+    figure = Figure(figsize=(_WIDTH / text_scale, _HEIGHT / text_scale))
     FigureCanvasAgg(figure)
-    axes = figure.add_axes((0.07, 0.2, 0.9, 0.68))
+    axes = figure.add_axes((0.07, 0.2, 0.72 if chart.levels else 0.9, 0.68))
     figure.text(0.07, 0.94, chart.title, fontsize=24, fontweight="bold", va="center")
     count = max(len(chart.columns), 1)
     width = 0.8 / count
@@ -157,6 +167,7 @@ def draw_comparison(chart: ComparisonChart, image_format: str = "png",
                 axes.bar(x, bar.score, width * 0.9, color=_COLOURS[position % len(_COLOURS)])
                 axes.text(x, bar.score + 1.5, f"{bar.score}", ha="center", va="bottom",
                           fontsize=13, fontweight="bold")
+    _draw_levels(axes, chart.levels)
     axes.set_ylim(0, 110)
     axes.set_yticks((0, 25, 50, 75, 100))
     axes.tick_params(labelsize=14)
@@ -173,4 +184,14 @@ def draw_comparison(chart: ComparisonChart, image_format: str = "png",
                for i, column in enumerate(chart.columns)]
     figure.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), fontsize=14,
                   frameon=False)
-    return save(figure, image_format, dpi)
+    return save(figure, image_format, round(dpi * text_scale))
+
+
+def _draw_levels(axes: Any, levels: tuple[tuple[int, str], ...]) -> None:
+    """A faint line where each level starts, its word to the right of its band."""
+    tops = [100] + [low for low, _ in levels][:-1]
+    for (low, label), top in zip(levels, tops):
+        if low > 0:
+            axes.axhline(low, color=MUTED, linewidth=0.8, linestyle="--", zorder=0)
+        axes.text(1.01, (low + top) / 2 / 110, label, transform=axes.transAxes,
+                  ha="left", va="center", fontsize=15, color=INK)

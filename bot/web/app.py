@@ -30,7 +30,6 @@ from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.config import Web
-from bot.domain.entities import Workshop
 from bot.flows.actions import Action
 from bot.flows.delivery import Delivery
 from bot.flows.invitations import CoordinatorInvitation, InvitationLink, WorkshopInvitation, parse
@@ -44,9 +43,11 @@ from bot.web.connections import RequesterAddress
 from bot.web.flows_port import NAVIGATION, FlowsPort
 from bot.web.forms import sent
 from bot.web.pages import STATIC_DIR, BrowserWords, Pages
+from bot.web.paper_entry import paper_routes
 from bot.web.people import NOBODY, Person, Session, Visitor
 from bot.web.places_pages import PlacePages
-from bot.web.projector import REFRESH_SECONDS, Projector
+from bot.web.projector import Projector
+from bot.web.projector_routes import projector_routes
 from bot.web.security import (
     BodyLimit,
     BodyTooLarge,
@@ -59,6 +60,7 @@ from bot.web.security import (
     csrf_valid,
     session_key,
 )
+from bot.web.setup_form import expected_text
 from bot.web.views import KeptViews, View, view_of
 
 log = logging.getLogger(__name__)
@@ -71,7 +73,9 @@ MAX_FIELDS = 40  # a form's fields: the token, its name, a field's boxes
 PATIENCE_SECONDS = 1.0
 PREPARING_REFRESH_SECONDS = 2
 _MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
-                ".png": "image/png"}
+                ".png": "image/png",
+                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
 
 
 @dataclass
@@ -209,7 +213,7 @@ class WebChannel:
 
     def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
         return view_of(outcome, tuple(messages), self.port.value, self.port.managed_workshop,
-                       self._link)
+                       self._link, self.port.expected_count)
 
     async def _carried_out(self, outcome: Outcome) -> View:
         return (await self._shown(None, outcome))[0]
@@ -235,12 +239,12 @@ class WebChannel:
             self._visitor_view = await self._carried_out(await self.port.start(NOBODY))
         return self._visitor_view
 
-    async def _form(self, request: Request) -> FormData | Response:
+    async def _form(self, request: Request, max_fields: int = MAX_FIELDS) -> FormData | Response:
         """The request's small form, or the page that refuses it."""
         if getattr(request.state, "too_large", False):
             return self.error("too_large", 413)
         try:
-            return await request.form(max_files=0, max_fields=MAX_FIELDS)
+            return await request.form(max_files=0, max_fields=max_fields)
         except BodyTooLarge:
             return self.error("too_large", 413)
         except (MultiPartException, HTTPException, UnicodeDecodeError):
@@ -488,36 +492,6 @@ class WebChannel:
         return self._page("about.html.j2", await self._known(request),
                           questionnaire=self.projector.questionnaire)
 
-    async def _projected(self, request: Request) -> tuple[Person | None, Workshop | None]:
-        person = await self._known(request)
-        if person is None:
-            return None, None
-        return person, await self.projector.workshop_for(person.id,
-                                                         request.path_params["workshop"])
-
-    async def projector_page(self, request: Request) -> Response:
-        """The room's view of a workshop: join code and counts, then the comparison."""
-        person, workshop = await self._projected(request)
-        if workshop is None:
-            return self.error("not_found", 404, person)
-        projection = await self.projector.projection(workshop)
-        number = request.path_params.get("number")
-        topic = None
-        if number is not None:
-            dialogue = projection.result.dialogue if projection.result else ()
-            if not 1 <= number <= len(dialogue):
-                return self.error("not_found", 404, person)
-            topic = dialogue[number - 1]
-        return self._page("projector.html.j2", person, p=projection, topic=topic, number=number,
-                          labels=self.projector.labels, refresh=REFRESH_SECONDS,
-                          minimum=self.projector.minimum)
-
-    async def projector_qr(self, request: Request) -> Response:
-        _, workshop = await self._projected(request)
-        if workshop is None:
-            return self.error("not_found", 404)
-        return Response(qr_png(self.projector.link(workshop)), media_type="image/png")
-
     async def not_found(self, request: Request, exc: Exception) -> Response:
         return self.error("not_found", 404)
 
@@ -546,6 +520,8 @@ def _input(form: FormData) -> tuple[str, str] | tuple[str, Action] | None:
         return "command", command
     if isinstance(action, str) and 0 < len(action) <= 64:
         return "action", action
+    if form.get("expected") == "1":
+        return "expected", expected_text(form)
     sent_form = sent(form)
     return ("form", sent_form) if sent_form is not None else None
 
@@ -566,10 +542,8 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/datei/{key}", channel.file, methods=["GET"]),
         Route("/barrierefreiheit", channel.accessibility, methods=["GET"]),
         Route("/ueber", channel.about, methods=["GET"]),
-        Route("/projektor/{workshop:int}", channel.projector_page, methods=["GET"]),
-        Route("/projektor/{workshop:int}/qr.png", channel.projector_qr, methods=["GET"]),
-        Route("/projektor/{workshop:int}/thema/{number:int}", channel.projector_page,
-              methods=["GET"]),
+        *projector_routes(channel),  # the wall's slides, its steps and the phone's remote
+        *paper_routes(channel),  # typing paper sheets in
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *extra_routes,
     ]

@@ -42,6 +42,7 @@ class ShownButton:
     label: str
     value: str | None = None  # sent by the form: the button's encoded action
     url: str | None = None  # a link button
+    primary: bool = False  # the step the page leads to, styled as such
 
 
 @dataclass(frozen=True)

@@ -192,6 +192,8 @@ async def test_a_workshop_invitation_opens_in_the_browser_and_offers_telegram(
     named = await coordinator.post(form="", text="Musterstadt")
     assert named.status_code == 303
     await coordinator.get()
+    await coordinator.press("Alle Handlungsfelder")
+    await coordinator.press("Weiter: Gruppen")
     page = await coordinator.press("Workshop anlegen")
     link = re.search(r"http://127\.0\.0\.1:8080/w/([A-Za-z0-9_-]{22})", page.text)
     assert link, page.text
@@ -216,6 +218,7 @@ async def test_a_telegram_coordinator_manages_the_workshop_in_the_browser_by_a_p
     flows = channel.port.flows
     await flows.act(coordinator, WorkshopCommand())
     await flows.act(coordinator, Text("Musterstadt"))
+    await flows.act(coordinator, DraftStep("all"))
     await flows.act(coordinator, DraftStep("create"))
     workshop = (await channel.storage.workshops.coordinated_by(coordinator))[0]
     menu = await flows.act(coordinator, ManageWorkshop("menu", workshop.id))
@@ -232,9 +235,9 @@ async def test_a_telegram_coordinator_manages_the_workshop_in_the_browser_by_a_p
     assert opened.status_code == 303
     page = await laptop.get(opened.headers["location"])
     assert "Workshop „Musterstadt“" in page.text and "Projektor-Ansicht" in page.text
-    projector = await laptop.get(f"/projektor/{workshop.id}")
+    projector = await laptop.get(f"/projektor/{workshop.id}/beitreten")
     # the room joins in the browser, also when the workshop was set up in Telegram
-    assert f"http://127.0.0.1:8080/w/{workshop.token}" in projector.text
+    assert f"127.0.0.1:8080/w/{workshop.token}" in projector.text  # without "http://"
     # a guessed link is refused; the person's data deleted, the link is gone
     stranger = Browser(channel)
     guessed = await stranger.http.get(f"/verwalten/{'A' * 32}/{workshop.id}")

@@ -86,6 +86,8 @@ def test_an_agreed_step_typed_into_fields_is_in_the_workshops_pdf(
     name = page.get_by_label("Name der Kommune")
     name.fill("Musterstadt")
     page.get_by_role("button", name="Weiter zu den Handlungsfeldern").click()
+    page.get_by_role("button", name="Alle Handlungsfelder").click()
+    page.get_by_role("button", name=re.compile("Weiter: Gruppen")).click()
     page.get_by_role("button", name="Workshop anlegen").click()
     link = re.findall(re.escape(server.url) + r"/w/[A-Za-z0-9_-]{22}", main.inner_text())[0]
     for _ in range(3):  # k = 3: a released result for one perspective

@@ -80,6 +80,8 @@ class Browser:
         await self.get()
         await self.post(text=municipality)
         await self.get()
+        await self.press("Alle Handlungsfelder")
+        await self.press("Weiter: Gruppen")
         return await self.press("Workshop anlegen")
 
 

@@ -17,11 +17,14 @@ class Button:
     """A button that sends ``action`` back to the bot, or with ``url`` opens a link instead.
 
     The channel encodes the action (see :func:`bot.flows.buttons.encode`).
+    ``primary``: the step the message leads to, among choices; a channel that
+    styles buttons makes it stand out.
     """
 
     label: str
     action: ButtonAction | None = None
     url: str | None = None
+    primary: bool = False
 
 
 Keyboard = tuple[tuple[Button, ...], ...]

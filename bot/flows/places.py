@@ -24,7 +24,11 @@ from bot.flows.actions import (
     ChangeOpen,
     ChoosePerspective,
     ConfirmWorkshop,
+    DraftAlone,
+    DraftExpect,
+    DraftExpected,
     DraftField,
+    DraftGrouping,
     DraftStep,
     EditNextStep,
     Erase,
@@ -173,7 +177,8 @@ class Places:
         statement = self._live_statement(messages)
         if statement is not None:
             return statement
-        if isinstance(action, DraftField | DraftStep):  # a workshop just created: its page
+        if isinstance(action, DraftField | DraftStep | DraftGrouping | DraftAlone | DraftExpect
+                      | DraftExpected):  # setting a workshop up, or one just created: its page
             return self._of_buttons(messages) or WorkshopsPage()
         return self._of_action(action) or self._of_buttons(messages) or Home()
 

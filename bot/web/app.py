@@ -42,6 +42,7 @@ from bot.web.addresses import url_of
 from bot.web.connections import RequesterAddress
 from bot.web.flows_port import NAVIGATION, FlowsPort
 from bot.web.pages import STATIC_DIR, BrowserWords, Pages
+from bot.web.paper_entry import paper_routes
 from bot.web.people import NOBODY, Person, Session, Visitor
 from bot.web.places_pages import PlacePages
 from bot.web.projector import Projector
@@ -58,6 +59,7 @@ from bot.web.security import (
     csrf_valid,
     session_key,
 )
+from bot.web.setup_form import EXPECTED_FIELDS, expected_text
 from bot.web.views import KeptViews, View, view_of
 
 log = logging.getLogger(__name__)
@@ -70,7 +72,9 @@ MAX_TEXT = 200  # a typed name; the flows check it further
 PATIENCE_SECONDS = 1.0
 PREPARING_REFRESH_SECONDS = 2
 _MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
-                ".png": "image/png"}
+                ".png": "image/png",
+                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
 
 
 @dataclass
@@ -208,7 +212,7 @@ class WebChannel:
 
     def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
         return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text,
-                       self.port.managed_workshop, self._link)
+                       self.port.managed_workshop, self._link, self.port.expected_count)
 
     async def _carried_out(self, outcome: Outcome) -> View:
         return (await self._shown(None, outcome))[0]
@@ -234,12 +238,12 @@ class WebChannel:
             self._visitor_view = await self._carried_out(await self.port.start(NOBODY))
         return self._visitor_view
 
-    async def _form(self, request: Request) -> FormData | Response:
+    async def _form(self, request: Request, max_fields: int = EXPECTED_FIELDS) -> FormData | Response:
         """The request's small form, or the page that refuses it."""
         if getattr(request.state, "too_large", False):
             return self.error("too_large", 413)
         try:
-            return await request.form(max_files=0, max_fields=8)
+            return await request.form(max_files=0, max_fields=max_fields)
         except BodyTooLarge:
             return self.error("too_large", 413)
         except (MultiPartException, HTTPException, UnicodeDecodeError):
@@ -515,6 +519,8 @@ def _input(form: FormData) -> tuple[str, str] | None:
         return "action", action
     if isinstance(text, str) and 0 < len(text.strip()) <= MAX_TEXT:
         return "text", text
+    if form.get("expected") == "1":
+        return "expected", expected_text(form)
     return None
 
 
@@ -535,6 +541,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/barrierefreiheit", channel.accessibility, methods=["GET"]),
         Route("/ueber", channel.about, methods=["GET"]),
         *projector_routes(channel),  # the wall's slides, its steps and the phone's remote
+        *paper_routes(channel),  # typing paper sheets in
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *extra_routes,
     ]

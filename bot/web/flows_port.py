@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.perspectives import PERSPECTIVES
 from bot.flows import commands
 from bot.flows.actions import (
+    MOST_EXPECTED,
     Action,
     Answer,
     AnswerAgain,
     Back,
+    DraftExpect,
+    DraftExpected,
+    DraftField,
     DraftStep,
+    EnterPaperSheet,
     ManageWorkshop,
     NameSkip,
     Resume,
@@ -46,7 +52,8 @@ class FlowsPort:
     @staticmethod
     def action(kind: str, value: str) -> Action | None:
         """What a form asks for: a ``command`` of the navigation, a pressed ``action`` button
-        (its encoded action) or a typed ``text``; ``None`` for what a page does not offer
+        (its encoded action), a typed ``text`` or the set-up's ``expected`` people
+        (:func:`bot.web.setup_form.expected_text`); ``None`` for what a page does not offer
         (a command a page does not take, a button that decodes to nothing)."""
         match kind:
             case "command":
@@ -55,6 +62,8 @@ class FlowsPort:
                 return decode(value)
             case "text":
                 return Text(value)
+            case "expected":
+                return _expected(value)
         return None
 
     async def act(self, person: int, action: Action | None) -> Outcome:
@@ -108,6 +117,12 @@ class FlowsPort:
         """A workshop's menu, as a coordinator's management link opens it."""
         return await self.flows.act(person, ManageWorkshop("menu", workshop_id))
 
+    async def paper_sheet(self, person: int, workshop_id: int, code: str, perspective: str,
+                          answers: str) -> Outcome:
+        """A paper sheet from the entry form: its code, perspective and a letter per statement."""
+        return await self.flows.act(person, EnterPaperSheet(workshop_id, code, perspective,
+                                                            answers))
+
     @staticmethod
     def value(button: Button) -> str | None:
         """What a form sends for this button (``None`` for a link button)."""
@@ -117,9 +132,22 @@ class FlowsPort:
 
     @staticmethod
     def asks_for_text(buttons: list[Button]) -> bool:
-        """A message with these buttons waits for a typed name (report or workshop)."""
-        return any(isinstance(b.action, NameSkip) or b.action == DraftStep("drop")
-                   for b in buttons)
+        """A message with these buttons waits for a typed name (report or workshop): the
+        workshop's name is asked with the one button that drops the draft, while the later
+        steps of setting it up offer more than that."""
+        drafting = [b for b in buttons if isinstance(b.action, DraftStep | DraftField)]
+        return (any(isinstance(b.action, NameSkip) for b in buttons)
+                or [b.action for b in drafting] == [DraftStep("drop")])
+
+    @staticmethod
+    def expected_count(row: tuple[Button, ...]) -> tuple[str, int] | None:
+        """A row of the set-up's "one more / one fewer" buttons as the perspective and the
+        number they change: a page shows it as a number field instead. Only "one more"
+        (to 1) while nobody is expected; "one fewer" otherwise, one below the number."""
+        steps = [b.action for b in row if isinstance(b.action, DraftExpect)]
+        if not steps or len(steps) != len(row):
+            return None
+        return steps[-1].perspective, steps[1].count + 1 if len(steps) == 2 else 0
 
     @staticmethod
     def managed_workshop(buttons: list[Button]) -> int | None:
@@ -129,3 +157,11 @@ class FlowsPort:
 
     async def note_activity(self, person: int) -> None:
         await self.flows.note_activity(person)
+
+
+def _expected(text: str) -> DraftExpected:
+    """"politik=3,bildung=2": a number per perspective id; anything else (a perspective
+    unknown, a number out of range or no number) is left out."""
+    pairs = dict(item.split("=", 1) for item in text.split(",") if "=" in item)
+    return DraftExpected(tuple((p, int(pairs[p])) for p in PERSPECTIVES
+                               if pairs.get(p, "").isdigit() and int(pairs[p]) <= MOST_EXPECTED))

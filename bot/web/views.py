@@ -32,6 +32,7 @@ class ShownButton:
     label: str
     value: str | None = None  # sent by the form: the button's encoded action
     url: str | None = None  # a link button
+    primary: bool = False  # the step the page leads to, styled as such
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class ShownMessage:
     alt: str = ""
     download: str | None = None  # id of a kept file (a PDF report, a CSV export)
     file_name: str = ""
+    expected: tuple[tuple[str, int], ...] = ()  # number fields: perspective, people expected
+    expected_at: int = 0  # the rows shown before the number fields
 
 
 @dataclass(frozen=True)
@@ -75,11 +78,14 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
             value: Callable[[Button], str | None],
             asks_for_text: Callable[[list[Button]], bool],
             managed_workshop: Callable[[list[Button]], int | None],
-            link: Callable[[Button], str | None] = lambda button: None) -> View:
+            link: Callable[[Button], str | None] = lambda button: None,
+            expected_count: Callable[[tuple[Button, ...]], tuple[str, int] | None]
+            = lambda row: None) -> View:
     """The page for an outcome; ``messages`` are its messages, ``later`` ones included.
 
     A button is a form's button (``value``), or a link to another page (``link``) or
-    elsewhere (its ``url``).
+    elsewhere (its ``url``). A row of buttons that only count people up or down
+    (``expected_count``) is a number field on the page, all of them in one form.
 
     The texts are shown as the flows made them: in the browser's words already
     (:class:`bot.web.pages.BrowserWords`), never rewritten here.
@@ -88,12 +94,16 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
     shown = ([outcome.edit] if outcome.edit is not None else []) + list(messages)
     buttons: list[Button] = []
     for message in shown:
-        rows = tuple(tuple(ShownButton(b.label, value(b), b.url or link(b)) for b in row)
-                     for row in message.keyboard)
+        counted = [(row, expected_count(row)) for row in message.keyboard]
+        rows = tuple(tuple(ShownButton(b.label, value(b), b.url or link(b), b.primary)
+                           for b in row) for row, count in counted if count is None)
+        expected = tuple(count for _, count in counted if count is not None)
+        before = next((i for i, (_, count) in enumerate(counted) if count is not None), 0)
         buttons.extend(b for row in message.keyboard for b in row)
         match message:
             case Reply(text=text):
-                view.messages.append(ShownMessage(Markup(text), rows))
+                view.messages.append(ShownMessage(Markup(text), rows, expected=expected,
+                                                  expected_at=before))
             case Photo(data=data, file_name=file_name, caption=caption, description=description):
                 key = _keep(view, data, file_name)
                 view.messages.append(ShownMessage(Markup(caption), rows, image=key,

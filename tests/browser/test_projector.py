@@ -74,6 +74,8 @@ def test_the_wall_is_readable_from_the_back_and_follows_the_coordinator(
     phone.get_by_role("button", name="Workshop", exact=True).click()
     phone.get_by_label("Name").fill("Musterstadt")
     phone.get_by_role("button", name="Senden").click()
+    phone.get_by_role("button", name="Alle Handlungsfelder").click()
+    phone.get_by_role("button", name=re.compile("Weiter: Gruppen")).click()
     phone.get_by_role("button", name="Workshop anlegen").click()
     link = re.findall(re.escape(server.url) + r"/w/[A-Za-z0-9_-]{22}", phone.locator("main").inner_text())[0]
     wall = context.new_page()  # the coordinator's laptop at the projector: same person

@@ -43,6 +43,8 @@ def test_a_workshop_with_participants_in_their_own_browsers(
     coordinator.get_by_label("Name").fill("Musterstadt")
     coordinator.get_by_role("button", name="Senden").click()
     check_accessible(axe, coordinator)
+    coordinator.get_by_role("button", name="Alle Handlungsfelder").click()
+    coordinator.get_by_role("button", name=re.compile("Weiter: Gruppen")).click()
     coordinator.get_by_role("button", name="Workshop anlegen").click()
     main = coordinator.locator("main")
     links = re.findall(re.escape(server.url) + r"/w/[A-Za-z0-9_-]{22}", main.inner_text())

@@ -32,6 +32,8 @@ def test_the_administrations_view_shared_work_and_the_dialogue_plan_on_a_phone(
     coordinator.get_by_role("button", name="Workshop", exact=True).click()
     coordinator.get_by_label("Name").fill("Musterstadt")
     coordinator.get_by_role("button", name="Senden").click()
+    coordinator.get_by_role("button", name="Alle Handlungsfelder").click()
+    coordinator.get_by_role("button", name=re.compile("Weiter: Gruppen")).click()
     coordinator.get_by_role("button", name="Workshop anlegen").click()
     link = re.findall(re.escape(server.url) + r"/w/[A-Za-z0-9_-]{22}", main.inner_text())[0]
 

@@ -73,6 +73,8 @@ class BrowserCoordinator:
         await self.browser.get()
         await self.browser.post(text="Musterstadt")
         await self.browser.get()
+        await self.browser.press("Alle Handlungsfelder")
+        await self.browser.press("Weiter: Gruppen")
         page = await self.browser.press("Workshop anlegen")
         link = _INVITATION.search(page.text)
         assert link, page.text

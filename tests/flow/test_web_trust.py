@@ -249,6 +249,8 @@ async def test_a_prepared_invitation_cannot_hand_out_a_pre_joined_identity(
     await coordinator.get()
     await coordinator.post(text="Musterstadt")
     await coordinator.get()
+    await coordinator.press("Alle Handlungsfelder")
+    await coordinator.press("Weiter: Gruppen")
     page = await coordinator.press("Workshop anlegen")
     invitation = re.search(r"http://127\.0\.0\.1:8080(/w/[A-Za-z0-9_-]{22})", page.text)
     assert invitation

@@ -39,6 +39,7 @@ class Menu:
         text = desk.render.html("workshop_menu.html.j2", workshop=workshop, progress=state,
                                 fields=desk.fields(workshop),
                                 every_field=workshop.field_ids is None,
+                                grouping=workshop.grouping.mode,
                                 coordinators=await workshops.coordinator_count(workshop.id),
                                 co_since=since, local_link=desk.local_link(workshop))
         removals = tuple((Button(desk.render.text("workshop.button.remove_cocoord", since=when),
@@ -62,8 +63,9 @@ class Menu:
             rows.append((button("invite"), button("renew")))
             if owner:
                 rows.append((button("cocoord"),))
-        rows += [(button("csv"), button("pdf")), (button("share"), button("steps")),
-                 (button("reference"), button("dialogue"))]
+        rows += [(button("csv"), button("pdf")), (button("xlsx"), button("ods")),
+                 (button("share"), button("steps")), (button("reference"), button("dialogue")),
+                 (button("paper"),)]
         if self.desk.management_link is not None:
             rows.append((button("browser"),))
         if workshop.open:
@@ -77,14 +79,19 @@ class Menu:
         drafted = await self.releases.draft(workshop)  # settles first
         state = progress(await desk.storage.workshops.progress(workshop.id))
         joined = {row.perspective: row.joined for row in state.rows if row.perspective}
-        planned = form_groups(joined, desk.minimum)
+        planned = form_groups(joined, desk.minimum, workshop.grouping)
         pooled = next((g.perspectives for g in planned if g.key == FURTHER), ())
         alone = {p for g in planned if g.key != FURTHER for p in g.perspectives}
+        units = workshop.grouping.units()
+        own = {key for key, members in units if members == (key,)}  # perspectives on their own
+        sectors = [(key, members, sum(joined.get(p, 0) for p in members))
+                   for key, members in units if key not in own]
         completed = Counter(r.perspective for r in counted(desk.fields(workshop),
                                                            drafted.responses))
         text = desk.render.html(
             "workshop_status.html.j2", workshop=workshop, progress=state, labels=desk.labels,
             minimum=desk.minimum, pooled=pooled, alone=alone, completed=completed,
+            own=own, sectors=sectors,
             latest=drafted.latest,
             short=short_of_release(drafted.result, drafted.changes) if workshop.open else ())
         keyboard: list[tuple[Button, ...]] = [

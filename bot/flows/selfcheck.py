@@ -35,7 +35,7 @@ from bot.flows.actions import (
 )
 from bot.flows.commands import descriptions
 from bot.flows.keyed_locks import KeyedLocks
-from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
+from bot.flows.outcome import Button, Confirmation, Keyboard, Message, Outcome, Reply
 from bot.flows.personal_flow import PersonalFlow
 from bot.flows.refusals import Refused, refused_button
 from bot.flows.results_view import ResultsView, german_date, local_date
@@ -255,12 +255,13 @@ class SelfCheck(PersonalFlow):
         run, _ = await self._open_runs(user_id)
         if run is None:
             return Outcome(send=(Reply(self.render.html("nothing_to_cancel.html.j2")),))
-        keyboard = ((Button(self.render.text("button.cancel_confirm"), Cancel(run.id)),),
-                    (Button(self.render.text("button.cancel_keep"), Keep()),))
+        confirmation = Confirmation(
+            Button(self.render.text("button.cancel_confirm"), Cancel(run.id)),
+            Button(self.render.text("button.cancel_keep"), Keep()))
         workshop = await self._workshop_name(run)
         question = (self.render.html("workshop_cancel_confirm.html.j2", workshop=workshop)
                     if workshop else self.render.html("cancel_confirm.html.j2"))
-        return Outcome(send=(Reply(question, keyboard),))
+        return Outcome(send=(Reply(question, confirmation.keyboard, asks=confirmation),))
 
     async def cancel(self, user_id: int, run_id: int) -> Outcome:
         run, _ = await self._active_run_for(user_id, run_id)

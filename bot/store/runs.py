@@ -168,6 +168,24 @@ class Runs:
                              " VALUES (?, ?, ?)", (run_id, statement_id, self._db.now()))
             return True
 
+    async def choose_priorities(self, run_id: int, among: Iterable[str], chosen: Iterable[str],
+                                limit: int) -> bool:
+        """Of the suggestions ``among``, exactly ``chosen`` are next steps (those chosen before
+        keep their place); ``False``, changing nothing, when that would make more than ``limit``."""
+        among, chosen = set(among), set(chosen)
+        async with self._db.transaction() as db:
+            cursor = await db.execute("SELECT statement_id FROM priorities WHERE run_id = ?",
+                                      (run_id,))
+            present = {row[0] for row in await cursor.fetchall()}
+            if len((present - among) | chosen) > limit:
+                return False
+            await db.executemany("DELETE FROM priorities WHERE run_id = ? AND statement_id = ?",
+                                 [(run_id, s) for s in sorted((present & among) - chosen)])
+            await db.executemany("INSERT INTO priorities (run_id, statement_id, chosen_at)"
+                                 " VALUES (?, ?, ?)",
+                                 [(run_id, s, self._db.now()) for s in sorted(chosen - present)])
+            return True
+
     async def last_answered_at(self, run_id: int) -> str | None:
         """When the run's newest answer was given (``None``: none yet)."""
         row = await self._db.row("SELECT MAX(answered_at) AS at FROM answers WHERE run_id = ?",

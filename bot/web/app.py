@@ -1,7 +1,7 @@
 """The browser channel: a Starlette app showing the same flows as the Telegram bot.
 
 Every change is a POST of one plain form (a button's encoded action, a
-command of the navigation, or a typed name) carrying the session's CSRF
+command of the navigation, or a form the flows asked for) carrying the session's CSRF
 token; it redirects to the address of the page its outcome belongs to
 (:mod:`bot.web.addresses`), where the flows' answer is shown once
 (POST-redirect-GET). Opening an address again shows that page from what is
@@ -41,7 +41,9 @@ from bot.store.storage import Storage
 from bot.web.addresses import url_of
 from bot.web.connections import RequesterAddress
 from bot.web.flows_port import NAVIGATION, FlowsPort
+from bot.web.forms import sent
 from bot.web.pages import STATIC_DIR, BrowserWords, Pages
+from bot.web.paper_entry import paper_routes
 from bot.web.people import NOBODY, Person, Session, Visitor
 from bot.web.places_pages import PlacePages
 from bot.web.projector import Projector
@@ -59,19 +61,22 @@ from bot.web.security import (
     csrf_valid,
     session_key,
 )
+from bot.web.setup_form import expected_text
 from bot.web.views import KeptViews, View, view_of
 
 log = logging.getLogger(__name__)
 
 COOKIE = "selbstcheck"
 MAX_COOKIE_DAYS = 400  # browsers cap a cookie's lifetime there
-MAX_TEXT = 200  # a typed name; the flows check it further
+MAX_FIELDS = 40  # a form's fields: the token, its name, a field's boxes
 # An answer is shown at once; what takes longer (a PDF report: seconds) gets a page
 # that says it is being made and refreshes until it is there.
 PATIENCE_SECONDS = 1.0
 PREPARING_REFRESH_SECONDS = 2
 _MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
-                ".png": "image/png"}
+                ".png": "image/png",
+                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
 
 
 @dataclass
@@ -211,8 +216,8 @@ class WebChannel:
         return self.url(place) if place is not None else None
 
     def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
-        return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text,
-                       self.port.managed_workshop, self._link)
+        return view_of(outcome, tuple(messages), self.port.value, self.port.managed_workshop,
+                       self._link, self.port.expected_count)
 
     async def _carried_out(self, outcome: Outcome) -> View:
         return (await self._shown(None, outcome))[0]
@@ -241,12 +246,12 @@ class WebChannel:
             self._visitor_view = await self._carried_out(await self.port.start(NOBODY))
         return self._visitor_view
 
-    async def _form(self, request: Request) -> FormData | Response:
+    async def _form(self, request: Request, max_fields: int = MAX_FIELDS) -> FormData | Response:
         """The request's small form, or the page that refuses it."""
         if getattr(request.state, "too_large", False):
             return self.error("too_large", 413)
         try:
-            return await request.form(max_files=0, max_fields=8)
+            return await request.form(max_files=0, max_fields=max_fields)
         except BodyTooLarge:
             return self.error("too_large", 413)
         except (MultiPartException, HTTPException, UnicodeDecodeError):
@@ -263,7 +268,7 @@ class WebChannel:
         return session, form
 
     async def act(self, request: Request) -> Response:
-        """One form: a button, a command of the navigation or a typed name."""
+        """One form: a button, a command of the navigation or a form the flows asked for."""
         own = await self._own_form(request)
         if isinstance(own, Response):
             return own
@@ -271,8 +276,9 @@ class WebChannel:
         given = _input(form)
         if given is None:
             return self.error("bad_request", 400, session)
-        action = self.port.action(*given)
-        if given[0] == "command" and action is None:
+        kind, value = given
+        action = value if not isinstance(value, str) else self.port.action(kind, value)
+        if kind == "command" and action is None:
             return self.error("bad_request", 400, session)
         person = await self._stored(request, session)
         if person is None:
@@ -525,16 +531,18 @@ def _quoted(file_name: str) -> str:
     return quote(file_name, safe="")
 
 
-def _input(form: FormData) -> tuple[str, str] | None:
-    """What the form asks for: a command, a button's action or a typed text (checked sizes)."""
-    command, action, text = form.get("command"), form.get("action"), form.get("text")
+def _input(form: FormData) -> tuple[str, str] | tuple[str, Action] | None:
+    """What the form asks for: a command, a button's action (a form's way back is one) or
+    the form the flows asked for (checked sizes)."""
+    command, action = form.get("command"), form.get("action")
     if isinstance(command, str) and command in (*NAVIGATION, "abbrechen"):
         return "command", command
     if isinstance(action, str) and 0 < len(action) <= 64:
         return "action", action
-    if isinstance(text, str) and 0 < len(text.strip()) <= MAX_TEXT:
-        return "text", text
-    return None
+    if form.get("expected") == "1":
+        return "expected", expected_text(form)
+    sent_form = sent(form)
+    return ("form", sent_form) if sent_form is not None else None
 
 
 def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
@@ -555,6 +563,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/barrierefreiheit", channel.accessibility, methods=["GET"]),
         Route("/ueber", channel.about, methods=["GET"]),
         *projector_routes(channel),  # the wall's slides, its steps and the phone's remote
+        *paper_routes(channel),  # typing paper sheets in
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *extra_routes,
     ]

@@ -162,10 +162,13 @@ def workshop_id(person: Person) -> int:
 
 async def set_up(coordinator: Person, name: str = "Musterstadt", *,
                  without: tuple[str, ...] = ()) -> str:
-    """/workshop <name>, optionally deselect fields, create; the invitation payload."""
+    """/workshop <name>, every field but ``without``, each perspective on its own, create;
+    the invitation payload."""
     await coordinator.send(f"/workshop {name}")
+    await coordinator.tap("Alle Handlungsfelder")
     for label in without:
         await coordinator.tap(label)
+    await coordinator.tap("Weiter: Gruppen")
     await coordinator.tap("Workshop anlegen")
     return latest_link(coordinator)
 

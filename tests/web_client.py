@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -22,6 +23,8 @@ from tests.clock import SettableClock
 
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 _ACTION = re.compile(r'name="action" value="([^"]+)">([^<]+)<')
+_FORM_KEY = re.compile(r'name="form" value="([^"]*)"')
+_OPTION = re.compile(r'<input type="(?:radio|checkbox)" id="([^"]+)" name="([^"]+)" value="([^"]+)"')
 PREPARING = 'class="message preparing"'  # a page that says something is still being made
 
 
@@ -53,6 +56,25 @@ class Browser:
                 return value.replace("&#34;", '"')
         raise AssertionError(f"no button {label!r} on the page")
 
+    def option(self, label: str) -> tuple[str, str]:
+        """The name and value of the radio button or box labelled ``label``."""
+        for id_, name, value in _OPTION.findall(self.page):
+            shown = re.search(rf'<label for="{re.escape(id_)}">([^<]*)</label>', self.page)
+            if shown and label in html.unescape(shown[1]):
+                return name, value
+        raise AssertionError(f"no choice {label!r} on the page")
+
+    async def send(self, *chosen: str, **typed: str) -> httpx.Response:
+        """Send the page's form with the options labelled ``chosen`` and the ``typed`` values."""
+        key = _FORM_KEY.search(self.page)
+        assert key, self.page
+        fields: dict[str, list[str]] = {"csrf": [self.csrf()], "form": [html.unescape(key[1])]}
+        for name, value in (*(self.option(label) for label in chosen), *typed.items()):
+            fields.setdefault(name, []).append(value)
+        response = await self.http.post("/aktion", data=fields)
+        assert response.status_code == 303, response.text
+        return await self.settled(response.headers["location"])
+
     async def post(self, **fields: str) -> httpx.Response:
         response = await self.http.post("/aktion", data={"csrf": self.csrf(), **fields})
         self.location = response.headers.get("location") if response.status_code == 303 else None
@@ -78,8 +100,10 @@ class Browser:
         await self.get()
         await self.post(command="workshop")
         await self.get()
-        await self.post(text=municipality)
+        await self.post(form="", text=municipality)
         await self.get()
+        await self.press("Alle Handlungsfelder")
+        await self.press("Weiter: Gruppen")
         return await self.press("Workshop anlegen")
 
 

@@ -1,32 +1,35 @@
-"""The browser channel under load: many people answering at once over HTTP on 127.0.0.1.
+"""The browser channel under load, against a bare web app on the same uvicorn: the floor.
 
-The bot's services (flows, a database of its own), served by the real
-Starlette app under uvicorn in the benchmark's event loop; each person is an HTTP
-client with a cookie jar of its own that answers like a browser: POST the
-answer's form, follow the redirect to the next statement's page. The clients
-run in the same process, so their CPU is counted in the figures too.
+Three processes beside the benchmark's own: the browser channel as deployed
+(``python -m bot`` without a bot token, on a database of its own), the floor
+(:mod:`bot.bench.browser_floor`: Starlette, aiosqlite and Jinja2, one commit
+per answer) and the simulated people (:mod:`bot.bench.browser_people`), so
+the people's HTTP clients cost the servers nothing but the cores they share.
+Round by round all people answer at once on one server, then on the other;
+CPU per answer and the answer's time (POST → 303 → GET) are compared as
+ratios, which the machine's load changes far less than milliseconds.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
+import json
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
-from bot.app import web_channel
-from bot.bench.targets import free_port
-from bot.config import Web
-from bot.flows.services import Services
-from bot.web.app import build_web_app
-from bot.web.security import Throttle
-from bot.web.server import http_server
+from bot.bench.browser_people import TargetFigures
+from bot.bench.targets import clean_environment, free_port
 
-_CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 _PREPARING = 'class="message preparing"'  # a page whose action is still being carried out
-_ANSWER_A = re.compile(r'name="action" value="(a:[0-9]+:[a-z0-9_-]+:A)"')
+ADDRESSES = 100  # the people come from 127.0.0.2 … 127.0.0.101, a few each
 
 
 async def settled_page(client: httpx.AsyncClient, location: str) -> str:
@@ -47,79 +50,97 @@ async def settled_page(client: httpx.AsyncClient, location: str) -> str:
 class BrowserFigures:
     people: int
     statements: int
-    seconds: float = 0.0
-    response: list[float] = field(default_factory=list)  # POST of an answer until its 303
-    next_page: list[float] = field(default_factory=list)  # … until the next page has arrived
-    failures: int = 0
-    stored: int = 0  # answers of browser persons in the database afterwards
+    app: TargetFigures
+    floor: TargetFigures
+    stored: int = 0  # answers of browser persons in the app's database afterwards
+    floor_stored: int = 0
 
     @property
-    def answers(self) -> int:
-        return len(self.response)
+    def failures(self) -> int:
+        return self.app.failures + self.floor.failures
 
     @property
-    def answers_per_second(self) -> float:
-        return self.answers / self.seconds if self.seconds else 0.0
+    def cpu_over_floor(self) -> float | None:
+        """The browser channel's CPU per answer divided by the floor's."""
+        app, floor = self.app.cpu_ms_per_answer, self.floor.cpu_ms_per_answer
+        return app / floor if app is not None and floor else None
 
 
-class _Browser:
-    def __init__(self, base_url: str) -> None:
-        self.client = httpx.AsyncClient(base_url=base_url, timeout=120)
-        self.page = ""
+class _Server:
+    """A server process on 127.0.0.1, its output in a log file."""
 
-    async def open(self) -> None:
-        self.page = (await self.client.get("/")).text
-        await self._post("begin")
+    def __init__(self, command: list[str], port: int, log: Path,
+                 env: dict[str, str] | None = None) -> None:
+        self.port, self.log = port, log
+        with log.open("ab") as sink:
+            self.process = subprocess.Popen(command, env=env, cwd=log.parent, stdout=sink,
+                                            stderr=subprocess.STDOUT)
 
-    async def _post(self, action: str) -> None:
-        csrf = _CSRF.search(self.page)
-        assert csrf, "no form on the page"
-        response = await self.client.post("/aktion", data={"csrf": csrf[1], "action": action})
-        if response.status_code != 303:
-            raise RuntimeError(f"the browser channel answered {response.status_code}")
-        self.page = await settled_page(self.client, response.headers["location"])
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
-    async def answer(self, figures: BrowserFigures) -> None:
-        csrf, answer = _CSRF.search(self.page), _ANSWER_A.search(self.page)
-        if csrf is None or answer is None:
-            figures.failures += 1
-            return
-        sent = time.perf_counter()
-        response = await self.client.post("/aktion", data={"csrf": csrf[1], "action": answer[1]})
-        answered = time.perf_counter()
-        if response.status_code != 303:
-            figures.failures += 1
-            return
-        self.page = await settled_page(self.client, response.headers["location"])
-        figures.response.append(answered - sent)
-        figures.next_page.append(time.perf_counter() - sent)
+    async def ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"bench: a server did not come up:\n"
+                                 f"{self.log.read_text(errors='replace')[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                await asyncio.sleep(0.05)
+
+    async def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.to_thread(self.process.wait, 30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
 
 
-async def browser_burst(services: Services, people: int, statements: int) -> BrowserFigures:
-    """``people`` answer ``statements`` statements each, every round all at once."""
-    figures = BrowserFigures(people, statements)
-    # All of them come from 127.0.0.1: a hall behind one address, more than a room's worth of
-    # connections and new people from one address.
-    web = Web(listen="127.0.0.1", port=free_port(), connections_per_address=0)
-    channel = web_channel(services)
-    channel.throttle = Throttle(creations=people)
-    server = http_server(build_web_app(channel), web)
-    serving = asyncio.create_task(server.serve())
-    browsers = [_Browser(f"http://127.0.0.1:{web.port}") for _ in range(people)]
+async def browser_benchmark(people: int, statements: int, questions: Path, directory: Path,
+                            python: str = sys.executable) -> BrowserFigures:
+    """``people`` answer ``statements`` statements each on the browser channel and the floor."""
+    database = directory / "browser.db"
+    app_port, floor_port = free_port(), free_port()
+    app = _Server([python, "-m", "bot"], app_port, directory / "browser.log", clean_environment(
+        SELBSTCHECK_DB=str(database.resolve()), SELBSTCHECK_QUESTIONS_DIR=str(questions.resolve()),
+        SELBSTCHECK_LISTEN="127.0.0.1", SELBSTCHECK_PORT=str(app_port)))
+    floor = _Server([sys.executable, "-m", "bot.bench.browser_floor",
+                     str((directory / "browser-floor.db").resolve()), str(floor_port),
+                     str(statements)], floor_port, directory / "browser-floor.log")
     try:
-        while not server.started:
-            await asyncio.sleep(0.01)
-        await asyncio.gather(*(browser.open() for browser in browsers))
-        start = time.perf_counter()
-        for _ in range(statements):
-            await asyncio.gather(*(browser.answer(figures) for browser in browsers))
-        figures.seconds = time.perf_counter() - start
-        rows = await services.storage.database.rows(
-            "SELECT COUNT(*) FROM answers a JOIN runs r ON r.id = a.run_id"
-            " JOIN users u ON u.user_id = r.user_id WHERE u.channel = 'browser'")
-        figures.stored = rows[0][0]
+        await app.ready()
+        await floor.ready()
+        spec = directory / "browser-people.json"
+        spec.write_text(json.dumps({
+            "people": people, "statements": statements, "addresses": ADDRESSES,
+            "targets": {"floor": {"url": floor.url, "pid": floor.process.pid, "begin": False},
+                        "app": {"url": app.url, "pid": app.process.pid, "begin": True}}}))
+        clients = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.bench.browser_people", str(spec.resolve()),
+            stdout=asyncio.subprocess.PIPE, cwd=directory)
+        output, _ = await clients.communicate()
+        if clients.returncode != 0:
+            raise SystemExit("bench: the simulated browser people failed")
+        measured = {name: TargetFigures(**values) for name, values in json.loads(output).items()}
     finally:
-        await asyncio.gather(*(browser.client.aclose() for browser in browsers))
-        server.stop()
-        await serving
+        await app.stop()
+        await floor.stop()
+    figures = BrowserFigures(people, statements, measured["app"], measured["floor"])
+    figures.stored = _count(database, "SELECT COUNT(*) FROM answers a JOIN runs r ON r.id = a.run_id"
+                                      " JOIN users u ON u.user_id = r.user_id"
+                                      " WHERE u.channel = 'browser'")
+    figures.floor_stored = _count(directory / "browser-floor.db", "SELECT COUNT(*) FROM answers")
     return figures
+
+
+def _count(database: Path, sql: str) -> int:
+    connection = sqlite3.connect(database)
+    try:
+        return int(connection.execute(sql).fetchone()[0])
+    finally:
+        connection.close()

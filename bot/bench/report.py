@@ -206,18 +206,8 @@ def format_report(report: Report) -> str:
                         if report.cpu_over_floor is not None else "")
                      + (f" ({report.floor_lost_taps} floor taps lost)"
                         if report.floor_lost_taps else ""))
-    browser = report.browser
-    if browser is not None:
-        lines += [
-            f"browser: {browser.people} people answer over HTTP on 127.0.0.1 at the same moment, "
-            f"{browser.statements} times (in the benchmark's process, a database of its own):",
-            f"  {browser.answers} answers in {browser.seconds:.2f} s = "
-            f"{browser.answers_per_second:.0f} answers/s",
-            f"  request to response (answer stored, 303): {_spread(browser.response)}",
-            f"  to the next statement's page: {_spread(browser.next_page)}",
-            f"  answers stored {browser.stored} (expected {browser.people * browser.statements}), "
-            f"failed requests {browser.failures}",
-        ]
+    if report.browser is not None:
+        lines += browser_lines(report.browser)
     lines += [
         "ceilings:",
         f"  raw aiosqlite single-row commits, WAL, synchronous=NORMAL, same directory: "
@@ -268,6 +258,37 @@ def _per_answer(seconds: float, report: Report) -> float:
 def _spread(values: Sequence[float]) -> str:
     return ", ".join(f"{name} {_ms(percentile(values, p))}"
                      for name, p in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100)))
+
+
+def browser_failed(browser: BrowserFigures) -> bool:
+    """Whether a request failed or an answer the browser channel confirmed is not stored."""
+    return bool(browser.failures) or browser.stored != browser.people * browser.statements
+
+
+def browser_lines(browser: BrowserFigures) -> list[str]:
+    """The browser channel against its floor; the ratios are the figures to compare."""
+    lines = [f"browser: {browser.people} people, each with its own cookies, answer "
+             f"{browser.statements} statements at the same moment (POST → 303 → GET), from a "
+             "process of their own, against the browser channel (python -m bot, no bot token) "
+             "and, round by round in turns, a bare floor (Starlette, aiosqlite, Jinja2, one "
+             "commit per answer) on the same uvicorn:"]
+    for name, target in (("browser", browser.app), ("floor", browser.floor)):
+        cpu = target.cpu_ms_per_answer
+        lines.append(f"  {name + ':':8} {target.answers} answers, "
+                     f"{'–' if cpu is None else f'{cpu:.2f}'} ms CPU per answer, "
+                     f"{target.answers / target.seconds if target.seconds else 0:.0f} answers/s; "
+                     f"answer {_spread(target.answer)}; 303 {_spread(target.response)}")
+    cpu_ratio = browser.cpu_over_floor
+    p99_app, p99_floor = percentile(browser.app.answer, 99), percentile(browser.floor.answer, 99)
+    p99_ratio = p99_app / p99_floor if p99_floor else math.nan
+    lines += [
+        "  browser ÷ floor CPU per answer: "
+        + (f"{cpu_ratio:.2f}x (goal ≤ 1.5x: {_goal(cpu_ratio <= 1.5)})" if cpu_ratio else "–"),
+        f"  p99 ÷ floor's p99: {p99_ratio:.2f}x (goal ≤ 2x: {_goal(p99_ratio <= 2)})",
+        f"  answers stored {browser.stored} (expected {browser.people * browser.statements}), "
+        f"floor {browser.floor_stored}; failed requests {browser.failures}",
+    ]
+    return lines
 
 
 def _fmt_mb(value: float) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.app import open_services
-from bot.bench.browser import BrowserFigures, browser_burst
+from bot.bench.browser import BrowserFigures, browser_benchmark
 from bot.bench.commit_probe import measure_commit_rate
 from bot.bench.config import TRANSPORTS, BenchConfig, write_synthetic_questionnaire
 from bot.bench.crowd import Crowd, Person, everyone, person_id
@@ -90,22 +90,25 @@ async def run_benchmark(config: BenchConfig, api: FakeBotAPI | None = None) -> R
             report.floor_cpu_ms_per_tap = floor.cpu_ms_per_tap
             report.floor_lost_taps = floor.lost_taps
         if config.browser_users:
-            report.browser = await _browser_run(config, questionnaire, base / "browser.db")
+            report.browser = await _browser_run(config, questions, base)
         report.commit_rate = await measure_commit_rate(base / "commit-probe.db",
                                                        config.commit_seconds)
     return report
 
 
-async def _browser_run(config: BenchConfig, questionnaire: Questionnaire,
-                       database: Path) -> BrowserFigures:
-    """The browser channel in this process on a database of its own, after the Telegram run."""
-    settings = Settings(token=None, database=str(database))
-    services = await open_services(settings, questionnaire, Renderer())
-    try:
-        return await browser_burst(services, config.browser_users, config.statements)
-    finally:
-        await services.storage.close()
+async def run_browser_benchmark(config: BenchConfig) -> BrowserFigures:
+    """The browser channel against its floor alone, without the Telegram run."""
+    with tempfile.TemporaryDirectory(prefix="selbstcheck-bench-", dir=config.directory) as tmp:
+        base = Path(tmp)
+        questions = (QUESTIONS_DIR if config.shipped_questionnaire
+                     else write_synthetic_questionnaire(base / "questions"))
+        return await _browser_run(config, questions, base)
 
+
+async def _browser_run(config: BenchConfig, questions: Path, base: Path) -> BrowserFigures:
+    """The browser channel as its own process on a database of its own, after the Telegram run."""
+    return await browser_benchmark(config.browser_users, config.statements, questions, base,
+                                   config.bot_python)
 
 
 async def _in_process(config: BenchConfig, questionnaire: Questionnaire, database: Path,

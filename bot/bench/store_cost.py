@@ -86,7 +86,8 @@ def fill(path: Path, runs: int, now: datetime, seed: int = 1) -> int:
                        " VALUES (?, 'report_name', ?, ?, ?)",
                        [(person, person * RUNS_PER_PERSON, timestamp(now), until)
                         for person in range(10, people + 1, 10)])
-        db.executemany("INSERT INTO web_sessions VALUES (?, ?, ?)",
+        db.executemany("INSERT INTO web_sessions (token_hash, user_id, created_at)"
+                       " VALUES (?, ?, ?)",
                        [(person.to_bytes(32, "big"), person, timestamp(now))
                         for person in range(7, people + 1, 7)])
     return people

@@ -5,8 +5,10 @@ The flows and the output layer read these; only :mod:`bot.store` makes them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
+
+from bot.domain.perspectives import Grouping
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Awaited(Enum):
     REPORT_NAME = "report_name"      # the municipality's name for the printable report
     WORKSHOP_NAME = "workshop_name"  # the municipality of a workshop being set up
     WORKSHOP_STEP = "workshop_step"  # an agreed next step of a workshop (what, who, by when)
+    PAPER_SHEET = "paper_sheet"      # a paper sheet's code and answers, for a perspective
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,10 @@ class PendingInput:
     run_id: int | None  # REPORT_NAME: the run whose report follows the name
     since: str
     until: str
-    workshop_id: int | None = None  # WORKSHOP_STEP: the workshop the step belongs to
+    workshop_id: int | None = None  # WORKSHOP_STEP, PAPER_SHEET: the workshop it belongs to
     position: int | None = None     # WORKSHOP_STEP: its place in the list (1–5)
     candidate: str | None = None  # REPORT_NAME: a doubtful text the person may confirm as the name
+    perspective: str | None = None  # PAPER_SHEET: the perspective of the sheets typed now
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class Workshop:
     created_by: int
     created_at: str
     closed_at: str | None
+    grouping: Grouping = Grouping()  # how the perspectives are shown
 
     @property
     def open(self) -> bool:
@@ -87,12 +92,15 @@ class Participant:
 
 @dataclass(frozen=True)
 class Draft:
-    """A workshop being set up: the name (once given) and the fields chosen so far."""
+    """A workshop being set up: the name (once given), the fields and the grouping chosen
+    so far, and how many people the coordinator expects from each perspective."""
 
     user_id: int
     municipality: str | None
     field_ids: tuple[str, ...]
     created_at: str
+    grouping: Grouping = Grouping()
+    expected: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,9 @@ from statistics import fmean
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bot.domain.disclosure import DEFAULT_MIN_GROUP, Cell, suppress_row
+from bot.domain.perspectives import ADMINISTRATION as ADMINISTRATION
+from bot.domain.perspectives import EACH_ALONE, SECTORS, Grouping
+from bot.domain.perspectives import PERSPECTIVES as PERSPECTIVES
 from bot.domain.questionnaire import Field, Level, Scale, Statement, shown_percent
 from bot.domain.release_noise import (
     FIELD_SPREAD,
@@ -49,23 +52,9 @@ from bot.domain.scoring import score_field
 if TYPE_CHECKING:
     from bot.domain.workshop_reference import Reference
 
-# Perspective ids, in the order the participants see them; labels in reports/texts.toml.
-PERSPECTIVES: tuple[str, ...] = (
-    "verwaltung_integration",  # administration: integration and diversity work
-    "verwaltung_fachamt",      # administration: another department
-    "leitung",                 # leadership: mayor, district administrator, heads of department
-    "politik",                 # council members
-    "migration",               # migrant organisation or integration council
-    "zivilgesellschaft",       # civil society or welfare association
-    "wirtschaft",              # business, job centre or employment agency
-    "bildung",                 # education providers
-    "andere",                  # anybody else
-)
-# The administration's own perspectives: their summary suggests work to do; everybody
-# else's lists what they rated lowest, as points to raise in the discussion.
-ADMINISTRATION: tuple[str, ...] = ("verwaltung_integration", "verwaltung_fachamt", "leitung")
 FURTHER = "weitere"   # the pool of perspectives too small to be shown on their own
 OVERALL = "gesamt"    # everybody
+GROUP_KEYS: tuple[str, ...] = (*PERSPECTIVES, *SECTORS, FURTHER, OVERALL)  # every labelled key
 
 MIN_SPREAD = 100 / 3      # one step on the A–D scale, in percentage points
 LOW_BELOW = 50            # shown below "Auf gutem Weg": a field or statement still to build up
@@ -91,6 +80,7 @@ class PerspectiveProgress:
     perspective: str | None  # None: joined, perspective not chosen yet
     joined: int
     finished: int
+    on_paper: int = 0  # of those joined (and finished): sheets a coordinator typed in
 
 
 @dataclass(frozen=True)
@@ -104,6 +94,11 @@ class Progress:
     @property
     def finished(self) -> int:
         return sum(row.finished for row in self.rows)
+
+    @property
+    def on_paper(self) -> int:
+        """„davon auf Papier“: the paper sheets among those joined and finished."""
+        return sum(row.on_paper for row in self.rows)
 
 
 def progress(counts: Iterable[PerspectiveProgress]) -> Progress:
@@ -293,29 +288,44 @@ class History(Protocol):
         """Whether the last release showed statements (an interim one shows fields only)."""
 
 
-def form_groups(counts: Mapping[str, int],
-                minimum: int = DEFAULT_MIN_GROUP) -> tuple[Group, ...]:
-    """The groups shown on their own, each with at least ``minimum`` respondents."""
-    shown = [p for p in PERSPECTIVES if counts.get(p, 0) >= minimum]
-    pooled = [p for p in PERSPECTIVES if 0 < counts.get(p, 0) < minimum]
+def form_groups(counts: Mapping[str, int], minimum: int = DEFAULT_MIN_GROUP,
+                grouping: Grouping = EACH_ALONE) -> tuple[Group, ...]:
+    """The groups shown on their own, each with at least ``minimum`` respondents.
 
-    def size(perspectives: Sequence[str]) -> int:
-        return sum(counts[p] for p in perspectives)
+    The grouping's units (perspectives or sectors) with ``minimum`` people are
+    shown; smaller ones are pooled as FURTHER, and while that pool is itself
+    too small, the smallest shown unit joins it (the later one on a tie).
+    """
+    units = [(key, members, sum(counts.get(p, 0) for p in members))
+             for key, members in grouping.units()]
+    shown = [unit for unit in units if unit[2] >= minimum]
+    pooled = [unit for unit in units if 0 < unit[2] < minimum]
 
-    while pooled and size(pooled) < minimum and shown:
-        smallest = min(reversed(shown), key=lambda p: counts[p])  # the later one on a tie
+    while pooled and sum(size for *_, size in pooled) < minimum and shown:
+        smallest = min(reversed(shown), key=lambda unit: unit[2])
         shown.remove(smallest)
         pooled.append(smallest)
-    groups = [Group(p, counts[p], (p,)) for p in shown]
+    groups = [Group(key, size, members) for key, members, size in shown]
     if pooled and shown:
-        ordered = tuple(p for p in PERSPECTIVES if p in pooled)
-        groups.append(Group(FURTHER, size(pooled), ordered))
+        inside = {p for _, members, _ in pooled for p in members if counts.get(p, 0)}
+        groups.append(Group(FURTHER, sum(size for *_, size in pooled),
+                            tuple(p for p in PERSPECTIVES if p in inside)))
     return tuple(groups)
+
+
+def forecast(expected: Mapping[str, int], minimum: int = DEFAULT_MIN_GROUP,
+             grouping: Grouping = EACH_ALONE) -> tuple[Group, ...]:
+    """The groups a room of ``expected`` people per perspective will see, before anybody
+    joins: exactly what :func:`aggregate` shows once they have all answered a field."""
+    if sum(expected.values()) < minimum:
+        return ()
+    return form_groups(expected, minimum, grouping)
 
 
 def aggregate(fields: tuple[Field, ...], scale: Scale, responses: Sequence[Response],
               minimum: int = DEFAULT_MIN_GROUP, history: History | None = None, *,
-              noise: Noise | None = None, statements: bool = True) -> WorkshopResult:
+              noise: Noise | None = None, statements: bool = True,
+              grouping: Grouping = EACH_ALONE) -> WorkshopResult:
     """The workshop's result; empty below ``minimum`` counted respondents.
 
     ``history``: what changed since the last release, so that this result
@@ -323,13 +333,14 @@ def aggregate(fields: tuple[Field, ...], scale: Scale, responses: Sequence[Respo
     source of the released numbers' noise, drawn before the cells are chosen
     so that which cells show depends on noisy counts only; ``None`` gives the
     exact numbers, which are never released. ``statements``: False for the
-    fields alone (an interim release).
+    fields alone (an interim release). ``grouping``: how the workshop shows its
+    perspectives (:mod:`bot.domain.perspectives`).
     """
     people = counted(fields, responses)
     if len(people) < minimum:
         return WorkshopResult(respondents=len(people), minimum=minimum, groups=(), fields=(),
                               statements=())
-    groups = form_groups(Counter(r.perspective for r in people), minimum)
+    groups = form_groups(Counter(r.perspective for r in people), minimum, grouping)
     members = {group.key: [r for r in people if r.perspective in group.perspectives]
                for group in groups}
 

@@ -270,10 +270,11 @@ class NameConfirm:
 
 
 MANAGE_ACTIONS = ("menu", "status", "result", "invite", "renew", "close", "share", "csv",
-                  "pdf", "cocoord", "delete", "release", "remind", "steps", "browser",
-                  "reference", "dialogue")
+                  "xlsx", "ods", "paper", "pdf", "cocoord", "delete", "release", "remind", "steps",
+                  "browser", "reference", "dialogue")
 CONFIRMED_ACTIONS = ("renew", "close", "share", "delete", "cocoord", "reference", "unreference")
-DRAFT_STEPS = ("all", "create", "drop", "new")
+DRAFT_STEPS = ("all", "create", "drop", "new", "groups", "fields")
+MOST_EXPECTED = 99  # people a coordinator may expect from one perspective
 
 
 @dataclass(frozen=True)
@@ -295,6 +296,8 @@ class ConfirmWorkshop:
 
 @dataclass(frozen=True)
 class ChoosePerspective:
+    """One of ``PERSPECTIVES``; ``""`` from a form sent without a choice."""
+
     workshop_id: int
     perspective: str
 
@@ -353,6 +356,40 @@ class DraftStep:
 
 
 @dataclass(frozen=True)
+class DraftGrouping:
+    """How the workshop being set up shows its perspectives: one of
+    :data:`bot.domain.perspectives.MODES`."""
+
+    mode: str
+
+
+@dataclass(frozen=True)
+class DraftAlone:
+    """In a grouping of one's own: a perspective on its own (``alone``) or in its sector.
+    A state, not a toggle."""
+
+    perspective: str
+    alone: bool
+
+
+@dataclass(frozen=True)
+class DraftExpect:
+    """How many people (0 to ``MOST_EXPECTED``) the coordinator expects from a perspective.
+    The number itself, not a step, so a repeated tap changes nothing."""
+
+    perspective: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DraftExpected:
+    """Every perspective's expected people at once, as a form with a number per perspective
+    sends them (0 to ``MOST_EXPECTED`` each; a perspective left out expects nobody)."""
+
+    counts: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
 class Erase:
     """"Yes, delete my data", with the time the question was asked."""
 
@@ -364,13 +401,76 @@ class KeepData:
     pass
 
 
+@dataclass(frozen=True)
+class PrintPaper:
+    """Print ``count`` paper questionnaires (one of :data:`bot.domain.paper.SHEET_COUNTS`)."""
+
+    workshop_id: int
+    count: int
+
+
+@dataclass(frozen=True)
+class TypePaper:
+    """Type paper sheets in, one message each, for ``perspective``; ``None``: choose it first."""
+
+    workshop_id: int
+    perspective: str | None
+
+
+@dataclass(frozen=True)
+class EnterPaperSheet:
+    """One paper sheet from the browser's entry form (never a button: it is too long)."""
+
+    workshop_id: int
+    code: str
+    perspective: str
+    answers: str  # one letter A–E per statement, in the sheet's order
+
+
+# --- forms: several typed values or choices sent at once (see bot.flows.outcome.Form) ---
+
+
+@dataclass(frozen=True)
+class EnterNextStep:
+    """An agreed step typed into its three fields, for ``position`` (1–5)."""
+
+    workshop_id: int
+    position: int
+    what: str
+    who: str
+    due: str
+
+
+@dataclass(frozen=True)
+class ChooseSteps:
+    """The next steps chosen among one field's suggestions: these, and none else of the field."""
+
+    run_id: int
+    field_id: str
+    statement_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChangeChosen:
+    """A given answer changed in a form: the statement and the new choice (``""``: none chosen)."""
+
+    run_id: int
+    field_id: str
+    page: int
+    statement_id: str
+    choice: str
+
+
+FormAction = EnterNextStep | ChooseSteps | ChangeChosen
+
 ButtonAction = (Answer | AnswerAgain | Back | Info | Pause | Unpause | ShowResults | Cancel
                 | ContinueRun | Keep
                 | Begin | BeginField | ReviewFields | ReviewField | FieldDetail | SummaryBack
                 | Priorities | Prioritize | ChangeOpen | Change | Report | NameAsk | NameSkip
                 | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop | ChoosePerspective
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
-                | DraftStep | Erase | KeepData | StepForStatement | Show)
+                | DraftStep | DraftGrouping | DraftAlone | DraftExpect | Erase | KeepData
+                | StepForStatement | Show | PrintPaper | TypePaper)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
           | PrivacyStatement | EraseRequest | Text | AnswerField | Media | UnknownCommand
-          | ButtonAction)
+          | DraftExpected | EnterPaperSheet | ButtonAction | FormAction)

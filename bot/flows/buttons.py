@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.domain.workshop import PERSPECTIVES
+from bot.domain.paper import SHEET_COUNTS
+from bot.domain.perspectives import MODES, PERSPECTIVES, SECTOR_OF
 from bot.flows.actions import (
     CONFIRMED_ACTIONS,
     DRAFT_STEPS,
@@ -31,7 +32,10 @@ from bot.flows.actions import (
     ChoosePerspective,
     ConfirmWorkshop,
     ContinueRun,
+    DraftAlone,
+    DraftExpect,
     DraftField,
+    DraftGrouping,
     DraftStep,
     EditNextStep,
     Erase,
@@ -45,6 +49,7 @@ from bot.flows.actions import (
     NameRemove,
     NameSkip,
     Pause,
+    PrintPaper,
     Priorities,
     Prioritize,
     RemoveCoordinator,
@@ -55,6 +60,7 @@ from bot.flows.actions import (
     ShowResults,
     StepForStatement,
     SummaryBack,
+    TypePaper,
     Unpause,
 )
 
@@ -143,6 +149,16 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return f"wd:{'+' if select else '-'}:{field_id}"
         case DraftStep(what):
             return f"wd:{what}"
+        case DraftGrouping(mode):
+            return f"wd:g:{mode}"
+        case DraftAlone(perspective, alone):
+            return f"wd:a:{'+' if alone else '-'}:{perspective}"
+        case DraftExpect(perspective, count):
+            return f"wd:n:{perspective}:{count}"
+        case PrintPaper(workshop_id, count):
+            return f"wpp:{workshop_id}:{count}"
+        case TypePaper(workshop_id, perspective):
+            return f"wpt:{workshop_id}:{perspective or 'neu'}"
         case Erase(issued_at):
             return f"del:{issued_at}"
         case KeepData():
@@ -151,6 +167,7 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
 
 
 _ID = r"[a-z][a-z0-9_-]{0,23}"
+_ID_PATTERN = re.compile(_ID)
 _RUN = r"[1-9][0-9]{0,11}"
 _WS = _RUN
 _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]], ...] = (
@@ -214,10 +231,25 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     (re.compile(rf"wd:(?P<select>[+-]):(?P<field>{_ID})"),
      lambda g: DraftField(g["field"], select=g["select"] == "+")),
     (re.compile(rf"wd:(?P<what>{'|'.join(DRAFT_STEPS)})"), lambda g: DraftStep(g["what"])),
+    (re.compile(rf"wd:g:(?P<mode>{'|'.join(MODES)})"), lambda g: DraftGrouping(g["mode"])),
+    (re.compile(rf"wd:a:(?P<alone>[+-]):(?P<what>{'|'.join(SECTOR_OF)})"),
+     lambda g: DraftAlone(g["what"], alone=g["alone"] == "+")),
+    (re.compile(rf"wd:n:(?P<what>{'|'.join(PERSPECTIVES)}):(?P<count>0|[1-9][0-9]?)"),
+     lambda g: DraftExpect(g["what"], int(g["count"]))),
+    # Paper: print sheets (a count offered), type them in (for a perspective, or choose one).
+    (re.compile(rf"wpp:(?P<ws>{_WS}):(?P<count>{'|'.join(map(str, SHEET_COUNTS))})"),
+     lambda g: PrintPaper(int(g["ws"]), int(g["count"]))),
+    (re.compile(rf"wpt:(?P<ws>{_WS}):(?P<what>{'|'.join(PERSPECTIVES)}|neu)"),
+     lambda g: TypePaper(int(g["ws"]), None if g["what"] == "neu" else g["what"])),
     # Deleting one's data: a prefix of its own, so no other button can ever mean it.
     (re.compile(r"del:(?P<issued>[1-9][0-9]{0,11})"), lambda g: Erase(int(g["issued"]))),
     (re.compile(r"del:no"), lambda g: KeepData()),
 )
+
+
+def valid_id(text: str) -> bool:
+    """Whether ``text`` can name a statement or field, as a button names one."""
+    return _ID_PATTERN.fullmatch(text) is not None
 
 
 def decode(data: str | None) -> ButtonAction | None:

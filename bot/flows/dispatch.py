@@ -26,14 +26,22 @@ from bot.flows.actions import (
     Cancel,
     CancelRequest,
     Change,
+    ChangeChosen,
     ChangeOpen,
     ChangePerspective,
     ChoosePerspective,
+    ChooseSteps,
     ConfirmWorkshop,
     ContinueRun,
+    DraftAlone,
+    DraftExpect,
+    DraftExpected,
     DraftField,
+    DraftGrouping,
     DraftStep,
     EditNextStep,
+    EnterNextStep,
+    EnterPaperSheet,
     Erase,
     EraseRequest,
     FieldDetail,
@@ -48,6 +56,7 @@ from bot.flows.actions import (
     NameRemove,
     NameSkip,
     Pause,
+    PrintPaper,
     Priorities,
     Prioritize,
     PrivacyStatement,
@@ -64,6 +73,7 @@ from bot.flows.actions import (
     StepForStatement,
     SummaryBack,
     Text,
+    TypePaper,
     UnknownCommand,
     Unpause,
     WorkshopCommand,
@@ -94,6 +104,7 @@ from bot.flows.workshop.desk import Desk
 from bot.flows.workshop.documents import Documents
 from bot.flows.workshop.joining import Joining
 from bot.flows.workshop.menu import Menu
+from bot.flows.workshop.paper import Paper
 from bot.flows.workshop.releases import Releases
 from bot.flows.workshop.setup import Setup
 from bot.output.fair_queue import requested_by
@@ -148,8 +159,10 @@ class Flows:
         self._setup = Setup(desk, menu)
         self._joining = Joining(desk, self._selfcheck, co_coordinators)
         self._co_coordinators = co_coordinators
-        self._coordination = Coordination(desk, menu, releases, Documents(desk),
-                                          self._agreed_steps, co_coordinators)
+        documents = Documents(desk)
+        self._paper = Paper(desk, documents)
+        self._coordination = Coordination(desk, menu, releases, documents,
+                                          self._agreed_steps, co_coordinators, self._paper)
         self._privacy = Privacy(storage, renderer, settings.retention_days,
                                 minimum=settings.min_group)
         self.places = Places(questionnaire, renderer, Shown(
@@ -213,10 +226,11 @@ class Flows:
             case EraseRequest():
                 return await privacy.erase_request(person)
             case Text(text):
-                # The bot asks for typed text in three places: the municipality's name for
-                # the printable report, the name of a workshop being set up, and a workshop's
-                # agreed next step. Asking for one stops waiting for the others (one pending
-                # input per person, see bot.store.people), so at most one takes the message.
+                # The bot asks for typed text in four places: the municipality's name for
+                # the printable report, the name of a workshop being set up, a workshop's
+                # agreed next step and a paper sheet. Asking for one stops waiting for the
+                # others (one pending input per person, see bot.store.people), so at most
+                # one takes the message.
                 pending = await self._storage.people.pending_input(person)
                 if pending is None:
                     return await selfcheck.hint(person)
@@ -227,9 +241,13 @@ class Flows:
                         taken = await self._setup.named(person, text)
                     case Awaited.WORKSHOP_STEP:
                         taken = await self._agreed_steps.typed(person, pending, text)
+                    case Awaited.PAPER_SHEET:
+                        taken = await self._paper.typed(person, pending, text)
                 return taken or await selfcheck.hint(person)
             case Media():
                 return await selfcheck.hint(person, media=True)
+            case DraftExpected(counts):
+                return await self._setup.draft_expected(person, dict(counts))
             case UnknownCommand(command):
                 return await selfcheck.hint(person, command)
             case Answer(run_id, statement_id, choice):
@@ -294,6 +312,15 @@ class Flows:
                 return await self._joining.change_perspective(person, workshop_id)
             case RemoveCoordinator(workshop_id, user_id):
                 return await self._co_coordinators.remove(person, workshop_id, user_id)
+            case EnterNextStep(workshop_id, position, what, who, due):
+                return await self._agreed_steps.entered(
+                    person, workshop_id, position, {"what": what, "who": who, "due": due})
+            case ChooseSteps(run_id, field_id, statement_ids):
+                return await self._next_steps.choose_field(person, run_id, field_id,
+                                                           statement_ids)
+            case ChangeChosen(run_id, field_id, page, statement_id, choice):
+                return await review.change_chosen(person, run_id, field_id, page, statement_id,
+                                                  choice)
             case EditNextStep(workshop_id, position):
                 return await self._agreed_steps.ask(person, workshop_id, position)
             case StepForStatement(workshop_id, statement_id):
@@ -304,6 +331,19 @@ class Flows:
                 return await self._setup.draft_field(person, field_id, select)
             case DraftStep(what):
                 return await self._setup.draft_step(person, what)
+            case DraftGrouping(mode):
+                return await self._setup.draft_grouping(person, mode)
+            case DraftAlone(perspective, alone):
+                return await self._setup.draft_alone(person, perspective, alone)
+            case DraftExpect(perspective, count):
+                return await self._setup.draft_expect(person, perspective, count)
+            case PrintPaper(workshop_id, count):
+                return await self._paper.print_sheets(person, workshop_id, count)
+            case TypePaper(workshop_id, perspective):
+                return await self._paper.choose(person, workshop_id, perspective)
+            case EnterPaperSheet(workshop_id, code, perspective, answers):
+                return await self._paper.from_form(person, workshop_id, code, perspective,
+                                                   answers)
             case Erase(issued_at):
                 return await privacy.erase(person, issued_at)
             case KeepData():

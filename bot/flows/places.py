@@ -21,12 +21,19 @@ from bot.flows.actions import (
     BeginField,
     ButtonAction,
     Change,
+    ChangeChosen,
     ChangeOpen,
     ChoosePerspective,
+    ChooseSteps,
     ConfirmWorkshop,
+    DraftAlone,
+    DraftExpect,
+    DraftExpected,
     DraftField,
+    DraftGrouping,
     DraftStep,
     EditNextStep,
+    EnterNextStep,
     Erase,
     EraseRequest,
     FieldDetail,
@@ -53,7 +60,7 @@ from bot.flows.actions import (
     WorkshopCommand,
 )
 from bot.flows.next_steps import NextSteps
-from bot.flows.outcome import Document, Message, Outcome
+from bot.flows.outcome import Confirmation, Document, Form, Message, Outcome, Reply
 from bot.flows.place import (
     WORKSHOP_VIEWS,
     ChangePage,
@@ -173,7 +180,8 @@ class Places:
         statement = self._live_statement(messages)
         if statement is not None:
             return statement
-        if isinstance(action, DraftField | DraftStep):  # a workshop just created: its page
+        if isinstance(action, DraftField | DraftStep | DraftGrouping | DraftAlone | DraftExpect
+                      | DraftExpected):  # setting a workshop up, or one just created: its page
             return self._of_buttons(messages) or WorkshopsPage()
         return self._of_action(action) or self._of_buttons(messages) or Home()
 
@@ -227,6 +235,12 @@ class Places:
                 return WorkshopPage(workshop_id, "steps")
             case ChoosePerspective(workshop_id, _):
                 return ParticipationPage(workshop_id)
+            case EnterNextStep(workshop_id):
+                return WorkshopPage(workshop_id, "steps")
+            case ChooseSteps(run_id, field_id):
+                return NextStepsPage(run_id)
+            case ChangeChosen(run_id, field_id, page):
+                return ReviewPage(run_id, field_id, page)
         return None
 
     def _of_buttons(self, messages: tuple[Message, ...]) -> Place | None:
@@ -295,9 +309,17 @@ _NAMES: dict[type, str] = {
 
 
 def _actions(messages: tuple[Message, ...]) -> Iterator[ButtonAction]:
+    """The actions of the messages' buttons, those of what a reply asks for included."""
     for message in messages:
-        for row in message.keyboard:
-            for button in row:
-                if button.action is not None:
-                    yield button.action
+        buttons = [button for row in message.keyboard for button in row]
+        match message:
+            case Reply(asks=Form(key=key, back=back, others=others)):
+                buttons += [back, *others]
+                if key is not None:
+                    yield key
+            case Reply(asks=Confirmation(confirm=confirm, cancel=cancel)):
+                buttons += [confirm, cancel]
+        for button in buttons:
+            if button.action is not None:
+                yield button.action
 

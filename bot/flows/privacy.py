@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
 from bot.flows.actions import Erase, KeepData
-from bot.flows.outcome import Button, Outcome, Reply
+from bot.flows.outcome import Button, Confirmation, Outcome, Reply
 from bot.output.render import Renderer
 from bot.store.storage import Storage
 
@@ -51,16 +51,16 @@ class Privacy:
         """/loeschen: ask before deleting anything (arguments to the command change nothing)."""
         if not await self.storage.people.has_user(user_id):
             return Outcome(send=(Reply(self.render.html("privacy_nothing_stored.html.j2")),))
-        keyboard = ((Button(self.render.text("privacy.button_delete"),
-                            Erase(self._seconds())),),
-                    (Button(self.render.text("privacy.button_keep"), KeepData()),))
+        confirmation = Confirmation(
+            Button(self.render.text("privacy.button_delete"), Erase(self._seconds())),
+            Button(self.render.text("privacy.button_keep"), KeepData()))
         # Deleting a person deletes the workshops they created, with everybody's
         # answers in them: say so before, by name.
         created = [w for w in await self.storage.workshops.coordinated_by(user_id) if w.created_by == user_id]
         question = self.render.html(
             "privacy_confirm.html.j2", minutes=CONFIRMATION_SECONDS // 60, workshops=created,
             participating=await self.storage.workshops.takes_part(user_id))
-        return Outcome(send=(Reply(question, keyboard),))
+        return Outcome(send=(Reply(question, confirmation.keyboard, asks=confirmation),))
 
     async def keep(self, user_id: int) -> Outcome:
         """"Nein, behalten": nothing changes; the note names the person's next step."""

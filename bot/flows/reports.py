@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.domain.entities import Awaited, PendingInput
 from bot.domain.names import (
     NAME_MAX_LENGTH,
+    NAME_MIN_LENGTH,
     NameDoubt,
     file_slug,
     municipality_name,
@@ -18,9 +19,20 @@ from bot.domain.names import (
 )
 from bot.domain.questionnaire import Questionnaire
 from bot.flows.actions import Begin, NameAsk, NameConfirm, NameRemove, NameSkip, Report, ShowResults
-from bot.flows.outcome import Button, Document, Keyboard, Message, Outcome, Reply
+from bot.flows.outcome import (
+    TYPED_TEXT,
+    Button,
+    Confirmation,
+    Document,
+    Form,
+    Keyboard,
+    Message,
+    Outcome,
+    Reply,
+)
 from bot.flows.personal_flow import PersonalFlow
 from bot.flows.results_view import ResultsView, RunResults, german_date, local_date
+from bot.flows.typed_values import text_input
 from bot.flows.work_quota import WorkQuota
 from bot.output.render import Renderer
 from bot.output.report_pdf import ReportContent, print_report
@@ -127,28 +139,45 @@ class Reports(PersonalFlow):
     def _name_prompt(self, current: str | None) -> Reply:
         keyboard: Keyboard
         if current:
-            keyboard = ((Button(self.render.text("results.button.name_keep"), NameSkip()),),
-                        (Button(self.render.text("results.button.name_remove"), NameRemove()),))
+            keep = Button(self.render.text("results.button.name_keep"), NameSkip())
+            remove = Button(self.render.text("results.button.name_remove"), NameRemove())
+            keyboard = ((keep,), (remove,))
+            form = self._name_form(keep, value=current, others=(remove,))
         else:
-            keyboard = ((Button(self.render.text("results.button.name_skip"), NameSkip()),),)
+            skip = Button(self.render.text("results.button.name_skip"), NameSkip())
+            keyboard = ((skip,),)
+            form = self._name_form(skip)
         return Reply(self.render.html("name_prompt.html.j2", current=current,
-                                      max_length=NAME_MAX_LENGTH), keyboard)
+                                      max_length=NAME_MAX_LENGTH), keyboard, asks=form)
+
+    def _name_form(self, back: Button, *, value: str = "", error: str | None = None,
+                   others: tuple[Button, ...] = ()) -> Form:
+        """The municipality's name typed into a field, as the awaited text."""
+        field = text_input(self.render, TYPED_TEXT, "name", (NAME_MIN_LENGTH, NAME_MAX_LENGTH),
+                           value=value, error=error)
+        return Form(None, (field,), self.render.text("form.name_submit"), back, others=others)
 
     async def name_message(self, user_id: int, pending: PendingInput, text: str) -> Outcome:
         """A message while the bot waits for the name (``pending`` awaits ``REPORT_NAME``)."""
         name = municipality_name(text)
-        skip = (Button(self.render.text("results.button.name_skip"), NameSkip()),)
+        skip = Button(self.render.text("results.button.name_skip"), NameSkip())
         if name is None:
+            error = self.render.text("form.name_invalid", low=NAME_MIN_LENGTH,
+                                     high=NAME_MAX_LENGTH)
             return Outcome(send=(Reply(self.render.html("name_invalid.html.j2",
-                                                        max_length=NAME_MAX_LENGTH), (skip,)),))
+                                                        max_length=NAME_MAX_LENGTH), ((skip,),),
+                                       asks=self._name_form(skip, value=text, error=error)),))
         doubt = name_doubt(name)
         if doubt is NameDoubt.QUESTION:
-            return Outcome(send=(Reply(self.render.html("name_question.html.j2"), (skip,)),))
+            error = self.render.text("form.name_question")
+            return Outcome(send=(Reply(self.render.html("name_question.html.j2"), ((skip,),),
+                                       asks=self._name_form(skip, value=text, error=error)),))
         if doubt is NameDoubt.UNSURE:
             await self.storage.people.set_candidate(user_id, Awaited.REPORT_NAME, name)
-            confirm = (Button(self.render.text("results.button.name_confirm"), NameConfirm()),)
+            confirm = Confirmation(
+                Button(self.render.text("results.button.name_confirm"), NameConfirm()), skip)
             return Outcome(send=(Reply(self.render.html("name_confirm.html.j2", name=name),
-                                       (confirm, skip)),))
+                                       confirm.keyboard, asks=confirm),))
         await self.storage.people.set_municipality_name(user_id, name)
         return await self._after_name(user_id, pending.run_id, name)
 

@@ -18,7 +18,7 @@ from bot.domain.entities import Run
 from bot.domain.questionnaire import Field, Statement
 from bot.domain.scoring import FieldResult
 from bot.flows.actions import Change, ChangeOpen, Keep, ReviewField, ReviewFields, ShowResults
-from bot.flows.outcome import Button, Outcome, Reply
+from bot.flows.outcome import Button, Choice, Form, Option, Outcome, Reply
 from bot.flows.personal_flow import PersonalFlow
 from bot.flows.refusals import Refused
 from bot.flows.results_view import RunResults
@@ -49,6 +49,16 @@ class _GivenAnswer:
 BUTTONS_PER_ROW = 4
 
 
+@dataclass(frozen=True)
+class _Refused:
+    """A change sent from the form without a statement or a new answer: what was chosen."""
+
+    statement_id: str
+    choice: str
+    statement_error: str | None
+    choice_error: str | None
+
+
 class Review(PersonalFlow):
     """The review messages: which field, a field's answers page by page, changing one answer."""
 
@@ -75,18 +85,54 @@ class Review(PersonalFlow):
         return await self._field_review(run, answers, field, page, notice)
 
     async def _field_review(self, run: Run, answers: Mapping[str, str], field: Field,
-                            page: int | None, notice: str | None) -> Outcome:
+                            page: int | None, notice: str | None,
+                            refused: _Refused | None = None) -> Outcome:
         """The review of one of the run's fields, from answers already read."""
         view = await self.view.run_results(run, answers)
         result = next(r for r in view.results if r.field.id == field.id)
         if not view.shown(result):
             return Outcome(notice=self.render.text("results.notice.field_open"), alert=True)
-        reply = self._review_reply(view, result, page or 0)
+        reply = self._review_reply(view, result, page or 0, refused)
         if page is None:
             return Outcome(notice=notice, send=(reply,))
         return Outcome(notice=notice, edit=reply)
 
-    def _review_reply(self, view: RunResults, result: FieldResult, page: int) -> Reply:
+    async def change_chosen(self, user_id: int, run_id: int, field_id: str, page: int,
+                            statement_id: str, choice: str) -> Outcome:
+        """A change chosen in the review's form: made, or the form again saying what is missing."""
+        if statement_id and choice:
+            return await self.change(user_id, run_id, statement_id, choice)
+        run, answers = await self.view.owned_run(user_id, run_id)
+        field = self.questionnaire.field(field_id)
+        if field is None or field.id not in {f.id for f in self.questionnaire.select(run.field_ids)}:
+            return Outcome(notice=self.render.text("notice.statement_gone"), alert=True)
+        refused = _Refused(statement_id, choice,
+                           None if statement_id else self.render.text("form.change_no_statement"),
+                           None if choice else self.render.text("form.change_no_choice"))
+        return await self._field_review(run, answers, field, page, None, refused)
+
+    def _change_form(self, view: RunResults, field: Field, page: int,
+                     statements: tuple[Statement, ...], refused: _Refused | None,
+                     others: tuple[Button, ...]) -> Form:
+        """Changing one answer of the page: which statement (one of), and its new answer."""
+        scale, answers, run = self.questionnaire.scale, view.answers, view.run
+        picked = refused or _Refused("", "", None, None)
+        statement = Choice("statement", self.render.text("form.change_statement"), tuple(
+            Option(s.id, self.render.text("form.change_option", field=field,
+                                          number=field.place_of(s), statement=s,
+                                          choice=scale.choice(answers[s.id])),
+                   s.id == picked.statement_id)
+            for s in statements if s.id in answers), error=picked.statement_error)
+        choice = Choice("choice", self.render.text("form.change_choice"), tuple(
+            Option(c.key, f"{c.key} · {c.label}", c.key == picked.choice)
+            for c in scale.choices), error=picked.choice_error)
+        return Form(ReviewField(run.id, field.id, page), (statement, choice),
+                    self.render.text("form.change_submit"),
+                    Button(self.render.text("form.change_back"), ShowResults(run.id)),
+                    others=others)
+
+    def _review_reply(self, view: RunResults, result: FieldResult, page: int,
+                      refused: _Refused | None = None) -> Reply:
         field, run = result.field, view.run
         pages = max(1, -(-len(field.statements) // PAGE_SIZE))
         page = min(page, pages - 1)
@@ -120,9 +166,13 @@ class Review(PersonalFlow):
         rows.append((Button(self.render.text("results.button.other_fields"),
                             ReviewFields(run.id, in_place=True)),
                      Button(self.render.text("results.button.show_results"), ShowResults(run.id))))
+        others = (*paging, rows[-1][0])
         if run.active:
-            rows.append((Button(self.render.text("results.button.continue"), Keep()),))
-        return Reply(text, tuple(rows))
+            keep = Button(self.render.text("results.button.continue"), Keep())
+            rows.append((keep,))
+            others = (*others, keep)
+        form = self._change_form(view, field, page, statements, refused, others)
+        return Reply(text, tuple(rows), asks=form)
 
     async def change_open(self, user_id: int, run_id: int, statement_id: str) -> Outcome:
         """One given answer, with the five choices to change it."""

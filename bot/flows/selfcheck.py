@@ -35,7 +35,7 @@ from bot.flows.actions import (
 )
 from bot.flows.commands import descriptions
 from bot.flows.keyed_locks import KeyedLocks
-from bot.flows.outcome import Button, Keyboard, Message, Outcome, Reply
+from bot.flows.outcome import Button, Confirmation, Keyboard, Message, Outcome, Reply
 from bot.flows.personal_flow import PersonalFlow
 from bot.flows.refusals import refused_button
 from bot.flows.results_view import ResultsView, german_date, local_date
@@ -166,7 +166,7 @@ class SelfCheck(PersonalFlow):
             # chart is drawn, which may take a moment when many finish together.
             done = "workshop_run_done.html.j2" if run.workshop_id else "run_done.html.j2"
             return Outcome(notice=notice, edit=Reply(self.render.html(done, trace=trace)),
-                           later=summary)
+                           later=summary, stopping_point=True)
         completed = field_completed_by(fields, statement_id, updated) if first_time else None
         next_position = self.statements.position(run, updated, None)
         if completed is not None:
@@ -179,7 +179,7 @@ class SelfCheck(PersonalFlow):
                          self._single(self.render.text("results.button.review_field",
                                                        field=completed),
                                       ReviewField(run.id, completed.id)))
-            return Outcome(notice=notice, edit=note,
+            return Outcome(notice=notice, edit=note, stopping_point=True,
                            send=(self.statements.reply(run, next_position, updated),))
         return Outcome(notice=notice,
                        edit=self.statements.reply(run, next_position, updated, trace=trace))
@@ -227,7 +227,7 @@ class SelfCheck(PersonalFlow):
         position = self.statements.position(run, answers, run.cursor)
         return Outcome(edit=Reply(self.render.html("paused.html.j2", position=position),
                                   self._single(self.render.text("button.unpause"),
-                                               Unpause(run.id))))
+                                               Unpause(run.id))), stopping_point=True)
 
     async def unpause(self, user_id: int, run_id: int) -> Outcome:
         """▶️ after a pause: the open statement where the pause note was."""
@@ -255,12 +255,13 @@ class SelfCheck(PersonalFlow):
         run, _ = await self._open_runs(user_id)
         if run is None:
             return Outcome(send=(Reply(self.render.html("nothing_to_cancel.html.j2")),))
-        keyboard = ((Button(self.render.text("button.cancel_confirm"), Cancel(run.id)),),
-                    (Button(self.render.text("button.cancel_keep"), Keep()),))
+        confirmation = Confirmation(
+            Button(self.render.text("button.cancel_confirm"), Cancel(run.id)),
+            Button(self.render.text("button.cancel_keep"), Keep()))
         workshop = await self._workshop_name(run)
         question = (self.render.html("workshop_cancel_confirm.html.j2", workshop=workshop)
                     if workshop else self.render.html("cancel_confirm.html.j2"))
-        return Outcome(send=(Reply(question, keyboard),))
+        return Outcome(send=(Reply(question, confirmation.keyboard, asks=confirmation),))
 
     async def cancel(self, user_id: int, run_id: int) -> Outcome:
         run, _ = await self._active_run_for(user_id, run_id)

@@ -52,6 +52,11 @@ def speak_browser() -> Iterator[None]:
         _BROWSER.reset(token)
 
 
+def speaking_browser() -> bool:
+    """Whether the current task speaks to the browser (a page can offer what a chat cannot)."""
+    return _BROWSER.get()
+
+
 class Renderer:
     """Renders HTML messages and plain texts; create it once at start-up.
 

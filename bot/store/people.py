@@ -35,16 +35,18 @@ async def ensure_user(db: aiosqlite.Connection, user_id: int, at: str) -> None:
 
 async def await_input(db: aiosqlite.Connection, user_id: int, awaited: Awaited, moment: datetime,
                       run_id: int | None = None, *, workshop_id: int | None = None,
-                      position: int | None = None) -> None:
+                      position: int | None = None, perspective: str | None = None) -> None:
     """Within a transaction: the person's next message is ``awaited`` (from ``moment`` on),
     replacing any earlier wait."""
     await db.execute(
-        "INSERT INTO pending_inputs (user_id, awaited, run_id, workshop_id, position, since,"
-        " until) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
+        "INSERT INTO pending_inputs (user_id, awaited, run_id, workshop_id, position,"
+        " perspective, since, until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (user_id) DO UPDATE SET"
         " awaited = excluded.awaited, run_id = excluded.run_id,"
         " workshop_id = excluded.workshop_id, position = excluded.position,"
+        " perspective = excluded.perspective,"
         " since = excluded.since, until = excluded.until, candidate = NULL",
-        (user_id, awaited.value, run_id, workshop_id, position, timestamp(moment),
+        (user_id, awaited.value, run_id, workshop_id, position, perspective, timestamp(moment),
          timestamp(moment + PENDING_INPUT_VALID)))
     if awaited is not Awaited.WORKSHOP_NAME:  # a workshop still without its name is dropped
         await db.execute("DELETE FROM workshop_drafts WHERE user_id = ? AND municipality IS NULL",
@@ -86,12 +88,14 @@ class People:
     # --- what the bot waits for the person to type ----------------------------------
 
     async def await_input(self, user_id: int, awaited: Awaited, run_id: int | None = None, *,
-                          workshop_id: int | None = None, position: int | None = None) -> None:
+                          workshop_id: int | None = None, position: int | None = None,
+                          perspective: str | None = None) -> None:
         """Remember that the person's next message is ``awaited`` (kept across restarts)."""
         async with self._db.transaction() as db:
             await ensure_user(db, user_id, self._db.now())
             await await_input(db, user_id, awaited, self._db.clock.now(), run_id,
-                              workshop_id=workshop_id, position=position)
+                              workshop_id=workshop_id, position=position,
+                              perspective=perspective)
 
     async def pending_input(self, user_id: int) -> PendingInput | None:
         """What the bot waits for, unless that wait has run out."""
@@ -102,7 +106,7 @@ class People:
         return PendingInput(user_id=row["user_id"], awaited=Awaited(row["awaited"]),
                             run_id=row["run_id"], since=row["since"], until=row["until"],
                             workshop_id=row["workshop_id"], position=row["position"],
-                            candidate=row["candidate"])
+                            candidate=row["candidate"], perspective=row["perspective"])
 
     async def set_candidate(self, user_id: int, awaited: Awaited, candidate: str | None) -> None:
         """Keep a doubtful text while the person is asked whether it is what was awaited."""

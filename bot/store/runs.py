@@ -12,8 +12,10 @@ from bot.store.connection import Database
 from bot.store.people import ensure_user
 
 _SET_CURRENT = "UPDATE users SET current_run = ? WHERE user_id = ?"
-_MARK_CURRENT = ("UPDATE users SET current_run = ?"
-                 " WHERE user_id = (SELECT user_id FROM runs WHERE id = ?)")
+# Only where it changes: a person's every answer would otherwise rewrite their row.
+_MARK_CURRENT = ("UPDATE users SET current_run = ?1"
+                 " WHERE user_id = (SELECT user_id FROM runs WHERE id = ?1)"
+                 " AND current_run IS NOT ?1")
 
 
 def ids(text: str | None) -> tuple[str, ...] | None:
@@ -89,7 +91,7 @@ class Runs:
     async def set_cursor(self, run_id: int, statement_id: str | None) -> None:
         async with self._db.transaction() as db:
             await db.execute("UPDATE runs SET cursor = ? WHERE id = ?", (statement_id, run_id))
-            await db.execute(_MARK_CURRENT, (run_id, run_id))
+            await db.execute(_MARK_CURRENT, (run_id,))
 
     async def active_runs(self, user_id: int) -> list[Run]:
         """Every open run of the person, personal and workshop ones.
@@ -166,6 +168,24 @@ class Runs:
                              " VALUES (?, ?, ?)", (run_id, statement_id, self._db.now()))
             return True
 
+    async def choose_priorities(self, run_id: int, among: Iterable[str], chosen: Iterable[str],
+                                limit: int) -> bool:
+        """Of the suggestions ``among``, exactly ``chosen`` are next steps (those chosen before
+        keep their place); ``False``, changing nothing, when that would make more than ``limit``."""
+        among, chosen = set(among), set(chosen)
+        async with self._db.transaction() as db:
+            cursor = await db.execute("SELECT statement_id FROM priorities WHERE run_id = ?",
+                                      (run_id,))
+            present = {row[0] for row in await cursor.fetchall()}
+            if len((present - among) | chosen) > limit:
+                return False
+            await db.executemany("DELETE FROM priorities WHERE run_id = ? AND statement_id = ?",
+                                 [(run_id, s) for s in sorted((present & among) - chosen)])
+            await db.executemany("INSERT INTO priorities (run_id, statement_id, chosen_at)"
+                                 " VALUES (?, ?, ?)",
+                                 [(run_id, s, self._db.now()) for s in sorted(chosen - present)])
+            return True
+
     async def last_answered_at(self, run_id: int) -> str | None:
         """When the run's newest answer was given (``None``: none yet)."""
         row = await self._db.row("SELECT MAX(answered_at) AS at FROM answers WHERE run_id = ?",
@@ -224,7 +244,8 @@ async def _write_answers(db: aiosqlite.Connection, batch: list[_Answer]) -> None
         [(a.run_id, a.statement_id, a.choice, a.at) for a in batch])
     continuing = [(a.run_id,) for a in batch if not a.finishes]
     if continuing:
-        await db.executemany("UPDATE runs SET cursor = NULL WHERE id = ?", continuing)
+        await db.executemany("UPDATE runs SET cursor = NULL WHERE id = ? AND cursor IS NOT NULL",
+                             continuing)
     finishing = [(a.at, a.run_id) for a in batch if a.finishes]
     if finishing:
         # Only an active run finishes: a workshop closed meanwhile has ended it.
@@ -232,4 +253,4 @@ async def _write_answers(db: aiosqlite.Connection, batch: list[_Answer]) -> None
             "UPDATE runs SET cursor = NULL, status = 'finished', finished_at = ?"
             " WHERE id = ? AND status = 'active'", finishing)
     # The run answered last is the one /weiter continues (in batch order).
-    await db.executemany(_MARK_CURRENT, [(a.run_id, a.run_id) for a in batch])
+    await db.executemany(_MARK_CURRENT, [(a.run_id,) for a in batch])

@@ -301,6 +301,69 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at   TEXT NOT NULL
     );
     """,
+    # 13: paper sheets typed in by a coordinator. Each sheet is one anonymous person of
+    # the channel 'paper' (nobody can be reached there) who joined the workshop with the
+    # perspective ticked on the sheet and finished a run with its answers, so it counts
+    # exactly as a phone's answers do. The sheet's code is taken once per workshop: the
+    # primary key refuses a second entry, also two at once. The sheet's person goes with
+    # the workshop (trigger) and, like anybody, after the retention period. The typed
+    # line of a sheet is one more pending input, for the perspective chosen before it
+    # (the table is rebuilt: its CHECK names what may be awaited).
+    """
+    CREATE TABLE paper_sheets (
+        workshop_id  INTEGER NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        code         TEXT NOT NULL,               -- bot.domain.paper, without the hyphen
+        user_id      INTEGER NOT NULL UNIQUE REFERENCES users(user_id) ON DELETE CASCADE,
+        entered_at   TEXT NOT NULL,
+        PRIMARY KEY (workshop_id, code)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER paper_people_leave_with_their_workshop BEFORE DELETE ON workshops
+    BEGIN
+        DELETE FROM users WHERE user_id IN
+            (SELECT user_id FROM paper_sheets WHERE workshop_id = OLD.id);
+    END;
+    CREATE TABLE pending_inputs_13 (
+        user_id      INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+        awaited      TEXT NOT NULL CHECK (awaited IN ('report_name', 'workshop_name',
+                                                      'workshop_step', 'paper_sheet')),
+        run_id       INTEGER REFERENCES runs(id) ON DELETE SET NULL,  -- report_name
+        workshop_id  INTEGER REFERENCES workshops(id) ON DELETE CASCADE,  -- step, sheet
+        position     INTEGER CHECK (position BETWEEN 1 AND 5),          -- workshop_step
+        perspective  TEXT,                                             -- paper_sheet
+        since        TEXT NOT NULL,
+        until        TEXT NOT NULL,
+        candidate    TEXT,
+        CHECK ((awaited IN ('workshop_step', 'paper_sheet')) = (workshop_id IS NOT NULL)),
+        CHECK ((awaited = 'workshop_step') = (position IS NOT NULL)),
+        CHECK ((awaited = 'paper_sheet') = (perspective IS NOT NULL))
+    );
+    INSERT INTO pending_inputs_13 (user_id, awaited, run_id, workshop_id, position, since,
+                                   until, candidate)
+        SELECT user_id, awaited, run_id, workshop_id, position, since, until, candidate
+        FROM pending_inputs;
+    DROP TABLE pending_inputs;
+    ALTER TABLE pending_inputs_13 RENAME TO pending_inputs;
+    CREATE INDEX pending_inputs_by_run ON pending_inputs(run_id);
+    CREATE INDEX pending_inputs_by_workshop ON pending_inputs(workshop_id);
+    """,
+    # 14: how a workshop shows its perspectives (bot.domain.perspectives.Grouping):
+    # NULL, as every workshop so far, for each perspective on its own. A draft keeps
+    # the grouping chosen so far and how many people the coordinator expects from
+    # each perspective ("politik=5,bildung=2"), for the forecast of the shown groups.
+    """
+    ALTER TABLE workshops ADD COLUMN grouping TEXT;
+    ALTER TABLE workshop_drafts ADD COLUMN grouping TEXT;
+    ALTER TABLE workshop_drafts ADD COLUMN expected TEXT NOT NULL DEFAULT '';
+    """,
+    # 15: a browser session's resume code, the short form of its continue link for
+    # typing on another device: the SHA-256 of the code, never the code itself. The
+    # code follows from the session's token, so sessions from before have none until
+    # their page first shows it. Searched by that hash (not unique: should two
+    # sessions' codes ever be alike, neither is taken).
+    """
+    ALTER TABLE web_sessions ADD COLUMN code_hash BLOB;
+    CREATE INDEX web_sessions_by_code ON web_sessions(code_hash);
+    """,
 )
 
 

@@ -2,7 +2,8 @@
 
 The composition root opens a :class:`Storage`; a flow reaches its queries by
 what they serve – ``storage.runs``, ``storage.workshops`` (with its ``storage.releases``,
-``storage.steps`` and the wall's slide in ``storage.projector``), ``storage.people``, the
+``storage.steps``, the paper sheets in ``storage.paper`` and the wall's slide in
+``storage.projector``), ``storage.people``, the
 browser's sessions by ``storage.web_sessions`` – and the heartbeat by ``storage.health``.
 The pieces live in their own modules: :mod:`bot.store.connection` (connection, transactions, group
 commit), :mod:`bot.store.schema` (migrations) and :mod:`bot.store.operations`
@@ -18,6 +19,7 @@ from bot.domain.clock import Clock
 from bot.store import schema
 from bot.store.connection import Database
 from bot.store.operations import Health
+from bot.store.paper import PaperSheets
 from bot.store.people import People
 from bot.store.projector import ProjectorSlides
 from bot.store.references import References
@@ -40,6 +42,7 @@ class Storage:
         self.people = People(database)
         self.releases = Releases(database)
         self.steps = Steps(database)
+        self.paper = PaperSheets(database)
         self.references = References(database)
         self.health = Health(database)
         self.web_sessions = WebSessions(database)

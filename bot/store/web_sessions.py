@@ -22,6 +22,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from bot.domain.entities import Channel
+from bot.domain.resume_code import code_for
 from bot.store.connection import Database
 
 TOKEN_BYTES = 24  # 192 bits; URL-safe base64 makes 32 characters
@@ -34,6 +35,27 @@ def new_token() -> str:
 
 def token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
+
+
+def code_hash(code: str) -> bytes:
+    """The stored form of a plain resume code (:mod:`bot.domain.resume_code`)."""
+    return hashlib.sha256(b"resume-code:" + code.encode()).digest()
+
+
+def _hashes(token: str) -> tuple[bytes, bytes]:
+    """A new session's row keys: its token's hash and its resume code's."""
+    return token_hash(token), code_hash(code_for(token))
+
+
+_NEW_SESSION = "INSERT INTO web_sessions (token_hash, code_hash, user_id, created_at)"
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """A session's person, and whether its resume code is stored (not for older sessions)."""
+
+    person: int
+    coded: bool
 
 
 @dataclass(frozen=True)
@@ -58,15 +80,36 @@ class WebSessions:
         The lookup is by hash in an index, so its time says nothing about how
         close a guessed token came to a real one.
         """
-        row = await self._db.row("SELECT user_id FROM web_sessions WHERE token_hash = ?",
-                                 (token_hash(token),))
-        return int(row["user_id"]) if row is not None else None
+        session = await self.session(token)
+        return session.person if session is not None else None
+
+    async def session(self, token: str) -> StoredSession | None:
+        """The session this token opens, read once per request (see :meth:`person_of`)."""
+        row = await self._db.row("SELECT user_id, code_hash IS NOT NULL AS coded"
+                                 " FROM web_sessions WHERE token_hash = ?", (token_hash(token),))
+        return StoredSession(int(row["user_id"]), bool(row["coded"])) if row is not None else None
+
+    async def person_by_code(self, code: str) -> int | None:
+        """The person whose session this plain resume code belongs to, or ``None``.
+
+        Looked up by hash in an index, like a token; a code two people's sessions
+        share (one chance in 2^80 per pair) names neither.
+        """
+        rows = await self._db.rows("SELECT DISTINCT user_id FROM web_sessions"
+                                   " WHERE code_hash = ? LIMIT 2", (code_hash(code),))
+        return int(rows[0][0]) if len(rows) == 1 else None
+
+    async def store_code(self, token: str) -> None:
+        """Store the resume code of a session from before codes (its page is about to show it)."""
+        await self._db.write("UPDATE web_sessions SET code_hash = ?"
+                             " WHERE token_hash = ? AND code_hash IS NULL",
+                             (code_hash(code_for(token)), token_hash(token)))
 
     async def open_session(self, person: int) -> str:
         """A further token for a known person: a coordinator's private link into the browser."""
         token = new_token()
-        await self._db.write("INSERT INTO web_sessions (token_hash, user_id, created_at)"
-                             " VALUES (?, ?, ?)", (token_hash(token), person, self._db.now()))
+        await self._db.write(f"{_NEW_SESSION} VALUES (?, ?, ?, ?)",
+                             (*_hashes(token), person, self._db.now()))
         return token
 
     async def create_person(self, token: str | None = None) -> tuple[int, str]:
@@ -89,8 +132,8 @@ class WebSessions:
                     await db.execute("INSERT INTO users (user_id, channel, created_at,"
                                      " last_active_at) VALUES (?, ?, ?, ?)",
                                      (person, Channel.BROWSER.value, at, at))
-                    await db.execute("INSERT INTO web_sessions (token_hash, user_id, created_at)"
-                                     " VALUES (?, ?, ?)", (token_hash(token), person, at))
+                    await db.execute(f"{_NEW_SESSION} VALUES (?, ?, ?, ?)",
+                                     (*_hashes(token), person, at))
             except sqlite3.IntegrityError:
                 continue  # that id is taken (one chance in billions): draw another
             return person, token
@@ -98,16 +141,17 @@ class WebSessions:
     async def move(self, person: int) -> str | None:
         """The person's one session from now on: every other token of theirs stops working.
 
-        Opening a continue link moves a person to the browser that opened it; whoever
-        held the link or a session before (a copied link, a prepared identity) is out.
+        Opening a continue link or typing the resume code moves a person to the browser
+        that did; whoever held the link, the code or a session before (a copied link, a
+        prepared identity) is out.
         ``None``: the person has just deleted their data.
         """
         token = new_token()
         async with self._db.transaction() as db:
             await db.execute("DELETE FROM web_sessions WHERE user_id = ?", (person,))
-            cursor = await db.execute("INSERT INTO web_sessions (token_hash, user_id, created_at)"
-                                      " SELECT ?, user_id, ? FROM users WHERE user_id = ?",
-                                      (token_hash(token), self._db.now(), person))
+            cursor = await db.execute(f"{_NEW_SESSION} SELECT ?, ?, user_id, ? FROM users"
+                                      " WHERE user_id = ?",
+                                      (*_hashes(token), self._db.now(), person))
             moved = cursor.rowcount == 1
         return token if moved else None
 

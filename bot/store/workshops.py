@@ -13,6 +13,7 @@ from datetime import timedelta
 import aiosqlite
 
 from bot.domain.entities import Awaited, Draft, Participant, Run, Workshop
+from bot.domain.perspectives import PERSPECTIVES, Grouping
 from bot.domain.workshop import PerspectiveProgress
 from bot.store.connection import Database, timestamp
 from bot.store.people import await_input, ensure_user, stop_awaiting
@@ -23,7 +24,15 @@ def workshop_from_row(row: aiosqlite.Row) -> Workshop:
     return Workshop(id=row["id"], token=row["token"], coordinator_token=row["coordinator_token"],
                     municipality=row["municipality"], field_ids=ids(row["field_ids"]),
                     status=row["status"], revision=row["revision"], created_by=row["created_by"],
-                    created_at=row["created_at"], closed_at=row["closed_at"])
+                    created_at=row["created_at"], closed_at=row["closed_at"],
+                    grouping=Grouping.from_stored(row["grouping"]))
+
+
+def expected_from_text(text: str) -> dict[str, int]:
+    """"politik=5,bildung=2": the people a coordinator expects per perspective."""
+    pairs = (item.split("=", 1) for item in text.split(",") if "=" in item)
+    return {perspective: int(count) for perspective, count in pairs
+            if perspective in PERSPECTIVES and count.isdigit()}
 
 
 class Workshops:
@@ -37,7 +46,9 @@ class Workshops:
         if row is None:
             return None
         return Draft(user_id=row["user_id"], municipality=row["municipality"],
-                     field_ids=ids(row["field_ids"]) or (), created_at=row["created_at"])
+                     field_ids=ids(row["field_ids"]) or (), created_at=row["created_at"],
+                     grouping=Grouping.from_stored(row["grouping"]),
+                     expected=expected_from_text(row["expected"]))
 
     async def start_draft(self, user_id: int, municipality: str | None,
                           field_ids: Iterable[str]) -> None:
@@ -52,7 +63,7 @@ class Workshops:
                 "INSERT INTO workshop_drafts (user_id, municipality, field_ids, created_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET"
                 " municipality = excluded.municipality, field_ids = excluded.field_ids,"
-                " created_at = excluded.created_at",
+                " created_at = excluded.created_at, grouping = NULL, expected = ''",
                 (user_id, municipality, ",".join(field_ids), self._db.now()))
             if municipality is None:
                 await await_input(db, user_id, Awaited.WORKSHOP_NAME, self._db.clock.now())
@@ -72,6 +83,16 @@ class Workshops:
         await self._db.write("UPDATE workshop_drafts SET field_ids = ? WHERE user_id = ?",
                              (",".join(field_ids), user_id))
 
+    async def set_draft_grouping(self, user_id: int, grouping: Grouping) -> None:
+        await self._db.write("UPDATE workshop_drafts SET grouping = ? WHERE user_id = ?",
+                             (grouping.stored(), user_id))
+
+    async def set_draft_expected(self, user_id: int, expected: dict[str, int]) -> None:
+        """How many people the coordinator expects per perspective (none: left out)."""
+        text = ",".join(f"{p}={expected[p]}" for p in PERSPECTIVES if expected.get(p))
+        await self._db.write("UPDATE workshop_drafts SET expected = ? WHERE user_id = ?",
+                             (text, user_id))
+
     async def drop_draft(self, user_id: int) -> None:
         async with self._db.transaction() as db:
             await db.execute("DELETE FROM workshop_drafts WHERE user_id = ?", (user_id,))
@@ -87,8 +108,9 @@ class Workshops:
         selection = ",".join(field_ids) if field_ids is not None else None
         async with self._db.transaction() as db:
             cursor = await db.execute(
-                "INSERT INTO workshops (token, municipality, field_ids, created_by, created_at)"
-                " SELECT ?, municipality, ?, user_id, ? FROM workshop_drafts"
+                "INSERT INTO workshops"
+                " (token, municipality, field_ids, created_by, created_at, grouping)"
+                " SELECT ?, municipality, ?, user_id, ?, grouping FROM workshop_drafts"
                 " WHERE user_id = ? AND municipality IS NOT NULL",
                 (token, selection, self._db.now(), user_id))
             if not cursor.rowcount:
@@ -232,9 +254,11 @@ class Workshops:
                                   (user_id,)) is not None
 
     async def participant_ids(self, workshop_id: int) -> list[int]:
+        """The participants who can be told something: a paper sheet's person cannot."""
         rows = await self._db.rows(
-            "SELECT user_id FROM workshop_participants WHERE workshop_id = ?"
-            " ORDER BY joined_at, user_id", (workshop_id,))
+            "SELECT p.user_id FROM workshop_participants p WHERE p.workshop_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM paper_sheets s WHERE s.user_id = p.user_id)"
+            " ORDER BY p.joined_at, p.user_id", (workshop_id,))
         return [row["user_id"] for row in rows]
 
     async def progress(self, workshop_id: int) -> list[PerspectiveProgress]:
@@ -242,11 +266,12 @@ class Workshops:
         rows = await self._db.rows(
             "SELECT p.perspective, COUNT(*) AS joined, SUM(EXISTS (SELECT 1 FROM runs r"
             "  WHERE r.workshop_id = p.workshop_id AND r.user_id = p.user_id"
-            "  AND r.status = 'finished')) AS finished"
+            "  AND r.status = 'finished')) AS finished,"
+            " SUM(EXISTS (SELECT 1 FROM paper_sheets s WHERE s.user_id = p.user_id)) AS on_paper"
             " FROM workshop_participants p WHERE p.workshop_id = ? GROUP BY p.perspective",
             (workshop_id,))
-        return [PerspectiveProgress(row["perspective"], row["joined"], row["finished"])
-                for row in rows]
+        return [PerspectiveProgress(row["perspective"], row["joined"], row["finished"],
+                                    row["on_paper"]) for row in rows]
 
     # --- helping people finish ------------------------------------------------------
 

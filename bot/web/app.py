@@ -1,7 +1,7 @@
 """The browser channel: a Starlette app showing the same flows as the Telegram bot.
 
 Every change is a POST of one plain form (a button's encoded action, a
-command of the navigation, or a typed name) carrying the session's CSRF
+command of the navigation, or a form the flows asked for) carrying the session's CSRF
 token; it redirects to the address of the page its outcome belongs to
 (:mod:`bot.web.addresses`), where the flows' answer is shown once
 (POST-redirect-GET). Opening an address again shows that page from what is
@@ -42,12 +42,15 @@ from bot.web.addresses import url_of
 from bot.web.connections import RequesterAddress
 from bot.web.field_page import FieldPages
 from bot.web.flows_port import NAVIGATION, FlowsPort
+from bot.web.forms import sent
 from bot.web.header import Header, Headers
 from bot.web.pages import STATIC_DIR, BrowserWords, Pages
+from bot.web.paper_entry import paper_routes
 from bot.web.people import NOBODY, Person, Session, Visitor
 from bot.web.places_pages import PlacePages
 from bot.web.projector import Projector
 from bot.web.projector_routes import projector_routes
+from bot.web.resume import ResumeCodes
 from bot.web.security import (
     BodyLimit,
     BodyTooLarge,
@@ -60,19 +63,22 @@ from bot.web.security import (
     csrf_valid,
     session_key,
 )
+from bot.web.setup_form import expected_text
 from bot.web.views import KeptViews, View, view_of
 
 log = logging.getLogger(__name__)
 
 COOKIE = "selbstcheck"
 MAX_COOKIE_DAYS = 400  # browsers cap a cookie's lifetime there
-MAX_TEXT = 200  # a typed name; the flows check it further
+MAX_FIELDS = 40  # a form's fields: the token, its name, a field's boxes
 # An answer is shown at once; what takes longer (a PDF report: seconds) gets a page
 # that says it is being made and refreshes until it is there.
 PATIENCE_SECONDS = 1.0
 PREPARING_REFRESH_SECONDS = 2
 _MEDIA_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8",
-                ".png": "image/png"}
+                ".png": "image/png",
+                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
 
 
 @dataclass
@@ -110,6 +116,7 @@ class WebChannel:
         self.visitors = VisitorTokens()
         self._visitor_view: View | None = None
         self.cookie_days = min(retention_days or MAX_COOKIE_DAYS, MAX_COOKIE_DAYS)
+        self.codes = ResumeCodes(self)
 
     # --- who is asking ----------------------------------------------------------
 
@@ -122,16 +129,18 @@ class WebChannel:
     async def _session(self, request: Request) -> Session | None:
         """Who the cookie names: a stored person, a visitor, or nobody (a guessed one counts).
 
-        Every route asks here, so a guessed cookie counts against its address everywhere;
-        a cookie that names somebody is never refused.
+        Every route asks here, once per request, so a guessed cookie counts against its
+        address everywhere; a cookie that names somebody is never refused.
         """
         token = request.cookies.get(COOKIE)
         if not token:
             return None
         if len(token) <= 64:
-            person = await self.storage.web_sessions.person_of(token)
-            if person is not None:
-                return Person(person, token)
+            stored = await self.storage.web_sessions.session(token)
+            if stored is not None:
+                if not stored.coded:  # a session from before resume codes: its code, once
+                    await self.storage.web_sessions.store_code(token)
+                return Person(stored.person, token)
             if self.visitors.valid(token):
                 return Visitor(token)
         self.throttle.failed(self._guesser(request, None))
@@ -214,8 +223,8 @@ class WebChannel:
         return self.url(place) if place is not None else None
 
     def _view(self, outcome: Outcome, messages: Sequence[Message]) -> View:
-        return view_of(outcome, tuple(messages), self.port.value, self.port.asks_for_text,
-                       self.port.managed_workshop, self._link)
+        return view_of(outcome, tuple(messages), self.port.value, self.port.managed_workshop,
+                       self._link, self.port.expected_count)
 
     async def _carried_out(self, outcome: Outcome) -> View:
         return (await self._shown(None, outcome))[0]
@@ -231,9 +240,12 @@ class WebChannel:
     def conversation(self, session: Session | None, view: View, place: Place,
                      status: int = 200, header: Header | None = None) -> HTMLResponse:
         """A page of the conversation, titled as what it is."""
+        way_back = (self.codes.way_back(session)
+                    if isinstance(session, Person) and view.way_back else None)
         return self._page("conversation.html.j2", session, status, view=view, header=header,
                           heading=self.port.title(place), refresh=PREPARING_REFRESH_SECONDS,
-                          here=self.url(place))
+                          here=self.url(place), way_back=way_back,
+                          welcome=isinstance(session, Visitor) and isinstance(place, Home))
 
     async def welcome(self) -> View:
         """What every visitor sees first: made once, so a flood of visitors reads nothing."""
@@ -241,7 +253,7 @@ class WebChannel:
             self._visitor_view = await self._carried_out(await self.port.start(NOBODY))
         return self._visitor_view
 
-    async def _form(self, request: Request, fields: int = 8) -> FormData | Response:
+    async def _form(self, request: Request, fields: int = MAX_FIELDS) -> FormData | Response:
         """The request's small form, or the page that refuses it."""
         if getattr(request.state, "too_large", False):
             return self.error("too_large", 413)
@@ -264,7 +276,7 @@ class WebChannel:
         return session, form
 
     async def act(self, request: Request) -> Response:
-        """One form: a button, a command of the navigation or a typed name."""
+        """One form: a button, a command of the navigation or a form the flows asked for."""
         own = await self._own_form(request)
         if isinstance(own, Response):
             return own
@@ -272,8 +284,9 @@ class WebChannel:
         given = _input(form)
         if given is None:
             return self.error("bad_request", 400, session)
-        action = self.port.action(*given)
-        if given[0] == "command" and action is None:
+        kind, value = given
+        action = value if not isinstance(value, str) else self.port.action(kind, value)
+        if kind == "command" and action is None:
             return self.error("bad_request", 400, session)
         person = await self._stored(request, session)
         if person is None:
@@ -316,7 +329,9 @@ class WebChannel:
                        else (await self._carried_out(outcome), Home()))
         if action is not None and self.port.confirmed_in_text(action):
             view.notice = None if not view.alert else view.notice
-        gone = await self.storage.web_sessions.person_of(person.token) is None
+        # Only a confirmed deletion can end the person: the session is read once otherwise.
+        gone = (action is not None and self.port.erases(action)
+                and await self.storage.web_sessions.person_of(person.token) is None)
         if outcome.broadcast is not None and not gone:
             self._start_broadcast(person.id, outcome.broadcast)
         remembered = action is None or self.port.remembered(action)
@@ -382,13 +397,23 @@ class WebChannel:
         found = await self._linked(request, session)
         if isinstance(found, Response):
             return found
-        if isinstance(session, Person) and session.id != found:
-            here = await self.storage.web_sessions.holdings(session.id)
-            if here.anything:
-                return self._page("switch.html.j2", session, here=here,
-                                  there=await self.storage.web_sessions.holdings(found),
-                                  path=request.url.path, link=self.continue_link(session))
-        return await self._move(request, found)
+        asked = await self._switch_question(session, found, request.url.path)
+        return asked if asked is not None else await self._move(request, found)
+
+    async def _switch_question(self, session: Session | None, found: int, path: str,
+                               code: str | None = None) -> Response | None:
+        """The page that asks before ``found`` replaces somebody here who stored something.
+
+        It sends its form to ``path`` again (with the typed ``code``, if it came by one).
+        """
+        if not isinstance(session, Person) or session.id == found:
+            return None
+        here = await self.storage.web_sessions.holdings(session.id)
+        if not here.anything:
+            return None
+        return self._page("switch.html.j2", session, here=here,
+                          there=await self.storage.web_sessions.holdings(found),
+                          path=path, link=self.continue_link(session), code=code)
 
     async def continue_confirmed(self, request: Request) -> Response:
         """The form of the page that asked: move the link's person here after all."""
@@ -465,11 +490,10 @@ class WebChannel:
         return await workshops.by_coordinator_token(invitation.token) is not None
 
     async def continue_page(self, request: Request) -> Response:
-        """The continue link, once there is a person to continue as."""
+        """The continue link and resume code, once there is a person to continue as; the
+        form for a code from another device."""
         session, new = await self._visiting(request)
-        link = self.continue_link(session) if isinstance(session, Person) else None
-        response = self._page("continue.html.j2", session, link=link,
-                              header=await self._header(session))
+        response = await self.codes.page(session)
         return self._with_cookie(response, session) if new else response
 
     async def continue_qr(self, request: Request) -> Response:
@@ -519,16 +543,18 @@ def _quoted(file_name: str) -> str:
     return quote(file_name, safe="")
 
 
-def _input(form: FormData) -> tuple[str, str] | None:
-    """What the form asks for: a command, a button's action or a typed text (checked sizes)."""
-    command, action, text = form.get("command"), form.get("action"), form.get("text")
+def _input(form: FormData) -> tuple[str, str] | tuple[str, Action] | None:
+    """What the form asks for: a command, a button's action (a form's way back is one) or
+    the form the flows asked for (checked sizes)."""
+    command, action = form.get("command"), form.get("action")
     if isinstance(command, str) and command in (*NAVIGATION, "abbrechen"):
         return "command", command
     if isinstance(action, str) and 0 < len(action) <= 64:
         return "action", action
-    if isinstance(text, str) and 0 < len(text.strip()) <= MAX_TEXT:
-        return "text", text
-    return None
+    if form.get("expected") == "1":
+        return "expected", expected_text(form)
+    sent_form = sent(form)
+    return ("form", sent_form) if sent_form is not None else None
 
 
 def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
@@ -541,6 +567,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/verwalten/{token}/{workshop:int}", channel.continue_with, methods=["GET"]),
         Route("/verwalten/{token}/{workshop:int}", channel.continue_confirmed, methods=["POST"]),
         Route("/fortsetzen", channel.continue_page, methods=["GET"]),
+        Route("/fortsetzen", channel.codes.entered, methods=["POST"]),
         Route("/w/{token}", channel.invitation, methods=["GET"]),  # take part in a workshop
         Route("/k/{token}", channel.invitation, methods=["GET"]),  # co-coordinate one
         Route("/fortsetzen/qr.png", channel.continue_qr, methods=["GET"]),
@@ -549,6 +576,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/ueber", channel.about, methods=["GET"]),
         *FieldPages(channel).routes(),
         *projector_routes(channel),  # the wall's slides, its steps and the phone's remote
+        *paper_routes(channel),  # typing paper sheets in
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
         *extra_routes,
     ]

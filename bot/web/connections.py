@@ -25,14 +25,14 @@ whole requests before it forwards them.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import resource
 from collections import Counter
 from dataclasses import dataclass
 
-import h11
 from starlette.types import ASGIApp, Receive, Scope, Send
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from bot.config import DEFAULT_CONNECTIONS_PER_ADDRESS
 from bot.output.fair_queue import requested_by
@@ -50,6 +50,7 @@ class ConnectionLimits:
     total: int = _COMMON_FILE_LIMIT - _RESERVED_HANDLES
 
 
+@functools.lru_cache(maxsize=4096)  # parsed once per client, not per request
 def network_of(host: str) -> str:
     """Whom a client's address stands for: the address itself, or its /64 for IPv6.
 
@@ -110,8 +111,12 @@ class _OpenConnections:
             del self._by_address[address]
 
 
-class _GuardedProtocol(H11Protocol):
-    """uvicorn's h11 protocol with the deadline and the caps of :class:`ConnectionLimits`."""
+class _GuardedProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the deadline and the caps of :class:`ConnectionLimits`.
+
+    A request is arriving from its first byte (the parser's message begins) until the
+    parser has its whole body; only then does the deadline run.
+    """
 
     open_connections: _OpenConnections  # set per server by :func:`guarded_protocol`
 
@@ -120,6 +125,7 @@ class _GuardedProtocol(H11Protocol):
         self._address = network_of(self.client[0]) if self.client else ""
         self._admitted = self.open_connections.admit(self._address)
         self._deadline: asyncio.TimerHandle | None = None
+        self._arriving = False
         if not self._admitted:
             transport.write(_REFUSED)
             transport.close()
@@ -141,15 +147,21 @@ class _GuardedProtocol(H11Protocol):
         super().data_received(data)
         self._watch()
 
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._arriving = True
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._arriving = False
+
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self._watch()  # a pipelined request may have started with what was buffered
 
     def _watch(self) -> None:
         """Keep the deadline while a request is still arriving, and only then."""
-        state = self.conn.their_state
-        arriving = state is h11.SEND_BODY or (state is h11.IDLE and bool(self.conn.trailing_data[0]))
-        if not arriving:
+        if not self._arriving:
             self._disarm()
         elif self._deadline is None:
             self._arm()
@@ -169,9 +181,9 @@ class _GuardedProtocol(H11Protocol):
             self.transport.close()
 
 
-def guarded_protocol(limits: ConnectionLimits) -> type[H11Protocol]:
+def guarded_protocol(limits: ConnectionLimits) -> type[HttpToolsProtocol]:
     """The protocol class for one server: its own count of open connections."""
-    return type("GuardedH11Protocol", (_GuardedProtocol,),
+    return type("GuardedHttpToolsProtocol", (_GuardedProtocol,),
                 {"open_connections": _OpenConnections(limits)})
 
 

@@ -1,7 +1,8 @@
 """The one place the browser channel meets the flows: input in, ``Flows.act`` called.
 
 Pages know commands by name, buttons by the string in a form field (the same
-codec as Telegram's callback data, :mod:`bot.flows.buttons`) and typed text;
+codec as Telegram's callback data, :mod:`bot.flows.buttons`) and forms by
+what :mod:`bot.web.forms` decodes them to;
 this module decodes each into one action and hands back the
 :class:`~bot.flows.outcome.Outcome`. Everything else in :mod:`bot.web` is
 independent of how the flows are called.
@@ -11,21 +12,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.perspectives import PERSPECTIVES
 from bot.flows import commands
 from bot.flows.actions import (
+    MOST_EXPECTED,
     Action,
     Answer,
     AnswerAgain,
     AnswerField,
     Back,
     ButtonAction,
-    DraftStep,
+    DraftExpect,
+    DraftExpected,
+    EnterPaperSheet,
+    Erase,
     ManageWorkshop,
-    NameSkip,
     Resume,
     Show,
     Start,
-    Text,
 )
 from bot.flows.buttons import decode, encode
 from bot.flows.commands import Given
@@ -49,16 +53,18 @@ class FlowsPort:
 
     @staticmethod
     def action(kind: str, value: str) -> Action | None:
-        """What a form asks for: a ``command`` of the navigation, a pressed ``action`` button
-        (its encoded action) or a typed ``text``; ``None`` for what a page does not offer
-        (a command a page does not take, a button that decodes to nothing)."""
+        """What a form asks for: a ``command`` of the navigation, a pressed ``action``
+        button (its encoded action) or the set-up's ``expected`` people
+        (:func:`bot.web.setup_form.expected_text`); ``None`` for what a page does not
+        offer (a command a page does not take, a button that decodes to nothing). The
+        forms the flows ask for are decoded by :func:`bot.web.forms.sent`."""
         match kind:
             case "command":
                 return commands.action(value, Given(on_page=True))
             case "action":
                 return decode(value)
-            case "text":
-                return Text(value)
+            case "expected":
+                return _expected(value)
         return None
 
     async def act(self, person: int, action: Action | None) -> Outcome:
@@ -124,6 +130,12 @@ class FlowsPort:
         """A workshop's menu, as a coordinator's management link opens it."""
         return await self.flows.act(person, ManageWorkshop("menu", workshop_id))
 
+    async def paper_sheet(self, person: int, workshop_id: int, code: str, perspective: str,
+                          answers: str) -> Outcome:
+        """A paper sheet from the entry form: its code, perspective and a letter per statement."""
+        return await self.flows.act(person, EnterPaperSheet(workshop_id, code, perspective,
+                                                            answers))
+
     @staticmethod
     def encoded(action: ButtonAction) -> str:
         """What a form sends for a button with this action."""
@@ -137,10 +149,20 @@ class FlowsPort:
         return encode(button.action)
 
     @staticmethod
-    def asks_for_text(buttons: list[Button]) -> bool:
-        """A message with these buttons waits for a typed name (report or workshop)."""
-        return any(isinstance(b.action, NameSkip) or b.action == DraftStep("drop")
-                   for b in buttons)
+    def erases(action: Action) -> bool:
+        """Whether the action confirms deleting the person's data: only then may the person
+        be gone after it, so only then is the session looked up again."""
+        return isinstance(action, Erase)
+
+    @staticmethod
+    def expected_count(row: tuple[Button, ...]) -> tuple[str, int] | None:
+        """A row of the set-up's "one more / one fewer" buttons as the perspective and the
+        number they change: a page shows it as a number field instead. Only "one more"
+        (to 1) while nobody is expected; "one fewer" otherwise, one below the number."""
+        steps = [b.action for b in row if isinstance(b.action, DraftExpect)]
+        if not steps or len(steps) != len(row):
+            return None
+        return steps[-1].perspective, steps[1].count + 1 if len(steps) == 2 else 0
 
     @staticmethod
     def managed_workshop(buttons: list[Button]) -> int | None:
@@ -150,3 +172,11 @@ class FlowsPort:
 
     async def note_activity(self, person: int) -> None:
         await self.flows.note_activity(person)
+
+
+def _expected(text: str) -> DraftExpected:
+    """"politik=3,bildung=2": a number per perspective id; anything else (a perspective
+    unknown, a number out of range or no number) is left out."""
+    pairs = dict(item.split("=", 1) for item in text.split(",") if "=" in item)
+    return DraftExpected(tuple((p, int(pairs[p])) for p in PERSPECTIVES
+                               if pairs.get(p, "").isdigit() and int(pairs[p]) <= MOST_EXPECTED))

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from bot.domain.progress import Position
 from bot.flows.standing import Standing
 from bot.web.flows_port import FlowsPort
+from bot.web.forms import ShownButton
 from bot.web.people import NOBODY
-from bot.web.views import ShownButton, View
+from bot.web.views import View
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,7 @@ from bot.domain.entities import Release, Workshop
 from bot.domain.next_steps import Step
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.workshop import (
-    FURTHER,
-    OVERALL,
-    PERSPECTIVES,
+    GROUP_KEYS,
     Progress,
     StatementComparison,
     WorkshopResult,
@@ -140,7 +138,7 @@ class Projector:
         self.renderer = renderer
         self.invitation_link = invitation_link
         self.labels = {key: renderer.text(f"workshop.perspective.{key}")
-                       for key in (*PERSPECTIVES, FURTHER, OVERALL, REFERENCE)}
+                       for key in (*GROUP_KEYS, REFERENCE)}
         self._charts: OrderedDict[tuple[int, str | None], bytes] = OrderedDict()
 
     async def workshop_for(self, person: int, workshop_id: int) -> Workshop | None:

@@ -9,6 +9,7 @@ slowed down (:class:`Throttle`), so a 192-bit token cannot be found by trying.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -115,6 +116,7 @@ def _same(expected: str, presented: str) -> bool:
     return hmac.compare_digest(expected.encode(), presented.encode("utf-8", "replace"))
 
 
+@functools.lru_cache(maxsize=4096)  # parsed once per client, not per request
 def address_key(host: str) -> str:
     """A client's address as the throttle counts it: an IPv6 address by its /64.
 
@@ -186,18 +188,25 @@ class Throttle:
     guessed wrong is never refused because somebody beside them did. A browser
     without a session is then given one first, after a ``pause``: a newcomer waits
     once, a guesser for every guess.
+    With ``total_attempts``, all addresses together have such a ceiling too, past which
+    every address counts as crowded: many addresses guessing a little each (a botnet)
+    meet the same rule as one guessing much.
     The people an address creates are bounded apart: ``creations`` a ``creation_window``.
     """
 
+    _ALL = "*"  # the key of all addresses together
+
     def __init__(self, attempts: int = 10, address_attempts: int = 300, window: float = 60.0,
                  creations: int = 100, creation_window: float = 600.0,
-                 pause: float = 1.0) -> None:
+                 pause: float = 1.0, total_attempts: int | None = None) -> None:
         self.attempts = attempts
         self.address_attempts = address_attempts
+        self.total_attempts = total_attempts
         self.creations = creations
         self.pause = pause
         self._sessions = Window(window, attempts)
         self._addresses = Window(window, address_attempts)
+        self._total = Window(window, total_attempts or 1, keys=1)
         self._created = Window(creation_window, creations)
 
     def refuses(self, guesser: Guesser) -> bool:
@@ -205,15 +214,19 @@ class Throttle:
         failed = self._sessions.count(guesser.session) if guesser.session else None
         if failed is not None and failed >= self.attempts:
             return True
-        crowded = self._addresses.count(guesser.address) >= self.address_attempts
-        return crowded and failed != 0
+        return self.crowded(guesser.address) and failed != 0
 
     def crowded(self, address: str) -> bool:
-        """Past the address's ceiling: a browser without a session gets one before its token counts."""
+        """Past the address's ceiling (or all addresses' together): a browser without a
+        session gets one before its token counts."""
+        if self.total_attempts is not None and self._total.count(self._ALL) >= self.total_attempts:
+            return True
         return self._addresses.count(address) >= self.address_attempts
 
     def failed(self, guesser: Guesser) -> None:
         self._addresses.add(guesser.address)
+        if self.total_attempts is not None:
+            self._total.add(self._ALL)
         if guesser.session:
             self._sessions.add(guesser.session)
 

@@ -6,12 +6,20 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Iterator
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 
 from bot.config import Web
 from bot.web.connections import ConnectionLimits, guarded_protocol, raise_file_limit, total_for
+
+# uvicorn's settings beside the address and the protocol (httptools, with the guards of
+# bot.web.connections); the benchmark's floor serves with the same.
+UVICORN_OPTIONS: dict[str, Any] = {
+    "log_config": None, "access_log": False, "proxy_headers": False, "server_header": False,
+    "lifespan": "off", "timeout_graceful_shutdown": 10,
+}
 
 
 class HttpServer(uvicorn.Server):
@@ -42,10 +50,8 @@ def http_server(app: Starlette, web: Web, limits: ConnectionLimits | None = None
     if limits is None:
         limits = ConnectionLimits(per_address=web.connections_per_address,
                                   total=total_for(raise_file_limit()))
-    config = uvicorn.Config(app, host=web.listen, port=web.port, log_config=None,
-                            access_log=False, proxy_headers=False, server_header=False,
-                            lifespan="off", timeout_graceful_shutdown=10,
-                            http=guarded_protocol(limits))
+    config = uvicorn.Config(app, host=web.listen, port=web.port, http=guarded_protocol(limits),
+                            **UVICORN_OPTIONS)
     return HttpServer(config)
 
 

@@ -21,18 +21,12 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from bot.domain.progress import Position
-from bot.flows.outcome import Button, Document, Message, Outcome, Photo, Reply
+from bot.flows.outcome import Button, Confirmation, Document, Form, Message, Outcome, Photo, Reply
+from bot.web.forms import ShownButton, ShownConfirmation, ShownForm, shown_ask
 
 KEEP_SECONDS = 10 * 60
 MAX_PEOPLE = 5_000  # views kept at once; the oldest go first
 _TAG = re.compile(r"<[^>]+>")
-
-
-@dataclass(frozen=True)
-class ShownButton:
-    label: str
-    value: str | None = None  # sent by the form: the button's encoded action
-    url: str | None = None  # a link button
 
 
 @dataclass(frozen=True)
@@ -44,6 +38,10 @@ class ShownMessage:
     download: str | None = None  # id of a kept file (a PDF report, a CSV export)
     file_name: str = ""
     progress: Position | None = None  # the statement answered here: the page draws its bar
+    way_back: bool = False  # a point to stop: the page says below it how to come back
+    asks: ShownForm | ShownConfirmation | None = None  # shown instead of the buttons
+    expected: tuple[tuple[str, int], ...] = ()  # number fields: perspective, people expected
+    expected_at: int = 0  # the rows shown before the number fields
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,6 @@ class View:
     notice: str | None = None
     alert: bool = False
     messages: list[ShownMessage] = field(default_factory=list)
-    asks_for_text: bool = False
     workshop: int | None = None  # a coordinator's workshop: its projector view is offered
     telegram: str | None = None  # the same invitation in Telegram, where the bot runs
     pending: bool = False  # still being made (a PDF report): the page says so and refreshes
@@ -73,6 +70,10 @@ class View:
         """Where the statement answered on this page stands, if it shows one."""
         return next((m.progress for m in self.messages if m.progress is not None), None)
 
+    @property
+    def way_back(self) -> bool:
+        return any(message.way_back for message in self.messages)
+
 
 def plain(html: str) -> str:
     """The text of a message without its tags, e.g. for an image's text alternative."""
@@ -81,13 +82,15 @@ def plain(html: str) -> str:
 
 def view_of(outcome: Outcome, messages: tuple[Message, ...],
             value: Callable[[Button], str | None],
-            asks_for_text: Callable[[list[Button]], bool],
             managed_workshop: Callable[[list[Button]], int | None],
-            link: Callable[[Button], str | None] = lambda button: None) -> View:
+            link: Callable[[Button], str | None] = lambda button: None,
+            expected_count: Callable[[tuple[Button, ...]], tuple[str, int] | None]
+            = lambda row: None) -> View:
     """The page for an outcome; ``messages`` are its messages, ``later`` ones included.
 
     A button is a form's button (``value``), or a link to another page (``link``) or
-    elsewhere (its ``url``).
+    elsewhere (its ``url``). A row of buttons that only count people up or down
+    (``expected_count``) is a number field on the page, all of them in one form.
 
     The texts are shown as the flows made them: in the browser's words already
     (:class:`bot.web.pages.BrowserWords`), never rewritten here.
@@ -95,13 +98,23 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
     view = View(notice=outcome.notice, alert=outcome.alert)
     shown = ([outcome.edit] if outcome.edit is not None else []) + list(messages)
     buttons: list[Button] = []
+    def button(b: Button) -> ShownButton:
+        return ShownButton(b.label, value(b), b.url or link(b), b.primary)
+
     for message in shown:
-        rows = tuple(tuple(ShownButton(b.label, value(b), b.url or link(b)) for b in row)
-                     for row in message.keyboard)
+        counted = [(row, expected_count(row)) for row in message.keyboard]
+        rows = tuple(tuple(button(b) for b in row) for row, count in counted if count is None)
+        expected = tuple(count for _, count in counted if count is not None)
+        before = next((i for i, (_, count) in enumerate(counted) if count is not None), 0)
         buttons.extend(b for row in message.keyboard for b in row)
         match message:
+            case Reply(text=text, asks=Form() | Confirmation() as asks):
+                view.messages.append(ShownMessage(Markup(text), asks=shown_ask(asks, button)))
             case Reply(text=text, progress=progress):
-                view.messages.append(ShownMessage(Markup(text), rows, progress=progress))
+                view.messages.append(ShownMessage(Markup(text), rows, progress=progress,
+                                                  expected=expected, expected_at=before,
+                                                  way_back=(outcome.stopping_point
+                                                            and message is outcome.edit)))
             case Photo(data=data, file_name=file_name, caption=caption, description=description):
                 key = _keep(view, data, file_name)
                 view.messages.append(ShownMessage(Markup(caption), rows, image=key,
@@ -111,7 +124,6 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
                 view.messages.append(ShownMessage(Markup(caption), rows, download=key,
                                                   file_name=file_name))
     view.offered = frozenset(filter(None, map(value, buttons)))
-    view.asks_for_text = asks_for_text(buttons)
     view.workshop = managed_workshop(buttons)
     return view
 

@@ -157,7 +157,7 @@ async def click_through_everything(channel: WebChannel, reader: Reader) -> None:
         opened = await participant.http.get(link[1])
         page = await participant.settled(opened.headers["location"])
         reader.read(f"participant {number}: joined", words(page.text))
-        await participant.press("Politik")
+        await participant.send("Politik")
         for _ in range(7):
             page = await participant.press("B · Trifft eher zu")
         reader.read(f"participant {number}: done", words(page.text))

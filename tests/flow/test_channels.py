@@ -71,8 +71,10 @@ class BrowserCoordinator:
         await self.browser.get()
         await self.browser.post(command="workshop")
         await self.browser.get()
-        await self.browser.post(text="Musterstadt")
+        await self.browser.post(form="", text="Musterstadt")
         await self.browser.get()
+        await self.browser.press("Alle Handlungsfelder")
+        await self.browser.press("Weiter: Gruppen")
         page = await self.browser.press("Workshop anlegen")
         link = _INVITATION.search(page.text)
         assert link, page.text
@@ -131,7 +133,7 @@ class BrowserParticipant:
     async def take_part(self, token: str, answers: str) -> None:
         opened = await self.browser.http.get(f"/w/{token}")
         await self.browser.get(opened.headers["location"])
-        await self.browser.press("Politik")
+        await self.browser.send("Politik")
         for choice in answers:
             await self.browser.press(f"{choice} · ")
 

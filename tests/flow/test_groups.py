@@ -131,6 +131,8 @@ async def test_a_workshop_link_opened_in_a_group_leads_to_the_private_chat(
         bot: BotHarness) -> None:
     chris, pia = bot.person(1, "Chris"), bot.person(2, "Pia")
     await chris.send("/workshop Musterstadt")
+    await chris.tap("Alle Handlungsfelder")
+    await chris.tap("Weiter: Gruppen")
     await chris.tap("Workshop anlegen")
     payload = next(word.split("start=")[1] for m in chris.chat
                    for word in (m.text or "").split() if "start=w_" in word)

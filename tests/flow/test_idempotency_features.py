@@ -85,11 +85,13 @@ async def test_a_perspective_delivered_twice_starts_one_run_with_one_statement(
 async def test_selecting_a_field_twice_leaves_it_as_chosen(bot: BotHarness) -> None:
     chris = bot.person(1, "Chris")
     await chris.send("/workshop Musterstadt")
+    await chris.tap("Alle Handlungsfelder")
     await twice(chris, "2. Öffnung")  # deselect, delivered twice: still deselected
     assert "▫️ 2. Öffnung" in str(chris.last.reply_markup)
     await twice(chris, "3. Teilhabe")
     assert "▫️ 3. Teilhabe" in str(chris.last.reply_markup)
     await chris.tap("2. Öffnung")  # select again
+    await chris.tap("Weiter: Gruppen")
     await chris.tap("Workshop anlegen")
     assert await query(bot.database, "SELECT field_ids FROM workshops") == [("eins,zwei",)]
 

@@ -268,6 +268,8 @@ async def test_a_confirmed_deletion_leaves_no_trace_in_any_file_on_disk(bot: Bot
     await anna.send(REPORT_NAME)
     assert anna.last.kind == "document"
     await anna.send(f"/workshop {WORKSHOP_NAME}")
+    await anna.tap("Alle Handlungsfelder")
+    await anna.tap("Weiter: Gruppen")
     await anna.tap("Workshop anlegen")
     await answering(bot, 4712, "Ben", answers=2)  # somebody who stays
     assert traces_on_disk(bot.database, DELETED_ID, REPORT_NAME, WORKSHOP_NAME)  # all there

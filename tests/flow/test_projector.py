@@ -40,7 +40,7 @@ async def workshop_with(channel: WebChannel, room: list[tuple[str, str]]) -> tup
         person = Browser(channel)
         opened = await person.http.get(f"/w/{link[1]}")
         await person.get(opened.headers["location"])
-        await person.press(perspective)
+        await person.send(perspective)
         for choice in answers:
             await person.press(f"{choice} · ")
     [workshop] = await channel.storage.workshops.coordinated_by(

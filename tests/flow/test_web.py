@@ -172,9 +172,11 @@ async def test_a_workshop_invitation_opens_in_the_browser_and_offers_telegram(
     asked = await coordinator.post(command="workshop")
     assert asked.status_code == 303
     await coordinator.get()
-    named = await coordinator.post(text="Musterstadt")
+    named = await coordinator.post(form="", text="Musterstadt")
     assert named.status_code == 303
     await coordinator.get()
+    await coordinator.press("Alle Handlungsfelder")
+    await coordinator.press("Weiter: Gruppen")
     page = await coordinator.press("Workshop anlegen")
     link = re.search(r"http://127\.0\.0\.1:8080/w/([A-Za-z0-9_-]{22})", page.text)
     assert link, page.text
@@ -199,6 +201,7 @@ async def test_a_telegram_coordinator_manages_the_workshop_in_the_browser_by_a_p
     flows = channel.port.flows
     await flows.act(coordinator, WorkshopCommand())
     await flows.act(coordinator, Text("Musterstadt"))
+    await flows.act(coordinator, DraftStep("all"))
     await flows.act(coordinator, DraftStep("create"))
     workshop = (await channel.storage.workshops.coordinated_by(coordinator))[0]
     menu = await flows.act(coordinator, ManageWorkshop("menu", workshop.id))

@@ -55,7 +55,7 @@ async def test_a_report_that_takes_a_while_is_announced_and_then_offered(
     await browser.post(command="bericht")
     await browser.settled()
     channel.patience = 0  # whatever the machine's speed: the report outlasts the patience
-    sent = await browser.post(text="Stadt Musterstadt")
+    sent = await browser.post(form="", text="Stadt Musterstadt")
     assert sent.status_code == 303
     page = (await browser.get(sent.headers["location"])).text
     assert PREPARING in page and 'data-refresh="2"' in page  # reloads itself with JavaScript

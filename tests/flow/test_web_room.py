@@ -33,7 +33,7 @@ async def take_part(channel: WebChannel, token: str, perspective: str, choice: s
     person = Browser(channel)
     opened = await person.http.get(f"/w/{token}")
     await person.get(opened.headers["location"])
-    await person.press(perspective)
+    await person.send(perspective)
     for _ in range(7):
         await person.press(choice)
 

@@ -244,15 +244,17 @@ async def test_a_prepared_invitation_cannot_hand_out_a_pre_joined_identity(
     await coordinator.get()
     await coordinator.post(command="workshop")
     await coordinator.get()
-    await coordinator.post(text="Musterstadt")
+    await coordinator.post(form="", text="Musterstadt")
     await coordinator.get()
+    await coordinator.press("Alle Handlungsfelder")
+    await coordinator.press("Weiter: Gruppen")
     page = await coordinator.press("Workshop anlegen")
     invitation = re.search(r"http://127\.0\.0\.1:8080(/w/[A-Za-z0-9_-]{22})", page.text)
     assert invitation
     # the coordinator prepares an identity that has joined, and keeps its browser
     prepared = Browser(channel)
     await opened(prepared, invitation[1])
-    await prepared.press("Politik")
+    await prepared.send("Politik")
     personal = await continue_path(prepared)
     # a participant opens the "personal invitation" and answers
     participant = Browser(channel)

@@ -55,10 +55,16 @@ async def test_coordinator_sets_up_a_workshop_and_gets_link_and_qr_code(bot: Bot
     assert "mit 2 bis 80 Zeichen" in chris.last.text
     await chris.send("  Frankfurt   (Oder) ")
     assert "Workshop „Frankfurt (Oder)“: Handlungsfelder" in chris.last.text
-    assert "Gewählt: 3 von 3 Handlungsfeldern mit 7 Aussagen" in chris.last.text
-    await chris.tap("3. Teilhabe")
+    assert "Noch ist kein Handlungsfeld gewählt." in chris.last.text  # none chosen at first
+    assert "✅" not in str(chris.last.reply_markup)
+    await chris.tap("Weiter: Gruppen")  # not without a field
+    assert chris.notices()[-1] == "Bitte wählen Sie mindestens ein Handlungsfeld."
+    await chris.tap("1. ")
+    await chris.tap("2. ")
     assert "Gewählt: 2 von 3 Handlungsfeldern mit 5 Aussagen" in chris.last.text
     assert "▫️ 3. Teilhabe" in str(chris.last.reply_markup)
+    await chris.tap("Weiter: Gruppen")
+    assert "Gruppen und Teilnehmende" in chris.last.text
     await chris.tap("Workshop anlegen")
 
     created, invitation, photo, menu = chris.chat[-4:]
@@ -87,6 +93,8 @@ async def test_coordinator_sets_up_a_workshop_and_gets_link_and_qr_code(bot: Bot
 async def test_a_repeated_create_tap_makes_one_workshop(bot: BotHarness) -> None:
     chris = bot.person(1, "Chris")
     await chris.send("/workshop Musterstadt")
+    await chris.tap("Alle Handlungsfelder")
+    await chris.tap("Weiter: Gruppen")
     data, message = chris.button("Workshop anlegen")
     await chris.tap_data(data, message)
     await chris.tap_data(data, message)  # the same update delivered twice
@@ -133,7 +141,7 @@ async def test_participant_joins_chooses_a_perspective_and_answers_the_selected_
     assert "Sie moderieren diesen Workshop" not in join.text
     labels = [row[0]["text"] for row in join.reply_markup["inline_keyboard"]]
     assert labels == ["Verwaltung: Integration", "Verwaltung: anderes Fachamt",
-                      "Verwaltungsspitze / Leitung", "Politik",
+                      "Verwaltungsspitze / Leitung", "Ausländerbehörde", "Politik",
                       "Migrant*innenorganisation / Integrationsbeirat",
                       "Zivilgesellschaft / Wohlfahrt", "Wirtschaft, Jobcenter, Agentur für Arbeit",
                       "Bildung", "Andere"]

@@ -25,9 +25,11 @@ async def test_the_set_up_recommends_few_fields_and_shows_the_time_of_each(
     choice = chris.last
     assert "empfehlen wir zwei oder drei Handlungsfelder" in choice.text
     labels = [row[0]["text"] for row in choice.reply_markup["inline_keyboard"]]
-    assert labels[:3] == ["✅ 1. Steuerung · 1–2 Min.", "✅ 2. Öffnung · 1–2 Min.",
-                          "✅ 3. Teilhabe · 1–2 Min."]
-    assert "7 Aussagen, das dauert etwa 2–3 Minuten" in choice.text
+    assert labels[:3] == ["▫️ 1. Steuerung · 1–2 Min.", "▫️ 2. Öffnung · 1–2 Min.",
+                          "▫️ 3. Teilhabe · 1–2 Min."]  # none chosen: the coordinator picks
+    assert "Noch ist kein Handlungsfeld gewählt." in choice.text
+    await chris.tap("Alle Handlungsfelder")
+    assert "7 Aussagen, das dauert etwa 2–3 Minuten" in chris.last.text
 
 
 async def test_the_join_message_says_how_long_it_takes_and_what_counts(bot: BotHarness) -> None:

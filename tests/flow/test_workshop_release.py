@@ -150,7 +150,9 @@ async def test_by_default_k_is_five_and_the_state_view_says_who_is_pooled(
     async with BotHarness(tmp_path / "k5.db", small_questionnaire, renderer) as five:
         chris = five.person(1, "Chris")
         await chris.send("/workshop Musterstadt")
-        assert "Eine Perspektive wird erst ab 5 Teilnehmer*innen einzeln gezeigt" in chris.last.text
+        await chris.tap("Alle Handlungsfelder")
+        await chris.tap("Weiter: Gruppen")
+        assert "Eine Gruppe wird erst ab 5 Personen gezeigt" in chris.last.text
         await chris.tap("Workshop anlegen")
         payload = chris.chat[-3].text
         assert payload is not None and "mindestens 5 Personen geantwortet" in payload

@@ -6,6 +6,7 @@ README, produced by ``python -m bot.bench``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -36,11 +37,15 @@ async def test_benchmark_counts_and_stores_every_answer(tmp_path: Path) -> None:
     assert report.commit_rate > 0
     text = format_report(report)
     assert "6 answers in" in text and "answers counted 12, stored 12 (expected 12), taps lost 0" in text
-    # the browser run: three people answer twice over HTTP, each answer stored
-    assert report.browser is not None
-    assert (report.browser.answers, report.browser.stored, report.browser.failures) == (6, 6, 0)
-    assert "browser: 3 people answer over HTTP on 127.0.0.1" in text
-    assert "6 answers in" in text.split("browser:")[1]
+    # the browser run: three people answer twice on the browser channel and on the floor,
+    # each answer stored
+    browser = report.browser
+    assert browser is not None
+    assert (browser.app.answers, browser.stored, browser.failures) == (6, 6, 0)
+    assert (browser.floor.answers, browser.floor_stored) == (6, 6)
+    assert browser.app.cpu_seconds >= 0 and len(browser.app.answer) == 6
+    part = text.split("browser: 3 people")[1]
+    assert "browser: 6 answers" in part and "floor:   6 answers" in part
     assert list(tmp_path.iterdir()) == []  # the temporary databases are gone
 
 
@@ -89,8 +94,21 @@ def test_command_line_prints_the_figures(tmp_path: Path, monkeypatch: pytest.Mon
     for figure in ("answers/s", "tap-to-reply p50", "CPU", "RSS", "single-row commits",
                    "messages/s", "outgoing Bot API calls", "summary with chart complete",
                    "the bot's process alone", "without a framework",
-                   "request to response (answer stored, 303)", "to the next statement's page"):
+                   "browser ÷ floor CPU per answer: ", "p99 ÷ floor's p99: "):
         assert figure in out
+
+
+def test_the_browser_only_run_prints_the_ratios_to_its_floor(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main(["--browser-only", "--browser-users", "4", "--statements", "3", "--dir", str(tmp_path)])
+    assert ended.value.code == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^  browser ÷ floor CPU per answer: [0-9.]+x \(goal ≤ 1\.5x: (met|NOT met)\)$",
+                     out, re.M), out
+    assert re.search(r"^  p99 ÷ floor's p99: [0-9.]+x \(goal ≤ 2x: (met|NOT met)\)$", out, re.M), out
+    assert "answers stored 12 (expected 12), floor 12; failed requests 0" in out
+    assert "Telegram" not in out and list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("transport", ["polling", "webhook"])

@@ -49,7 +49,7 @@ async def test_every_foreign_key_and_trigger_a_deletion_follows_searches_an_inde
                   for trigger in triggers
                   for statement in trigger.split("BEGIN", 1)[1].rsplit("END", 1)[0].split(";")
                   if statement.strip()]
-        assert len(bodies) == 2
+        assert len(bodies) == 3
         for statement in lookups + bodies:
             assert scans(db, statement, (1,)) == [], statement
     finally:

@@ -9,8 +9,9 @@ from collections import Counter
 import pytest
 
 from bot.domain.disclosure import Cell, suppress_row
+from bot.domain.perspectives import EACH_ALONE, Grouping
 from bot.domain.questionnaire import Questionnaire
-from bot.domain.workshop import OVERALL, PERSPECTIVES, Response, WorkshopResult, aggregate, counted
+from bot.domain.workshop import GROUP_KEYS, OVERALL, PERSPECTIVES, Response, WorkshopResult, aggregate, counted
 from bot.domain.workshop_release import Changes, Marker, from_snapshot, markers_of, short_of_release, snapshot
 from bot.output.render import Renderer
 from bot.output.workshop_export import result_csv
@@ -34,10 +35,10 @@ def person(number: int, perspective: str, letters: str) -> Response:
 class Releases:
     """Releases as the workshop desk makes them: aggregate against the last one, store, reload."""
 
-    def __init__(self, questionnaire: Questionnaire, renderer: Renderer, k: int) -> None:
-        self.q, self.renderer, self.k = questionnaire, renderer, k
-        self.labels = {key: renderer.text(f"workshop.perspective.{key}")
-                       for key in (*PERSPECTIVES, "weitere", OVERALL)}
+    def __init__(self, questionnaire: Questionnaire, renderer: Renderer, k: int,
+                 grouping: Grouping = EACH_ALONE) -> None:
+        self.q, self.renderer, self.k, self.grouping = questionnaire, renderer, k, grouping
+        self.labels = {key: renderer.text(f"workshop.perspective.{key}") for key in GROUP_KEYS}
         self.last: tuple[WorkshopResult, tuple[Marker, ...]] | None = None
         self.changes: Changes | None = None
 
@@ -48,7 +49,8 @@ class Releases:
             markers = tuple(Marker(None, m.perspective, m.statement_id, None)
                             if m.person in deleted else m for m in markers)
             self.changes = Changes(self.q.fields, people, markers, result)
-        draft = aggregate(self.q.fields, self.q.scale, people, self.k, self.changes)
+        draft = aggregate(self.q.fields, self.q.scale, people, self.k, self.changes,
+                          grouping=self.grouping)
         self.draft = draft
         stored = from_snapshot(snapshot(draft), self.q.fields, self.q.scale)
         self.last = (stored, markers_of(self.q.fields, people))
@@ -73,6 +75,9 @@ def room(k: int, seed: int) -> list[Response]:
 
 
 ATOMS = ["verwaltung_integration", "politik", "zivilgesellschaft"]
+# as four sectors: two perspectives in the administration, two in civil society
+SECTOR_ATOMS = ["verwaltung_integration", "auslaenderbehoerde", "politik", "zivilgesellschaft",
+                "migration"]
 
 
 def moved_rows(questionnaire: Questionnaire, before: list[Response],
@@ -260,29 +265,35 @@ def test_no_row_ever_leaves_a_withheld_cell_computable(k: int) -> None:
             assert hidden
 
 
+@pytest.mark.parametrize(("grouping", "atoms"), [(Grouping(), ATOMS),
+                                                  (Grouping.sectors(), SECTOR_ATOMS)],
+                         ids=["each perspective", "four sectors"])
 @pytest.mark.parametrize("k", [3, 5])
 def test_no_chain_of_releases_gives_one_person_away(
-        small_questionnaire: Questionnaire, renderer: Renderer, k: int) -> None:
+        small_questionnaire: Questionnaire, renderer: Renderer, k: int, grouping: Grouping,
+        atoms: list[str]) -> None:
     """Five releases with joins, changed answers, deletions and k people joining at once in
-    between, all exports read together: no single person's contribution follows."""
+    between, all exports read together: no single person's contribution follows, whether the
+    perspectives are shown each on their own or in sectors."""
+    shown: set[str] = set()
     for seed in range(25):
         rng = random.Random(seed)
-        releases = Releases(small_questionnaire, renderer, k)
+        releases = Releases(small_questionnaire, renderer, k, grouping)
 
         def letters(rng: random.Random = rng) -> str:
             return "".join(rng.choice("ABCDEE") for _ in IDS)
 
-        people = [person(i, rng.choice(ATOMS), letters()) for i in range(rng.randrange(2 * k, 6 * k))]
-        exports = [releases.export(releases.release(people), ATOMS)[1]]
+        people = [person(i, rng.choice(atoms), letters()) for i in range(rng.randrange(2 * k, 6 * k))]
+        exports = [releases.export(releases.release(people), atoms)[1]]
         events = []
         for step in range(4):
             what = rng.choice(["join", "change", "delete", "group"])
             deleted: tuple[int, ...] = ()
             if what == "join":
-                after = [*people, person(1000 + step, rng.choice(ATOMS), letters())]
+                after = [*people, person(1000 + step, rng.choice(atoms), letters())]
                 perspective = after[-1].perspective
             elif what == "group":
-                perspective = rng.choice(ATOMS)
+                perspective = rng.choice(atoms)
                 after = people + [person(2000 + 10 * step + j, perspective, letters())
                                   for j in range(k)]
             elif what == "change":
@@ -301,6 +312,9 @@ def test_no_chain_of_releases_gives_one_person_away(
                 after = people[:index] + people[index + 1:]
             events.append(Event(perspective, moved_rows(small_questionnaire, people, after),
                                 one_person=what != "group"))
-            exports.append(releases.export(releases.release(after, deleted), ATOMS)[1])
+            exports.append(releases.export(releases.release(after, deleted), atoms)[1])
             people = after
-        assert recovered_from_chain(exports, events, ATOMS) == [], seed
+        assert recovered_from_chain(exports, events, atoms) == [], seed
+        shown |= {group.key for group in releases.draft.groups}
+    assert shown >= {unit for unit, _ in grouping.units() if unit.startswith("sektor_")
+                     and set(dict(grouping.units())[unit]) & set(atoms)}  # sectors were shown

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.domain.entities import Awaited, MunicipalityName
+from bot.domain.perspectives import Grouping
 from bot.store.people import PENDING_INPUT_VALID
 from bot.store.schema import MIGRATIONS
 from bot.store.storage import Storage
@@ -144,6 +145,40 @@ async def test_a_wait_for_a_name_runs_out_after_a_day(tmp_path: Path, clock: Set
         assert await storage.people.pending_input(1) is not None
         clock.advance(timedelta(seconds=1))
         assert await storage.people.pending_input(1) is None
+    finally:
+        await storage.close()
+
+
+async def test_a_workshop_from_before_the_grouping_choice_shows_each_perspective(
+        tmp_path: Path, clock: SettableClock) -> None:
+    path = tmp_path / "v10.db"
+    with sqlite3.connect(path) as db:
+        for script in MIGRATIONS[:10]:
+            db.executescript(script)
+        db.executescript(f"""
+            INSERT INTO users (user_id, created_at) VALUES (7, '2024-01-01T00:00:00+00:00');
+            INSERT INTO users (user_id, created_at) VALUES (8, '2024-01-01T00:00:00+00:00');
+            INSERT INTO workshops (token, municipality, created_by, created_at)
+                VALUES ('{TOKEN}', 'Musterstadt', 7, '2024-01-01T00:00:00+00:00');
+            INSERT INTO workshop_participants VALUES (1, 8, 'migration', '2024-01-01T00:00:00+00:00');
+            INSERT INTO workshop_drafts (user_id, municipality, field_ids, created_at)
+                VALUES (7, 'Beispielhausen', 'eins', '2024-01-01T00:00:00+00:00');
+            PRAGMA user_version = 10;
+        """)
+    storage = await Storage.open(path, clock)
+    try:
+        workshop = await storage.workshops.by_token(TOKEN)
+        assert workshop is not None and workshop.grouping == Grouping()
+        participant = await storage.workshops.participant(workshop.id, 8)
+        assert participant is not None and participant.perspective == "migration"
+        draft = await storage.workshops.draft(7)
+        assert draft is not None and draft.grouping == Grouping() and draft.expected == {}
+        await storage.workshops.set_draft_grouping(7, Grouping.sectors())
+        await storage.workshops.set_draft_expected(7, {"politik": 5, "bildung": 0, "migration": 2})
+        draft = await storage.workshops.draft(7)
+        assert draft is not None and draft.expected == {"politik": 5, "migration": 2}
+        created = await storage.workshops.create(7, "B" * 22, ("eins",))
+        assert created is not None and created.grouping == Grouping.sectors()
     finally:
         await storage.close()
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 from bot.domain.entities import Awaited, PendingInput, Workshop
 from bot.domain.next_steps import LIMITS as STEP_LIMITS
 from bot.domain.next_steps import MOST_STEPS, free_position, parse_step
+from bot.domain.questionnaire import Field, Statement
 from bot.flows.actions import EditNextStep, ManageWorkshop, RemoveNextStep
-from bot.flows.outcome import Button, Outcome, Reply
+from bot.flows.outcome import Button, Form, Outcome, Reply
 from bot.flows.results_view import german_date, local_date
+from bot.flows.typed_values import length_error, text_input, tidy
 from bot.flows.workshop.desk import Desk
+
+STEP_FIELDS = ("what", "who", "due")  # the three lines of a typed step, the form's fields
+STEP_LINES = {"what": 3}  # room to see a longer "what" whole; kept as one line
 
 
 class AgreedSteps:
@@ -52,9 +57,42 @@ class AgreedSteps:
                 return Outcome(notice=desk.render.text("workshop.notice.steps_full"), alert=True)
         await desk.storage.people.await_input(user_id, Awaited.WORKSHOP_STEP,
                                               workshop_id=workshop.id, position=position)
-        return desk.say("workshop_step_prompt.html.j2", workshop=workshop, position=position,
-                        topic=topic[1] if topic else None,
-                        topic_number=topic[0].number_of(topic[1]) if topic else None)
+        step = next((s for s in await desk.storage.steps.of(workshop.id)
+                     if s.position == position), None)
+        values = {name: getattr(step, name) for name in STEP_FIELDS} if step else {}
+        return Outcome(send=(self._prompt(workshop, position, values, {}, topic),))
+
+    def _prompt(self, workshop: Workshop, position: int, values: dict[str, str],
+                errors: dict[str, str], topic: tuple[Field, Statement] | None = None) -> Reply:
+        """Asking for the step: in words for a chat (three lines), a field each in a form;
+        ``topic``: the shared low statement the step is for."""
+        render = self.desk.render
+        text = render.html("workshop_step_prompt.html.j2", workshop=workshop, position=position,
+                           topic=topic[1] if topic else None,
+                           topic_number=topic[0].number_of(topic[1]) if topic else None)
+        form = Form(EditNextStep(workshop.id, position),
+                    tuple(text_input(render, name, f"step_{name}", STEP_LIMITS[name],
+                                     value=values.get(name, ""), error=errors.get(name),
+                                     lines=STEP_LINES.get(name, 1))
+                          for name in STEP_FIELDS),
+                    render.text("form.step_submit"),
+                    Button(render.text("form.step_back"), ManageWorkshop("steps", workshop.id)),
+                    error=render.text("form.step_invalid") if errors else None)
+        return Reply(text, asks=form)
+
+    async def entered(self, user_id: int, workshop_id: int, position: int,
+                      values: dict[str, str]) -> Outcome:
+        """A step typed into the form's three fields: saved, or the form again with each
+        refused value next to what is wrong with it."""
+        desk = self.desk
+        workshop = await desk.managed(user_id, workshop_id)
+        errors = {name: error for name in STEP_FIELDS
+                  if (error := length_error(desk.render, values[name], *STEP_LIMITS[name]))}
+        if errors:
+            return Outcome(send=(self._prompt(workshop, position, values, errors),))
+        await desk.storage.steps.save(user_id, workshop.id, position,
+                                      *(tidy(values[name]) for name in STEP_FIELDS))
+        return Outcome(send=(await self.view(workshop, user_id),))
 
     async def typed(self, user_id: int, pending: PendingInput, text: str) -> Outcome | None:
         """The awaited step; ``None`` if the person no longer coordinates that workshop."""

@@ -16,6 +16,7 @@ from bot.flows.workshop.co_coordinators import CoCoordinators
 from bot.flows.workshop.desk import Desk
 from bot.flows.workshop.documents import Documents
 from bot.flows.workshop.menu import Menu
+from bot.flows.workshop.paper import Paper
 from bot.flows.workshop.releases import Releases
 
 REMINDER_PAUSE = timedelta(minutes=10)  # at most one reminder in this time
@@ -23,8 +24,9 @@ REMINDER_PAUSE = timedelta(minutes=10)  # at most one reminder in this time
 
 class Coordination:
     def __init__(self, desk: Desk, menu: Menu, releases: Releases, documents: Documents,
-                 steps: AgreedSteps, co_coordinators: CoCoordinators) -> None:
+                 steps: AgreedSteps, co_coordinators: CoCoordinators, paper: Paper) -> None:
         self.desk = desk
+        self.paper = paper
         self.menu = menu
         self.releases = releases
         self.documents = documents
@@ -42,8 +44,10 @@ class Coordination:
             case "status":
                 return Outcome(notice=render.text("workshop.notice.refreshed"),
                                edit=await self.menu.status(workshop))
-            case "result" | "csv" | "pdf" | "dialogue":
+            case "result" | "csv" | "xlsx" | "ods" | "pdf" | "dialogue":
                 return await self._show_released(workshop, action, user_id)
+            case "paper":
+                return Outcome(edit=await self.paper.overview(workshop))
             case "reference":
                 return Outcome(edit=await self.releases.administration.view(workshop, user_id))
             case "release":
@@ -68,13 +72,15 @@ class Coordination:
                 return Outcome(edit=self.menu.question(workshop, action))
 
     async def _show_released(self, workshop: Workshop, action: str, user_id: int) -> Outcome:
-        """The released result in the chat (with the comparison chart), as CSV or as PDF."""
+        """The released result in the chat (with the comparison chart), as CSV, XLSX, ODS or PDF."""
         released = await self.releases.released(workshop)
         if released is None:
             return self.releases.not_released(workshop)
         documents = self.documents
         if action == "csv":
             return Outcome(send=(await documents.csv(workshop, *released),))
+        if action in ("xlsx", "ods"):
+            return Outcome(send=(await documents.spreadsheet(workshop, *released, action),))
         if action == "dialogue":
             return Outcome(send=self.releases.dialogue_replies(workshop, *released))
         if action == "pdf":

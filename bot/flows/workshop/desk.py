@@ -22,7 +22,7 @@ from bot.config import only_local
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
 from bot.domain.entities import Workshop
 from bot.domain.questionnaire import Field, Questionnaire
-from bot.domain.workshop import FURTHER, OVERALL, PERSPECTIVES
+from bot.domain.workshop import GROUP_KEYS
 from bot.domain.workshop_reference import REFERENCE
 from bot.flows import run_state
 from bot.flows.invitations import Invitation, InvitationLink, ManagementLink, WorkshopInvitation
@@ -53,7 +53,7 @@ class Desk:
 
     def __post_init__(self) -> None:
         labels = {key: self.render.text(f"workshop.perspective.{key}")
-                  for key in (*PERSPECTIVES, FURTHER, OVERALL, REFERENCE)}
+                  for key in (*GROUP_KEYS, REFERENCE)}
         object.__setattr__(self, "labels", labels)
 
     def telegram(self, invitation: Invitation) -> str | None:

@@ -1,4 +1,5 @@
-"""A released result as files: the comparison chart for the projector, the CSV, the printable PDF."""
+"""A released result as files: the comparison chart for the projector, the CSV, the
+spreadsheets (XLSX, ODS), the printable PDF."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bot.output.workshop_report import (
     print_workshop_report,
     report_filename,
 )
+from bot.output.workshop_sheets import SPREADSHEETS, result_parts, spreadsheet_filename
 
 
 class Documents:
@@ -50,6 +52,19 @@ class Documents:
                                    result=result, release=release,
                                    released=german_date(local_date(release.released_at)))
         return Document(content, csv_filename(workshop.municipality, desk.render), caption)
+
+    async def spreadsheet(self, workshop: Workshop, release: Release, result: WorkshopResult,
+                          kind: str) -> Document:
+        """The CSV's numbers as a workbook (``kind`` "xlsx" or "ods"), one sheet per part."""
+        desk = self.desk
+        parts = result_parts(result, desk.questionnaire.scale, desk.render, desk.labels,
+                             await desk.storage.steps.of(workshop.id))
+        content = await in_print_process(SPREADSHEETS[kind], parts)  # a tenth of a second
+        caption = desk.render.html("workshop_sheets_caption.html.j2", workshop=workshop,
+                                   result=result, release=release, kind=kind,
+                                   released=german_date(local_date(release.released_at)))
+        return Document(content, spreadsheet_filename(workshop.municipality, kind, desk.render),
+                        caption)
 
     async def report(self, workshop: Workshop, release: Release,
                      result: WorkshopResult) -> Document:

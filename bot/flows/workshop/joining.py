@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.domain.entities import Participant, Workshop
 from bot.domain.workshop import PERSPECTIVES, answer_minutes
 from bot.flows import run_state
-from bot.flows.actions import ChangePerspective, ChoosePerspective, ShowResults
+from bot.flows.actions import ChangePerspective, ChoosePerspective, Keep, ShowResults
 from bot.flows.invitations import CoordinatorInvitation, Invitation, WorkshopInvitation
-from bot.flows.outcome import Button, Outcome, Reply
+from bot.flows.outcome import Button, Choice, Form, Option, Outcome, Reply
 from bot.flows.refusals import Refused, refused_button
 from bot.flows.selfcheck import SelfCheck
 from bot.flows.workshop.co_coordinators import CoCoordinators
@@ -48,7 +48,8 @@ class Joining:
             return Outcome(send=(await self._perspective_choice(user_id, workshop),))
         return await self._continue(user_id, workshop)
 
-    async def _perspective_choice(self, user_id: int, workshop: Workshop) -> Reply:
+    async def _perspective_choice(self, user_id: int, workshop: Workshop, *,
+                                  missing: bool = False) -> Reply:
         desk = self.desk
         fields = desk.fields(workshop)
         personal = await desk.storage.runs.active_run(user_id)
@@ -61,7 +62,14 @@ class Joining:
                                 coordinator=coordinator)
         keyboard = tuple((Button(desk.labels[p], ChoosePerspective(workshop.id, p)),)
                          for p in PERSPECTIVES)
-        return Reply(text, keyboard)
+        render = desk.render
+        choice = Choice("perspective", render.text("form.perspective"),
+                        tuple(Option(p, desk.labels[p]) for p in PERSPECTIVES),
+                        error=render.text("form.perspective_missing") if missing else None)
+        form = Form(ChangePerspective(workshop.id), (choice,),
+                    render.text("form.perspective_submit"),
+                    Button(render.text("form.perspective_back"), Keep()))
+        return Reply(text, keyboard, asks=form)
 
     async def page(self, user_id: int, workshop_id: int) -> Outcome:
         """A participant's workshop page as an address shows it: the perspective to choose,
@@ -100,7 +108,12 @@ class Joining:
 
     async def choose_perspective(self, user_id: int, workshop_id: int, perspective: str) -> Outcome:
         desk = self.desk
-        workshop, _ = await self._taking_part(user_id, workshop_id)
+        workshop, participant = await self._taking_part(user_id, workshop_id)
+        if perspective not in PERSPECTIVES:  # a form sent without a choice
+            if participant.perspective is None:
+                return Outcome(send=(await self._perspective_choice(user_id, workshop,
+                                                                    missing=True),))
+            return Outcome(notice=desk.render.text("reliability.perspective_saved"))
         if not await desk.storage.workshops.choose_perspective(workshop.id, user_id, perspective):
             current = await desk.storage.workshops.participant(workshop_id, user_id)
             assert current is not None and current.perspective is not None

@@ -10,7 +10,7 @@ from bot.domain.workshop import FURTHER, counted, form_groups, progress
 from bot.domain.workshop_release import short_of_release
 from bot.flows.actions import ConfirmWorkshop, DraftStep, ManageWorkshop, RemoveCoordinator
 from bot.flows.invitations import WorkshopInvitation
-from bot.flows.outcome import Button, Keyboard, Photo, Reply
+from bot.flows.outcome import Button, Confirmation, Keyboard, Photo, Reply
 from bot.flows.results_view import LOCAL_TIME
 from bot.flows.workshop.desk import Desk
 from bot.flows.workshop.releases import Releases
@@ -39,6 +39,7 @@ class Menu:
         text = desk.render.html("workshop_menu.html.j2", workshop=workshop, progress=state,
                                 fields=desk.fields(workshop),
                                 every_field=workshop.field_ids is None,
+                                grouping=workshop.grouping.mode,
                                 coordinators=await workshops.coordinator_count(workshop.id),
                                 co_since=since, local_link=desk.local_link(workshop))
         removals = tuple((Button(desk.render.text("workshop.button.remove_cocoord", since=when),
@@ -62,8 +63,9 @@ class Menu:
             rows.append((button("invite"), button("renew")))
             if owner:
                 rows.append((button("cocoord"),))
-        rows += [(button("csv"), button("pdf")), (button("share"), button("steps")),
-                 (button("reference"), button("dialogue"))]
+        rows += [(button("csv"), button("pdf")), (button("xlsx"), button("ods")),
+                 (button("share"), button("steps")), (button("reference"), button("dialogue")),
+                 (button("paper"),)]
         if self.desk.management_link is not None:
             rows.append((button("browser"),))
         if workshop.open:
@@ -77,14 +79,19 @@ class Menu:
         drafted = await self.releases.draft(workshop)  # settles first
         state = progress(await desk.storage.workshops.progress(workshop.id))
         joined = {row.perspective: row.joined for row in state.rows if row.perspective}
-        planned = form_groups(joined, desk.minimum)
+        planned = form_groups(joined, desk.minimum, workshop.grouping)
         pooled = next((g.perspectives for g in planned if g.key == FURTHER), ())
         alone = {p for g in planned if g.key != FURTHER for p in g.perspectives}
+        units = workshop.grouping.units()
+        own = {key for key, members in units if members == (key,)}  # perspectives on their own
+        sectors = [(key, members, sum(joined.get(p, 0) for p in members))
+                   for key, members in units if key not in own]
         completed = Counter(r.perspective for r in counted(desk.fields(workshop),
                                                            drafted.responses))
         text = desk.render.html(
             "workshop_status.html.j2", workshop=workshop, progress=state, labels=desk.labels,
             minimum=desk.minimum, pooled=pooled, alone=alone, completed=completed,
+            own=own, sectors=sectors,
             latest=drafted.latest,
             short=short_of_release(drafted.result, drafted.changes) if workshop.open else ())
         keyboard: list[tuple[Button, ...]] = [
@@ -104,12 +111,12 @@ class Menu:
     def question(self, workshop: Workshop, action: str, **context: object) -> Reply:
         """"Really?" before a change, with a yes at the workshop's revision, and a no."""
         render = self.desk.render
-        keyboard = ((Button(render.text(f"workshop.button.yes_{action}"),
-                            ConfirmWorkshop(action, workshop.id, workshop.revision)),),
-                    (Button(render.text("workshop.button.no"),
-                            ManageWorkshop("menu", workshop.id)),))
+        confirmation = Confirmation(
+            Button(render.text(f"workshop.button.yes_{action}"),
+                   ConfirmWorkshop(action, workshop.id, workshop.revision)),
+            Button(render.text("workshop.button.no"), ManageWorkshop("menu", workshop.id)))
         return Reply(render.html(f"workshop_ask_{action}.html.j2", workshop=workshop,
-                                 **context), keyboard)
+                                 **context), confirmation.keyboard, asks=confirmation)
 
     def invitation(self, workshop: Workshop) -> tuple[Reply, Photo]:
         """The message to forward, and the QR code of its browser address to project or print.

@@ -60,7 +60,7 @@ class Releases:
             markers = [Marker(*row) for row in await desk.storage.releases.markers(latest.id)]
             changes = Changes(fields, responses, markers, previous)
         result = aggregate(fields, desk.questionnaire.scale, responses, desk.minimum, changes,
-                           noise=self.noise, statements=final)
+                           noise=self.noise, statements=final, grouping=workshop.grouping)
         return Drafted(result, changes, latest, responses)
 
     async def _responses(self, workshop: Workshop) -> list[Response]:

@@ -1,13 +1,33 @@
-"""Setting a workshop up: the municipality's name, the fields of action, creating it."""
+"""Setting a workshop up: the municipality's name, the fields of action, how the groups are
+shown and who is expected (with the forecast of the shown groups), creating it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.domain.entities import Draft
 from bot.domain.names import NAME_MAX_LENGTH, NAME_MIN_LENGTH, municipality_name
-from bot.domain.workshop import answer_minutes, new_token
-from bot.flows.actions import DraftField, DraftStep
-from bot.flows.outcome import Button, Outcome, Reply
-from bot.flows.refusals import refused_button
+from bot.domain.perspectives import (
+    EACH,
+    OWN,
+    PERSPECTIVES,
+    SECTOR_OF,
+    SECTORED,
+    SECTORS,
+    Grouping,
+)
+from bot.domain.workshop import FURTHER, answer_minutes, forecast, new_token
+from bot.flows.actions import (
+    MOST_EXPECTED,
+    DraftAlone,
+    DraftExpect,
+    DraftField,
+    DraftGrouping,
+    DraftStep,
+)
+from bot.flows.outcome import TYPED_TEXT, Button, Form, Keyboard, Outcome, Reply
+from bot.flows.refusals import Refused, refused_button
+from bot.flows.typed_values import text_input
 from bot.flows.workshop.desk import Desk
 from bot.flows.workshop.menu import Menu
 
@@ -26,8 +46,8 @@ class Setup:
             name = municipality_name(argument)
             if name is None:
                 return self._name_invalid()
-            await workshops.start_draft(user_id, name, self._all_field_ids())
-            return Outcome(send=(self._field_choice(name, self._all_field_ids()),))
+            await workshops.start_draft(user_id, name, ())
+            return Outcome(send=(self._field_choice(name, ()),))
         coordinated = await workshops.coordinated_by(user_id)
         if coordinated:
             return Outcome(send=(self.menu.workshop_list(coordinated),))
@@ -48,27 +68,40 @@ class Setup:
         """The awaited municipality name; ``None`` if no workshop is being set up."""
         workshops = self.desk.storage.workshops
         draft = await workshops.draft(user_id)
-        if draft is None or not text:
+        if draft is None:
             return None
         name = municipality_name(text)
         if name is None:
-            return self._name_invalid()
+            return self._name_invalid(text)
         if not await workshops.name_draft(user_id, name):
             return None
         return Outcome(send=(self._field_choice(name, draft.field_ids),))
 
-    def _name_invalid(self) -> Outcome:
-        return Outcome(send=(Reply(self.desk.render.html("workshop_name_invalid.html.j2",
-                                                         limits=NAME_LENGTH)),))
+    def _name_invalid(self, typed: str = "") -> Outcome:
+        render = self.desk.render
+        error = render.text("form.name_invalid", low=NAME_LENGTH[0], high=NAME_LENGTH[1])
+        return Outcome(send=(Reply(render.html("workshop_name_invalid.html.j2",
+                                               limits=NAME_LENGTH),
+                                   asks=self._name_form(value=typed, error=error)),))
+
+    def _name_form(self, *, value: str = "", error: str | None = None) -> Form:
+        """The municipality's name typed into a field, as the awaited text; or dropped."""
+        render = self.desk.render
+        field = text_input(render, TYPED_TEXT, "workshop_name", NAME_LENGTH, value=value,
+                           error=error)
+        return Form(None, (field,), render.text("form.workshop_name_submit"),
+                    Button(render.text("form.workshop_name_back"), DraftStep("drop")))
 
     async def _ask_name(self, user_id: int) -> Outcome:
         render = self.desk.render
-        await self.desk.storage.workshops.start_draft(user_id, None, self._all_field_ids())
+        await self.desk.storage.workshops.start_draft(user_id, None, ())
         keyboard = ((Button(render.text("workshop.button.drop"), DraftStep("drop")),),)
-        return Outcome(send=(Reply(render.html("workshop_ask_name.html.j2"), keyboard),))
+        return Outcome(send=(Reply(render.html("workshop_ask_name.html.j2"), keyboard,
+                                   asks=self._name_form()),))
 
     async def draft_step(self, user_id: int, what: str) -> Outcome:
-        """Setting a workshop up: a new one, dropping it, every field, or creating it."""
+        """Setting a workshop up: a new one, dropping it, every field, on to the groups,
+        back to the fields, or creating it."""
         workshops = self.desk.storage.workshops
         if what == "new":
             return await self._ask_name(user_id)
@@ -81,7 +114,54 @@ class Setup:
         if what == "all":
             await workshops.set_draft_fields(user_id, self._all_field_ids())
             return Outcome(edit=self._field_choice(draft.municipality, self._all_field_ids()))
+        if what == "fields":
+            return Outcome(edit=self._field_choice(draft.municipality, draft.field_ids))
+        if not self.desk.questionnaire.select(draft.field_ids):
+            return Outcome(notice=self.desk.render.text("workshop.notice.no_field"), alert=True)
+        if what == "groups":
+            return Outcome(edit=self._group_choice(draft))
         return await self._create(user_id, draft)
+
+    async def draft_grouping(self, user_id: int, mode: str) -> Outcome:
+        """Each perspective, the four sectors, or one's own: that starts from the sectors, and
+        the coordinator takes chosen perspectives out of them."""
+        draft = await self._named_draft(user_id)
+        if mode == draft.grouping.mode:  # a repeated tap
+            return Outcome(edit=self._group_choice(draft))
+        grouping = {EACH: Grouping(), SECTORED: Grouping.sectors(),
+                    OWN: Grouping(Grouping.sectors().sectored, own=True)}[mode]
+        return await self._regrouped(draft, grouping)
+
+    async def draft_alone(self, user_id: int, perspective: str, alone: bool) -> Outcome:
+        """In one's own grouping: a perspective on its own, or back in its sector."""
+        draft = await self._named_draft(user_id)
+        sectored = draft.grouping.sectored
+        chosen = sectored - {perspective} if alone else sectored | {perspective}
+        return await self._regrouped(draft, Grouping(chosen, own=True))
+
+    async def draft_expect(self, user_id: int, perspective: str, count: int) -> Outcome:
+        """How many people the coordinator expects from one perspective."""
+        draft = await self._named_draft(user_id)
+        return await self.draft_expected(user_id, {**draft.expected, perspective: count}, draft)
+
+    async def draft_expected(self, user_id: int, counts: dict[str, int],
+                             draft: Draft | None = None) -> Outcome:
+        """How many people the coordinator expects from each perspective; others: nobody."""
+        draft = draft or await self._named_draft(user_id)
+        expected = {p: max(0, min(counts[p], MOST_EXPECTED)) for p in PERSPECTIVES if p in counts}
+        await self.desk.storage.workshops.set_draft_expected(user_id, expected)
+        return Outcome(edit=self._group_choice(replace(draft, expected=expected)))
+
+    async def _regrouped(self, draft: Draft, grouping: Grouping) -> Outcome:
+        await self.desk.storage.workshops.set_draft_grouping(draft.user_id, grouping)
+        return Outcome(edit=self._group_choice(replace(draft, grouping=grouping)))
+
+    async def _named_draft(self, user_id: int) -> Draft:
+        """The draft being set up, past its name; a button of an ended one is refused."""
+        draft = await self.desk.storage.workshops.draft(user_id)
+        if draft is None or draft.municipality is None:
+            raise Refused(self._draft_gone())
+        return draft
 
     async def draft_field(self, user_id: int, field_id: str, select: bool) -> Outcome:
         """Select or deselect one field of the workshop being set up."""
@@ -125,13 +205,54 @@ class Setup:
                                 minutes=answer_minutes(len(f.statements))),
                     DraftField(f.id, select=f not in selected)),) for f in fields]
         rows.append((Button(render.text("workshop.button.all_fields"), DraftStep("all")),))
-        rows.append((Button(render.text("workshop.button.create"), DraftStep("create")),
-                     Button(render.text("workshop.button.drop"), DraftStep("drop"))))
+        rows.append((Button(render.text("workshop.button.to_groups"), DraftStep("groups"),
+                            primary=True),))
+        rows.append((Button(render.text("workshop.button.drop"), DraftStep("drop")),))
         statements = sum(len(f.statements) for f in selected)
         text = render.html("workshop_fields.html.j2", municipality=municipality,
                            selected=selected, total=len(fields), statements=statements,
                            minutes=answer_minutes(statements), minimum=desk.minimum)
         return Reply(text, tuple(rows))
+
+    def _group_choice(self, draft: Draft) -> Reply:
+        """How the groups are shown and who is expected, with the groups that would show."""
+        desk, render = self.desk, self.desk.render
+        grouping, expected = draft.grouping, draft.expected
+        shown = forecast(expected, desk.minimum, grouping)
+        pooled = next((g.perspectives for g in shown if g.key == FURTHER), ())
+        short = [(key, desk.minimum - size) for key, members in grouping.units()
+                 if 0 < (size := sum(expected.get(p, 0) for p in members)) < desk.minimum]
+        selected = desk.questionnaire.select(draft.field_ids)
+        statements = sum(len(f.statements) for f in selected)
+        text = render.html(
+            "workshop_groups.html.j2", municipality=draft.municipality, grouping=grouping,
+            units=grouping.units(), sectors=SECTORS, labels=desk.labels, expected=expected,
+            total=sum(expected.values()), shown=shown, pooled=pooled, short=short,
+            minimum=desk.minimum, fields=selected, minutes=answer_minutes(statements))
+        return Reply(text, self._group_keyboard(grouping, expected))
+
+    def _group_keyboard(self, grouping: Grouping, expected: dict[str, int]) -> Keyboard:
+        render, labels = self.desk.render, self.desk.labels
+        rows: list[tuple[Button, ...]] = [
+            (Button(render.text(f"workshop.button.grouping_{mode}", chosen=grouping.mode == mode),
+                    DraftGrouping(mode)),) for mode in (EACH, SECTORED, OWN)]
+        if grouping.mode == OWN:
+            rows += [(Button(render.text("workshop.button.alone", perspective=labels[p],
+                                         sector=labels[SECTOR_OF[p]], alone=grouping.alone(p)),
+                             DraftAlone(p, alone=not grouping.alone(p))),)
+                     for p in PERSPECTIVES if p in SECTOR_OF]
+        for p in PERSPECTIVES:
+            count = expected.get(p, 0)
+            more = Button(render.text("workshop.button.expect_more", perspective=labels[p],
+                                      count=count), DraftExpect(p, min(count + 1, MOST_EXPECTED)))
+            rows.append((more, Button(render.text("workshop.button.expect_fewer",
+                                                  perspective=labels[p]),
+                                      DraftExpect(p, count - 1))) if count else (more,))
+        rows.append((Button(render.text("workshop.button.create"), DraftStep("create"),
+                            primary=True),))
+        rows.append((Button(render.text("workshop.button.to_fields"), DraftStep("fields")),
+                     Button(render.text("workshop.button.drop"), DraftStep("drop"))))
+        return tuple(rows)
 
     def _all_field_ids(self) -> tuple[str, ...]:
         return tuple(f.id for f in self.desk.questionnaire.fields)

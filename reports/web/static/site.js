@@ -22,3 +22,26 @@ window.addEventListener("pageshow", function () {
                       1000 * Number(refresh.getAttribute("data-refresh")));
   }
 })();
+// The resume code's copy button: shown only where a script can copy.
+document.querySelectorAll("button[data-copy]").forEach(function (button) {
+  var source = document.getElementById(button.getAttribute("data-copy"));
+  var status = button.parentNode.querySelector(".copied");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var text = source.textContent;
+    function done() { status.textContent = button.getAttribute("data-copied"); }
+    function select() {  // without the clipboard API (plain http): select it, copy the old way
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      if (document.execCommand("copy")) { done(); }
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, select);
+    } else {
+      select();
+    }
+  });
+});

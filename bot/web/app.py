@@ -265,7 +265,7 @@ class WebChannel:
             return self.error("bad_request", 400)
 
     async def _own_form(self, request: Request,
-                        fields: int = 8) -> tuple[Session, FormData] | Response:
+                        fields: int = MAX_FIELDS) -> tuple[Session, FormData] | Response:
         """The form and the session it belongs to (its CSRF token), or the refusal."""
         form = await self._form(request, fields)
         if isinstance(form, Response):

@@ -8,7 +8,6 @@ from bot.domain.resume_code import typed
 from bot.web.app import COOKIE, WebChannel
 from bot.web.resume import ResumeCodes
 from bot.web.security import Guesser, Throttle
-from tests.flow import test_web
 from tests.flow.test_web_trust import started
 from tests.web_client import Browser
 
@@ -16,7 +15,6 @@ _CODE = re.compile(r'<code id="resume-code">([0-9A-Z-]{19})</code>')
 _LINK = re.compile(r'class="continue-link" href="(http://127\.0\.0\.1:8080/weiter/[^"]+)"')
 
 
-channel = test_web.channel  # the app on a fresh database, as test_web.py has it
 
 
 def code_on(page: str) -> str:

@@ -65,7 +65,7 @@ async def test_a_browser_coordinator_places_their_view_and_plans_the_dialogue(
     await chris.press("Menü")
     await chris.press("Workshop schließen")
     await chris.press("Ja, Workshop schließen")
-    page = await chris.press("Ergebnis")
+    page = await chris.press("📊 Ergebnis")
     text = main_text(page.text)
     assert "Grundlage sind die Antworten von 6 Teilnehmer*innen" in text
     assert "Referenz – Selbsteinschätzung der Verwaltung: Etablierte Stärke (100 %)" in text

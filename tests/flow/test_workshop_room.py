@@ -167,3 +167,20 @@ async def test_a_shared_low_statement_leads_to_an_agreed_step_in_csv_pdf_and_dia
     assert "(2.1) gehen die Sichten auseinander" in dialogue
     assert pages[-1].startswith("Vereinbarte nächste Schritte")
     assert "Beschlussvorlage Integration einbringen Bürgermeisterin bis März 2027" in pages[-1]
+
+
+async def test_fields_shared_low_without_a_shared_statement_offer_no_step_buttons(
+        bot: BotHarness) -> None:
+    # Field 1 is low for both groups, yet each of its statements is rated well by one of
+    # them; fields 2 and 3 are rated well: shared low fields, no shared low statement.
+    chris = bot.person(1, "Chris")
+    payload = await set_up(chris)
+    room = [("Politik", "BBDAAAA")] * 3 + [("Bildung", "DDBAAAA")] * 3
+    for i, (perspective, answers) in enumerate(room):
+        await take_part(bot.person(10 + i, f"P{i}"), payload, perspective, answers)
+    await close(chris)
+    await chris.tap("📊 Ergebnis")
+    result = result_of(chris)
+    assert "Gemeinsame Baustellen" in result and "1. Steuerung" in result
+    assert "Mit den Schaltflächen unten" not in result
+    assert not [label for label in labels(chris.last) if label.startswith("✍️ Schritt zu")]

@@ -109,7 +109,7 @@ class Releases:
             shared=shared[:SHARED_SHOWN], more_shared=len(shared) > SHARED_SHOWN,
             reference_topics=reference_topics(result)[:DIALOGUE_SHOWN],
             more_reference=len(reference_topics(result)) > DIALOGUE_SHOWN,
-            step_buttons=audience == "coordinators")
+            step_buttons=audience == "coordinators" and bool(shared))
         replies = [Reply(part) for part in parts]
         if audience == "coordinators" and shared:
             render = desk.render

@@ -76,6 +76,8 @@ async def test_a_sheet_typed_into_the_form_counts_once(channel: WebChannel) -> N
         "SELECT p.perspective, COUNT(*) FROM paper_sheets s JOIN workshop_participants p"
         " USING (user_id) GROUP BY p.perspective")
     assert [tuple(row) for row in rows] == [("bildung", 1)]
+    wall = await coordinator.get(path.replace("/papier/", "/projektor/") + "/beitreten")
+    assert "davon auf Papier: 1" in wall.text  # the room's count says who answered on paper
 
 
 async def test_only_the_workshops_coordinators_open_or_post_the_form(channel: WebChannel) -> None:

@@ -8,26 +8,9 @@ action and refuses anything else as a whole.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-
-from bot.config import Settings, Web
-from bot.domain.questionnaire import Questionnaire
-from bot.output.render import Renderer
 from bot.web.app import WebChannel
-from tests.conftest import ExactReleases
-from tests.web_client import Browser, opened_channel
-
-
-@pytest.fixture
-async def channel(tmp_path: Path, small_questionnaire: Questionnaire,
-                  renderer: Renderer) -> AsyncIterator[WebChannel]:
-    settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web(),
-                        release_noise=ExactReleases())
-    async with opened_channel(settings, small_questionnaire, renderer) as channel:
-        yield channel
+from tests.web_client import Browser
 
 
 async def finished(channel: WebChannel) -> Browser:

@@ -4,30 +4,12 @@ sheet once, for coordinators only."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-
-from bot.config import Settings, Web
 from bot.domain.paper import new_code, printed
-from bot.domain.questionnaire import Questionnaire
-from bot.output.render import Renderer
 from bot.web.app import WebChannel
-from tests.clock import SettableClock
-from tests.conftest import ExactReleases
-from tests.web_client import Browser, opened_channel
+from tests.web_client import Browser
 
 SHEET = "ABCDEAB"
-
-
-@pytest.fixture
-async def channel(tmp_path: Path, small_questionnaire: Questionnaire, renderer: Renderer,
-                  clock: SettableClock) -> AsyncIterator[WebChannel]:
-    settings = Settings(token=None, database=str(tmp_path / "web.db"), web=Web(),
-                        release_noise=ExactReleases())
-    async with opened_channel(settings, small_questionnaire, renderer, clock=clock) as channel:
-        yield channel
 
 
 async def coordinating(channel: WebChannel) -> tuple[Browser, str]:

@@ -84,8 +84,7 @@ class Renderer:
         # A percentage as a person reads it, rounded as the level beside it is judged.
         self._html.filters["percent"] = shown_percent
         # A stored day (ISO, "2026-12-03") as German readers write it: "03.12.2026".
-        self._html.filters["german_day"] = lambda day: date.fromisoformat(day).strftime(
-            "%d.%m.%Y")
+        self._html.filters["day"] = lambda day: date.fromisoformat(day).strftime("%d.%m.%Y")
         self._plain = Environment(autoescape=False, undefined=StrictUndefined)
         self._texts = self._load_texts(directory / "texts.toml")
         self._fixed_texts: dict[str, str] = {}  # texts without variables, rendered once
@@ -137,7 +136,8 @@ class Renderer:
         """
         if not _BROWSER.get():
             return f"/{name}"
-        return f"„{self.text('web.nav.' + ('weiter' if name == 'start' else name))}“"
+        return self.text("web.quoted",
+                         label=self.text("web.nav." + ("weiter" if name == "start" else name)))
 
     def html(self, template: str, **context: Any) -> str:
         """A message in Telegram HTML, blank-line runs folded; ``browser`` tells the channel."""

@@ -91,8 +91,10 @@ def read_translation(source: Questionnaire, directory: Path,
         data = reading.file(path.name)
         if data is None:
             continue
-        reading.extra(data, {"title", "short_title", "intro", "assessments", "topics", "sources",
-                             "statements"}, path.name)
+        reading.extra(data, {"id", "title", "short_title", "intro", "assessments", "topics",
+                             "sources", "statements"}, path.name)
+        if data.get("id", field.id) != field.id:
+            reading.problems.append(f"{path.name}: 'id' muss wie in der Quelle '{field.id}' lauten")
         words = reading.attempt(field_words, data, path.name)
         if words is not None:
             if set(words.topics) != set(field.topics):

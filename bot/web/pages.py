@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.config import Operator
-from bot.domain.spoken import SOURCE_LANGUAGE
+from bot.domain.spoken import SOURCE_LANGUAGE, speaking
+from bot.flows.languages import Languages
 from bot.output.languages import Language, folder_of
 from bot.output.render import Renderer, TemplateSetupError, add_filters, speak_browser
 from bot.resources import REPORTS_DIR
+from bot.web.language import wished_language
 
 WEB_TEMPLATES = REPORTS_DIR / "web"
 STATIC_DIR = WEB_TEMPLATES / "static"
@@ -39,7 +42,8 @@ class Pages:
                                   undefined=StrictUndefined, trim_blocks=True,
                                   lstrip_blocks=True, auto_reload=False)
         environment.globals.update(base=base, text=self.renderer.text, operator=operator,
-                                   language=language, languages=self.renderer.languages)
+                                   language=language, languages=self.renderer.languages,
+                                   page_path=page_path)
         add_filters(environment, language)
         try:
             for name in environment.list_templates(
@@ -55,16 +59,29 @@ class Pages:
 
 
 class BrowserWords:
-    """Middleware: every text made while answering a browser request is in the browser's words.
+    """Middleware: every text made while answering a browser request is in the browser's words,
+    and in the language the visitor wishes (a stored person's own is set once the session is
+    read, :meth:`bot.web.app.WebChannel._session`).
 
     Each request runs in a task of its own, so this reaches the flows' texts, those
     made afterwards (``Outcome.later``) and those of a task the request starts (how a
     shared result went), and never a Telegram update's.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, languages: Languages) -> None:
         self.app = app
+        self.languages = languages
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        with speak_browser():
+        if scope["type"] == "http":
+            _PATH.set(scope["path"])
+        with speak_browser(), speaking(wished_language(scope, self.languages)):
             await self.app(scope, receive, send)
+
+
+# The path of the page being made, for its language links to come back to.
+_PATH: ContextVar[str] = ContextVar("page_path", default="/")
+
+
+def page_path() -> str:
+    return _PATH.get()

@@ -126,9 +126,11 @@ def _run() -> None:
     settings = settings_from_env()
     formatter.add_secrets(settings.secrets)
     questionnaire = load_questionnaire(settings.questions_dir or QUESTIONS_DIR)
-    renderer = Renderer(operator=settings.operator, languages=questionnaire.languages)
+    reports = settings.reports_dir or REPORTS_DIR
+    renderer = Renderer(reports, operator=settings.operator, languages=questionnaire.languages)
     left_out = sorted((set(translation_tags(settings.questions_dir or QUESTIONS_DIR))
-                       | set(language_tags(REPORTS_DIR)[1:])) - {language.tag for language in renderer.languages})
+                       | set(language_tags(reports)[1:]))
+                      - {language.tag for language in renderer.languages})
     if left_out:
         log.warning("languages not complete, not offered: %s (selbstcheck-bot check-questions "
                     "says what they lack)", ", ".join(left_out))

@@ -218,7 +218,9 @@ def _labels(reading: _Reading, raw: Any, key: str, expected: list[str], where: s
 def _retired(reading: _Reading, source: Questionnaire) -> dict[str, str]:
     if not source.retired:
         return {}
-    data = reading.file(RETIRED_FILE) or {}
+    data = reading.file(RETIRED_FILE)
+    if data is None:
+        return {}
     entries = {entry.get("id"): entry for entry in data.get("retired", [])
                if isinstance(entry, dict)}
     texts = {}

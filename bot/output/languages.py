@@ -132,6 +132,7 @@ def source_templates(directory: Path) -> Iterator[str]:
 
 
 _PARSER = Environment(trim_blocks=True, lstrip_blocks=True)
+_PARSER.filters.update(percent=round, day=str)  # the templates' own filters, for parsing only
 
 
 def placeholders(source: str) -> set[str]:

@@ -140,6 +140,10 @@ class Renderer:
                                  tuple(language.tag for language in self.languages))
 
     @property
+    def directory(self) -> Path:
+        return self._directory
+
+    @property
     def language(self) -> Language:
         """The language the current task speaks (the source if that one is not offered)."""
         return self._by_tag.get(spoken()) or self.languages[0]

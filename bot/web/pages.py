@@ -35,9 +35,10 @@ class Pages:
                               for language in renderer.languages}
 
     def _environment(self, language: Language, base: str, operator: Operator) -> Environment:
-        folders = [folder_of(REPORTS_DIR, language.tag)]
+        directory = self.renderer.directory
+        folders = [folder_of(directory, language.tag)]
         if language.tag != SOURCE_LANGUAGE:
-            folders.append(REPORTS_DIR)  # the style sheets every language shares
+            folders.append(directory)  # the style sheets every language shares
         environment = Environment(loader=FileSystemLoader(folders), autoescape=True,
                                   undefined=StrictUndefined, trim_blocks=True,
                                   lstrip_blocks=True, auto_reload=False)

@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from bot.app import SYSTEM_CLOCK, serve
 from bot.config import ConfigError, database_from_env, settings_from_env
 from bot.domain.content_check import check_questionnaire, check_reports, load_style
 from bot.domain.questionnaire import QuestionnaireError, load_questionnaire
+from bot.domain.translations import translation_problems, translation_tags
 from bot.flows.upkeep import HEARTBEAT_MAX_AGE
+from bot.output.languages import LanguageError, language_tags, read_language, text_problems
 from bot.output.render import Renderer, TemplateSetupError
 from bot.output.report_pdf import ReportSetupError, check_available
 from bot.output.workers import DRAWING, PRINTING
@@ -53,6 +56,8 @@ def main(argv: list[str] | None = None) -> None:
     check = sub.add_parser("check-questions", help="den Fragebogen prüfen und Zahlen ausgeben")
     check.add_argument("--dir", type=Path, default=QUESTIONS_DIR,
                        help="Verzeichnis mit den Fragebogen-Dateien (Standard: der mitgelieferte)")
+    check.add_argument("--reports", type=Path, default=REPORTS_DIR,
+                       help="Verzeichnis mit den Vorlagen und Texten (Standard: das mitgelieferte)")
     args = parser.parse_args(argv)
     try:
         if args.command == "backup":
@@ -60,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
         elif args.command == "health":
             _health(args.max_age)
         elif args.command == "check-questions":
-            raise SystemExit(_check_questions(args.dir))
+            raise SystemExit(_check_questions(args.dir, args.reports))
         else:
             _run()
     except (ConfigError, QuestionnaireError, TemplateSetupError, ReportSetupError) as error:
@@ -75,15 +80,45 @@ def _fail(message: str, code: int) -> None:
     raise SystemExit(code)
 
 
-def _check_questions(directory: Path) -> int:
+def _check_questions(directory: Path, reports: Path) -> int:
     questionnaire = load_questionnaire(directory)
     style = load_style(directory)
     checks = check_questionnaire(questionnaire, style)
-    in_reports = check_reports(REPORTS_DIR, style)
+    in_reports = check_reports(reports, style)
+    languages = language_checks(directory, reports)
     print(Renderer().plain("check_questions.txt.j2", questionnaire=questionnaire, checks=checks,
-                           in_reports=in_reports, minimum=style.min_reading_score if style else None),
+                           in_reports=in_reports, languages=languages,
+                           minimum=style.min_reading_score if style else None),
           end="")
-    return 0 if all(check.complete for check in checks) and not in_reports else 1
+    complete = all(check.complete for check in checks) and not in_reports
+    return 0 if complete and all(language.complete for language in languages) else 1
+
+
+def language_checks(questions: Path, reports: Path) -> list[LanguageCheck]:
+    """Each translation's problems, in the questionnaire and in the texts of ``reports/``."""
+    in_questions = translation_problems(questions)
+    tags = sorted(set(in_questions) | set(language_tags(reports)[1:]))
+    return [LanguageCheck(tag, _language_name(reports, tag), in_questions.get(tag, ["Ordner fehlt"]),
+                          text_problems(reports, tag)) for tag in tags]
+
+
+def _language_name(reports: Path, tag: str) -> str | None:
+    try:
+        return read_language(reports, tag).name
+    except LanguageError:
+        return None
+
+
+@dataclass(frozen=True)
+class LanguageCheck:
+    tag: str
+    name: str | None
+    in_questions: list[str]
+    in_reports: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.in_questions and not self.in_reports
 
 
 def _run() -> None:
@@ -91,7 +126,14 @@ def _run() -> None:
     settings = settings_from_env()
     formatter.add_secrets(settings.secrets)
     questionnaire = load_questionnaire(settings.questions_dir or QUESTIONS_DIR)
-    renderer = Renderer(operator=settings.operator)
+    reports = settings.reports_dir or REPORTS_DIR
+    renderer = Renderer(reports, operator=settings.operator, languages=questionnaire.languages)
+    left_out = sorted((set(translation_tags(settings.questions_dir or QUESTIONS_DIR))
+                       | set(language_tags(reports)[1:]))
+                      - {language.tag for language in renderer.languages})
+    if left_out:
+        log.warning("languages not complete, not offered: %s (selbstcheck-bot check-questions "
+                    "says what they lack)", ", ".join(left_out))
     for worker in (DRAWING, PRINTING):
         worker.keep_out_of_logs(settings.secrets)
     try:

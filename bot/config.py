@@ -102,6 +102,7 @@ class Settings:
     base_url: str = DEFAULT_BASE_URL
     base_file_url: str = DEFAULT_BASE_FILE_URL
     questions_dir: Path | None = None
+    reports_dir: Path | None = None  # the templates and texts, e.g. with a translation under way
     retention_days: int = DEFAULT_RETENTION_DAYS
     operator: Operator = Operator()
     webhook: Webhook | None = None
@@ -130,12 +131,14 @@ def settings_from_env(environ: Mapping[str, str] = os.environ) -> Settings:
         raise ConfigError("TELEGRAM_BOT_TOKEN hat nicht die Form eines Bot-Tokens "
                           "(Zahl:Zeichenfolge, wie von @BotFather vergeben).")
     questions_dir = _get(environ, "SELBSTCHECK_QUESTIONS_DIR")
+    reports_dir = _get(environ, "SELBSTCHECK_REPORTS_DIR")
     return Settings(
         token=token,
         database=database_from_env(environ),
         base_url=_get(environ, "TELEGRAM_BASE_URL") or DEFAULT_BASE_URL,
         base_file_url=_get(environ, "TELEGRAM_BASE_FILE_URL") or DEFAULT_BASE_FILE_URL,
         questions_dir=Path(questions_dir) if questions_dir else None,
+        reports_dir=Path(reports_dir) if reports_dir else None,
         retention_days=_number(environ, "SELBSTCHECK_RETENTION_DAYS", DEFAULT_RETENTION_DAYS,
                                minimum=0, maximum=36500),
         operator=_operator(environ),

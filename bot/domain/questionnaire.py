@@ -23,6 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from bot.domain.spoken import SOURCE_LANGUAGE, Spoken
 from bot.resources import QUESTIONS_DIR
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,23}$")
@@ -51,9 +52,13 @@ class QuestionnaireError(Exception):
 @dataclass(frozen=True)
 class Choice:
     key: str
-    label: str
+    labels: Spoken[str]
     points: int | None
     suggest: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.labels.now()
 
     @property
     def scored(self) -> bool:
@@ -73,16 +78,24 @@ def shown_percent(score: float) -> int:
 @dataclass(frozen=True)
 class Level:
     id: str
-    label: str
+    labels: Spoken[str]
     min_score: int
+
+    @property
+    def label(self) -> str:
+        return self.labels.now()
 
 
 @dataclass(frozen=True)
 class Scale:
     choices: tuple[Choice, ...]
     levels: tuple[Level, ...]
-    insufficient_label: str
+    insufficient_labels: Spoken[str]
     max_unknown_share: float
+
+    @property
+    def insufficient_label(self) -> str:
+        return self.insufficient_labels.now()
 
     @property
     def max_points(self) -> int:
@@ -104,45 +117,112 @@ class Scale:
 
 
 @dataclass(frozen=True)
-class Statement:
-    id: str
-    field_id: str
+class StatementWords:
     text: str
     suggestion: str
     info: str | None = None
     unknown_hint: str | None = None
-    topic: str | None = None
     answering: str | None = None  # how to answer where the practice does not fit or nothing happened
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    field_id: str
+    words: Spoken[StatementWords]
+    topic: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.words.now().text
+
+    @property
+    def suggestion(self) -> str:
+        return self.words.now().suggestion
+
+    @property
+    def info(self) -> str | None:
+        return self.words.now().info
+
+    @property
+    def unknown_hint(self) -> str | None:
+        return self.words.now().unknown_hint
+
+    @property
+    def answering(self) -> str | None:
+        return self.words.now().answering
 
 
 @dataclass(frozen=True)
 class RetiredStatement:
     id: str
     field_id: str
-    text: str
+    texts: Spoken[str]
     replaced_by: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return self.texts.now()
+
+
+@dataclass(frozen=True)
+class SourceWords:
+    title: str
+    publisher: str
 
 
 @dataclass(frozen=True)
 class Source:
     """A public publication or programme to read on: named, never quoted."""
 
-    title: str
-    publisher: str
+    words: Spoken[SourceWords]
     year: int
+
+    @property
+    def title(self) -> str:
+        return self.words.now().title
+
+    @property
+    def publisher(self) -> str:
+        return self.words.now().publisher
+
+
+@dataclass(frozen=True)
+class FieldWords:
+    title: str
+    short_title: str
+    intro: str
+    assessments: Mapping[str, str]
+    topics: Mapping[str, str]  # a topic's id → its name
 
 
 @dataclass(frozen=True)
 class Field:
     id: str
     number: int
-    title: str
-    short_title: str
-    intro: str
-    assessments: Mapping[str, str]
+    words: Spoken[FieldWords]
     statements: tuple[Statement, ...]
-    topics: Mapping[str, str]
     sources: tuple[Source, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return self.words.now().title
+
+    @property
+    def short_title(self) -> str:
+        return self.words.now().short_title
+
+    @property
+    def intro(self) -> str:
+        return self.words.now().intro
+
+    @property
+    def assessments(self) -> Mapping[str, str]:
+        return self.words.now().assessments
+
+    @property
+    def topics(self) -> Mapping[str, str]:
+        return self.words.now().topics
 
     def assessment(self, level_id: str) -> str:
         return self.assessments[level_id]
@@ -161,6 +241,7 @@ class Questionnaire:
     scale: Scale
     fields: tuple[Field, ...]
     retired: Mapping[str, RetiredStatement] = dataclasses.field(default_factory=dict)
+    languages: tuple[str, ...] = (SOURCE_LANGUAGE,)  # the source and its complete translations
 
     @cached_property
     def _index(self) -> dict[str, tuple[Field, Statement]]:
@@ -188,20 +269,36 @@ class Questionnaire:
         return tuple(f for f in self.fields if f.id in wanted)
 
 
-def load_questionnaire(directory: Path = QUESTIONS_DIR) -> Questionnaire:
-    """Read ``scale.toml`` and every ``NN_*.toml`` field file from ``directory``."""
-    scale = _parse_scale(_read_toml(directory / "scale.toml"), "scale.toml")
-    paths = sorted(directory.glob("[0-9][0-9]_*.toml"))
+def load_questionnaire(directory: Path = QUESTIONS_DIR,
+                       languages: Iterable[str] | None = None) -> Questionnaire:
+    """The source in ``directory`` with each complete translation in ``directory/languages``.
+
+    ``languages`` limits the translations read; an incomplete one is left out (what
+    it lacks: :func:`bot.domain.translations.translation_problems`).
+    """
+    from bot.domain.translations import with_translations  # translations build on this module
+    return with_translations(load_source(directory), directory, languages)
+
+
+def field_paths(directory: Path) -> list[Path]:
+    """The field files (``NN_name.toml``) of the source, in their order."""
+    return sorted(directory.glob("[0-9][0-9]_*.toml"))
+
+
+def load_source(directory: Path = QUESTIONS_DIR) -> Questionnaire:
+    """Read ``scale.toml`` and every ``NN_*.toml`` field file from ``directory``: the German source."""
+    scale = _parse_scale(read_toml(directory / "scale.toml"), "scale.toml")
+    paths = field_paths(directory)
     if not paths:
         raise QuestionnaireError(f"{directory}: keine Handlungsfeld-Dateien (NN_name.toml) gefunden")
-    fields = tuple(_parse_field(_read_toml(p), p.name) for p in paths)
+    fields = tuple(_parse_field(read_toml(p), p.name) for p in paths)
     _check_across_fields(fields, paths)
     retired_path = directory / RETIRED_FILE
-    retired = (_parse_retired(_read_toml(retired_path), fields) if retired_path.exists() else {})
+    retired = (_parse_retired(read_toml(retired_path), fields) if retired_path.exists() else {})
     return Questionnaire(scale=scale, fields=fields, retired=retired)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -211,7 +308,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise QuestionnaireError(f"{path}: kein gültiges TOML ({error})") from None
 
 
-def _text(data: Mapping[str, Any], key: str, where: str, *, limit: str | None = None,
+def read_text(data: Mapping[str, Any], key: str, where: str, *, limit: str | None = None,
           required: bool = True) -> str | None:
     value = data.get(key)
     if value is None:
@@ -237,7 +334,8 @@ def _parse_scale(data: Mapping[str, Any], name: str) -> Scale:
         points = raw.get("points")
         if points is not None and (not isinstance(points, int) or points < 0):
             raise QuestionnaireError(f"{where}: 'points' muss eine ganze Zahl ≥ 0 sein")
-        choices.append(Choice(key=str(raw.get("key", "")), label=_text(raw, "label", where) or "",
+        choices.append(Choice(key=str(raw.get("key", "")),
+                              labels=Spoken(read_text(raw, "label", where) or ""),
                               points=points, suggest=bool(raw.get("suggest", False))))
     if [c.key for c in choices] != ["A", "B", "C", "D", "E"]:
         raise QuestionnaireError(f"{name}: die Antworten müssen genau A, B, C, D, E sein")
@@ -249,7 +347,7 @@ def _parse_scale(data: Mapping[str, Any], name: str) -> Scale:
         minimum = raw.get("min_score")
         if not isinstance(minimum, int) or not 0 <= minimum <= 100:
             raise QuestionnaireError(f"{where}: 'min_score' muss zwischen 0 und 100 liegen")
-        levels.append(Level(id=str(raw.get("id")), label=_text(raw, "label", where) or "",
+        levels.append(Level(id=str(raw.get("id")), labels=Spoken(read_text(raw, "label", where) or ""),
                             min_score=minimum))
     if tuple(level.id for level in levels) != LEVEL_IDS:
         raise QuestionnaireError(f"{name}: die Stufen müssen {', '.join(LEVEL_IDS)} heißen")
@@ -261,7 +359,8 @@ def _parse_scale(data: Mapping[str, Any], name: str) -> Scale:
     if not isinstance(share, (int, float)) or not 0 < share <= 1:
         raise QuestionnaireError(f"{name}: 'insufficient.max_unknown_share' muss in (0, 1] liegen")
     return Scale(choices=tuple(choices), levels=tuple(levels),
-                 insufficient_label=_text(insufficient, "label", f"{name}: insufficient") or "",
+                 insufficient_labels=Spoken(
+                     read_text(insufficient, "label", f"{name}: insufficient") or ""),
                  max_unknown_share=float(share))
 
 
@@ -272,25 +371,33 @@ def _parse_field(data: Mapping[str, Any], name: str) -> Field:
     number = data.get("number")
     if not isinstance(number, int) or not name.startswith(f"{number:02d}_"):
         raise QuestionnaireError(f"{name}: 'number' muss zur Nummer im Dateinamen passen")
-    assessments_raw = data.get("assessments")
-    if not isinstance(assessments_raw, dict):
-        raise QuestionnaireError(f"{name}: Abschnitt [assessments] fehlt")
-    assessments = {key: _text(assessments_raw, key, f"{name}: [assessments]", limit="assessment") or ""
-                   for key in ASSESSMENT_KEYS}
-    topics_raw = data.get("topics", {})
-    topics = {key: _text(topics_raw, key, f"{name}: [topics]", limit="title") or ""
-              for key in topics_raw}
+    words = field_words(data, name)
     raw_statements = data.get("statements")
     if not isinstance(raw_statements, list) or not raw_statements:
         raise QuestionnaireError(f"{name}: keine Aussagen ([[statements]]) gefunden")
-    statements = tuple(_parse_statement(raw, field_id, topics, f"{name}: statements[{i}]")
+    statements = tuple(_parse_statement(raw, field_id, words.topics, f"{name}: statements[{i}]")
                        for i, raw in enumerate(raw_statements))
     sources = tuple(_parse_source(raw, f"{name}: sources[{i}]")
                     for i, raw in enumerate(data.get("sources", [])))
-    return Field(id=field_id, number=number, title=_text(data, "title", name) or "",
-                 short_title=_text(data, "short_title", name) or "",
-                 intro=_text(data, "intro", name) or "", assessments=assessments,
-                 statements=statements, topics=topics, sources=sources)
+    return Field(id=field_id, number=number, words=Spoken(words), statements=statements,
+                 sources=sources)
+
+
+def field_words(data: Mapping[str, Any], name: str) -> FieldWords:
+    """A field's own texts, in the source or in a translation."""
+    assessments_raw = data.get("assessments")
+    if not isinstance(assessments_raw, dict):
+        raise QuestionnaireError(f"{name}: Abschnitt [assessments] fehlt")
+    assessments = {key: read_text(assessments_raw, key, f"{name}: [assessments]",
+                                  limit="assessment") or ""
+                   for key in ASSESSMENT_KEYS}
+    topics_raw = data.get("topics", {})
+    topics = {key: read_text(topics_raw, key, f"{name}: [topics]", limit="title") or ""
+              for key in topics_raw}
+    return FieldWords(title=read_text(data, "title", name) or "",
+                      short_title=read_text(data, "short_title", name) or "",
+                      intro=read_text(data, "intro", name) or "", assessments=assessments,
+                      topics=topics)
 
 
 def _parse_source(raw: Any, where: str) -> Source:
@@ -299,8 +406,12 @@ def _parse_source(raw: Any, where: str) -> Source:
     year = raw.get("year")
     if not isinstance(year, int) or not 1949 <= year <= 2100:
         raise QuestionnaireError(f"{where}: 'year' muss eine Jahreszahl sein")
-    return Source(title=_text(raw, "title", where, limit="source") or "",
-                  publisher=_text(raw, "publisher", where, limit="source") or "", year=year)
+    return Source(words=Spoken(source_words(raw, where)), year=year)
+
+
+def source_words(raw: Mapping[str, Any], where: str) -> SourceWords:
+    return SourceWords(title=read_text(raw, "title", where, limit="source") or "",
+                       publisher=read_text(raw, "publisher", where, limit="source") or "")
 
 
 def _parse_statement(raw: Mapping[str, Any], field_id: str, topics: Mapping[str, str],
@@ -314,13 +425,16 @@ def _parse_statement(raw: Mapping[str, Any], field_id: str, topics: Mapping[str,
         raise QuestionnaireError(f"{where}: 'topic' muss einer von {', '.join(topics)} sein")
     if not topics and topic is not None:
         raise QuestionnaireError(f"{where}: 'topic' ohne Abschnitt [topics] im Handlungsfeld")
-    return Statement(id=statement_id, field_id=field_id,
-                     text=_text(raw, "text", where) or "",
-                     suggestion=_text(raw, "suggestion", where) or "",
-                     info=_text(raw, "info", where, required=False),
-                     unknown_hint=_text(raw, "unknown_hint", where, required=False),
-                     topic=topic,
-                     answering=_text(raw, "answering", where, required=False))
+    return Statement(id=statement_id, field_id=field_id, words=Spoken(statement_words(raw, where)),
+                     topic=topic)
+
+
+def statement_words(raw: Mapping[str, Any], where: str) -> StatementWords:
+    return StatementWords(text=read_text(raw, "text", where) or "",
+                          suggestion=read_text(raw, "suggestion", where) or "",
+                          info=read_text(raw, "info", where, required=False),
+                          unknown_hint=read_text(raw, "unknown_hint", where, required=False),
+                          answering=read_text(raw, "answering", where, required=False))
 
 
 def _check_across_fields(fields: tuple[Field, ...], paths: list[Path]) -> None:
@@ -363,6 +477,6 @@ def _parse_retired(data: Mapping[str, Any], fields: tuple[Field, ...]) -> dict[s
         if not isinstance(text, str) or not text.strip():
             raise QuestionnaireError(f"{where}: 'text' fehlt")
         retired[statement_id] = RetiredStatement(
-            id=statement_id, field_id=str(raw.get("field", "")), text=" ".join(text.split()),
+            id=statement_id, field_id=str(raw.get("field", "")), texts=Spoken(" ".join(text.split())),
             replaced_by=tuple(replaced_by))
     return retired

@@ -402,6 +402,13 @@ class KeepData:
 
 
 @dataclass(frozen=True)
+class ChooseLanguage:
+    """Read everything in the language ``tag`` from now on (a BCP 47 tag: "en", "de-x-ls")."""
+
+    tag: str
+
+
+@dataclass(frozen=True)
 class PrintPaper:
     """Print ``count`` paper questionnaires (one of :data:`bot.domain.paper.SHEET_COUNTS`)."""
 
@@ -470,7 +477,7 @@ ButtonAction = (Answer | AnswerAgain | Back | Info | Pause | Unpause | ShowResul
                 | NameRemove | NameConfirm | ManageWorkshop | ConfirmWorkshop | ChoosePerspective
                 | ChangePerspective | RemoveCoordinator | EditNextStep | RemoveNextStep | DraftField
                 | DraftStep | DraftGrouping | DraftAlone | DraftExpect | Erase | KeepData
-                | StepForStatement | Show | PrintPaper | TypePaper)
+                | StepForStatement | Show | PrintPaper | TypePaper | ChooseLanguage)
 Action = (Start | Resume | Help | CancelRequest | ReportRequest | WorkshopCommand
           | PrivacyStatement | EraseRequest | Text | AnswerField | Media | UnknownCommand
           | DraftExpected | EnterPaperSheet | ButtonAction | FormAction)

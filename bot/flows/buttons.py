@@ -29,6 +29,7 @@ from bot.flows.actions import (
     Change,
     ChangeOpen,
     ChangePerspective,
+    ChooseLanguage,
     ChoosePerspective,
     ConfirmWorkshop,
     ContinueRun,
@@ -163,6 +164,8 @@ def _encoded(action: ButtonAction) -> str:  # noqa: C901 - one line per action t
             return f"del:{issued_at}"
         case KeepData():
             return "del:no"
+        case ChooseLanguage(tag):
+            return f"sp:{tag}"
     raise TypeError(f"not a button action: {action!r}")
 
 
@@ -244,6 +247,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[dict[str, str]], ButtonAction]
     # Deleting one's data: a prefix of its own, so no other button can ever mean it.
     (re.compile(r"del:(?P<issued>[1-9][0-9]{0,11})"), lambda g: Erase(int(g["issued"]))),
     (re.compile(r"del:no"), lambda g: KeepData()),
+    # A language switch: a tag of a language that is offered or was offered once (the
+    # flows answer a tag no longer offered politely).
+    (re.compile(r"sp:(?P<tag>[a-z]{2,3}(?:-[a-z0-9]{1,8}){0,3})"), lambda g: ChooseLanguage(g["tag"])),
 )
 
 

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.domain.entities import Channel
+from bot.domain.spoken import SOURCE_LANGUAGE, speaking
 from bot.flows.outcome import Broadcast, BroadcastReport, Reply
 from bot.store.people import People
 
@@ -54,13 +55,14 @@ class Dispatcher:
         """Every recipient through their channel, the channels side by side (each keeps its own
         pace); the report counts everybody once."""
         reached = await self._people.channels(broadcast.recipients)
-        shares: dict[Channel, list[int]] = {}
+        spoken = await self._people.languages(broadcast.recipients)
+        shares: dict[tuple[Channel, str], list[int]] = {}
         for person in broadcast.recipients:
             channel = reached.get(person)
             if channel is not None and channel in self._parts:
-                shares.setdefault(channel, []).append(person)
-        reports = await asyncio.gather(*(self._deliver(channel, people, broadcast.replies)
-                                         for channel, people in shares.items()))
+                shares.setdefault((channel, spoken.get(person, SOURCE_LANGUAGE)), []).append(person)
+        reports = await asyncio.gather(*(self._deliver(channel, people, _composed(broadcast, tag))
+                                         for (channel, tag), people in shares.items()))
         delivered = sum(report.delivered for report in reports)
         return BroadcastReport(delivered, len(broadcast.recipients) - delivered)
 
@@ -71,3 +73,8 @@ class Dispatcher:
         except Exception:  # one channel failing must not keep the others' report from the sender
             log.exception("a notice could not be delivered through the %s channel", channel.value)
             return BroadcastReport(0, len(people))
+
+
+def _composed(broadcast: Broadcast, tag: str) -> tuple[Reply, ...]:
+    with speaking(tag):
+        return broadcast.compose()

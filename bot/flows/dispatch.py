@@ -15,6 +15,7 @@ from dataclasses import replace
 from bot.config import Settings
 from bot.domain.entities import Awaited
 from bot.domain.questionnaire import Questionnaire
+from bot.domain.spoken import speaking
 from bot.flows.actions import (
     Action,
     Answer,
@@ -29,6 +30,7 @@ from bot.flows.actions import (
     ChangeChosen,
     ChangeOpen,
     ChangePerspective,
+    ChooseLanguage,
     ChoosePerspective,
     ChooseSteps,
     ConfirmWorkshop,
@@ -86,8 +88,9 @@ from bot.flows.invitations import (
     UnknownPayload,
     WorkshopInvitation,
 )
+from bot.flows.languages import Languages
 from bot.flows.next_steps import NextSteps
-from bot.flows.outcome import Message, Outcome
+from bot.flows.outcome import Message, Outcome, spoken_outcome
 from bot.flows.place import Place
 from bot.flows.places import Places, Shown
 from bot.flows.privacy import Privacy
@@ -143,7 +146,9 @@ class Flows:
         self._render = renderer
         self._storage = storage
         self.results_view = ResultsView(storage, questionnaire, renderer)
-        self._selfcheck = SelfCheck(storage, questionnaire, renderer, self.results_view)
+        self.languages = Languages(storage.people, renderer)
+        self._selfcheck = SelfCheck(storage, questionnaire, renderer, self.results_view,
+                                    self.languages)
         self._field_sheets = FieldSheets(storage, questionnaire, renderer, self.results_view,
                                          self._selfcheck.statements, self._selfcheck.run_locks,
                                          self._selfcheck.summary)
@@ -168,6 +173,13 @@ class Flows:
         self.places = Places(questionnaire, renderer, Shown(
             self._selfcheck, self.results_view, self._review, self._next_steps, self._reports,
             self._privacy, self._joining, self._coordination, self._setup))
+
+    async def _choose_language(self, person: int, tag: str) -> Outcome:
+        """The choice kept, and where the person stands, now in that language."""
+        await self.languages.choose(person, tag)
+        with speaking(tag):
+            outcome = await self._selfcheck.start(person)
+        return spoken_outcome(outcome, tag)
 
     async def act(self, person: int, action: Action) -> Outcome:
         """What ``person`` (the storage's user id) sees after doing ``action``.
@@ -348,6 +360,8 @@ class Flows:
                 return await privacy.erase(person, issued_at)
             case KeepData():
                 return await privacy.keep(person)
+            case ChooseLanguage(tag):
+                return await self._choose_language(person, tag)
         raise TypeError(f"not an action: {action!r}")
 
     async def standing(self, person: int) -> Standing:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 
 from bot.domain.progress import Position
+from bot.domain.spoken import speaking
 from bot.flows.actions import ButtonAction
 
 
@@ -179,7 +180,7 @@ class Broadcast:
     """
 
     recipients: tuple[int, ...]
-    replies: tuple[Reply, ...]
+    compose: Callable[[], tuple[Reply, ...]]  # the messages, made in each recipient's language
     reported: Callable[[BroadcastReport], tuple[Message, ...]] | None = None
 
 
@@ -210,3 +211,15 @@ class Outcome:
     def preceded_by(self, message: Message) -> Outcome:
         """The same reaction with ``message`` sent before its other messages."""
         return replace(self, send=(message, *self.send))
+
+
+def spoken_outcome(outcome: Outcome, tag: str) -> Outcome:
+    """``outcome`` whose later messages are made in ``tag`` too, whenever they are made."""
+    if outcome.later is None:
+        return outcome
+    later = outcome.later
+
+    async def later_in_tag() -> tuple[Message, ...]:
+        with speaking(tag):
+            return await later()
+    return replace(outcome, later=later_in_tag)

@@ -35,6 +35,7 @@ from bot.flows.actions import (
 )
 from bot.flows.commands import descriptions
 from bot.flows.keyed_locks import KeyedLocks
+from bot.flows.languages import Languages
 from bot.flows.outcome import Button, Confirmation, Keyboard, Message, Outcome, Reply
 from bot.flows.personal_flow import PersonalFlow
 from bot.flows.refusals import refused_button
@@ -51,17 +52,17 @@ class SelfCheck(PersonalFlow):
     """The personal self-check, from the welcome to the summary."""
 
     def __init__(self, storage: Storage, questionnaire: Questionnaire, renderer: Renderer,
-                 view: ResultsView) -> None:
+                 view: ResultsView, languages: Languages) -> None:
         super().__init__(storage, questionnaire, renderer, view)
+        self.languages = languages
         # Taps on one run are handled one after another, so a double tap can never
         # record twice. The Telegram channel also handles each person's updates in
         # order (bot/telegram/update_processor.py), but that keeps their replies in
         # order; this lock is what keeps answers right, whatever the channel.
         self.run_locks = KeyedLocks()
         self.statements = StatementView(questionnaire, renderer)
-        # The scale's "saved" notices never change: render them once.
-        choices = questionnaire.scale.choices
-        self._saved_notices = {c.key: renderer.text("notice.saved", choice=c) for c in choices}
+        # The scale's "saved" notices never change: rendered once per language.
+        self._saved_notices: dict[tuple[str, str], str] = {}
 
     # --- entering the conversation -------------------------------------------
 
@@ -155,7 +156,7 @@ class SelfCheck(PersonalFlow):
             finishes = current_statement(fields, updated, None) is None
             await self.storage.runs.save_answer(run.id, statement_id, choice, finishes=finishes)
         trace = self.statements.trace(fields, statement, choice, updated)
-        notice = self._saved_notices[choice]
+        notice = self._saved_notice(choice)
         if finishes:
             async def summary() -> tuple[Message, ...]:
                 finished = await self.storage.runs.run(run.id)
@@ -278,7 +279,8 @@ class SelfCheck(PersonalFlow):
         return Outcome(send=(Reply(self.render.html("about.html.j2",
                                                     fields=self.questionnaire.fields)),
                              Reply(self.render.html("help.html.j2", commands=commands,
-                                                    scale=self.questionnaire.scale))))
+                                                    scale=self.questionnaire.scale),
+                                   self.languages.switch())))
 
     async def hint(self, user_id: int, unknown_command: str | None = None, *,
                    media: bool = False) -> Outcome:
@@ -294,6 +296,14 @@ class SelfCheck(PersonalFlow):
         return Outcome(send=(note, self.statements.open_statement(run, answers)))
 
     # --- helpers ---------------------------------------------------------------
+
+    def _saved_notice(self, choice: str) -> str:
+        key = (self.render.language.tag, choice)
+        notice = self._saved_notices.get(key)
+        if notice is None:
+            notice = self._saved_notices[key] = self.render.text(
+                "notice.saved", choice=self.questionnaire.scale.choice(choice))
+        return notice
 
     async def _on_open_statement(self, user_id: int, run_id: int, statement_id: str,
                                  choice: str | None = None) -> tuple[Run, dict[str, str]]:
@@ -342,7 +352,8 @@ class SelfCheck(PersonalFlow):
         return Reply(self.render.html("welcome.html.j2", questionnaire=self.questionnaire,
                                       total=len(self.questionnaire.statements)),
                      ((Button(self.render.text("button.begin"), Begin()),),
-                      (Button(self.render.text("button.one_field"), BeginField()),)))
+                      (Button(self.render.text("button.one_field"), BeginField()),),
+                      *self.languages.switch()))
 
     def _finished_prompt(self, run: Run) -> Reply:
         keyboard = ((Button(self.render.text("button.show_results"), ShowResults(run.id)),),

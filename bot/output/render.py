@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, Tem
 
 from bot.config import Operator
 from bot.domain.questionnaire import shown_percent
+from bot.domain.spoken import SOURCE_LANGUAGE, spoken
+from bot.output.languages import (
+    Language,
+    LanguageError,
+    flat_texts,
+    folder_of,
+    language_tags,
+    read_language,
+    text_problems,
+)
 from bot.resources import REPORTS_DIR
 
 MESSAGE_LIMIT = 4096  # Telegram's maximum message length
@@ -58,49 +68,88 @@ def speaking_browser() -> bool:
 
 
 class Renderer:
-    """Renders HTML messages and plain texts; create it once at start-up.
+    """Renders HTML messages and plain texts in every language; create it once at start-up.
 
     ``operator`` (who runs the bot) is a template global: it is fixed for the
     process's life and appears in texts made in many places (/datenschutz, the
     welcome, the PDF reports made in another process), so it travels with the
-    renderer instead of through every caller.
+    renderer instead of through every caller. Each text is rendered in the language
+    the current task speaks (:func:`bot.domain.spoken.speaking`); ``languages``
+    limits the translations offered (``None``: every complete one).
     """
 
-    def __init__(self, directory: Path = REPORTS_DIR, operator: Operator = NOBODY_NAMED) -> None:
+    def __init__(self, directory: Path = REPORTS_DIR, operator: Operator = NOBODY_NAMED,
+                 languages: Iterable[str] | None = None) -> None:
         self._directory = directory
         self._operator = operator
+        wanted = None if languages is None else set(languages)
+        self.incomplete: tuple[str, ...] = ()  # translations left out: check-questions says why
+        tags = []
+        for tag in language_tags(directory):
+            if tag != SOURCE_LANGUAGE and wanted is not None and tag not in wanted:
+                continue
+            if tag != SOURCE_LANGUAGE and text_problems(directory, tag):
+                self.incomplete += (tag,)
+                continue
+            tags.append(tag)
+        try:
+            self.languages = tuple(read_language(directory, tag) for tag in tags)
+        except LanguageError as error:
+            raise TemplateSetupError(str(error)) from None
+        self._by_tag = {language.tag: language for language in self.languages}
+        self._plain = Environment(autoescape=False, undefined=StrictUndefined)
+        self._html = {language.tag: self._environment(language) for language in self.languages}
+        self._texts = {tag: self._load_texts(folder_of(directory, tag) / "texts.toml")
+                       for tag in tags}
+        self._fixed_texts: dict[tuple[str, str], str] = {}  # texts without variables, rendered once
+        for tag, environment in self._html.items():
+            try:  # compile every template now, so a syntax error stops the start
+                for name in environment.list_templates(extensions=["j2"]):
+                    environment.get_template(name)
+            except TemplateError as error:
+                raise TemplateSetupError(
+                    f"{folder_of(directory, tag)}: Vorlage fehlerhaft: {error}") from None
+
+    def _environment(self, language: Language) -> Environment:
         # Everything is escaped except plain-text templates (``*.txt.j2``) for the console.
         autoescape = select_autoescape(enabled_extensions=(), disabled_extensions=("txt.j2",),
                                        default=True)
-        # Templates are read and compiled once, here; without auto_reload Jinja
-        # does not look at the files' modification times on every message.
-        self._html = Environment(loader=FileSystemLoader(_template_folders(directory)),
-                                 autoescape=autoescape,
-                                 undefined=StrictUndefined, trim_blocks=True,
-                                 lstrip_blocks=True, keep_trailing_newline=False,
-                                 auto_reload=False)
+        # A translation's templates first; the source's for what every language shares
+        # (style sheets, console output). Templates are read and compiled once: without
+        # auto_reload Jinja does not look at the files' modification times on every message.
+        folders = _template_folders(folder_of(self._directory, language.tag))
+        if language.tag != SOURCE_LANGUAGE:
+            folders += _template_folders(self._directory)
+        environment = Environment(loader=FileSystemLoader(folders), autoescape=autoescape,
+                                  undefined=StrictUndefined, trim_blocks=True,
+                                  lstrip_blocks=True, keep_trailing_newline=False,
+                                  auto_reload=False)
         # The short texts too, so a template names a text of texts.toml instead of repeating it.
-        self._html.globals.update(operator=operator, text=self.text, command=self.command)
-        # A percentage as a person reads it, rounded as the level beside it is judged.
-        self._html.filters["percent"] = shown_percent
-        # A stored day (ISO, "2026-12-03") as German readers write it: "03.12.2026".
-        self._html.filters["day"] = lambda day: date.fromisoformat(day).strftime("%d.%m.%Y")
-        self._plain = Environment(autoescape=False, undefined=StrictUndefined)
-        self._texts = self._load_texts(directory / "texts.toml")
-        self._fixed_texts: dict[str, str] = {}  # texts without variables, rendered once
-        try:  # compile every template now, so a syntax error stops the start
-            for name in self._html.list_templates(extensions=["j2"]):
-                self._html.get_template(name)
-        except TemplateError as error:
-            raise TemplateSetupError(f"{directory}: Vorlage fehlerhaft: {error}") from None
+        environment.globals.update(operator=self._operator, text=self.text, command=self.command,
+                                   language=language, languages=self.languages)
+        add_filters(environment, language)
+        return environment
 
-    def __reduce__(self) -> tuple[Any, tuple[Path, Operator]]:
-        """Pickled as its directory and operator, so it can travel to the drawing process.
+    def __reduce__(self) -> tuple[Any, tuple[Path, Operator, tuple[str, ...]]]:
+        """Pickled as its directory, operator and languages, so it can travel to the drawing process.
 
         There (:mod:`bot.output.workers`) :func:`shared_renderer` builds one
-        renderer per directory and operator and keeps it.
+        renderer per directory, operator and languages and keeps it.
         """
-        return shared_renderer, (self._directory, self._operator)
+        return shared_renderer, (self._directory, self._operator,
+                                 tuple(language.tag for language in self.languages))
+
+    @property
+    def directory(self) -> Path:
+        return self._directory
+
+    @property
+    def language(self) -> Language:
+        """The language the current task speaks (the source if that one is not offered)."""
+        return self._by_tag.get(spoken()) or self.languages[0]
+
+    def offers(self, tag: str) -> bool:
+        return tag in self._by_tag
 
     def _load_texts(self, path: Path) -> dict[str, Template]:
         try:
@@ -108,7 +157,7 @@ class Renderer:
                 raw = tomllib.load(handle)
         except (OSError, tomllib.TOMLDecodeError) as error:
             raise TemplateSetupError(f"{path}: nicht lesbar ({error})") from None
-        flat = _flatten(raw)
+        flat = flat_texts(raw)
         orphans = [key for key in flat if key.startswith(BROWSER_TEXTS)
                    and key.removeprefix(BROWSER_TEXTS) not in flat]
         if orphans:
@@ -120,14 +169,23 @@ class Renderer:
 
     def text(self, key: str, **context: Any) -> str:
         """A short plain text (no HTML), e.g. a button label; its browser variant there."""
-        if _BROWSER.get() and BROWSER_TEXTS + key in self._texts:
+        tag = self.language.tag
+        texts = self._texts[tag]
+        if _BROWSER.get() and BROWSER_TEXTS + key in texts:
             key = BROWSER_TEXTS + key
         if context:
-            return self._texts[key].render(**context)
-        fixed = self._fixed_texts.get(key)
+            return texts[key].render(**context)
+        fixed = self._fixed_texts.get((tag, key))
         if fixed is None:
-            fixed = self._fixed_texts[key] = self._texts[key].render()
+            fixed = self._fixed_texts[tag, key] = texts[key].render()
         return fixed
+
+    def day(self, value: date | str) -> str:
+        """A day in the current language's way of writing it."""
+        return self.language.day(value)
+
+    def moment(self, value: datetime) -> str:
+        return self.language.moment(value)
 
     def command(self, name: str) -> str:
         """A command as the channel names it: ``/weiter`` in Telegram, „Weiter“ in the browser.
@@ -139,29 +197,29 @@ class Renderer:
         return self.text("web.quoted",
                          label=self.text("web.nav." + ("weiter" if name == "start" else name)))
 
+    def _template(self, name: str) -> Template:
+        return self._html[self.language.tag].get_template(name)
+
     def html(self, template: str, **context: Any) -> str:
         """A message in Telegram HTML, blank-line runs folded; ``browser`` tells the channel."""
-        rendered = self._html.get_template(template).render(browser=_BROWSER.get(), **context)
+        rendered = self._template(template).render(browser=_BROWSER.get(), **context)
         return _BLANK_LINES.sub("\n\n", rendered).strip()
 
     def plain(self, template: str, **context: Any) -> str:
         """A plain-text template (``*.txt.j2``), e.g. console output."""
-        return self._html.get_template(template).render(**context).rstrip() + "\n"
+        return self._template(template).render(**context).rstrip() + "\n"
 
     def html_parts(self, template: str, **context: Any) -> list[str]:
         """A long message, split into parts that each fit into one Telegram message."""
         return split_message(self.html(template, **context))
 
 
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in table.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = str(value)
-    return flat
+def add_filters(environment: Environment, language: Language) -> None:
+    """The filters every template of ``language`` may use, in the chat, the PDF and the browser."""
+    # A percentage as a person reads it, rounded as the level beside it is judged.
+    environment.filters["percent"] = shown_percent
+    # A stored day (ISO, "2026-12-03") as readers of the language write it.
+    environment.filters["day"] = language.day
 
 
 def telegram_length(text: str) -> int:
@@ -216,9 +274,10 @@ def pack_blocks(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 @functools.cache
-def shared_renderer(directory: Path, operator: Operator = NOBODY_NAMED) -> Renderer:
-    """One renderer per directory and operator in a process that only needs one now and then."""
-    return Renderer(directory, operator)
+def shared_renderer(directory: Path, operator: Operator = NOBODY_NAMED,
+                    languages: tuple[str, ...] | None = None) -> Renderer:
+    """One renderer per directory, operator and languages in a process that needs one now and then."""
+    return Renderer(directory, operator, languages)
 
 
 # Templates live in one folder per kind of output, addressed by their file name alone:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from bot.domain.spoken import spoken, spoken_call
 from bot.output.drawing_worker import load_chart_library, receive_frame, send_frame
 from bot.output.fair_queue import FairQueue, current_requester
 
@@ -89,7 +90,8 @@ class WorkerProcess:
 
     async def run(self, function: Callable[..., _T], *args: object) -> _T:
         """``function(*args)`` in the worker, without blocking the event loop, in the requester's turn."""
-        job: _Job[_T] = _Job(function, args, Future())
+        # The worker speaks the requester's language: a PDF or chart is in the language it is for.
+        job: _Job[_T] = _Job(spoken_call, (spoken(), function, *args), Future())
         self._waiting.put(current_requester(), job)
         self._queue.submit(self._serve_next)  # one turn for each job: some job, the fairest
         return await asyncio.wrap_future(job.result)

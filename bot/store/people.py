@@ -85,6 +85,26 @@ class People:
         known = {channel.value: channel for channel in Channel}
         return {row["user_id"]: known[row["channel"]] for row in rows if row["channel"] in known}
 
+    # --- the language they read ------------------------------------------------------
+
+    async def language(self, user_id: int) -> str | None:
+        """The language the person chose; ``None`` if they never chose one."""
+        row = await self._db.row("SELECT language FROM users WHERE user_id = ?", (user_id,))
+        return None if row is None or row["language"] is None else str(row["language"])
+
+    async def languages(self, user_ids: Sequence[int]) -> dict[int, str]:
+        """The chosen language of each of these people who chose one."""
+        rows = await self._db.rows(
+            "SELECT u.user_id, u.language FROM json_each(?) AS wanted"
+            " JOIN users AS u ON u.user_id = wanted.value WHERE u.language IS NOT NULL",
+            (json.dumps(list(user_ids)),))
+        return {row["user_id"]: str(row["language"]) for row in rows}
+
+    async def choose_language(self, user_id: int, tag: str) -> None:
+        async with self._db.transaction() as db:
+            await ensure_user(db, user_id, self._db.now())
+            await db.execute("UPDATE users SET language = ? WHERE user_id = ?", (tag, user_id))
+
     # --- what the bot waits for the person to type ----------------------------------
 
     async def await_input(self, user_id: int, awaited: Awaited, run_id: int | None = None, *,

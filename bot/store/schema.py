@@ -364,6 +364,14 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE web_sessions ADD COLUMN code_hash BLOB;
     CREATE INDEX web_sessions_by_code ON web_sessions(code_hash);
     """,
+    # 16: the language a person reads (a tag such as 'en' or 'de-x-ls'; NULL: not chosen,
+    # their channel's wish decides), kept with them across sessions and devices; and the
+    # language a workshop's projector speaks to the room. Read by the person's or the
+    # workshop's key, which their primary keys already index.
+    """
+    ALTER TABLE users ADD COLUMN language TEXT;
+    ALTER TABLE workshop_projector ADD COLUMN language TEXT;
+    """,
 )
 
 

@@ -56,6 +56,7 @@ class StoredSession:
 
     person: int
     coded: bool
+    language: str | None = None  # the person's chosen language
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,11 @@ class WebSessions:
 
     async def session(self, token: str) -> StoredSession | None:
         """The session this token opens, read once per request (see :meth:`person_of`)."""
-        row = await self._db.row("SELECT user_id, code_hash IS NOT NULL AS coded"
-                                 " FROM web_sessions WHERE token_hash = ?", (token_hash(token),))
-        return StoredSession(int(row["user_id"]), bool(row["coded"])) if row is not None else None
+        row = await self._db.row("SELECT s.user_id, s.code_hash IS NOT NULL AS coded, u.language"
+                                 " FROM web_sessions AS s LEFT JOIN users AS u USING (user_id)"
+                                 " WHERE s.token_hash = ?", (token_hash(token),))
+        return (StoredSession(int(row["user_id"]), bool(row["coded"]), row["language"])
+                if row is not None else None)
 
     async def person_by_code(self, code: str) -> int | None:
         """The person whose session this plain resume code belongs to, or ``None``.

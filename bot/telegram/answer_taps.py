@@ -23,6 +23,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler
 
+from bot.domain.spoken import speaking
 from bot.flows.actions import Answer
 from bot.flows.buttons import decode
 from bot.telegram.context import BotContext
@@ -37,6 +38,7 @@ class AnswerTap:
     chat_id: int
     tapped: Tapped
     action: Answer
+    wish: str | None = None  # the language the person's Telegram is set to
 
 
 def set_aside_update(update: dict[str, Any]) -> dict[str, Any]:
@@ -61,8 +63,10 @@ def _private_answer(query: object) -> AnswerTap | None:
     action = decode(query["data"])
     if not isinstance(action, Answer):
         return None
+    wish = query["from"].get("language_code")
     return AnswerTap(int(query["from"]["id"]), int(message["chat"]["id"]),
-                     Tapped(str(query["id"]), int(message["message_id"])), action)
+                     Tapped(str(query["id"]), int(message["message_id"])), action,
+                     wish if isinstance(wish, str) else None)
 
 
 def tap_of(update: object) -> AnswerTap | None:
@@ -81,8 +85,9 @@ async def answer(update: Update, context: BotContext) -> None:
     await flows.note_activity(tap.person)  # as the gate does for every private update
     # Only private chats' answer taps are set aside (see set_aside_update).
     live = LiveStatement(context.bot, context.services, tap.chat_id)
-    await carry_out(context.bot, context.services, tap.chat_id, tap.tapped,
-                    await flows.act(tap.person, tap.action), live)
+    with speaking(await flows.languages.of(tap.person, (tap.wish,) if tap.wish else ())):
+        await carry_out(context.bot, context.services, tap.chat_id, tap.tapped,
+                        await flows.act(tap.person, tap.action), live)
     raise ApplicationHandlerStop
 
 

@@ -20,6 +20,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.request import BaseRequest
 
 from bot.config import ConfigError, Settings, operator_warnings
+from bot.domain.spoken import speaking
 from bot.flows import commands
 from bot.flows.invitations import Invitation
 from bot.flows.services import Services
@@ -75,11 +76,17 @@ class TelegramChannel:
             log.warning(warning)
         jobs.schedule(self.application, self._settings.retention_days)
         DRAWING.warm_up()  # the first run's end should not wait for matplotlib to load
-        menu = [BotCommand(name, description) for name, description
-                in commands.descriptions(services.renderer, commands.everywhere()).items()]
         bot = self.application.bot
+        menu = _menu(services)
         await bot.set_my_commands(menu, scope=BotCommandScopeAllPrivateChats())
         await bot.set_my_commands(menu)
+        # Telegram shows a person the menu of their app's language where there is one; it
+        # knows languages by their two letters, so a register like Leichte Sprache has none.
+        for language in services.renderer.languages[1:]:
+            if len(language.tag) == 2:
+                with speaking(language.tag):
+                    await bot.set_my_commands(_menu(services), scope=BotCommandScopeAllPrivateChats(),
+                                              language_code=language.tag)
 
     async def start(self) -> None:
         """Fetch updates: Telegram posts them to the webhook, or the bot polls for them."""
@@ -118,3 +125,9 @@ class TelegramChannel:
 
     def _report_fetch_error(self, error: TelegramError) -> None:
         self.application.create_task(self.application.process_error(error=error, update=None))
+
+
+def _menu(services: Services) -> list[BotCommand]:
+    """The commands and their descriptions, in the language the task speaks."""
+    return [BotCommand(name, description) for name, description
+            in commands.descriptions(services.renderer, commands.everywhere()).items()]

@@ -9,6 +9,7 @@ from telegram import Bot, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.domain.spoken import speaking
 from bot.flows import commands
 from bot.flows.actions import (
     Action,
@@ -44,7 +45,15 @@ async def act(update: Update, context: BotContext, action: Action) -> None:
         # "Sending a file …" in the chat header while the PDF is being made.
         assert update.effective_chat is not None
         await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
-    await deliver(update, context, await context.services.flows.act(person(update), action))
+    flows = context.services.flows
+    with speaking(await flows.languages.of(person(update), wishes(update))):
+        await deliver(update, context, await flows.act(person(update), action))
+
+
+def wishes(update: Update) -> tuple[str, ...]:
+    """The language the person's Telegram is set to, if it says."""
+    user = update.effective_user
+    return (user.language_code,) if user is not None and user.language_code else ()
 
 
 def _makes_a_file(action: Action) -> bool:

@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.config import Web
+from bot.domain.spoken import SOURCE_LANGUAGE, speak, spoken
 from bot.flows.actions import Action
 from bot.flows.delivery import Delivery
 from bot.flows.invitations import CoordinatorInvitation, InvitationLink, WorkshopInvitation, parse
@@ -44,6 +45,7 @@ from bot.web.field_page import FieldPages
 from bot.web.flows_port import NAVIGATION, FlowsPort
 from bot.web.forms import sent
 from bot.web.header import Header, Headers
+from bot.web.language import switched, way_back
 from bot.web.pages import STATIC_DIR, BrowserWords, Pages
 from bot.web.paper_entry import paper_routes
 from bot.web.people import NOBODY, Person, Session, Visitor
@@ -114,9 +116,10 @@ class WebChannel:
         self.headers = Headers(port)
         self.throttle = throttle or Throttle()
         self.visitors = VisitorTokens()
-        self._visitor_view: View | None = None
+        self._visitor_views: dict[str, View] = {}  # the welcome, per language
         self.cookie_days = min(retention_days or MAX_COOKIE_DAYS, MAX_COOKIE_DAYS)
         self.codes = ResumeCodes(self)
+        self.languages = port.flows.languages
 
     # --- who is asking ----------------------------------------------------------
 
@@ -140,6 +143,8 @@ class WebChannel:
             if stored is not None:
                 if not stored.coded:  # a session from before resume codes: its code, once
                     await self.storage.web_sessions.store_code(token)
+                if stored.language is not None and self.languages.offers(stored.language):
+                    speak(stored.language)  # the rest of this request: the person's own
                 return Person(stored.person, token)
             if self.visitors.valid(token):
                 return Visitor(token)
@@ -169,6 +174,8 @@ class WebChannel:
             return None
         self.throttle.created(address)
         person, token = await self.storage.web_sessions.create_person(session.token)
+        if spoken() != SOURCE_LANGUAGE:  # kept, so what reaches them unasked is in it too
+            await self.languages.choose(person, spoken())
         return Person(person, token)
 
     async def _refusal(self, request: Request, session: Session | None) -> Response | None:
@@ -249,9 +256,11 @@ class WebChannel:
 
     async def welcome(self) -> View:
         """What every visitor sees first: made once, so a flood of visitors reads nothing."""
-        if self._visitor_view is None:
-            self._visitor_view = await self._carried_out(await self.port.start(NOBODY))
-        return self._visitor_view
+        tag = spoken()
+        view = self._visitor_views.get(tag)
+        if view is None:
+            view = self._visitor_views[tag] = await self._carried_out(await self.port.start(NOBODY))
+        return view
 
     async def _form(self, request: Request, fields: int = MAX_FIELDS) -> FormData | Response:
         """The request's small form, or the page that refuses it."""
@@ -513,6 +522,18 @@ class WebChannel:
         return Response(kept.data, media_type=media_type, headers={
             "content-disposition": f"{disposition}; filename*=UTF-8''{_quoted(kept.file_name)}"})
 
+    async def switch_language(self, request: Request) -> Response:
+        """A language link: the language kept (with the person, else in a cookie), and back."""
+        tag = request.path_params["tag"]
+        if not self.languages.offers(tag):
+            return self.error("not_found", 404)
+        person = await self._known(request)
+        if person is not None:
+            await self.languages.choose(person.id, tag)
+            self.kept.forget(person.id)  # what was kept for the page is in the old language
+        response = RedirectResponse(f"{self.web_base}{way_back(request)}", status_code=303)
+        return switched(response, tag, self.web.secure)
+
     async def accessibility(self, request: Request) -> Response:
         session = await self._session(request)
         return self._page("accessibility.html.j2", session, header=await self._header(session))
@@ -573,6 +594,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
         Route("/fortsetzen/qr.png", channel.continue_qr, methods=["GET"]),
         Route("/datei/{key}", channel.file, methods=["GET"]),
         Route("/barrierefreiheit", channel.accessibility, methods=["GET"]),
+        Route("/sprache/{tag}", channel.switch_language, methods=["GET"]),
         Route("/ueber", channel.about, methods=["GET"]),
         *FieldPages(channel).routes(),
         *projector_routes(channel),  # the wall's slides, its steps and the phone's remote
@@ -588,7 +610,8 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
     return Starlette(
         routes=routes,
         middleware=[*proxies, Middleware(SecurityHeaders),
-                    Middleware(BodyLimit, limits=webhook_prefixes), Middleware(BrowserWords),
+                    Middleware(BodyLimit, limits=webhook_prefixes),
+                    Middleware(BrowserWords, languages=channel.languages),
                     Middleware(RequesterAddress)],
         exception_handlers={404: channel.not_found, 405: channel.not_allowed,
                             500: channel.server_error, DatabaseGone: channel.database_gone})

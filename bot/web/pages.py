@@ -2,56 +2,87 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.config import Operator
-from bot.domain.questionnaire import shown_percent
-from bot.output.render import Renderer, TemplateSetupError, speak_browser
+from bot.domain.spoken import SOURCE_LANGUAGE, speaking
+from bot.flows.languages import Languages
+from bot.output.languages import Language, folder_of
+from bot.output.render import Renderer, TemplateSetupError, add_filters, speak_browser
 from bot.resources import REPORTS_DIR
+from bot.web.language import wished_language
 
 WEB_TEMPLATES = REPORTS_DIR / "web"
 STATIC_DIR = WEB_TEMPLATES / "static"
 
 
 class Pages:
-    """Compiles every page template once at start-up; the texts come from the renderer.
+    """Compiles every page template of every language once at start-up; texts come from the renderer.
 
     Page templates are named from ``reports/`` (``web/page.html.j2``), like the
-    renderer's, so both environments agree on every name.
+    renderer's, so both environments agree on every name. A page is rendered in
+    the language its request speaks (:mod:`bot.web.language`).
     """
 
     def __init__(self, renderer: Renderer, base: str, operator: Operator) -> None:
         self.text = renderer.text
-        self._environment = Environment(loader=FileSystemLoader(REPORTS_DIR), autoescape=True,
-                                        undefined=StrictUndefined, trim_blocks=True,
-                                        lstrip_blocks=True, auto_reload=False)
-        self._environment.globals.update(base=base, text=renderer.text, operator=operator)
-        self._environment.filters["percent"] = shown_percent
+        self.renderer = renderer
+        self._environments = {language.tag: self._environment(language, base, operator)
+                              for language in renderer.languages}
+
+    def _environment(self, language: Language, base: str, operator: Operator) -> Environment:
+        directory = self.renderer.directory
+        folders = [folder_of(directory, language.tag)]
+        if language.tag != SOURCE_LANGUAGE:
+            folders.append(directory)  # the style sheets every language shares
+        environment = Environment(loader=FileSystemLoader(folders), autoescape=True,
+                                  undefined=StrictUndefined, trim_blocks=True,
+                                  lstrip_blocks=True, auto_reload=False)
+        environment.globals.update(base=base, text=self.renderer.text, operator=operator,
+                                   language=language, languages=self.renderer.languages,
+                                   page_path=page_path)
+        add_filters(environment, language)
         try:
-            for name in self._environment.list_templates(
+            for name in environment.list_templates(
                     filter_func=lambda name: name.startswith("web/") and name.endswith(".j2")):
-                self._environment.get_template(name)
+                environment.get_template(name)
         except TemplateError as error:
-            raise TemplateSetupError(f"{WEB_TEMPLATES}: Vorlage fehlerhaft: {error}") from None
+            raise TemplateSetupError(f"{folders[0] / 'web'}: Vorlage fehlerhaft: {error}") from None
+        return environment
 
     def render(self, template: str, **context: Any) -> str:
-        return self._environment.get_template(f"web/{template}").render(**context)
+        environment = self._environments[self.renderer.language.tag]
+        return environment.get_template(f"web/{template}").render(**context)
 
 
 class BrowserWords:
-    """Middleware: every text made while answering a browser request is in the browser's words.
+    """Middleware: every text made while answering a browser request is in the browser's words,
+    and in the language the visitor wishes (a stored person's own is set once the session is
+    read, :meth:`bot.web.app.WebChannel._session`).
 
     Each request runs in a task of its own, so this reaches the flows' texts, those
     made afterwards (``Outcome.later``) and those of a task the request starts (how a
     shared result went), and never a Telegram update's.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, languages: Languages) -> None:
         self.app = app
+        self.languages = languages
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        with speak_browser():
+        if scope["type"] == "http":
+            _PATH.set(scope["path"])
+        with speak_browser(), speaking(wished_language(scope, self.languages)):
             await self.app(scope, receive, send)
+
+
+# The path of the page being made, for its language links to come back to.
+_PATH: ContextVar[str] = ContextVar("page_path", default="/")
+
+
+def page_path() -> str:
+    return _PATH.get()

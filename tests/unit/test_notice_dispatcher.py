@@ -52,7 +52,7 @@ async def test_each_channel_gets_its_own_people_in_order_and_nobody_twice(
     dispatcher.add(Channel.BROWSER, browser)
     t1, b1, t2, b2 = await people_of_both_channels(storage)
     gone = 99  # deleted meanwhile: nobody can reach them
-    report = await dispatcher.send(Broadcast((t1, b1, gone, t2, b2), (Reply("Ergebnis"),)))
+    report = await dispatcher.send(Broadcast((t1, b1, gone, t2, b2), lambda: (Reply("Ergebnis"),)))
     assert telegram.handed == [(t1, t2)] and browser.handed == [(b1, b2)]
     assert (report.delivered, report.unreachable) == (4, 1)
 
@@ -63,7 +63,7 @@ async def test_people_of_a_channel_that_does_not_run_here_count_as_not_reached(
     dispatcher = Dispatcher(storage.people)  # the browser alone, no bot
     dispatcher.add(Channel.BROWSER, browser)
     t1, b1, t2, b2 = await people_of_both_channels(storage)
-    report = await dispatcher.send(Broadcast((t1, b1, t2, b2), (Reply("Erinnerung"),)))
+    report = await dispatcher.send(Broadcast((t1, b1, t2, b2), lambda: (Reply("Erinnerung"),)))
     assert browser.handed == [(b1, b2)]
     assert (report.delivered, report.unreachable) == (2, 2)
 
@@ -74,7 +74,7 @@ async def test_a_failing_channel_keeps_neither_the_others_nor_the_report_from_th
     dispatcher.add(Channel.TELEGRAM, Recording(fails=True))
     dispatcher.add(Channel.BROWSER, browser := Recording())
     t1, b1, t2, b2 = await people_of_both_channels(storage)
-    report = await dispatcher.send(Broadcast((t1, b1, t2, b2), (Reply("Gelöscht"),)))
+    report = await dispatcher.send(Broadcast((t1, b1, t2, b2), lambda: (Reply("Gelöscht"),)))
     assert browser.handed == [(b1, b2)]
     assert (report.delivered, report.unreachable) == (2, 2)
     assert "could not be delivered through the telegram channel" in caplog.text

@@ -4,6 +4,7 @@ closing, deleting."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import timedelta
 
 from bot.domain.entities import Workshop
@@ -157,10 +158,12 @@ class Coordination:
                 participants = tuple(await workshops.participant_ids(workshop.id))
                 if not await workshops.delete(workshop.id, revision):
                     return await stale()
-                told = Reply(render.html("workshop_deleted_notice.html.j2", workshop=workshop))
+                def told() -> tuple[Reply, ...]:
+                    return (Reply(render.html("workshop_deleted_notice.html.j2",
+                                              workshop=workshop)),)
                 return Outcome(edit=Reply(render.html("workshop_deleted.html.j2",
                                                       workshop=workshop)),
-                               broadcast=self._broadcast(participants, (told,), workshop,
+                               broadcast=self._broadcast(participants, told, workshop,
                                                          "workshop_deleted_told.html.j2")
                                if participants else None)
 
@@ -170,7 +173,8 @@ class Coordination:
             return self.releases.not_released(workshop)
         workshops = self.desk.storage.workshops
         recipients = tuple(await workshops.participant_ids(workshop.id))
-        replies = self.releases.result_replies(workshop, *released, "participants")
+        replies = functools.partial(self.releases.result_replies, workshop, *released,
+                                    "participants")
         current = await workshops.workshop(workshop.id)
         assert current is not None
         return Outcome(notice=self.desk.render.text("workshop.notice.sending"),
@@ -184,7 +188,7 @@ class Coordination:
         return (Reply(self.desk.render.html(template, municipality=municipality,
                                             report=report)),)
 
-    def _broadcast(self, recipients: tuple[int, ...], replies: tuple[Reply, ...],
+    def _broadcast(self, recipients: tuple[int, ...], replies: Callable[[], tuple[Reply, ...]],
                    workshop: Workshop, template: str) -> Broadcast:
         return Broadcast(recipients, replies,
                          reported=functools.partial(self._reported, template,
@@ -202,9 +206,10 @@ class Coordination:
             return Outcome(notice=render.text(
                 "workshop.notice.reminder_too_soon",
                 minutes=int(REMINDER_PAUSE.total_seconds() // 60)), alert=True)
-        reminder = Reply(render.html("workshop_reminder.html.j2", workshop=workshop))
+        def reminder() -> tuple[Reply, ...]:
+            return (Reply(render.html("workshop_reminder.html.j2", workshop=workshop)),)
         return Outcome(notice=render.text("workshop.notice.reminder_sending"),
-                       broadcast=self._broadcast(recipients, (reminder,), workshop,
+                       broadcast=self._broadcast(recipients, reminder, workshop,
                                                  "workshop_reminded.html.j2"))
 
     async def _release_interim(self, workshop: Workshop) -> Outcome:

@@ -27,9 +27,10 @@ from tests.clock import SettableClock
 class Person:
     """Somebody chatting with the bot in a private chat."""
 
-    def __init__(self, harness: BotHarness, user_id: int, first_name: str) -> None:
+    def __init__(self, harness: BotHarness, user_id: int, first_name: str,
+                 language_code: str = "de") -> None:
         self.harness = harness
-        self.user = updates.user(user_id, first_name)
+        self.user = updates.user(user_id, first_name, language_code)
         self.id = user_id
         self.private = updates.private_chat(self.user)
 
@@ -129,8 +130,9 @@ class BotHarness:
         """As the bot receives it from getUpdates: answer taps set aside, undecoded."""
         await self.app.process_update(Update.de_json(set_aside_update(data), self.app.bot))
 
-    def person(self, user_id: int = 4711, first_name: str = "Anna") -> Person:
-        return Person(self, user_id, first_name)
+    def person(self, user_id: int = 4711, first_name: str = "Anna",
+               language_code: str = "de") -> Person:
+        return Person(self, user_id, first_name, language_code)
 
 
 

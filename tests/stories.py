@@ -93,13 +93,13 @@ def pdf_text(document: StoredMessage) -> str:
     return " ".join(pdf_pages(document))
 
 
-def assert_tagged(pdf: bytes, title: str) -> None:
+def assert_tagged(pdf: bytes, title: str, language: str = "de") -> None:
     """The PDF is tagged (PDF/UA-1): a structure tree, its language, marked content, its title."""
     reader = PdfReader(io.BytesIO(pdf))
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root
     assert root["/StructTreeRoot"]["/K"]  # a reading order, not an empty tree
-    assert root["/Lang"] == "de"
+    assert root["/Lang"] == language
     assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a PDF boolean object
     assert reader.metadata is not None and reader.metadata.title is not None
     assert reader.metadata.title.startswith(title)

@@ -30,8 +30,9 @@ def next_id() -> int:
     return next(_ids)
 
 
-def user(user_id: int, first_name: str) -> dict[str, Any]:
-    return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "de"}
+def user(user_id: int, first_name: str, language_code: str = "de") -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": first_name,
+            "language_code": language_code}
 
 
 def private_chat(person: dict[str, Any]) -> dict[str, Any]:

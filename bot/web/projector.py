@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from bot.domain.entities import Release, Workshop
 from bot.domain.next_steps import Step
 from bot.domain.questionnaire import Questionnaire
+from bot.domain.spoken import spoken
 from bot.domain.workshop import (
     GROUP_KEYS,
     Progress,
@@ -137,9 +138,13 @@ class Projector:
         self.questionnaire = questionnaire
         self.renderer = renderer
         self.invitation_link = invitation_link
-        self.labels = {key: renderer.text(f"workshop.perspective.{key}")
-                       for key in (*GROUP_KEYS, REFERENCE)}
-        self._charts: OrderedDict[tuple[int, str | None], bytes] = OrderedDict()
+        self._charts: OrderedDict[tuple[int, str | None, str], bytes] = OrderedDict()
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The groups' names, in the language the wall speaks."""
+        return {key: self.renderer.text(f"workshop.perspective.{key}")
+                for key in (*GROUP_KEYS, REFERENCE)}
 
     async def workshop_for(self, person: int, workshop_id: int) -> Workshop | None:
         """The workshop if ``person`` coordinates it, else ``None``."""
@@ -191,7 +196,7 @@ class Projector:
             return None
         # a release never changes; the reference beside it only until the workshop closes
         stored = await self.storage.references.of(workshop.id)
-        key = (release.id, stored.consented_at if stored is not None else None)
+        key = (release.id, stored.consented_at if stored is not None else None, spoken())
         kept = self._charts.get(key)
         if kept is not None:
             return kept

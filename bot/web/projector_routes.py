@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.domain.entities import Workshop
+from bot.domain.spoken import speak, spoken
 from bot.output.qr import qr_png
 from bot.web.people import Person
 from bot.web.projector import JOIN, REFRESH_SECONDS, Projection, Slide
@@ -65,6 +66,7 @@ class ProjectorPages:
         slide = projection.slide(key)
         if slide is None:
             return self.channel.error("not_found", 404, person)
+        await self._speak_to_the_room(workshop)
         html = self.channel.pages.render(
             "projector.html.j2", csrf=csrf_token(person.token), p=projection, slide=slide,
             stored=self.address(projection, projection.current), labels=self.projector.labels,
@@ -86,9 +88,35 @@ class ProjectorPages:
         if workshop is None or person is None:
             return self.channel.error("not_found", 404, person)
         projection = await self.projector.projection(workshop)
+        room = await self.channel.storage.projector.language(workshop.id)
         return self.channel._page("projector_remote.html.j2", person, p=projection,
                                   slide=projection.slide(projection.current),
-                                  wall=self.address(projection, projection.current))
+                                  wall=self.address(projection, projection.current),
+                                  room=room or spoken())
+
+    async def room_language(self, request: Request) -> Response:
+        """The coordinator's pick of the language the wall speaks to the room."""
+        form = await self.channel._form(request)
+        if isinstance(form, Response):
+            return form
+        person, workshop = await self._projected(request)
+        if person is None or not csrf_valid(person.token, form.get("csrf")):
+            return self.channel.error("csrf", 403, person)
+        if workshop is None:
+            return self.channel.error("not_found", 404, person)
+        tag = str(form.get("sprache"))
+        if not self.channel.languages.offers(tag):
+            return self.channel.error("bad_request", 400, person)
+        projection = await self.projector.projection(workshop)
+        await self.channel.storage.projector.speak(workshop.id, tag, projection.current)
+        return RedirectResponse(
+            f"{self.channel.web_base}/projektor/{workshop.id}/fernbedienung", status_code=303)
+
+    async def _speak_to_the_room(self, workshop: Workshop) -> None:
+        """The wall speaks the language picked for the room (until one is: its opener's)."""
+        tag = await self.channel.storage.projector.language(workshop.id)
+        if tag is not None and self.channel.languages.offers(tag):
+            speak(tag)
 
     async def remote_step(self, request: Request) -> Response:
         stepped = await self._stepped(request)
@@ -128,6 +156,8 @@ class ProjectorPages:
 
     async def chart(self, request: Request) -> Response:
         _, workshop = await self._projected(request)
+        if workshop is not None:
+            await self._speak_to_the_room(workshop)
         png = await self.projector.chart(workshop) if workshop is not None else None
         if png is None:
             return self.channel.error("not_found", 404)
@@ -149,6 +179,7 @@ def projector_routes(channel: WebChannel) -> list[BaseRoute]:
         Route(f"{base}/folie", pages.step, methods=["POST"]),
         Route(f"{base}/fernbedienung", pages.remote, methods=["GET"]),
         Route(f"{base}/fernbedienung", pages.remote_step, methods=["POST"]),
+        Route(f"{base}/sprache", pages.room_language, methods=["POST"]),
         Route(f"{base}/{{slide}}/{{number:int}}", pages.slide, methods=["GET"]),
         Route(f"{base}/{{slide}}", pages.slide, methods=["GET"]),
     ]

@@ -16,7 +16,7 @@ refusal as a workshop that does not exist, so ids reveal nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.config import only_local
 from bot.domain.disclosure import DEFAULT_MIN_GROUP
@@ -49,12 +49,12 @@ class Desk:
     management_link: ManagementLink | None = None
     minimum: int = DEFAULT_MIN_GROUP
     telegram_link: InvitationLink | None = None
-    labels: dict[str, str] = field(init=False)  # a perspective's (or group's) name
 
-    def __post_init__(self) -> None:
-        labels = {key: self.render.text(f"workshop.perspective.{key}")
-                  for key in (*GROUP_KEYS, REFERENCE)}
-        object.__setattr__(self, "labels", labels)
+    @property
+    def labels(self) -> dict[str, str]:
+        """A perspective's (or group's) name, in the language the task speaks."""
+        return {key: self.render.text(f"workshop.perspective.{key}")
+                for key in (*GROUP_KEYS, REFERENCE)}
 
     def telegram(self, invitation: Invitation) -> str | None:
         """The invitation's link into Telegram, where the bot runs."""

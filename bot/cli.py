@@ -128,8 +128,10 @@ def _run() -> None:
     questionnaire = load_questionnaire(settings.questions_dir or QUESTIONS_DIR)
     reports = settings.reports_dir or REPORTS_DIR
     renderer = Renderer(reports, operator=settings.operator, languages=questionnaire.languages)
+    # Named: a translation begun but not complete. A questionnaire of one's own without
+    # translations simply speaks German.
     left_out = sorted((set(translation_tags(settings.questions_dir or QUESTIONS_DIR))
-                       | set(language_tags(reports)[1:]))
+                       | set(renderer.incomplete))
                       - {language.tag for language in renderer.languages})
     if left_out:
         log.warning("languages not complete, not offered: %s (selbstcheck-bot check-questions "

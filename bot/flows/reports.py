@@ -31,7 +31,7 @@ from bot.flows.outcome import (
     Reply,
 )
 from bot.flows.personal_flow import PersonalFlow
-from bot.flows.results_view import ResultsView, RunResults, german_date, local_date
+from bot.flows.results_view import ResultsView, RunResults, local_date, shown_date
 from bot.flows.typed_values import text_input
 from bot.flows.work_quota import WorkQuota
 from bot.output.render import Renderer
@@ -110,8 +110,8 @@ class Reports(PersonalFlow):
             shown={r.field.id for r in view.shown_results}, scale=self.questionnaire.scale,
             changes=self.view.change_texts(view), comparisons=view.changes, answers=view.answers,
             chart=self.view.profile_chart(view, titled=False),
-            created=german_date(today),
-            finished=german_date(local_date(run.finished_at)) if run.finished_at else None,
+            created=shown_date(today),
+            finished=shown_date(local_date(run.finished_at)) if run.finished_at else None,
             previous=self.view.previous_date(view),
             steps=tuple((number, statement.text, statement.suggestion)
                         for number, statement, _ in self.view.step_items(view.priorities)),

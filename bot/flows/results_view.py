@@ -24,6 +24,7 @@ from bot.flows.outcome import Button, Keyboard, Message, Outcome, Photo, Reply
 from bot.flows.refusals import Refused, refused_button
 from bot.output.chart import Bar, ProfileChart
 from bot.output.chart import draw as draw_chart
+from bot.output.languages import shown_day
 from bot.output.render import Renderer, pack_blocks
 from bot.output.workers import in_drawing_process
 from bot.store.storage import Storage
@@ -36,8 +37,9 @@ def local_date(timestamp: str | datetime) -> date:
     return moment.astimezone(LOCAL_TIME).date()
 
 
-def german_date(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
+def shown_date(day: date) -> str:
+    """A day as the reader writes it, in the language they read ("03.12.2026", "3 Dec 2026")."""
+    return shown_day(day)
 
 
 def is_shown(run: Run, result: FieldResult) -> bool:
@@ -211,7 +213,7 @@ class ResultsView:
     def previous_date(self, view: RunResults) -> str | None:
         if view.previous is None or view.previous.finished_at is None:
             return None
-        return german_date(local_date(view.previous.finished_at))
+        return shown_date(local_date(view.previous.finished_at))
 
     def change_texts(self, view: RunResults) -> dict[str, str]:
         """One line per compared field, e.g. "▲ +8 Prozentpunkte seit dem Durchgang vom …"."""
@@ -254,7 +256,7 @@ class ResultsView:
                                for v in (0, 25, 50, 75, 100)),
             previous_legend=self.render.text("results.chart_previous", date=day) if day else None,
             context=self.render.text("results.chart_context", municipality=municipality,
-                                     date=german_date(local_date(view.run.finished_at
+                                     date=shown_date(local_date(view.run.finished_at
                                                                  or self.storage.clock.now())))
             if titled else None)  # the report's pages say all that already
 

@@ -39,7 +39,7 @@ from bot.flows.languages import Languages
 from bot.flows.outcome import Button, Confirmation, Keyboard, Message, Outcome, Reply
 from bot.flows.personal_flow import PersonalFlow
 from bot.flows.refusals import refused_button
-from bot.flows.results_view import ResultsView, german_date, local_date
+from bot.flows.results_view import ResultsView, local_date, shown_date
 from bot.flows.statement_view import StatementView, minutes_left
 from bot.output.render import Renderer
 from bot.store.storage import Storage
@@ -359,7 +359,7 @@ class SelfCheck(PersonalFlow):
         keyboard = ((Button(self.render.text("button.show_results"), ShowResults(run.id)),),
                     (Button(self.render.text("button.new_run"), Begin()),))
         assert run.finished_at is not None
-        finished_on = german_date(local_date(run.finished_at))
+        finished_on = shown_date(local_date(run.finished_at))
         return Reply(self.render.html("finished.html.j2", finished_on=finished_on), keyboard)
 
     async def summary(self, run: Run, answers: Mapping[str, str]) -> tuple[Message, ...]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from bot.domain.entities import Run
 from bot.domain.progress import Position, current_statement, ordered_statements, position_of
-from bot.domain.questionnaire import Field, Questionnaire, Statement
+from bot.domain.questionnaire import Choice, Field, Questionnaire, Statement
 from bot.flows.actions import Answer, AnswerAgain, Back, Info, Pause, Show
 from bot.flows.outcome import Button, Outcome, Reply
 from bot.flows.place import StatementPage
@@ -31,10 +31,16 @@ class StatementView:
     def __init__(self, questionnaire: Questionnaire, renderer: Renderer) -> None:
         self.questionnaire = questionnaire
         self.render = renderer
-        # The scale's button labels never change: render them once.
-        self._choice_labels = {
-            (c.key, chosen): renderer.text("button.choice", choice=c, chosen=chosen)
-            for c in questionnaire.scale.choices for chosen in (False, True)}
+        # The scale's button labels never change: rendered once per language.
+        self._choice_labels: dict[tuple[str, str, bool], str] = {}
+
+    def _choice_label(self, choice: Choice, chosen: bool) -> str:
+        key = (self.render.language.tag, choice.key, chosen)
+        label = self._choice_labels.get(key)
+        if label is None:
+            label = self._choice_labels[key] = self.render.text("button.choice", choice=choice,
+                                                                chosen=chosen)
+        return label
 
     def fields(self, run: Run) -> tuple[Field, ...]:
         return self.questionnaire.select(run.field_ids)
@@ -55,7 +61,7 @@ class StatementView:
         current = answers.get(statement.id)
         choices = self.questionnaire.scale.choices
         rows: list[tuple[Button, ...]] = [
-            (Button(self._choice_labels[c.key, c.key == current],
+            (Button(self._choice_label(c, c.key == current),
                     Answer(run.id, statement.id, c.key)),)
             for c in choices]
         extra = []
@@ -95,7 +101,7 @@ class StatementView:
         statement = position.statement
         current = answers.get(statement.id)
         rows: list[tuple[Button, ...]] = [
-            (Button(self._choice_labels[c.key, c.key == current],
+            (Button(self._choice_label(c, c.key == current),
                     AnswerAgain(run.id, statement.id, c.key)),)
             for c in self.questionnaire.scale.choices]
         extra = []

@@ -20,7 +20,7 @@ from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.dates import format_date, format_time
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 
-from bot.domain.spoken import SOURCE_LANGUAGE
+from bot.domain.spoken import SOURCE_LANGUAGE, spoken
 
 LANGUAGES_DIR = "languages"
 LANGUAGE_FILE = "language.toml"
@@ -80,7 +80,26 @@ def read_language(directory: Path, tag: str) -> Language:
     except (ValueError, TypeError, UnknownLocaleError):
         raise LanguageError(f"{path}: 'locale' ist keine bekannte Locale (z. B. \"de\", \"en_GB\")") \
             from None
-    return Language(tag, name.strip(), direction, parsed)
+    language = Language(tag, name.strip(), direction, parsed)
+    _READ[tag] = language
+    return language
+
+
+# Every language read in this process, so that a day is written in the current task's
+# language wherever it is made (a flow, a worker), without handing the renderer around.
+_READ: dict[str, Language] = {}
+
+
+def shown_moment(moment: datetime) -> str:
+    """A day and a time of day in the language the current task speaks."""
+    language = _READ.get(spoken()) or _READ.get(SOURCE_LANGUAGE)
+    return language.moment(moment) if language is not None else moment.strftime("%d.%m.%Y, %H:%M")
+
+
+def shown_day(day: date) -> str:
+    """A day in the language the current task speaks (German's way where none was read)."""
+    language = _READ.get(spoken()) or _READ.get(SOURCE_LANGUAGE)
+    return language.day(day) if language is not None else day.strftime("%d.%m.%Y")
 
 
 def chosen_language(preferred: Iterable[str], offered: Iterable[str]) -> str | None:

@@ -56,7 +56,8 @@ def answer(page: Page, label: str, count: int) -> None:
 class Server:
     """The bot on a free port; with the small test questionnaire unless ``questions`` names one."""
 
-    def __init__(self, tmp: Path, questions: Path | None = None) -> None:
+    def __init__(self, tmp: Path, questions: Path | None = None,
+                 reports: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database = tmp / "browser.db"
@@ -66,7 +67,7 @@ class Server:
             SELBSTCHECK_OPERATOR_NAME="Stadt Musterstadt",
             SELBSTCHECK_OPERATOR_CONTACT="datenschutz@musterstadt.example",
             # k = 3, the lowest allowed: a workshop of six shows two perspectives
-            SELBSTCHECK_MIN_GROUP="3")
+            SELBSTCHECK_MIN_GROUP="3", **({"SELBSTCHECK_REPORTS_DIR": str(reports)} if reports else {}))
         assert SCRIPT, "the console script selbstcheck-bot is not installed beside this Python"
         self.log = tmp / "server.log"
         with self.log.open("w") as log:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 from bot.domain.questionnaire import Questionnaire, load_questionnaire
 from bot.domain.spoken import speaking
 from bot.output.render import Renderer
+from bot.resources import REPORTS_DIR
 from tests.clock import SettableClock
 from tests.conftest import BotHarness, Person, write_questionnaire
-from tests.languages import write_test_language
+from tests.languages import RTL_MARK, RTL_TAG, write_test_language
 from tests.stories import assert_tagged, latest_link, pdf_text, query, release, set_up
 
 
@@ -48,7 +51,7 @@ async def test_a_whole_run_in_english_from_telegrams_language_with_its_report(
         summary = "\n".join(m.text or "" for m in kim.chat[-12:])
         assert level in summary and "Etablierte Stärke" not in summary
         await kim.send("/bericht")
-        await kim.tap(in_language("en", renderer, "button.name_skip"))
+        await kim.tap(in_language("en", renderer, "results.button.name_skip"))
         report = kim.last
         text = pdf_text(report)
         assert field_title in text and english["steuerung-01"][:40] in text
@@ -101,10 +104,10 @@ async def test_a_workshop_in_three_languages_adds_up_as_one_in_german(
             payload = await set_up(chris)
             for i, ((perspective, choices), tag) in enumerate(zip(plan, languages)):
                 person = bot.person(100 + i, f"P{i}", "en" if tag == "en" else "de")
-                await person.send(f"/start {payload}")
                 if tag == "de-x-ls":
+                    await person.send("/hilfe")
                     await person.tap("Leichte Sprache")
-                    await person.send(f"/start {payload}")
+                await person.send(f"/start {payload}")
                 data, shown = next((b["callback_data"], m) for m in reversed(person.chat)
                                    for row in (m.reply_markup or {}).get("inline_keyboard", [])
                                    for b in row
@@ -120,3 +123,29 @@ async def test_a_workshop_in_three_languages_adds_up_as_one_in_german(
             results.append([json.loads(str(row[0])) for row in rows])
             assert latest_link(chris)
     assert results[0] and results[0] == results[1]
+
+
+async def test_a_right_to_left_language_prints_its_report_right_to_left(
+        tmp_path: Path, clock: SettableClock) -> None:
+    questions = write_questionnaire(tmp_path / "questions")
+    reports = tmp_path / "reports"
+    shutil.copytree(REPORTS_DIR, reports)
+    write_test_language(questions, reports)
+    questionnaire = load_questionnaire(questions)
+    renderer = Renderer(reports, languages=questionnaire.languages)
+    async with BotHarness(tmp_path / "bot.db", questionnaire, renderer, clock=clock) as bot:
+        anna = bot.person()
+        await anna.send("/hilfe")
+        await anna.tap("اختبار")
+        await anna.tap(in_language(RTL_TAG, renderer, "button.begin"))
+        for _ in questionnaire.statements:
+            await anna.tap("A · ")
+        await anna.send("/bericht")
+        await anna.tap(in_language(RTL_TAG, renderer, "results.button.name_skip"))
+        report = anna.last
+        assert report.file is not None
+        assert_tagged(report.file, "", language=RTL_TAG)
+        printed = pdf_text(report)
+        assert RTL_MARK in printed and "Der Rat" in printed
+        # to look at: pdftoppm -png -r 60 report-rtl.pdf in the temporary directory
+        (Path(tempfile.gettempdir()) / "report-rtl.pdf").write_bytes(report.file)

@@ -22,6 +22,9 @@ import pytest
 import yaml
 from license_expression import get_spdx_licensing
 
+from bot.output.languages import language_tags
+from bot.resources import REPORTS_DIR
+
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((Path(__file__).parent / "publiccode-0.4.schema.json").read_text("utf-8"))
 
@@ -44,7 +47,8 @@ def test_it_describes_the_software_in_german_and_english_and_agrees_with_the_pac
     licensing = get_spdx_licensing()
     assert not licensing.validate(document["legal"]["license"]).errors
     languages = document["localisation"]["availableLanguages"]
-    assert languages == ["de"]  # the bot's texts are German only
+    assert languages == sorted(language_tags(REPORTS_DIR))  # the languages shipped
+    assert document["localisation"]["localisationReady"] is True  # a language is files only
 
 
 @pytest.mark.parametrize("broken", [

@@ -24,7 +24,7 @@ from bot.flows.actions import (
     ReviewFields,
 )
 from bot.flows.buttons import MAX_BYTES, decode, encode
-from bot.flows.results_view import german_date, local_date
+from bot.flows.results_view import local_date, shown_date
 from bot.output.chart import Bar, ProfileChart, draw
 from bot.output.report_pdf import ReportSetupError, check_available
 from bot.store.schema import MIGRATIONS
@@ -56,9 +56,9 @@ def test_compare_takes_the_difference_of_the_percentages_shown(
 
 
 def test_dates_are_german_local_dates() -> None:
-    assert german_date(local_date("2026-02-03T09:30:00+00:00")) == "03.02.2026"
-    assert german_date(local_date("2026-05-20T22:30:00+00:00")) == "21.05.2026"  # CEST
-    assert german_date(local_date("2026-12-31T23:30:00+00:00")) == "01.01.2027"  # CET
+    assert shown_date(local_date("2026-02-03T09:30:00+00:00")) == "03.02.2026"
+    assert shown_date(local_date("2026-05-20T22:30:00+00:00")) == "21.05.2026"  # CEST
+    assert shown_date(local_date("2026-12-31T23:30:00+00:00")) == "01.01.2027"  # CET
 
 
 CHART = ProfileChart(

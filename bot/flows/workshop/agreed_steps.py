@@ -8,7 +8,7 @@ from bot.domain.next_steps import MOST_STEPS, free_position, parse_step
 from bot.domain.questionnaire import Field, Statement
 from bot.flows.actions import EditNextStep, ManageWorkshop, RemoveNextStep
 from bot.flows.outcome import Button, Form, Outcome, Reply
-from bot.flows.results_view import german_date, local_date
+from bot.flows.results_view import local_date, shown_date
 from bot.flows.typed_values import length_error, text_input, tidy
 from bot.flows.workshop.desk import Desk
 
@@ -27,7 +27,7 @@ class AgreedSteps:
         text = render.html(
             "workshop_steps.html.j2", workshop=workshop, steps=steps, most=MOST_STEPS,
             earlier=earlier is not None, earlier_steps=earlier[1] if earlier else (),
-            earlier_opened=german_date(local_date(earlier[0].created_at)) if earlier else None)
+            earlier_opened=shown_date(local_date(earlier[0].created_at)) if earlier else None)
         rows: list[tuple[Button, ...]] = [
             (Button(render.text("workshop.button.step_edit", position=step.position),
                     EditNextStep(workshop.id, step.position)),

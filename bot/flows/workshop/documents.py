@@ -9,7 +9,7 @@ from bot.domain.entities import Release, Workshop
 from bot.domain.names import printable
 from bot.domain.workshop import WorkshopResult
 from bot.flows.outcome import Document, Photo
-from bot.flows.results_view import german_date, local_date
+from bot.flows.results_view import local_date, shown_date
 from bot.flows.work_quota import WorkQuota
 from bot.flows.workshop.desk import Desk
 from bot.output.comparison_chart import comparison_chart, draw_comparison
@@ -39,7 +39,7 @@ class Documents:
         png = await in_drawing_process(draw_comparison, chart)
         caption = desk.render.html("workshop_chart_caption.html.j2", workshop=workshop,
                                    release=release,
-                                   released=german_date(local_date(release.released_at)))
+                                   released=shown_date(local_date(release.released_at)))
         return Photo(png, desk.render.text("workshop.chart.filename",
                                            name=slug(workshop.municipality)), caption)
 
@@ -50,7 +50,7 @@ class Documents:
                              await desk.storage.steps.of(workshop.id))
         caption = desk.render.html("workshop_csv_caption.html.j2", workshop=workshop,
                                    result=result, release=release,
-                                   released=german_date(local_date(release.released_at)))
+                                   released=shown_date(local_date(release.released_at)))
         return Document(content, csv_filename(workshop.municipality, desk.render), caption)
 
     async def spreadsheet(self, workshop: Workshop, release: Release, result: WorkshopResult,
@@ -62,7 +62,7 @@ class Documents:
         content = await in_print_process(SPREADSHEETS[kind], parts)  # a tenth of a second
         caption = desk.render.html("workshop_sheets_caption.html.j2", workshop=workshop,
                                    result=result, release=release, kind=kind,
-                                   released=german_date(local_date(release.released_at)))
+                                   released=shown_date(local_date(release.released_at)))
         return Document(content, spreadsheet_filename(workshop.municipality, kind, desk.render),
                         caption)
 
@@ -75,13 +75,13 @@ class Documents:
             workshop=replace(workshop, municipality=printable(workshop.municipality)),
             result=result, release=release,
             steps=tuple(await desk.storage.steps.of(workshop.id)),
-            released=german_date(local_date(release.released_at)),
+            released=shown_date(local_date(release.released_at)),
             charts=perspective_charts(result, scale, desk.render),
             labels=desk.labels, scale=scale,
             every_field=workshop.field_ids is None,
-            created=german_date(local_date(desk.storage.clock.now())),
-            opened=german_date(local_date(workshop.created_at)),
-            closed=german_date(local_date(workshop.closed_at)) if workshop.closed_at else None)
+            created=shown_date(local_date(desk.storage.clock.now())),
+            opened=shown_date(local_date(workshop.created_at)),
+            closed=shown_date(local_date(workshop.closed_at)) if workshop.closed_at else None)
         pdf = await in_print_process(print_workshop_report, desk.render, report,
                                      comparison_chart(result, scale, desk.render, desk.labels))
         caption = desk.render.html("workshop_report_caption.html.j2", workshop=workshop,

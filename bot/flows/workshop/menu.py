@@ -14,6 +14,7 @@ from bot.flows.outcome import Button, Confirmation, Keyboard, Photo, Reply
 from bot.flows.results_view import LOCAL_TIME
 from bot.flows.workshop.desk import Desk
 from bot.flows.workshop.releases import Releases
+from bot.output.languages import shown_moment
 from bot.output.qr import qr_png
 
 
@@ -50,8 +51,7 @@ class Menu:
     @staticmethod
     def _moment(timestamp: str) -> str:
         """"25.11.2026, 14:03": when something happened, on the Berlin clock."""
-        local = datetime.fromisoformat(timestamp).astimezone(LOCAL_TIME)
-        return local.strftime("%d.%m.%Y, %H:%M")
+        return shown_moment(datetime.fromisoformat(timestamp).astimezone(LOCAL_TIME))
 
     def _menu_keyboard(self, workshop: Workshop, *, owner: bool) -> Keyboard:
         def button(action: str) -> Button:

@@ -17,7 +17,7 @@ from bot.domain.workshop import WorkshopResult
 from bot.domain.workshop_reference import Reference, reference_of
 from bot.flows.actions import ConfirmWorkshop, ManageWorkshop
 from bot.flows.outcome import Button, Keyboard, Outcome, Reply
-from bot.flows.results_view import german_date, local_date
+from bot.flows.results_view import local_date, shown_date
 from bot.flows.workshop.desk import Desk
 from bot.store.references import StoredReference
 
@@ -66,7 +66,7 @@ class AdministrationView:
         text = desk.render.html(
             "workshop_reference.html.j2", workshop=workshop, placed=stored is not None, own=own,
             reference=reference, fields=desk.fields(workshop), scale=desk.questionnaire.scale,
-            answered_on=german_date(date.fromisoformat(reference.answered_on))
+            answered_on=shown_date(date.fromisoformat(reference.answered_on))
             if reference else None)
         rows: list[tuple[Button, ...]] = []
         if workshop.open and (own or offered is not None):

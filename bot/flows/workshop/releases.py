@@ -18,7 +18,7 @@ from bot.domain.workshop_reference import reference_topics
 from bot.domain.workshop_release import Changes, Marker, from_snapshot, markers_of, snapshot
 from bot.flows.actions import ManageWorkshop, StepForStatement
 from bot.flows.outcome import Button, Outcome, Reply
-from bot.flows.results_view import german_date, local_date
+from bot.flows.results_view import local_date, shown_date
 from bot.flows.workshop.desk import Desk
 from bot.flows.workshop.reference import AdministrationView
 
@@ -100,7 +100,7 @@ class Releases:
         shared = result.shared_low_statements
         parts = desk.render.html_parts(
             "workshop_result.html.j2", workshop=workshop, result=result, audience=audience,
-            release=release, released=german_date(local_date(release.released_at)),
+            release=release, released=shown_date(local_date(release.released_at)),
             labels=desk.labels, scale=desk.questionnaire.scale, minimum=result.minimum,
             dialogue=result.dialogue[:DIALOGUE_SHOWN],
             more_dialogue=len(result.dialogue) > DIALOGUE_SHOWN,

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError, negotiate_locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 
@@ -103,11 +103,21 @@ def shown_day(day: date) -> str:
 
 
 def chosen_language(preferred: Iterable[str], offered: Iterable[str]) -> str | None:
-    """The offered language that fits a person's wishes best (Telegram's or a browser's)."""
+    """The offered language that fits a person's wishes best (Telegram's or a browser's).
+
+    Wishes count in their order: the first that an offered language meets, by its whole
+    tag or by its language ("en-GB" → "en"), decides. A private-use tag ("de-x-ls") is
+    met only by name: a browser asking for German gets the source, not a register of it.
+    """
     offered = tuple(offered)
-    wishes = [wish.replace("_", "-") for wish in preferred if wish]
-    exact = next((wish for wish in wishes if wish in offered), None)
-    return exact or negotiate_locale(wishes, [tag for tag in offered if "-x-" not in tag], sep="-")
+    plain = {tag.split("-")[0]: tag for tag in reversed(offered) if "-x-" not in tag}
+    for wish in preferred:
+        wish = wish.replace("_", "-").strip().lower()
+        if wish in offered:
+            return wish
+        if wish.split("-")[0] in plain:
+            return plain[wish.split("-")[0]]
+    return None
 
 
 def accepted_languages(header: str) -> list[str]:

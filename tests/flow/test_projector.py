@@ -233,3 +233,27 @@ async def test_the_administrations_consented_view_stands_beside_the_room_on_the_
     assert "Etablierte Stärke (100 %) Auf gutem Weg (67 %)" in comparison
     chart = await coordinator.http.get(f"/projektor/{workshop_id}/vergleich.png")
     assert chart.status_code == 200
+
+
+async def test_the_wall_speaks_the_language_the_coordinator_picks_for_the_room(
+        channel: WebChannel) -> None:
+    coordinator, workshop = await workshop_with(channel, [("Politik", "DDDDDDD")] * 3)
+    assert '<html lang="de"' in await slide(coordinator, workshop, "beitreten")
+    remote = await coordinator.get(f"/projektor/{workshop}/fernbedienung")
+    assert "Sprache an der Wand" in remote.text and 'value="en" lang="en"' in remote.text
+    picked = await coordinator.http.post(f"/projektor/{workshop}/sprache",
+                                         data={"csrf": coordinator.csrf(), "sprache": "en"})
+    assert picked.status_code == 303
+    wall = await slide(coordinator, workshop, "beitreten")
+    assert '<html lang="en"' in wall and "Slide 1 of" in text_of(wall)
+    # the coordinator's own pages stay in their language
+    assert '<html lang="de"' in (await coordinator.get(f"/projektor/{workshop}/fernbedienung")).text
+    forged = await coordinator.http.post(f"/projektor/{workshop}/sprache",
+                                         data={"csrf": coordinator.csrf(), "sprache": "xx"})
+    assert forged.status_code == 400
+    stranger = Browser(channel)
+    await stranger.get("/")
+    refused = await stranger.http.post(f"/projektor/{workshop}/sprache",
+                                       data={"csrf": stranger.csrf(), "sprache": "de-x-ls"})
+    assert refused.status_code in (403, 404)
+    assert '<html lang="en"' in await slide(coordinator, workshop, "beitreten")

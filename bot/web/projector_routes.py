@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -96,6 +97,21 @@ class ProjectorPages:
 
     async def room_language(self, request: Request) -> Response:
         """The coordinator's pick of the language the wall speaks to the room."""
+        checked = await self._coordinators_form(request)
+        if isinstance(checked, Response):
+            return checked
+        person, workshop, form = checked
+        tag = str(form.get("sprache"))
+        if not self.channel.languages.offers(tag):
+            return self.channel.error("bad_request", 400, person)
+        projection = await self.projector.projection(workshop)
+        await self.channel.storage.projector.speak(workshop.id, tag, projection.current)
+        return RedirectResponse(
+            f"{self.channel.web_base}/projektor/{workshop.id}/fernbedienung", status_code=303)
+
+    async def _coordinators_form(self, request: Request
+                                 ) -> tuple[Person, Workshop, FormData] | Response:
+        """A form of the wall's or the remote's, from a coordinator of the workshop (CSRF checked)."""
         form = await self.channel._form(request)
         if isinstance(form, Response):
             return form
@@ -104,13 +120,7 @@ class ProjectorPages:
             return self.channel.error("csrf", 403, person)
         if workshop is None:
             return self.channel.error("not_found", 404, person)
-        tag = str(form.get("sprache"))
-        if not self.channel.languages.offers(tag):
-            return self.channel.error("bad_request", 400, person)
-        projection = await self.projector.projection(workshop)
-        await self.channel.storage.projector.speak(workshop.id, tag, projection.current)
-        return RedirectResponse(
-            f"{self.channel.web_base}/projektor/{workshop.id}/fernbedienung", status_code=303)
+        return person, workshop, form
 
     async def _speak_to_the_room(self, workshop: Workshop) -> None:
         """The wall speaks the language picked for the room (until one is: its opener's)."""
@@ -132,14 +142,10 @@ class ProjectorPages:
 
         It steps from the slide the form was on (``von``), or else from the stored one.
         """
-        form = await self.channel._form(request)
-        if isinstance(form, Response):
-            return form
-        person, workshop = await self._projected(request)
-        if person is None or not csrf_valid(person.token, form.get("csrf")):
-            return self.channel.error("csrf", 403, person)
-        if workshop is None:
-            return self.channel.error("not_found", 404, person)
+        checked = await self._coordinators_form(request)
+        if isinstance(checked, Response):
+            return checked
+        person, workshop, form = checked
         direction = DIRECTIONS.get(str(form.get("schritt")))
         if direction is None:
             return self.channel.error("bad_request", 400, person)

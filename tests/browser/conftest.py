@@ -97,15 +97,19 @@ class Server:
                 self.process.kill()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = Server(tmp_path_factory.mktemp("browser"))
+def serving(running: Server) -> Iterator[Server]:
+    """A module fixture's server from its start to its end; its log must show no traceback."""
     try:
         running.wait_until_listening()
         yield running
     finally:
         assert running.stop() == 0, running.output()
     assert "Traceback" not in running.output(), running.output()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from serving(Server(tmp_path_factory.mktemp("browser")))
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from bot.domain.questionnaire import load_questionnaire
 from bot.domain.spoken import speaking
 from bot.output.render import Renderer
 from bot.resources import QUESTIONS_DIR, REPORTS_DIR
-from tests.browser.conftest import PHONE, SCREENSHOTS, Server, check_accessible, from_menu
+from tests.browser.conftest import PHONE, SCREENSHOTS, Server, check_accessible, from_menu, serving
 from tests.languages import RTL_MARK, RTL_TAG, write_test_language
 
 QUESTIONNAIRE = load_questionnaire()
@@ -28,13 +28,7 @@ RENDERER = Renderer()
 
 @pytest.fixture(scope="module")
 def full_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = Server(tmp_path_factory.mktemp("languages"), QUESTIONS_DIR)
-    try:
-        running.wait_until_listening()
-        yield running
-    finally:
-        assert running.stop() == 0, running.output()
-    assert "Traceback" not in running.output(), running.output()
+    yield from serving(Server(tmp_path_factory.mktemp("languages"), QUESTIONS_DIR))
 
 
 def text(tag: str, key: str, **context: object) -> str:
@@ -143,13 +137,7 @@ def rtl_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     shutil.copytree(QUESTIONS_DIR, questions)
     shutil.copytree(REPORTS_DIR, reports)
     write_test_language(questions, reports)
-    running = Server(tmp, questions, reports=reports)
-    try:
-        running.wait_until_listening()
-        yield running
-    finally:
-        assert running.stop() == 0, running.output()
-    assert "Traceback" not in running.output(), running.output()
+    yield from serving(Server(tmp, questions, reports=reports))
 
 
 def test_a_right_to_left_language_needs_only_its_files(browser: Browser, rtl_server: Server,

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from bot.resources import QUESTIONS_DIR
-from tests.browser.conftest import PHONE, SCREENSHOTS, Server, check_accessible
+from tests.browser.conftest import PHONE, SCREENSHOTS, Server, check_accessible, serving
 
 SMALL_PHONE: ViewportSize = {"width": 320, "height": 640}
 SIZES = (PHONE, SMALL_PHONE)
@@ -23,13 +23,7 @@ CHOICES = ("A · Trifft zu", "B · Trifft eher zu", "C · Trifft eher nicht zu",
 
 @pytest.fixture(scope="module")
 def full_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = Server(tmp_path_factory.mktemp("layout"), QUESTIONS_DIR)
-    try:
-        running.wait_until_listening()
-        yield running
-    finally:
-        assert running.stop() == 0, running.output()
-    assert "Traceback" not in running.output(), running.output()
+    yield from serving(Server(tmp_path_factory.mktemp("layout"), QUESTIONS_DIR))
 
 
 def shot(name: str, size: ViewportSize) -> Path:

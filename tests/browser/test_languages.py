@@ -57,19 +57,27 @@ def whole_run(page: Page, server: Server, axe: object, tag: str) -> str:
     first_id, first_statements, _ = fields[0]
     for number, statement in enumerate(first_statements):
         expect(main).to_contain_text(statements[statement])
-        if number in (0, len(first_statements) - 1):
+        expect(page.locator("html")).to_have_attribute("lang", tag)  # every page
+        if number in (0, 1, len(first_statements) - 1):  # axe: each kind of page
             looked_at(page, axe, tag)
         page.get_by_role("button", name=choices[number % 2], exact=True).click()
+    looked_at(page, axe, tag)  # a field's end, with the next field's first statement
+    for path in ("/hilfe", "/datenschutz", "/ueber", "/barrierefreiheit", "/fortsetzen"):
+        page.goto(f"{server.url}{path}")
+        looked_at(page, axe, tag)
     for number, (field, ids, title) in enumerate(fields[1:]):
         page.goto(f"{server.url}/feld/{field}")
         expect(page.get_by_role("heading", level=1)).to_contain_text(title)
         for statement in ids:
             expect(page.locator("main")).to_contain_text(statements[statement])
             page.locator(f"input[name='s-{statement}'][value='A']").check()
+        expect(page.locator("html")).to_have_attribute("lang", tag)
         if number == 0:
             looked_at(page, axe, tag)
         page.locator("main form button[type=submit]").last.click()
         expect(page.get_by_role("status")).to_be_visible()
+        if number == 0:
+            looked_at(page, axe, tag)  # the page that confirms the saved field
     from_menu(page, text(tag, "web.nav.ergebnis"))
     expect(main).to_contain_text(level)
     looked_at(page, axe, tag)

@@ -179,6 +179,8 @@ class Flows:
         await self.languages.choose(person, tag)
         with speaking(tag):
             outcome = await self._selfcheck.start(person)
+        if outcome.edit is None and outcome.send:  # the message with the switch, in place
+            outcome = replace(outcome, edit=outcome.send[0], send=outcome.send[1:])
         return spoken_outcome(outcome, tag)
 
     async def act(self, person: int, action: Action) -> Outcome:

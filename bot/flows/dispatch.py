@@ -90,7 +90,7 @@ from bot.flows.invitations import (
 )
 from bot.flows.languages import Languages
 from bot.flows.next_steps import NextSteps
-from bot.flows.outcome import Message, Outcome, spoken_outcome
+from bot.flows.outcome import Message, Outcome, Reply, spoken_outcome
 from bot.flows.place import Place
 from bot.flows.places import Places, Shown
 from bot.flows.privacy import Privacy
@@ -179,8 +179,9 @@ class Flows:
         await self.languages.choose(person, tag)
         with speaking(tag):
             outcome = await self._selfcheck.start(person)
-        if outcome.edit is None and outcome.send:  # the message with the switch, in place
-            outcome = replace(outcome, edit=outcome.send[0], send=outcome.send[1:])
+        first = outcome.send[0] if outcome.send else None
+        if outcome.edit is None and isinstance(first, Reply):  # the message with the switch
+            outcome = replace(outcome, edit=first, send=outcome.send[1:])
         return spoken_outcome(outcome, tag)
 
     async def act(self, person: int, action: Action) -> Outcome:

@@ -14,7 +14,6 @@ import tomllib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -179,13 +178,6 @@ class Renderer:
         if fixed is None:
             fixed = self._fixed_texts[tag, key] = texts[key].render()
         return fixed
-
-    def day(self, value: date | str) -> str:
-        """A day in the current language's way of writing it."""
-        return self.language.day(value)
-
-    def moment(self, value: datetime) -> str:
-        return self.language.moment(value)
 
     def command(self, name: str) -> str:
         """A command as the channel names it: ``/weiter`` in Telegram, „Weiter“ in the browser.

@@ -78,7 +78,7 @@ class Renderer:
     """
 
     def __init__(self, directory: Path = REPORTS_DIR, operator: Operator = NOBODY_NAMED,
-                 languages: Iterable[str] | None = None) -> None:
+                 languages: Iterable[str] | None = None, *, checked: bool = False) -> None:
         self._directory = directory
         self._operator = operator
         wanted = None if languages is None else set(languages)
@@ -87,7 +87,8 @@ class Renderer:
         for tag in language_tags(directory):
             if tag != SOURCE_LANGUAGE and wanted is not None and tag not in wanted:
                 continue
-            if tag != SOURCE_LANGUAGE and text_problems(directory, tag):
+            # ``checked``: a copy of a renderer that has vetted these languages (in a worker)
+            if tag != SOURCE_LANGUAGE and not checked and text_problems(directory, tag):
                 self.incomplete += (tag,)
                 continue
             tags.append(tag)
@@ -129,14 +130,14 @@ class Renderer:
         add_filters(environment, language)
         return environment
 
-    def __reduce__(self) -> tuple[Any, tuple[Path, Operator, tuple[str, ...]]]:
+    def __reduce__(self) -> tuple[Any, tuple[Path, Operator, tuple[str, ...], bool]]:
         """Pickled as its directory, operator and languages, so it can travel to the drawing process.
 
         There (:mod:`bot.output.workers`) :func:`shared_renderer` builds one
         renderer per directory, operator and languages and keeps it.
         """
         return shared_renderer, (self._directory, self._operator,
-                                 tuple(language.tag for language in self.languages))
+                                 tuple(language.tag for language in self.languages), True)
 
     @property
     def directory(self) -> Path:
@@ -267,9 +268,13 @@ def pack_blocks(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
 
 @functools.cache
 def shared_renderer(directory: Path, operator: Operator = NOBODY_NAMED,
-                    languages: tuple[str, ...] | None = None) -> Renderer:
-    """One renderer per directory, operator and languages in a process that needs one now and then."""
-    return Renderer(directory, operator, languages)
+                    languages: tuple[str, ...] | None = None, checked: bool = False) -> Renderer:
+    """One renderer per directory, operator and languages in a process that needs one now and then.
+
+    Its languages come ``checked`` from the renderer that was pickled: the worker does not
+    read every template again to vet them, which would delay its first chart or PDF.
+    """
+    return Renderer(directory, operator, languages, checked=checked)
 
 
 # Templates live in one folder per kind of output, addressed by their file name alone:

@@ -10,6 +10,7 @@ keep working after an update.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -68,6 +69,7 @@ from bot.flows.actions import (
 MAX_BYTES = 64  # Telegram's limit for callback_data
 
 
+@functools.lru_cache(maxsize=8192)  # a page's buttons recur on every page of its run
 def encode(action: ButtonAction) -> str:
     """The button string of ``action``; raises for what no button may carry or for more than 64 bytes."""
     data = _encoded(action)

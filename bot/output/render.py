@@ -101,11 +101,11 @@ class Renderer:
         self._html = {language.tag: self._environment(language) for language in self.languages}
         self._texts = {tag: self._load_texts(folder_of(directory, tag) / "texts.toml")
                        for tag in tags}
-        self._fixed_texts: dict[tuple[str, str], str] = {}  # texts without variables, rendered once
+        # Texts without variables, rendered once: by the language spoken, the channel, the key.
+        self._fixed_texts: dict[tuple[str, bool, str], str] = {}
         for tag, environment in self._html.items():
             try:  # compile every template now, so a syntax error stops the start
-                for name in environment.list_templates(extensions=["j2"]):
-                    environment.get_template(name)
+                compile_all(environment, environment.list_templates(extensions=["j2"]))
             except TemplateError as error:
                 raise TemplateSetupError(
                     f"{folder_of(directory, tag)}: Vorlage fehlerhaft: {error}") from None
@@ -123,7 +123,7 @@ class Renderer:
         environment = Environment(loader=FileSystemLoader(folders), autoescape=autoescape,
                                   undefined=StrictUndefined, trim_blocks=True,
                                   lstrip_blocks=True, keep_trailing_newline=False,
-                                  auto_reload=False)
+                                  auto_reload=False, cache_size=TEMPLATES_KEPT)
         # The short texts too, so a template names a text of texts.toml instead of repeating it.
         environment.globals.update(operator=self._operator, text=self.text, command=self.command,
                                    language=language, languages=self.languages)
@@ -163,21 +163,23 @@ class Renderer:
         if orphans:
             raise TemplateSetupError(f"{path}: Browser-Fassung ohne Grundtext: {orphans[0]}")
         try:
-            return {key: self._plain.from_string(value) for key, value in flat.items()}
+            return {key: settled(self._plain.from_string(value)) for key, value in flat.items()}
         except TemplateError as error:
             raise TemplateSetupError(f"{path}: fehlerhafter Text ({error})") from None
 
     def text(self, key: str, **context: Any) -> str:
         """A short plain text (no HTML), e.g. a button label; its browser variant there."""
+        browser = _BROWSER.get()
+        if not context:  # every page asks for a dozen of these: one look-up each
+            fixed = self._fixed_texts.get((spoken(), browser, key))
+            if fixed is not None:
+                return fixed
         tag = self.language.tag
         texts = self._texts[tag]
-        if _BROWSER.get() and BROWSER_TEXTS + key in texts:
-            key = BROWSER_TEXTS + key
+        shown = BROWSER_TEXTS + key if browser and BROWSER_TEXTS + key in texts else key
         if context:
-            return texts[key].render(**context)
-        fixed = self._fixed_texts.get((tag, key))
-        if fixed is None:
-            fixed = self._fixed_texts[tag, key] = texts[key].render()
+            return texts[shown].render(**context)
+        fixed = self._fixed_texts[spoken(), browser, key] = texts[shown].render()
         return fixed
 
     def command(self, name: str) -> str:
@@ -205,6 +207,28 @@ class Renderer:
     def html_parts(self, template: str, **context: Any) -> list[str]:
         """A long message, split into parts that each fit into one Telegram message."""
         return split_message(self.html(template, **context))
+
+
+# Every template stays compiled (a plain dict, no LRU): there are a few hundred, all read
+# at start-up, and every message and page looks several of them up.
+TEMPLATES_KEPT = -1
+
+
+def compile_all(environment: Environment, names: Iterable[str]) -> None:
+    """Compile the templates ``names`` once, with their globals settled for the process's life.
+
+    Jinja gives each template a ChainMap of its globals over the environment's; every
+    render, include and import walks it. The globals never change after start-up, so
+    each template gets them as one plain dict.
+    """
+    for name in names:
+        settled(environment.get_template(name))
+
+
+def settled(template: Template) -> Template:
+    """``template`` with its globals as one plain dict (see :func:`compile_all`)."""
+    template.globals = dict(template.globals)
+    return template
 
 
 def add_filters(environment: Environment, language: Language) -> None:

@@ -71,6 +71,11 @@ class View:
         return next((m.progress for m in self.messages if m.progress is not None), None)
 
     @property
+    def asks(self) -> bool:
+        """Whether a message on this page asks for a form (its style sheet is needed)."""
+        return any(message.asks is not None for message in self.messages)
+
+    @property
     def way_back(self) -> bool:
         return any(message.way_back for message in self.messages)
 
@@ -93,7 +98,7 @@ def view_of(outcome: Outcome, messages: tuple[Message, ...],
     (``expected_count``) is a number field on the page, all of them in one form.
 
     The texts are shown as the flows made them: in the browser's words already
-    (:class:`bot.web.pages.BrowserWords`), never rewritten here.
+    (:class:`bot.web.pages.RequestContext`), never rewritten here.
     """
     view = View(notice=outcome.notice, alert=outcome.alert)
     shown = ([outcome.edit] if outcome.edit is not None else []) + list(messages)

@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict, deque
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -56,9 +56,8 @@ def current_requester() -> Requester:
 def requested_by(*, person: int | None = None, address: str | None = None) -> Iterator[None]:
     """Within the block, work is for ``person`` and/or from ``address`` (the rest is kept)."""
     current = current_requester()
-    token = _REQUESTER.set(replace(current,
-                                   person=person if person is not None else current.person,
-                                   address=address if address is not None else current.address))
+    token = _REQUESTER.set(Requester(person if person is not None else current.person,
+                                     address if address is not None else current.address))
     try:
         yield
     finally:

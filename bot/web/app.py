@@ -40,13 +40,12 @@ from bot.output.qr import qr_png
 from bot.store.errors import DatabaseGone
 from bot.store.storage import Storage
 from bot.web.addresses import url_of
-from bot.web.connections import RequesterAddress
 from bot.web.field_page import FieldPages
 from bot.web.flows_port import NAVIGATION, FlowsPort
 from bot.web.forms import sent
 from bot.web.header import Header, Headers
 from bot.web.language import switched, way_back
-from bot.web.pages import STATIC_DIR, BrowserWords, Pages
+from bot.web.pages import STATIC_DIR, Pages, RequestContext
 from bot.web.paper_entry import paper_routes
 from bot.web.people import NOBODY, Person, Session, Visitor
 from bot.web.places_pages import PlacePages
@@ -54,10 +53,9 @@ from bot.web.projector import Projector
 from bot.web.projector_routes import projector_routes
 from bot.web.resume import ResumeCodes
 from bot.web.security import (
-    BodyLimit,
     BodyTooLarge,
     Guesser,
-    SecurityHeaders,
+    Protections,
     Throttle,
     VisitorTokens,
     address_key,
@@ -581,8 +579,8 @@ def _input(form: FormData) -> tuple[str, str] | tuple[str, Action] | None:
 def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
     """The app; ``extra_routes`` come from the composition root (Telegram's webhook)."""
     routes: list[BaseRoute] = [
+        Route("/aktion", channel.act, methods=["POST"]),  # first: every answer comes here
         *PlacePages(channel).routes(),
-        Route("/aktion", channel.act, methods=["POST"]),
         Route("/weiter/{token}", channel.continue_with, methods=["GET"]),
         Route("/weiter/{token}", channel.continue_confirmed, methods=["POST"]),
         Route("/verwalten/{token}/{workshop:int}", channel.continue_with, methods=["GET"]),
@@ -609,9 +607,7 @@ def build_web_app(channel: WebChannel, extra_routes: Sequence[BaseRoute] = ()) -
                if channel.web.trusted_proxies else [])
     return Starlette(
         routes=routes,
-        middleware=[*proxies, Middleware(SecurityHeaders),
-                    Middleware(BodyLimit, limits=webhook_prefixes),
-                    Middleware(BrowserWords, languages=channel.languages),
-                    Middleware(RequesterAddress)],
+        middleware=[*proxies, Middleware(Protections, limits=webhook_prefixes),
+                    Middleware(RequestContext, languages=channel.languages)],
         exception_handlers={404: channel.not_found, 405: channel.not_allowed,
                             500: channel.server_error, DatabaseGone: channel.database_gone})

@@ -31,11 +31,9 @@ import resource
 from collections import Counter
 from dataclasses import dataclass
 
-from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from bot.config import DEFAULT_CONNECTIONS_PER_ADDRESS
-from bot.output.fair_queue import requested_by
 
 REQUEST_SECONDS = 10.0
 _RESERVED_HANDLES = 64  # the database, the workers' pipes, Telegram's connections, logs
@@ -185,21 +183,3 @@ def guarded_protocol(limits: ConnectionLimits) -> type[HttpToolsProtocol]:
     """The protocol class for one server: its own count of open connections."""
     return type("GuardedHttpToolsProtocol", (_GuardedProtocol,),
                 {"open_connections": _OpenConnections(limits)})
-
-
-class RequesterAddress:
-    """Charts and PDFs made for a request count for its client's address (their turn, the quota).
-
-    The address as the app sees it: a trusted proxy's forwarded one, else the peer's.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        client = scope.get("client")
-        if scope["type"] != "http" or not client:
-            await self.app(scope, receive, send)
-            return
-        with requested_by(address=network_of(client[0])):
-            await self.app(scope, receive, send)

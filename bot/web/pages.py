@@ -11,9 +11,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from bot.config import Operator
 from bot.domain.spoken import SOURCE_LANGUAGE, speaking
 from bot.flows.languages import Languages
+from bot.output.fair_queue import requested_by
 from bot.output.languages import Language, folder_of
-from bot.output.render import Renderer, TemplateSetupError, add_filters, speak_browser
+from bot.output.render import (
+    TEMPLATES_KEPT,
+    Renderer,
+    TemplateSetupError,
+    add_filters,
+    compile_all,
+    speak_browser,
+)
 from bot.resources import REPORTS_DIR
+from bot.web.connections import network_of
 from bot.web.language import wished_language
 
 WEB_TEMPLATES = REPORTS_DIR / "web"
@@ -41,15 +50,15 @@ class Pages:
             folders.append(directory)  # the style sheets every language shares
         environment = Environment(loader=FileSystemLoader(folders), autoescape=True,
                                   undefined=StrictUndefined, trim_blocks=True,
-                                  lstrip_blocks=True, auto_reload=False)
+                                  lstrip_blocks=True, auto_reload=False,
+                                  cache_size=TEMPLATES_KEPT)
         environment.globals.update(base=base, text=self.renderer.text, operator=operator,
                                    language=language, languages=self.renderer.languages,
                                    page_path=page_path)
         add_filters(environment, language)
         try:
-            for name in environment.list_templates(
-                    filter_func=lambda name: name.startswith("web/") and name.endswith(".j2")):
-                environment.get_template(name)
+            compile_all(environment, environment.list_templates(
+                filter_func=lambda name: name.startswith("web/") and name.endswith(".j2")))
         except TemplateError as error:
             raise TemplateSetupError(f"{folders[0] / 'web'}: Vorlage fehlerhaft: {error}") from None
         return environment
@@ -59,10 +68,15 @@ class Pages:
         return environment.get_template(f"web/{template}").render(**context)
 
 
-class BrowserWords:
-    """Middleware: every text made while answering a browser request is in the browser's words,
-    and in the language the visitor wishes (a stored person's own is set once the session is
-    read, :meth:`bot.web.app.WebChannel._session`).
+class RequestContext:
+    """Middleware: what everything made while answering a browser request belongs to.
+
+    Its texts are in the browser's words and in the language the visitor wishes (a
+    stored person's own is set once the session is read,
+    :meth:`bot.web.app.WebChannel._session`); its language links come back to its
+    path; and the charts and PDFs made for it count for its client's address (their
+    turn in the workers, :mod:`bot.output.fair_queue`): a trusted proxy's forwarded
+    address, else the peer's. One layer sets all of it, as every request needs it.
 
     Each request runs in a task of its own, so this reaches the flows' texts, those
     made afterwards (``Outcome.later``) and those of a task the request starts (how a
@@ -74,9 +88,14 @@ class BrowserWords:
         self.languages = languages
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            _PATH.set(scope["path"])
-        with speak_browser(), speaking(wished_language(scope, self.languages)):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        _PATH.set(scope["path"])
+        client = scope.get("client")
+        address = network_of(client[0]) if client else None
+        with (speak_browser(), speaking(wished_language(scope, self.languages)),
+              requested_by(address=address)):
             await self.app(scope, receive, send)
 
 

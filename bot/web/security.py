@@ -31,6 +31,8 @@ _HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 ]
+_STATIC_HEADERS = tuple(_HEADERS)
+_PAGE_HEADERS = (*_HEADERS, (b"cache-control", b"no-store"))
 MAX_FORM_BYTES = 16 * 1024  # a form carries a button's value, a token and at most a name
 
 
@@ -38,39 +40,17 @@ class BodyTooLarge(Exception):
     """The request's body is over its limit; nothing of it is used."""
 
 
-class SecurityHeaders:
-    """Adds the headers above to every response, and ``no-store`` to all but static files."""
-
-    def __init__(self, app: ASGIApp, static_prefix: str = "/static/") -> None:
-        self.app = app
-        self.static_prefix = static_prefix
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        static = scope["path"].startswith(self.static_prefix)
-
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.extend(_HEADERS)
-                if not static:
-                    headers.append((b"cache-control", b"no-store"))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, with_headers)
-
-
-class BodyLimit:
-    """Refuses bodies over ``limit`` bytes (``limits`` per path prefix), declared or streamed."""
+class Protections:
+    """Middleware: the headers above on every response (``no-store`` on all but static
+    files), and bodies over ``limit`` bytes (``limits`` per path prefix) refused, declared
+    or streamed. One layer for both: every request passes it."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_FORM_BYTES,
-                 limits: dict[str, int] | None = None) -> None:
+                 limits: dict[str, int] | None = None, static_prefix: str = "/static/") -> None:
         self.app = app
         self.limit = limit
         self.limits = limits or {}
+        self.static_prefix = static_prefix
 
     def _limit_for(self, path: str) -> int:
         for prefix, limit in self.limits.items():
@@ -82,11 +62,14 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self._limit_for(scope["path"])
-        declared = dict(scope.get("headers", [])).get(b"content-length")
+        path = scope["path"]
+        limit = self._limit_for(path)
+        declared = next((value for name, value in scope.get("headers", ())
+                         if name == b"content-length"), None)
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             scope["state"] = {**scope.get("state", {}), "too_large": True}
         received = 0
+        headers = _STATIC_HEADERS if path.startswith(self.static_prefix) else _PAGE_HEADERS
 
         async def limited() -> Message:
             nonlocal received
@@ -97,7 +80,12 @@ class BodyLimit:
                     raise BodyTooLarge()
             return message
 
-        await self.app(scope, limited, send)
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), *headers]
+            await send(message)
+
+        await self.app(scope, limited, with_headers)
 
 
 def csrf_token(session_token: str) -> str:

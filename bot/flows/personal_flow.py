@@ -25,10 +25,10 @@ class PersonalFlow:
     async def _active_run_for(self, user_id: int,
                               run_id: int) -> tuple[Run, dict[str, str]]:
         """The person's own active run with its answers; refused otherwise."""
-        run = await self.storage.runs.run(run_id)
-        if run is None or run.user_id != user_id:
+        found = await self.storage.runs.run_with_answers(run_id)
+        if found is None or found[0].user_id != user_id:
             raise refused_button(self.render)
-        run, answers = await run_state.settled_with_answers(self.storage, self.questionnaire, run)
+        run, answers = await run_state.settled_answered(self.storage, self.questionnaire, *found)
         if not run.active:
             workshop = await self.storage.workshops.workshop(run.workshop_id) if run.workshop_id else None
             notice = ("workshop.notice.closed_for_answers" if workshop and not workshop.open

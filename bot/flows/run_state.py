@@ -27,7 +27,12 @@ async def settled(storage: Storage, questionnaire: Questionnaire, run: Run) -> R
 async def settled_with_answers(storage: Storage, questionnaire: Questionnaire,
                                run: Run) -> tuple[Run, dict[str, str]]:
     """The settled run and its answers, read once for both (a tap needs them together)."""
-    answers = await storage.runs.answers(run.id)
+    return await settled_answered(storage, questionnaire, run, await storage.runs.answers(run.id))
+
+
+async def settled_answered(storage: Storage, questionnaire: Questionnaire, run: Run,
+                           answers: dict[str, str]) -> tuple[Run, dict[str, str]]:
+    """The settled run, given its ``answers`` as just read."""
     if not run.active or current_statement(questionnaire.select(run.field_ids), answers,
                                            None) is not None:
         return run, answers

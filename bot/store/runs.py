@@ -49,6 +49,16 @@ class Runs:
         row = await self._db.row("SELECT * FROM runs WHERE id = ?", (run_id,))
         return run_from_row(row) if row else None
 
+    async def run_with_answers(self, run_id: int) -> tuple[Run, dict[str, str]] | None:
+        """The run and its answers in one trip to the database: every tap needs both."""
+        rows = await self._db.rows("SELECT r.*, a.statement_id AS answered, a.choice AS answer"
+                                   " FROM runs AS r LEFT JOIN answers AS a ON a.run_id = r.id"
+                                   " WHERE r.id = ?", (run_id,))
+        if not rows:
+            return None
+        return run_from_row(rows[0]), {row["answered"]: row["answer"] for row in rows
+                                       if row["answered"] is not None}
+
     async def active_run(self, user_id: int, workshop_id: int | None = None) -> Run | None:
         row = await self._db.row(
             "SELECT * FROM runs WHERE user_id = ? AND workshop_id IS ? AND status = 'active'",

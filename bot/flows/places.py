@@ -288,13 +288,14 @@ class Places:
                     return text("place.statement_unknown")
                 of = questionnaire.field_of(statement.id)
                 key = "place.change" if isinstance(place, ChangePage) else "place.statement"
-                return text(key, field=of, number=of.place_of(statement))
+                return self.render.kept_text(key, (statement.id,), field=of,
+                                             number=of.place_of(statement))
             case DetailPage(_, field_id) | ReviewPage(_, str() as field_id):
                 field = questionnaire.field(field_id)
                 if field is None:
                     return text("place.result")
                 key = "place.detail" if isinstance(place, DetailPage) else "place.review_field"
-                return text(key, field=field)
+                return self.render.kept_text(key, (field.id,), field=field)
             case WorkshopPage(_, view):
                 return text("place.workshop" if view == "menu" else f"place.workshop_{view}")
         return text(f"place.{_NAMES[type(place)]}")

@@ -126,8 +126,8 @@ class StatementView:
     def trace(self, fields: tuple[Field, ...], statement: Statement, choice: str,
                answers: Mapping[str, str]) -> str:
         position = position_of(fields, statement.id, answers)
-        return self.render.text("trace", position=position,
-                                choice=self.questionnaire.scale.choice(choice))
+        return self.render.kept_text("trace", (statement.id, choice), position=position,
+                                     choice=self.questionnaire.scale.choice(choice))
 
     def expect_open(self, run: Run, answers: Mapping[str, str], statement_id: str,
                     choice: str | None = None) -> None:

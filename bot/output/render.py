@@ -103,6 +103,7 @@ class Renderer:
                        for tag in tags}
         # Texts without variables, rendered once: by the language spoken, the channel, the key.
         self._fixed_texts: dict[tuple[str, bool, str], str] = {}
+        self._kept_texts: dict[tuple[object, ...], str] = {}  # see kept_text
         for tag, environment in self._html.items():
             try:  # compile every template now, so a syntax error stops the start
                 compile_all(environment, environment.list_templates(extensions=["j2"]))
@@ -181,6 +182,15 @@ class Renderer:
             return texts[shown].render(**context)
         fixed = self._fixed_texts[spoken(), browser, key] = texts[shown].render()
         return fixed
+
+    def kept_text(self, key: str, kept_as: tuple[str, ...], **context: Any) -> str:
+        """:meth:`text` with variables that ``kept_as`` names in full (a statement's id, a
+        choice): rendered once per language and channel, as pages and taps ask for it again."""
+        kept = (spoken(), _BROWSER.get(), key, *kept_as)
+        shown = self._kept_texts.get(kept)
+        if shown is None:
+            shown = self._kept_texts[kept] = self.text(key, **context)
+        return shown
 
     def command(self, name: str) -> str:
         """A command as the channel names it: ``/weiter`` in Telegram, „Weiter“ in the browser.

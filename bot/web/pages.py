@@ -52,7 +52,8 @@ class Pages:
                                   undefined=StrictUndefined, trim_blocks=True,
                                   lstrip_blocks=True, auto_reload=False,
                                   cache_size=TEMPLATES_KEPT)
-        environment.globals.update(base=base, text=self.renderer.text, operator=operator,
+        environment.globals.update(base=base, text=self.renderer.text,
+                                   kept_text=self.renderer.kept_text, operator=operator,
                                    language=language, languages=self.renderer.languages,
                                    page_path=page_path)
         add_filters(environment, language)

@@ -88,6 +88,7 @@ class Protections:
         await self.app(scope, limited, with_headers)
 
 
+@functools.lru_cache(maxsize=4096)  # every page and every form of a session asks again
 def csrf_token(session_token: str) -> str:
     """The form token for one session: only its holder's pages can carry it."""
     return hmac.new(session_token.encode(), b"selbstcheck-form", hashlib.sha256).hexdigest()

@@ -117,9 +117,10 @@ from bot.store.storage import Storage
 log = logging.getLogger(__name__)
 
 # Going back to answering or using another command ends the wait for the report's
-# name: a message typed after that is not taken as the name.
+# name: a message typed after that is not taken as the name. A stored answer ends it in
+# its own commit (bot.store.runs), so a tap costs no look-up for it.
 ENDS_NAME_WAIT = (Start, Resume, ShowResults, Help, CancelRequest, WorkshopCommand,
-                  PrivacyStatement, EraseRequest, UnknownCommand, Answer, AnswerAgain, Back, Begin,
+                  PrivacyStatement, EraseRequest, UnknownCommand, Back, Begin,
                   ContinueRun, Keep, Unpause, BeginField, AnswerField)
 
 # The use cases that write more than one thing (a person and their run, a closing

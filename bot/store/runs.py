@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.domain.entities import Run
+from bot.domain.entities import Awaited, Run
 from bot.store.connection import Database
 from bot.store.people import ensure_user
 
@@ -16,6 +16,8 @@ _SET_CURRENT = "UPDATE users SET current_run = ? WHERE user_id = ?"
 _MARK_CURRENT = ("UPDATE users SET current_run = ?1"
                  " WHERE user_id = (SELECT user_id FROM runs WHERE id = ?1)"
                  " AND current_run IS NOT ?1")
+_END_NAME_WAIT = (f"DELETE FROM pending_inputs WHERE awaited = '{Awaited.REPORT_NAME.value}'"
+                  " AND user_id = (SELECT user_id FROM runs WHERE id = ?)")
 
 
 def ids(text: str | None) -> tuple[str, ...] | None:
@@ -264,3 +266,6 @@ async def _write_answers(db: aiosqlite.Connection, batch: list[_Answer]) -> None
             " WHERE id = ? AND status = 'active'", finishing)
     # The run answered last is the one /weiter continues (in batch order).
     await db.executemany(_MARK_CURRENT, [(a.run_id,) for a in batch])
+    # Answering again ends a wait for the report's name, in the answer's own commit: a
+    # message typed afterwards is not taken as the name.
+    await db.executemany(_END_NAME_WAIT, [(a.run_id,) for a in batch])

@@ -23,6 +23,7 @@ from bot.output.render import (
 )
 from bot.resources import REPORTS_DIR
 from bot.web.connections import network_of
+from bot.web.flows_port import NAVIGATION
 from bot.web.language import wished_language
 
 WEB_TEMPLATES = REPORTS_DIR / "web"
@@ -52,8 +53,11 @@ class Pages:
                                   undefined=StrictUndefined, trim_blocks=True,
                                   lstrip_blocks=True, auto_reload=False,
                                   cache_size=TEMPLATES_KEPT)
+        with speak_browser(), speaking(language.tag):  # the menu's labels, made once
+            labels = {command: self.renderer.text(f"web.nav.{command}") for command in NAVIGATION}
         environment.globals.update(base=base, text=self.renderer.text,
                                    kept_text=self.renderer.kept_text, operator=operator,
+                                   command_labels=labels,
                                    language=language, languages=self.renderer.languages,
                                    page_path=page_path)
         add_filters(environment, language)

@@ -9,11 +9,12 @@ charts, PDFs made in a worker process – follows it without being handed it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from bot.domain.context_setting import Setting
 
 SOURCE_LANGUAGE = "de"
 
@@ -28,14 +29,9 @@ def spoken() -> str:
     return _SPOKEN.get()
 
 
-@contextmanager
-def speaking(tag: str) -> Iterator[None]:
+def speaking(tag: str) -> Setting[str]:
     """Everything rendered in the current task while this lasts is in ``tag``."""
-    token = _SPOKEN.set(tag)
-    try:
-        yield
-    finally:
-        _SPOKEN.reset(token)
+    return Setting(_SPOKEN, tag)
 
 
 def speak(tag: str) -> None:

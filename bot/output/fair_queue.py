@@ -17,13 +17,13 @@ person, in a context variable that asyncio hands on to what the request awaits.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections import OrderedDict, deque
-from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from bot.domain.context_setting import Setting
 
 T = TypeVar("T")
 _REMEMBERED = 4096  # requesters whose last turn is kept while jobs wait; the quietest go first
@@ -52,16 +52,11 @@ def current_requester() -> Requester:
     return _REQUESTER.get(_NOBODY)
 
 
-@contextlib.contextmanager
-def requested_by(*, person: int | None = None, address: str | None = None) -> Iterator[None]:
+def requested_by(*, person: int | None = None, address: str | None = None) -> Setting[Requester]:
     """Within the block, work is for ``person`` and/or from ``address`` (the rest is kept)."""
     current = current_requester()
-    token = _REQUESTER.set(Requester(person if person is not None else current.person,
-                                     address if address is not None else current.address))
-    try:
-        yield
-    finally:
-        _REQUESTER.reset(token)
+    return Setting(_REQUESTER, Requester(person if person is not None else current.person,
+                                         address if address is not None else current.address))
 
 
 class FairQueue(Generic[T]):

@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from contextvars import ContextVar
 from html import unescape
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateError, select_autoescape
 
 from bot.config import Operator
+from bot.domain.context_setting import Setting
 from bot.domain.questionnaire import shown_percent
 from bot.domain.spoken import SOURCE_LANGUAGE, spoken
 from bot.output.languages import (
@@ -51,14 +51,9 @@ _BROWSER: ContextVar[bool] = ContextVar("browser_words", default=False)
 BROWSER_TEXTS = "browser."  # the prefix of a short text's browser variant in texts.toml
 
 
-@contextmanager
-def speak_browser() -> Iterator[None]:
+def speak_browser() -> Setting[bool]:
     """Render every text of the current task in the browser's words while this lasts."""
-    token = _BROWSER.set(True)
-    try:
-        yield
-    finally:
-        _BROWSER.reset(token)
+    return Setting(_BROWSER, True)
 
 
 def speaking_browser() -> bool:

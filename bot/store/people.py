@@ -10,7 +10,7 @@ data out of the write-ahead log as well.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 
 import aiosqlite
@@ -62,8 +62,11 @@ async def stop_awaiting(db: aiosqlite.Connection, user_id: int, awaited: Awaited
 class People:
     """The people the bot knows and the state kept about each of them."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, changed: Callable[[], None] = lambda: None) -> None:
         self._db = database
+        # Told after a person is deleted or their language changes (the sessions kept in
+        # memory name both).
+        self._changed = changed
         # The day each person's activity was last noted by this process, so a
         # person's many taps a day cost one write, not one each.
         self._noted_on: dict[int, date] = {}
@@ -104,6 +107,7 @@ class People:
         async with self._db.transaction() as db:
             await ensure_user(db, user_id, self._db.now())
             await db.execute("UPDATE users SET language = ? WHERE user_id = ?", (tag, user_id))
+        self._changed()
 
     # --- what the bot waits for the person to type ----------------------------------
 
@@ -201,6 +205,7 @@ class People:
         """
         self._noted_on.pop(user_id, None)
         deleted = await self._db.write("DELETE FROM users WHERE user_id = ?", (user_id,)) > 0
+        self._changed()
         await self._db.checkpoint()
         return deleted
 
@@ -209,5 +214,6 @@ class People:
         cutoff = self._db.clock.now() - inactive_for
         deleted = await self._db.write(
             "DELETE FROM users WHERE IFNULL(last_active_at, created_at) < ?", (timestamp(cutoff),))
+        self._changed()
         await self._db.checkpoint()
         return deleted

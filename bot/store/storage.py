@@ -39,13 +39,13 @@ class Storage:
         self.clock = database.clock
         self.runs = Runs(database)
         self.workshops = Workshops(database)
-        self.people = People(database)
+        self.web_sessions = WebSessions(database)
+        self.people = People(database, changed=self.web_sessions.forget_known)
         self.releases = Releases(database)
         self.steps = Steps(database)
         self.paper = PaperSheets(database)
         self.references = References(database)
         self.health = Health(database)
-        self.web_sessions = WebSessions(database)
         self.projector = ProjectorSlides(database)
 
     @classmethod

@@ -48,6 +48,7 @@ def _hashes(token: str) -> tuple[bytes, bytes]:
 
 
 _NEW_SESSION = "INSERT INTO web_sessions (token_hash, code_hash, user_id, created_at)"
+KNOWN_SESSIONS = 10_000  # sessions kept in memory, a few dozen bytes each; the oldest go first
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,12 @@ class Holdings:
 class WebSessions:
     def __init__(self, database: Database) -> None:
         self._db = database
+        # Sessions read lately, by their token's hash: a person's every page and every answer
+        # asks again. Whatever ends, moves or changes a session, or deletes a person or changes
+        # their language, forgets them all (:meth:`forget_known`); a read that overlapped
+        # such a change is not kept.
+        self._known: dict[bytes, StoredSession] = {}
+        self._changes = 0
 
     async def person_of(self, token: str) -> int | None:
         """The person this token belongs to, or ``None`` for an unknown or deleted one.
@@ -86,11 +93,27 @@ class WebSessions:
 
     async def session(self, token: str) -> StoredSession | None:
         """The session this token opens, read once per request (see :meth:`person_of`)."""
+        key = token_hash(token)
+        known = self._known.get(key)
+        if known is not None:
+            return known
+        changes = self._changes
         row = await self._db.row("SELECT s.user_id, s.code_hash IS NOT NULL AS coded, u.language"
                                  " FROM web_sessions AS s LEFT JOIN users AS u USING (user_id)"
-                                 " WHERE s.token_hash = ?", (token_hash(token),))
-        return (StoredSession(int(row["user_id"]), bool(row["coded"]), row["language"])
-                if row is not None else None)
+                                 " WHERE s.token_hash = ?", (key,))
+        if row is None:
+            return None
+        session = StoredSession(int(row["user_id"]), bool(row["coded"]), row["language"])
+        if changes == self._changes:
+            if len(self._known) >= KNOWN_SESSIONS:
+                del self._known[next(iter(self._known))]  # the oldest
+            self._known[key] = session
+        return session
+
+    def forget_known(self) -> None:
+        """A session or a person has changed: read every session afresh."""
+        self._changes += 1
+        self._known.clear()
 
     async def person_by_code(self, code: str) -> int | None:
         """The person whose session this plain resume code belongs to, or ``None``.
@@ -107,6 +130,7 @@ class WebSessions:
         await self._db.write("UPDATE web_sessions SET code_hash = ?"
                              " WHERE token_hash = ? AND code_hash IS NULL",
                              (code_hash(code_for(token)), token_hash(token)))
+        self.forget_known()
 
     async def open_session(self, person: int) -> str:
         """A further token for a known person: a coordinator's private link into the browser."""
@@ -156,6 +180,7 @@ class WebSessions:
                                       " WHERE user_id = ?",
                                       (*_hashes(token), self._db.now(), person))
             moved = cursor.rowcount == 1
+        self.forget_known()
         return token if moved else None
 
     async def holdings(self, person: int) -> Holdings:

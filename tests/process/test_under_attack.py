@@ -51,7 +51,9 @@ class BrowserServer:
                                             stdout=sink, stderr=subprocess.STDOUT,
                                             preexec_fn=limited)
         deadline = time.monotonic() + 30
-        while "Selbstcheck im Browser" not in self.output():
+        # The address is announced just before uvicorn binds it: wait until it takes a
+        # connection, or a busy machine's first connection is refused.
+        while "Selbstcheck im Browser" not in self.output() or not _listening(self.port):
             assert self.process.poll() is None, f"the server exited early:\n{self.output()}"
             assert time.monotonic() < deadline, f"the server did not start:\n{self.output()}"
             time.sleep(0.05)
@@ -99,6 +101,14 @@ class Visitor:
         if response.status_code == 303:
             self.page = self.http.get(response.headers["location"]).text
         return response.status_code
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 @pytest.fixture

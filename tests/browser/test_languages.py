@@ -13,7 +13,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from bot.domain.questionnaire import load_questionnaire
 from bot.domain.spoken import speaking
@@ -118,23 +118,19 @@ def test_a_whole_run_in_english_from_the_browsers_language(browser: Browser, ful
 
 
 def test_a_whole_run_in_leichte_sprache_chosen_on_the_first_page(
-        browser: Browser, full_server: Server, axe: object) -> None:
-    context = browser.new_context(viewport=PHONE, locale="de-DE")
-    try:
-        page = context.new_page()
-        page.goto(full_server.url)
-        expect(page.locator("html")).to_have_attribute("lang", "de")
-        page.get_by_role("link", name="Leichte Sprache").click()
-        looked_at(page, axe, "de-x-ls")
-        page.screenshot(path=str(SCREENSHOTS / "browser-welcome-de-x-ls.png"))
-        report = " ".join(whole_run(page, full_server, axe, "de-x-ls").split())
-        with speaking("de-x-ls"):
-            assert QUESTIONNAIRE.scale.levels[0].label in report
-            assert QUESTIONNAIRE.statements[0].text[:40] in report
-        # kept with the person: their continue link opens Leichte Sprache in another browser
-        from_menu(page, text("de-x-ls", "web.nav.weiter"))
-    finally:
-        context.close()
+        context: BrowserContext, full_server: Server, axe: object) -> None:
+    page = context.new_page()
+    page.goto(full_server.url)
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    page.get_by_role("link", name="Leichte Sprache").click()
+    looked_at(page, axe, "de-x-ls")
+    page.screenshot(path=str(SCREENSHOTS / "browser-welcome-de-x-ls.png"))
+    report = " ".join(whole_run(page, full_server, axe, "de-x-ls").split())
+    with speaking("de-x-ls"):
+        assert QUESTIONNAIRE.scale.levels[0].label in report
+        assert QUESTIONNAIRE.statements[0].text[:40] in report
+    # kept with the person: their continue link opens Leichte Sprache in another browser
+    from_menu(page, text("de-x-ls", "web.nav.weiter"))
 
 
 @pytest.fixture(scope="module")
@@ -148,19 +144,15 @@ def rtl_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     yield from serving(Server(tmp, questions, reports=reports))
 
 
-def test_a_right_to_left_language_needs_only_its_files(browser: Browser, rtl_server: Server,
-                                                       axe: object) -> None:
-    context = browser.new_context(viewport=PHONE, locale="de-DE")
-    try:
-        page = context.new_page()
-        page.goto(rtl_server.url)
-        page.get_by_role("link", name="اختبار").click()  # a private-use tag: chosen, never guessed
-        looked_at(page, axe, RTL_TAG, "rtl")
-        page.get_by_role("button", name=re.compile(f"^{RTL_MARK}")).first.click()
-        expect(page.locator("main")).to_contain_text(f"{RTL_MARK} Der Rat")
-        looked_at(page, axe, RTL_TAG, "rtl")
-        # the page runs from the right: the answer buttons' text starts at their right edge
-        assert page.evaluate("getComputedStyle(document.querySelector('main button')).direction") == "rtl"
-        page.screenshot(path=str(SCREENSHOTS / "browser-statement-rtl.png"))
-    finally:
-        context.close()
+def test_a_right_to_left_language_needs_only_its_files(context: BrowserContext,
+                                                       rtl_server: Server, axe: object) -> None:
+    page = context.new_page()
+    page.goto(rtl_server.url)
+    page.get_by_role("link", name="اختبار").click()  # a private-use tag: chosen, never guessed
+    looked_at(page, axe, RTL_TAG, "rtl")
+    page.get_by_role("button", name=re.compile(f"^{RTL_MARK}")).first.click()
+    expect(page.locator("main")).to_contain_text(f"{RTL_MARK} Der Rat")
+    looked_at(page, axe, RTL_TAG, "rtl")
+    # the page runs from the right: the answer buttons' text starts at their right edge
+    assert page.evaluate("getComputedStyle(document.querySelector('main button')).direction") == "rtl"
+    page.screenshot(path=str(SCREENSHOTS / "browser-statement-rtl.png"))
